@@ -1,0 +1,154 @@
+// The log in SQLite through node:sqlite, in kine's table. The connection is synchronous, so a
+// transaction is a plain BEGIN ... COMMIT around JS code and savepoints nest inside it.
+// Durability: WAL with synchronous=NORMAL survives a kill -9 of the process (the WAL write is
+// in the OS before COMMIT returns); `fsync: true` (synchronous=FULL) also survives power loss.
+import { DatabaseSync, type StatementSync } from 'node:sqlite'
+import type { KeyValue, RangeOptions, WatchEvent } from '../backend.ts'
+import type { LogStorage, NewRow, Row } from '../log-storage.ts'
+import { eventOf, kvOf, rangeBounds } from '../rows.ts'
+import { COMPACT_REV_KEY, SCHEMA, SQL } from './schema.ts'
+
+export interface SqliteLogOptions {
+  /** File path, or ':memory:'. */
+  path: string
+  /** fsync every commit (synchronous=FULL). Default false: durable against process crash. */
+  fsync?: boolean
+}
+
+type Params = Array<string | number | Uint8Array | null>
+
+export class SqliteLog implements LogStorage {
+  private readonly db: DatabaseSync
+  private readonly cache = new Map<string, StatementSync>()
+  private rev: number
+  private compactRev: number
+  private depth = 0
+
+  constructor (options: SqliteLogOptions) {
+    this.db = new DatabaseSync(options.path)
+    this.db.exec(`PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 30000; PRAGMA synchronous = ${options.fsync === true ? 'FULL' : 'NORMAL'};`)
+    this.db.exec(SCHEMA)
+    if (this.stmt(SQL.compactRevision).get() === undefined) this.stmt(SQL.insertCompactRow).run()
+    this.rev = Number((this.stmt(SQL.revision).get() as { id: number }).id)
+    this.compactRev = Number((this.stmt(SQL.compactRevision).get() as { prev_revision: number }).prev_revision)
+  }
+
+  revision (): number { return this.rev }
+  compactRevision (): number { return this.compactRev }
+
+  latest (key: string, revision: number): { kv: KeyValue, deleted: boolean } | undefined {
+    if (key === COMPACT_REV_KEY) return undefined
+    const r = this.stmt(SQL.latest).get(key, revision === 0 ? this.rev : revision) as DbRow | undefined
+    return r === undefined ? undefined : { kv: kvOf(toRow(r), Number(r.version)), deleted: r.deleted === 1 }
+  }
+
+  range (o: RangeOptions & { revision: number }): { kvs: KeyValue[], more: boolean, count: number } {
+    if (o.rangeEnd === undefined || o.rangeEnd === '') {
+      const r = this.latest(o.key, o.revision)
+      const live = r !== undefined && !r.deleted
+      const kvs = live && o.countOnly !== true ? [o.keysOnly === true ? { ...r.kv, value: new Uint8Array(0) } : r.kv] : []
+      return { kvs, more: false, count: live ? 1 : 0 }
+    }
+    const { from, to } = rangeBounds(o.key, o.rangeEnd)
+    const bounded = to !== undefined
+    const where: Params = bounded ? [from, to, o.revision] : [from, o.revision]
+    const count = Number((this.stmt(SQL.count(bounded)).get(...where) as { n: number }).n)
+    if (o.countOnly === true) return { kvs: [], more: false, count }
+    const limit = o.limit !== undefined && o.limit > 0 ? o.limit : -1
+    const rows = this.stmt(SQL.list(bounded, o.keysOnly === true)).all(...where, limit) as unknown as DbRow[]
+    return { kvs: rows.map(r => kvOf(toRow(r), Number(r.version))), more: limit > 0 && count > rows.length, count }
+  }
+
+  append (row: NewRow): number {
+    const r = this.stmt(SQL.insert).run(row.key, row.created ? 1 : 0, row.deleted ? 1 : 0, row.createRevision,
+      row.prevRevision, row.lease, row.value, row.oldValue)
+    this.rev = Number(r.lastInsertRowid)
+    return this.rev
+  }
+
+  eventsSince (from: number, key: string, rangeEnd: string | undefined): WatchEvent[] {
+    const single = rangeEnd === undefined || rangeEnd === ''
+    const { to } = rangeBounds(key, rangeEnd)
+    const bounded = single || to !== undefined
+    const params: Params = bounded ? [from, key, single ? key + '\0' : to!] : [from, key]
+    const rows = this.stmt(SQL.eventsSince(bounded)).all(...params) as unknown as DbRow[]
+    return rows.map(r => {
+      const version = Number(r.version)
+      return eventOf(toRow(r), version, Math.max(version - 1, 1))
+    })
+  }
+
+  compact (revision: number): void {
+    this.stmt(SQL.compact).run(revision, revision)
+    this.stmt(SQL.setCompactRevision).run(revision)
+    this.compactRev = revision
+  }
+
+  transaction<T> (fn: () => T): T {
+    const name = `sp${this.depth}`
+    const rev = this.rev
+    this.db.exec(this.depth === 0 ? 'BEGIN IMMEDIATE' : `SAVEPOINT ${name}`)
+    this.depth++
+    try {
+      const result = fn()
+      this.depth--
+      this.db.exec(this.depth === 0 ? 'COMMIT' : `RELEASE ${name}`)
+      return result
+    } catch (err) {
+      this.depth--
+      this.db.exec(this.depth === 0 ? 'ROLLBACK' : `ROLLBACK TO ${name}; RELEASE ${name}`)
+      this.rev = rev
+      this.compactRev = Number((this.stmt(SQL.compactRevision).get() as { prev_revision: number }).prev_revision)
+      throw err
+    }
+  }
+
+  saveLease (id: number, ttl: number): void { this.stmt(SQL.saveLease).run(id, ttl) }
+  deleteLease (id: number): void { this.stmt(SQL.deleteLease).run(id) }
+
+  loadLeases (): Array<{ id: number, ttl: number }> {
+    return (this.stmt(SQL.loadLeases).all() as Array<{ id: number, ttl: number }>).map(r => ({ id: Number(r.id), ttl: Number(r.ttl) }))
+  }
+
+  leasedKeys (): Array<{ key: string, lease: number }> {
+    return (this.stmt(SQL.leasedKeys).all() as Array<{ name: string, lease: number }>).map(r => ({ key: r.name, lease: Number(r.lease) }))
+  }
+
+  size (): { inUse: number, allocated: number } {
+    const pragma = (name: string): number => Number(Object.values(this.db.prepare(`PRAGMA ${name}`).get() as object)[0])
+    const pageSize = pragma('page_size')
+    return { inUse: (pragma('page_count') - pragma('freelist_count')) * pageSize, allocated: pragma('page_count') * pageSize }
+  }
+
+  close (): void {
+    if (this.db.isOpen) this.db.close()
+  }
+
+  private stmt (sql: string): StatementSync {
+    let s = this.cache.get(sql)
+    if (s === undefined) {
+      s = this.db.prepare(sql)
+      this.cache.set(sql, s)
+    }
+    return s
+  }
+}
+
+interface DbRow {
+  id: number, name: string, created: number, deleted: number, create_revision: number, prev_revision: number
+  lease: number, value: Uint8Array, old_value: Uint8Array, version: number
+}
+
+function toRow (r: DbRow): Row {
+  return {
+    id: Number(r.id),
+    key: r.name,
+    created: r.created === 1,
+    deleted: r.deleted === 1,
+    createRevision: Number(r.create_revision),
+    prevRevision: Number(r.prev_revision),
+    lease: Number(r.lease),
+    value: r.value ?? new Uint8Array(0),
+    oldValue: r.old_value ?? new Uint8Array(0),
+  }
+}
