@@ -1,0 +1,23 @@
+import assert from 'node:assert/strict'
+import { MemoryBackend } from '../../src/store/memory/memory-backend.ts'
+import { Compactor } from '../../src/store/compactor.ts'
+import * as ops from '../../src/store/ops.ts'
+import { VirtualClock } from '../../src/util/clock.ts'
+
+describe('Compactor', () => {
+  it('compacts every interval to the current revision minus the retained window', async () => {
+    const clock = new VirtualClock()
+    const backend = new MemoryBackend({ clock })
+    const compactor = new Compactor({ backend, clock, retain: 10 })
+    for (let i = 0; i < 25; i++) await ops.put(backend, '/k', new Uint8Array([i]))
+    assert.equal(backend.compactRevision, 0)
+    await clock.advance('4m')
+    assert.equal(backend.compactRevision, 0)
+    await clock.advance('1m', () => new Promise(resolve => setTimeout(resolve, 1)))
+    assert.equal(backend.compactRevision, 26 - 10)
+    await clock.advance('5m', () => new Promise(resolve => setTimeout(resolve, 1)))
+    assert.equal(backend.compactRevision, 16, 'nothing new to compact')
+    compactor.stop()
+    await backend.close()
+  })
+})
