@@ -131,7 +131,10 @@ export class LogBackend implements Backend {
     setImmediate(() => this.flush())
   }
 
-  /** Run every queued job in one storage transaction; each job is its own savepoint. */
+  /**
+   * Run every queued job in one storage transaction. A job refuses before it writes (see
+   * applyTxn), so a refusal is that job's alone; a failure after a write aborts the group.
+   */
   private flush (): void {
     const jobs = this.queue
     this.queue = []
@@ -140,10 +143,12 @@ export class LogBackend implements Backend {
     try {
       this.storage.transaction(() => {
         for (const job of jobs) {
+          const before = this.storage.revision()
           try {
-            const applied = this.storage.transaction(job.run)
+            const applied = job.run()
             done.push({ job, applied, revision: this.storage.revision() })
           } catch (error) {
+            if (this.storage.revision() !== before) throw error
             done.push({ job, error, revision: 0 })
           }
         }

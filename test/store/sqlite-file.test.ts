@@ -61,7 +61,7 @@ describe('SqliteBackend on a file', () => {
   })
 
   it('loses no acknowledged write when the writing process is killed with SIGKILL', async function () {
-    const child = spawn(process.execPath, [join(import.meta.dirname, 'durability-writer.ts'), path], { stdio: ['ignore', 'pipe', 'inherit'] })
+    const child = spawn(process.execPath, [join(import.meta.dirname, '..', 'support', 'durability-writer.ts'), path], { stdio: ['ignore', 'pipe', 'inherit'] })
     const acked = new Map<string, number>()
     let buffered = ''
     await new Promise<void>((resolve, reject) => {

@@ -1,5 +1,6 @@
-// The log in plain memory: every row in id order, each key's rows, and a sorted key index so
-// range reads walk only the keys in range. Used by tests and by `store: 'memory'`.
+// The log in plain memory: every row by id, and each key's rows in a B+ tree sorted by key, so
+// range reads walk only the keys in range and inserts stay O(log n). Used by `kind: 'memory'`.
+import { BTree } from '../../util/btree.ts'
 import type { KeyValue, RangeOptions, WatchEvent } from '../backend.ts'
 import { inRange } from '../keys.ts'
 import type { LogStorage, NewRow, Row } from '../log-storage.ts'
@@ -9,8 +10,7 @@ export class MemoryLog implements LogStorage {
   private rev = 1
   private compactRev = 0
   private readonly rows = new Map<number, Row>()
-  private readonly history = new Map<string, Row[]>()
-  private readonly sortedKeys: string[] = []
+  private readonly history = new BTree<string, Row[]>()
   private readonly leaseTtls = new Map<number, number>()
   private undo: Array<() => void> | undefined
 
@@ -19,10 +19,7 @@ export class MemoryLog implements LogStorage {
 
   latest (key: string, revision: number): { kv: KeyValue, deleted: boolean } | undefined {
     const rows = this.history.get(key)
-    if (rows === undefined) return undefined
-    const i = revision === 0 ? rows.length - 1 : lastAtOrBefore(rows, revision)
-    if (i < 0) return undefined
-    return { kv: kvOf(rows[i], versionAt(rows, i)), deleted: rows[i].deleted }
+    return rows === undefined ? undefined : latestIn(rows, revision)
   }
 
   range (o: RangeOptions & { revision: number }): { kvs: KeyValue[], more: boolean, count: number } {
@@ -31,11 +28,10 @@ export class MemoryLog implements LogStorage {
     let count = 0
     const limit = o.limit ?? 0
     const single = o.rangeEnd === undefined || o.rangeEnd === ''
-    for (let i = lowerBound(this.sortedKeys, from); i < this.sortedKeys.length; i++) {
-      const key = this.sortedKeys[i]
+    for (const [key, rows] of this.history.entries(from)) {
       if (to !== undefined && key >= to) break
       if (single && key !== o.key) break
-      const r = this.latest(key, o.revision)
+      const r = latestIn(rows, o.revision)
       if (r === undefined || r.deleted) continue
       count++
       if (o.countOnly === true || (limit > 0 && kvs.length >= limit)) continue
@@ -51,11 +47,15 @@ export class MemoryLog implements LogStorage {
     if (rows === undefined) {
       rows = []
       this.history.set(row.key, rows)
-      this.sortedKeys.splice(lowerBound(this.sortedKeys, row.key), 0, row.key)
     }
     rows.push(full)
     const list = rows
-    this.undo?.push(() => { this.rows.delete(full.id); list.pop(); this.rev-- })
+    this.undo?.push(() => {
+      this.rows.delete(full.id)
+      list.pop()
+      if (list.length === 0) this.history.delete(row.key)
+      this.rev--
+    })
     return full.id
   }
 
@@ -73,18 +73,17 @@ export class MemoryLog implements LogStorage {
   }
 
   compact (revision: number): void {
-    for (const [key, rows] of this.history) {
+    const emptied: string[] = []
+    for (const [key, rows] of this.history.entries()) {
       // Keep the newest row at or before `revision` unless it is a tombstone; drop older ones.
       const i = lastAtOrBefore(rows, revision)
       if (i < 0) continue
       const cut = rows[i].deleted ? i + 1 : i
       for (const r of rows.slice(0, cut)) this.rows.delete(r.id)
       rows.splice(0, cut)
-      if (rows.length === 0) {
-        this.history.delete(key)
-        this.sortedKeys.splice(lowerBound(this.sortedKeys, key), 1)
-      }
+      if (rows.length === 0) emptied.push(key)
     }
+    for (const key of emptied) this.history.delete(key)
     this.compactRev = revision
   }
 
@@ -137,13 +136,8 @@ function lastAtOrBefore (rows: Row[], revision: number): number {
   return lo - 1
 }
 
-function lowerBound (keys: string[], key: string): number {
-  let lo = 0
-  let hi = keys.length
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1
-    if (keys[mid] < key) lo = mid + 1
-    else hi = mid
-  }
-  return lo
+function latestIn (rows: Row[], revision: number): { kv: KeyValue, deleted: boolean } | undefined {
+  const i = revision === 0 ? rows.length - 1 : lastAtOrBefore(rows, revision)
+  if (i < 0) return undefined
+  return { kv: kvOf(rows[i], versionAt(rows, i)), deleted: rows[i].deleted }
 }

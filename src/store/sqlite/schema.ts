@@ -37,9 +37,11 @@ export const SQL = {
   compactRevision: `SELECT prev_revision FROM kine WHERE name = '${COMPACT_REV_KEY}'`,
   revision: 'SELECT MAX(id) AS id FROM kine',
   latest: `SELECT ${COLUMNS}, ${VERSION} FROM kine kv WHERE kv.name = ? AND kv.id <= ? ORDER BY kv.id DESC LIMIT 1`,
+  // Rows come back in name order from the GROUP BY (the range reader checks, and sorts if not).
   list: (bounded: boolean, keysOnly: boolean): string =>
-    `SELECT ${keysOnly ? COLUMNS.replace(', kv.value, kv.old_value', ", x'' AS value, x'' AS old_value") : COLUMNS}, ${VERSION}
-     FROM kine kv JOIN (${newest(bounded)}) n ON n.id = kv.id WHERE kv.deleted = 0 ORDER BY kv.name LIMIT ?`,
+    `SELECT kv.id, kv.name, kv.created, kv.deleted, kv.create_revision, kv.prev_revision, kv.lease,
+     ${keysOnly ? "x''" : 'kv.value'}, x'', ${VERSION}
+     FROM (${newest(bounded)}) n CROSS JOIN kine kv ON kv.id = n.id WHERE kv.deleted = 0 LIMIT ?`,
   count: (bounded: boolean): string =>
     `SELECT COUNT(*) AS n FROM kine kv JOIN (${newest(bounded)}) n ON n.id = kv.id WHERE kv.deleted = 0`,
   insert: `INSERT INTO kine (name, created, deleted, create_revision, prev_revision, lease, value, old_value)

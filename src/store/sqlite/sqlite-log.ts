@@ -52,11 +52,18 @@ export class SqliteLog implements LogStorage {
     const { from, to } = rangeBounds(o.key, o.rangeEnd)
     const bounded = to !== undefined
     const where: Params = bounded ? [from, to, o.revision] : [from, o.revision]
-    const count = Number((this.stmt(SQL.count(bounded)).get(...where) as { n: number }).n)
-    if (o.countOnly === true) return { kvs: [], more: false, count }
-    const limit = o.limit !== undefined && o.limit > 0 ? o.limit : -1
-    const rows = this.stmt(SQL.list(bounded, o.keysOnly === true)).all(...where, limit) as unknown as DbRow[]
-    return { kvs: rows.map(r => kvOf(toRow(r), Number(r.version))), more: limit > 0 && count > rows.length, count }
+    const limited = o.limit !== undefined && o.limit > 0
+    if (o.countOnly === true) return { kvs: [], more: false, count: this.count(bounded, where) }
+    const rows = this.arrays(SQL.list(bounded, o.keysOnly === true)).all(...where, limited ? o.limit! + 1 : -1) as unknown as DbTuple[]
+    const more = limited && rows.length > o.limit!
+    if (more) rows.pop()
+    const kvs = rows.map(r => kvOf(tupleRow(r), Number(r[9])))
+    if (!isSorted(kvs)) kvs.sort((a, b) => (a.key < b.key ? -1 : 1))
+    return { kvs, more, count: more ? this.count(bounded, where) : kvs.length }
+  }
+
+  private count (bounded: boolean, where: Params): number {
+    return Number((this.stmt(SQL.count(bounded)).get(...where) as { n: number }).n)
   }
 
   append (row: NewRow): number {
@@ -124,6 +131,18 @@ export class SqliteLog implements LogStorage {
     if (this.db.isOpen) this.db.close()
   }
 
+  /** A statement returning rows as arrays: about a third faster than objects for big lists. */
+  private arrays (sql: string): StatementSync {
+    const key = `arrays:${sql}`
+    let s = this.cache.get(key)
+    if (s === undefined) {
+      s = this.db.prepare(sql)
+      s.setReturnArrays(true)
+      this.cache.set(key, s)
+    }
+    return s
+  }
+
   private stmt (sql: string): StatementSync {
     let s = this.cache.get(sql)
     if (s === undefined) {
@@ -137,6 +156,28 @@ export class SqliteLog implements LogStorage {
 interface DbRow {
   id: number, name: string, created: number, deleted: number, create_revision: number, prev_revision: number
   lease: number, value: Uint8Array, old_value: Uint8Array, version: number
+}
+
+/** id, name, created, deleted, create_revision, prev_revision, lease, value, old_value, version */
+type DbTuple = [number, string, number, number, number, number, number, Uint8Array, Uint8Array, number]
+
+function tupleRow (r: DbTuple): Row {
+  return {
+    id: Number(r[0]),
+    key: r[1],
+    created: r[2] === 1,
+    deleted: r[3] === 1,
+    createRevision: Number(r[4]),
+    prevRevision: Number(r[5]),
+    lease: Number(r[6]),
+    value: r[7] ?? new Uint8Array(0),
+    oldValue: r[8] ?? new Uint8Array(0),
+  }
+}
+
+function isSorted (kvs: KeyValue[]): boolean {
+  for (let i = 1; i < kvs.length; i++) if (kvs[i - 1].key >= kvs[i].key) return false
+  return true
 }
 
 function toRow (r: DbRow): Row {
