@@ -30,6 +30,8 @@ export interface EtcdContext {
   identity: Identity
   /** Watch progress_notify period, ms (etcd: 10 minutes). */
   progressNotifyInterval: number
+  /** Per-watch store buffer (WatchOptions.maxBuffered); undefined = the store's default. */
+  watchBufferSize?: number
 }
 
 /**
@@ -66,5 +68,7 @@ export interface BidiStream<Req, Res> {
   send(res: Res): Promise<void>
   /** End the call with status OK. */
   end(): void
+  /** End the call with the etcd error for `err` (errors.ts toEtcdError). */
+  fail(err: unknown): void
   readonly closed: boolean
 }

@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+// The `k3sim` command line (bin/k3sim.js runs the compiled copy; `npm run k3sim` this one).
+// One file per command; each exports a commander Command that is added below.
+import { Command } from 'commander'
+import { readFileSync } from 'node:fs'
+import { kineCommand } from './kine.ts'
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+
+const program = new Command('k3sim')
+  .description('a k3s cluster emulated inside one Node.js process')
+  .version(pkg.version)
+  .showHelpAfterError()
+
+program.addCommand(kineCommand())
+
+await program.parseAsync(process.argv)
