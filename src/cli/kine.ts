@@ -2,7 +2,9 @@
 // Prints one line once listening (tests read the port from it), stops cleanly on SIGINT/SIGTERM.
 import { Command, InvalidArgumentError } from 'commander'
 import { startEtcdServer } from '../etcd/server.ts'
+import { Compactor } from '../store/compactor.ts'
 import { openBackend } from '../store/open.ts'
+import { RealClock } from '../util/clock.ts'
 
 export interface ListenAddress { host: string, port: number }
 
@@ -48,10 +50,14 @@ async function runKine (options: { dataDir?: string, listenAddress: ListenAddres
   const shown = host.includes(':') ? `[${host}]:${server.port}` : `${host}:${server.port}`
   console.log(`k3sim kine listening on ${shown} (data: ${options.dataDir ?? 'in memory'})`)
 
+  // kine's auto-compaction: every 5 minutes, keeping the newest 1000 revisions.
+  const compactor = new Compactor({ backend, clock: new RealClock(), onError: err => console.error('compaction failed:', err) })
+
   let stopping = false
   const stop = (): void => {
     if (stopping) return
     stopping = true
+    compactor.stop()
     // stop accepting and let in-flight calls finish, then let the store finish its writes
     void server.close()
       .then(() => backend.close())
