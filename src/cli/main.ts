@@ -4,6 +4,7 @@
 import { Command } from 'commander'
 import { readFileSync } from 'node:fs'
 import { kineCommand } from './kine.ts'
+import { serverCommand } from './server.ts'
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 
@@ -13,5 +14,6 @@ const program = new Command('k3sim')
   .showHelpAfterError()
 
 program.addCommand(kineCommand())
+program.addCommand(serverCommand())
 
 await program.parseAsync(process.argv)

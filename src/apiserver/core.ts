@@ -1,0 +1,103 @@
+// The API server without its HTTP face: the resource table, storage, strategies and handlers,
+// plus what k3s's apiserver creates at start (namespaces, the `kubernetes` Service).
+import type { KubeObject } from '../api/object.ts'
+import type { ResourceInfo } from '../api/resources.ts'
+import type { Backend } from '../store/backend.ts'
+import { RealClock, type Clock } from '../util/clock.ts'
+import { Ids } from '../util/random.ts'
+import { isStatusError, StatusError } from './errors.ts'
+import type { ApiContext } from './handlers/context.ts'
+import { serve, type Served } from './handlers/index.ts'
+import { ResourceIndex } from './resource-index.ts'
+import { ObjectStorage } from './registry/storage.ts'
+import type { ApiRequest, UserInfo } from './request.ts'
+import { strategies } from './strategies/index.ts'
+
+export const SYSTEM_USER: UserInfo = { name: 'system:apiserver', groups: ['system:masters'] }
+
+/** Where pod logs come from: the kubelet of the pod's node (wired by the cluster). */
+export type LogSource = (pod: KubeObject, container: string, options: Record<string, string>) => Promise<string>
+
+export interface ApiServerCoreOptions {
+  backend: Backend
+  clock?: Clock
+  ids?: Ids
+}
+
+const EVENT_TTL = 3600
+const LEASE_REUSE = 60
+
+export class ApiServerCore {
+  readonly index = new ResourceIndex()
+  readonly clock: Clock
+  readonly ctx: ApiContext
+  logSource: LogSource | undefined
+  private eventLeaseState: { id: number, from: number } | undefined
+
+  constructor (options: ApiServerCoreOptions) {
+    this.clock = options.clock ?? new RealClock()
+    const storage = new ObjectStorage(options.backend)
+    this.ctx = {
+      storage,
+      index: this.index,
+      strategyFor: strategies(this.index),
+      clock: this.clock,
+      ids: options.ids ?? new Ids(),
+      eventLease: () => this.eventLease(),
+    }
+  }
+
+  serve (req: ApiRequest): Promise<Served> { return serve(this.ctx, req) }
+
+  /** Events live one hour; like the upstream apiserver, one lease serves a minute's worth. */
+  private async eventLease (): Promise<number> {
+    const now = this.clock.now()
+    const s = this.eventLeaseState
+    if (s !== undefined && now - s.from < LEASE_REUSE * 1000) return s.id
+    const { id } = await this.ctx.storage.backend.leases.grant({ ttl: EVENT_TTL + LEASE_REUSE })
+    this.eventLeaseState = { id, from: now }
+    return id
+  }
+
+  async logs (req: ApiRequest): Promise<string> {
+    const pod = await this.ctx.storage.get(req.info, req.namespace, req.name!)
+    const spec = pod.spec as { nodeName?: string, containers?: Array<{ name: string }> }
+    const names = (spec.containers ?? []).map(c => c.name)
+    const container = req.options.log?.container ?? pod.metadata.annotations?.['kubectl.kubernetes.io/default-container'] ?? names[0]
+    if (req.options.log?.container === undefined && names.length > 1 && pod.metadata.annotations?.['kubectl.kubernetes.io/default-container'] === undefined) {
+      throw new StatusError(400, 'BadRequest', `a container name must be specified for pod ${req.name}, choose one of: [${names.join(' ')}]`)
+    }
+    if (!names.includes(container!)) throw new StatusError(400, 'BadRequest', `container ${container} is not valid for pod ${req.name}`)
+    if (this.logSource === undefined || spec.nodeName === undefined) {
+      throw new StatusError(400, 'BadRequest', `container "${container}" in pod "${req.name}" is waiting to start: ContainerCreating`)
+    }
+    return this.logSource(pod, container!, req.options.log ?? {})
+  }
+
+  /** OpenAPI schema of a resource, when one is known (CRDs carry theirs). */
+  schemaFor (_info: ResourceInfo): object | undefined { return undefined }
+
+  /** additionalPrinterColumns of a custom resource. */
+  printerColumns (_info: ResourceInfo): unknown[] | undefined { return undefined }
+
+  /** What a fresh k3s apiserver has: the four namespaces and the `kubernetes` Service. */
+  async bootstrap (): Promise<void> {
+    for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
+      await this.ensure(this.index.lookup('', 'v1', 'namespaces')!, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } })
+    }
+    await this.ensure(this.index.lookup('', 'v1', 'services')!, 'default', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
+      spec: { clusterIP: '10.43.0.1', ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }], sessionAffinity: 'None', type: 'ClusterIP' },
+    })
+  }
+
+  private async ensure (info: ResourceInfo, namespace: string | undefined, obj: KubeObject): Promise<void> {
+    try {
+      await this.serve({ verb: 'create', info, namespace, body: obj, options: { fieldManager: 'k3s' }, user: SYSTEM_USER })
+    } catch (err) {
+      if (!isStatusError(err, 409)) throw err
+    }
+  }
+}

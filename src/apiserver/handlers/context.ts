@@ -1,0 +1,17 @@
+// Everything a handler needs, built once per API server.
+import type { Clock } from '../../util/clock.ts'
+import type { Ids } from '../../util/random.ts'
+import type { ResourceInfo } from '../../api/resources.ts'
+import type { ResourceIndex } from '../resource-index.ts'
+import type { ObjectStorage } from '../registry/storage.ts'
+import type { Strategy } from '../strategies/strategy.ts'
+
+export interface ApiContext {
+  storage: ObjectStorage
+  index: ResourceIndex
+  strategyFor: (info: ResourceInfo) => Strategy
+  clock: Clock
+  ids: Ids
+  /** Lease for objects that expire (Events: 1 h), reused within a minute as upstream does. */
+  eventLease: () => Promise<number>
+}

@@ -1,0 +1,85 @@
+// delete and deletecollection: preconditions, graceful deletion of pods bound to a node,
+// finalizers (an object with finalizers only gets its deletionTimestamp), propagation policy.
+import { rfc3339, type KubeObject } from '../../api/object.ts'
+import { conflict, StatusError } from '../errors.ts'
+import type { ApiRequest, Reply } from '../request.ts'
+import type { ApiContext } from './context.ts'
+import { asServed, listOf } from './output.ts'
+import { listPage } from './read.ts'
+
+type Json = Record<string, any>
+
+/** Seconds of grace: pods bound to a node and not finished get their termination grace period. */
+function gracePeriod (req: ApiRequest, obj: KubeObject): number {
+  if (req.info.group !== '' || req.info.resource !== 'pods') return 0
+  const spec = obj.spec as Json
+  const phase = (obj.status as Json | undefined)?.phase
+  if (!spec?.nodeName || phase === 'Succeeded' || phase === 'Failed') return 0
+  const requested = req.options.gracePeriodSeconds ?? spec.terminationGracePeriodSeconds ?? 30
+  return Math.max(0, requested)
+}
+
+export async function deleteObject (ctx: ApiContext, req: ApiRequest): Promise<Reply<KubeObject>> {
+  const { info, options } = req
+  for (let attempt = 0; ; attempt++) {
+    const current = await ctx.storage.get(info, req.namespace, req.name!)
+    const pre = options.preconditions
+    if (pre?.uid !== undefined && pre.uid !== current.metadata.uid) {
+      throw new StatusError(409, 'Conflict', `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid}`, { name: req.name, kind: info.resource })
+    }
+    if (pre?.resourceVersion !== undefined && pre.resourceVersion !== current.metadata.resourceVersion) {
+      throw new StatusError(409, 'Conflict', `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`, { name: req.name, kind: info.resource })
+    }
+    const finalizers = [...(current.metadata.finalizers ?? [])]
+    const add = options.propagationPolicy === 'Orphan' ? 'orphan' : options.propagationPolicy === 'Foreground' ? 'foregroundDeletion' : undefined
+    if (add !== undefined && !finalizers.includes(add) && current.metadata.deletionTimestamp === undefined) finalizers.push(add)
+    const grace = gracePeriod(req, current)
+    if (finalizers.length === 0 && grace === 0) {
+      if (options.dryRun === true) return { status: 200, body: asServed(info, current) }
+      try {
+        const deleted = await ctx.storage.delete(info, current)
+        return { status: 200, body: asServed(info, deleted) }
+      } catch (err) {
+        if (err instanceof StatusError && err.reason === 'Conflict' && attempt < 10) continue
+        throw err
+      }
+    }
+    // Graceful: mark for deletion; the kubelet (pods) or the finalizer's owner finishes it.
+    const next: KubeObject = structuredClone(current)
+    const now = ctx.clock.now()
+    const existing = current.metadata.deletionTimestamp
+    const shorter = existing === undefined || now + grace * 1000 < Date.parse(existing)
+    if (shorter) {
+      next.metadata.deletionTimestamp = rfc3339(now + grace * 1000)
+      next.metadata.deletionGracePeriodSeconds = grace
+    }
+    next.metadata.finalizers = finalizers.length > 0 ? finalizers : undefined
+    if (next.metadata.finalizers === undefined) delete next.metadata.finalizers
+    if (JSON.stringify(next) === JSON.stringify(current)) return { status: 200, body: asServed(info, current) }
+    if (options.dryRun === true) return { status: 200, body: asServed(info, next) }
+    try {
+      const written = await ctx.storage.update(info, next, Number(current.metadata.resourceVersion))
+      return { status: 200, body: asServed(info, written) }
+    } catch (err) {
+      if (err instanceof StatusError && err.reason === 'Conflict' && attempt < 10) continue
+      throw err
+    }
+  }
+}
+
+export async function deleteCollection (ctx: ApiContext, req: ApiRequest): Promise<Reply<Record<string, unknown>>> {
+  const page = await listPage(ctx, { ...req, options: { ...req.options, limit: undefined, continue: undefined } })
+  const deleted: KubeObject[] = []
+  for (const item of page.items) {
+    try {
+      const r = await deleteObject(ctx, { ...req, namespace: item.metadata.namespace, name: item.metadata.name, options: { ...req.options, preconditions: undefined } })
+      deleted.push(r.body)
+    } catch (err) {
+      if (err instanceof StatusError && (err.code === 404)) continue
+      throw err
+    }
+  }
+  return { status: 200, body: listOf(req.info, deleted, { resourceVersion: String(ctx.storage.backend.revision) }) }
+}
+
+export { conflict }

@@ -1,0 +1,75 @@
+// The one handler path: HTTP requests and in-process Client calls both land here.
+import { methodNotAllowed, StatusError } from '../errors.ts'
+import type { ApiRequest, Reply } from '../request.ts'
+import type { ApiContext } from './context.ts'
+import { deleteCollection, deleteObject } from './delete.ts'
+import { patchObject } from './patch.ts'
+import { getObject, listObjects } from './read.ts'
+import { bindPod, evictPod, finalizeNamespace, review, toScale, updateScale } from './subresources.ts'
+import { watchObjects, type ApiWatch } from './watch.ts'
+import { createObject, replaceObject, updateObject } from './write.ts'
+import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch } from '../patch/index.ts'
+
+export type Served = Reply | { watch: ApiWatch }
+
+export async function serve (ctx: ApiContext, req: ApiRequest): Promise<Served> {
+  const { info } = req
+  const verbAllowed = req.subresource === undefined
+    ? (info.verbs as string[]).includes(req.verb)
+    : info.subresources.some(s => s.name === req.subresource)
+  if (!verbAllowed) throw methodNotAllowed(req.verb, info)
+  if (info.virtual === true) return review(req)
+  if (req.subresource !== undefined) return serveSubresource(ctx, req)
+  switch (req.verb) {
+    case 'get': return { status: 200, body: await getObject(ctx, req) }
+    case 'list': return { status: 200, body: await listObjects(ctx, req) }
+    case 'watch': return { watch: await watchObjects(ctx, req) }
+    case 'create': return createObject(ctx, req)
+    case 'update': return replaceObject(ctx, req)
+    case 'patch': return patchObject(ctx, req)
+    case 'delete': return deleteObject(ctx, req)
+    case 'deletecollection': return deleteCollection(ctx, req)
+  }
+}
+
+async function serveSubresource (ctx: ApiContext, req: ApiRequest): Promise<Reply> {
+  const sub = req.subresource!
+  const key = `${sub}:${req.verb}`
+  switch (sub) {
+    case 'status':
+      if (req.verb === 'get') return { status: 200, body: await getObject(ctx, req) }
+      if (req.verb === 'update') return replaceObject(ctx, req)
+      if (req.verb === 'patch') return patchObject(ctx, req)
+      break
+    case 'scale':
+      if (req.verb === 'get') return { status: 200, body: toScale(req, await getObject(ctx, req)) }
+      if (req.verb === 'update') return updateScale(ctx, req, req.body as Record<string, unknown>)
+      if (req.verb === 'patch') {
+        const scale = toScale(req, await getObject(ctx, req))
+        const patched = req.patchType === 'json' ? applyJsonPatch(scale, req.body as unknown[])
+          : req.patchType === 'merge' ? applyMergePatch(scale, req.body)
+            : applyStrategicMergePatch(scale, req.body, 'Scale')
+        return updateScale(ctx, req, patched as Record<string, unknown>)
+      }
+      break
+    case 'binding':
+      if (req.verb === 'create') return bindPod(ctx, req)
+      break
+    case 'eviction':
+      if (req.verb === 'create') return evictPod(ctx, req)
+      break
+    case 'finalize':
+      if (req.verb === 'update') return finalizeNamespace(ctx, req)
+      break
+    case 'log':
+      if (req.verb === 'get') throw logsUnavailable(req)
+      break
+  }
+  void updateObject
+  throw new StatusError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource (${key})`)
+}
+
+/** Logs come from the node's runtime; until a kubelet serves the pod there is nothing to read. */
+function logsUnavailable (req: ApiRequest): StatusError {
+  return new StatusError(400, 'BadRequest', `pod ${req.name} does not have a host assigned`)
+}

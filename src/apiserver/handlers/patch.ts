@@ -1,0 +1,147 @@
+// PATCH in its four types. JSON, merge and strategic patches transform the stored object and go
+// through the ordinary update path; server-side apply merges the applied configuration and
+// keeps per-manager field ownership, refusing (409) to take fields another manager set.
+import { clone, isObject, rfc3339, type KubeObject, type ManagedFieldsEntry } from '../../api/object.ts'
+import { badRequest, isStatusError, StatusError } from '../errors.ts'
+import { leafPaths, objectFields, subtract, union, type FieldSet } from '../managed-fields.ts'
+import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch } from '../patch/index.ts'
+import type { ApiRequest, Reply } from '../request.ts'
+import type { ApiContext } from './context.ts'
+import { bodyObject } from './prepare.ts'
+import { createObject, updateObject } from './write.ts'
+
+export async function patchObject (ctx: ApiContext, req: ApiRequest): Promise<Reply<KubeObject>> {
+  if (req.patchType === 'apply') return applyObject(ctx, req)
+  const patch = req.body
+  const manager = req.options.fieldManager ?? defaultManager(req)
+  return updateObject(ctx, req, current => {
+    let next: unknown
+    try {
+      if (req.patchType === 'json') {
+        if (!Array.isArray(patch)) throw badRequest('json: cannot unmarshal object into Go value of type jsonpatch.Patch')
+        next = applyJsonPatch(current, patch)
+      } else if (req.patchType === 'merge') {
+        next = applyMergePatch(current, patch)
+      } else {
+        next = applyStrategicMergePatch(current, patch, req.info.custom === true ? undefined : req.info.kind)
+      }
+    } catch (err) {
+      if (isStatusError(err)) throw err
+      throw new StatusError(422, 'Invalid', err instanceof Error ? err.message : String(err))
+    }
+    if (!isObject(next)) throw badRequest('the patch must produce an object')
+    const obj = next as KubeObject
+    // A patch naming a resourceVersion is a precondition on it (upstream's optimistic concurrency).
+    if (isObject(patch) && isObject(patch.metadata) && typeof patch.metadata.resourceVersion === 'string' && patch.metadata.resourceVersion !== current.metadata.resourceVersion) {
+      throw new StatusError(409, 'Conflict', `Operation cannot be fulfilled on ${req.info.group === '' ? req.info.resource : `${req.info.resource}.${req.info.group}`} "${req.name}": the object has been modified; please apply your changes to the latest version and try again`, { name: req.name, kind: req.info.resource })
+    }
+    return obj
+  }, { manager })
+}
+
+function defaultManager (req: ApiRequest): string {
+  return req.patchType === 'json' || req.patchType === 'merge' || req.patchType === 'strategic' ? 'unknown' : 'unknown'
+}
+
+/** Server-side apply (PATCH with application/apply-patch+yaml). */
+async function applyObject (ctx: ApiContext, req: ApiRequest): Promise<Reply<KubeObject>> {
+  const manager = req.options.fieldManager
+  if (!manager) throw badRequest('PATCH is not supported for apply requests without a fieldManager: fieldManager is required for apply requests')
+  const config = bodyObject(req)
+  if (config.metadata.name === undefined) config.metadata.name = req.name
+  const applied = objectFields(config)
+  const time = rfc3339(ctx.clock.now())
+  const existing = await ctx.storage.tryGet(req.info, req.namespace, req.name!)
+  if (existing === undefined) {
+    const created = clone(config)
+    created.metadata.managedFields = [{ manager, operation: 'Apply', apiVersion: config.apiVersion, time, fieldsType: 'FieldsV1', fieldsV1: applied }]
+    const r = await createObject(ctx, { ...req, verb: 'create', body: created }, created)
+    return { status: 201, body: restoreApplyManager(r.body, manager, applied, config.apiVersion!, time) }
+  }
+  return updateObject(ctx, req, current => {
+    const entries = current.metadata.managedFields ?? []
+    const mine = entries.find(e => e.manager === manager && e.operation === 'Apply' && e.subresource === undefined)
+    const conflicts = findConflicts(entries, manager, applied, config, current)
+    if (conflicts.length > 0 && req.options.force !== true) throw applyConflict(conflicts)
+    // Fields this manager applied before but no longer mentions, and nobody else owns, go away.
+    const dropped = mine === undefined ? {} : subtract((mine.fieldsV1 ?? {}) as FieldSet, applied)
+    let base = clone(current)
+    for (const path of leafPaths(dropped)) {
+      if (!entries.some(e => e !== mine && leafPaths((e.fieldsV1 ?? {}) as FieldSet).includes(path))) base = removePath(base, path)
+    }
+    const merged = applyStrategicMergePatch(base, config, req.info.custom === true ? undefined : req.info.kind) as KubeObject
+    const others: ManagedFieldsEntry[] = []
+    for (const e of entries) {
+      if (e === mine) continue
+      const left = req.options.force === true ? subtract((e.fieldsV1 ?? {}) as FieldSet, applied) : (e.fieldsV1 ?? {}) as FieldSet
+      if (Object.keys(left).length > 0) others.push({ ...e, fieldsV1: left })
+    }
+    const mineNext: ManagedFieldsEntry = { manager, operation: 'Apply', apiVersion: config.apiVersion, time, fieldsType: 'FieldsV1', fieldsV1: union({}, applied) }
+    merged.metadata.managedFields = [...others, mineNext]
+    return merged
+  }, { manager, operation: 'Apply', managedFieldsDone: true })
+}
+
+function restoreApplyManager (obj: KubeObject, manager: string, applied: FieldSet, apiVersion: string, time: string): KubeObject {
+  obj.metadata.managedFields = [{ manager, operation: 'Apply', apiVersion, time, fieldsType: 'FieldsV1', fieldsV1: applied }]
+  return obj
+}
+
+interface Conflict { manager: string, apiVersion: string, path: string }
+
+function findConflicts (entries: ManagedFieldsEntry[], manager: string, applied: FieldSet, config: KubeObject, live: KubeObject): Conflict[] {
+  const out: Conflict[] = []
+  const want = new Set(leafPaths(applied))
+  for (const e of entries) {
+    if (e.manager === manager && e.operation === 'Apply') continue
+    if (e.subresource !== undefined) continue
+    for (const path of leafPaths((e.fieldsV1 ?? {}) as FieldSet)) {
+      if (!want.has(path)) continue
+      if (JSON.stringify(valueAt(config, path)) !== JSON.stringify(valueAt(live, path))) out.push({ manager: e.manager ?? '', apiVersion: e.apiVersion ?? '', path })
+    }
+  }
+  return out
+}
+
+function applyConflict (conflicts: Conflict[]): StatusError {
+  const causes = conflicts.map(c => ({ reason: 'FieldManagerConflict', message: `conflict with "${c.manager}" using ${c.apiVersion}`, field: c.path }))
+  let message: string
+  if (conflicts.length === 1) {
+    const c = conflicts[0]
+    message = `Apply failed with 1 conflict: conflict with "${c.manager}" using ${c.apiVersion}: ${c.path}`
+  } else {
+    const byManager = new Map<string, Conflict[]>()
+    for (const c of conflicts) byManager.set(`"${c.manager}" using ${c.apiVersion}`, [...(byManager.get(`"${c.manager}" using ${c.apiVersion}`) ?? []), c])
+    message = `Apply failed with ${conflicts.length} conflicts: ` + [...byManager].map(([who, list]) => `conflicts with ${who}:\n${list.map(c => `- ${c.path}`).join('\n')}`).join('\n')
+  }
+  return new StatusError(409, 'Conflict', message, { causes })
+}
+
+/** Walk a leafPaths path (`.spec.containers[{"name":"a"}].image`) through an object. */
+function valueAt (obj: unknown, path: string): unknown {
+  let cur: unknown = obj
+  for (const seg of splitPath(path)) {
+    if (seg.startsWith('[')) {
+      const key = JSON.parse(seg.slice(1, -1)) as Record<string, unknown>
+      cur = Array.isArray(cur) ? cur.find(item => isObject(item) && Object.entries(key).every(([k, v]) => (item[k] ?? (k === 'protocol' ? 'TCP' : undefined)) === v)) : undefined
+    } else {
+      cur = isObject(cur) ? cur[seg] : undefined
+    }
+  }
+  return cur
+}
+
+function removePath (obj: KubeObject, path: string): KubeObject {
+  const segs = splitPath(path)
+  const last = segs.pop()!
+  const parent = valueAt(obj, segs.map(s => (s.startsWith('[') ? s : `.${s}`)).join(''))
+  if (isObject(parent) && !last.startsWith('[')) delete parent[last]
+  return obj
+}
+
+function splitPath (path: string): string[] {
+  const out: string[] = []
+  const re = /\.([^.[]+)|(\[\{.*?\}\])/g
+  for (let m = re.exec(path); m !== null; m = re.exec(path)) out.push(m[1] ?? m[2])
+  return out
+}

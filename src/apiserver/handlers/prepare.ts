@@ -1,0 +1,93 @@
+// The steps every create and update share: checking the body against the request, server-set
+// metadata, defaulting, status/spec separation, generation and validation.
+import { clone, isObject, rfc3339, type KubeObject } from '../../api/object.ts'
+import { groupVersion, parseApiVersion, type ResourceInfo } from '../../api/resources.ts'
+import { badRequest, invalid, StatusError, type StatusCause } from '../errors.ts'
+import type { ApiRequest } from '../request.ts'
+import { validateMetadata } from '../validate-meta.ts'
+import type { ApiContext } from './context.ts'
+
+/** The body as a KubeObject for this request, or a 400 naming what is wrong. */
+export function bodyObject (req: ApiRequest): KubeObject {
+  const body = req.body
+  if (!isObject(body)) throw badRequest(`the body of the request must be a ${req.info.kind} object`)
+  const obj = clone(body) as KubeObject
+  if (obj.metadata !== undefined && !isObject(obj.metadata)) throw badRequest('metadata must be an object')
+  obj.metadata ??= {}
+  const { info } = req
+  if (obj.apiVersion !== undefined && obj.apiVersion !== groupVersion(info)) {
+    const gv = parseApiVersion(String(obj.apiVersion))
+    if (gv.group !== info.group) throw badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${groupVersion(info)})`)
+  }
+  if (obj.kind !== undefined && obj.kind !== info.kind) {
+    throw badRequest(`the kind in the data (${obj.kind}) does not match the expected kind (${info.kind})`)
+  }
+  obj.apiVersion = groupVersion(info)
+  obj.kind = info.kind
+  if (info.namespaced) {
+    if (obj.metadata.namespace !== undefined && obj.metadata.namespace !== '' && obj.metadata.namespace !== req.namespace) {
+      throw badRequest('the namespace of the provided object does not match the namespace sent on the request')
+    }
+    obj.metadata.namespace = req.namespace
+  } else {
+    delete obj.metadata.namespace
+  }
+  if (req.name !== undefined && obj.metadata.name !== undefined && obj.metadata.name !== req.name) {
+    throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${req.name})`)
+  }
+  return obj
+}
+
+/** Everything but metadata and status: what a change to bumps the generation. */
+export function specOf (obj: KubeObject): string {
+  const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = obj
+  return JSON.stringify(rest)
+}
+
+export function validateOrThrow (ctx: ApiContext, info: ResourceInfo, obj: KubeObject, old?: KubeObject): void {
+  const strategy = ctx.strategyFor(info)
+  const causes: StatusCause[] = validateMetadata(obj, { namespaced: info.namespaced, nameIsLabel: strategy.nameIsLabel === true })
+  causes.push(...(strategy.validate?.(obj) ?? []))
+  if (old !== undefined) causes.push(...(strategy.validateUpdate?.(obj, old) ?? []))
+  if (causes.length > 0) throw invalid(info.group, info.kind, obj.metadata.name ?? '', causes)
+}
+
+/** Server-set metadata of a new object. */
+export function stampNew (ctx: ApiContext, info: ResourceInfo, obj: KubeObject): void {
+  const meta = obj.metadata
+  if (meta.resourceVersion !== undefined && meta.resourceVersion !== '') throw badRequest('resourceVersion should not be set on objects to be created')
+  if (!meta.name) {
+    if (!meta.generateName) {
+      throw invalid(info.group, info.kind, '', [{ reason: 'FieldValueRequired', field: 'metadata.name', message: 'Required value: name or generateName is required' }])
+    }
+    meta.name = `${meta.generateName}${ctx.ids.suffix(5)}`
+  }
+  meta.uid = ctx.ids.uid()
+  meta.creationTimestamp = rfc3339(ctx.clock.now())
+  delete meta.deletionTimestamp
+  delete meta.deletionGracePeriodSeconds
+  delete meta.selfLink
+  if (ctx.strategyFor(info).generation) meta.generation = 1
+  else delete meta.generation
+}
+
+/** Carry what an update may not change from the stored object. */
+export function carryOver (info: ResourceInfo, strategyStatus: boolean, obj: KubeObject, old: KubeObject, subresource: string | undefined): KubeObject {
+  let next: KubeObject = obj
+  if (subresource === 'status') {
+    // A status write changes only the status (upstream status strategies copy spec and metadata).
+    next = { ...clone(old), status: obj.status }
+    next.metadata = { ...clone(old.metadata), resourceVersion: obj.metadata.resourceVersion }
+  } else if (strategyStatus && info.subresources.some(s => s.name === 'status')) {
+    next = { ...obj }
+    if (old.status === undefined) delete next.status
+    else next.status = clone(old.status)
+  }
+  for (const f of ['uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation', 'namespace', 'name'] as const) {
+    if (old.metadata[f] === undefined) delete next.metadata[f]
+    else next.metadata[f] = old.metadata[f] as never
+  }
+  return next
+}
+
+export function isStatusError (err: unknown): err is StatusError { return err instanceof StatusError }

@@ -1,0 +1,123 @@
+// Subresources: scale (autoscaling/v1 Scale over spec.replicas), pods/binding, pods/eviction
+// (honouring PodDisruptionBudgets), namespaces/finalize, and the answered-not-stored reviews.
+import { clone, type KubeObject } from '../../api/object.ts'
+import { groupVersion } from '../../api/resources.ts'
+import { badRequest, conflict, StatusError } from '../errors.ts'
+import type { ApiRequest, Reply } from '../request.ts'
+import { buildMatcherFromSelector } from '../selectors.ts'
+import type { ApiContext } from './context.ts'
+import { deleteObject } from './delete.ts'
+import { bodyObject } from './prepare.ts'
+import { updateObject } from './write.ts'
+
+type Json = Record<string, any>
+
+export const successStatus = (code = 201): Record<string, unknown> => ({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code })
+
+/** The Scale view of a workload: spec.replicas, status.replicas and the selector as a string. */
+export function toScale (req: ApiRequest, obj: KubeObject): KubeObject {
+  const spec = (obj.spec ?? {}) as Json
+  const status = (obj.status ?? {}) as Json
+  const sel = spec.selector as Json | undefined
+  const selector = sel === undefined ? '' : sel.matchLabels !== undefined || sel.matchExpressions !== undefined
+    ? formatSelector(sel) : Object.entries(sel).map(([k, v]) => `${k}=${v}`).join(',')
+  const { name, namespace, uid, resourceVersion, creationTimestamp } = obj.metadata
+  return {
+    kind: 'Scale',
+    apiVersion: 'autoscaling/v1',
+    metadata: { name, namespace, uid, resourceVersion, creationTimestamp },
+    spec: { replicas: spec.replicas ?? 0 },
+    status: { replicas: status.replicas ?? 0, selector },
+  }
+}
+
+function formatSelector (sel: Json): string {
+  const parts = Object.entries(sel.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`)
+  for (const e of sel.matchExpressions ?? []) {
+    if (e.operator === 'In') parts.push(`${e.key} in (${e.values.join(',')})`)
+    else if (e.operator === 'NotIn') parts.push(`${e.key} notin (${e.values.join(',')})`)
+    else if (e.operator === 'Exists') parts.push(e.key)
+    else if (e.operator === 'DoesNotExist') parts.push(`!${e.key}`)
+  }
+  return parts.join(',')
+}
+
+/** PUT/PATCH of …/scale: the new Scale's spec.replicas goes to the workload's spec. */
+export async function updateScale (ctx: ApiContext, req: ApiRequest, scale: Json): Promise<Reply> {
+  const replicas = scale?.spec?.replicas
+  if (!Number.isInteger(replicas) || replicas < 0) {
+    throw new StatusError(422, 'Invalid', `Scale.autoscaling "${req.name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`,
+      { name: req.name, group: 'autoscaling', kind: 'Scale', causes: [{ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`, field: 'spec.replicas' }] })
+  }
+  const expect = scale?.metadata?.resourceVersion
+  const r = await updateObject(ctx, { ...req, subresource: undefined }, current => {
+    const next = clone(current)
+    ;(next.spec as Json).replicas = replicas
+    return next
+  }, { expectRevision: expect || undefined, manager: req.options.fieldManager ?? 'unknown' })
+  return { status: 200, body: toScale(req, r.body) }
+}
+
+/** POST pods/<name>/binding: bind an unbound pod to a node (the scheduler's write). */
+export async function bindPod (ctx: ApiContext, req: ApiRequest): Promise<Reply> {
+  const binding = req.body as Json
+  const node = binding?.target?.name
+  if (typeof node !== 'string' || node === '') throw badRequest('Binding.target.name is required')
+  await updateObject(ctx, { ...req, subresource: undefined }, current => {
+    const spec = current.spec as Json
+    if (current.metadata.deletionTimestamp !== undefined) throw conflict(req.info, req.name!, 'pod is being deleted, cannot be assigned to a host')
+    if (spec.nodeName) throw conflict(req.info, req.name!, `pod ${req.name} is already assigned to node "${spec.nodeName}"`)
+    spec.nodeName = node
+    return current
+  }, { manager: req.options.fieldManager ?? 'kube-scheduler', managedFieldsDone: false })
+  return { status: 201, body: successStatus() }
+}
+
+/** POST pods/<name>/eviction: delete the pod unless a PodDisruptionBudget forbids it. */
+export async function evictPod (ctx: ApiContext, req: ApiRequest): Promise<Reply> {
+  const pod = await ctx.storage.get(req.info, req.namespace, req.name!)
+  const pdbInfo = ctx.index.lookup('policy', 'v1', 'poddisruptionbudgets')!
+  const { items } = await ctx.storage.list(pdbInfo, req.namespace)
+  for (const pdb of items) {
+    const matches = buildMatcherFromSelector((pdb.spec as Json)?.selector)
+    if (!matches(pod)) continue
+    const allowed = (pdb.status as Json | undefined)?.disruptionsAllowed ?? 0
+    if (allowed < 1) {
+      throw new StatusError(429, 'TooManyRequests', 'Cannot evict pod as it would violate the pod\'s disruption budget.',
+        { causes: [{ reason: 'DisruptionBudget', message: `The disruption budget ${pdb.metadata.name} needs ${(pdb.status as Json | undefined)?.desiredHealthy ?? 0} healthy pods and has ${(pdb.status as Json | undefined)?.currentHealthy ?? 0} currently` }] })
+    }
+  }
+  const options = (req.body as Json | undefined)?.deleteOptions ?? {}
+  await deleteObject(ctx, { ...req, verb: 'delete', subresource: undefined, options: { ...req.options, gracePeriodSeconds: options.gracePeriodSeconds ?? req.options.gracePeriodSeconds } })
+  return { status: 201, body: successStatus() }
+}
+
+/** PUT namespaces/<name>/finalize: only spec.finalizers changes. */
+export async function finalizeNamespace (ctx: ApiContext, req: ApiRequest): Promise<Reply> {
+  const body = bodyObject(req)
+  const r = await updateObject(ctx, { ...req, subresource: undefined }, current => {
+    (current.spec as Json).finalizers = (body.spec as Json | undefined)?.finalizers ?? []
+    return current
+  }, { manager: req.options.fieldManager ?? 'unknown' })
+  return r
+}
+
+/** Reviews are answered and not stored; everyone who gets past authentication is an admin. */
+export function review (req: ApiRequest): Reply {
+  const body = clone((req.body ?? {}) as Json)
+  const out: Json = { ...body, apiVersion: groupVersion(req.info), kind: req.info.kind, metadata: { creationTimestamp: null, ...(body.metadata ?? {}) } }
+  switch (req.info.resource) {
+    case 'selfsubjectaccessreviews':
+      out.status = { allowed: true, reason: 'k3sim authorizes every authenticated user (system:masters)' }
+      break
+    case 'selfsubjectrulesreviews':
+      out.status = { resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }], nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }], incomplete: false }
+      break
+    case 'selfsubjectreviews':
+      out.status = { userInfo: { username: req.user.name, groups: [...req.user.groups, 'system:authenticated'] } }
+      break
+    default:
+      out.status = { authenticated: false, error: 'token reviews are not supported by k3sim' }
+  }
+  return { status: 201, body: out }
+}

@@ -1,0 +1,118 @@
+// create, update (PUT) and the shared update path that patch and subresources reuse: the
+// GuaranteedUpdate loop of upstream (read, transform, write at the read revision, retry).
+import { clone, rfc3339, type KubeObject } from '../../api/object.ts'
+import type { ResourceInfo } from '../../api/resources.ts'
+import { conflict, isStatusError, notFound, StatusError } from '../errors.ts'
+import { recordManager } from '../managed-fields.ts'
+import type { ApiRequest, Reply } from '../request.ts'
+import type { ApiContext } from './context.ts'
+import { asServed } from './output.ts'
+import { bodyObject, carryOver, specOf, stampNew, validateOrThrow } from './prepare.ts'
+
+const TTL_RESOURCES = new Set(['/events', 'events.k8s.io/events'])
+
+export async function createObject (ctx: ApiContext, req: ApiRequest, body?: KubeObject): Promise<Reply<KubeObject>> {
+  const { info } = req
+  const obj = body ?? bodyObject(req)
+  const strategy = ctx.strategyFor(info)
+  stampNew(ctx, info, obj)
+  if (info.namespaced) await checkNamespaceOpen(ctx, req.namespace!)
+  strategy.defaults?.(obj)
+  if (strategy.status && info.subresources.some(s => s.name === 'status') && info.kind !== 'Node') obj.status = {}
+  await strategy.prepareForCreate?.(obj, { storage: ctx.storage, ids: ctx.ids, clock: ctx.clock })
+  validateOrThrow(ctx, info, obj)
+  recordManager(obj, undefined, { manager: req.options.fieldManager ?? 'unknown', operation: 'Update', apiVersion: obj.apiVersion!, time: rfc3339(ctx.clock.now()) })
+  if (req.options.dryRun === true) {
+    if (await ctx.storage.tryGet(info, obj.metadata.namespace, obj.metadata.name!) !== undefined) {
+      throw new StatusError(409, 'AlreadyExists', `${info.group === '' ? info.resource : `${info.resource}.${info.group}`} "${obj.metadata.name}" already exists`, { name: obj.metadata.name, kind: info.resource })
+    }
+    return { status: 201, body: asServed(info, obj) }
+  }
+  const lease = TTL_RESOURCES.has(`${info.group}/${info.resource}`) ? await ctx.eventLease() : undefined
+  const created = await ctx.storage.create(info, obj, { lease })
+  return { status: 201, body: asServed(info, created) }
+}
+
+async function checkNamespaceOpen (ctx: ApiContext, namespace: string): Promise<void> {
+  const nsInfo = ctx.index.lookup('', 'v1', 'namespaces')!
+  const ns = await ctx.storage.tryGet(nsInfo, undefined, namespace)
+  if (ns === undefined) throw notFound(nsInfo, namespace)
+  if ((ns.status as { phase?: string } | undefined)?.phase === 'Terminating') {
+    throw new StatusError(403, 'Forbidden', `unable to create new content in namespace ${namespace} because it is being terminated`,
+      { name: namespace, kind: 'namespaces', causes: [{ reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' }] })
+  }
+}
+
+/** Produces the desired object from the current one; may throw a StatusError. */
+export type Transform = (current: KubeObject) => KubeObject | Promise<KubeObject>
+
+export interface UpdateOptions {
+  /** Fail with 409 unless the stored resourceVersion is this one (PUT with metadata.resourceVersion). */
+  expectRevision?: string
+  /** Manager and operation recorded in managedFields. */
+  manager: string
+  operation?: 'Update' | 'Apply'
+  /** Skip the managedFields bookkeeping (server-side apply does its own). */
+  managedFieldsDone?: boolean
+}
+
+/** Read, transform, validate, write; retried on a write conflict unless a revision was required. */
+export async function updateObject (ctx: ApiContext, req: ApiRequest, transform: Transform, options: UpdateOptions): Promise<Reply<KubeObject>> {
+  const { info } = req
+  for (let attempt = 0; ; attempt++) {
+    const current = await ctx.storage.get(info, req.namespace, req.name!)
+    if (options.expectRevision !== undefined && options.expectRevision !== current.metadata.resourceVersion) throw conflict(info, req.name!)
+    const desired = await transform(clone(current))
+    try {
+      return await writeUpdate(ctx, req, current, desired, options)
+    } catch (err) {
+      if (isStatusError(err, 409) && err.reason === 'Conflict' && options.expectRevision === undefined && attempt < 10 && !req.options.dryRun) continue
+      throw err
+    }
+  }
+}
+
+async function writeUpdate (ctx: ApiContext, req: ApiRequest, current: KubeObject, desired: KubeObject, options: UpdateOptions): Promise<Reply<KubeObject>> {
+  const { info } = req
+  const strategy = ctx.strategyFor(info)
+  const uid = desired.metadata.uid
+  if (uid !== undefined && uid !== '' && uid !== current.metadata.uid) {
+    throw new StatusError(409, 'Conflict', `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${current.metadata.uid}`, { name: req.name, kind: info.resource })
+  }
+  let next = carryOver(info, strategy.status, desired, current, req.subresource)
+  if (req.subresource !== 'status') {
+    strategy.defaults?.(next)
+    await strategy.prepareForUpdate?.(next, current, { storage: ctx.storage, ids: ctx.ids, clock: ctx.clock })
+  }
+  if (strategy.generation && specOf(next) !== specOf(current)) next.metadata.generation = (current.metadata.generation ?? 0) + 1
+  validateOrThrow(ctx, info, next, current)
+  if (!options.managedFieldsDone) recordManager(next, current, { manager: options.manager, operation: options.operation ?? 'Update', apiVersion: next.apiVersion ?? current.apiVersion!, time: rfc3339(ctx.clock.now()), subresource: req.subresource })
+  next.metadata.resourceVersion = current.metadata.resourceVersion
+  if (unchanged(next, current)) return { status: 200, body: asServed(info, current) }
+  if (req.options.dryRun === true) return { status: 200, body: asServed(info, next) }
+  // Removing the last finalizer of an object being deleted deletes it (upstream's update path).
+  if (next.metadata.deletionTimestamp !== undefined && (current.metadata.finalizers ?? []).length > 0 && (next.metadata.finalizers ?? []).length === 0) {
+    const written = await ctx.storage.update(info, next, Number(current.metadata.resourceVersion))
+    await ctx.storage.delete(info, written)
+    return { status: 200, body: asServed(info, written) }
+  }
+  const written = await ctx.storage.update(info, next, Number(current.metadata.resourceVersion))
+  return { status: 200, body: asServed(info, written) }
+}
+
+/** Equal apart from managedFields timestamps: a no-op write keeps the resourceVersion. */
+function unchanged (a: KubeObject, b: KubeObject): boolean {
+  const strip = (o: KubeObject): string => JSON.stringify({ ...o, apiVersion: undefined, kind: undefined, metadata: { ...o.metadata, managedFields: (o.metadata.managedFields ?? []).map(m => ({ ...m, time: undefined })) } })
+  return strip(a) === strip(b)
+}
+
+export function replaceObject (ctx: ApiContext, req: ApiRequest): Promise<Reply<KubeObject>> {
+  const body = bodyObject(req)
+  const expect = body.metadata.resourceVersion
+  return updateObject(ctx, req, () => body, {
+    expectRevision: expect === undefined || expect === '' ? undefined : expect,
+    manager: req.options.fieldManager ?? 'unknown',
+  })
+}
+
+export type { ResourceInfo }

@@ -1,0 +1,79 @@
+// The express app: authentication, /version and health, discovery, OpenAPI, and the REST
+// routes, all answered through the one handler layer. Errors become Status bodies.
+import express, { type NextFunction, type Request, type Response } from 'express'
+import { VERSION_INFO } from '../../api/version.ts'
+import { aggregated, AGGREGATED_TYPE, apiGroup, apiGroupList, apiResourceList, apiVersions, wantsAggregated } from '../discovery.ts'
+import { internalError, notFound, StatusError, unauthorized } from '../errors.ts'
+import type { ApiServerCore } from '../core.ts'
+import { openapiDocument, openapiIndex } from '../openapi.ts'
+import type { UserInfo } from '../request.ts'
+import { serveResource } from './resource-route.ts'
+
+export interface AppOptions {
+  core: ApiServerCore
+  authenticate: (req: Request) => UserInfo | undefined
+  /** host:port clients use, for /api's serverAddressByClientCIDRs. */
+  serverAddress: () => string
+  log?: (msg: string) => void
+}
+
+export function sendJson (res: Response, status: number, body: unknown, contentType = 'application/json'): void {
+  res.status(status).set('Content-Type', contentType).send(JSON.stringify(body))
+}
+
+export function createApp (options: AppOptions): express.Express {
+  const { core } = options
+  const app = express()
+  app.disable('x-powered-by')
+  app.disable('etag')
+  app.set('query parser', 'extended')
+
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const user = options.authenticate(req)
+    if (user === undefined) { sendJson(res, 401, unauthorized().status); return }
+    res.locals.user = user
+    next()
+  })
+
+  app.get('/version', (_req, res) => sendJson(res, 200, VERSION_INFO))
+  for (const path of ['/healthz', '/livez', '/readyz']) {
+    app.get(path, (_req, res) => { res.status(200).type('text/plain').send('ok') })
+    app.get(`${path}/*rest`, (_req, res) => { res.status(200).type('text/plain').send('ok') })
+  }
+
+  app.get('/api', (req, res) => {
+    if (wantsAggregated(req.headers.accept)) sendJson(res, 200, aggregated(core.index, true), AGGREGATED_TYPE)
+    else sendJson(res, 200, apiVersions(options.serverAddress()))
+  })
+  app.get('/apis', (req, res) => {
+    if (wantsAggregated(req.headers.accept)) sendJson(res, 200, aggregated(core.index, false), AGGREGATED_TYPE)
+    else sendJson(res, 200, apiGroupList(core.index))
+  })
+  app.get('/api/:version', (req, res) => discoveryOr404(res, apiResourceList(core.index, '', String(req.params.version))))
+  app.get('/apis/:group', (req, res) => discoveryOr404(res, apiGroup(core.index, String(req.params.group))))
+  app.get('/apis/:group/:version', (req, res) => discoveryOr404(res, apiResourceList(core.index, String(req.params.group), String(req.params.version))))
+
+  app.get('/openapi/v3', (_req, res) => sendJson(res, 200, openapiIndex(core.index)))
+  app.get('/openapi/v3/*path', (req, res) => {
+    const parts = (req.params as { path: string[] }).path
+    const [group, version] = parts[0] === 'api' ? ['', parts[1]] : [parts[1], parts[2]]
+    discoveryOr404(res, openapiDocument(core.index, group ?? '', version ?? '', r => core.schemaFor(r), VERSION_INFO.gitVersion))
+  })
+
+  app.use((req, res, next) => { serveResource(core, req, res).catch(next) })
+
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const status = err instanceof StatusError ? err : internalError(err)
+    if (!(err instanceof StatusError)) options.log?.(`${req.method} ${req.originalUrl}: ${err instanceof Error ? err.stack : String(err)}`)
+    if (res.headersSent) { res.end(); return }
+    sendJson(res, status.code, status.status)
+  })
+  return app
+}
+
+function discoveryOr404 (res: Response, doc: object | undefined): void {
+  if (doc === undefined) sendJson(res, 404, new StatusError(404, 'NotFound', 'the server could not find the requested resource').status)
+  else sendJson(res, 200, doc)
+}
+
+export { notFound }

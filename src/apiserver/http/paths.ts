@@ -1,0 +1,43 @@
+// Parsing Kubernetes REST paths into (group, version, namespace, resource, name, subresource).
+//   /api/v1/pods                        /apis/apps/v1/namespaces/default/deployments/web/scale
+//   /api/v1/namespaces/kube-system      /api/v1/namespaces/kube-system/status
+//   /api/v1/watch/namespaces/default/pods (the deprecated watch prefix)
+
+export interface ResourcePath {
+  group: string
+  version: string
+  namespace?: string
+  resource: string
+  name?: string
+  subresource?: string
+  /** The deprecated /watch/ prefix was used. */
+  watchPrefix: boolean
+}
+
+export function parseResourcePath (path: string, hasSubresource: (group: string, version: string, resource: string, sub: string) => boolean): ResourcePath | undefined {
+  const parts = path.split('/').filter(p => p !== '').map(decodeURIComponent)
+  let group: string
+  let version: string
+  let rest: string[]
+  if (parts[0] === 'api' && parts.length >= 3) {
+    group = ''
+    version = parts[1]
+    rest = parts.slice(2)
+  } else if (parts[0] === 'apis' && parts.length >= 4) {
+    group = parts[1]
+    version = parts[2]
+    rest = parts.slice(3)
+  } else {
+    return undefined
+  }
+  let watchPrefix = false
+  if (rest[0] === 'watch') { watchPrefix = true; rest = rest.slice(1) }
+  if (rest[0] === 'namespaces' && rest.length >= 3 && !(rest.length === 3 && hasSubresource(group, version, 'namespaces', rest[2]))) {
+    const [, namespace, resource, name, subresource, ...extra] = rest
+    if (extra.length > 0) return undefined
+    return { group, version, namespace, resource, name, subresource, watchPrefix }
+  }
+  const [resource, name, subresource, ...extra] = rest
+  if (resource === undefined || extra.length > 0) return undefined
+  return { group, version, resource, name, subresource, watchPrefix }
+}

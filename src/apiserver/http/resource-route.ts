@@ -1,0 +1,91 @@
+// One REST request: path → resource, method → verb, body and query → ApiRequest, then the
+// reply as JSON, as a Table when the Accept header asks for one, or as a watch stream.
+import type { Request, Response } from 'express'
+import type { ApiServerCore } from '../core.ts'
+import { methodNotAllowed, notFound, StatusError } from '../errors.ts'
+import type { ApiRequest, RequestVerb, UserInfo } from '../request.ts'
+import { wantsTable, toTable, tableWatchEvent } from '../tables.ts'
+import { mergeDeleteOptions, parseOptions } from './query.ts'
+import { parseResourcePath } from './paths.ts'
+import { readObjectBody, readPatchBody } from './body.ts'
+import { sendJson } from './app.ts'
+import type { ApiWatch } from '../handlers/watch.ts'
+
+function verbFor (method: string, hasName: boolean, watch: boolean): RequestVerb | undefined {
+  switch (method) {
+    case 'GET': return hasName ? 'get' : watch ? 'watch' : 'list'
+    case 'POST': return 'create'
+    case 'PUT': return 'update'
+    case 'PATCH': return 'patch'
+    case 'DELETE': return hasName ? 'delete' : 'deletecollection'
+  }
+  return undefined
+}
+
+export async function serveResource (core: ApiServerCore, req: Request, res: Response): Promise<void> {
+  const path = parseResourcePath(req.path, (g, v, r, s) => core.index.lookup(g, v, r)?.subresources.some(x => x.name === s) === true)
+  if (path === undefined) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource')
+  const info = core.index.lookup(path.group, path.version, path.resource)
+  if (info === undefined) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource')
+  if (path.namespace !== undefined && !info.namespaced) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource')
+  const options = parseOptions(req.query as Record<string, unknown>)
+  const watch = path.watchPrefix || req.query.watch === 'true' || req.query.watch === '1'
+  const verb = verbFor(req.method, path.name !== undefined, watch)
+  if (verb === undefined) throw methodNotAllowed(req.method, info)
+  // POST to a name is only for subresources (binding, eviction); POST on a collection item otherwise is 405.
+  if (verb === 'create' && path.name !== undefined && path.subresource === undefined) throw methodNotAllowed('create', info)
+  const api: ApiRequest = {
+    verb: verb === 'create' && path.subresource !== undefined ? 'create' : verb,
+    info,
+    namespace: path.namespace,
+    name: path.name,
+    subresource: path.subresource,
+    options,
+    user: res.locals.user as UserInfo,
+  }
+  if (verb === 'create' || verb === 'update') api.body = await readObjectBody(req)
+  if (verb === 'patch') Object.assign(api, await readPatchBody(req))
+  if (verb === 'delete' || verb === 'deletecollection') {
+    const body = await readObjectBody(req).catch(() => undefined)
+    api.options = mergeDeleteOptions(options, body)
+    if (path.subresource !== undefined) throw methodNotAllowed('delete', info)
+  }
+  if ((verb === 'create' || verb === 'update') && api.body === undefined && info.virtual !== true && path.subresource !== 'binding' && path.subresource !== 'eviction') {
+    throw new StatusError(400, 'BadRequest', 'the body of the request is empty')
+  }
+  if (info.namespaced && verb === 'create' && path.namespace === undefined && info.virtual !== true) throw notFound(info, '')
+  if (path.subresource === 'log') {
+    api.options.log = Object.fromEntries(Object.entries(req.query).map(([k, v]) => [k, String(v)]))
+    const text = await core.logs(api)
+    res.status(200).type('text/plain').send(text)
+    return
+  }
+  const result = await core.serve(api)
+  if ('watch' in result) { await streamWatch(core, req, res, api, result.watch); return }
+  if (result.warnings !== undefined) res.set('Warning', result.warnings.map(w => `299 - ${JSON.stringify(w)}`).join(', '))
+  const body = wantsTable(req.headers.accept) && (verb === 'get' || verb === 'list') && path.subresource === undefined
+    ? toTable(core, api, result.body as Record<string, unknown>, verb === 'list')
+    : result.body
+  sendJson(res, result.status, body)
+}
+
+/** Chunked JSON lines, headers flushed at once (client-node's informer waits for them). */
+async function streamWatch (core: ApiServerCore, req: Request, res: Response, api: ApiRequest, watch: ApiWatch): Promise<void> {
+  const table = wantsTable(req.headers.accept)
+  res.status(200).set({ 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' })
+  res.flushHeaders()
+  let first = true
+  const end = (): void => watch.close()
+  req.on('close', end)
+  res.on('close', end)
+  for (let batch = await watch.next(); batch !== null; batch = await watch.next()) {
+    let out = ''
+    for (const e of batch) {
+      const event = table && e.type !== 'BOOKMARK' && e.type !== 'ERROR' ? tableWatchEvent(core, api, e, first) : e
+      first = false
+      out += JSON.stringify(event) + '\n'
+    }
+    if (!res.write(out)) await new Promise(resolve => res.once('drain', resolve))
+  }
+  res.end()
+}

@@ -1,0 +1,78 @@
+// The API server's HTTPS listener: the cluster's serving certificate, client certificates
+// verified against the client CA (optional, as k3s: a bearer token also works), loopback by
+// default, and 401 for anonymous requests as k3s answers them.
+import { createServer, type Server } from 'node:https'
+import type { TLSSocket } from 'node:tls'
+import type { Request } from 'express'
+import { userFromSubject, type ClusterPki } from '../cluster/certificates.ts'
+import type { ApiServerCore } from './core.ts'
+import { createApp } from './http/app.ts'
+import type { UserInfo } from './request.ts'
+
+export interface ApiListenerOptions {
+  core: ApiServerCore
+  pki: ClusterPki
+  /** Bearer tokens and who they are. */
+  tokens: Map<string, UserInfo>
+  host?: string
+  /** 0 picks a free port. */
+  port?: number
+  log?: (msg: string) => void
+}
+
+export interface ApiListener {
+  host: string
+  port: number
+  url: string
+  close(): Promise<void>
+}
+
+export function authenticator (tokens: Map<string, UserInfo>): (req: Request) => UserInfo | undefined {
+  return req => {
+    const auth = req.headers.authorization
+    if (auth !== undefined && auth.startsWith('Bearer ')) return tokens.get(auth.slice(7).trim())
+    const socket = req.socket as TLSSocket
+    if (socket.authorized === true) {
+      const cert = socket.getPeerCertificate()
+      const user = userFromSubject(cert.subject as { CN?: string, O?: string })
+      if (user.name !== '') return user
+    }
+    return undefined
+  }
+}
+
+export async function startApiListener (options: ApiListenerOptions): Promise<ApiListener> {
+  const host = options.host ?? '127.0.0.1'
+  let address = ''
+  const app = createApp({
+    core: options.core,
+    authenticate: authenticator(options.tokens),
+    serverAddress: () => address,
+    log: options.log,
+  })
+  const server: Server = createServer({
+    cert: options.pki.serving.cert,
+    key: options.pki.serving.key,
+    ca: [options.pki.clientCa.cert],
+    requestCert: true,
+    rejectUnauthorized: false,
+  }, app)
+  server.keepAliveTimeout = 65_000
+  const sockets = new Set<import('node:net').Socket>()
+  server.on('secureConnection', s => { sockets.add(s); s.on('close', () => sockets.delete(s)) })
+  const port = await new Promise<number>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 6443, host, () => resolve((server.address() as { port: number }).port))
+  })
+  address = `${host}:${port}`
+  const shown = host.includes(':') ? `[${host}]` : host
+  return {
+    host,
+    port,
+    url: `https://${shown}:${port}`,
+    close: () => new Promise(resolve => {
+      server.close(() => resolve())
+      for (const s of sockets) s.destroy()
+    }),
+  }
+}

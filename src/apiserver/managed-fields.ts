@@ -1,0 +1,131 @@
+// managedFields bookkeeping (structured-merge-diff's FieldsV1 sets, simplified): every write
+// records which manager set which fields, so server-side apply can report conflicts.
+// Lists whose items carry a merge key are keyed `k:{"name":"web"}`; other lists are atomic.
+import { isObject, type KubeObject, type ManagedFieldsEntry } from '../api/object.ts'
+
+export type FieldSet = { [k: string]: FieldSet }
+
+/** Fields a manager never owns: identity and bookkeeping. */
+const IGNORED_META = new Set(['name', 'namespace', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'managedFields', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink'])
+const MERGE_KEYS = ['name', 'containerPort', 'port', 'mountPath', 'devicePath', 'ip', 'topologyKey', 'uid', 'type']
+
+export function listKey (item: unknown): string | undefined {
+  if (!isObject(item)) return undefined
+  for (const k of MERGE_KEYS) {
+    if (item[k] !== undefined && typeof item[k] !== 'object') {
+      const key: Record<string, unknown> = { [k]: item[k] }
+      if (k === 'containerPort' || k === 'port') key.protocol = item.protocol ?? 'TCP'
+      return `k:${JSON.stringify(key)}`
+    }
+  }
+  return undefined
+}
+
+/** The FieldsV1 set of a value (leaves are `{}`); `.` marks an object item of a keyed list. */
+export function fieldSetOf (value: unknown): FieldSet {
+  if (Array.isArray(value)) {
+    const keyed = value.map(listKey)
+    if (value.length === 0 || keyed.some(k => k === undefined)) return {}
+    const out: FieldSet = {}
+    value.forEach((item, i) => { out[keyed[i]!] = { '.': {}, ...fieldSetOf(item) } })
+    return out
+  }
+  if (!isObject(value)) return {}
+  const out: FieldSet = {}
+  for (const [k, v] of Object.entries(value)) out[`f:${k}`] = fieldSetOf(v)
+  return out
+}
+
+/** The fields of an object a manager can own: everything but identity, status (main resource) and type. */
+export function objectFields (obj: KubeObject, subresource?: string): FieldSet {
+  if (subresource === 'status') return obj.status === undefined ? {} : { 'f:status': fieldSetOf(obj.status) }
+  const { apiVersion: _a, kind: _k, status: _s, metadata, ...rest } = obj
+  const meta = Object.fromEntries(Object.entries(metadata).filter(([k]) => !IGNORED_META.has(k)))
+  const out = fieldSetOf(rest)
+  if (Object.keys(meta).length > 0) out['f:metadata'] = fieldSetOf(meta)
+  return out
+}
+
+/** Leaf paths of a set, joined: for diffing and conflict messages. */
+export function leafPaths (set: FieldSet, prefix = ''): string[] {
+  const out: string[] = []
+  for (const [k, v] of Object.entries(set)) {
+    if (k === '.') continue
+    const path = `${prefix}.${k.startsWith('f:') ? k.slice(2) : `[${k.slice(2)}]`}`
+    const children = Object.keys(v).filter(c => c !== '.')
+    if (children.length === 0) out.push(path)
+    else out.push(...leafPaths(v, path))
+  }
+  return out
+}
+
+/** Rebuild a set from leaf paths produced by leafPaths on the same kind of set. */
+export function subtract (set: FieldSet, remove: FieldSet): FieldSet {
+  const out: FieldSet = {}
+  for (const [k, v] of Object.entries(set)) {
+    if (remove[k] === undefined) { out[k] = v; continue }
+    const rest = Object.keys(v).length === 0 ? undefined : subtract(v, remove[k])
+    if (rest !== undefined && Object.keys(rest).some(c => c !== '.')) out[k] = rest
+  }
+  return out
+}
+
+export function union (a: FieldSet, b: FieldSet): FieldSet {
+  const out: FieldSet = { ...a }
+  for (const [k, v] of Object.entries(b)) out[k] = out[k] === undefined ? v : union(out[k], v)
+  return out
+}
+
+/** Fields whose value differs between old and new (added or changed; removed ones are dropped from owners). */
+export function changedFields (next: FieldSet, nextObj: unknown, prevObj: unknown): FieldSet {
+  if (JSON.stringify(nextObj) === JSON.stringify(prevObj)) return {}
+  if (Object.keys(next).length === 0) return {}
+  const out: FieldSet = {}
+  for (const [k, sub] of Object.entries(next)) {
+    if (k === '.') continue
+    const a = childOf(nextObj, k)
+    const b = childOf(prevObj, k)
+    if (b === undefined) { out[k] = sub; continue }
+    const changed = changedFields(sub, a, b)
+    if (Object.keys(sub).length === 0 ? JSON.stringify(a) !== JSON.stringify(b) : Object.keys(changed).length > 0) out[k] = changed
+  }
+  return out
+}
+
+function childOf (value: unknown, key: string): unknown {
+  if (key.startsWith('f:')) return isObject(value) ? value[key.slice(2)] : undefined
+  if (key.startsWith('k:') && Array.isArray(value)) return value.find(item => listKey(item) === key)
+  return undefined
+}
+
+/**
+ * Record a write by `entry.manager`: it now owns the fields it changed (all fields on create),
+ * and other managers lose them. Entries with nothing left are dropped, as upstream does.
+ */
+export function recordManager (next: KubeObject, prev: KubeObject | undefined, entry: Omit<ManagedFieldsEntry, 'fieldsType' | 'fieldsV1'>): void {
+  const sub = entry.subresource
+  const nextSet = objectFields(next, sub)
+  const changed = prev === undefined ? nextSet : changedFields(nextSet, stripForDiff(next, sub), stripForDiff(prev, sub))
+  const entries = (prev?.metadata.managedFields ?? next.metadata.managedFields ?? []).map(e => ({ ...e }))
+  const result: ManagedFieldsEntry[] = []
+  let mine: ManagedFieldsEntry | undefined
+  for (const e of entries) {
+    if (e.manager === entry.manager && e.operation === entry.operation && (e.subresource ?? undefined) === sub) { mine = e; continue }
+    const left = subtract((e.fieldsV1 ?? {}) as FieldSet, changed)
+    if (Object.keys(left).length > 0) result.push({ ...e, fieldsV1: left })
+  }
+  if (Object.keys(changed).length > 0 || mine !== undefined) {
+    const owned = union(mine === undefined ? {} : subtract((mine.fieldsV1 ?? {}) as FieldSet, {}), changed)
+    const e: ManagedFieldsEntry = { manager: entry.manager, operation: entry.operation, apiVersion: entry.apiVersion, time: Object.keys(changed).length > 0 || mine === undefined ? entry.time : mine.time, fieldsType: 'FieldsV1', fieldsV1: owned }
+    if (sub !== undefined) e.subresource = sub
+    if (Object.keys(owned).length > 0) result.push(e)
+  }
+  if (result.length > 0) next.metadata.managedFields = result
+  else delete next.metadata.managedFields
+}
+
+function stripForDiff (obj: KubeObject, sub?: string): unknown {
+  if (sub === 'status') return { status: obj.status }
+  const { apiVersion: _a, kind: _k, status: _s, metadata, ...rest } = obj
+  return { ...rest, metadata: Object.fromEntries(Object.entries(metadata).filter(([k]) => !IGNORED_META.has(k))) }
+}

@@ -1,0 +1,61 @@
+// The request the handler layer serves: the same shape whether it came over HTTPS (express
+// parses it) or from the in-process Client (no HTTP, no JSON).
+import type { KubeObject } from '../api/object.ts'
+import type { ResourceInfo } from '../api/resources.ts'
+
+export type RequestVerb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection'
+
+export type PatchType = 'json' | 'merge' | 'strategic' | 'apply'
+
+export interface UserInfo {
+  name: string
+  groups: string[]
+}
+
+export interface RequestOptions {
+  dryRun?: boolean
+  fieldManager?: string
+  fieldValidation?: 'Strict' | 'Warn' | 'Ignore'
+  force?: boolean
+  labelSelector?: string
+  fieldSelector?: string
+  limit?: number
+  continue?: string
+  resourceVersion?: string
+  resourceVersionMatch?: string
+  timeoutSeconds?: number
+  allowWatchBookmarks?: boolean
+  sendInitialEvents?: boolean
+  /** DeleteOptions. */
+  propagationPolicy?: 'Orphan' | 'Background' | 'Foreground'
+  gracePeriodSeconds?: number
+  preconditions?: { uid?: string, resourceVersion?: string }
+  /** Table rows' object: 'Metadata' (default), 'Object' or 'None'. */
+  includeObject?: 'None' | 'Metadata' | 'Object'
+  /** pods/log query parameters. */
+  log?: Record<string, string>
+}
+
+export interface ApiRequest {
+  verb: RequestVerb
+  info: ResourceInfo
+  namespace?: string
+  name?: string
+  subresource?: string
+  /** Decoded body (create, update; the patch document for patch). */
+  body?: unknown
+  patchType?: PatchType
+  options: RequestOptions
+  user: UserInfo
+}
+
+/** Warnings for the `Warning: 299 - "…"` response header. */
+export interface Reply<T = unknown> {
+  status: number
+  body: T
+  warnings?: string[]
+}
+
+export const ok = <T>(body: T, status = 200, warnings?: string[]): Reply<T> => ({ status, body, warnings })
+
+export type { KubeObject }

@@ -1,0 +1,43 @@
+// labelSelector / fieldSelector query parameters → one predicate over stored objects. Bad
+// selectors are 400s with upstream's messages; an unsupported field says so by name.
+import { convertFieldLabels, fieldsFor, FieldSelectorError, matchesFields, parseFieldSelector } from '../api/fields.ts'
+import { parseLabelSelector } from '../api/label-parser.ts'
+import { selectorFromLabelSelector, type LabelSelector } from '../api/labels.ts'
+import type { KubeObject } from '../api/object.ts'
+import type { ResourceInfo } from '../api/resources.ts'
+import { badRequest } from './errors.ts'
+import type { RequestOptions } from './request.ts'
+
+export type Matcher = (obj: KubeObject) => boolean
+
+export function buildMatcher (info: ResourceInfo, options: RequestOptions): Matcher {
+  const tests: Matcher[] = []
+  if (options.labelSelector !== undefined && options.labelSelector !== '') {
+    let selector
+    try {
+      selector = parseLabelSelector(options.labelSelector)
+    } catch (err) {
+      throw badRequest(`unable to parse requirement: ${(err as Error).message}`.replace('unable to parse requirement: unable to parse requirement: ', 'unable to parse requirement: '))
+    }
+    tests.push(obj => selector.matches(obj.metadata.labels ?? {}))
+  }
+  if (options.fieldSelector !== undefined && options.fieldSelector !== '') {
+    let selector
+    try {
+      selector = convertFieldLabels(info.kind, info.namespaced, parseFieldSelector(options.fieldSelector))
+    } catch (err) {
+      if (err instanceof FieldSelectorError) throw badRequest(err.message)
+      throw err
+    }
+    const sel = selector
+    tests.push(obj => matchesFields(fieldsFor(info.kind, obj, info.namespaced), sel))
+  }
+  if (tests.length === 0) return () => true
+  return obj => tests.every(t => t(obj))
+}
+
+/** A predicate for a metav1.LabelSelector (PDBs, workloads): empty matches all, null nothing. */
+export function buildMatcherFromSelector (ls: LabelSelector | null | undefined): Matcher {
+  const selector = selectorFromLabelSelector(ls)
+  return obj => selector.matches(obj.metadata.labels ?? {})
+}

@@ -1,0 +1,84 @@
+// PodSpec defaults and validation, shared by pods and every pod template (Deployment,
+// ReplicaSet, DaemonSet, StatefulSet, Job, CronJob), as upstream's SetDefaults_PodSpec.
+import { def, invalidValue, required, unsupported } from './strategy.ts'
+import type { StatusCause } from '../errors.ts'
+
+type Json = Record<string, any>
+
+/** imagePullPolicy defaults to Always for `:latest` or no tag, else IfNotPresent (digests too). */
+export function defaultPullPolicy (image: string | undefined): string {
+  if (image === undefined) return 'IfNotPresent'
+  if (image.includes('@')) return 'IfNotPresent'
+  const lastSlash = image.lastIndexOf('/')
+  const colon = image.indexOf(':', lastSlash + 1)
+  if (colon < 0) return 'Always'
+  return image.slice(colon + 1) === 'latest' ? 'Always' : 'IfNotPresent'
+}
+
+function defaultContainer (c: Json): void {
+  def(c, 'imagePullPolicy', defaultPullPolicy(c.image))
+  def(c, 'terminationMessagePath', '/dev/termination-log')
+  def(c, 'terminationMessagePolicy', 'File')
+  def(c, 'resources', {})
+  for (const p of c.ports ?? []) def(p, 'protocol', 'TCP')
+  // Limits without requests: the requests are the limits (SetDefaults_Container via pod defaults).
+  const limits = c.resources.limits as Json | undefined
+  if (limits !== undefined) {
+    c.resources.requests ??= {}
+    for (const [r, q] of Object.entries(limits)) def(c.resources.requests, r, q)
+  }
+  for (const probe of [c.livenessProbe, c.readinessProbe, c.startupProbe]) {
+    if (probe === undefined) continue
+    def(probe, 'timeoutSeconds', 1)
+    def(probe, 'periodSeconds', 10)
+    def(probe, 'successThreshold', 1)
+    def(probe, 'failureThreshold', 3)
+  }
+}
+
+export function defaultPodSpec (spec: Json): void {
+  def(spec, 'restartPolicy', 'Always')
+  def(spec, 'dnsPolicy', 'ClusterFirst')
+  def(spec, 'schedulerName', 'default-scheduler')
+  def(spec, 'terminationGracePeriodSeconds', 30)
+  def(spec, 'securityContext', {})
+  def(spec, 'enableServiceLinks', true)
+  if (spec.serviceAccountName === undefined && spec.serviceAccount !== undefined) spec.serviceAccountName = spec.serviceAccount
+  for (const c of spec.initContainers ?? []) defaultContainer(c)
+  for (const c of spec.containers ?? []) defaultContainer(c)
+  for (const v of spec.volumes ?? []) {
+    if (v.configMap !== undefined) def(v.configMap, 'defaultMode', 420)
+    if (v.secret !== undefined) def(v.secret, 'defaultMode', 420)
+  }
+}
+
+const restartPolicies = ['Always', 'OnFailure', 'Never']
+const protocols = ['TCP', 'UDP', 'SCTP']
+
+export function validatePodSpec (spec: Json | undefined, path: string): StatusCause[] {
+  if (spec === undefined || spec === null) return [required(path)]
+  const causes: StatusCause[] = []
+  if (!Array.isArray(spec.containers) || spec.containers.length === 0) causes.push(required(`${path}.containers`))
+  const names = new Set<string>()
+  const check = (list: Json[] | undefined, field: string): void => {
+    (list ?? []).forEach((c, i) => {
+      const at = `${path}.${field}[${i}]`
+      if (!c.name) causes.push(required(`${at}.name`))
+      else if (names.has(c.name)) causes.push({ reason: 'FieldValueDuplicate', message: `Duplicate value: "${c.name}"`, field: `${at}.name` })
+      else names.add(c.name)
+      if (!c.image) causes.push(required(`${at}.image`))
+      ;(c.ports ?? []).forEach((p: Json, j: number) => {
+        if (!(Number.isInteger(p.containerPort) && p.containerPort > 0 && p.containerPort < 65536)) {
+          causes.push(invalidValue(`${at}.ports[${j}].containerPort`, p.containerPort, 'must be between 1 and 65535, inclusive'))
+        }
+        if (p.protocol !== undefined && !protocols.includes(p.protocol)) causes.push(unsupported(`${at}.ports[${j}].protocol`, p.protocol, protocols))
+      })
+    })
+  }
+  check(spec.initContainers, 'initContainers')
+  check(spec.containers, 'containers')
+  if (spec.restartPolicy !== undefined && !restartPolicies.includes(spec.restartPolicy)) {
+    causes.push(unsupported(`${path}.restartPolicy`, spec.restartPolicy, restartPolicies))
+  }
+  return causes
+}

@@ -1,0 +1,55 @@
+// Per-kind behaviour of the registry, as upstream's rest strategies: defaulting, what create and
+// update may change, validation, and whether the kind has a generation and a status.
+import type { KubeObject } from '../../api/object.ts'
+import type { StatusCause } from '../errors.ts'
+import type { ObjectStorage } from '../registry/storage.ts'
+import type { Ids } from '../../util/random.ts'
+import type { Clock } from '../../util/clock.ts'
+
+export interface StrategyContext {
+  storage: ObjectStorage
+  ids: Ids
+  clock: Clock
+}
+
+export interface Strategy {
+  /** metadata.generation is set at create and bumped on spec changes. */
+  generation: boolean
+  /** The kind has a status subresource: main writes keep the old status, status writes keep the rest. */
+  status: boolean
+  /** Names must be DNS-1123 labels (namespaces, services) rather than subdomains. */
+  nameIsLabel?: boolean
+  /** Defaults applied on create and update (SetDefaults_*). Mutates `obj`. */
+  defaults?(obj: KubeObject): void
+  /** Create-only preparation (status reset, allocations). Mutates `obj`. */
+  prepareForCreate?(obj: KubeObject, ctx: StrategyContext): Promise<void> | void
+  /** Update preparation (carry allocations over). Mutates `obj`. */
+  prepareForUpdate?(obj: KubeObject, old: KubeObject, ctx: StrategyContext): Promise<void> | void
+  validate?(obj: KubeObject): StatusCause[]
+  validateUpdate?(obj: KubeObject, old: KubeObject): StatusCause[]
+}
+
+export const generic: Strategy = { generation: false, status: false }
+
+export const withStatus: Strategy = { generation: true, status: true }
+
+export function required (field: string): StatusCause {
+  return { reason: 'FieldValueRequired', message: 'Required value', field }
+}
+
+export function invalidValue (field: string, value: unknown, message: string): StatusCause {
+  return { reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(value)}: ${message}`, field }
+}
+
+export function immutable (field: string, value: unknown): StatusCause {
+  return { reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(value)}: field is immutable`, field }
+}
+
+export function unsupported (field: string, value: unknown, supported: string[]): StatusCause {
+  return { reason: 'FieldValueNotSupported', message: `Unsupported value: ${JSON.stringify(value)}: supported values: ${supported.map(s => `"${s}"`).join(', ')}`, field }
+}
+
+/** Sets `obj[key] = value` when the key is absent (undefined). */
+export function def<T extends Record<string, unknown>> (obj: T, key: string, value: unknown): void {
+  if (obj[key] === undefined) (obj as Record<string, unknown>)[key] = value
+}

@@ -1,0 +1,153 @@
+// apps/v1 and batch/v1 workloads: SetDefaults_* and the validation kubectl users meet first
+// (replicas, selector vs template labels, immutable selectors).
+import type { KubeObject } from '../../api/object.ts'
+import type { StatusCause } from '../errors.ts'
+import { defaultPodSpec, validatePodSpec } from './pod-spec.ts'
+import { def, immutable, invalidValue, required, type Strategy } from './strategy.ts'
+
+type Json = Record<string, any>
+
+function defaultTemplate (template: Json | undefined): void {
+  if (template === undefined) return
+  template.spec ??= {}
+  defaultPodSpec(template.spec)
+  template.metadata ??= {}
+  def(template.metadata, 'creationTimestamp', null)
+}
+
+function validateTemplate (spec: Json, path: string, { selector = true } = {}): StatusCause[] {
+  const causes: StatusCause[] = []
+  if (spec.replicas !== undefined && (!Number.isInteger(spec.replicas) || spec.replicas < 0)) {
+    causes.push(invalidValue(`${path}.replicas`, spec.replicas, 'must be greater than or equal to 0'))
+  }
+  if (selector) {
+    const sel: Json | undefined = spec.selector
+    if (sel === undefined || (Object.keys(sel.matchLabels ?? {}).length === 0 && (sel.matchExpressions ?? []).length === 0)) {
+      causes.push(required(`${path}.selector`))
+    } else {
+      const labels: Json = spec.template?.metadata?.labels ?? {}
+      const mismatch = Object.entries(sel.matchLabels ?? {}).some(([k, v]) => labels[k] !== v)
+      if (mismatch) causes.push(invalidValue(`${path}.template.metadata.labels`, labels, '`selector` does not match template `labels`'))
+    }
+  }
+  if (spec.template === undefined) causes.push(required(`${path}.template`))
+  else causes.push(...validatePodSpec(spec.template.spec, `${path}.template.spec`))
+  return causes
+}
+
+function selectorImmutable (obj: KubeObject, old: KubeObject): StatusCause[] {
+  const a = (obj.spec as Json)?.selector
+  const b = (old.spec as Json)?.selector
+  return JSON.stringify(a) === JSON.stringify(b) ? [] : [immutable('spec.selector', a)]
+}
+
+const workload = (defaults: (spec: Json) => void, opts: { selector?: boolean } = {}): Strategy => ({
+  generation: true,
+  status: true,
+  defaults (obj) { defaults((obj.spec ??= {}) as Json) },
+  validate (obj) { return validateTemplate((obj.spec ?? {}) as Json, 'spec', opts) },
+  validateUpdate (obj, old) { return opts.selector === false ? [] : selectorImmutable(obj, old) },
+})
+
+export const deploymentStrategy = workload(spec => {
+  def(spec, 'replicas', 1)
+  def(spec, 'strategy', { type: 'RollingUpdate' })
+  if (spec.strategy.type === 'RollingUpdate') def(spec.strategy, 'rollingUpdate', { maxUnavailable: '25%', maxSurge: '25%' })
+  def(spec, 'revisionHistoryLimit', 10)
+  def(spec, 'progressDeadlineSeconds', 600)
+  defaultTemplate(spec.template)
+})
+
+export const replicaSetStrategy = workload(spec => {
+  def(spec, 'replicas', 1)
+  defaultTemplate(spec.template)
+})
+
+export const replicationControllerStrategy = workload(spec => {
+  def(spec, 'replicas', 1)
+  if (spec.selector === undefined && spec.template?.metadata?.labels !== undefined) spec.selector = { ...spec.template.metadata.labels }
+  defaultTemplate(spec.template)
+}, { selector: false })
+
+export const statefulSetStrategy = workload(spec => {
+  def(spec, 'replicas', 1)
+  def(spec, 'podManagementPolicy', 'OrderedReady')
+  def(spec, 'updateStrategy', { type: 'RollingUpdate' })
+  if (spec.updateStrategy.type === 'RollingUpdate') def(spec.updateStrategy, 'rollingUpdate', { partition: 0 })
+  def(spec, 'revisionHistoryLimit', 10)
+  def(spec, 'persistentVolumeClaimRetentionPolicy', { whenDeleted: 'Retain', whenScaled: 'Retain' })
+  defaultTemplate(spec.template)
+})
+
+export const daemonSetStrategy = workload(spec => {
+  def(spec, 'updateStrategy', { type: 'RollingUpdate' })
+  if (spec.updateStrategy.type === 'RollingUpdate') def(spec.updateStrategy, 'rollingUpdate', { maxUnavailable: 1, maxSurge: 0 })
+  def(spec, 'revisionHistoryLimit', 10)
+  defaultTemplate(spec.template)
+})
+
+export const jobStrategy: Strategy = {
+  generation: true,
+  status: true,
+  defaults (obj) {
+    const spec = (obj.spec ??= {}) as Json
+    if (spec.completions === undefined && spec.parallelism === undefined) { spec.completions = 1; spec.parallelism = 1 }
+    def(spec, 'parallelism', 1)
+    def(spec, 'backoffLimit', 6)
+    def(spec, 'completionMode', 'NonIndexed')
+    def(spec, 'suspend', false)
+    def(spec, 'podReplacementPolicy', 'TerminatingOrFailed')
+    defaultTemplate(spec.template)
+  },
+  prepareForCreate (obj) {
+    // batch/v1 generates the selector from the Job's uid unless manualSelector is set.
+    const spec = obj.spec as Json
+    if (spec.manualSelector === true) return
+    const uid = obj.metadata.uid!
+    const name = obj.metadata.name!
+    spec.selector = { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } }
+    spec.template.metadata ??= {}
+    spec.template.metadata.labels = {
+      ...spec.template.metadata.labels,
+      'batch.kubernetes.io/controller-uid': uid,
+      'batch.kubernetes.io/job-name': name,
+      'controller-uid': uid,
+      'job-name': name,
+    }
+  },
+  validate (obj) {
+    const spec = (obj.spec ?? {}) as Json
+    const causes = validateTemplate(spec, 'spec', { selector: false })
+    const policy = spec.template?.spec?.restartPolicy
+    if (policy !== undefined && policy !== 'OnFailure' && policy !== 'Never') {
+      causes.push({ reason: 'FieldValueNotSupported', field: 'spec.template.spec.restartPolicy', message: `Unsupported value: "${policy}": supported values: "OnFailure", "Never"` })
+    }
+    return causes
+  },
+  validateUpdate (obj, old) { return selectorImmutable(obj, old) },
+}
+
+export const cronJobStrategy: Strategy = {
+  generation: true,
+  status: true,
+  defaults (obj) {
+    const spec = (obj.spec ??= {}) as Json
+    def(spec, 'concurrencyPolicy', 'Allow')
+    def(spec, 'suspend', false)
+    def(spec, 'successfulJobsHistoryLimit', 3)
+    def(spec, 'failedJobsHistoryLimit', 1)
+    const job = (spec.jobTemplate ??= {}).spec ??= {}
+    def(job, 'backoffLimit', 6)
+    def(job, 'completionMode', 'NonIndexed')
+    def(job, 'suspend', false)
+    def(job, 'podReplacementPolicy', 'TerminatingOrFailed')
+    defaultTemplate(job.template)
+  },
+  validate (obj) {
+    const spec = (obj.spec ?? {}) as Json
+    const causes: StatusCause[] = []
+    if (typeof spec.schedule !== 'string' || spec.schedule.trim() === '') causes.push(required('spec.schedule'))
+    causes.push(...validatePodSpec(spec.jobTemplate?.spec?.template?.spec, 'spec.jobTemplate.spec.template.spec'))
+    return causes
+  },
+}

@@ -1,0 +1,43 @@
+// `k3sim server`: the equivalent of `k3s server` in the foreground — the store, its etcd API and
+// the Kubernetes API over HTTPS; writes an admin kubeconfig to <data-dir>/kubeconfig.yaml.
+import { Command, InvalidArgumentError } from 'commander'
+import { homedir } from 'node:os'
+import { join } from 'node:path'
+import { startControlPlane } from '../cluster/control-plane.ts'
+
+function port (value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError(`use a port number 0-65535 (0 picks a free port), got "${value}"`)
+  return Number(value)
+}
+
+export function serverCommand (): Command {
+  return new Command('server')
+    .description('run a k3sim server in the foreground (store, etcd API, Kubernetes API over HTTPS), like `k3s server`')
+    .option('--data-dir <dir>', 'data directory (db/state.db, server/tls, kubeconfig.yaml)', join(process.env.K3SIM_HOME ?? join(homedir(), '.k3sim'), 'server'))
+    .option('--cluster-name <name>', 'cluster name used in the kubeconfig (k3sim-<name>)', 'k3s-default')
+    .option('--bind-address <ip>', 'address the API and etcd listen on', '127.0.0.1')
+    .option('--api-port <port>', 'Kubernetes API port (0: a free port)', port, 6443)
+    .option('--etcd-port <port>', 'etcd v3 API port (0: a free port)', port, 2379)
+    .option('--disable-etcd', 'do not serve the etcd API')
+    .action(async (o: { dataDir: string, clusterName: string, bindAddress: string, apiPort: number, etcdPort: number, disableEtcd?: boolean }) => {
+      let cp
+      try {
+        cp = await startControlPlane({ name: o.clusterName, dataDir: o.dataDir, host: o.bindAddress, apiPort: o.apiPort, etcdPort: o.disableEtcd === true ? false : o.etcdPort, log: msg => console.error(msg) })
+      } catch (err) {
+        const e = err as NodeJS.ErrnoException
+        if (e.code === 'EADDRINUSE') console.error(`Error: ${e.message}: another k3s, etcd or k3sim is using the port; choose one with --api-port / --etcd-port (0 picks a free one)`)
+        else console.error(`Error: ${e.message ?? String(err)}`)
+        process.exitCode = 1
+        return
+      }
+      console.log(`k3sim server listening on ${cp.api!.url} (etcd: ${cp.etcd === undefined ? 'off' : `${cp.etcd.host}:${cp.etcd.port}`}, kubeconfig: ${join(o.dataDir, 'kubeconfig.yaml')})`)
+      let stopping = false
+      const stop = (): void => {
+        if (stopping) return
+        stopping = true
+        cp.stop().then(() => process.exit(0), err => { console.error('Error while stopping:', err); process.exit(1) })
+      }
+      process.once('SIGINT', stop)
+      process.once('SIGTERM', stop)
+    })
+}

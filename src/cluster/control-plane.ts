@@ -1,0 +1,90 @@
+// The control plane of one k3sim server: the store, its etcd API, the API server over HTTPS,
+// the PKI and the admin kubeconfig. Controllers, scheduler and kubelets join in later issues.
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { ApiServerCore, SYSTEM_USER } from '../apiserver/core.ts'
+import { startApiListener, type ApiListener } from '../apiserver/https.ts'
+import type { UserInfo } from '../apiserver/request.ts'
+import { startEtcdServer, type EtcdServer } from '../etcd/server.ts'
+import type { Backend } from '../store/backend.ts'
+import { Compactor } from '../store/compactor.ts'
+import { openBackend } from '../store/open.ts'
+import { RealClock, type Clock } from '../util/clock.ts'
+import { Ids } from '../util/random.ts'
+import { generatePki, loadOrCreatePki, type ClusterPki } from './certificates.ts'
+import { kubeconfigYaml } from './kubeconfig.ts'
+
+export interface ControlPlaneOptions {
+  /** Cluster name, for kubeconfig names (`k3sim-<name>`). */
+  name?: string
+  /** Data directory (k3s layout: db/state.db, server/tls, server/token). Absent: all in memory. */
+  dataDir?: string
+  host?: string
+  /** API port; 0 = a free one; false = no HTTPS listener. */
+  apiPort?: number | false
+  /** etcd API port; 0 = a free one; false = none. */
+  etcdPort?: number | false
+  clock?: Clock
+  seed?: number
+  log?: (msg: string) => void
+}
+
+export interface ControlPlane {
+  name: string
+  backend: Backend
+  core: ApiServerCore
+  api?: ApiListener
+  etcd?: EtcdServer
+  pki: ClusterPki
+  /** The admin's bearer token. */
+  token: string
+  kubeconfig(): string
+  stop(): Promise<void>
+}
+
+function loadOrCreateToken (dataDir: string | undefined): string {
+  if (dataDir === undefined) return randomBytes(24).toString('hex')
+  const file = join(dataDir, 'server', 'token')
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim()
+  const token = randomBytes(24).toString('hex')
+  mkdirSync(join(dataDir, 'server'), { recursive: true, mode: 0o700 })
+  writeFileSync(file, token + '\n', { mode: 0o600 })
+  return token
+}
+
+export async function startControlPlane (options: ControlPlaneOptions = {}): Promise<ControlPlane> {
+  const name = options.name ?? 'k3s-default'
+  const clock = options.clock ?? new RealClock()
+  const host = options.host ?? '127.0.0.1'
+  const backend = await openBackend({ dataDir: options.dataDir, clock })
+  const compactor = new Compactor({ backend, clock, onError: err => options.log?.(`compaction failed: ${String(err)}`) })
+  const core = new ApiServerCore({ backend, clock, ids: new Ids({ seed: options.seed }) })
+  await core.bootstrap()
+  const pki = options.dataDir === undefined ? await generatePki() : await loadOrCreatePki(join(options.dataDir, 'server', 'tls'))
+  const token = loadOrCreateToken(options.dataDir)
+  const admin: UserInfo = { name: 'system:admin', groups: ['system:masters'] }
+  const tokens = new Map<string, UserInfo>([[token, admin]])
+  const api = options.apiPort === false ? undefined : await startApiListener({ core, pki, tokens, host, port: options.apiPort ?? 6443, log: options.log })
+  const etcd = options.etcdPort === false ? undefined : await startEtcdServer({ backend, host, port: options.etcdPort ?? 2379, clock })
+  const kubeconfig = (): string => kubeconfigYaml({ name, server: api?.url ?? 'https://127.0.0.1:6443', pki })
+  if (options.dataDir !== undefined) writeFileSync(join(options.dataDir, 'kubeconfig.yaml'), kubeconfig(), { mode: 0o600 })
+  return {
+    name,
+    backend,
+    core,
+    api,
+    etcd,
+    pki,
+    token,
+    kubeconfig,
+    async stop () {
+      compactor.stop()
+      await api?.close()
+      await etcd?.close()
+      await backend.close()
+    },
+  }
+}
+
+export { SYSTEM_USER }
