@@ -1,0 +1,80 @@
+// The in-process Client: builds the same ApiRequest the HTTP layer builds and calls the same
+// handlers. No HTTP, no JSON; objects come back as fresh copies.
+import type { KubeObject } from '../api/object.ts'
+import { parseApiVersion, type ResourceInfo } from '../api/resources.ts'
+import type { ApiServerCore } from '../apiserver/core.ts'
+import { StatusError } from '../apiserver/errors.ts'
+import type { ApiRequest, RequestOptions, UserInfo } from '../apiserver/request.ts'
+import type { Client, DeleteOptions, ListOptions, ObjectList, PatchOptions, WatchOptions, WatchStream, WriteOptions } from './client.ts'
+
+export class InProcessClient implements Client {
+  private readonly core: ApiServerCore
+  private readonly user: UserInfo
+
+  constructor (options: { core: ApiServerCore, user?: UserInfo }) {
+    this.core = options.core
+    this.user = options.user ?? { name: 'system:admin', groups: ['system:masters'] }
+  }
+
+  async get<T extends KubeObject> (apiVersion: string, kind: string, namespace: string | undefined, name: string, options: { subresource?: string } = {}): Promise<T> {
+    return await this.body(this.request('get', apiVersion, kind, { namespace, name, subresource: options.subresource })) as T
+  }
+
+  async list<T extends KubeObject> (apiVersion: string, kind: string, options: ListOptions = {}): Promise<ObjectList<T>> {
+    const { namespace, ...rest } = options
+    return await this.body(this.request('list', apiVersion, kind, { namespace, options: rest })) as ObjectList<T>
+  }
+
+  async create<T extends KubeObject> (obj: T, options: WriteOptions = {}): Promise<T> {
+    return await this.body(this.request('create', obj.apiVersion!, obj.kind!, { namespace: obj.metadata.namespace, body: obj, options: writeOptions(options) })) as T
+  }
+
+  async update<T extends KubeObject> (obj: T, options: WriteOptions = {}): Promise<T> {
+    return await this.body(this.request('update', obj.apiVersion!, obj.kind!, { namespace: obj.metadata.namespace, name: obj.metadata.name, subresource: options.subresource, body: obj, options: writeOptions(options) })) as T
+  }
+
+  async patch<T extends KubeObject> (apiVersion: string, kind: string, namespace: string | undefined, name: string, patch: unknown, options: PatchOptions = {}): Promise<T> {
+    const req = this.request('patch', apiVersion, kind, { namespace, name, subresource: options.subresource, body: patch, options: { ...writeOptions(options), force: options.force } })
+    req.patchType = options.type ?? 'merge'
+    return await this.body(req) as T
+  }
+
+  async delete (apiVersion: string, kind: string, namespace: string | undefined, name: string, options: DeleteOptions = {}): Promise<KubeObject> {
+    return await this.body(this.request('delete', apiVersion, kind, { namespace, name, options: { ...options } })) as KubeObject
+  }
+
+  async watch (apiVersion: string, kind: string, options: WatchOptions = {}): Promise<WatchStream> {
+    const { namespace, ...rest } = options
+    const served = await this.core.serve(this.request('watch', apiVersion, kind, { namespace, options: rest }))
+    if (!('watch' in served)) throw new Error('watch did not return a stream')
+    return served.watch
+  }
+
+  async post (apiVersion: string, kind: string, namespace: string | undefined, name: string, subresource: string, body: unknown): Promise<unknown> {
+    return this.body(this.request('create', apiVersion, kind, { namespace, name, subresource, body }))
+  }
+
+  private request (verb: ApiRequest['verb'], apiVersion: string, kind: string, parts: Partial<ApiRequest>): ApiRequest {
+    return { verb, info: this.resolve(apiVersion, kind), options: {}, user: this.user, ...parts }
+  }
+
+  private resolve (apiVersion: string, kind: string): ResourceInfo {
+    const { group, version } = parseApiVersion(apiVersion)
+    const info = this.core.index.byGroupVersionKind(group, version, kind)
+    if (info === undefined) throw new StatusError(404, 'NotFound', `no matches for kind "${kind}" in version "${apiVersion}"`)
+    return info
+  }
+
+  private async body (req: ApiRequest): Promise<unknown> {
+    const served = await this.core.serve(req)
+    if ('watch' in served) throw new Error(`${req.verb} returned a watch`)
+    return served.body
+  }
+}
+
+function writeOptions (o: WriteOptions): RequestOptions {
+  const out: RequestOptions = {}
+  if (o.dryRun === true) out.dryRun = true
+  if (o.fieldManager !== undefined) out.fieldManager = o.fieldManager
+  return out
+}

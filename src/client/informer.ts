@@ -1,0 +1,106 @@
+// An informer as client-go has it: list, then watch from the list's resourceVersion, keeping a
+// cache keyed by namespace/name and calling handlers on add/update/delete. A 410 (compacted
+// history) relists and reports the difference; an ended stream re-watches from the last RV.
+import { objectKey, type KubeObject } from '../api/object.ts'
+import { isStatusError } from '../apiserver/errors.ts'
+import type { Client, ListOptions } from './client.ts'
+
+export interface InformerHandlers<T extends KubeObject> {
+  add?(obj: T): void
+  update?(oldObj: T, newObj: T): void
+  delete?(obj: T): void
+}
+
+export interface InformerOptions extends Omit<ListOptions, 'limit' | 'continue' | 'resourceVersion'> {
+  client: Client
+  apiVersion: string
+  kind: string
+}
+
+export class Informer<T extends KubeObject = KubeObject> {
+  private readonly options: InformerOptions
+  private readonly cache = new Map<string, T>()
+  private readonly handlers: Array<InformerHandlers<T>> = []
+  private resourceVersion = ''
+  private stopped = false
+  private stream: { close(): void } | undefined
+  private synced = false
+
+  constructor (options: InformerOptions) { this.options = options }
+
+  addHandlers (h: InformerHandlers<T>): void { this.handlers.push(h) }
+
+  get hasSynced (): boolean { return this.synced }
+
+  /** The lister: cached objects (never mutate them). */
+  list (): T[] { return [...this.cache.values()] }
+  get (key: string): T | undefined { return this.cache.get(key) }
+
+  /** Lists, fills the cache and resolves; watching goes on in the background until stop(). */
+  async start (): Promise<void> {
+    await this.relist()
+    this.synced = true
+    void this.run()
+  }
+
+  stop (): void {
+    this.stopped = true
+    this.stream?.close()
+  }
+
+  private async relist (): Promise<void> {
+    const { client, apiVersion, kind, namespace, labelSelector, fieldSelector } = this.options
+    const list = await client.list<T>(apiVersion, kind, { namespace, labelSelector, fieldSelector })
+    const seen = new Set<string>()
+    for (const item of list.items) {
+      const obj = { apiVersion, kind, ...item } as T
+      const key = objectKey(obj)
+      seen.add(key)
+      this.apply('upsert', obj)
+    }
+    for (const [key, obj] of [...this.cache]) if (!seen.has(key)) this.apply('delete', obj)
+    this.resourceVersion = list.metadata.resourceVersion
+  }
+
+  private async run (): Promise<void> {
+    const { client, apiVersion, kind, namespace, labelSelector, fieldSelector } = this.options
+    while (!this.stopped) {
+      try {
+        const stream = await client.watch(apiVersion, kind, { namespace, labelSelector, fieldSelector, resourceVersion: this.resourceVersion, allowWatchBookmarks: true })
+        this.stream = stream
+        if (this.stopped) { stream.close(); break }
+        for (let batch = await stream.next(); batch !== null; batch = await stream.next()) {
+          for (const e of batch) {
+            if (e.type === 'ERROR') throw Object.assign(new Error('watch error'), { status: e.object })
+            const obj = e.object as T
+            this.resourceVersion = obj.metadata.resourceVersion ?? this.resourceVersion
+            if (e.type === 'BOOKMARK') continue
+            this.apply(e.type === 'DELETED' ? 'delete' : 'upsert', obj)
+          }
+        }
+      } catch (err) {
+        if (this.stopped) break
+        const code = isStatusError(err) ? err.code : (err as { status?: { code?: number } }).status?.code
+        if (code === 410) await this.relist().catch(() => {})
+        else await new Promise(resolve => setImmediate(resolve))
+      }
+    }
+  }
+
+  private apply (op: 'upsert' | 'delete', obj: T): void {
+    const key = objectKey(obj)
+    const old = this.cache.get(key)
+    if (op === 'delete') {
+      if (old === undefined) return
+      this.cache.delete(key)
+      for (const h of this.handlers) h.delete?.(obj)
+      return
+    }
+    if (old !== undefined && old.metadata.resourceVersion === obj.metadata.resourceVersion) return
+    this.cache.set(key, obj)
+    for (const h of this.handlers) {
+      if (old === undefined) h.add?.(obj)
+      else h.update?.(old, obj)
+    }
+  }
+}

@@ -1,0 +1,83 @@
+// client-go's workqueue: a key is queued at most once, is never handed to two workers at once
+// (re-added while processing = queued again after done()), and failures back off per key
+// (5 ms doubling up to 1000 s, client-go's default) on the cluster clock.
+import type { Clock, TimerHandle } from '../util/clock.ts'
+
+export class WorkQueue<K = string> {
+  private readonly queue: K[] = []
+  private readonly dirty = new Set<K>()
+  private readonly processing = new Set<K>()
+  private readonly failures = new Map<K, number>()
+  private readonly delayed = new Map<K, TimerHandle>()
+  private readonly waiters: Array<(k: K | undefined) => void> = []
+  private readonly clock: Clock
+  private shuttingDown = false
+  private readonly base: number
+  private readonly max: number
+
+  constructor (options: { clock: Clock, baseDelayMs?: number, maxDelayMs?: number }) {
+    this.clock = options.clock
+    this.base = options.baseDelayMs ?? 5
+    this.max = options.maxDelayMs ?? 1_000_000
+  }
+
+  add (key: K): void {
+    if (this.shuttingDown || this.dirty.has(key)) return
+    this.dirty.add(key)
+    if (this.processing.has(key)) return
+    const w = this.waiters.shift()
+    if (w !== undefined) { this.dirty.delete(key); this.processing.add(key); w(key); return }
+    this.queue.push(key)
+  }
+
+  addAfter (key: K, ms: number): void {
+    if (this.shuttingDown) return
+    if (ms <= 0) { this.add(key); return }
+    if (this.delayed.has(key)) return
+    this.delayed.set(key, this.clock.setTimeout(() => { this.delayed.delete(key); this.add(key) }, ms))
+  }
+
+  /** Requeue after this key's next backoff step. */
+  addRateLimited (key: K): void {
+    const n = this.failures.get(key) ?? 0
+    this.failures.set(key, n + 1)
+    this.addAfter(key, Math.min(this.base * 2 ** n, this.max))
+  }
+
+  /** Reset the key's backoff (after a successful sync). */
+  forget (key: K): void { this.failures.delete(key) }
+
+  numRequeues (key: K): number { return this.failures.get(key) ?? 0 }
+
+  /** The next key; resolves undefined once shut down. */
+  get (): Promise<K | undefined> {
+    const key = this.queue.shift()
+    if (key !== undefined) {
+      this.dirty.delete(key)
+      this.processing.add(key)
+      return Promise.resolve(key)
+    }
+    if (this.shuttingDown) return Promise.resolve(undefined)
+    return new Promise(resolve => this.waiters.push(resolve))
+  }
+
+  done (key: K): void {
+    this.processing.delete(key)
+    if (this.dirty.has(key)) {
+      this.dirty.delete(key)
+      this.add(key)
+    }
+  }
+
+  /** Keys waiting, being processed or delayed: the queue is idle when all are zero. */
+  get length (): number { return this.queue.length }
+  get busy (): boolean { return this.queue.length > 0 || this.processing.size > 0 }
+  get pendingDelayed (): number { return this.delayed.size }
+
+  shutDown (): void {
+    this.shuttingDown = true
+    for (const t of this.delayed.values()) t.cancel()
+    this.delayed.clear()
+    for (const w of this.waiters.splice(0)) w(undefined)
+  }
+}

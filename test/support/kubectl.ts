@@ -1,0 +1,45 @@
+// Drive the real kubectl against an in-process control plane: a fresh HOME per server (kubectl
+// caches discovery per host:port under ~/.kube/cache) and a kubeconfig written to it.
+import { execFile } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { startControlPlane, type ControlPlane } from '../../src/cluster/control-plane.ts'
+
+export interface KubectlResult { code: number, stdout: string, stderr: string }
+
+export interface TestServer {
+  cp: ControlPlane
+  home: string
+  kubeconfig: string
+  kubectl(args: string[], options?: { input?: string }): Promise<KubectlResult>
+  stop(): Promise<void>
+}
+
+export async function startTestServer (options: { seed?: number } = {}): Promise<TestServer> {
+  const home = mkdtempSync(join(tmpdir(), 'k3sim-kubectl-'))
+  const cp = await startControlPlane({ apiPort: 0, etcdPort: false, seed: options.seed })
+  const kubeconfig = join(home, 'kubeconfig.yaml')
+  writeFileSync(kubeconfig, cp.kubeconfig())
+  return {
+    cp,
+    home,
+    kubeconfig,
+    kubectl: (args, o = {}) => runKubectl(args, { home, kubeconfig, input: o.input }),
+    async stop () {
+      await cp.stop()
+      rmSync(home, { recursive: true, force: true })
+    },
+  }
+}
+
+export function runKubectl (args: string[], o: { home: string, kubeconfig: string, input?: string }): Promise<KubectlResult> {
+  return new Promise((resolve, reject) => {
+    const child = execFile('kubectl', args, { env: { PATH: process.env.PATH, HOME: o.home, KUBECONFIG: o.kubeconfig }, timeout: 60_000 }, (err, stdout, stderr) => {
+      if (err !== null && typeof (err as NodeJS.ErrnoException).code === 'string') { reject(err); return }
+      resolve({ code: err === null ? 0 : (err as { code?: number }).code ?? 1, stdout, stderr })
+    })
+    if (o.input !== undefined) child.stdin!.end(o.input)
+    else child.stdin!.end()
+  })
+}
