@@ -16,5 +16,5 @@ export function kubeconfigYaml (options: { name: string, server: string, pki: Cl
     'current-context': cluster,
     preferences: {},
     users: [{ name: user, user: { 'client-certificate-data': b64(options.pki.admin.cert), 'client-key-data': b64(options.pki.admin.key) } }],
-  })
+  }, { lineWidth: 0 })
 }

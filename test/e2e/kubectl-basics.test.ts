@@ -1,0 +1,94 @@
+// The real kubectl (v1.32 through the machine's dispatcher) against an in-process k3sim API
+// server over HTTPS with the admin client certificate: apply, get in every output format,
+// selectors, watch, describe and the write commands, each asserting what kubectl prints.
+import assert from 'node:assert/strict'
+import { join } from 'node:path'
+import { spawn } from 'node:child_process'
+import { startTestServer, type TestServer } from '../support/kubectl.ts'
+
+const manifests = join(import.meta.dirname, '..', '..', 'fixtures', 'manifests')
+
+describe('kubectl against k3sim: basics', function () {
+  let s: TestServer
+  before(async () => { s = await startTestServer() })
+  after(async () => { await s.stop() })
+
+  const ok = async (args: string[], input?: string): Promise<string> => {
+    const r = await s.kubectl(args, { input })
+    assert.equal(r.code, 0, `kubectl ${args.join(' ')} failed: ${r.stderr}`)
+    return r.stdout
+  }
+
+  it('reports the server version k3s v1.32 reports', async () => {
+    const out = await ok(['version'])
+    assert.match(out, /Server Version: v1\.32\.3\+k3s1/)
+  })
+
+  it('lists the API resources from discovery', async () => {
+    const out = await ok(['api-resources'])
+    assert.match(out, /^pods\s+po\s+v1\s+true\s+Pod$/m)
+    assert.match(out, /^deployments\s+deploy\s+apps\/v1\s+true\s+Deployment$/m)
+    assert.match(out, /^nodes\s+no\s+v1\s+false\s+Node$/m)
+  })
+
+  it('applies a multi-document file, then reports unchanged and configured', async () => {
+    const file = join(manifests, 'web.yaml')
+    assert.equal(await ok(['apply', '-f', file]), 'namespace/shop created\ndeployment.apps/web created\nservice/web created\nconfigmap/web-config created\n')
+    assert.equal(await ok(['apply', '-f', file]), 'namespace/shop unchanged\ndeployment.apps/web unchanged\nservice/web unchanged\nconfigmap/web-config unchanged\n')
+    const changed = (await import('node:fs')).readFileSync(file, 'utf8').replace('greeting: hello', 'greeting: bonjour')
+    assert.match(await ok(['apply', '-f', '-'], changed), /configmap\/web-config configured/)
+    assert.equal(await ok(['get', 'cm', 'web-config', '-n', 'shop', '-o', 'jsonpath={.data.greeting}']), 'bonjour')
+  })
+
+  it('prints tables with the default and wide columns', async () => {
+    const out = await ok(['get', 'deploy', '-n', 'shop'])
+    assert.match(out, /^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\nweb\s+0\/2\s+0\s+0\s+\d+s\n$/)
+    const wide = await ok(['get', 'deploy', '-n', 'shop', '-o', 'wide'])
+    assert.match(wide, /CONTAINERS\s+IMAGES\s+SELECTOR/)
+    assert.match(wide, /nginx\s+nginx:1\.27\s+app=web/)
+    const svc = await ok(['get', 'svc', '-n', 'shop'])
+    assert.match(svc, /^web\s+ClusterIP\s+10\.43\.\d+\.\d+\s+<none>\s+80\/TCP\s+\d+s$/m)
+  })
+
+  it('prints objects as yaml, json, jsonpath and custom columns', async () => {
+    const yaml = await ok(['get', 'cm', 'web-config', '-n', 'shop', '-o', 'yaml'])
+    assert.match(yaml, /^apiVersion: v1\ndata:\n {2}greeting: bonjour\nkind: ConfigMap\n/)
+    const json = JSON.parse(await ok(['get', 'deploy', 'web', '-n', 'shop', '-o', 'json']))
+    assert.equal(json.spec.strategy.rollingUpdate.maxSurge, '25%')
+    assert.equal(json.metadata.generation, 1)
+    const cols = await ok(['get', 'cm', '-n', 'shop', '-o', 'custom-columns=NAME:.metadata.name,VALUE:.data.greeting'])
+    assert.match(cols, /^NAME\s+VALUE\n(kube-root-ca\.crt\s+<none>\n)?web-config\s+bonjour\n$/)
+  })
+
+  it('filters with label and field selectors, and across namespaces', async () => {
+    assert.equal(await ok(['get', 'cm', '-n', 'shop', '-l', 'app=web', '-o', 'name']), 'configmap/web-config\n')
+    assert.equal(await ok(['get', 'cm', '-n', 'shop', '-l', 'app!=web', '-o', 'name']), '')
+    assert.equal(await ok(['get', 'svc', '-A', '--field-selector', 'metadata.name=web', '-o', 'name']), 'service/web\n')
+    const all = await ok(['get', 'svc', '-A'])
+    assert.match(all, /^NAMESPACE\s+NAME\s+TYPE/)
+    assert.match(all, /^default\s+kubernetes\s+ClusterIP\s+10\.43\.0\.1\s+<none>\s+443\/TCP/m)
+    const bad = await s.kubectl(['get', 'cm', '--field-selector', 'spec.nope=1'])
+    assert.equal(bad.code, 1)
+    assert.match(bad.stderr, /field label not supported: spec\.nope/)
+  })
+
+  it('watches with -w and sees a change as it happens', async () => {
+    const child = spawn('kubectl', ['get', 'cm', '-n', 'shop', '-w', '-o', 'name'], { env: { PATH: process.env.PATH, HOME: s.home, KUBECONFIG: s.kubeconfig } })
+    let out = ''
+    const seen = new Promise<void>(resolve => child.stdout.on('data', (c: Buffer) => { out += c.toString(); if (out.includes('configmap/watched')) resolve() }))
+    await new Promise<void>(resolve => child.stdout.once('data', () => resolve()))
+    await ok(['create', 'configmap', 'watched', '-n', 'shop', '--from-literal=a=b'])
+    await seen
+    child.kill()
+    assert.match(out, /configmap\/web-config\n/)
+    assert.match(out, /configmap\/watched\n/)
+  })
+
+  it('describes a service', async () => {
+    const out = await ok(['describe', 'svc', 'web', '-n', 'shop'])
+    assert.match(out, /^Name:\s+web$/m)
+    assert.match(out, /^Namespace:\s+shop$/m)
+    assert.match(out, /^Selector:\s+app=web$/m)
+    assert.match(out, /^Port:\s+<unset>\s+80\/TCP$/m)
+  })
+})

@@ -1,0 +1,125 @@
+// kubectl's write commands against k3sim, including the `create` generators (protobuf request
+// bodies), every patch type, scale, replace, delete variants, wait, auth and the error cases.
+import assert from 'node:assert/strict'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { startTestServer, type TestServer } from '../support/kubectl.ts'
+
+describe('kubectl against k3sim: writes and errors', function () {
+  let s: TestServer
+  before(async () => { s = await startTestServer() })
+  after(async () => { await s.stop() })
+
+  const ok = async (args: string[], input?: string): Promise<string> => {
+    const r = await s.kubectl(args, { input })
+    assert.equal(r.code, 0, `kubectl ${args.join(' ')} failed: ${r.stderr}`)
+    return r.stdout
+  }
+  const fails = async (args: string[], input?: string): Promise<string> => {
+    const r = await s.kubectl(args, { input })
+    assert.notEqual(r.code, 0, `kubectl ${args.join(' ')} should fail: ${r.stdout}`)
+    return r.stderr
+  }
+
+  it('creates objects with the generators kubectl sends as protobuf', async () => {
+    assert.equal(await ok(['create', 'namespace', 'gen']), 'namespace/gen created\n')
+    assert.equal(await ok(['create', 'deployment', 'web', '-n', 'gen', '--image=nginx:1.27', '--replicas=2', '--port=80']), 'deployment.apps/web created\n')
+    assert.equal(await ok(['create', 'configmap', 'cfg', '-n', 'gen', '--from-literal=a=b']), 'configmap/cfg created\n')
+    assert.equal(await ok(['create', 'secret', 'generic', 'sec', '-n', 'gen', '--from-literal=p=q']), 'secret/sec created\n')
+    assert.equal(await ok(['create', 'service', 'clusterip', 'svc', '-n', 'gen', '--tcp=80:8080']), 'service/svc created\n')
+    const deploy = JSON.parse(await ok(['get', 'deploy', 'web', '-n', 'gen', '-o', 'json']))
+    assert.equal(deploy.spec.replicas, 2)
+    assert.equal(deploy.spec.template.spec.containers[0].image, 'nginx:1.27')
+    assert.equal(deploy.spec.template.spec.containers[0].ports[0].containerPort, 80)
+    assert.equal(await ok(['get', 'secret', 'sec', '-n', 'gen', '-o', 'jsonpath={.data.p}']), Buffer.from('q').toString('base64'))
+    assert.equal(await ok(['get', 'svc', 'svc', '-n', 'gen', '-o', 'jsonpath={.spec.ports[0].targetPort}']), '8080')
+  })
+
+  it('labels, annotates and patches with every patch type', async () => {
+    assert.equal(await ok(['label', 'cm', 'cfg', '-n', 'gen', 'env=prod']), 'configmap/cfg labeled\n')
+    assert.equal(await ok(['annotate', 'cm', 'cfg', '-n', 'gen', 'note=hi']), 'configmap/cfg annotated\n')
+    assert.equal(await ok(['patch', 'deploy', 'web', '-n', 'gen', '-p', '{"spec":{"template":{"spec":{"containers":[{"name":"nginx","image":"nginx:1.28"}]}}}}']), 'deployment.apps/web patched\n')
+    assert.equal(await ok(['patch', 'deploy', 'web', '-n', 'gen', '--type', 'merge', '-p', '{"metadata":{"labels":{"tier":"front"}}}']), 'deployment.apps/web patched\n')
+    assert.equal(await ok(['patch', 'deploy', 'web', '-n', 'gen', '--type', 'json', '-p', '[{"op":"replace","path":"/spec/replicas","value":3}]']), 'deployment.apps/web patched\n')
+    assert.equal(await ok(['patch', 'deploy', 'web', '-n', 'gen', '--type', 'merge', '-p', '{"metadata":{"labels":{"tier":"front"}}}']), 'deployment.apps/web patched (no change)\n')
+    const d = JSON.parse(await ok(['get', 'deploy', 'web', '-n', 'gen', '-o', 'json']))
+    assert.deepEqual([d.spec.template.spec.containers.length, d.spec.template.spec.containers[0].image, d.spec.replicas, d.metadata.labels.tier, d.metadata.generation], [1, 'nginx:1.28', 3, 'front', 3])
+  })
+
+  it('scales through the scale subresource, and refuses a stale --current-replicas', async () => {
+    assert.equal(await ok(['scale', 'deploy', 'web', '-n', 'gen', '--replicas=5']), 'deployment.apps/web scaled\n')
+    assert.equal(await ok(['get', 'deploy', 'web', '-n', 'gen', '-o', 'jsonpath={.spec.replicas}']), '5')
+    const err = await fails(['scale', 'deploy', 'web', '-n', 'gen', '--current-replicas=2', '--replicas=1'])
+    assert.equal(err, 'error: Expected replicas to be 2, was 5\n')
+  })
+
+  it('waits for a jsonpath value and for a condition', async () => {
+    assert.equal(await ok(['wait', '--for=jsonpath={.spec.replicas}=5', 'deploy/web', '-n', 'gen', '--timeout=10s']), 'deployment.apps/web condition met\n')
+    await ok(['create', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'gen' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } }))
+    const client = s.cp.core
+    await client.serve({ verb: 'patch', info: client.index.lookup('', 'v1', 'pods')!, namespace: 'gen', name: 'p', subresource: 'status', patchType: 'merge', body: { status: { conditions: [{ type: 'Ready', status: 'True' }] } }, options: {}, user: { name: 'test', groups: ['system:masters'] } })
+    assert.equal(await ok(['wait', '--for=condition=Ready', 'pod/p', '-n', 'gen', '--timeout=10s']), 'pod/p condition met\n')
+  })
+
+  it('replaces, and refuses a replace at a stale resourceVersion', async () => {
+    const cm = JSON.parse(await ok(['get', 'cm', 'cfg', '-n', 'gen', '-o', 'json']))
+    cm.data.a = 'replaced'
+    assert.equal(await ok(['replace', '-f', '-'], JSON.stringify(cm)), 'configmap/cfg replaced\n')
+    cm.data.a = 'stale'
+    const err = await fails(['replace', '-f', '-'], JSON.stringify(cm))
+    assert.match(err, /Error from server \(Conflict\): error when replacing "STDIN": Operation cannot be fulfilled on configmaps "cfg": the object has been modified; please apply your changes to the latest version and try again/)
+  })
+
+  it('server-side applies, and reports a conflict with another manager', async () => {
+    const m = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ssa', namespace: 'gen' }, data: { k: 'v1' } }
+    assert.equal(await ok(['apply', '--server-side', '-f', '-'], JSON.stringify(m)), 'configmap/ssa serverside-applied\n')
+    assert.equal(await ok(['apply', '--server-side', '--field-manager=other', '-f', '-'], JSON.stringify({ ...m, data: { other: 'x' } })), 'configmap/ssa serverside-applied\n')
+    const err = await fails(['apply', '--server-side', '--field-manager=other', '-f', '-'], JSON.stringify({ ...m, data: { k: 'v2' } }))
+    assert.match(err, /Apply failed with 1 conflict: conflict with "kubectl" using v1: \.data\.k/)
+    assert.equal(await ok(['apply', '--server-side', '--force-conflicts', '--field-manager=other', '-f', '-'], JSON.stringify({ ...m, data: { k: 'v2' } })), 'configmap/ssa serverside-applied\n')
+    assert.equal(await ok(['get', 'cm', 'ssa', '-n', 'gen', '-o', 'jsonpath={.data}']), '{"k":"v2"}')
+  })
+
+  it('diffs a changed manifest without storing it (dryRun=All)', async () => {
+    const m = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg', namespace: 'gen' }, data: { a: 'diffed' } }
+    const r = await s.kubectl(['diff', '-f', '-'], { input: JSON.stringify(m) })
+    assert.equal(r.code, 1, r.stderr)
+    assert.match(r.stdout, /^-\s+a: replaced$/m)
+    assert.match(r.stdout, /^\+\s+a: diffed$/m)
+    assert.equal(await ok(['get', 'cm', 'cfg', '-n', 'gen', '-o', 'jsonpath={.data.a}']), 'replaced')
+  })
+
+  it('answers auth can-i as an admin', async () => {
+    assert.equal(await ok(['auth', 'can-i', 'create', 'pods']), 'yes\n')
+  })
+
+  it('prints upstream\'s errors: not found, already exists, invalid', async () => {
+    assert.match(await fails(['get', 'cm', 'nope', '-n', 'gen']), /Error from server \(NotFound\): configmaps "nope" not found/)
+    assert.match(await fails(['get', 'deploy', 'nope', '-n', 'gen']), /Error from server \(NotFound\): deployments\.apps "nope" not found/)
+    assert.equal(await fails(['create', 'configmap', 'cfg', '-n', 'gen']), 'error: failed to create configmap: configmaps "cfg" already exists\n')
+    const cfg = JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg', namespace: 'gen' } })
+    assert.match(await fails(['create', '-f', '-'], cfg), /Error from server \(AlreadyExists\): error when creating "STDIN": configmaps "cfg" already exists/)
+    const bad = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'invalid-web', namespace: 'gen' }, spec: { replicas: -1, selector: { matchLabels: { app: 'x' } }, template: { metadata: { labels: { app: 'x' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } } }
+    const err = await fails(['apply', '-f', '-'], JSON.stringify(bad))
+    assert.match(err, /The Deployment "invalid-web" is invalid: spec\.replicas: Invalid value: -1: must be greater than or equal to 0/)
+    assert.match(await fails(['get', 'pods', '-n', 'nowhere-ns', 'x']), /Error from server \(NotFound\): pods "x" not found/)
+    assert.match(await fails(['create', 'configmap', 'c2', '-n', 'missing-ns']), /Error from server \(NotFound\): namespaces "missing-ns" not found/)
+  })
+
+  it('refuses requests without valid credentials with 401, as k3s does', async () => {
+    // (With no credentials at all kubectl prompts for a username; a wrong token is the same 401.)
+    const anon = join(s.home, 'anonymous.yaml')
+    writeFileSync(anon, s.cp.kubeconfig().replace(/client-certificate-data: .*\n/, 'token: not-a-valid-token\n').replace(/ +client-key-data: .*\n/, ''))
+    const r = await (await import('../support/kubectl.ts')).runKubectl(['get', 'pods'], { home: s.home, kubeconfig: anon })
+    assert.equal(r.code, 1)
+    assert.match(r.stderr, /^error: You must be logged in to the server \(the server has asked for the client to provide credentials\)$/m)
+  })
+
+  it('deletes with --cascade variants, and waits for the object to be gone', async () => {
+    await ok(['create', 'configmap', 'del-a', '-n', 'gen'])
+    assert.equal(await ok(['delete', 'cm', 'del-a', '-n', 'gen', '--wait']), 'configmap "del-a" deleted\n')
+    await ok(['create', 'configmap', 'del-b', '-n', 'gen'])
+    assert.equal(await ok(['delete', 'cm', 'del-b', '-n', 'gen', '--cascade=orphan']), 'configmap "del-b" deleted\n')
+    assert.match(await fails(['get', 'cm', 'del-a', '-n', 'gen']), /NotFound/)
+  })
+})
