@@ -12,6 +12,7 @@ import { ResourceIndex } from './resource-index.ts'
 import { ObjectStorage } from './registry/storage.ts'
 import type { ApiRequest, UserInfo } from './request.ts'
 import { strategies } from './strategies/index.ts'
+import { CrdRegistry } from './crd/registry.ts'
 
 export const SYSTEM_USER: UserInfo = { name: 'system:apiserver', groups: ['system:masters'] }
 
@@ -31,23 +32,46 @@ export class ApiServerCore {
   readonly index = new ResourceIndex()
   readonly clock: Clock
   readonly ctx: ApiContext
+  readonly crds: CrdRegistry
   logSource: LogSource | undefined
   private eventLeaseState: { id: number, from: number } | undefined
 
   constructor (options: ApiServerCoreOptions) {
     this.clock = options.clock ?? new RealClock()
     const storage = new ObjectStorage(options.backend)
+    this.crds = new CrdRegistry({ index: this.index, storage })
     this.ctx = {
       storage,
       index: this.index,
-      strategyFor: strategies(this.index),
+      strategyFor: strategies(this.index, info => this.crds.strategy(info)),
       clock: this.clock,
       ids: options.ids ?? new Ids(),
       eventLease: () => this.eventLease(),
     }
   }
 
-  serve (req: ApiRequest): Promise<Served> { return serve(this.ctx, req) }
+  async serve (req: ApiRequest): Promise<Served> {
+    const isCrd = req.info.group === 'apiextensions.k8s.io' && req.info.resource === 'customresourcedefinitions'
+    if (!isCrd || req.verb === 'get' || req.verb === 'list' || req.verb === 'watch' || req.options.dryRun === true) return serve(this.ctx, req)
+    return this.serveCrdWrite(req)
+  }
+
+  /** CRD writes change what is served, at once: the next request can use the new resource. */
+  private async serveCrdWrite (req: ApiRequest): Promise<Served> {
+    if (req.verb === 'delete' || req.verb === 'deletecollection') {
+      const targets = req.verb === 'delete'
+        ? [await this.ctx.storage.get(req.info, undefined, req.name!)]
+        : (await this.ctx.storage.list(req.info, undefined)).items
+      const served = await serve(this.ctx, req)
+      for (const crd of targets) {
+        if (await this.ctx.storage.tryGet(req.info, undefined, crd.metadata.name!) === undefined) await this.crds.remove(crd)
+      }
+      return served
+    }
+    const served = await serve(this.ctx, req)
+    if ('body' in served) this.crds.sync(served.body as KubeObject)
+    return served
+  }
 
   /** Events live one hour; like the upstream apiserver, one lease serves a minute's worth. */
   private async eventLease (): Promise<number> {
@@ -75,13 +99,18 @@ export class ApiServerCore {
   }
 
   /** OpenAPI schema of a resource, when one is known (CRDs carry theirs). */
-  schemaFor (_info: ResourceInfo): object | undefined { return undefined }
+  schemaFor (info: ResourceInfo): object | undefined {
+    const schema = this.crds.version(info)?.schema
+    if (schema === undefined) return undefined
+    return { ...schema, 'x-kubernetes-group-version-kind': [{ group: info.group, version: info.version, kind: info.kind }] }
+  }
 
   /** additionalPrinterColumns of a custom resource. */
-  printerColumns (_info: ResourceInfo): unknown[] | undefined { return undefined }
+  printerColumns (info: ResourceInfo): unknown[] | undefined { return this.crds.version(info)?.printerColumns }
 
   /** What a fresh k3s apiserver has: the four namespaces and the `kubernetes` Service. */
   async bootstrap (): Promise<void> {
+    await this.crds.load()
     for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
       await this.ensure(this.index.lookup('', 'v1', 'namespaces')!, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } })
     }

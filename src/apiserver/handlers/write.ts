@@ -18,7 +18,11 @@ export async function createObject (ctx: ApiContext, req: ApiRequest, body?: Kub
   stampNew(ctx, info, obj)
   if (info.namespaced) await checkNamespaceOpen(ctx, req.namespace!)
   strategy.defaults?.(obj)
-  if (strategy.status && info.subresources.some(s => s.name === 'status') && info.kind !== 'Node') obj.status = {}
+  // With a status subresource, a create cannot set status (custom resources: none at all).
+  if (strategy.status && info.subresources.some(s => s.name === 'status') && info.kind !== 'Node') {
+    if (info.custom === true) delete obj.status
+    else obj.status = {}
+  }
   await strategy.prepareForCreate?.(obj, { storage: ctx.storage, ids: ctx.ids, clock: ctx.clock })
   validateOrThrow(ctx, info, obj)
   recordManager(obj, undefined, { manager: req.options.fieldManager ?? 'unknown', operation: 'Update', apiVersion: obj.apiVersion!, time: rfc3339(ctx.clock.now()) })

@@ -1,13 +1,14 @@
 // The strategy for each resource; anything not listed is generic (no generation, no status).
 import type { ResourceIndex } from '../resource-index.ts'
 import type { ResourceInfo } from '../../api/resources.ts'
+import { crdStrategy } from './crds.ts'
 import { namespaceStrategy } from './namespaces.ts'
 import { podStrategy } from './pods.ts'
 import { serviceStrategy } from './services.ts'
 import { generic, withStatus, type Strategy } from './strategy.ts'
 import { cronJobStrategy, daemonSetStrategy, deploymentStrategy, jobStrategy, replicaSetStrategy, replicationControllerStrategy, statefulSetStrategy } from './workloads.ts'
 
-export function strategies (index: ResourceIndex): (info: ResourceInfo) => Strategy {
+export function strategies (index: ResourceIndex, custom: (info: ResourceInfo) => Strategy): (info: ResourceInfo) => Strategy {
   const table: Record<string, Strategy> = {
     '/pods': podStrategy,
     '/namespaces': namespaceStrategy,
@@ -23,14 +24,14 @@ export function strategies (index: ResourceIndex): (info: ResourceInfo) => Strat
     'networking.k8s.io/ingresses': { generation: false, status: true },
     'networking.k8s.io/networkpolicies': { generation: true, status: false },
     'autoscaling/horizontalpodautoscalers': { generation: false, status: true },
-    'apiextensions.k8s.io/customresourcedefinitions': withStatus,
+    'apiextensions.k8s.io/customresourcedefinitions': crdStrategy,
     '/nodes': { generation: false, status: true },
     '/persistentvolumes': { generation: false, status: true },
     '/persistentvolumeclaims': { generation: false, status: true },
     '/resourcequotas': { generation: false, status: true },
   }
   return info => {
-    if (info.custom) return { generation: true, status: info.subresources.some(s => s.name === 'status') }
+    if (info.custom) return custom(info)
     return table[`${info.group}/${info.resource}`] ?? generic
   }
 }
