@@ -2,10 +2,11 @@
 // list envelopes as upstream writes them (items without apiVersion/kind for built-in types).
 import type { KubeObject } from '../../api/object.ts'
 import { groupVersion, type ResourceInfo } from '../../api/resources.ts'
+import { toServed } from '../conversion.ts'
 
 export function asServed (info: ResourceInfo, obj: KubeObject): KubeObject {
   // apiVersion and kind first, as upstream serializes them.
-  const { apiVersion: _a, kind: _k, ...rest } = obj
+  const { apiVersion: _a, kind: _k, ...rest } = toServed(info, obj)
   return { apiVersion: groupVersion(info), kind: info.kind, ...rest } as KubeObject
 }
 
@@ -14,6 +15,6 @@ export interface ListMeta { resourceVersion: string, continue?: string, remainin
 export function listOf (info: ResourceInfo, items: KubeObject[], meta: ListMeta): Record<string, unknown> {
   const out = info.custom === true
     ? items.map(o => asServed(info, o))
-    : items.map(({ apiVersion: _a, kind: _k, ...rest }) => rest)
+    : items.map(item => { const { apiVersion: _a, kind: _k, ...rest } = toServed(info, item); return rest })
   return { kind: info.listKind, apiVersion: groupVersion(info), metadata: meta, items: out }
 }

@@ -5,6 +5,7 @@ import { groupVersion, parseApiVersion, type ResourceInfo } from '../../api/reso
 import { badRequest, invalid, StatusError, type StatusCause } from '../errors.ts'
 import type { ApiRequest } from '../request.ts'
 import { validateMetadata } from '../validate-meta.ts'
+import { toStored } from '../conversion.ts'
 import type { ApiContext } from './context.ts'
 
 /** The body as a KubeObject for this request, or a 400 naming what is wrong. */
@@ -35,7 +36,7 @@ export function bodyObject (req: ApiRequest): KubeObject {
   if (req.name !== undefined && obj.metadata.name !== undefined && obj.metadata.name !== req.name) {
     throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${req.name})`)
   }
-  return obj
+  return toStored(info, obj)
 }
 
 /** Everything but metadata and status: what a change to bumps the generation. */

@@ -4,6 +4,7 @@ import { clone, rfc3339, type KubeObject } from '../../api/object.ts'
 import type { ResourceInfo } from '../../api/resources.ts'
 import { conflict, isStatusError, notFound, StatusError } from '../errors.ts'
 import { recordManager } from '../managed-fields.ts'
+import { toServed, toStored } from '../conversion.ts'
 import type { ApiRequest, Reply } from '../request.ts'
 import type { ApiContext } from './context.ts'
 import { asServed } from './output.ts'
@@ -66,7 +67,7 @@ export async function updateObject (ctx: ApiContext, req: ApiRequest, transform:
   for (let attempt = 0; ; attempt++) {
     const current = await ctx.storage.get(info, req.namespace, req.name!)
     if (options.expectRevision !== undefined && options.expectRevision !== current.metadata.resourceVersion) throw conflict(info, req.name!)
-    const desired = await transform(clone(current))
+    const desired = toStored(info, await transform(toServed(info, clone(current))))
     try {
       return await writeUpdate(ctx, req, current, desired, options)
     } catch (err) {

@@ -1,0 +1,69 @@
+// Resources served in two shapes over one storage: events.k8s.io/v1 Events are stored as core/v1
+// Events (both live under /registry/events), and autoscaling/v1 HorizontalPodAutoscalers as v2.
+// The conversions are upstream's field mappings (k8s.io/kubernetes/pkg/apis/*/v1/conversion.go).
+import type { KubeObject } from '../api/object.ts'
+import type { ResourceInfo } from '../api/resources.ts'
+
+type Json = Record<string, any>
+
+const rename = (from: Json, pairs: Array<[string, string]>): Json => {
+  const out: Json = { ...from }
+  for (const [a, b] of pairs) {
+    if (a in out) { if (out[a] !== undefined) out[b] = out[a]; delete out[a] }
+  }
+  return out
+}
+
+/** events.k8s.io/v1 name → core/v1 name. */
+const EVENT_FIELDS: Array<[string, string]> = [
+  ['regarding', 'involvedObject'], ['note', 'message'], ['reportingController', 'reportingComponent'],
+  ['deprecatedSource', 'source'], ['deprecatedFirstTimestamp', 'firstTimestamp'], ['deprecatedLastTimestamp', 'lastTimestamp'], ['deprecatedCount', 'count'],
+]
+
+function isEventsV1 (info: ResourceInfo): boolean { return info.group === 'events.k8s.io' && info.resource === 'events' }
+function isHpaV1 (info: ResourceInfo): boolean { return info.group === 'autoscaling' && info.version === 'v1' && info.resource === 'horizontalpodautoscalers' }
+
+/** The stored shape of an object received through `info`. */
+export function toStored (info: ResourceInfo, obj: KubeObject): KubeObject {
+  if (isEventsV1(info)) return { ...rename(obj, EVENT_FIELDS), apiVersion: 'v1', kind: 'Event' } as KubeObject
+  if (isHpaV1(info)) return hpaV1ToV2(obj)
+  return obj
+}
+
+/** The shape `info` serves of a stored object. */
+export function toServed (info: ResourceInfo, obj: KubeObject): KubeObject {
+  if (isEventsV1(info)) {
+    const out = rename(obj, EVENT_FIELDS.map(([a, b]) => [b, a] as [string, string]))
+    return { ...out, apiVersion: 'events.k8s.io/v1', kind: 'Event' } as KubeObject
+  }
+  if (isHpaV1(info)) return hpaV2ToV1(obj)
+  if (info.group === '' && info.resource === 'events') return { ...obj, apiVersion: 'v1', kind: 'Event' }
+  if (info.group === 'autoscaling' && info.resource === 'horizontalpodautoscalers') return { ...obj, apiVersion: 'autoscaling/v2' }
+  return obj
+}
+
+function hpaV1ToV2 (obj: KubeObject): KubeObject {
+  const spec = { ...(obj.spec as Json ?? {}) }
+  const target = spec.targetCPUUtilizationPercentage
+  delete spec.targetCPUUtilizationPercentage
+  if (target !== undefined) spec.metrics = [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: target } } }]
+  const status = { ...(obj.status as Json ?? {}) }
+  const current = status.currentCPUUtilizationPercentage
+  delete status.currentCPUUtilizationPercentage
+  if (current !== undefined) status.currentMetrics = [{ type: 'Resource', resource: { name: 'cpu', current: { averageUtilization: current } } }]
+  return { ...obj, apiVersion: 'autoscaling/v2', spec, status }
+}
+
+function hpaV2ToV1 (obj: KubeObject): KubeObject {
+  const spec = { ...(obj.spec as Json ?? {}) }
+  const cpu = (spec.metrics as Json[] | undefined)?.find(m => m.type === 'Resource' && m.resource?.name === 'cpu')
+  delete spec.metrics
+  delete spec.behavior
+  if (cpu?.resource?.target?.averageUtilization !== undefined) spec.targetCPUUtilizationPercentage = cpu.resource.target.averageUtilization
+  const status = { ...(obj.status as Json ?? {}) }
+  const current = (status.currentMetrics as Json[] | undefined)?.find(m => m.type === 'Resource' && m.resource?.name === 'cpu')
+  delete status.currentMetrics
+  delete status.conditions
+  if (current?.resource?.current?.averageUtilization !== undefined) status.currentCPUUtilizationPercentage = current.resource.current.averageUtilization
+  return { ...obj, apiVersion: 'autoscaling/v1', spec, status }
+}

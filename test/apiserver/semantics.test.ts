@@ -1,0 +1,137 @@
+// Object semantics of the handler layer, through the in-process Client: generation, status
+// separation, finalizers and graceful deletion, Events with a 1 h lease, two-version resources,
+// watch transitions under selectors, and pagination.
+import assert from 'node:assert/strict'
+import { ApiServerCore } from '../../src/apiserver/core.ts'
+import { isStatusError } from '../../src/apiserver/errors.ts'
+import { InProcessClient } from '../../src/client/in-process.ts'
+import { MemoryBackend } from '../../src/store/memory/memory-backend.ts'
+import { VirtualClock } from '../../src/util/clock.ts'
+import { Ids } from '../../src/util/random.ts'
+
+type Json = Record<string, any>
+
+async function rejects (p: Promise<unknown>, code: number, message?: RegExp): Promise<void> {
+  try { await p } catch (err) {
+    assert.ok(isStatusError(err), String(err))
+    assert.equal(err.code, code, err.message)
+    if (message !== undefined) assert.match(err.message, message)
+    return
+  }
+  assert.fail(`expected a ${code}`)
+}
+
+describe('API semantics (in-process)', () => {
+  let clock: VirtualClock
+  let backend: MemoryBackend
+  let client: InProcessClient
+  beforeEach(async () => {
+    clock = new VirtualClock()
+    backend = new MemoryBackend({ clock })
+    const core = new ApiServerCore({ backend, clock, ids: new Ids({ seed: 1 }) })
+    await core.bootstrap()
+    client = new InProcessClient({ core })
+  })
+  afterEach(() => backend.close())
+
+  const deployment = (name: string, replicas = 1): Json => ({
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: 'default' },
+    spec: { replicas, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } },
+  })
+
+  it('bumps generation on spec changes only, and keeps status out of main writes', async () => {
+    const d = await client.create(deployment('g') as any)
+    assert.equal(d.metadata.generation, 1)
+    const labelled = await client.patch<any>('apps/v1', 'Deployment', 'default', 'g', { metadata: { labels: { a: 'b' } } })
+    assert.equal(labelled.metadata.generation, 1)
+    const scaled = await client.patch<any>('apps/v1', 'Deployment', 'default', 'g', { spec: { replicas: 3 }, status: { replicas: 99 } })
+    assert.deepEqual([scaled.metadata.generation, scaled.status.replicas], [2, undefined])
+    const st = await client.patch<any>('apps/v1', 'Deployment', 'default', 'g', { status: { replicas: 3 }, spec: { replicas: 7 } }, { subresource: 'status' })
+    assert.deepEqual([st.status.replicas, st.spec.replicas, st.metadata.generation], [3, 3, 2])
+  })
+
+  it('keeps the resourceVersion of a no-op write', async () => {
+    const cm = await client.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'n', namespace: 'default' }, data: { a: '1' } })
+    const again = await client.patch('v1', 'ConfigMap', 'default', 'n', { data: { a: '1' } })
+    assert.equal(again.metadata.resourceVersion, cm.metadata.resourceVersion)
+  })
+
+  it('deletes a pod bound to a node gracefully, and an unbound one at once', async () => {
+    const pod = (name: string, nodeName?: string): any => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec: { nodeName, containers: [{ name: 'c', image: 'busybox' }] } })
+    await client.create(pod('bound', 'node-1'))
+    await client.create(pod('free'))
+    const marked = await client.delete('v1', 'Pod', 'default', 'bound')
+    assert.deepEqual([marked.metadata.deletionGracePeriodSeconds, marked.metadata.deletionTimestamp], [30, '2025-01-01T00:00:30Z'])
+    assert.ok(await client.get('v1', 'Pod', 'default', 'bound'))
+    await client.delete('v1', 'Pod', 'default', 'bound', { gracePeriodSeconds: 0 })
+    await rejects(client.get('v1', 'Pod', 'default', 'bound'), 404)
+    await client.delete('v1', 'Pod', 'default', 'free')
+    await rejects(client.get('v1', 'Pod', 'default', 'free'), 404)
+  })
+
+  it('only marks an object with finalizers, and removes it with its last finalizer', async () => {
+    await client.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'f', namespace: 'default', finalizers: ['example.com/keep'] } })
+    const marked = await client.delete('v1', 'ConfigMap', 'default', 'f')
+    assert.ok(marked.metadata.deletionTimestamp)
+    await client.patch('v1', 'ConfigMap', 'default', 'f', { metadata: { labels: { still: 'here' } } })
+    assert.ok(await client.get('v1', 'ConfigMap', 'default', 'f'))
+    await client.patch('v1', 'ConfigMap', 'default', 'f', { metadata: { finalizers: null } })
+    await rejects(client.get('v1', 'ConfigMap', 'default', 'f'), 404)
+  })
+
+  it('stores Events for one hour, and serves them as core/v1 and events.k8s.io/v1', async () => {
+    await client.create({ apiVersion: 'events.k8s.io/v1', kind: 'Event', metadata: { name: 'e1', namespace: 'default' }, eventTime: '2025-01-01T00:00:00.000000Z', reason: 'Tested', note: 'hello', type: 'Normal', action: 'Testing', reportingController: 'test', reportingInstance: 'test-1', regarding: { kind: 'Pod', name: 'p', namespace: 'default' } } as any)
+    const core = await client.get<any>('v1', 'Event', 'default', 'e1')
+    assert.deepEqual([core.message, core.involvedObject.name, core.reportingComponent], ['hello', 'p', 'test'])
+    const modern = await client.get<any>('events.k8s.io/v1', 'Event', 'default', 'e1')
+    assert.deepEqual([modern.apiVersion, modern.note, modern.regarding.name], ['events.k8s.io/v1', 'hello', 'p'])
+    await clock.advance('59m')
+    assert.ok(await client.get('v1', 'Event', 'default', 'e1'))
+    await clock.advance('3m', () => new Promise(resolve => setTimeout(resolve, 1)))
+    await rejects(client.get('v1', 'Event', 'default', 'e1'), 404)
+  })
+
+  it('serves HorizontalPodAutoscalers as autoscaling/v1 and v2', async () => {
+    await client.create({ apiVersion: 'autoscaling/v1', kind: 'HorizontalPodAutoscaler', metadata: { name: 'h', namespace: 'default' }, spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'x' }, minReplicas: 1, maxReplicas: 5, targetCPUUtilizationPercentage: 70 } } as any)
+    const v2 = await client.get<any>('autoscaling/v2', 'HorizontalPodAutoscaler', 'default', 'h')
+    assert.equal(v2.spec.metrics[0].resource.target.averageUtilization, 70)
+    const v1 = await client.get<any>('autoscaling/v1', 'HorizontalPodAutoscaler', 'default', 'h')
+    assert.equal(v1.spec.targetCPUUtilizationPercentage, 70)
+  })
+
+  it('watches with a label selector: objects entering and leaving it are ADDED and DELETED', async () => {
+    const w = await client.watch('v1', 'ConfigMap', { namespace: 'default', labelSelector: 'watch=me', resourceVersion: String(backend.revision) })
+    await client.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'w', namespace: 'default' } })
+    await client.patch('v1', 'ConfigMap', 'default', 'w', { metadata: { labels: { watch: 'me' } } })
+    await client.patch('v1', 'ConfigMap', 'default', 'w', { data: { x: 'y' } })
+    await client.patch('v1', 'ConfigMap', 'default', 'w', { metadata: { labels: { watch: 'not-me' } } })
+    const seen: string[] = []
+    while (seen.length < 3) for (const e of (await w.next())!) seen.push(e.type)
+    w.close()
+    assert.deepEqual(seen, ['ADDED', 'MODIFIED', 'DELETED'])
+  })
+
+  it('pages a list with limit and continue, and refuses an expired continue token', async () => {
+    for (let i = 0; i < 5; i++) await client.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `p${i}`, namespace: 'default' } })
+    const first = await client.list('v1', 'ConfigMap', { namespace: 'default', limit: 2 })
+    assert.deepEqual([first.items.map(i => i.metadata.name), first.metadata.remainingItemCount], [['p0', 'p1'], 3])
+    const second = await client.list('v1', 'ConfigMap', { namespace: 'default', limit: 2, continue: first.metadata.continue })
+    assert.deepEqual(second.items.map(i => i.metadata.name), ['p2', 'p3'])
+    const last = await client.list('v1', 'ConfigMap', { namespace: 'default', limit: 2, continue: second.metadata.continue })
+    assert.deepEqual([last.items.map(i => i.metadata.name), last.metadata.continue], [['p4'], undefined])
+    await client.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'later', namespace: 'default' } })
+    await backend.compact(backend.revision)
+    await rejects(client.list('v1', 'ConfigMap', { namespace: 'default', limit: 2, continue: first.metadata.continue }), 410, /The provided continue parameter is too old/)
+  })
+
+  it('allocates ClusterIPs and NodePorts and refuses taken ones', async () => {
+    const svc = (name: string, spec: Json): any => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'default' }, spec })
+    const a = await client.create<any>(svc('a', { type: 'NodePort', ports: [{ port: 80 }] }))
+    assert.match(a.spec.clusterIP, /^10\.43\.\d+\.\d+$/)
+    assert.ok(a.spec.ports[0].nodePort >= 30000 && a.spec.ports[0].nodePort <= 32767)
+    await rejects(client.create(svc('b', { clusterIP: a.spec.clusterIP, ports: [{ port: 80 }] })), 422, /provided IP is already allocated/)
+    await rejects(client.create(svc('c', { type: 'NodePort', ports: [{ port: 80, nodePort: a.spec.ports[0].nodePort }] })), 422, /provided port is already allocated/)
+    await rejects(client.create(svc('d', { type: 'NodePort', ports: [{ port: 80, nodePort: 80 }] })), 422, /The range of valid ports is 30000-32767/)
+    await rejects(client.patch('v1', 'Service', 'default', 'a', { spec: { clusterIP: '10.43.9.9' } }), 422, /field is immutable/)
+  })
+})
