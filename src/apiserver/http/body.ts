@@ -3,7 +3,8 @@
 // the four patch types. Anything else is 415 with upstream's message.
 import type { Request } from 'express'
 import { parse as parseYaml } from 'yaml'
-import { badRequest, tooLarge, unsupportedMediaType } from '../errors.ts'
+import { badRequest, StatusError, tooLarge, unsupportedMediaType } from '../errors.ts'
+import { ProtobufDecodeError } from '../protobuf/errors.ts'
 import type { PatchType } from '../request.ts'
 import { decodeKubernetesProtobuf, isKubernetesProtobuf } from '../protobuf/decode.ts'
 
@@ -61,7 +62,8 @@ export async function readObjectBody (req: Request): Promise<unknown> {
     try {
       return decodeKubernetesProtobuf(raw).object
     } catch (err) {
-      throw unsupportedMediaType(type, ['application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf'], (err as Error).message)
+      if (err instanceof ProtobufDecodeError) throw new StatusError(err.code, err.reason, err.message)
+      throw err
     }
   }
   throw unsupportedMediaType(type, ['application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf'])
