@@ -13,6 +13,7 @@ import { ObjectStorage } from './registry/storage.ts'
 import type { ApiRequest, UserInfo } from './request.ts'
 import { strategies } from './strategies/index.ts'
 import { CrdRegistry } from './crd/registry.ts'
+import { NamespaceCache } from './registry/namespace-cache.ts'
 
 export const SYSTEM_USER: UserInfo = { name: 'system:apiserver', groups: ['system:masters'] }
 
@@ -47,6 +48,7 @@ export class ApiServerCore {
       clock: this.clock,
       ids: options.ids ?? new Ids(),
       eventLease: () => this.eventLease(),
+      namespaces: new NamespaceCache(),
     }
   }
 
@@ -98,6 +100,9 @@ export class ApiServerCore {
     return this.logSource(pod, container!, req.options.log ?? {})
   }
 
+  /** Stop background watches (the backend itself is closed by its owner). */
+  stop (): void { this.ctx.namespaces.stop() }
+
   /** OpenAPI schema of a resource, when one is known (CRDs carry theirs). */
   schemaFor (info: ResourceInfo): object | undefined {
     const schema = this.crds.version(info)?.schema
@@ -110,6 +115,7 @@ export class ApiServerCore {
 
   /** What a fresh k3s apiserver has: the four namespaces and the `kubernetes` Service. */
   async bootstrap (): Promise<void> {
+    await this.ctx.namespaces.start(this.ctx.storage.backend)
     await this.crds.load()
     for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
       await this.ensure(this.index.lookup('', 'v1', 'namespaces')!, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } })

@@ -14,12 +14,16 @@ const QUERY = ['dryRun', 'fieldManager', 'fieldValidation', 'force', 'pretty'].m
 const PATCH_TYPES = ['application/apply-patch+yaml', 'application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json']
 const OBJECT_META = `${META_PACKAGE}.ObjectMeta`
 
-export function openapiIndex (index: ResourceIndex): object {
+/**
+ * The index kubectl reads first. Pass `schemas` (the same callback as openapiDocument's) so a
+ * changed CRD schema changes its group-version's hash, and clients refetch the document.
+ */
+export function openapiIndex (index: ResourceIndex, schemas?: (r: ResourceInfo) => object | undefined): object {
   const paths: Record<string, object> = {}
   for (const [group, versions] of index.groups()) {
     for (const v of versions) {
       const key = group === '' ? `api/${v}` : `apis/${group}/${v}`
-      paths[key] = { serverRelativeURL: `/openapi/v3/${key}?hash=${docHash(index, group, v)}` }
+      paths[key] = { serverRelativeURL: `/openapi/v3/${key}?hash=${docHash(index, group, v, schemas)}` }
     }
   }
   return { paths }
@@ -90,8 +94,8 @@ export function openapiDocument (index: ResourceIndex, group: string, version: s
   return { openapi: '3.0.0', info: { title: 'Kubernetes', version: serverVersion }, paths, components: { schemas: { ...builtins, ...custom } } }
 }
 
-function docHash (index: ResourceIndex, group: string, version: string): string {
-  const names = index.inGroupVersion(group, version).map(r => r.resource).join(',')
+function docHash (index: ResourceIndex, group: string, version: string, schemas?: (r: ResourceInfo) => object | undefined): string {
+  const names = index.inGroupVersion(group, version).map(r => (r.custom === true && schemas !== undefined ? `${r.resource}:${JSON.stringify(schemas(r))}` : r.resource)).join(',')
   let h = 0
   for (let i = 0; i < names.length; i++) h = (Math.imul(h, 31) + names.charCodeAt(i)) >>> 0
   return h.toString(16).toUpperCase().padStart(16, '0')

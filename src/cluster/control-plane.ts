@@ -80,6 +80,7 @@ export async function startControlPlane (options: ControlPlaneOptions = {}): Pro
     kubeconfig,
     async stop () {
       compactor.stop()
+      core.stop()
       await api?.close()
       await etcd?.close()
       await backend.close()

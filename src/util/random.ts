@@ -1,6 +1,6 @@
 // Name suffixes and UIDs from one generator per cluster: seeded (`Cluster.start({ seed })`) it
 // gives the same pod names every run; unseeded it draws from crypto.
-import { randomBytes } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 
 /** Upstream's suffix alphabet (k8s.io/apimachinery/pkg/util/rand): no vowels, no 0/1/3. */
 const ALPHANUMS = 'bcdfghjklmnpqrstvwxz2456789'
@@ -18,6 +18,7 @@ export class Ids {
 
   /** A random RFC 4122 v4 UID. */
   uid (): string {
+    if (this.state === undefined) return randomUUID()
     const b = this.bytes(16)
     b[6] = (b[6] & 0x0f) | 0x40
     b[8] = (b[8] & 0x3f) | 0x80

@@ -51,7 +51,7 @@ describe('API semantics (in-process)', () => {
   })
 
   it('keeps the resourceVersion of a no-op write', async () => {
-    const cm = await client.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'n', namespace: 'default' }, data: { a: '1' } })
+    const cm = await client.create<any>({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'n', namespace: 'default' }, data: { a: '1' } })
     const again = await client.patch('v1', 'ConfigMap', 'default', 'n', { data: { a: '1' } })
     assert.equal(again.metadata.resourceVersion, cm.metadata.resourceVersion)
   })

@@ -4,6 +4,7 @@ import type { Ids } from '../../util/random.ts'
 import type { ResourceInfo } from '../../api/resources.ts'
 import type { ResourceIndex } from '../resource-index.ts'
 import type { ObjectStorage } from '../registry/storage.ts'
+import type { NamespaceCache } from '../registry/namespace-cache.ts'
 import type { Strategy } from '../strategies/strategy.ts'
 
 export interface ApiContext {
@@ -14,4 +15,5 @@ export interface ApiContext {
   ids: Ids
   /** Lease for objects that expire (Events: 1 h), reused within a minute as upstream does. */
   eventLease: () => Promise<number>
+  namespaces: NamespaceCache
 }

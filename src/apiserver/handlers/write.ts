@@ -39,6 +39,7 @@ export async function createObject (ctx: ApiContext, req: ApiRequest, body?: Kub
 }
 
 async function checkNamespaceOpen (ctx: ApiContext, namespace: string): Promise<void> {
+  if (ctx.namespaces.phase(namespace) === 'Active') return
   const nsInfo = ctx.index.lookup('', 'v1', 'namespaces')!
   const ns = await ctx.storage.tryGet(nsInfo, undefined, namespace)
   if (ns === undefined) throw notFound(nsInfo, namespace)
