@@ -8,6 +8,7 @@ import { storeBench } from './store.bench.ts'
 const suites: Record<string, () => Promise<Result[]>> = {
   store: storeBench,
   etcd: async () => (await import('./etcd.bench.ts')).etcdBench(),
+  apiserver: async () => (await import('./apiserver.bench.ts')).apiserverBench(),
 }
 
 const wanted = process.argv.slice(2)

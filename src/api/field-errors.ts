@@ -99,6 +99,14 @@ export function aggregateMessage(errors: readonly FieldError[]): string {
   return msgs.length === 1 ? msgs[0] : `[${msgs.join(', ')}]`
 }
 
+/**
+ * apierrors.NewInvalid's Status message: `Deployment.apps "web" is invalid: <aggregate>`
+ * (`qualifiedKind` is `Kind.group`, or just `Kind` for the core group).
+ */
+export function invalidMessage(qualifiedKind: string, name: string, errors: readonly FieldError[]): string {
+  return `${qualifiedKind} ${goQuote(name)} is invalid: ${aggregateMessage(errors)}`
+}
+
 export const invalid = (field: string, badValue: unknown, detail: string): FieldError =>
   ({ type: 'FieldValueInvalid', field, badValue, detail })
 export const required = (field: string, detail = ''): FieldError =>

@@ -17,7 +17,7 @@ export function buildMatcher (info: ResourceInfo, options: RequestOptions): Matc
     try {
       selector = parseLabelSelector(options.labelSelector)
     } catch (err) {
-      throw badRequest(`unable to parse requirement: ${(err as Error).message}`.replace('unable to parse requirement: unable to parse requirement: ', 'unable to parse requirement: '))
+      throw badRequest((err as Error).message)
     }
     tests.push(obj => selector.matches(obj.metadata.labels ?? {}))
   }

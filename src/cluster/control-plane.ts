@@ -13,6 +13,11 @@ import { openBackend } from '../store/open.ts'
 import { RealClock, type Clock } from '../util/clock.ts'
 import { Ids } from '../util/random.ts'
 import { generatePki, loadOrCreatePki, type ClusterPki } from './certificates.ts'
+import { InProcessClient } from '../client/in-process.ts'
+import { ControllerRunner } from '../controllers/runner.ts'
+import { garbageCollector } from '../controllers/garbage-collector/index.ts'
+import { namespaceController } from '../controllers/namespace/index.ts'
+import { servedResources } from '../controllers/resources.ts'
 import { kubeconfigYaml } from './kubeconfig.ts'
 
 export interface ControlPlaneOptions {
@@ -39,6 +44,7 @@ export interface ControlPlane {
   pki: ClusterPki
   /** The admin's bearer token. */
   token: string
+  controllers: ControllerRunner
   kubeconfig(): string
   stop(): Promise<void>
 }
@@ -61,6 +67,16 @@ export async function startControlPlane (options: ControlPlaneOptions = {}): Pro
   const compactor = new Compactor({ backend, clock, onError: err => options.log?.(`compaction failed: ${String(err)}`) })
   const core = new ApiServerCore({ backend, clock, ids: new Ids({ seed: options.seed }) })
   await core.bootstrap()
+  // The controllers that make deletion work as in Kubernetes (more join with the controllers issue).
+  const client = new InProcessClient({ core })
+  const resources = servedResources(core.index.all())
+  const controllers = new ControllerRunner({
+    client,
+    clock,
+    controllers: [garbageCollector({ resources }), namespaceController({ resources })],
+    onError: e => options.log?.(`${e.controller}: ${e.key ?? ''}: ${String(e.error)}`),
+  })
+  await controllers.start()
   const pki = options.dataDir === undefined ? await generatePki() : await loadOrCreatePki(join(options.dataDir, 'server', 'tls'))
   const token = loadOrCreateToken(options.dataDir)
   const admin: UserInfo = { name: 'system:admin', groups: ['system:masters'] }
@@ -77,9 +93,11 @@ export async function startControlPlane (options: ControlPlaneOptions = {}): Pro
     etcd,
     pki,
     token,
+    controllers,
     kubeconfig,
     async stop () {
       compactor.stop()
+      await controllers.stop()
       core.stop()
       await api?.close()
       await etcd?.close()

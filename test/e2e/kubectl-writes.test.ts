@@ -1,7 +1,8 @@
 // kubectl's write commands against k3sim, including the `create` generators (protobuf request
 // bodies), every patch type, scale, replace, delete variants, wait, auth and the error cases.
 import assert from 'node:assert/strict'
-import { writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startTestServer, type TestServer } from '../support/kubectl.ts'
 
@@ -89,6 +90,13 @@ describe('kubectl against k3sim: writes and errors', function () {
     assert.equal(await ok(['get', 'cm', 'cfg', '-n', 'gen', '-o', 'jsonpath={.data.a}']), 'replaced')
   })
 
+  it('refuses unknown fields under fieldValidation=Strict, as kubectl asks by default', async () => {
+    const m = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'typo', namespace: 'gen' }, spec: { replicas: 1, foo: 1, selector: { matchLabels: { app: 't' } }, template: { metadata: { labels: { app: 't' } }, spec: { containers: [{ name: 'c', image: 'nginx', imagePullPolicyy: 'Always' }] } } } }
+    const err = await fails(['apply', '-f', '-'], JSON.stringify(m))
+    assert.match(err, /Error from server \(BadRequest\): error when creating "STDIN": Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec\.foo", unknown field "spec\.template\.spec\.containers\[0\]\.imagePullPolicyy"/)
+    assert.match(await fails(['get', 'deploy', 'typo', '-n', 'gen']), /NotFound/)
+  })
+
   it('answers auth can-i as an admin', async () => {
     assert.equal(await ok(['auth', 'can-i', 'create', 'pods']), 'yes\n')
   })
@@ -102,15 +110,20 @@ describe('kubectl against k3sim: writes and errors', function () {
     const bad = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'invalid-web', namespace: 'gen' }, spec: { replicas: -1, selector: { matchLabels: { app: 'x' } }, template: { metadata: { labels: { app: 'x' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } } }
     const err = await fails(['apply', '-f', '-'], JSON.stringify(bad))
     assert.match(err, /The Deployment "invalid-web" is invalid: spec\.replicas: Invalid value: -1: must be greater than or equal to 0/)
-    assert.match(await fails(['get', 'pods', '-n', 'nowhere-ns', 'x']), /Error from server \(NotFound\): pods "x" not found/)
-    assert.match(await fails(['create', 'configmap', 'c2', '-n', 'missing-ns']), /Error from server \(NotFound\): namespaces "missing-ns" not found/)
+    assert.match(await fails(['get', 'pods', '-n', 'gen', 'x']), /Error from server \(NotFound\): pods "x" not found/)
+    // kubectl 1.32 looks the namespace up after a 404 and reports that instead.
+    assert.match(await fails(['get', 'pods', '-n', 'nowhere-ns', 'x']), /Error from server \(NotFound\): namespaces "nowhere-ns" not found/)
+    assert.equal(await fails(['create', 'configmap', 'c2', '-n', 'missing-ns']), 'error: failed to create configmap: namespaces "missing-ns" not found\n')
   })
 
   it('refuses requests without valid credentials with 401, as k3s does', async () => {
     // (With no credentials at all kubectl prompts for a username; a wrong token is the same 401.)
     const anon = join(s.home, 'anonymous.yaml')
     writeFileSync(anon, s.cp.kubeconfig().replace(/client-certificate-data: .*\n/, 'token: not-a-valid-token\n').replace(/ +client-key-data: .*\n/, ''))
-    const r = await (await import('../support/kubectl.ts')).runKubectl(['get', 'pods'], { home: s.home, kubeconfig: anon })
+    // A fresh HOME: with no cached discovery, kubectl fails at discovery and says so.
+    const home = mkdtempSync(join(tmpdir(), 'k3sim-anon-'))
+    const r = await (await import('../support/kubectl.ts')).runKubectl(['get', 'pods'], { home, kubeconfig: anon })
+    rmSync(home, { recursive: true, force: true })
     assert.equal(r.code, 1)
     assert.match(r.stderr, /^error: You must be logged in to the server \(the server has asked for the client to provide credentials\)$/m)
   })
@@ -118,8 +131,29 @@ describe('kubectl against k3sim: writes and errors', function () {
   it('deletes with --cascade variants, and waits for the object to be gone', async () => {
     await ok(['create', 'configmap', 'del-a', '-n', 'gen'])
     assert.equal(await ok(['delete', 'cm', 'del-a', '-n', 'gen', '--wait']), 'configmap "del-a" deleted\n')
-    await ok(['create', 'configmap', 'del-b', '-n', 'gen'])
-    assert.equal(await ok(['delete', 'cm', 'del-b', '-n', 'gen', '--cascade=orphan']), 'configmap "del-b" deleted\n')
+    await ok(['create', 'deployment', 'owner', '-n', 'gen', '--image=nginx'])
+    const owner = JSON.parse(await ok(['get', 'deploy', 'owner', '-n', 'gen', '-o', 'json']))
+    const dependent = (name: string): string => JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'gen', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'owner', uid: owner.metadata.uid, controller: true, blockOwnerDeletion: true }] } })
+    await ok(['create', '-f', '-'], dependent('kept'))
+    assert.equal(await ok(['delete', 'deploy', 'owner', '-n', 'gen', '--cascade=orphan']), 'deployment.apps "owner" deleted\n')
+    const kept = JSON.parse(await ok(['get', 'cm', 'kept', '-n', 'gen', '-o', 'json']))
+    assert.equal(kept.metadata.ownerReferences, undefined)
+    await ok(['create', 'deployment', 'owner', '-n', 'gen', '--image=nginx'])
+    const owner2 = JSON.parse(await ok(['get', 'deploy', 'owner', '-n', 'gen', '-o', 'json']))
+    owner.metadata.uid = owner2.metadata.uid
+    await ok(['create', '-f', '-'], dependent('removed'))
+    assert.equal(await ok(['delete', 'deploy', 'owner', '-n', 'gen', '--cascade=foreground']), 'deployment.apps "owner" deleted\n')
+    assert.match(await fails(['get', 'cm', 'removed', '-n', 'gen']), /NotFound/)
     assert.match(await fails(['get', 'cm', 'del-a', '-n', 'gen']), /NotFound/)
+  })
+
+  it('deletes a namespace with everything in it', async () => {
+    await ok(['create', 'namespace', 'doomed'])
+    await ok(['create', 'configmap', 'c', '-n', 'doomed'])
+    await ok(['create', 'deployment', 'd', '-n', 'doomed', '--image=nginx'])
+    assert.equal(await ok(['delete', 'namespace', 'doomed']), 'namespace "doomed" deleted\n')
+    assert.match(await fails(['get', 'ns', 'doomed']), /Error from server \(NotFound\): namespaces "doomed" not found/)
+    const left = await s.cp.backend.range({ key: '/registry/configmaps/doomed/', rangeEnd: '/registry/configmaps/doomed0', countOnly: true })
+    assert.equal(left.count, 0)
   })
 })

@@ -34,6 +34,27 @@ export async function deleteObject (ctx: ApiContext, req: ApiRequest): Promise<R
     const add = options.propagationPolicy === 'Orphan' ? 'orphan' : options.propagationPolicy === 'Foreground' ? 'foregroundDeletion' : undefined
     if (add !== undefined && !finalizers.includes(add) && current.metadata.deletionTimestamp === undefined) finalizers.push(add)
     const grace = gracePeriod(req, current)
+    // Namespaces (upstream's namespace REST Delete): while spec.finalizers is non-empty the
+    // namespace only gets its deletionTimestamp and phase Terminating.
+    const isNs = info.group === '' && info.resource === 'namespaces'
+    const nsFinalizers = isNs ? ((current.spec as Json | undefined)?.finalizers ?? []) as string[] : []
+    if (isNs && nsFinalizers.length > 0) {
+      const next: KubeObject = structuredClone(current)
+      next.metadata.deletionTimestamp ??= rfc3339(ctx.clock.now())
+      next.metadata.deletionGracePeriodSeconds ??= 0
+      next.metadata.finalizers = finalizers
+      if (finalizers.length === 0) delete next.metadata.finalizers
+      next.status = { ...(next.status as Json | undefined), phase: 'Terminating' }
+      if (JSON.stringify(next) === JSON.stringify(current)) return { status: 200, body: asServed(info, current) }
+      if (options.dryRun === true) return { status: 200, body: asServed(info, next) }
+      try {
+        const written = await ctx.storage.update(info, next, Number(current.metadata.resourceVersion))
+        return { status: 200, body: asServed(info, written) }
+      } catch (err) {
+        if (err instanceof StatusError && err.reason === 'Conflict' && attempt < 10) continue
+        throw err
+      }
+    }
     if (finalizers.length === 0 && grace === 0) {
       if (options.dryRun === true) return { status: 200, body: asServed(info, current) }
       try {

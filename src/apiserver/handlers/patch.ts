@@ -9,12 +9,14 @@ import type { ApiRequest, Reply } from '../request.ts'
 import type { ApiContext } from './context.ts'
 import { bodyObject } from './prepare.ts'
 import { createObject, updateObject } from './write.ts'
+import { checkFields } from './field-validation.ts'
 
 export async function patchObject (ctx: ApiContext, req: ApiRequest): Promise<Reply<KubeObject>> {
   if (req.patchType === 'apply') return applyObject(ctx, req)
   const patch = req.body
   const manager = req.options.fieldManager ?? defaultManager(req)
-  return updateObject(ctx, req, current => {
+  let warnings: string[] = []
+  const reply = await updateObject(ctx, req, current => {
     let next: unknown
     try {
       if (req.patchType === 'json') {
@@ -31,12 +33,14 @@ export async function patchObject (ctx: ApiContext, req: ApiRequest): Promise<Re
     }
     if (!isObject(next)) throw badRequest('the patch must produce an object')
     const obj = next as KubeObject
+    warnings = checkFields(ctx, req, obj)
     // A patch naming a resourceVersion is a precondition on it (upstream's optimistic concurrency).
     if (isObject(patch) && isObject(patch.metadata) && typeof patch.metadata.resourceVersion === 'string' && patch.metadata.resourceVersion !== current.metadata.resourceVersion) {
       throw new StatusError(409, 'Conflict', `Operation cannot be fulfilled on ${req.info.group === '' ? req.info.resource : `${req.info.resource}.${req.info.group}`} "${req.name}": the object has been modified; please apply your changes to the latest version and try again`, { name: req.name, kind: req.info.resource })
     }
     return obj
   }, { manager })
+  return { ...reply, warnings }
 }
 
 function defaultManager (req: ApiRequest): string {

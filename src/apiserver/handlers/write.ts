@@ -7,6 +7,7 @@ import { recordManager } from '../managed-fields.ts'
 import { toServed, toStored } from '../conversion.ts'
 import type { ApiRequest, Reply } from '../request.ts'
 import type { ApiContext } from './context.ts'
+import { checkFields } from './field-validation.ts'
 import { asServed } from './output.ts'
 import { bodyObject, carryOver, specOf, stampNew, validateOrThrow } from './prepare.ts'
 
@@ -15,6 +16,7 @@ const TTL_RESOURCES = new Set(['/events', 'events.k8s.io/events'])
 export async function createObject (ctx: ApiContext, req: ApiRequest, body?: KubeObject): Promise<Reply<KubeObject>> {
   const { info } = req
   const obj = body ?? bodyObject(req)
+  const warnings = checkFields(ctx, req, obj)
   const strategy = ctx.strategyFor(info)
   stampNew(ctx, info, obj)
   if (info.namespaced) await checkNamespaceOpen(ctx, req.namespace!)
@@ -31,11 +33,11 @@ export async function createObject (ctx: ApiContext, req: ApiRequest, body?: Kub
     if (await ctx.storage.tryGet(info, obj.metadata.namespace, obj.metadata.name!) !== undefined) {
       throw new StatusError(409, 'AlreadyExists', `${info.group === '' ? info.resource : `${info.resource}.${info.group}`} "${obj.metadata.name}" already exists`, { name: obj.metadata.name, kind: info.resource })
     }
-    return { status: 201, body: asServed(info, obj) }
+    return { status: 201, body: asServed(info, obj), warnings }
   }
   const lease = TTL_RESOURCES.has(`${info.group}/${info.resource}`) ? await ctx.eventLease() : undefined
   const created = await ctx.storage.create(info, obj, { lease })
-  return { status: 201, body: asServed(info, created) }
+  return { status: 201, body: asServed(info, created), warnings }
 }
 
 async function checkNamespaceOpen (ctx: ApiContext, namespace: string): Promise<void> {
@@ -97,7 +99,8 @@ async function writeUpdate (ctx: ApiContext, req: ApiRequest, current: KubeObjec
   if (unchanged(next, current)) return { status: 200, body: asServed(info, current) }
   if (req.options.dryRun === true) return { status: 200, body: asServed(info, next) }
   // Removing the last finalizer of an object being deleted deletes it (upstream's update path).
-  if (next.metadata.deletionTimestamp !== undefined && (current.metadata.finalizers ?? []).length > 0 && (next.metadata.finalizers ?? []).length === 0) {
+  const nsFinalizersLeft = info.group === '' && info.resource === 'namespaces' && ((next.spec as { finalizers?: string[] } | undefined)?.finalizers ?? []).length > 0
+  if (current.metadata.deletionTimestamp !== undefined && (current.metadata.deletionGracePeriodSeconds ?? 0) === 0 && (next.metadata.finalizers ?? []).length === 0 && !nsFinalizersLeft) {
     const written = await ctx.storage.update(info, next, Number(current.metadata.resourceVersion))
     await ctx.storage.delete(info, written)
     return { status: 200, body: asServed(info, written) }
@@ -112,13 +115,15 @@ function unchanged (a: KubeObject, b: KubeObject): boolean {
   return strip(a) === strip(b)
 }
 
-export function replaceObject (ctx: ApiContext, req: ApiRequest): Promise<Reply<KubeObject>> {
+export async function replaceObject (ctx: ApiContext, req: ApiRequest): Promise<Reply<KubeObject>> {
   const body = bodyObject(req)
+  const warnings = checkFields(ctx, req, body)
   const expect = body.metadata.resourceVersion
-  return updateObject(ctx, req, () => body, {
+  const reply = await updateObject(ctx, req, () => body, {
     expectRevision: expect === undefined || expect === '' ? undefined : expect,
     manager: req.options.fieldManager ?? 'unknown',
   })
+  return { ...reply, warnings }
 }
 
 export type { ResourceInfo }

@@ -53,7 +53,7 @@ export function createApp (options: AppOptions): express.Express {
   app.get('/apis/:group', (req, res) => discoveryOr404(res, apiGroup(core.index, String(req.params.group))))
   app.get('/apis/:group/:version', (req, res) => discoveryOr404(res, apiResourceList(core.index, String(req.params.group), String(req.params.version))))
 
-  app.get('/openapi/v3', (_req, res) => sendJson(res, 200, openapiIndex(core.index)))
+  app.get('/openapi/v3', (_req, res) => sendJson(res, 200, openapiIndex(core.index, r => core.schemaFor(r))))
   app.get('/openapi/v3/*path', (req, res) => {
     const parts = (req.params as { path: string[] }).path
     const [group, version] = parts[0] === 'api' ? ['', parts[1]] : [parts[1], parts[2]]

@@ -49,9 +49,10 @@ function terminating (ctx: ControllerContext, namespace: string | undefined): st
   return ctx.lister('namespaces').get(namespace)?.metadata.deletionTimestamp !== undefined ? [namespace] : []
 }
 
-/** Upstream's namespacedResourcesDeleter.Delete; a 404 anywhere means the namespace is gone. */
-export async function syncNamespace (ctx: ControllerContext, content: readonly ResourceKind[], name: string): Promise<void> {
+/** Upstream's namespacedResourcesDeleter.Delete over the namespaced `resources`; a 404 on the namespace ends it. */
+export async function syncNamespace (ctx: ControllerContext, resources: readonly ResourceKind[], name: string): Promise<void> {
   const { client } = ctx
+  const content = resources.filter(r => r.namespaced)
   let ns = await client.get<Namespace>('v1', 'Namespace', undefined, name)
   if (ns.metadata.deletionTimestamp === undefined) return
   if (ns.status?.phase !== 'Terminating') {

@@ -213,6 +213,19 @@ const cases: Case[] = [
     want: deploy([c('a')]),
   },
   {
+    spec: 'kubectl apply dropping an env var and a port deletes them inside the merged container',
+    kind: 'Deployment',
+    original: deploy([c('a', { env: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }], ports: [{ containerPort: 80 }, { containerPort: 443 }] })]),
+    patch: tmpl({
+      '$setElementOrder/containers': [{ name: 'a' }],
+      containers: [{
+        name: 'a', '$setElementOrder/env': [{ name: 'A' }], env: [{ $patch: 'delete', name: 'B' }],
+        '$setElementOrder/ports': [{ containerPort: 443 }], ports: [{ $patch: 'delete', containerPort: 80 }],
+      }],
+    }),
+    want: deploy([c('a', { env: [{ name: 'A', value: '1' }], ports: [{ containerPort: 443 }] })]),
+  },
+  {
     spec: 'kubectl set image changes one image and keeps the order',
     kind: 'Deployment',
     original: deploy([c('web'), c('sidecar')]),
