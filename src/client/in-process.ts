@@ -1,5 +1,5 @@
 // The in-process Client: builds the same ApiRequest the HTTP layer builds and calls the same
-// handlers. No HTTP, no JSON; objects come back as fresh copies.
+// handlers. No HTTP, no JSON; objects come back as copies the caller may change.
 import type { KubeObject } from '../api/object.ts'
 import { parseApiVersion, type ResourceInfo } from '../api/resources.ts'
 import type { ApiServerCore } from '../apiserver/core.ts'
@@ -47,7 +47,14 @@ export class InProcessClient implements Client {
     const { namespace, ...rest } = options
     const served = await this.core.serve(this.request('watch', apiVersion, kind, { namespace, options: rest }))
     if (!('watch' in served)) throw new Error('watch did not return a stream')
-    return served.watch
+    const stream = served.watch
+    return {
+      next: async () => {
+        const batch = await stream.next()
+        return batch === null ? null : batch.map(e => ({ type: e.type, object: structuredClone(e.object) }))
+      },
+      close: () => stream.close(),
+    }
   }
 
   async post (apiVersion: string, kind: string, namespace: string | undefined, name: string, subresource: string, body: unknown): Promise<unknown> {
@@ -68,7 +75,8 @@ export class InProcessClient implements Client {
   private async body (req: ApiRequest): Promise<unknown> {
     const served = await this.core.serve(req)
     if ('watch' in served) throw new Error(`${req.verb} returned a watch`)
-    return served.body
+    // The server shares decoded objects between readers (frozen); the caller gets its own copy.
+    return structuredClone(served.body)
   }
 }
 

@@ -132,6 +132,27 @@ describe('@kubernetes/client-node 2.x against k3sim', function () {
       assert.equal(second.metadata!.resourceVersion, first.metadata!.resourceVersion, 'pages are served at the first page\'s resourceVersion')
     })
 
+    it('round-trips a Secret\'s base64 data', async () => {
+      const namespace = await freshNamespace()
+      const data = { password: Buffer.from('s3cret').toString('base64') }
+      await core.createNamespacedSecret({ namespace, body: { metadata: { name: 'sec' }, type: 'Opaque', data } })
+      const read = await core.readNamespacedSecret({ name: 'sec', namespace })
+      assert.deepEqual(read.data, data)
+      assert.equal(read.type, 'Opaque')
+    })
+
+    // BUG: a Secret created with stringData is stored as sent: POST {"metadata":{"name":"sec"},
+    // "stringData":{"a":"b"}} answers 201 with "stringData":{"a":"b"}, no "data" and no "type".
+    // Upstream merges stringData into data while decoding (v1 → internal conversion; stringData
+    // is write-only) and defaults the type: 201 with "data":{"a":"Yg=="},"type":"Opaque".
+    it.skip('turns a Secret\'s stringData into base64 data and defaults type Opaque', async () => {
+      const namespace = await freshNamespace()
+      const created = await core.createNamespacedSecret({ namespace, body: { metadata: { name: 'sec' }, stringData: { a: 'b' } } })
+      assert.deepEqual(created.data, { a: 'Yg==' })
+      assert.equal(created.stringData, undefined)
+      assert.equal(created.type, 'Opaque')
+    })
+
     it('deletes and then reads 404', async () => {
       const namespace = await freshNamespace()
       await core.createNamespacedConfigMap({ namespace, body: { metadata: { name: 'cm' } } })

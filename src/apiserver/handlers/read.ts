@@ -34,20 +34,42 @@ export async function listPage (ctx: ApiContext, req: ApiRequest): Promise<ListP
     else if (rv > current) throw timeout(`Too large resource version: ${rv}, current: ${current}`)
     else if (options.resourceVersionMatch === 'Exact') revision = rv
   }
-  const { items, revision: at } = await ctx.storage.list(info, req.namespace, { revision, startKey })
-  const selected = items.filter(matches)
+  const prefix = collectionRange(info, req.namespace).key
+  if (limit === 0) {
+    const { items, revision: at } = await ctx.storage.list(info, req.namespace, { revision, startKey })
+    return { items: items.filter(matches), meta: { resourceVersion: String(at) } }
+  }
+  // Read only what the page needs, in chunks, at one revision (later chunks at the first's).
+  const selected: KubeObject[] = []
+  const filtered = options.labelSelector !== undefined || options.fieldSelector !== undefined
+  let at = revision
+  let remaining: number | undefined
+  let more = true
+  let from = startKey
+  while (more && selected.length <= limit) {
+    const chunk = Math.max(limit + 1, filtered ? 500 : 0)
+    const r = await ctx.storage.list(info, req.namespace, { revision: at, startKey: from, limit: chunk })
+    if (at === 0) at = r.revision
+    if (!filtered && remaining === undefined) remaining = r.count
+    selected.push(...r.items.filter(matches))
+    more = r.more === true
+    const last = r.items[r.items.length - 1]
+    if (last === undefined) break
+    from = prefix + keyOf(info, req.namespace, last) + '\0'
+  }
   const meta: ListMeta = { resourceVersion: String(at) }
-  if (limit > 0 && selected.length > limit) {
+  if (selected.length > limit || (more && selected.length === limit)) {
     const page = selected.slice(0, limit)
-    const last = page[page.length - 1].metadata
-    const prefix = collectionRange(info, req.namespace).key
-    const lastKey = (info.namespaced && !req.namespace ? `${last.namespace}/${last.name}` : last.name!)
-    meta.continue = encodeContinue(at, lastKey + '\0')
-    if (options.labelSelector === undefined && options.fieldSelector === undefined) meta.remainingItemCount = selected.length - limit
-    void prefix
+    meta.continue = encodeContinue(at, keyOf(info, req.namespace, page[page.length - 1]) + '\0')
+    if (!filtered && remaining !== undefined) meta.remainingItemCount = remaining - limit
     return { items: page, meta }
   }
   return { items: selected, meta }
+}
+
+/** The object's key relative to the collection being listed. */
+function keyOf (info: ApiRequest['info'], namespace: string | undefined, obj: KubeObject): string {
+  return info.namespaced && !namespace ? `${obj.metadata.namespace}/${obj.metadata.name}` : obj.metadata.name!
 }
 
 export async function listObjects (ctx: ApiContext, req: ApiRequest): Promise<Record<string, unknown>> {

@@ -7,7 +7,6 @@ import type { WatchEvent } from '../../store/backend.ts'
 import { isStoreError } from '../../store/errors.ts'
 import { expired, StatusError } from '../errors.ts'
 import { collectionRange } from '../registry/keys.ts'
-import { decodeObject } from '../registry/storage.ts'
 import type { ApiRequest } from '../request.ts'
 import { buildMatcher } from '../selectors.ts'
 import type { ApiContext } from './context.ts'
@@ -75,7 +74,7 @@ export async function watchObjects (ctx: ApiContext, req: ApiRequest): Promise<A
   void (async () => {
     try {
       for (let batch = await watcher.next(); batch !== null; batch = await watcher.next()) {
-        const out = batch.flatMap(e => translate(req, e, matches, start))
+        const out = batch.flatMap(e => translate(ctx, req, e, matches, start))
         if (out.length > 0) { pending.push(out); wake?.() }
       }
     } catch (err) {
@@ -100,18 +99,18 @@ export async function watchObjects (ctx: ApiContext, req: ApiRequest): Promise<A
   }
 }
 
-function translate (req: ApiRequest, e: WatchEvent, matches: (o: KubeObject) => boolean, start: number): ApiWatchEvent[] {
+function translate (ctx: ApiContext, req: ApiRequest, e: WatchEvent, matches: (o: KubeObject) => boolean, start: number): ApiWatchEvent[] {
   if (e.kv.modRevision < start) return []
   const { info } = req
   if (e.type === 'delete') {
     if (e.prevKv === undefined) return []
-    const last = decodeObject({ ...e.prevKv, modRevision: e.kv.modRevision })
+    const last = ctx.storage.decode({ ...e.prevKv, modRevision: e.kv.modRevision })
     return matches(last) ? [{ type: 'DELETED', object: asServed(info, last) }] : []
   }
-  const obj = decodeObject(e.kv)
+  const obj = ctx.storage.decode(e.kv)
   const now = matches(obj)
   if (e.prevKv === undefined) return now ? [{ type: 'ADDED', object: asServed(info, obj) }] : []
-  const before = matches(decodeObject(e.prevKv))
+  const before = matches(ctx.storage.decode(e.prevKv))
   if (now && before) return [{ type: 'MODIFIED', object: asServed(info, obj) }]
   if (now) return [{ type: 'ADDED', object: asServed(info, obj) }]
   if (before) return [{ type: 'DELETED', object: asServed(info, obj) }]

@@ -5,6 +5,7 @@ import type { ResourceInfo } from '../../api/resources.ts'
 import type { Backend, KeyValue } from '../../store/backend.ts'
 import { isStoreError } from '../../store/errors.ts'
 import * as ops from '../../store/ops.ts'
+import { LRUCache } from 'lru-cache'
 import { alreadyExists, conflict, expired, internalError, notFound } from '../errors.ts'
 import { collectionRange, objectStorageKey } from './keys.ts'
 
@@ -23,29 +24,57 @@ export function decodeObject (kv: KeyValue): KubeObject {
   return obj
 }
 
-export interface ListResult { items: KubeObject[], revision: number }
+function deepFreeze (v: unknown): void {
+  if (typeof v !== 'object' || v === null) return
+  Object.freeze(v)
+  for (const child of Object.values(v)) deepFreeze(child)
+}
+
+export interface ListResult {
+  items: KubeObject[]
+  revision: number
+  /** With a limit: whether keys were left, and how many keys the range holds from the start key. */
+  more?: boolean
+  count?: number
+}
 
 export class ObjectStorage {
   readonly backend: Backend
+  /**
+   * Decoded objects by key and revision. A revision of a key never changes, so the same list or
+   * watch event read by many clients (100 watchers, kubectl paging) is parsed once. Cached objects
+   * are deep-frozen: nothing may change them (writers clone first, as client-go's caches require).
+   */
+  private readonly decoded = new LRUCache<string, KubeObject>({ max: 50_000 })
 
   constructor (backend: Backend) { this.backend = backend }
+
+  decode (kv: KeyValue): KubeObject {
+    const id = `${kv.modRevision}@${kv.key}`
+    const hit = this.decoded.get(id)
+    if (hit !== undefined) return hit
+    const obj = decodeObject(kv)
+    deepFreeze(obj)
+    this.decoded.set(id, obj)
+    return obj
+  }
 
   async get (info: ResourceInfo, namespace: string | undefined, name: string): Promise<KubeObject> {
     const { kv } = await this.call(() => ops.get(this.backend, objectStorageKey(info, namespace, name)))
     if (kv === undefined) throw notFound(info, name)
-    return decodeObject(kv)
+    return this.decode(kv)
   }
 
   async tryGet (info: ResourceInfo, namespace: string | undefined, name: string): Promise<KubeObject | undefined> {
     const { kv } = await this.call(() => ops.get(this.backend, objectStorageKey(info, namespace, name)))
-    return kv === undefined ? undefined : decodeObject(kv)
+    return kv === undefined ? undefined : this.decode(kv)
   }
 
   /** Every object of the resource (in one namespace or all), at `revision` (0 = latest), in key order. */
-  async list (info: ResourceInfo, namespace: string | undefined, options: { revision?: number, startKey?: string } = {}): Promise<ListResult> {
+  async list (info: ResourceInfo, namespace: string | undefined, options: { revision?: number, startKey?: string, limit?: number } = {}): Promise<ListResult> {
     const range = collectionRange(info, namespace)
-    const r = await this.call(() => this.backend.range({ key: options.startKey ?? range.key, rangeEnd: range.rangeEnd, revision: options.revision }))
-    return { items: r.kvs.map(decodeObject), revision: options.revision || r.revision }
+    const r = await this.call(() => this.backend.range({ key: options.startKey ?? range.key, rangeEnd: range.rangeEnd, revision: options.revision, limit: options.limit }))
+    return { items: r.kvs.map(kv => this.decode(kv)), revision: options.revision || r.revision, more: r.more, count: r.count }
   }
 
   async create (info: ResourceInfo, obj: KubeObject, options: { lease?: number } = {}): Promise<KubeObject> {
