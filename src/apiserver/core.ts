@@ -128,7 +128,9 @@ export class ApiServerCore {
     })
   }
 
+  /** Create it unless it exists (a restart finds them in the store). */
   private async ensure (info: ResourceInfo, namespace: string | undefined, obj: KubeObject): Promise<void> {
+    if (await this.ctx.storage.tryGet(info, namespace, obj.metadata.name!) !== undefined) return
     try {
       await this.serve({ verb: 'create', info, namespace, body: obj, options: { fieldManager: 'k3s' }, user: SYSTEM_USER })
     } catch (err) {

@@ -48,7 +48,6 @@ async function runKine (options: { dataDir?: string, listenAddress: ListenAddres
     return
   }
   const shown = host.includes(':') ? `[${host}]:${server.port}` : `${host}:${server.port}`
-  console.log(`k3sim kine listening on ${shown} (data: ${options.dataDir ?? 'in memory'})`)
 
   // kine's auto-compaction: every 5 minutes, keeping the newest 1000 revisions.
   const compactor = new Compactor({ backend, clock: new RealClock(), onError: err => console.error('compaction failed:', err) })
@@ -68,4 +67,6 @@ async function runKine (options: { dataDir?: string, listenAddress: ListenAddres
   }
   process.once('SIGINT', stop)
   process.once('SIGTERM', stop)
+  // Announced only once SIGINT/SIGTERM stop it cleanly.
+  console.log(`k3sim kine listening on ${shown} (data: ${options.dataDir ?? 'in memory'})`)
 }

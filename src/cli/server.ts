@@ -30,7 +30,6 @@ export function serverCommand (): Command {
         process.exitCode = 1
         return
       }
-      console.log(`k3sim server listening on ${cp.api!.url} (etcd: ${cp.etcd === undefined ? 'off' : `${cp.etcd.host}:${cp.etcd.port}`}, kubeconfig: ${join(o.dataDir, 'kubeconfig.yaml')})`)
       let stopping = false
       const stop = (): void => {
         if (stopping) return
@@ -39,5 +38,7 @@ export function serverCommand (): Command {
       }
       process.once('SIGINT', stop)
       process.once('SIGTERM', stop)
+      // Announced only once SIGINT/SIGTERM stop it cleanly.
+      console.log(`k3sim server listening on ${cp.api!.url} (etcd: ${cp.etcd === undefined ? 'off' : `${cp.etcd.host}:${cp.etcd.port}`}, kubeconfig: ${join(o.dataDir, 'kubeconfig.yaml')})`)
     })
 }

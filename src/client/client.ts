@@ -51,6 +51,10 @@ export interface WatchStream {
   close(): void
 }
 
+/**
+ * Objects from get/create/update/patch/delete are the caller's. Objects from list and watch may
+ * be shared and frozen (as client-go's informer caches are shared): copy one before changing it.
+ */
 export interface Client {
   get<T extends KubeObject = KubeObject>(apiVersion: string, kind: string, namespace: string | undefined, name: string, options?: { subresource?: string }): Promise<T>
   list<T extends KubeObject = KubeObject>(apiVersion: string, kind: string, options?: ListOptions): Promise<ObjectList<T>>

@@ -3,7 +3,7 @@
 import type { KubeObject } from '../api/object.ts'
 import { parseApiVersion, type ResourceInfo } from '../api/resources.ts'
 import type { ApiServerCore } from '../apiserver/core.ts'
-import { StatusError } from '../apiserver/errors.ts'
+import { methodNotAllowed, StatusError } from '../apiserver/errors.ts'
 import type { ApiRequest, RequestOptions, UserInfo } from '../apiserver/request.ts'
 import type { Client, DeleteOptions, ListOptions, ObjectList, PatchOptions, WatchOptions, WatchStream, WriteOptions } from './client.ts'
 
@@ -20,9 +20,12 @@ export class InProcessClient implements Client {
     return await this.body(this.request('get', apiVersion, kind, { namespace, name, subresource: options.subresource })) as T
   }
 
+  /** Items are shared with the server's cache and frozen, as informer caches are: copy to change. */
   async list<T extends KubeObject> (apiVersion: string, kind: string, options: ListOptions = {}): Promise<ObjectList<T>> {
     const { namespace, ...rest } = options
-    return await this.body(this.request('list', apiVersion, kind, { namespace, options: rest })) as ObjectList<T>
+    const served = await this.core.serve(this.request('list', apiVersion, kind, { namespace, options: rest }))
+    if ('watch' in served) throw new Error('list returned a watch')
+    return served.body as ObjectList<T>
   }
 
   async create<T extends KubeObject> (obj: T, options: WriteOptions = {}): Promise<T> {
@@ -43,6 +46,7 @@ export class InProcessClient implements Client {
     return await this.body(this.request('delete', apiVersion, kind, { namespace, name, options: { ...options } })) as KubeObject
   }
 
+  /** Event objects are shared and frozen, like list items. */
   async watch (apiVersion: string, kind: string, options: WatchOptions = {}): Promise<WatchStream> {
     const { namespace, ...rest } = options
     const served = await this.core.serve(this.request('watch', apiVersion, kind, { namespace, options: rest }))
@@ -51,7 +55,8 @@ export class InProcessClient implements Client {
     return {
       next: async () => {
         const batch = await stream.next()
-        return batch === null ? null : batch.map(e => ({ type: e.type, object: structuredClone(e.object) }))
+        return batch
+
       },
       close: () => stream.close(),
     }
@@ -62,7 +67,12 @@ export class InProcessClient implements Client {
   }
 
   private request (verb: ApiRequest['verb'], apiVersion: string, kind: string, parts: Partial<ApiRequest>): ApiRequest {
-    return { verb, info: this.resolve(apiVersion, kind), options: {}, user: this.user, ...parts }
+    const info = this.resolve(apiVersion, kind)
+    // As over HTTP: a namespaced object is created, read and written in a namespace.
+    if (info.namespaced && parts.namespace === undefined && verb !== 'list' && verb !== 'watch' && verb !== 'deletecollection' && info.virtual !== true) {
+      throw methodNotAllowed(verb, info)
+    }
+    return { verb, info, options: {}, user: this.user, ...parts }
   }
 
   private resolve (apiVersion: string, kind: string): ResourceInfo {
@@ -75,8 +85,7 @@ export class InProcessClient implements Client {
   private async body (req: ApiRequest): Promise<unknown> {
     const served = await this.core.serve(req)
     if ('watch' in served) throw new Error(`${req.verb} returned a watch`)
-    // The server shares decoded objects between readers (frozen); the caller gets its own copy.
-    return structuredClone(served.body)
+    return ownCopy(served.body)
   }
 }
 
@@ -85,4 +94,14 @@ function writeOptions (o: WriteOptions): RequestOptions {
   if (o.dryRun === true) out.dryRun = true
   if (o.fieldManager !== undefined) out.fieldManager = o.fieldManager
   return out
+}
+
+/**
+ * The server shares decoded objects between readers, frozen; the caller gets a copy it may
+ * change. Objects built for this reply (a create's result, say) are not frozen and need none.
+ */
+function ownCopy<T> (body: T): T {
+  if (typeof body !== 'object' || body === null) return body
+  const b = body as { metadata?: object }
+  return b.metadata !== undefined && Object.isFrozen(b.metadata) ? structuredClone(body) : body
 }

@@ -8,7 +8,7 @@ export class WorkQueue<K = string> {
   private readonly dirty = new Set<K>()
   private readonly processing = new Set<K>()
   private readonly failures = new Map<K, number>()
-  private readonly delayed = new Map<K, TimerHandle>()
+  private readonly delayed = new Map<K, { due: number, timer: TimerHandle }>()
   private readonly waiters: Array<(k: K | undefined) => void> = []
   private readonly clock: Clock
   private shuttingDown = false
@@ -33,8 +33,14 @@ export class WorkQueue<K = string> {
   addAfter (key: K, ms: number): void {
     if (this.shuttingDown) return
     if (ms <= 0) { this.add(key); return }
-    if (this.delayed.has(key)) return
-    this.delayed.set(key, this.clock.setTimeout(() => { this.delayed.delete(key); this.add(key) }, ms))
+    const due = this.clock.now() + ms
+    const waiting = this.delayed.get(key)
+    // client-go's delaying queue: a second add moves the key earlier, never later.
+    if (waiting !== undefined) {
+      if (waiting.due <= due) return
+      waiting.timer.cancel()
+    }
+    this.delayed.set(key, { due, timer: this.clock.setTimeout(() => { this.delayed.delete(key); this.add(key) }, ms) })
   }
 
   /** Requeue after this key's next backoff step. */
@@ -76,7 +82,7 @@ export class WorkQueue<K = string> {
 
   shutDown (): void {
     this.shuttingDown = true
-    for (const t of this.delayed.values()) t.cancel()
+    for (const t of this.delayed.values()) t.timer.cancel()
     this.delayed.clear()
     for (const w of this.waiters.splice(0)) w(undefined)
   }

@@ -200,7 +200,7 @@ describe('WorkQueue', () => {
     // delay is shorter: addAfter('k', 60_000) then addRateLimited('k') (5 ms) leaves 'k' waiting a
     // minute. client-go's delaying queue (insert in delaying_queue.go) moves the entry's readyAt
     // earlier — "update the time only if it would cause the item to be queued sooner".
-    it.skip('a shorter addAfter of a waiting key moves it earlier, as client-go does', async () => {
+    it('a shorter addAfter of a waiting key moves it earlier, as client-go does', async () => {
       const q = new WorkQueue<string>({ clock })
       q.addAfter('k', 60_000)
       q.addRateLimited('k')

@@ -9,6 +9,17 @@ import { listPage } from './read.ts'
 
 type Json = Record<string, any>
 
+/** Registry stores with upstream's ReturnDeletedObject: the rest answer a Success Status. */
+const RETURN_DELETED = new Set(['/pods', '/serviceaccounts', '/services', '/namespaces', 'storage.k8s.io/storageclasses', 'apiextensions.k8s.io/customresourcedefinitions'])
+
+function deletedReply (req: ApiRequest, obj: KubeObject): Reply<KubeObject> {
+  const { info } = req
+  if (RETURN_DELETED.has(`${info.group}/${info.resource}`) || info.custom === true) return { status: 200, body: asServed(info, obj) }
+  const details: Json = { name: obj.metadata.name, kind: info.resource, uid: obj.metadata.uid }
+  if (info.group !== '') details.group = info.group
+  return { status: 200, body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details } as unknown as KubeObject }
+}
+
 /** Seconds of grace: pods bound to a node and not finished get their termination grace period. */
 function gracePeriod (req: ApiRequest, obj: KubeObject): number {
   if (req.info.group !== '' || req.info.resource !== 'pods') return 0
@@ -56,10 +67,10 @@ export async function deleteObject (ctx: ApiContext, req: ApiRequest): Promise<R
       }
     }
     if (finalizers.length === 0 && grace === 0) {
-      if (options.dryRun === true) return { status: 200, body: asServed(info, current) }
+      if (options.dryRun === true) return deletedReply(req, current)
       try {
         const deleted = await ctx.storage.delete(info, current)
-        return { status: 200, body: asServed(info, deleted) }
+        return deletedReply(req, deleted)
       } catch (err) {
         if (err instanceof StatusError && err.reason === 'Conflict' && attempt < 10) continue
         throw err

@@ -11,7 +11,14 @@ import { bodyObject } from './prepare.ts'
 import { createObject, updateObject } from './write.ts'
 import { checkFields } from './field-validation.ts'
 
+function invalidPatchOptions (field: string, reason: string, message: string): StatusError {
+  return new StatusError(422, 'Invalid', `PatchOptions.meta.k8s.io "" is invalid: ${field}: ${message}`, { group: 'meta.k8s.io', kind: 'PatchOptions', causes: [{ reason, message, field }] })
+}
+
 export async function patchObject (ctx: ApiContext, req: ApiRequest): Promise<Reply<KubeObject>> {
+  // Upstream's ValidatePatchOptions.
+  if (req.patchType === 'apply' && !req.options.fieldManager) throw invalidPatchOptions('fieldManager', 'FieldValueRequired', 'Required value: is required for apply patch')
+  if (req.patchType !== 'apply' && req.options.force !== undefined) throw invalidPatchOptions('force', 'FieldValueForbidden', 'Forbidden: may not be specified for non-apply patch')
   if (req.patchType === 'apply') return applyObject(ctx, req)
   const patch = req.body
   const manager = req.options.fieldManager ?? defaultManager(req)
@@ -51,7 +58,7 @@ function defaultManager (req: ApiRequest): string {
 async function applyObject (ctx: ApiContext, req: ApiRequest): Promise<Reply<KubeObject>> {
   const manager = req.options.fieldManager
   if (!manager) throw badRequest('PATCH is not supported for apply requests without a fieldManager: fieldManager is required for apply requests')
-  const config = bodyObject(req)
+  const config = bodyObject(ctx, req)
   if (config.metadata.name === undefined) config.metadata.name = req.name
   const applied = objectFields(config)
   const time = rfc3339(ctx.clock.now())

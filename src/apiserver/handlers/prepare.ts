@@ -9,19 +9,28 @@ import { toStored } from '../conversion.ts'
 import type { ApiContext } from './context.ts'
 
 /** The body as a KubeObject for this request, or a 400 naming what is wrong. */
-export function bodyObject (req: ApiRequest): KubeObject {
+export function bodyObject (ctx: ApiContext, req: ApiRequest): KubeObject {
   const body = req.body
   if (!isObject(body)) throw badRequest(`the body of the request must be a ${req.info.kind} object`)
   const obj = clone(body) as KubeObject
   if (obj.metadata !== undefined && !isObject(obj.metadata)) throw badRequest('metadata must be an object')
   obj.metadata ??= {}
   const { info } = req
-  if (obj.apiVersion !== undefined && obj.apiVersion !== groupVersion(info)) {
-    const gv = parseApiVersion(String(obj.apiVersion))
-    if (gv.group !== info.group) throw badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${groupVersion(info)})`)
+  // Upstream decodes the body with the scheme: another served kind cannot be converted, an
+  // unknown group/version/kind is not registered.
+  const gv = obj.apiVersion === undefined ? { group: info.group, version: info.version } : parseApiVersion(String(obj.apiVersion))
+  const kind = obj.kind === undefined ? info.kind : String(obj.kind)
+  if (gv.group !== info.group) {
+    throw badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${groupVersion(info)})`)
   }
-  if (obj.kind !== undefined && obj.kind !== info.kind) {
-    throw badRequest(`the kind in the data (${obj.kind}) does not match the expected kind (${info.kind})`)
+  if (gv.version !== info.version || kind !== info.kind) {
+    const served = ctx.index.byGroupVersionKind(gv.group, gv.version, kind)
+    const detail = served !== undefined
+      ? `converting (${gv.version}.${kind}) to (${info.group === '' ? 'core' : info.group.split('.')[0]}.${info.kind}): unknown conversion`
+      : `no kind "${kind}" is registered for version "${obj.apiVersion ?? groupVersion(info)}" in scheme "pkg/api/legacyscheme/scheme.go:30"`
+    if (!(served !== undefined && served.kind === info.kind && served.group === info.group)) {
+      throw badRequest(`${kind} in version "${gv.version}" cannot be handled as a ${info.kind}: ${detail}`)
+    }
   }
   obj.apiVersion = groupVersion(info)
   obj.kind = info.kind
@@ -74,6 +83,9 @@ export function stampNew (ctx: ApiContext, info: ResourceInfo, obj: KubeObject):
 
 /** Carry what an update may not change from the stored object. */
 export function carryOver (info: ResourceInfo, strategyStatus: boolean, obj: KubeObject, old: KubeObject, subresource: string | undefined): KubeObject {
+  if (obj.metadata.name !== undefined && obj.metadata.name !== old.metadata.name) {
+    throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${old.metadata.name})`)
+  }
   let next: KubeObject = obj
   if (subresource === 'status') {
     // A status write changes only the status (upstream status strategies copy spec and metadata).

@@ -1,6 +1,6 @@
 // Subresources: scale (autoscaling/v1 Scale over spec.replicas), pods/binding, pods/eviction
 // (honouring PodDisruptionBudgets), namespaces/finalize, and the answered-not-stored reviews.
-import { clone, type KubeObject } from '../../api/object.ts'
+import { clone, rfc3339, type KubeObject } from '../../api/object.ts'
 import { groupVersion } from '../../api/resources.ts'
 import { badRequest, conflict, StatusError } from '../errors.ts'
 import type { ApiRequest, Reply } from '../request.ts'
@@ -58,19 +58,35 @@ export async function updateScale (ctx: ApiContext, req: ApiRequest, scale: Json
   return { status: 200, body: toScale(req, r.body) }
 }
 
-/** POST pods/<name>/binding: bind an unbound pod to a node (the scheduler's write). */
+/**
+ * POST pods/<name>/binding: the scheduler's write. Sets spec.nodeName of an unbound pod and its
+ * PodScheduled condition, as upstream's BindingREST does (not an ordinary pod update: a pod's
+ * spec is otherwise immutable).
+ */
 export async function bindPod (ctx: ApiContext, req: ApiRequest): Promise<Reply> {
   const binding = req.body as Json
   const node = binding?.target?.name
   if (typeof node !== 'string' || node === '') throw badRequest('Binding.target.name is required')
-  await updateObject(ctx, { ...req, subresource: undefined }, current => {
+  if (req.options.dryRun === true) return { status: 201, body: successStatus() }
+  for (let attempt = 0; ; attempt++) {
+    const current = await ctx.storage.get(req.info, req.namespace, req.name!)
     const spec = current.spec as Json
     if (current.metadata.deletionTimestamp !== undefined) throw conflict(req.info, req.name!, 'pod is being deleted, cannot be assigned to a host')
     if (spec.nodeName) throw conflict(req.info, req.name!, `pod ${req.name} is already assigned to node "${spec.nodeName}"`)
-    spec.nodeName = node
-    return current
-  }, { manager: req.options.fieldManager ?? 'kube-scheduler', managedFieldsDone: false })
-  return { status: 201, body: successStatus() }
+    const next = clone(current)
+    ;(next.spec as Json).nodeName = node
+    const status = ((next.status ??= {}) as Json)
+    const conditions = (status.conditions ?? []).filter((c: Json) => c.type !== 'PodScheduled')
+    conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: rfc3339(ctx.clock.now()) })
+    status.conditions = conditions
+    try {
+      await ctx.storage.update(req.info, next, Number(current.metadata.resourceVersion))
+      return { status: 201, body: successStatus() }
+    } catch (err) {
+      if (err instanceof StatusError && err.reason === 'Conflict' && attempt < 10) continue
+      throw err
+    }
+  }
 }
 
 /** POST pods/<name>/eviction: delete the pod unless a PodDisruptionBudget forbids it. */
@@ -94,7 +110,7 @@ export async function evictPod (ctx: ApiContext, req: ApiRequest): Promise<Reply
 
 /** PUT namespaces/<name>/finalize: only spec.finalizers changes. */
 export async function finalizeNamespace (ctx: ApiContext, req: ApiRequest): Promise<Reply> {
-  const body = bodyObject(req)
+  const body = bodyObject(ctx, req)
   const r = await updateObject(ctx, { ...req, subresource: undefined }, current => {
     (current.spec as Json).finalizers = (body.spec as Json | undefined)?.finalizers ?? []
     return current

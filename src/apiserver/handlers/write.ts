@@ -15,7 +15,7 @@ const TTL_RESOURCES = new Set(['/events', 'events.k8s.io/events'])
 
 export async function createObject (ctx: ApiContext, req: ApiRequest, body?: KubeObject): Promise<Reply<KubeObject>> {
   const { info } = req
-  const obj = body ?? bodyObject(req)
+  const obj = body ?? bodyObject(ctx, req)
   const warnings = checkFields(ctx, req, obj)
   const strategy = ctx.strategyFor(info)
   stampNew(ctx, info, obj)
@@ -116,7 +116,7 @@ function unchanged (a: KubeObject, b: KubeObject): boolean {
 }
 
 export async function replaceObject (ctx: ApiContext, req: ApiRequest): Promise<Reply<KubeObject>> {
-  const body = bodyObject(req)
+  const body = bodyObject(ctx, req)
   const warnings = checkFields(ctx, req, body)
   const expect = body.metadata.resourceVersion
   const reply = await updateObject(ctx, req, () => body, {

@@ -35,11 +35,15 @@ function mediaType (req: Request): string {
   return String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase()
 }
 
-function parseJson (raw: Buffer): unknown {
+function parseJson (raw: Buffer, kind?: string): unknown {
+  const text = raw.toString('utf8')
   try {
-    return JSON.parse(raw.toString('utf8'))
+    return JSON.parse(text)
   } catch (err) {
-    throw badRequest(`couldn't get version/kind; json parse error: ${(err as Error).message}`)
+    // Go's wording for the common case, then the body's start as upstream quotes it.
+    const why = /Unexpected end of JSON input|Unterminated|Expected .* after/.test((err as Error).message) ? 'unexpected end of JSON input' : (err as Error).message
+    const framed = `couldn't get version/kind; json parse error: ${why} (${text.length > 50 ? text.slice(0, 50) + '...' : text})`
+    throw badRequest(kind === undefined ? framed : `the object provided is unrecognized (must be of type ${kind}): ${framed}`)
   }
 }
 
@@ -52,11 +56,11 @@ function parseYamlBody (raw: Buffer): unknown {
 }
 
 /** The decoded body of a create/update (POST/PUT). */
-export async function readObjectBody (req: Request): Promise<unknown> {
+export async function readObjectBody (req: Request, kind?: string): Promise<unknown> {
   const raw = await readRaw(req)
   const type = mediaType(req)
   if (raw.length === 0) return undefined
-  if (type === '' || type === 'application/json') return parseJson(raw)
+  if (type === '' || type === 'application/json') return parseJson(raw, kind)
   if (type === 'application/yaml') return parseYamlBody(raw)
   if (isKubernetesProtobuf(type)) {
     try {

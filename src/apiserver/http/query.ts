@@ -1,5 +1,5 @@
 // Query parameters → RequestOptions, refusing malformed values with 400 as upstream does.
-import { badRequest } from '../errors.ts'
+import { badRequest, StatusError } from '../errors.ts'
 import type { RequestOptions } from '../request.ts'
 
 type Query = Record<string, unknown>
@@ -59,10 +59,24 @@ export function parseOptions (q: Query): RequestOptions {
   return o
 }
 
-/** Options a DELETE may carry in its body (DeleteOptions). */
+/** Options a DELETE may carry in its body (DeleteOptions), validated as upstream does (422). */
 export function mergeDeleteOptions (o: RequestOptions, body: unknown): RequestOptions {
-  if (typeof body !== 'object' || body === null) return o
+  if (body === undefined) return o
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('the body of a DELETE must be a DeleteOptions object')
   const d = body as Record<string, any>
+  const causes: Array<{ reason: string, message: string, field: string }> = []
+  if (d.propagationPolicy !== undefined && !['Orphan', 'Background', 'Foreground'].includes(d.propagationPolicy)) {
+    causes.push({ reason: 'FieldValueNotSupported', field: 'propagationPolicy', message: `Unsupported value: ${JSON.stringify(d.propagationPolicy)}: supported values: "Foreground", "Background", "Orphan"` })
+  }
+  for (const v of Array.isArray(d.dryRun) ? d.dryRun : []) {
+    if (v !== 'All') causes.push({ reason: 'FieldValueNotSupported', field: 'dryRun', message: `Unsupported value: ${JSON.stringify(v)}: supported values: "All"` })
+  }
+  if (d.gracePeriodSeconds !== undefined && !Number.isInteger(d.gracePeriodSeconds)) {
+    causes.push({ reason: 'FieldValueInvalid', field: 'gracePeriodSeconds', message: `Invalid value: ${JSON.stringify(d.gracePeriodSeconds)}: must be an integer` })
+  }
+  if (causes.length > 0) {
+    throw new StatusError(422, 'Invalid', `DeleteOptions.meta.k8s.io "" is invalid: ${causes.length === 1 ? `${causes[0].field}: ${causes[0].message}` : `[${causes.map(c => `${c.field}: ${c.message}`).join(', ')}]`}`, { kind: 'DeleteOptions', group: 'meta.k8s.io', causes })
+  }
   const out = { ...o }
   if (d.propagationPolicy !== undefined) out.propagationPolicy = d.propagationPolicy
   if (d.gracePeriodSeconds !== undefined) out.gracePeriodSeconds = d.gracePeriodSeconds

@@ -2,7 +2,7 @@
 // reply as JSON, as a Table when the Accept header asks for one, or as a watch stream.
 import type { Request, Response } from 'express'
 import type { ApiServerCore } from '../core.ts'
-import { methodNotAllowed, notFound, StatusError } from '../errors.ts'
+import { methodNotAllowed, StatusError } from '../errors.ts'
 import type { ApiRequest, RequestVerb, UserInfo } from '../request.ts'
 import { wantsTable, toTable, tableWatchEvent } from '../tables.ts'
 import { mergeDeleteOptions, parseOptions } from './query.ts'
@@ -43,17 +43,16 @@ export async function serveResource (core: ApiServerCore, req: Request, res: Res
     options,
     user: res.locals.user as UserInfo,
   }
-  if (verb === 'create' || verb === 'update') api.body = await readObjectBody(req)
+  if (verb === 'create' || verb === 'update') api.body = await readObjectBody(req, info.kind)
   if (verb === 'patch') Object.assign(api, await readPatchBody(req))
   if (verb === 'delete' || verb === 'deletecollection') {
-    const body = await readObjectBody(req).catch(() => undefined)
-    api.options = mergeDeleteOptions(options, body)
+    api.options = mergeDeleteOptions(options, await readObjectBody(req))
     if (path.subresource !== undefined) throw methodNotAllowed('delete', info)
   }
   if ((verb === 'create' || verb === 'update') && api.body === undefined && info.virtual !== true && path.subresource !== 'binding' && path.subresource !== 'eviction') {
     throw new StatusError(400, 'BadRequest', 'the body of the request is empty')
   }
-  if (info.namespaced && verb === 'create' && path.namespace === undefined && info.virtual !== true) throw notFound(info, '')
+  if (info.namespaced && verb === 'create' && path.namespace === undefined && info.virtual !== true) throw methodNotAllowed('create', info)
   if (path.subresource === 'log') {
     api.options.log = Object.fromEntries(Object.entries(req.query).map(([k, v]) => [k, String(v)]))
     const text = await core.logs(api)

@@ -1,6 +1,7 @@
 // The strategy for each resource; anything not listed is generic (no generation, no status).
 import type { ResourceIndex } from '../resource-index.ts'
 import type { ResourceInfo } from '../../api/resources.ts'
+import { configMapStrategy, secretStrategy } from './config.ts'
 import { crdStrategy } from './crds.ts'
 import { namespaceStrategy } from './namespaces.ts'
 import { podStrategy } from './pods.ts'
@@ -11,6 +12,8 @@ import { cronJobStrategy, daemonSetStrategy, deploymentStrategy, jobStrategy, re
 export function strategies (index: ResourceIndex, custom: (info: ResourceInfo) => Strategy): (info: ResourceInfo) => Strategy {
   const table: Record<string, Strategy> = {
     '/pods': podStrategy,
+    '/configmaps': configMapStrategy,
+    '/secrets': secretStrategy,
     '/namespaces': namespaceStrategy,
     '/services': serviceStrategy(() => index.lookup('', 'v1', 'services')!),
     '/replicationcontrollers': replicationControllerStrategy,
