@@ -49,9 +49,10 @@ export function isObject (v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
 }
 
-/** A deep copy of JSON data (objects from the store or a cache are never mutated). */
+/** A deep copy of JSON data (objects from the store or a cache are never mutated). A JSON round
+ * trip: API objects are JSON by contract, and it is faster than structuredClone for them. */
 export function clone<T> (v: T): T {
-  return structuredClone(v)
+  return v === undefined ? v : JSON.parse(JSON.stringify(v)) as T
 }
 
 /** "<namespace>/<name>" or "<name>": the key informers and workqueues use. */
@@ -60,9 +61,17 @@ export function objectKey (obj: { metadata: ObjectMeta }): string {
   return namespace ? `${namespace}/${name}` : `${name}`
 }
 
+let lastSecond = NaN
+let lastText = ''
+
 /** RFC 3339 with seconds, as metav1.Time marshals: 2025-01-01T00:00:00Z. */
 export function rfc3339 (ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z')
+  const second = Math.floor(ms / 1000)
+  if (second !== lastSecond) {
+    lastSecond = second
+    lastText = new Date(second * 1000).toISOString().replace('.000Z', 'Z')
+  }
+  return lastText
 }
 
 /** RFC 3339 with microseconds, as metav1.MicroTime marshals: 2025-01-01T00:00:00.123456Z. */

@@ -9,13 +9,12 @@ import { LRUCache } from 'lru-cache'
 import { alreadyExists, conflict, expired, internalError, notFound } from '../errors.ts'
 import { collectionRange, objectStorageKey } from './keys.ts'
 
-const encoder = new TextEncoder()
 const decoder = new TextDecoder()
 
 export function encodeObject (obj: KubeObject): Uint8Array {
   // The resourceVersion is the row's revision; it is not stored in the value (as upstream).
   const { resourceVersion: _rv, ...metadata } = obj.metadata
-  return encoder.encode(JSON.stringify({ ...obj, metadata }))
+  return Buffer.from(JSON.stringify({ ...obj, metadata }))
 }
 
 export function decodeObject (kv: KeyValue): KubeObject {
