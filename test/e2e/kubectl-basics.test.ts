@@ -84,6 +84,23 @@ describe('kubectl against k3sim: basics', function () {
     assert.match(out, /configmap\/watched\n/)
   })
 
+  it('explains fields from the served OpenAPI schemas', async () => {
+    const out = await ok(['explain', 'deployment.spec.replicas'])
+    assert.match(out, /^GROUP:\s+apps\nKIND:\s+Deployment\nVERSION:\s+v1\n/)
+    assert.match(out, /^FIELD: replicas <integer>$/m)
+    const pods = await ok(['explain', 'pods.spec.containers.image'])
+    assert.match(pods, /^FIELD: image <string>$/m)
+  })
+
+  it('lists `get all` and shows events', async () => {
+    const all = await ok(['get', 'all', '-n', 'shop'])
+    assert.match(all, /^NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE\nservice\/web\s+ClusterIP/m)
+    assert.match(all, /^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\ndeployment\.apps\/web\s+0\/2/m)
+    await ok(['create', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Event', metadata: { name: 'web.1', namespace: 'shop' }, involvedObject: { kind: 'Deployment', name: 'web', namespace: 'shop' }, reason: 'Tested', message: 'an event for the test', type: 'Normal', source: { component: 'test' }, count: 1, firstTimestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), lastTimestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z') }))
+    const events = await ok(['events', '-n', 'shop'])
+    assert.match(events, /^LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE\n\d+s\s+Normal\s+Tested\s+Deployment\/web\s+an event for the test$/m)
+  })
+
   it('describes a service', async () => {
     const out = await ok(['describe', 'svc', 'web', '-n', 'shop'])
     assert.match(out, /^Name:\s+web$/m)
