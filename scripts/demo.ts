@@ -1,5 +1,5 @@
-// `npm run demo`: starts `k3sim kine` on a fresh data dir and walks through what it does with
-// the real etcdctl, printing each command and its output. Run by the README's first command.
+// `npm run demo`: starts `k3sim server` on a fresh data dir and walks through it with the real
+// kubectl and etcdctl, printing each command and its output. Run by the README's first command.
 import { execFileSync, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -7,47 +7,56 @@ import { join } from 'node:path'
 
 const root = join(import.meta.dirname, '..')
 const dataDir = mkdtempSync(join(tmpdir(), 'k3sim-demo-'))
-const kine = spawn(process.execPath, [join(root, 'src', 'cli', 'main.ts'), 'kine', '--data-dir', dataDir, '--listen-address', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'inherit'] })
-const endpoint = await new Promise<string>((resolve, reject) => {
-  kine.on('exit', code => reject(new Error(`k3sim kine exited with code ${code}`)))
+const home = mkdtempSync(join(tmpdir(), 'k3sim-demo-home-'))
+const started = performance.now()
+const server = spawn(process.execPath, [join(root, 'src', 'cli', 'main.ts'), 'server', '--data-dir', dataDir, '--api-port', '0', '--etcd-port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] })
+const etcd = await new Promise<string>((resolve, reject) => {
+  server.on('exit', code => reject(new Error(`k3sim server exited with code ${code}`)))
   let out = ''
-  kine.stdout.on('data', (chunk: Buffer) => {
+  server.stdout.on('data', (chunk: Buffer) => {
     out += chunk.toString()
-    const m = /listening on (\S+)/.exec(out)
+    const m = /etcd: (\S+),/.exec(out)
     if (m !== null) { process.stdout.write(out); resolve(m[1]) }
   })
 })
+console.log(`(the server was up ${Math.round(performance.now() - started)} ms after the command started)`)
+const kubeconfig = join(dataDir, 'kubeconfig.yaml')
 
-function etcdctl (args: string[], input?: string): string {
-  console.log(`\n$ etcdctl ${args.map(a => (/[\s{}"]/.test(a) ? `'${a}'` : a)).join(' ')}`)
+function show (cmd: string, args: string[], options: { input?: string, env?: Record<string, string> } = {}): string {
+  console.log(`\n$ ${cmd} ${args.map(a => (/[\s{}"'*]/.test(a) ? `'${a}'` : a)).join(' ')}`)
   let out: string
   try {
-    out = execFileSync('etcdctl', ['--endpoints', endpoint, ...args], { env: { ...process.env, ETCDCTL_API: '3' }, input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] })
+    out = execFileSync(cmd, args, { env: { PATH: process.env.PATH, HOME: home, KUBECONFIG: kubeconfig, ...options.env }, input: options.input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] })
   } catch (err) {
     const e = err as { stdout?: string, stderr?: string, code?: string }
-    if (e.code === 'ENOENT') throw new Error('etcdctl not found: run `npm run setup` (installs Debian\'s etcd-client)')
+    if (e.code === 'ENOENT') throw new Error(`${cmd} not found: run \`npm run setup\``)
     out = `${e.stdout ?? ''}${e.stderr ?? ''}`
   }
   process.stdout.write(out)
   return out
 }
+const kubectl = (...args: string[]): string => show('kubectl', args)
 
 try {
-  etcdctl(['endpoint', 'status', '-w', 'table'])
-  etcdctl(['put', '/registry/configmaps/default/demo', '{"kind":"ConfigMap","data":{"greeting":"hello"}}'])
-  etcdctl(['put', '/registry/configmaps/default/demo', '{"kind":"ConfigMap","data":{"greeting":"hello again"}}'])
-  etcdctl(['get', '/registry/', '--prefix', '--keys-only'])
-  etcdctl(['get', '/registry/configmaps/default/demo', '--rev', '2'])
-  etcdctl(['txn'], 'mod("/registry/configmaps/default/demo") = "3"\n\nput /registry/configmaps/default/demo updated-by-txn\nget /registry/configmaps/default/demo\n\n\n')
-  const lease = /lease ([0-9a-f]+) granted/.exec(etcdctl(['lease', 'grant', '60']))![1]
-  etcdctl(['put', '--lease', lease, '/registry/events/default/demo.1', 'expires with its lease'])
-  etcdctl(['lease', 'timetolive', lease, '--keys'])
-  etcdctl(['compaction', '3'])
-  etcdctl(['get', '/registry/configmaps/default/demo', '--rev', '2'])
-  etcdctl(['member', 'list', '-w', 'table'])
-  console.log(`\nThe rows are kine's table in ${join(dataDir, 'db', 'state.db')}; stopping k3sim kine.`)
+  kubectl('version')
+  kubectl('get', 'namespaces')
+  kubectl('apply', '-f', join(root, 'fixtures', 'manifests', 'web.yaml'))
+  kubectl('get', 'deploy,svc,cm', '-n', 'shop', '-o', 'wide')
+  kubectl('create', 'configmap', 'greeting', '-n', 'shop', '--from-literal=hello=world')
+  kubectl('scale', 'deploy', 'web', '-n', 'shop', '--replicas=3')
+  kubectl('get', 'deploy', 'web', '-n', 'shop', '-o', 'jsonpath={.spec.replicas} replicas, generation {.metadata.generation}{"\\n"}')
+  kubectl('apply', '-f', join(root, 'fixtures', 'manifests', 'crontab-crd.yaml'))
+  show('kubectl', ['apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'stable.example.com/v1', kind: 'CronTab', metadata: { name: 'nightly', namespace: 'shop' }, spec: { cronSpec: '0 3 * * *', image: 'backup' } }) })
+  kubectl('get', 'crontabs', '-n', 'shop')
+  kubectl('explain', 'deployment.spec.strategy')
+  kubectl('delete', 'namespace', 'shop')
+  kubectl('get', 'namespaces')
+  show('etcdctl', ['--endpoints', etcd, 'get', '/registry/namespaces/default'], { env: { ETCDCTL_API: '3' } })
+  show('etcdctl', ['--endpoints', etcd, 'endpoint', 'status', '-w', 'table'], { env: { ETCDCTL_API: '3' } })
+  console.log(`\nEverything above is rows of kine's table in ${join(dataDir, 'db', 'state.db')}; stopping k3sim server.`)
 } finally {
-  kine.kill('SIGTERM')
-  await new Promise(resolve => kine.on('exit', resolve))
+  server.kill('SIGTERM')
+  await new Promise(resolve => server.on('exit', resolve))
   rmSync(dataDir, { recursive: true, force: true })
+  rmSync(home, { recursive: true, force: true })
 }

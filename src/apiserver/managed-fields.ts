@@ -41,9 +41,9 @@ export function objectFields (obj: KubeObject, subresource?: string): FieldSet {
   if (subresource === 'status') return obj.status === undefined ? {} : { 'f:status': fieldSetOf(obj.status) }
   const { apiVersion: _a, kind: _k, status: _s, metadata, ...rest } = obj
   const meta = Object.fromEntries(Object.entries(metadata).filter(([k]) => !IGNORED_META.has(k)))
-  const out = fieldSetOf(rest)
-  if (Object.keys(meta).length > 0) out['f:metadata'] = fieldSetOf(meta)
-  return out
+  // f:metadata first, as upstream's sets serialize.
+  const out: FieldSet = Object.keys(meta).length > 0 ? { 'f:metadata': fieldSetOf(meta) } : {}
+  return Object.assign(out, fieldSetOf(rest))
 }
 
 /** Leaf paths of a set, joined: for diffing and conflict messages. */
