@@ -49,6 +49,7 @@ export class ApiServerCore {
       ids: options.ids ?? new Ids(),
       eventLease: () => this.eventLease(),
       namespaces: new NamespaceCache(),
+      scalePaths: info => this.crds.version(info)?.scale,
     }
   }
 

@@ -51,6 +51,11 @@ describe('kubectl against k3sim: custom resources', function () {
     assert.equal(await ok(['get', 'ct', 'every-minute', '-o', 'jsonpath={.status.ready} {.spec.image}']), 'true my-cron')
   })
 
+  it('scales a custom resource through its scale subresource', async () => {
+    assert.equal(await ok(['scale', 'ct', 'every-minute', '--replicas=3']), 'crontab.stable.example.com/every-minute scaled\n')
+    assert.equal(await ok(['get', 'ct', 'every-minute', '-o', 'jsonpath={.spec.replicas}']), '3')
+  })
+
   it('removes the custom resources with their CRD', async () => {
     assert.match(await ok(['delete', 'crd', 'crontabs.stable.example.com']), /customresourcedefinition\.apiextensions\.k8s\.io "crontabs\.stable\.example\.com" deleted/)
     const r = await run(['get', 'crontabs.stable.example.com'])

@@ -42,10 +42,10 @@ async function serveSubresource (ctx: ApiContext, req: ApiRequest): Promise<Repl
       if (req.verb === 'patch') return patchObject(ctx, req)
       break
     case 'scale':
-      if (req.verb === 'get') return { status: 200, body: toScale(req, await getObject(ctx, req)) }
+      if (req.verb === 'get') return { status: 200, body: toScale(req, await getObject(ctx, req), ctx.scalePaths(req.info)) }
       if (req.verb === 'update') return updateScale(ctx, req, req.body as Record<string, unknown>)
       if (req.verb === 'patch') {
-        const scale = toScale(req, await getObject(ctx, req))
+        const scale = toScale(req, await getObject(ctx, req), ctx.scalePaths(req.info))
         const patched = req.patchType === 'json' ? applyJsonPatch(scale, req.body as unknown[])
           : req.patchType === 'merge' ? applyMergePatch(scale, req.body)
             : applyStrategicMergePatch(scale, req.body, 'Scale')

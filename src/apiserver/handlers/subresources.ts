@@ -5,6 +5,7 @@ import { groupVersion } from '../../api/resources.ts'
 import { badRequest, conflict, StatusError } from '../errors.ts'
 import type { ApiRequest, Reply } from '../request.ts'
 import { buildMatcherFromSelector } from '../selectors.ts'
+import { formatLabelSelector, type LabelSelector } from '../../api/labels.ts'
 import type { ApiContext } from './context.ts'
 import { deleteObject } from './delete.ts'
 import { bodyObject } from './prepare.ts'
@@ -14,36 +15,48 @@ type Json = Record<string, any>
 
 export const successStatus = (code = 201): Record<string, unknown> => ({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code })
 
-/** The Scale view of a workload: spec.replicas, status.replicas and the selector as a string. */
-export function toScale (req: ApiRequest, obj: KubeObject): KubeObject {
-  const spec = (obj.spec ?? {}) as Json
-  const status = (obj.status ?? {}) as Json
-  const sel = spec.selector as Json | undefined
-  const selector = sel === undefined ? '' : sel.matchLabels !== undefined || sel.matchExpressions !== undefined
-    ? formatSelector(sel) : Object.entries(sel).map(([k, v]) => `${k}=${v}`).join(',')
+/** Where a custom resource keeps its replicas (the CRD's scale subresource), as JSON paths. */
+export interface ScalePaths { specReplicasPath: string, statusReplicasPath: string, labelSelectorPath?: string }
+
+const BUILTIN_SCALE: ScalePaths = { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas' }
+
+function at (obj: unknown, path: string): unknown {
+  let cur: unknown = obj
+  for (const seg of path.split('.').filter(p => p !== '')) cur = cur !== null && typeof cur === 'object' ? (cur as Json)[seg] : undefined
+  return cur
+}
+
+function setAt (obj: Json, path: string, value: unknown): void {
+  const segs = path.split('.').filter(p => p !== '')
+  let cur = obj
+  for (const seg of segs.slice(0, -1)) cur = (cur[seg] ??= {})
+  cur[segs[segs.length - 1]] = value
+}
+
+/** The Scale view of a workload: replicas and the selector as a string (autoscaling/v1 Scale). */
+export function toScale (req: ApiRequest, obj: KubeObject, paths: ScalePaths = BUILTIN_SCALE): KubeObject {
+  let selector = ''
+  if (req.info.custom === true) {
+    selector = paths.labelSelectorPath === undefined ? '' : String(at(obj, paths.labelSelectorPath) ?? '')
+  } else {
+    const sel = (obj.spec as Json | undefined)?.selector as Json | undefined
+    // ReplicationControllers have a plain map as selector; the rest a LabelSelector.
+    selector = sel === undefined ? '' : sel.matchLabels !== undefined || sel.matchExpressions !== undefined
+      ? formatLabelSelector(sel as LabelSelector) : Object.entries(sel).map(([k, v]) => `${k}=${v}`).join(',')
+  }
   const { name, namespace, uid, resourceVersion, creationTimestamp } = obj.metadata
   return {
     kind: 'Scale',
     apiVersion: 'autoscaling/v1',
     metadata: { name, namespace, uid, resourceVersion, creationTimestamp },
-    spec: { replicas: spec.replicas ?? 0 },
-    status: { replicas: status.replicas ?? 0, selector },
+    spec: { replicas: at(obj, paths.specReplicasPath) ?? 0 },
+    status: { replicas: at(obj, paths.statusReplicasPath) ?? 0, selector },
   }
-}
-
-function formatSelector (sel: Json): string {
-  const parts = Object.entries(sel.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`)
-  for (const e of sel.matchExpressions ?? []) {
-    if (e.operator === 'In') parts.push(`${e.key} in (${e.values.join(',')})`)
-    else if (e.operator === 'NotIn') parts.push(`${e.key} notin (${e.values.join(',')})`)
-    else if (e.operator === 'Exists') parts.push(e.key)
-    else if (e.operator === 'DoesNotExist') parts.push(`!${e.key}`)
-  }
-  return parts.join(',')
 }
 
 /** PUT/PATCH of …/scale: the new Scale's spec.replicas goes to the workload's spec. */
 export async function updateScale (ctx: ApiContext, req: ApiRequest, scale: Json): Promise<Reply> {
+  const paths = ctx.scalePaths(req.info) ?? BUILTIN_SCALE
   const replicas = scale?.spec?.replicas
   if (!Number.isInteger(replicas) || replicas < 0) {
     throw new StatusError(422, 'Invalid', `Scale.autoscaling "${req.name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`,
@@ -52,10 +65,10 @@ export async function updateScale (ctx: ApiContext, req: ApiRequest, scale: Json
   const expect = scale?.metadata?.resourceVersion
   const r = await updateObject(ctx, { ...req, subresource: undefined }, current => {
     const next = clone(current)
-    ;(next.spec as Json).replicas = replicas
+    setAt(next, paths.specReplicasPath, replicas)
     return next
   }, { expectRevision: expect || undefined, manager: req.options.fieldManager ?? 'unknown' })
-  return { status: 200, body: toScale(req, r.body) }
+  return { status: 200, body: toScale(req, r.body, paths) }
 }
 
 /**
