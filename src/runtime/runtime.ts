@@ -1,0 +1,140 @@
+// The container runtime as the kubelet sees it: CRI's role interfaces (images, sandboxes,
+// containers, logs, probes, stats) composed into one. Two implementations pass one contract
+// suite (test/runtime/contract.ts): fake/ (lifecycle profiles as data) and, later, docker/.
+// Times are milliseconds since the epoch on the cluster clock.
+
+export interface PodRef {
+  uid: string
+  namespace: string
+  name: string
+}
+
+export interface SandboxConfig {
+  pod: PodRef
+  /** The pod IP the kubelet allocated from its node's CIDR. */
+  ip: string
+  hostname: string
+  labels?: Record<string, string>
+  annotations?: Record<string, string>
+}
+
+export interface ContainerConfig {
+  /** Container name in the pod spec. */
+  name: string
+  image: string
+  command?: string[]
+  args?: string[]
+  env?: Array<{ name: string, value: string }>
+  workingDir?: string
+  /** Init container (runs to completion before the next one starts). */
+  init: boolean
+  /** 0 for the first start, +1 for each restart (CRI's attempt). */
+  attempt: number
+  /** The pod spec's restartPolicy: Always, OnFailure or Never. */
+  restartPolicy: string
+  probes?: { readiness?: boolean, liveness?: boolean, startup?: boolean }
+}
+
+export type ContainerState = 'created' | 'running' | 'exited'
+
+export interface ContainerStatus {
+  /** `containerd://<64 hex>` */
+  id: string
+  sandboxId: string
+  name: string
+  attempt: number
+  state: ContainerState
+  createdAt: number
+  startedAt?: number
+  finishedAt?: number
+  exitCode?: number
+  /** Completed, Error, OOMKilled (terminated). */
+  reason?: string
+  message?: string
+  /** Normalised image, e.g. docker.io/library/nginx:1.27 */
+  image: string
+  /** e.g. docker.io/library/nginx@sha256:<64 hex> */
+  imageRef: string
+}
+
+export interface PullResult {
+  imageRef: string
+  /** Bytes, for the Pulled event. */
+  size: number
+  /** How long the pull took on the cluster clock (0 if cached). */
+  durationMs: number
+  /** True when the image was already present (no pull happened). */
+  cached: boolean
+}
+
+export interface ImageService {
+  /** Pull (or find locally) an image; resolves when it is there. pullPolicy: Always, IfNotPresent, Never. */
+  pullImage(image: string, options: { pod: PodRef, pullPolicy: string }): Promise<PullResult>
+}
+
+export interface SandboxService {
+  runPodSandbox(config: SandboxConfig): Promise<string>
+  /** Stop every container of the sandbox (grace period in seconds), then the sandbox. */
+  stopPodSandbox(sandboxId: string, gracePeriodSeconds: number): Promise<void>
+  removePodSandbox(sandboxId: string): Promise<void>
+}
+
+export interface ContainerService {
+  createContainer(sandboxId: string, config: ContainerConfig, pod: PodRef): Promise<string>
+  startContainer(containerId: string): Promise<void>
+  stopContainer(containerId: string, gracePeriodSeconds: number): Promise<void>
+  removeContainer(containerId: string): Promise<void>
+  containerStatus(containerId: string): Promise<ContainerStatus>
+  listContainers(filter?: { sandboxId?: string }): Promise<ContainerStatus[]>
+}
+
+export interface LogOptions {
+  tailLines?: number
+  timestamps?: boolean
+  sinceTime?: number
+  limitBytes?: number
+}
+
+export interface LogService {
+  /** The container's log as text (one line per entry, `\n`-terminated). */
+  containerLogs(containerId: string, options?: LogOptions): Promise<string>
+  /** Follow: called with each new chunk until the returned function is called or the container exits. */
+  followLogs(containerId: string, onData: (chunk: string) => void, options?: LogOptions): () => void
+}
+
+export type ProbeKind = 'readiness' | 'liveness' | 'startup'
+
+export interface ProbeService {
+  /** Run one probe of a running container. */
+  probe(containerId: string, kind: ProbeKind): Promise<{ success: boolean, message?: string }>
+}
+
+export interface StatsService {
+  containerStats(containerId: string): Promise<{ cpuNanoCores: number, memoryBytes: number }>
+}
+
+/** Something changed without the kubelet asking (a container exited): the pod needs a sync. */
+export interface RuntimeEvent {
+  type: 'container-exited' | 'container-started'
+  containerId: string
+  pod: PodRef
+}
+
+export interface Runtime extends ImageService, SandboxService, ContainerService, LogService, ProbeService, StatsService {
+  /** `containerd://1.7.23-k3s2` for nodeInfo.containerRuntimeVersion. */
+  readonly version: string
+  onEvent(listener: (e: RuntimeEvent) => void): () => void
+  /** Stop everything this runtime runs (node deleted or cluster stopped). */
+  close(): Promise<void>
+}
+
+/** Errors the kubelet turns into container waiting reasons. */
+export class RuntimeError extends Error {
+  /** ErrImagePull, ImagePullBackOff, CreateContainerError, RunContainerError, … */
+  readonly reason: string
+  constructor (reason: string, message: string) {
+    super(message)
+    this.name = 'RuntimeError'
+    this.reason = reason
+  }
+}
