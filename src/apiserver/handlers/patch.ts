@@ -9,7 +9,7 @@ import type { ApiRequest, Reply } from '../request.ts'
 import type { ApiContext } from './context.ts'
 import { bodyObject } from './prepare.ts'
 import { createObject, updateObject } from './write.ts'
-import { checkFields } from './field-validation.ts'
+import { decodePatched } from './field-validation.ts'
 
 function invalidPatchOptions (field: string, reason: string, message: string): StatusError {
   return new StatusError(422, 'Invalid', `PatchOptions.meta.k8s.io "" is invalid: ${field}: ${message}`, { group: 'meta.k8s.io', kind: 'PatchOptions', causes: [{ reason, message, field }] })
@@ -39,8 +39,9 @@ export async function patchObject (ctx: ApiContext, req: ApiRequest): Promise<Re
       throw new StatusError(422, 'Invalid', err instanceof Error ? err.message : String(err))
     }
     if (!isObject(next)) throw badRequest('the patch must produce an object')
-    const obj = next as KubeObject
-    warnings = checkFields(ctx, req, obj)
+    const decoded = decodePatched(ctx, req, next as KubeObject)
+    const obj = decoded.object
+    warnings = decoded.warnings
     // A patch naming a resourceVersion is a precondition on it (upstream's optimistic concurrency).
     if (isObject(patch) && isObject(patch.metadata) && typeof patch.metadata.resourceVersion === 'string' && patch.metadata.resourceVersion !== current.metadata.resourceVersion) {
       throw new StatusError(409, 'Conflict', `Operation cannot be fulfilled on ${req.info.group === '' ? req.info.resource : `${req.info.resource}.${req.info.group}`} "${req.name}": the object has been modified; please apply your changes to the latest version and try again`, { name: req.name, kind: req.info.resource })

@@ -5,7 +5,6 @@ import { groupVersion, parseApiVersion, type ResourceInfo } from '../../api/reso
 import { badRequest, invalid, StatusError, type StatusCause } from '../errors.ts'
 import type { ApiRequest } from '../request.ts'
 import { validateMetadata } from '../validate-meta.ts'
-import { toStored } from '../conversion.ts'
 import type { ApiContext } from './context.ts'
 
 /** The body as a KubeObject for this request, or a 400 naming what is wrong. */
@@ -45,7 +44,7 @@ export function bodyObject (ctx: ApiContext, req: ApiRequest): KubeObject {
   if (req.name !== undefined && obj.metadata.name !== undefined && obj.metadata.name !== req.name) {
     throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${req.name})`)
   }
-  return toStored(info, obj)
+  return obj
 }
 
 /** Everything but metadata and status: what a change to bumps the generation. */

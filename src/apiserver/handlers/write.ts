@@ -7,7 +7,7 @@ import { recordManager } from '../managed-fields.ts'
 import { toServed, toStored } from '../conversion.ts'
 import type { ApiRequest, Reply } from '../request.ts'
 import type { ApiContext } from './context.ts'
-import { checkFields } from './field-validation.ts'
+import { decodeBody } from './field-validation.ts'
 import { asServed } from './output.ts'
 import { bodyObject, carryOver, specOf, stampNew, validateOrThrow } from './prepare.ts'
 
@@ -15,8 +15,9 @@ const TTL_RESOURCES = new Set(['/events', 'events.k8s.io/events'])
 
 export async function createObject (ctx: ApiContext, req: ApiRequest, body?: KubeObject): Promise<Reply<KubeObject>> {
   const { info } = req
-  const obj = body ?? bodyObject(ctx, req)
-  const warnings = checkFields(ctx, req, obj)
+  const decoded = decodeBody(ctx, req, body ?? bodyObject(ctx, req))
+  const obj = toStored(info, decoded.object)
+  const warnings = decoded.warnings
   const strategy = ctx.strategyFor(info)
   stampNew(ctx, info, obj)
   if (info.namespaced) await checkNamespaceOpen(ctx, req.namespace!)
@@ -116,8 +117,7 @@ function unchanged (a: KubeObject, b: KubeObject): boolean {
 }
 
 export async function replaceObject (ctx: ApiContext, req: ApiRequest): Promise<Reply<KubeObject>> {
-  const body = bodyObject(ctx, req)
-  const warnings = checkFields(ctx, req, body)
+  const { object: body, warnings } = decodeBody(ctx, req, bodyObject(ctx, req))
   const expect = body.metadata.resourceVersion
   const reply = await updateObject(ctx, req, () => body, {
     expectRevision: expect === undefined || expect === '' ? undefined : expect,

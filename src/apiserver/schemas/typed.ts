@@ -281,19 +281,3 @@ export function smpPatchValue (patch: unknown): string {
 export function jsonPatchValue (patched: unknown): string {
   return goJSON(patched)
 }
-
-/**
- * What decoding a v1 Secret does besides types: stringData is written into data (base64 of its
- * UTF-8, overwriting) and dropped (the internal type has no such field), and type defaults to
- * Opaque. Returns a new object; call after decodeTyped succeeded.
- */
-export function normalizeSecret (obj: Record<string, unknown>): Record<string, unknown> {
-  const { stringData, ...out } = obj
-  if (isObject(stringData) && Object.keys(stringData).length > 0) {
-    const data: Record<string, unknown> = isObject(out.data) ? { ...out.data } : {}
-    for (const [k, v] of Object.entries(stringData)) data[k] = Buffer.from(String(v), 'utf8').toString('base64')
-    out.data = data
-  }
-  if (out.type === undefined || out.type === '') out.type = 'Opaque'
-  return out
-}

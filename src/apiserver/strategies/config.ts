@@ -1,5 +1,5 @@
-// ConfigMaps and Secrets: config keys and the 1 MiB limit (ValidateConfigMap/ValidateSecret);
-// a Secret's write-only stringData becomes base64 data, and its type defaults to Opaque.
+// ConfigMaps and Secrets: config keys and the 1 MiB limit (ValidateConfigMap/ValidateSecret).
+// (A Secret's stringData and default type are handled while decoding: schemas/secret.ts.)
 import type { StatusCause } from '../errors.ts'
 import type { Strategy } from './strategy.ts'
 
@@ -37,16 +37,6 @@ export const configMapStrategy: Strategy = {
 export const secretStrategy: Strategy = {
   generation: false,
   status: false,
-  defaults (obj) {
-    const stringData = obj.stringData as Json | undefined
-    if (stringData !== undefined) {
-      const data: Json = { ...(obj.data as Json | undefined) }
-      for (const [k, v] of Object.entries(stringData)) data[k] = Buffer.from(String(v)).toString('base64')
-      obj.data = data
-      delete obj.stringData
-    }
-    if (obj.type === undefined || obj.type === '') obj.type = 'Opaque'
-  },
   validate (obj) {
     return validateKeys([['data', obj.data as Json]], (_f, v) => Math.floor(v.length * 3 / 4))
   },

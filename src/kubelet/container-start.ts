@@ -1,0 +1,76 @@
+// Starting one container as the kubelet's SyncPod does: pull (per imagePullPolicy), create,
+// start — each step with its v1.32 event (Pulling/Pulled, Created, Started) or failure reason.
+import type { KubeObject } from '../api/object.ts'
+import type { EventRecorder } from '../client/events.ts'
+import { RuntimeError, type Runtime } from '../runtime/runtime.ts'
+import type { ContainerRecord } from './pod-state.ts'
+
+type Json = Record<string, any>
+
+/** Go's time.Duration String for the Pulled message: 1.234s, 550ms. */
+export function goDuration (ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`
+  return `${Number((ms / 1000).toFixed(3))}s`
+}
+
+export interface StartContext {
+  runtime: Runtime
+  recorder: EventRecorder
+  now: () => number
+}
+
+/** Returns true if the container now runs; on failure sets the record's waiting reason. */
+export async function startContainer (ctx: StartContext, pod: KubeObject, sandboxId: string, spec: Json, init: boolean, rec: ContainerRecord): Promise<boolean> {
+  const fieldPath = `spec.${init ? 'initContainers' : 'containers'}{${spec.name}}`
+  const event = (type: 'Normal' | 'Warning', reason: string, message: string): Promise<unknown> => ctx.recorder.record(pod, { type, reason, message, fieldPath })
+  const ref = { uid: pod.metadata.uid!, namespace: pod.metadata.namespace!, name: pod.metadata.name! }
+  const policy = spec.imagePullPolicy ?? 'IfNotPresent'
+  try {
+    const started = ctx.now()
+    const pull = await ctx.runtime.pullImage(spec.image, { pod: ref, pullPolicy: policy })
+    if (pull.cached) {
+      await event('Normal', 'Pulled', `Container image "${spec.image}" already present on machine`)
+    } else {
+      await event('Normal', 'Pulling', `Pulling image "${spec.image}"`)
+      const took = goDuration(pull.durationMs)
+      await event('Normal', 'Pulled', `Successfully pulled image "${spec.image}" in ${took} (${goDuration(Math.max(pull.durationMs, ctx.now() - started))} including waiting). Image size: ${pull.size} bytes.`)
+    }
+  } catch (err) {
+    const reason = err instanceof RuntimeError ? err.reason : 'ErrImagePull'
+    const message = err instanceof Error ? err.message : String(err)
+    await event('Normal', 'Pulling', `Pulling image "${spec.image}"`)
+    await event('Warning', 'Failed', `Failed to pull image "${spec.image}": ${message}`)
+    await event('Warning', 'Failed', `Error: ${reason}`)
+    rec.waiting = { reason, message }
+    return false
+  }
+  try {
+    const env = ((spec.env ?? []) as Json[]).filter(e => typeof e.value === 'string').map(e => ({ name: e.name, value: e.value }))
+    const id = await ctx.runtime.createContainer(sandboxId, {
+      name: spec.name,
+      image: spec.image,
+      command: spec.command,
+      args: spec.args,
+      env,
+      workingDir: spec.workingDir,
+      init,
+      attempt: rec.restartCount,
+      restartPolicy: (pod.spec as Json).restartPolicy ?? 'Always',
+      probes: { readiness: spec.readinessProbe !== undefined, liveness: spec.livenessProbe !== undefined, startup: spec.startupProbe !== undefined },
+    }, ref)
+    rec.id = id
+    await event('Normal', 'Created', `Created container: ${spec.name}`)
+    await ctx.runtime.startContainer(id)
+    await event('Normal', 'Started', `Started container ${spec.name}`)
+    rec.status = await ctx.runtime.containerStatus(id)
+    rec.runningSince = ctx.now()
+    rec.waiting = undefined
+    return true
+  } catch (err) {
+    const reason = err instanceof RuntimeError ? err.reason : 'CreateContainerError'
+    const message = err instanceof Error ? err.message : String(err)
+    await event('Warning', 'Failed', `Error: ${message}`)
+    rec.waiting = { reason, message }
+    return false
+  }
+}

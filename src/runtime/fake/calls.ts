@@ -1,0 +1,49 @@
+// What the CRI fakes (k8s.io/cri-api/pkg/apis/testing FakeRuntimeService) offer tests: every
+// call recorded in order, and errors injected for the next call of a method.
+import type { Runtime } from '../runtime.ts'
+
+/** The Runtime methods that can be recorded and made to fail. */
+export type RuntimeMethod = {
+  [K in keyof Runtime]: Runtime[K] extends (...args: any[]) => unknown ? K : never
+}[keyof Runtime]
+
+export interface RecordedCall {
+  method: RuntimeMethod
+  args: unknown[]
+  /** Cluster clock time of the call. */
+  at: number
+}
+
+export class CallLog {
+  readonly calls: RecordedCall[] = []
+  private readonly failures = new Map<RuntimeMethod, Error[]>()
+
+  record (method: RuntimeMethod, args: unknown[], at: number): void {
+    this.calls.push({ method, args, at })
+  }
+
+  /** Make the next call of `method` fail with `error` (queued: several calls fail in turn). */
+  failNext (method: RuntimeMethod, error: Error): void {
+    const queue = this.failures.get(method) ?? []
+    queue.push(error)
+    this.failures.set(method, queue)
+  }
+
+  /** The injected error for this call of `method`, if any (consumed). */
+  take (method: RuntimeMethod): Error | undefined {
+    const queue = this.failures.get(method)
+    const error = queue?.shift()
+    if (queue !== undefined && queue.length === 0) this.failures.delete(method)
+    return error
+  }
+
+  /** Names of the calls so far, e.g. ['runPodSandbox', 'pullImage', 'createContainer']. */
+  methods (): RuntimeMethod[] {
+    return this.calls.map(c => c.method)
+  }
+
+  clear (): void {
+    this.calls.length = 0
+    this.failures.clear()
+  }
+}
