@@ -10,6 +10,8 @@ import { startEtcdServer, type EtcdServer } from '../etcd/server.ts'
 import type { Backend } from '../store/backend.ts'
 import { Compactor } from '../store/compactor.ts'
 import { openBackend } from '../store/open.ts'
+import { SqliteBackend } from '../store/sqlite/sqlite-backend.ts'
+import type { ControllerDefinition } from '../controllers/types.ts'
 import { RealClock, type Clock } from '../util/clock.ts'
 import { Ids } from '../util/random.ts'
 import { generatePki, loadOrCreatePki, type ClusterPki } from './certificates.ts'
@@ -32,6 +34,10 @@ export interface ControlPlaneOptions {
   etcdPort?: number | false
   clock?: Clock
   seed?: number
+  /** The store: a SQLite file path, ':memory:' (default without dataDir), or 'memory' (no SQLite). */
+  store?: string
+  /** Controllers to run besides the garbage collector and the namespace controller. */
+  controllers?: (resources: ReturnType<typeof servedResources>) => ControllerDefinition[]
   log?: (msg: string) => void
 }
 
@@ -44,6 +50,8 @@ export interface ControlPlane {
   pki: ClusterPki
   /** The admin's bearer token. */
   token: string
+  ids: Ids
+  clock: Clock
   controllers: ControllerRunner
   kubeconfig(): string
   stop(): Promise<void>
@@ -63,9 +71,14 @@ export async function startControlPlane (options: ControlPlaneOptions = {}): Pro
   const name = options.name ?? 'k3s-default'
   const clock = options.clock ?? new RealClock()
   const host = options.host ?? '127.0.0.1'
-  const backend = await openBackend({ dataDir: options.dataDir, clock })
+  const backend = options.store === undefined || options.dataDir !== undefined
+    ? await openBackend({ dataDir: options.dataDir, clock })
+    : options.store === 'memory'
+      ? await openBackend({ kind: 'memory', clock })
+      : await SqliteBackend.open({ path: options.store, clock })
   const compactor = new Compactor({ backend, clock, onError: err => options.log?.(`compaction failed: ${String(err)}`) })
-  const core = new ApiServerCore({ backend, clock, ids: new Ids({ seed: options.seed }) })
+  const ids = new Ids({ seed: options.seed })
+  const core = new ApiServerCore({ backend, clock, ids })
   await core.bootstrap()
   // The controllers that make deletion work as in Kubernetes (more join with the controllers issue).
   const client = new InProcessClient({ core })
@@ -73,7 +86,7 @@ export async function startControlPlane (options: ControlPlaneOptions = {}): Pro
   const controllers = new ControllerRunner({
     client,
     clock,
-    controllers: [garbageCollector({ resources }), namespaceController({ resources })],
+    controllers: [garbageCollector({ resources }), namespaceController({ resources }), ...(options.controllers?.(resources) ?? [])],
     onError: e => options.log?.(`${e.controller}: ${e.key ?? ''}: ${String(e.error)}`),
   })
   await controllers.start()
@@ -93,6 +106,8 @@ export async function startControlPlane (options: ControlPlaneOptions = {}): Pro
     etcd,
     pki,
     token,
+    ids,
+    clock,
     controllers,
     kubeconfig,
     async stop () {

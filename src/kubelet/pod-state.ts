@@ -12,8 +12,11 @@ export interface ContainerRecord {
   restartCount: number
   /** No restart before this time (CrashLoopBackOff / ImagePullBackOff). */
   backoffUntil?: number
-  /** The next back-off: 10 s doubling to 5 min, as the kubelet's. */
-  nextBackoffMs: number
+  /**
+   * The kubelet's back-off entry for this container: 0 before the first failure (the first
+   * restart is immediate), then 10 s doubling to 5 min for each following one.
+   */
+  backoffMs: number
   waiting?: { reason: string, message?: string }
   ready: boolean
   /** When readiness began failing/succeeding matters to probes; the time it started running. */
@@ -43,7 +46,7 @@ export function newPodRecord (uid: string, key: string): PodRecord {
 export function containerRecord (pod: PodRecord, name: string): ContainerRecord {
   let c = pod.containers.get(name)
   if (c === undefined) {
-    c = { restartCount: 0, nextBackoffMs: INITIAL_BACKOFF_MS, ready: false }
+    c = { restartCount: 0, backoffMs: 0, ready: false }
     pod.containers.set(name, c)
   }
   return c

@@ -165,6 +165,9 @@ function zero (slot: Slot): unknown {
 }
 
 function decode (value: unknown, slot: Slot, ctx: Ctx, where: Where, path: string): unknown {
+  // Non-pointer metav1.Time fields encode their zero value as null, so Go writes them back as
+  // null (a pod condition's lastProbeTime, a template's creationTimestamp).
+  if (value === null && (path.endsWith('lastProbeTime') || path.endsWith('creationTimestamp'))) return null
   if (value === null) return OMIT // null into a pointer, map or slice is nil; into anything else, no effect
   const { ref } = slot
   if (slot.quantity && ref.t !== 'map') return quantity(value)

@@ -1,0 +1,188 @@
+// The library's front door (ARCHITECTURE.md, "Library"): a whole k3s-like cluster in this
+// process — store, API server (HTTPS only if asked), controllers and one kubelet per node —
+// with a real or virtual clock and `settle()` so tests never sleep.
+import { parseAllDocuments } from 'yaml'
+import type { KubeObject } from '../api/object.ts'
+import { isStatusError } from '../apiserver/errors.ts'
+import type { Client } from '../client/client.ts'
+import { Informer } from '../client/informer.ts'
+import { InProcessClient } from '../client/in-process.ts'
+import { ProfileRegistry } from '../runtime/profiles/index.ts'
+import { parseDuration, RealClock, VirtualClock, type Clock } from '../util/clock.ts'
+import { startControlPlane, type ControlPlane } from './control-plane.ts'
+import { NodePool, type NodeSize, type NodeSpec } from './nodes.ts'
+import { settle, type Busy } from './settle.ts'
+
+export interface ClusterOptions {
+  name?: string
+  servers?: number
+  agents?: number
+  /** Size of each node; default this host's CPUs and memory, 110 pods. */
+  node?: NodeSize
+  /** ':memory:' (default: in-memory SQLite), a SQLite file path, or 'memory' (no SQLite). */
+  store?: string
+  clock?: 'real' | 'virtual'
+  runtime?: 'fake'
+  seed?: number
+  /** k3s --disable names (add-ons come with the controllers issue). */
+  disable?: string[]
+  /** Serve the HTTPS API (for kubectl): { port: 0 } picks a free port. Default: none. */
+  apiServer?: { port?: number, host?: string } | false
+  /** Extra lifecycle profiles by name (see fixtures/profiles/). */
+  profiles?: Record<string, unknown>
+  log?: (msg: string) => void
+}
+
+/** The cluster's clock: time, and on a virtual clock `advance()` that settles between timers. */
+export interface ClusterClock extends Clock {
+  readonly virtual: boolean
+  advance(duration: number | string): Promise<void>
+}
+
+export interface EventFilter { reason?: string, type?: string, kind?: string, name?: string, namespace?: string }
+
+export class Cluster {
+  readonly name: string
+  readonly client: Client
+  readonly clock: ClusterClock
+  private readonly cp: ControlPlane
+  private readonly pool: NodePool
+  private readonly virtual: VirtualClock | undefined
+  private readonly eventInformer: Informer
+
+  private constructor (cp: ControlPlane, pool: NodePool, virtual: VirtualClock | undefined, events: Informer) {
+    this.cp = cp
+    this.pool = pool
+    this.name = cp.name
+    this.virtual = virtual
+    this.client = new InProcessClient({ core: cp.core })
+    this.eventInformer = events
+    const base = cp.clock
+    this.clock = {
+      virtual: virtual !== undefined,
+      now: () => base.now(),
+      setTimeout: (fn, ms) => base.setTimeout(fn, ms),
+      setInterval: (fn, ms) => base.setInterval(fn, ms),
+      advance: async (duration) => {
+        if (virtual === undefined) throw new Error('clock.advance() needs a virtual clock: Cluster.start({ clock: \'virtual\' })')
+        await this.settle()
+        await virtual.advance(parseDuration(duration), () => this.settle())
+        await this.settle()
+      },
+    }
+  }
+
+  static async start (options: ClusterOptions = {}): Promise<Cluster> {
+    const servers = options.servers ?? 1
+    const agents = options.agents ?? 0
+    if (!Number.isInteger(servers) || servers < 1) throw new Error(`servers must be an integer >= 1, got ${servers}`)
+    if (!Number.isInteger(agents) || agents < 0) throw new Error(`agents must be an integer >= 0, got ${agents}`)
+    const virtual = options.clock === 'virtual' ? new VirtualClock() : undefined
+    if (options.clock !== undefined && options.clock !== 'virtual' && options.clock !== 'real') throw new Error(`clock must be 'real' or 'virtual', got "${String(options.clock)}"`)
+    if (options.runtime !== undefined && options.runtime !== 'fake') throw new Error(`runtime "${options.runtime}" is not available yet; use 'fake'`)
+    const clock: Clock = virtual ?? new RealClock()
+    const name = options.name ?? 'k3s-default'
+    const api = options.apiServer
+    const cp = await startControlPlane({
+      name,
+      clock,
+      seed: options.seed,
+      store: options.store ?? ':memory:',
+      apiPort: api === undefined || api === false ? false : api.port ?? 0,
+      host: api === undefined || api === false ? undefined : api.host,
+      etcdPort: false,
+      log: options.log,
+    })
+    const client = new InProcessClient({ core: cp.core })
+    const profiles = ProfileRegistry.withFixtures(options.profiles)
+    const pool = new NodePool({ client, clock, ids: cp.ids, profiles, defaults: options.node ?? {}, log: options.log })
+    const events = new Informer({ client, apiVersion: 'v1', kind: 'Event' })
+    await events.start()
+    const cluster = new Cluster(cp, pool, virtual, events)
+    cp.core.logSource = (pod, container, opts) => cluster.pool.get((pod.spec as { nodeName: string }).nodeName).kubelet.logs(pod, container, opts)
+    for (let i = 0; i < servers; i++) await pool.add({ name: `k3sim-${name}-server-${i}`, role: 'server' })
+    for (let i = 0; i < agents; i++) await pool.add({ name: `k3sim-${name}-agent-${i}`, role: 'agent' })
+    await cluster.settle()
+    return cluster
+  }
+
+  /** Resolves when no controller, kubelet or store has work left (and no virtual timer is due). */
+  settle (options: { maxTurns?: number } = {}): Promise<void> {
+    return settle(() => this.busySources(), this.virtual, options)
+  }
+
+  /** Create or update every document, like `kubectl apply --server-side --force-conflicts`. */
+  async apply (yamlText: string): Promise<KubeObject[]> {
+    const out: KubeObject[] = []
+    for (const doc of parseAllDocuments(yamlText)) {
+      if (doc.errors.length > 0) throw new Error(`invalid YAML: ${doc.errors[0].message}`)
+      const obj = doc.toJS() as KubeObject | null
+      if (obj === null) continue
+      if (typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string' || obj.metadata?.name === undefined) {
+        throw new Error('each document needs apiVersion, kind and metadata.name')
+      }
+      const namespace = obj.metadata.namespace ?? (await this.namespaced(obj) ? 'default' : undefined)
+      if (namespace !== undefined) obj.metadata.namespace = namespace
+      out.push(await this.client.patch(obj.apiVersion, obj.kind, namespace, obj.metadata.name, obj, { type: 'apply', fieldManager: 'k3sim', force: true }))
+    }
+    return out
+  }
+
+  /** Events seen so far (core/v1), filtered; newest last. */
+  events (filter: EventFilter = {}): KubeObject[] {
+    return this.eventInformer.list()
+      .filter(e => {
+        const ev = e as KubeObject & { reason?: string, type?: string, involvedObject?: { kind?: string, name?: string, namespace?: string } }
+        return (filter.reason === undefined || ev.reason === filter.reason) &&
+          (filter.type === undefined || ev.type === filter.type) &&
+          (filter.kind === undefined || ev.involvedObject?.kind === filter.kind) &&
+          (filter.name === undefined || ev.involvedObject?.name === filter.name) &&
+          (filter.namespace === undefined || e.metadata.namespace === filter.namespace)
+      })
+      .sort((a, b) => Number(a.metadata.resourceVersion) - Number(b.metadata.resourceVersion))
+  }
+
+  async addNode (spec: Partial<NodeSpec> & { name: string }): Promise<void> {
+    await this.pool.add({ role: 'agent', ...spec })
+    await this.settle()
+  }
+
+  /** The node loses power: heartbeats and pod work stop (Kubernetes notices after its grace period). */
+  async stopNode (name: string): Promise<void> { this.pool.stop(name); await this.settle() }
+
+  async startNode (name: string): Promise<void> { await this.pool.start(name); await this.settle() }
+
+  /** Stop the node and delete its Node object. */
+  async removeNode (name: string): Promise<void> {
+    await this.pool.remove(name)
+    await this.client.delete('v1', 'Node', undefined, name).catch(err => { if (!isStatusError(err, 404)) throw err })
+    await this.settle()
+  }
+
+  nodeNames (): string[] { return [...this.pool.nodes.keys()] }
+
+  /** Admin kubeconfig YAML (needs `apiServer` in the options to be reachable). */
+  kubeconfig (): string {
+    if (this.cp.api === undefined) throw new Error('this cluster serves no HTTPS API: start it with apiServer: { port: 0 } to use kubectl')
+    return this.cp.kubeconfig()
+  }
+
+  async stop (): Promise<void> {
+    this.eventInformer.stop()
+    await this.pool.closeAll()
+    await this.cp.stop()
+  }
+
+  private busySources (): Busy[] {
+    const out: Busy[] = [{ name: 'controllers', busy: () => this.cp.controllers.busy() }]
+    for (const n of this.pool.nodes.values()) out.push({ name: `kubelet ${n.name}`, busy: () => n.kubelet.busy() })
+    return out
+  }
+
+  private async namespaced (obj: KubeObject): Promise<boolean> {
+    const { group, version } = (await import('../api/resources.ts')).parseApiVersion(obj.apiVersion!)
+    const info = this.cp.core.index.byGroupVersionKind(group, version, obj.kind!)
+    if (info === undefined) throw new Error(`no resource for kind "${obj.kind}" in version "${obj.apiVersion}"`)
+    return info.namespaced
+  }
+}

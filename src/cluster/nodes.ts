@@ -1,0 +1,106 @@
+// The nodes of a cluster: one kubelet and one runtime each, named as k3d names them
+// (k3sim-<cluster>-server-0, k3sim-<cluster>-agent-0), sized like this host unless told.
+import { availableParallelism, release, totalmem } from 'node:os'
+import { statfsSync } from 'node:fs'
+import type { Client } from '../client/client.ts'
+import { Kubelet, type KubeletState } from '../kubelet/kubelet.ts'
+import type { NodeIdentity } from '../kubelet/node-object.ts'
+import { FakeRuntime } from '../runtime/fake/fake-runtime.ts'
+import type { ProfileRegistry } from '../runtime/profiles/index.ts'
+import type { Runtime } from '../runtime/runtime.ts'
+import type { Clock } from '../util/clock.ts'
+import type { Ids } from '../util/random.ts'
+
+export interface NodeSize { cpu?: string, memory?: string, pods?: number }
+
+export interface NodeSpec extends NodeSize { name: string, role?: 'server' | 'agent' }
+
+export interface ClusterNode {
+  name: string
+  role: 'server' | 'agent'
+  identity: NodeIdentity
+  runtime: Runtime
+  kubelet: Kubelet
+  state: KubeletState
+  running: boolean
+}
+
+/** This host's size as a k3d node sees it (cpu count, memory in Ki, the root disk). */
+export function hostSize (): { cpu: string, memory: string, ephemeralStorage: number } {
+  let disk = 64 * 1024 ** 3
+  try { const s = statfsSync('/'); disk = Number(s.blocks) * Number(s.bsize) } catch {}
+  return { cpu: String(availableParallelism()), memory: `${Math.floor(totalmem() / 1024)}Ki`, ephemeralStorage: disk }
+}
+
+export class NodePool {
+  readonly nodes = new Map<string, ClusterNode>()
+  private nextIndex = 0
+  private readonly o: { client: Client, clock: Clock, ids: Ids, profiles: ProfileRegistry, defaults: NodeSize, log?: (m: string) => void }
+
+  constructor (options: NodePool['o']) { this.o = options }
+
+  async add (spec: NodeSpec): Promise<ClusterNode> {
+    if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(spec.name) || spec.name.length > 253) {
+      throw new Error(`invalid node name "${spec.name}": use lower-case letters, digits, '-' and '.' (a DNS-1123 subdomain)`)
+    }
+    if (this.nodes.has(spec.name)) throw new Error(`node "${spec.name}" already exists in this cluster; choose another name`)
+    const host = hostSize()
+    const role = spec.role ?? 'agent'
+    const identity: NodeIdentity = {
+      name: spec.name,
+      role,
+      index: this.nextIndex++,
+      cpu: spec.cpu ?? this.o.defaults.cpu ?? host.cpu,
+      memory: spec.memory ?? this.o.defaults.memory ?? host.memory,
+      pods: spec.pods ?? this.o.defaults.pods ?? 110,
+      ephemeralStorage: host.ephemeralStorage,
+      runtimeVersion: 'containerd://1.7.23-k3s2',
+      kernelVersion: release(),
+      seed: `${spec.name}/${this.o.ids.suffix(8)}`,
+      boot: this.o.ids.suffix(8),
+    }
+    const runtime = new FakeRuntime({ clock: this.o.clock, ids: this.o.ids, profiles: this.o.profiles, nodeName: spec.name })
+    const kubelet = new Kubelet({ identity, client: this.o.client, runtime, clock: this.o.clock, log: this.o.log })
+    const node: ClusterNode = { name: spec.name, role, identity, runtime, kubelet, state: kubelet.state, running: false }
+    this.nodes.set(spec.name, node)
+    await kubelet.start()
+    node.running = true
+    return node
+  }
+
+  /** The node loses power: its kubelet stops (no heartbeat, no pod work); containers are kept. */
+  stop (name: string): void {
+    const node = this.get(name)
+    if (!node.running) return
+    node.kubelet.stop()
+    node.running = false
+  }
+
+  /** Power comes back: a new kubelet (new boot ID) on the same runtime and pods. */
+  async start (name: string): Promise<void> {
+    const node = this.get(name)
+    if (node.running) return
+    node.identity = { ...node.identity, boot: this.o.ids.suffix(8) }
+    node.kubelet = new Kubelet({ identity: node.identity, state: node.state, client: this.o.client, runtime: node.runtime, clock: this.o.clock, log: this.o.log })
+    await node.kubelet.start()
+    node.running = true
+  }
+
+  /** Stop and forget a node (its Node object is deleted by the caller). */
+  async remove (name: string): Promise<void> {
+    const node = this.get(name)
+    if (node.running) node.kubelet.stop()
+    await node.runtime.close()
+    this.nodes.delete(name)
+  }
+
+  async closeAll (): Promise<void> {
+    for (const name of [...this.nodes.keys()]) await this.remove(name)
+  }
+
+  get (name: string): ClusterNode {
+    const node = this.nodes.get(name)
+    if (node === undefined) throw new Error(`no node "${name}" in this cluster; nodes: ${[...this.nodes.keys()].join(', ') || 'none'}`)
+    return node
+  }
+}

@@ -1,0 +1,212 @@
+// One node's kubelet, through the Client only: registers the Node (k3s's labels, annotations,
+// capacity, nodeInfo), renews its Lease every 10 s, posts node status on change and every 5 min,
+// and runs the pods bound to it through the Runtime (pod-sync.ts), one sync per pod at a time.
+import { rfc3339, rfc3339Micro, type KubeObject } from '../api/object.ts'
+import { isStatusError } from '../apiserver/errors.ts'
+import type { Client } from '../client/client.ts'
+import { EventRecorder } from '../client/events.ts'
+import { Informer } from '../client/informer.ts'
+import { WorkQueue } from '../client/workqueue.ts'
+import type { Runtime } from '../runtime/runtime.ts'
+import type { Clock, TimerHandle } from '../util/clock.ts'
+import { nodeConditions, nodeInternalIP, nodeObject, nodePodCIDR, type NodeIdentity } from './node-object.ts'
+import { removePod, syncPod, type SyncContext } from './pod-sync.ts'
+import { newPodRecord, PodIPs, type PodRecord } from './pod-state.ts'
+
+export const LEASE_DURATION_SECONDS = 40
+const LEASE_RENEW_MS = 10_000
+const STATUS_CHECK_MS = 10_000
+const STATUS_REPORT_MS = 5 * 60_000
+const WORKERS = 4
+
+/** What survives a kubelet restart on the same node: the pods it ran and their IPs. */
+export interface KubeletState {
+  pods: Map<string, PodRecord>
+  ips: PodIPs
+}
+
+export function newKubeletState (identity: NodeIdentity): KubeletState {
+  return { pods: new Map(), ips: new PodIPs(nodePodCIDR(identity.index)) }
+}
+
+export interface KubeletOptions {
+  identity: NodeIdentity
+  /** State of a previous kubelet on this node (startNode after stopNode). */
+  state?: KubeletState
+  client: Client
+  runtime: Runtime
+  clock: Clock
+  log?: (msg: string) => void
+}
+
+export class Kubelet {
+  readonly name: string
+  private readonly o: KubeletOptions
+  private readonly recorder: EventRecorder
+  private readonly queue: WorkQueue<string>
+  readonly state: KubeletState
+  private readonly pods: Map<string, PodRecord>
+  private readonly ips: PodIPs
+  private readonly wakeups = new Map<string, TimerHandle>()
+  private informer: Informer | undefined
+  private timers: TimerHandle[] = []
+  private unsubscribe: (() => void) | undefined
+  private syncing = 0
+  private running = false
+  private lastStatusReport = 0
+  private nodeUid = ''
+
+  constructor (options: KubeletOptions) {
+    this.o = options
+    this.name = options.identity.name
+    this.recorder = new EventRecorder({ client: options.client, clock: options.clock, source: { component: 'kubelet', host: this.name } })
+    this.queue = new WorkQueue({ clock: options.clock })
+    this.state = options.state ?? newKubeletState(options.identity)
+    this.pods = this.state.pods
+    this.ips = this.state.ips
+  }
+
+  /** Work in hand: queued or running pod syncs (timers are the clock's business). */
+  busy (): boolean { return this.syncing > 0 || this.queue.busy }
+
+  get hostIP (): string { return nodeInternalIP(this.o.identity.index) }
+
+  async start (): Promise<void> {
+    this.running = true
+    await this.register()
+    await this.renewLease()
+    this.timers.push(this.o.clock.setInterval(() => { void this.renewLease() }, LEASE_RENEW_MS))
+    this.timers.push(this.o.clock.setInterval(() => { void this.postStatus(false) }, STATUS_CHECK_MS))
+    this.unsubscribe = this.o.runtime.onEvent(e => { const rec = [...this.pods.values()].find(p => p.uid === e.pod.uid); if (rec !== undefined) this.queue.add(rec.key) })
+    this.informer = new Informer({ client: this.o.client, apiVersion: 'v1', kind: 'Pod', fieldSelector: `spec.nodeName=${this.name}` })
+    this.informer.addHandlers({
+      add: p => this.queue.add(key(p)),
+      update: (_o, p) => this.queue.add(key(p)),
+      delete: p => this.queue.add(key(p)),
+    })
+    await this.informer.start()
+    for (let i = 0; i < WORKERS; i++) void this.worker()
+  }
+
+  /** The node loses power: no more heartbeats, status or pod work. Runtime state is kept. */
+  stop (): void {
+    this.running = false
+    for (const t of this.timers) t.cancel()
+    for (const t of this.wakeups.values()) t.cancel()
+    this.timers = []
+    this.wakeups.clear()
+    this.unsubscribe?.()
+    this.informer?.stop()
+    this.queue.shutDown()
+  }
+
+  /** pods/log: the named container's current or previous attempt, from the runtime. */
+  async logs (pod: KubeObject, container: string, options: Record<string, string>): Promise<string> {
+    const rec = this.pods.get(key(pod))?.containers.get(container)
+    const target = options.previous === 'true' ? rec?.previous : rec?.status
+    if (target === undefined) {
+      throw Object.assign(new Error(options.previous === 'true'
+        ? `previous terminated container "${container}" in pod "${pod.metadata.name}" not found`
+        : `container "${container}" in pod "${pod.metadata.name}" is waiting to start: ${rec?.waiting?.reason ?? 'ContainerCreating'}`), { badRequest: true })
+    }
+    return this.o.runtime.containerLogs(target.id, {
+      tailLines: options.tailLines === undefined ? undefined : Number(options.tailLines),
+      timestamps: options.timestamps === 'true',
+      sinceTime: options.sinceSeconds === undefined ? undefined : this.o.clock.now() - Number(options.sinceSeconds) * 1000,
+      limitBytes: options.limitBytes === undefined ? undefined : Number(options.limitBytes),
+    })
+  }
+
+  private async register (): Promise<void> {
+    const now = rfc3339(this.o.clock.now())
+    const node = nodeObject(this.o.identity, now)
+    try {
+      const created = await this.o.client.create(node, { fieldManager: 'k3s' })
+      this.nodeUid = created.metadata.uid!
+    } catch (err) {
+      if (!isStatusError(err, 409)) throw err
+      const existing = await this.o.client.get('v1', 'Node', undefined, this.name)
+      this.nodeUid = existing.metadata.uid!
+    }
+    const nodeRef = { apiVersion: 'v1', kind: 'Node', metadata: { name: this.name, uid: this.name } }
+    await this.recorder.record(nodeRef, { type: 'Normal', reason: 'Starting', message: 'Starting kubelet.' })
+    for (const reason of ['NodeHasSufficientMemory', 'NodeHasNoDiskPressure', 'NodeHasSufficientPID']) {
+      await this.recorder.record(nodeRef, { type: 'Normal', reason, message: `Node ${this.name} status is now: ${reason}` })
+    }
+    await this.recorder.record(nodeRef, { type: 'Normal', reason: 'NodeAllocatableEnforced', message: 'Updated Node Allocatable limit across pods' })
+    await this.postStatus(true)
+    await this.recorder.record(nodeRef, { type: 'Normal', reason: 'NodeReady', message: `Node ${this.name} status is now: NodeReady` })
+  }
+
+  private async renewLease (): Promise<void> {
+    if (!this.running) return
+    const renewTime = rfc3339Micro(this.o.clock.now())
+    const lease: KubeObject = {
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      metadata: { name: this.name, namespace: 'kube-node-lease', ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: this.name, uid: this.nodeUid }] },
+      spec: { holderIdentity: this.name, leaseDurationSeconds: LEASE_DURATION_SECONDS, renewTime },
+    }
+    try {
+      await this.o.client.patch('coordination.k8s.io/v1', 'Lease', 'kube-node-lease', this.name, { spec: { holderIdentity: this.name, leaseDurationSeconds: LEASE_DURATION_SECONDS, renewTime } }, { type: 'merge' })
+    } catch (err) {
+      if (isStatusError(err, 404)) await this.o.client.create(lease).catch(e => this.o.log?.(`${this.name}: lease: ${String(e)}`))
+      else this.o.log?.(`${this.name}: lease: ${String(err)}`)
+    }
+  }
+
+  /** Conditions are recomputed every 10 s and written when they change or 5 min have passed. */
+  private async postStatus (force: boolean): Promise<void> {
+    if (!this.running) return
+    const nowMs = this.o.clock.now()
+    if (!force && nowMs - this.lastStatusReport < STATUS_REPORT_MS) return
+    try {
+      const node = await this.o.client.get('v1', 'Node', undefined, this.name)
+      const status = (node.status ?? {}) as Record<string, any>
+      const transitions: Record<string, string> = {}
+      for (const c of status.conditions ?? []) if (c.status === (c.type === 'Ready' ? 'True' : 'False')) transitions[c.type] = c.lastTransitionTime
+      status.conditions = nodeConditions(rfc3339(nowMs), transitions)
+      await this.o.client.update({ ...node, status }, { subresource: 'status', fieldManager: 'k3s' })
+      this.lastStatusReport = nowMs
+    } catch (err) {
+      this.o.log?.(`${this.name}: node status: ${String(err)}`)
+    }
+  }
+
+  private async worker (): Promise<void> {
+    for (let k = await this.queue.get(); k !== undefined; k = await this.queue.get()) {
+      this.syncing++
+      try {
+        await this.sync(k)
+        this.queue.forget(k)
+      } catch (err) {
+        this.o.log?.(`${this.name}: sync ${k}: ${err instanceof Error ? err.message : String(err)}`)
+        if (this.running) this.queue.addRateLimited(k)
+      } finally {
+        this.syncing--
+        this.queue.done(k)
+      }
+    }
+  }
+
+  private async sync (k: string): Promise<void> {
+    const pod = this.informer?.get(k)
+    let rec = this.pods.get(k)
+    const ctx: SyncContext = { client: this.o.client, runtime: this.o.runtime, recorder: this.recorder, now: () => this.o.clock.now(), hostIP: this.hostIP, ips: this.ips }
+    if (pod === undefined || (rec !== undefined && rec.uid !== pod.metadata.uid)) {
+      if (rec !== undefined) { await removePod(ctx, rec); this.pods.delete(k) }
+      if (pod === undefined) return
+      rec = undefined
+    }
+    rec ??= newPodRecord(pod.metadata.uid!, k)
+    this.pods.set(k, rec)
+    const result = await syncPod(ctx, pod, rec)
+    this.wakeups.get(k)?.cancel()
+    this.wakeups.delete(k)
+    if (result.wakeAt !== undefined && this.running) {
+      this.wakeups.set(k, this.o.clock.setTimeout(() => { this.wakeups.delete(k); this.queue.add(k) }, Math.max(0, result.wakeAt - this.o.clock.now())))
+    }
+  }
+}
+
+const key = (p: KubeObject): string => `${p.metadata.namespace}/${p.metadata.name}`

@@ -1,0 +1,177 @@
+// One pass of the kubelet's SyncPod for one pod: sandbox, init containers in order, then the
+// containers, restarts with back-off per restartPolicy, probes, graceful termination; then the
+// status is computed and written if it changed. Returns when the pod wants its next sync.
+import { rfc3339, type KubeObject } from '../api/object.ts'
+import type { Client } from '../client/client.ts'
+import type { EventRecorder } from '../client/events.ts'
+import type { Runtime } from '../runtime/runtime.ts'
+import { goDuration, startContainer } from './container-start.ts'
+import { computePodStatus, type ContainerView } from './pod-status.ts'
+import { containerRecord, INITIAL_BACKOFF_MS, MAX_BACKOFF_MS, type ContainerRecord, type PodIPs, type PodRecord } from './pod-state.ts'
+
+type Json = Record<string, any>
+
+export interface SyncContext {
+  client: Client
+  runtime: Runtime
+  recorder: EventRecorder
+  now: () => number
+  hostIP: string
+  ips: PodIPs
+}
+
+/** Sync result: the time of the next wanted sync (back-off end, probe period), if any. */
+export interface SyncResult { wakeAt?: number, done?: boolean }
+
+const shouldRestart = (policy: string, exitCode: number | undefined): boolean =>
+  policy === 'Always' || (policy === 'OnFailure' && exitCode !== 0)
+
+export async function syncPod (ctx: SyncContext, pod: KubeObject, rec: PodRecord): Promise<SyncResult> {
+  const spec = pod.spec as Json
+  const status = (pod.status ?? {}) as Json
+  if (pod.metadata.deletionTimestamp !== undefined) return terminate(ctx, pod, rec)
+  if (status.phase === 'Succeeded' || status.phase === 'Failed') return { done: true }
+  const ref = { uid: pod.metadata.uid!, namespace: pod.metadata.namespace!, name: pod.metadata.name! }
+  if (rec.sandboxId === undefined) {
+    rec.ip = ctx.ips.allocate()
+    rec.sandboxId = await ctx.runtime.runPodSandbox({ pod: ref, ip: rec.ip, hostname: pod.metadata.name!, labels: pod.metadata.labels, annotations: pod.metadata.annotations })
+  }
+  rec.startTime ??= status.startTime ?? rfc3339(ctx.now())
+  await refresh(ctx, rec)
+  let wakeAt: number | undefined
+  const wake = (t: number | undefined): void => { if (t !== undefined && (wakeAt === undefined || t < wakeAt)) wakeAt = t }
+  const policy = spec.restartPolicy ?? 'Always'
+  let initsDone = true
+  for (const c of (spec.initContainers ?? []) as Json[]) {
+    const r = containerRecord(rec, c.name)
+    const st = r.status
+    if (st?.state === 'exited' && st.exitCode === 0) continue
+    initsDone = false
+    if (st === undefined || st.state === 'exited') {
+      if (st !== undefined && policy === 'Never') break
+      wake(await run(ctx, pod, rec, c, true, r, policy))
+    }
+    break
+  }
+  for (const c of (spec.containers ?? []) as Json[]) {
+    const r = containerRecord(rec, c.name)
+    if (!initsDone) { r.waiting = { reason: 'PodInitializing' }; continue }
+    if (r.status === undefined || (r.status.state === 'exited' && shouldRestart(policy, r.status.exitCode))) {
+      wake(await run(ctx, pod, rec, c, false, r, policy))
+    }
+    r.ready = r.status?.state === 'running' && await probe(ctx, c, r, wake)
+    if (r.status?.state === 'running' && c.livenessProbe !== undefined) await liveness(ctx, pod, c, r, wake)
+  }
+  await writeStatus(ctx, pod, rec)
+  return { wakeAt }
+}
+
+/** Start (or restart, after its back-off) one container; returns when to come back. */
+async function run (ctx: SyncContext, pod: KubeObject, rec: PodRecord, c: Json, init: boolean, r: ContainerRecord, policy: string): Promise<number | undefined> {
+  const now = ctx.now()
+  if (r.backoffUntil !== undefined && now < r.backoffUntil) {
+    const image = r.waiting?.reason === 'ErrImagePull' || r.waiting?.reason === 'ImagePullBackOff'
+    r.waiting = image
+      ? { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image}"` }
+      : { reason: 'CrashLoopBackOff', message: `back-off ${goDuration(r.backoffMs)} restarting failed container=${c.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})` }
+    await ctx.recorder.record(pod, image
+      ? { type: 'Normal', reason: 'BackOff', message: `Back-off pulling image "${c.image}"`, fieldPath: `spec.${init ? 'initContainers' : 'containers'}{${c.name}}` }
+      : { type: 'Warning', reason: 'BackOff', message: `Back-off restarting failed container ${c.name} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`, fieldPath: `spec.${init ? 'initContainers' : 'containers'}{${c.name}}` })
+    return r.backoffUntil
+  }
+  const restart = r.status?.state === 'exited' || r.waiting !== undefined
+  if (r.status?.state === 'exited') {
+    // A restart: the finished attempt becomes lastState.
+    r.previous = r.status
+    r.restartCount++
+    if (r.id !== undefined) await ctx.runtime.removeContainer(r.id).catch(() => undefined)
+    r.id = undefined
+    r.status = undefined
+  }
+  // Not in back-off any more: upstream's backOff.Next on a restart — the following failure
+  // waits 10 s, and each one after that twice as long, up to 5 min.
+  if (restart) r.backoffMs = r.backoffMs === 0 ? INITIAL_BACKOFF_MS : Math.min(r.backoffMs * 2, MAX_BACKOFF_MS)
+  r.backoffUntil = undefined
+  const ok = await startContainer({ runtime: ctx.runtime, recorder: ctx.recorder, now: ctx.now }, pod, rec.sandboxId!, c, init, r)
+  if (ok) return undefined
+  if (r.backoffMs === 0) r.backoffMs = INITIAL_BACKOFF_MS
+  r.backoffUntil = ctx.now() + r.backoffMs
+  return r.backoffUntil
+}
+
+/** Re-read every container of the pod from the runtime; a fresh exit starts its back-off. */
+async function refresh (ctx: SyncContext, rec: PodRecord): Promise<void> {
+  for (const r of rec.containers.values()) {
+    if (r.id === undefined) continue
+    const before = r.status?.state
+    r.status = await ctx.runtime.containerStatus(r.id).catch(() => r.status)
+    if (before !== 'exited' && r.status?.state === 'exited') {
+      // Ran for 10 min without failing: the back-off entry is forgotten, as the kubelet's GC does.
+      if (r.runningSince !== undefined && ctx.now() - r.runningSince > 600_000) r.backoffMs = 0
+      // In back-off since it finished (the first failure restarts at once).
+      if (r.backoffMs > 0) r.backoffUntil = (r.status.finishedAt ?? ctx.now()) + r.backoffMs
+    }
+  }
+}
+
+async function probe (ctx: SyncContext, c: Json, r: ContainerRecord, wake: (t: number) => void): Promise<boolean> {
+  if (c.readinessProbe === undefined) return true
+  const p = c.readinessProbe as Json
+  const since = r.runningSince ?? ctx.now()
+  const first = since + (p.initialDelaySeconds ?? 0) * 1000
+  if (ctx.now() < first) { wake(first); return false }
+  const result = await ctx.runtime.probe(r.id!, 'readiness').catch(() => ({ success: false }))
+  wake(ctx.now() + (p.periodSeconds ?? 10) * 1000)
+  return result.success
+}
+
+async function liveness (ctx: SyncContext, pod: KubeObject, c: Json, r: ContainerRecord, wake: (t: number) => void): Promise<void> {
+  const p = c.livenessProbe as Json
+  const first = (r.runningSince ?? ctx.now()) + (p.initialDelaySeconds ?? 0) * 1000
+  if (ctx.now() < first) { wake(first); return }
+  const result = await ctx.runtime.probe(r.id!, 'liveness').catch(() => ({ success: false, message: 'probe error' }))
+  wake(ctx.now() + (p.periodSeconds ?? 10) * 1000)
+  if (result.success) return
+  const fieldPath = `spec.containers{${c.name}}`
+  await ctx.recorder.record(pod, { type: 'Warning', reason: 'Unhealthy', message: `Liveness probe failed: ${result.message ?? ''}`.trim(), fieldPath })
+  await ctx.recorder.record(pod, { type: 'Normal', reason: 'Killing', message: `Container ${c.name} failed liveness probe, will be restarted`, fieldPath })
+  await ctx.runtime.stopContainer(r.id!, (pod.spec as Json).terminationGracePeriodSeconds ?? 30)
+  r.status = await ctx.runtime.containerStatus(r.id!)
+}
+
+/** Graceful deletion: stop the containers (Killing events), then the final delete. */
+async function terminate (ctx: SyncContext, pod: KubeObject, rec: PodRecord): Promise<SyncResult> {
+  if (!rec.killed && rec.sandboxId !== undefined) {
+    for (const [name, r] of rec.containers) {
+      if (r.status?.state === 'running') await ctx.recorder.record(pod, { type: 'Normal', reason: 'Killing', message: `Stopping container ${name}`, fieldPath: `spec.containers{${name}}` })
+    }
+    await ctx.runtime.stopPodSandbox(rec.sandboxId, pod.metadata.deletionGracePeriodSeconds ?? 0)
+  }
+  rec.killed = true
+  await ctx.client.delete('v1', 'Pod', pod.metadata.namespace, pod.metadata.name!, { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid } }).catch(() => undefined)
+  return { done: true }
+}
+
+/** Forget a pod that is gone from the API: its sandbox and IP go too. */
+export async function removePod (ctx: SyncContext, rec: PodRecord): Promise<void> {
+  if (rec.sandboxId !== undefined) {
+    await ctx.runtime.stopPodSandbox(rec.sandboxId, 0).catch(() => undefined)
+    await ctx.runtime.removePodSandbox(rec.sandboxId).catch(() => undefined)
+  }
+  ctx.ips.release(rec.ip)
+}
+
+async function writeStatus (ctx: SyncContext, pod: KubeObject, rec: PodRecord): Promise<void> {
+  const spec = pod.spec as Json
+  const views: ContainerView[] = []
+  for (const [list, init] of [[spec.initContainers ?? [], true], [spec.containers ?? [], false]] as Array<[Json[], boolean]>) {
+    for (const c of list) {
+      const r = containerRecord(rec, c.name)
+      const waiting = r.status?.state === 'running' ? undefined : r.waiting
+      views.push({ name: c.name, init, current: r.status, previous: r.previous, restartCount: r.restartCount, waiting, ready: r.ready })
+    }
+  }
+  const status = computePodStatus({ spec, oldStatus: (pod.status ?? {}) as Json, sandboxReady: rec.sandboxId !== undefined, podIP: rec.ip, hostIP: ctx.hostIP, startTime: rec.startTime!, containers: views, now: rfc3339(ctx.now()) })
+  if (JSON.stringify(status) === JSON.stringify(pod.status)) return
+  await ctx.client.update({ ...pod, status } as KubeObject, { subresource: 'status', fieldManager: 'k3s' })
+}
