@@ -3,10 +3,15 @@
 import { Command, InvalidArgumentError } from 'commander'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
-import { startControlPlane } from '../cluster/control-plane.ts'
+import { Cluster } from '../cluster/cluster.ts'
 
 function port (value: string): number {
   if (!/^\d+$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError(`use a port number 0-65535 (0 picks a free port), got "${value}"`)
+  return Number(value)
+}
+
+function count (value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`use a whole number, got "${value}"`)
   return Number(value)
 }
 
@@ -19,10 +24,23 @@ export function serverCommand (): Command {
     .option('--api-port <port>', 'Kubernetes API port (0: a free port)', port, 6443)
     .option('--etcd-port <port>', 'etcd v3 API port (0: a free port)', port, 2379)
     .option('--disable-etcd', 'do not serve the etcd API')
-    .action(async (o: { dataDir: string, clusterName: string, bindAddress: string, apiPort: number, etcdPort: number, disableEtcd?: boolean }) => {
-      let cp
+    .option('--servers <n>', 'server nodes (control-plane,master)', count, 1)
+    .option('--agents <n>', 'agent nodes', count, 0)
+    .option('--node-cpu <quantity>', 'CPU of each node (default: this host\'s)')
+    .option('--node-memory <quantity>', 'memory of each node, e.g. 4Gi (default: this host\'s)')
+    .action(async (o: { dataDir: string, clusterName: string, bindAddress: string, apiPort: number, etcdPort: number, disableEtcd?: boolean, servers: number, agents: number, nodeCpu?: string, nodeMemory?: string }) => {
+      let cluster: Cluster
       try {
-        cp = await startControlPlane({ name: o.clusterName, dataDir: o.dataDir, host: o.bindAddress, apiPort: o.apiPort, etcdPort: o.disableEtcd === true ? false : o.etcdPort, log: msg => console.error(msg) })
+        cluster = await Cluster.start({
+          name: o.clusterName,
+          dataDir: o.dataDir,
+          apiServer: { port: o.apiPort, host: o.bindAddress },
+          etcdPort: o.disableEtcd === true ? undefined : o.etcdPort,
+          servers: o.servers,
+          agents: o.agents,
+          node: { cpu: o.nodeCpu, memory: o.nodeMemory },
+          log: msg => console.error(msg),
+        })
       } catch (err) {
         const e = err as NodeJS.ErrnoException
         if (e.code === 'EADDRINUSE') console.error(`Error: ${e.message}: another k3s, etcd or k3sim is using the port; choose one with --api-port / --etcd-port (0 picks a free one)`)
@@ -34,11 +52,12 @@ export function serverCommand (): Command {
       const stop = (): void => {
         if (stopping) return
         stopping = true
-        cp.stop().then(() => process.exit(0), err => { console.error('Error while stopping:', err); process.exit(1) })
+        cluster.stop().then(() => process.exit(0), err => { console.error('Error while stopping:', err); process.exit(1) })
       }
       process.once('SIGINT', stop)
       process.once('SIGTERM', stop)
       // Announced only once SIGINT/SIGTERM stop it cleanly.
-      console.log(`k3sim server listening on ${cp.api!.url} (etcd: ${cp.etcd === undefined ? 'off' : `${cp.etcd.host}:${cp.etcd.port}`}, kubeconfig: ${join(o.dataDir, 'kubeconfig.yaml')})`)
+      const ep = cluster.endpoints
+      console.log(`k3sim server listening on ${ep.api} (etcd: ${ep.etcd ?? 'off'}, kubeconfig: ${join(o.dataDir, 'kubeconfig.yaml')})`)
     })
 }

@@ -28,6 +28,10 @@ export interface ClusterOptions {
   disable?: string[]
   /** Serve the HTTPS API (for kubectl): { port: 0 } picks a free port. Default: none. */
   apiServer?: { port?: number, host?: string } | false
+  /** k3s's data dir layout (db/state.db, server/tls, kubeconfig.yaml); overrides `store`. */
+  dataDir?: string
+  /** Serve the etcd API on this port (0: a free one). Default: none. */
+  etcdPort?: number
   /** Extra lifecycle profiles by name (see fixtures/profiles/). */
   profiles?: Record<string, unknown>
   log?: (msg: string) => void
@@ -88,9 +92,10 @@ export class Cluster {
       clock,
       seed: options.seed,
       store: options.store ?? ':memory:',
+      dataDir: options.dataDir,
       apiPort: api === undefined || api === false ? false : api.port ?? 0,
       host: api === undefined || api === false ? undefined : api.host,
-      etcdPort: false,
+      etcdPort: options.etcdPort ?? false,
       log: options.log,
     })
     const client = new InProcessClient({ core: cp.core })
@@ -160,6 +165,11 @@ export class Cluster {
   }
 
   nodeNames (): string[] { return [...this.pool.nodes.keys()] }
+
+  /** The HTTPS API's URL and the etcd API's address, when served. */
+  get endpoints (): { api?: string, etcd?: string } {
+    return { api: this.cp.api?.url, etcd: this.cp.etcd === undefined ? undefined : `${this.cp.etcd.host}:${this.cp.etcd.port}` }
+  }
 
   /** Admin kubeconfig YAML (needs `apiServer` in the options to be reachable). */
   kubeconfig (): string {

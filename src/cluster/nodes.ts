@@ -3,6 +3,7 @@
 import { availableParallelism, release, totalmem } from 'node:os'
 import { statfsSync } from 'node:fs'
 import type { Client } from '../client/client.ts'
+import { parseQuantity } from '../api/quantity.ts'
 import { Kubelet, type KubeletState } from '../kubelet/kubelet.ts'
 import type { NodeIdentity } from '../kubelet/node-object.ts'
 import { FakeRuntime } from '../runtime/fake/fake-runtime.ts'
@@ -44,6 +45,10 @@ export class NodePool {
       throw new Error(`invalid node name "${spec.name}": use lower-case letters, digits, '-' and '.' (a DNS-1123 subdomain)`)
     }
     if (this.nodes.has(spec.name)) throw new Error(`node "${spec.name}" already exists in this cluster; choose another name`)
+    for (const [field, q] of [['cpu', spec.cpu ?? this.o.defaults.cpu], ['memory', spec.memory ?? this.o.defaults.memory]] as const) {
+      if (q === undefined) continue
+      try { parseQuantity(q) } catch (err) { throw new Error(`node ${field} "${q}" is not a quantity (${(err as Error).message}); use forms like 2, 500m, 4Gi`) }
+    }
     const host = hostSize()
     const role = spec.role ?? 'agent'
     const identity: NodeIdentity = {
