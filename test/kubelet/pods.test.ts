@@ -1,0 +1,97 @@
+// The kubelet's pod status as a k3s kubelet writes it, in virtual time: field by field for a
+// running pod, completion for restartPolicy Never, crash-loop back-off timing, init containers
+// and graceful deletion.
+import assert from 'node:assert/strict'
+import { Cluster } from '../../src/index.ts'
+
+type Json = Record<string, any>
+
+const NODE = 'k3sim-k3s-default-agent-0'
+
+function pod (name: string, spec: Json = {}, annotations?: Record<string, string>): any {
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', annotations }, spec: { nodeName: NODE, containers: [{ name: 'app', image: 'nginx:1.27' }], ...spec } }
+}
+
+describe('kubelet: pod status in virtual time', () => {
+  let cluster: Cluster
+  beforeEach(async () => { cluster = await Cluster.start({ agents: 1, clock: 'virtual', seed: 3 }) })
+  afterEach(async () => { await cluster.stop() })
+
+  const get = (name: string): Promise<Json> => cluster.client.get('v1', 'Pod', 'default', name) as Promise<Json>
+
+  it('runs a pod with the status a k3s kubelet writes', async () => {
+    await cluster.client.create(pod('web'))
+    await cluster.settle()
+    const { status } = await get('web')
+    assert.equal(status.phase, 'Running')
+    assert.deepEqual(status.conditions.map((c: Json) => [c.type, c.status, c.lastProbeTime]), [
+      ['PodReadyToStartContainers', 'True', null], ['Initialized', 'True', null], ['Ready', 'True', null], ['ContainersReady', 'True', null], ['PodScheduled', 'True', null],
+    ])
+    assert.deepEqual([status.hostIP, status.hostIPs, status.podIP, status.podIPs], ['172.18.0.3', [{ ip: '172.18.0.3' }], '10.42.1.2', [{ ip: '10.42.1.2' }]])
+    assert.equal(status.qosClass, 'BestEffort')
+    const c = status.containerStatuses[0]
+    assert.match(c.containerID, /^containerd:\/\/[0-9a-f]{64}$/)
+    assert.equal(c.image, 'docker.io/library/nginx:1.27')
+    assert.match(c.imageID, /^docker\.io\/library\/nginx@sha256:[0-9a-f]{64}$/)
+    assert.deepEqual([c.name, c.ready, c.started, c.restartCount, c.lastState, Object.keys(c.state)], ['app', true, true, 0, {}, ['running']])
+    assert.deepEqual(cluster.events({ name: 'web' }).map((e: Json) => e.reason), ['Pulling', 'Pulled', 'Created', 'Started'])
+    assert.deepEqual(cluster.events({ name: 'web', reason: 'Started' }).map((e: Json) => [e.message, e.source.component, e.source.host, e.involvedObject.fieldPath]),
+      [['Started container app', 'kubelet', NODE, 'spec.containers{app}']])
+  })
+
+  it('completes a restartPolicy Never pod (the default profile runs it to exit 0)', async () => {
+    await cluster.client.create(pod('job-pod', { restartPolicy: 'Never' }))
+    await cluster.settle()
+    const { status } = await get('job-pod')
+    assert.equal(status.phase, 'Succeeded')
+    const ready = status.conditions.find((c: Json) => c.type === 'Ready')
+    assert.deepEqual([ready.status, ready.reason], ['False', 'PodCompleted'])
+    assert.deepEqual(status.containerStatuses[0].state.terminated.reason, 'Completed')
+    assert.equal(status.containerStatuses[0].state.terminated.exitCode, 0)
+  })
+
+  it('backs off a crash-looping container 10 s, 20 s, 40 s, 80 s … as the kubelet does', async () => {
+    // crash-loop: each run exits with code 1 after 2 s. The first failure restarts at once; each
+    // later one waits the back-off (10 s doubling) from its finish: starts at 0, 2, 14, 36, 78, 160.
+    await cluster.client.create(pod('crash', {}, { 'k3sim.io/profile': 'crash-loop' }))
+    await cluster.settle()
+    const t0 = cluster.clock.now()
+    const at = async (seconds: number): Promise<Json> => {
+      await cluster.clock.advance(t0 + seconds * 1000 - cluster.clock.now())
+      return (await get('crash')).status.containerStatuses[0]
+    }
+    const expect: Array<[number, number, string]> = [
+      [1, 0, 'running'], [3, 1, 'running'], [5, 1, 'CrashLoopBackOff'], [15, 2, 'running'], [20, 2, 'CrashLoopBackOff'],
+      [37, 3, 'running'], [77, 3, 'CrashLoopBackOff'], [79, 4, 'running'], [159, 4, 'CrashLoopBackOff'], [161, 5, 'running'],
+    ]
+    for (const [seconds, restarts, state] of expect) {
+      const c = await at(seconds)
+      const shown = c.state.waiting?.reason ?? Object.keys(c.state)[0]
+      assert.deepEqual([seconds, c.restartCount, shown], [seconds, restarts, state])
+    }
+    const c = await at(170)
+    assert.match(c.state.waiting.message, /^back-off 2m40s restarting failed container=app pod=crash_default\(/)
+    assert.deepEqual([c.lastState.terminated.exitCode, c.lastState.terminated.reason], [1, 'Error'])
+    assert.equal((await get('crash')).status.phase, 'Running')
+    assert.ok(cluster.events({ name: 'crash', reason: 'BackOff', type: 'Warning' }).length > 0)
+  })
+
+  it('runs init containers first, in order', async () => {
+    await cluster.client.create(pod('init', { initContainers: [{ name: 'one', image: 'busybox' }, { name: 'two', image: 'busybox' }] }))
+    await cluster.settle()
+    const { status } = await get('init')
+    assert.equal(status.phase, 'Running')
+    assert.deepEqual(status.initContainerStatuses.map((c: Json) => [c.name, c.state.terminated?.reason]), [['one', 'Completed'], ['two', 'Completed']])
+    const started = cluster.events({ name: 'init', reason: 'Started' }).map((e: Json) => e.message)
+    assert.deepEqual(started, ['Started container one', 'Started container two', 'Started container app'])
+  })
+
+  it('finishes a graceful deletion: Killing, then the pod is gone', async () => {
+    await cluster.client.create(pod('bye'))
+    await cluster.settle()
+    await cluster.client.delete('v1', 'Pod', 'default', 'bye')
+    await cluster.settle()
+    await assert.rejects(get('bye'), /not found/)
+    assert.deepEqual(cluster.events({ name: 'bye', reason: 'Killing' }).map((e: Json) => e.message), ['Stopping container app'])
+  })
+})
