@@ -22,7 +22,7 @@ const pod = (ns: string, i: number): any => ({
 function https (cp: ControlPlane, agent: Agent, path: string, accept = 'application/json'): Promise<{ status: number, body: string }> {
   const u = new URL(cp.api!.url)
   return new Promise((resolve, reject) => {
-    const req = request({ host: u.hostname, port: u.port, path, agent, ca: cp.pki.serverCa.cert, headers: { Authorization: `Bearer ${cp.token}`, Accept: accept } }, res => {
+    const req = request({ host: u.hostname, port: u.port, path, agent, ca: cp.pki!.serverCa.cert, headers: { Authorization: `Bearer ${cp.token}`, Accept: accept } }, res => {
       const chunks: Buffer[] = []
       res.on('data', c => chunks.push(c))
       res.on('end', () => resolve({ status: res.statusCode!, body: Buffer.concat(chunks).toString() }))
@@ -102,7 +102,7 @@ async function watchFanOut (cp: ControlPlane, client: InProcessClient): Promise<
   const requests = Array.from({ length: WATCHERS }, () => new Promise<void>(ready => {
     let seen = 0
     let partial = ''
-    const req = request({ host: u.hostname, port: u.port, path: `/api/v1/namespaces/fan/configmaps?watch=true&resourceVersion=${rv}`, agent, ca: cp.pki.serverCa.cert, headers: { Authorization: `Bearer ${cp.token}` } }, res => {
+    const req = request({ host: u.hostname, port: u.port, path: `/api/v1/namespaces/fan/configmaps?watch=true&resourceVersion=${rv}`, agent, ca: cp.pki!.serverCa.cert, headers: { Authorization: `Bearer ${cp.token}` } }, res => {
       ready()
       res.on('data', (c: Buffer) => {
         partial += c.toString()

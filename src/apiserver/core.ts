@@ -118,9 +118,8 @@ export class ApiServerCore {
   async bootstrap (): Promise<void> {
     await this.ctx.namespaces.start(this.ctx.storage.backend)
     await this.crds.load()
-    for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
-      await this.ensure(this.index.lookup('', 'v1', 'namespaces')!, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } })
-    }
+    await Promise.all(['default', 'kube-system', 'kube-public', 'kube-node-lease'].map(name =>
+      this.ensure(this.index.lookup('', 'v1', 'namespaces')!, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } })))
     await this.ensure(this.index.lookup('', 'v1', 'services')!, 'default', {
       apiVersion: 'v1',
       kind: 'Service',

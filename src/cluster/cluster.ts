@@ -105,8 +105,12 @@ export class Cluster {
     await events.start()
     const cluster = new Cluster(cp, pool, virtual, events)
     cp.core.logSource = (pod, container, opts) => cluster.pool.get((pod.spec as { nodeName: string }).nodeName).kubelet.logs(pod, container, opts)
-    for (let i = 0; i < servers; i++) await pool.add({ name: `k3sim-${name}-server-${i}`, role: 'server' })
-    for (let i = 0; i < agents; i++) await pool.add({ name: `k3sim-${name}-agent-${i}`, role: 'agent' })
+    // Nodes register together; their order (pod CIDRs, IPs) is fixed when each is added.
+    const specs: NodeSpec[] = [
+      ...Array.from({ length: servers }, (_, i) => ({ name: `k3sim-${name}-server-${i}`, role: 'server' as const })),
+      ...Array.from({ length: agents }, (_, i) => ({ name: `k3sim-${name}-agent-${i}`, role: 'agent' as const })),
+    ]
+    await Promise.all(specs.map(spec => pool.add(spec)))
     await cluster.settle()
     return cluster
   }

@@ -47,7 +47,8 @@ export interface ControlPlane {
   core: ApiServerCore
   api?: ApiListener
   etcd?: EtcdServer
-  pki: ClusterPki
+  /** Absent for an in-memory cluster without an HTTPS API. */
+  pki?: ClusterPki
   /** The admin's bearer token. */
   token: string
   ids: Ids
@@ -90,13 +91,19 @@ export async function startControlPlane (options: ControlPlaneOptions = {}): Pro
     onError: e => options.log?.(`${e.controller}: ${e.key ?? ''}: ${String(e.error)}`),
   })
   await controllers.start()
-  const pki = options.dataDir === undefined ? await generatePki() : await loadOrCreatePki(join(options.dataDir, 'server', 'tls'))
+  // The PKI costs ~70 ms to generate: a library cluster without an HTTPS API does without it.
+  const pki = options.dataDir !== undefined
+    ? await loadOrCreatePki(join(options.dataDir, 'server', 'tls'))
+    : options.apiPort === false ? undefined : await generatePki()
   const token = loadOrCreateToken(options.dataDir)
   const admin: UserInfo = { name: 'system:admin', groups: ['system:masters'] }
   const tokens = new Map<string, UserInfo>([[token, admin]])
-  const api = options.apiPort === false ? undefined : await startApiListener({ core, pki, tokens, host, port: options.apiPort ?? 6443, log: options.log })
+  const api = options.apiPort === false || pki === undefined ? undefined : await startApiListener({ core, pki, tokens, host, port: options.apiPort ?? 6443, log: options.log })
   const etcd = options.etcdPort === false ? undefined : await startEtcdServer({ backend, host, port: options.etcdPort ?? 2379, clock })
-  const kubeconfig = (): string => kubeconfigYaml({ name, server: api?.url ?? 'https://127.0.0.1:6443', pki })
+  const kubeconfig = (): string => {
+    if (pki === undefined) throw new Error('this cluster has no HTTPS API, so no kubeconfig')
+    return kubeconfigYaml({ name, server: api?.url ?? 'https://127.0.0.1:6443', pki })
+  }
   if (options.dataDir !== undefined) writeFileSync(join(options.dataDir, 'kubeconfig.yaml'), kubeconfig(), { mode: 0o600 })
   return {
     name,

@@ -74,9 +74,13 @@ export class Kubelet {
   async start (): Promise<void> {
     this.running = true
     await this.register()
-    await this.renewLease()
+    await Promise.all([this.renewLease(), this.startPodInformer()])
     this.timers.push(this.o.clock.setInterval(() => { void this.renewLease() }, LEASE_RENEW_MS))
     this.timers.push(this.o.clock.setInterval(() => { void this.postStatus(false) }, STATUS_CHECK_MS))
+    for (let i = 0; i < WORKERS; i++) void this.worker()
+  }
+
+  private async startPodInformer (): Promise<void> {
     this.unsubscribe = this.o.runtime.onEvent(e => { const rec = [...this.pods.values()].find(p => p.uid === e.pod.uid); if (rec !== undefined) this.queue.add(rec.key) })
     this.informer = new Informer({ client: this.o.client, apiVersion: 'v1', kind: 'Pod', fieldSelector: `spec.nodeName=${this.name}` })
     this.informer.addHandlers({
@@ -85,7 +89,6 @@ export class Kubelet {
       delete: p => this.queue.add(key(p)),
     })
     await this.informer.start()
-    for (let i = 0; i < WORKERS; i++) void this.worker()
   }
 
   /** The node loses power: no more heartbeats, status or pod work. Runtime state is kept. */
@@ -129,12 +132,14 @@ export class Kubelet {
       this.nodeUid = existing.metadata.uid!
     }
     const nodeRef = { apiVersion: 'v1', kind: 'Node', metadata: { name: this.name, uid: this.name } }
-    await this.recorder.record(nodeRef, { type: 'Normal', reason: 'Starting', message: 'Starting kubelet.' })
-    for (const reason of ['NodeHasSufficientMemory', 'NodeHasNoDiskPressure', 'NodeHasSufficientPID']) {
-      await this.recorder.record(nodeRef, { type: 'Normal', reason, message: `Node ${this.name} status is now: ${reason}` })
-    }
-    await this.recorder.record(nodeRef, { type: 'Normal', reason: 'NodeAllocatableEnforced', message: 'Updated Node Allocatable limit across pods' })
-    await this.postStatus(true)
+    // Written together (one commit); their order is the order of their names' timestamps.
+    await Promise.all([
+      this.recorder.record(nodeRef, { type: 'Normal', reason: 'Starting', message: 'Starting kubelet.' }),
+      ...['NodeHasSufficientMemory', 'NodeHasNoDiskPressure', 'NodeHasSufficientPID'].map(reason =>
+        this.recorder.record(nodeRef, { type: 'Normal', reason, message: `Node ${this.name} status is now: ${reason}` })),
+      this.recorder.record(nodeRef, { type: 'Normal', reason: 'NodeAllocatableEnforced', message: 'Updated Node Allocatable limit across pods' }),
+      this.postStatus(true),
+    ])
     await this.recorder.record(nodeRef, { type: 'Normal', reason: 'NodeReady', message: `Node ${this.name} status is now: NodeReady` })
   }
 
