@@ -33,7 +33,7 @@ export async function startContainer (ctx: StartContext, pod: KubeObject, sandbo
   const policy = spec.imagePullPolicy ?? 'IfNotPresent'
   try {
     const started = ctx.now()
-    const pull = await ctx.runtime.pullImage(spec.image, { pod: ref, pullPolicy: policy })
+    const pull = await ctx.runtime.pullImage(spec.image, { pod: ref, pullPolicy: policy, container: spec.name })
     if (pull.cached) {
       await event('Normal', 'Pulled', `Container image "${spec.image}" already present on machine`)
     } else {

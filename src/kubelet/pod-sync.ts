@@ -145,7 +145,8 @@ async function terminate (ctx: SyncContext, pod: KubeObject, rec: PodRecord): Pr
     for (const [name, r] of rec.containers) {
       if (r.status?.state === 'running') await ctx.recorder.record(pod, { type: 'Normal', reason: 'Killing', message: `Stopping container ${name}`, fieldPath: `spec.containers{${name}}` })
     }
-    await ctx.runtime.stopPodSandbox(rec.sandboxId, pod.metadata.deletionGracePeriodSeconds ?? 0)
+    // The kubelet never gives less than 2 s (minimumGracePeriodInSeconds), even for --grace-period=0.
+    await ctx.runtime.stopPodSandbox(rec.sandboxId, Math.max(2, pod.metadata.deletionGracePeriodSeconds ?? 0))
   }
   rec.killed = true
   await ctx.client.delete('v1', 'Pod', pod.metadata.namespace, pod.metadata.name!, { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid } }).catch(() => undefined)

@@ -69,7 +69,7 @@ export interface PullResult {
 
 export interface ImageService {
   /** Pull (or find locally) an image; resolves when it is there. pullPolicy: Always, IfNotPresent, Never. */
-  pullImage(image: string, options: { pod: PodRef, pullPolicy: string }): Promise<PullResult>
+  pullImage(image: string, options: { pod: PodRef, pullPolicy: string, container?: string }): Promise<PullResult>
 }
 
 export interface SandboxService {
@@ -99,7 +99,7 @@ export interface LogService {
   /** The container's log as text (one line per entry, `\n`-terminated). */
   containerLogs(containerId: string, options?: LogOptions): Promise<string>
   /** Follow: called with each new chunk until the returned function is called or the container exits. */
-  followLogs(containerId: string, onData: (chunk: string) => void, options?: LogOptions): () => void
+  followLogs(containerId: string, onData: (chunk: string) => void, options?: LogOptions & { onEnd?: () => void }): () => void
 }
 
 export type ProbeKind = 'readiness' | 'liveness' | 'startup'

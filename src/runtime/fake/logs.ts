@@ -53,15 +53,40 @@ interface Follower {
   done: boolean
 }
 
+/**
+ * The kubelet rotates a container's log at 10 MiB (containerLogMaxSize); a fake container that
+ * logs for days keeps about that much too, dropping its oldest lines in batches.
+ */
+export const LOG_MAX_BYTES = 10 * 1024 * 1024
+
 /** Entries plus the followers streaming them (`kubectl logs -f`). */
 export class LogBuffer {
   readonly entries: LogEntry[] = []
   private readonly followers = new Set<Follower>()
   private ended = false
+  private bytes = 0
+  private readonly maxBytes: number
+
+  constructor (options: { maxBytes?: number } = {}) {
+    this.maxBytes = options.maxBytes ?? LOG_MAX_BYTES
+  }
 
   append (time: number, line: string): void {
     this.entries.push({ time, line })
+    this.bytes += line.length + 1
     for (const f of this.followers) if (f.started) this.flush(f)
+    if (this.bytes > this.maxBytes) this.trim()
+  }
+
+  /** Drop the oldest lines down to 90% of the cap (followers keep their place). */
+  private trim (): void {
+    let drop = 0
+    while (this.bytes > this.maxBytes * 0.9 && drop < this.entries.length) {
+      this.bytes -= this.entries[drop].line.length + 1
+      drop++
+    }
+    this.entries.splice(0, drop)
+    for (const f of this.followers) f.cursor = Math.max(0, f.cursor - drop)
   }
 
   /**

@@ -2,7 +2,7 @@
 // clock that close() (or a stop) can cancel so no caller is left hanging.
 import type { Clock, TimerHandle } from '../../util/clock.ts'
 import type { LifecycleProfile, LifecycleSpec } from '../profiles/types.ts'
-import type { ContainerConfig, ContainerState, PodRef, SandboxConfig } from '../runtime.ts'
+import type { ContainerConfig, ContainerState, ContainerStatus, PodRef, SandboxConfig } from '../runtime.ts'
 import type { LogBuffer } from './logs.ts'
 
 export interface SandboxRecord {
@@ -12,6 +12,8 @@ export interface SandboxRecord {
   profile: LifecycleProfile
   state: 'ready' | 'notready'
   createdAt: number
+  /** Hex IDs of its containers. */
+  containers: Set<string>
 }
 
 export interface ContainerRecord {
@@ -30,6 +32,7 @@ export interface ContainerRecord {
   finishedAt?: number
   exitCode?: number
   reason?: string
+  message?: string
   image: string
   imageRef: string
   logs: LogBuffer
@@ -39,6 +42,8 @@ export interface ContainerRecord {
   starting?: Wait
   /** A stop in progress (SIGTERM sent, waiting for exit or grace). */
   stopping?: Promise<void>
+  /** The wait behind `stopping`, cancelled when the container dies another way first. */
+  stopWait?: Wait
   logCounter: number
 }
 
@@ -52,7 +57,9 @@ export interface Wait {
 export class Waits {
   private readonly pending = new Set<Wait>()
 
-  constructor (private readonly clock: Clock) {}
+  private readonly clock: Clock
+
+  constructor (clock: Clock) { this.clock = clock }
 
   wait (ms: number): Wait {
     if (ms <= 0) return { promise: Promise.resolve(), cancel: () => {} }
@@ -76,4 +83,22 @@ export class Waits {
   cancelAll (error: Error): void {
     for (const w of [...this.pending]) w.cancel(error)
   }
+}
+
+/** Callers may pass `containerd://<hex>` (what statuses show) or the bare hex. */
+export function stripScheme (containerId: string): string {
+  return containerId.startsWith('containerd://') ? containerId.slice('containerd://'.length) : containerId
+}
+
+export function statusOf (rec: ContainerRecord): ContainerStatus {
+  const s: ContainerStatus = {
+    id: `containerd://${rec.hex}`, sandboxId: rec.sandboxId, name: rec.config.name, attempt: rec.config.attempt,
+    state: rec.state, createdAt: rec.createdAt, image: rec.image, imageRef: rec.imageRef,
+  }
+  if (rec.startedAt !== undefined) s.startedAt = rec.startedAt
+  if (rec.finishedAt !== undefined) s.finishedAt = rec.finishedAt
+  if (rec.exitCode !== undefined) s.exitCode = rec.exitCode
+  if (rec.reason !== undefined) s.reason = rec.reason
+  if (rec.message !== undefined) s.message = rec.message
+  return s
 }

@@ -44,7 +44,9 @@ function isMapping (value: unknown): value is Record<string, unknown> {
 }
 
 class Checker {
-  constructor (private readonly profile: string) {}
+  private readonly profile: string
+
+  constructor (profile: string) { this.profile = profile }
 
   fail (path: string, problem: string): never {
     throw new ProfileError(`profile "${this.profile}": ${path === '' ? '' : `${path}: `}${problem}`)
@@ -127,7 +129,7 @@ class Checker {
   /** Checks that need the merged settings of a container. */
   combination (prefix: string, spec: LifecycleSpec): void {
     if (spec.exitCode !== undefined && spec.exitAfter === undefined) {
-      this.fail(prefix + 'exitCode', 'is set without exitAfter (say when the container exits)')
+      this.fail(prefix.replace(/\.$/, ''), 'exitCode is set without exitAfter (say when the container exits)')
     }
   }
 }
