@@ -18,7 +18,11 @@ import { NamespaceCache } from './registry/namespace-cache.ts'
 export const SYSTEM_USER: UserInfo = { name: 'system:apiserver', groups: ['system:masters'] }
 
 /** Where pod logs come from: the kubelet of the pod's node (wired by the cluster). */
-export type LogSource = (pod: KubeObject, container: string, options: Record<string, string>) => Promise<string>
+export interface LogSource {
+  read(pod: KubeObject, container: string, options: Record<string, string>): Promise<string>
+  /** Stream new output after what `read` returned; `onEnd` when the container stops. Returns a stop function. */
+  follow(pod: KubeObject, container: string, options: Record<string, string>, onData: (chunk: string) => void, onEnd: () => void): () => void
+}
 
 export interface ApiServerCoreOptions {
   backend: Backend
@@ -86,7 +90,22 @@ export class ApiServerCore {
     return id
   }
 
+  /** pods/log: the text so far, and with `follow=true` a function that streams the rest. */
   async logs (req: ApiRequest): Promise<string> {
+    const { pod, container } = await this.logTarget(req)
+    try {
+      return await this.logSource!.read(pod, container, req.options.log ?? {})
+    } catch (err) {
+      throw new StatusError(400, 'BadRequest', err instanceof Error ? err.message : String(err))
+    }
+  }
+
+  async followLogs (req: ApiRequest, onData: (chunk: string) => void, onEnd: () => void): Promise<() => void> {
+    const { pod, container } = await this.logTarget(req)
+    return this.logSource!.follow(pod, container, req.options.log ?? {}, onData, onEnd)
+  }
+
+  private async logTarget (req: ApiRequest): Promise<{ pod: KubeObject, container: string }> {
     const pod = await this.ctx.storage.get(req.info, req.namespace, req.name!)
     const spec = pod.spec as { nodeName?: string, containers?: Array<{ name: string }> }
     const names = (spec.containers ?? []).map(c => c.name)
@@ -98,7 +117,7 @@ export class ApiServerCore {
     if (this.logSource === undefined || spec.nodeName === undefined) {
       throw new StatusError(400, 'BadRequest', `container "${container}" in pod "${req.name}" is waiting to start: ContainerCreating`)
     }
-    return this.logSource(pod, container!, req.options.log ?? {})
+    return { pod, container: container! }
   }
 
   /** Stop background watches (the backend itself is closed by its owner). */

@@ -11,6 +11,7 @@ import { ProfileRegistry } from '../runtime/profiles/index.ts'
 import { parseDuration, RealClock, VirtualClock, type Clock } from '../util/clock.ts'
 import { startControlPlane, type ControlPlane } from './control-plane.ts'
 import { NodePool, type NodeSize, type NodeSpec } from './nodes.ts'
+import type { Kubelet } from '../kubelet/kubelet.ts'
 import { settle, type Busy } from './settle.ts'
 
 export interface ClusterOptions {
@@ -104,7 +105,11 @@ export class Cluster {
     const events = new Informer({ client, apiVersion: 'v1', kind: 'Event' })
     await events.start()
     const cluster = new Cluster(cp, pool, virtual, events)
-    cp.core.logSource = (pod, container, opts) => cluster.pool.get((pod.spec as { nodeName: string }).nodeName).kubelet.logs(pod, container, opts)
+    const kubeletOf = (pod: KubeObject): Kubelet => cluster.pool.get((pod.spec as { nodeName: string }).nodeName).kubelet
+    cp.core.logSource = {
+      read: (pod, container, opts) => kubeletOf(pod).logs(pod, container, opts),
+      follow: (pod, container, _opts, onData, onEnd) => kubeletOf(pod).followLogs(pod, container, onData, onEnd),
+    }
     // Nodes register together; their order (pod CIDRs, IPs) is fixed when each is added.
     const specs: NodeSpec[] = [
       ...Array.from({ length: servers }, (_, i) => ({ name: `k3sim-${name}-server-${i}`, role: 'server' as const })),

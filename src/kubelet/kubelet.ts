@@ -103,6 +103,13 @@ export class Kubelet {
     this.queue.shutDown()
   }
 
+  /** pods/log follow: new output of the current attempt until it stops. */
+  followLogs (pod: KubeObject, container: string, onData: (chunk: string) => void, onEnd: () => void): () => void {
+    const id = this.pods.get(key(pod))?.containers.get(container)?.status?.id
+    if (id === undefined) { onEnd(); return () => {} }
+    return this.o.runtime.followLogs(id, onData, { tailLines: 0, onEnd })
+  }
+
   /** pods/log: the named container's current or previous attempt, from the runtime. */
   async logs (pod: KubeObject, container: string, options: Record<string, string>): Promise<string> {
     const rec = this.pods.get(key(pod))?.containers.get(container)

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { spawn } from 'node:child_process'
 import { Cluster } from '../../src/index.ts'
 import { runKubectl } from '../support/kubectl.ts'
 
@@ -41,6 +42,18 @@ describe('kubectl against a k3sim cluster with nodes', function () {
     assert.match(out, /^web\s+1\/1\s+Running\s+0\s+\d+s\s+10\.42\.2\.2\s+k3sim-k3s-default-agent-1\s+<none>\s+<none>$/m)
     assert.equal(await ok('logs', 'web'), 'hello from web\nready to serve\n')
     assert.equal(await ok('logs', 'web', '--tail=1'), 'ready to serve\n')
+  })
+
+  it('follows logs as they are written, and shows timestamps', async () => {
+    await cluster.client.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'ticker', namespace: 'default', annotations: { 'k3sim.io/profile-inline': 'logEvery: { interval: 50ms, line: "tick {n}" }' } }, spec: { nodeName: 'k3sim-k3s-default-agent-0', containers: [{ name: 'c', image: 'busybox' }] } } as any)
+    await cluster.settle()
+    const child = spawn('kubectl', ['logs', '-f', 'ticker'], { env: { PATH: process.env.PATH, HOME: home, KUBECONFIG: kubeconfig } })
+    let out = ''
+    await new Promise<void>(resolve => child.stdout.on('data', (c: Buffer) => { out += c.toString(); if ((out.match(/tick/g) ?? []).length >= 3) resolve() }))
+    child.kill()
+    assert.match(out, /^tick \d+\ntick \d+\ntick \d+\n/)
+    const stamped = await ok('logs', 'ticker', '--timestamps', '--tail=1')
+    assert.match(stamped, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{9}Z tick \d+\n$/)
   })
 
   it('describes a node: capacity, allocatable, conditions, lease and events', async () => {

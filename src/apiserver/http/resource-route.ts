@@ -56,7 +56,12 @@ export async function serveResource (core: ApiServerCore, req: Request, res: Res
   if (path.subresource === 'log') {
     api.options.log = Object.fromEntries(Object.entries(req.query).map(([k, v]) => [k, String(v)]))
     const text = await core.logs(api)
-    res.status(200).type('text/plain').send(text)
+    if (api.options.log.follow !== 'true') { res.status(200).type('text/plain').send(text); return }
+    // follow: the log so far, then each new chunk, until the container stops or the client goes.
+    res.status(200).set({ 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked' })
+    res.write(text)
+    const stop = await core.followLogs({ ...api, options: { ...api.options, log: { ...api.options.log, tailLines: '0' } } }, chunk => { res.write(chunk) }, () => res.end())
+    res.on('close', stop)
     return
   }
   const result = await core.serve(api)
