@@ -19,6 +19,7 @@ import { InProcessClient } from '../client/in-process.ts'
 import { ControllerRunner } from '../controllers/runner.ts'
 import { garbageCollector } from '../controllers/garbage-collector/index.ts'
 import { namespaceController } from '../controllers/namespace/index.ts'
+import { nodeLifecycleController } from '../controllers/node-lifecycle/index.ts'
 import { servedResources } from '../controllers/resources.ts'
 import { kubeconfigYaml } from './kubeconfig.ts'
 
@@ -84,10 +85,11 @@ export async function startControlPlane (options: ControlPlaneOptions = {}): Pro
   // The controllers that make deletion work as in Kubernetes (more join with the controllers issue).
   const client = new InProcessClient({ core })
   const resources = servedResources(core.index.all())
+  const nodeLifecycle = nodeLifecycleController()
   const controllers = new ControllerRunner({
     client,
     clock,
-    controllers: [garbageCollector({ resources }), namespaceController({ resources }), ...(options.controllers?.(resources) ?? [])],
+    controllers: [garbageCollector({ resources }), namespaceController({ resources }), nodeLifecycle, ...(options.controllers?.(resources) ?? [])],
     onError: e => options.log?.(`${e.controller}: ${e.key ?? ''}: ${String(e.error)}`),
   })
   await controllers.start()
@@ -120,6 +122,7 @@ export async function startControlPlane (options: ControlPlaneOptions = {}): Pro
     async stop () {
       compactor.stop()
       await controllers.stop()
+      nodeLifecycle.stop()
       core.stop()
       await api?.close()
       await etcd?.close()

@@ -38,7 +38,9 @@ export const podStrategy: Strategy = {
     def(spec, 'preemptionPolicy', 'PreemptLowerPriority')
     const tolerations: Json[] = (spec.tolerations ??= [])
     for (const key of defaultTolerations) {
-      if (!tolerations.some(t => t.key === key && (t.effect === 'NoExecute' || t.effect === undefined))) {
+      // DefaultTolerationSeconds: a toleration of this key (or of every key: empty key, Exists)
+      // for NoExecute (or every effect) already covers it.
+      if (!tolerations.some(t => (t.key === key || ((t.key ?? '') === '' && t.operator === 'Exists')) && (t.effect === 'NoExecute' || (t.effect ?? '') === ''))) {
         tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 })
       }
     }
