@@ -32,11 +32,22 @@ export async function syncPod (ctx: SyncContext, pod: KubeObject, rec: PodRecord
   if (pod.metadata.deletionTimestamp !== undefined) return terminate(ctx, pod, rec)
   if (status.phase === 'Succeeded' || status.phase === 'Failed') return { done: true }
   const ref = { uid: pod.metadata.uid!, namespace: pod.metadata.namespace!, name: pod.metadata.name! }
-  if (rec.sandboxId === undefined) {
-    rec.ip = ctx.ips.allocate()
-    rec.sandboxId = await ctx.runtime.runPodSandbox({ pod: ref, ip: rec.ip, hostname: pod.metadata.name!, labels: pod.metadata.labels, annotations: pod.metadata.annotations })
-  }
   rec.startTime ??= status.startTime ?? rfc3339(ctx.now())
+  const deadline = spec.activeDeadlineSeconds === undefined ? undefined : Date.parse(rec.startTime!) + spec.activeDeadlineSeconds * 1000
+  if (deadline !== undefined && ctx.now() >= deadline) return deadlineExceeded(ctx, pod, rec)
+  if (rec.sandboxId === undefined) {
+    const ip = ctx.ips.allocate()
+    try {
+      rec.sandboxId = await ctx.runtime.runPodSandbox({ pod: ref, ip, hostname: pod.metadata.name!, labels: pod.metadata.labels, annotations: pod.metadata.annotations })
+      rec.ip = ip
+    } catch (err) {
+      // As the kubelet: a Warning event, the pod stays ContainerCreating, and the sync is retried.
+      ctx.ips.release(ip)
+      await ctx.recorder.record(pod, { type: 'Warning', reason: 'FailedCreatePodSandBox', message: `Failed to create pod sandbox: ${err instanceof Error ? err.message : String(err)}` })
+      await writeStatus(ctx, pod, rec)
+      return { wakeAt: ctx.now() + 10_000 }
+    }
+  }
   await refresh(ctx, rec)
   let wakeAt: number | undefined
   const wake = (t: number | undefined): void => { if (t !== undefined && (wakeAt === undefined || t < wakeAt)) wakeAt = t }
@@ -63,7 +74,22 @@ export async function syncPod (ctx: SyncContext, pod: KubeObject, rec: PodRecord
     if (r.status?.state === 'running' && c.livenessProbe !== undefined) await liveness(ctx, pod, c, r, wake)
   }
   await writeStatus(ctx, pod, rec)
+  if (deadline !== undefined) wake(deadline)
   return { wakeAt }
+}
+
+/** activeDeadlineSeconds ran out: the containers are stopped and the pod Failed, as upstream. */
+async function deadlineExceeded (ctx: SyncContext, pod: KubeObject, rec: PodRecord): Promise<SyncResult> {
+  if (!rec.deadlineExceeded) {
+    rec.deadlineExceeded = true
+    await ctx.recorder.record(pod, { type: 'Normal', reason: 'DeadlineExceeded', message: 'Pod was active on the node longer than the specified deadline' })
+    if (rec.sandboxId !== undefined) await ctx.runtime.stopPodSandbox(rec.sandboxId, (pod.spec as Json).terminationGracePeriodSeconds ?? 30)
+    await refresh(ctx, rec)
+  }
+  const base = (pod.status ?? {}) as Json
+  const status = { ...base, phase: 'Failed', reason: 'DeadlineExceeded', message: 'Pod was active on the node longer than the specified deadline' }
+  if (JSON.stringify(status) !== JSON.stringify(pod.status)) await ctx.client.update({ ...pod, status } as KubeObject, { subresource: 'status', fieldManager: 'k3s' })
+  return { done: true }
 }
 
 /** Start (or restart, after its back-off) one container; returns when to come back. */

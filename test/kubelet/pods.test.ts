@@ -86,6 +86,32 @@ describe('kubelet: pod status in virtual time', () => {
     assert.deepEqual(started, ['Started container one', 'Started container two', 'Started container app'])
   })
 
+  it('fails a pod past its activeDeadlineSeconds', async () => {
+    await cluster.client.create(pod('deadline', { activeDeadlineSeconds: 30 }))
+    await cluster.settle()
+    assert.equal((await get('deadline')).status.phase, 'Running')
+    await cluster.clock.advance('31s')
+    const { status } = await get('deadline')
+    assert.deepEqual([status.phase, status.reason, status.message], ['Failed', 'DeadlineExceeded', 'Pod was active on the node longer than the specified deadline'])
+  })
+
+  it('reports an unknown lifecycle profile as upstream reports a failed sandbox', async () => {
+    await cluster.client.create(pod('bad-profile', {}, { 'k3sim.io/profile': 'no-such-profile' }))
+    await cluster.settle()
+    const { status } = await get('bad-profile')
+    assert.equal(status.phase, 'Pending')
+    assert.equal(status.containerStatuses[0].state.waiting.reason, 'ContainerCreating')
+    const e = cluster.events({ name: 'bad-profile', reason: 'FailedCreatePodSandBox' })[0] as Json
+    assert.equal(e.type, 'Warning')
+    assert.match(e.message, /^Failed to create pod sandbox: unknown lifecycle profile "no-such-profile"; known: default, /)
+  })
+
+  it('refuses a node name that is taken or invalid, and sizes that are not quantities', async () => {
+    await assert.rejects(cluster.addNode({ name: NODE }), /node "k3sim-k3s-default-agent-0" already exists in this cluster; choose another name/)
+    await assert.rejects(cluster.addNode({ name: 'Bad_Name' }), /invalid node name "Bad_Name"/)
+    await assert.rejects(cluster.addNode({ name: 'n2', cpu: 'lots' }), /node cpu "lots" is not a quantity/)
+  })
+
   it('finishes a graceful deletion: Killing, then the pod is gone', async () => {
     await cluster.client.create(pod('bye'))
     await cluster.settle()
