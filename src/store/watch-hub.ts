@@ -3,36 +3,74 @@
 // slow watchers) instead of stalling writers or other watchers.
 import type { WatchEvent, Watcher, WatchOptions } from './backend.ts'
 import { StoreError, storeClosed } from './errors.ts'
-import { inRange } from './keys.ts'
+import { inRange, prefixEnd } from './keys.ts'
 
 const DEFAULT_MAX_BUFFERED = 10_000
 
+/**
+ * Watchers of a prefix range ([p, prefixEnd(p)) with p ending in '/') are indexed by the prefix,
+ * so an event is offered only to the watchers of the prefixes of its key: thousands of kubelets
+ * watching pods cost nothing when a Lease changes. Other ranges are checked one by one.
+ */
 export class WatchHub {
-  private readonly watchers = new Set<BufferedWatcher>()
+  private readonly byPrefix = new Map<string, Set<BufferedWatcher>>()
+  private readonly others = new Set<BufferedWatcher>()
+  private count = 0
 
   /** Start a watcher; `replay` holds the historic events (revision >= start) to deliver first. */
   subscribe (options: WatchOptions, replay: WatchEvent[]): Watcher {
-    const w = new BufferedWatcher(options, options.maxBuffered ?? DEFAULT_MAX_BUFFERED, () => this.watchers.delete(w))
-    this.watchers.add(w)
+    const prefix = prefixOf(options)
+    const w: BufferedWatcher = new BufferedWatcher(options, options.maxBuffered ?? DEFAULT_MAX_BUFFERED, () => {
+      this.count--
+      if (prefix === undefined) { this.others.delete(w); return }
+      const set = this.byPrefix.get(prefix)
+      set?.delete(w)
+      if (set?.size === 0) this.byPrefix.delete(prefix)
+    })
+    this.count++
+    if (prefix === undefined) this.others.add(w)
+    else {
+      let set = this.byPrefix.get(prefix)
+      if (set === undefined) { set = new Set(); this.byPrefix.set(prefix, set) }
+      set.add(w)
+    }
     if (replay.length > 0) w.push(replay, true)
     return w
   }
 
   /** Hand committed events (in revision order) to every watcher whose range they touch. */
   publish (events: WatchEvent[]): void {
-    if (events.length === 0) return
-    for (const w of this.watchers) {
-      const mine = events.filter(e => w.matches(e.kv.key))
-      if (mine.length > 0) w.push(mine, false)
+    if (events.length === 0 || this.count === 0) return
+    const batches = new Map<BufferedWatcher, WatchEvent[]>()
+    const offer = (w: BufferedWatcher, e: WatchEvent): void => {
+      const list = batches.get(w)
+      if (list === undefined) batches.set(w, [e])
+      else list.push(e)
     }
+    for (const e of events) {
+      const key = e.kv.key
+      for (let i = key.indexOf('/'); i >= 0; i = key.indexOf('/', i + 1)) {
+        const set = this.byPrefix.get(key.slice(0, i + 1))
+        if (set !== undefined) for (const w of set) offer(w, e)
+      }
+      for (const w of this.others) if (w.matches(key)) offer(w, e)
+    }
+    for (const [w, list] of batches) w.push(list, false)
   }
 
-  get size (): number { return this.watchers.size }
+  get size (): number { return this.count }
 
   /** End every watcher with `err` (default: the store closed). */
   closeAll (err: StoreError = storeClosed()): void {
-    for (const w of [...this.watchers]) w.fail(err)
+    for (const w of [...this.others]) w.fail(err)
+    for (const set of [...this.byPrefix.values()]) for (const w of [...set]) w.fail(err)
   }
+}
+
+/** The prefix p if the range is exactly [p, prefixEnd(p)) with p ending in '/'. */
+function prefixOf (o: WatchOptions): string | undefined {
+  if (o.rangeEnd === undefined || !o.key.endsWith('/')) return undefined
+  return o.rangeEnd === prefixEnd(o.key) ? o.key : undefined
 }
 
 class BufferedWatcher implements Watcher {
