@@ -13,6 +13,8 @@ export interface RecordOptions {
   message: string
   /** For container events: `spec.containers{nginx}`. */
   fieldPath?: string
+  /** What the component was doing (events.k8s.io's action: Scheduling, Binding, …). */
+  action?: string
 }
 
 type Involved = Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'>
@@ -59,6 +61,7 @@ export class EventRecorder {
         count: 1,
         type: o.type,
         eventTime: null,
+        ...(o.action === undefined ? {} : { action: o.action }),
         reportingComponent: this.source.component,
         reportingInstance: this.source.host ?? '',
       } as unknown as KubeObject)

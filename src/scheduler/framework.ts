@@ -1,0 +1,117 @@
+// Running one profile's plugins over a pod: PreFilter, Filter (first failure per node ends its
+// check), PostFilter, PreScore, Score with normalization and weights — and the host selection.
+import type { KubeObject } from '../api/object.ts'
+import { CycleState, errorStatus, type PreFilterResult, isSuccess, MAX_NODE_SCORE, type FilterPlugin, type NodeInfo, type PostFilterPlugin, type PreFilterPlugin, type PreScorePlugin, type QueueSortPlugin, type ScorePlugin, type Snapshot, type Status } from './types.ts'
+
+export interface Profile {
+  schedulerName: string
+  queueSort: QueueSortPlugin
+  preFilter: PreFilterPlugin[]
+  filter: FilterPlugin[]
+  postFilter: PostFilterPlugin[]
+  preScore: PreScorePlugin[]
+  score: Array<{ plugin: ScorePlugin, weight: number }>
+}
+
+/** A plugin's surprise is an Error status, never an exception (STYLE.md). */
+function guarded<T> (plugin: string, fn: () => T, onError: (s: Status) => T): T {
+  try {
+    return fn()
+  } catch (err) {
+    return onError({ ...errorStatus(`running plugin ${plugin}: ${err instanceof Error ? err.message : String(err)}`), plugin })
+  }
+}
+
+export interface PostFilterOutcome { status: Status, nominatedNodeName?: string, message?: string, victims?: KubeObject[] }
+
+export interface PreFilterOutcome {
+  status: Status
+  /** Nodes the pod may use (undefined: all). */
+  nodeNames?: Set<string>
+  /** The plugins that narrowed the node set, for `node(s) didn't satisfy plugin(s) [...]`. */
+  narrowedBy: string[]
+}
+
+export class Framework {
+  readonly profile: Profile
+
+  constructor (profile: Profile) { this.profile = profile }
+
+  runPreFilter (state: CycleState, pod: KubeObject, snapshot: Snapshot): PreFilterOutcome {
+    let nodeNames: Set<string> | undefined
+    const narrowedBy: string[] = []
+    for (const p of this.profile.preFilter) {
+      const r: PreFilterResult = guarded<PreFilterResult>(p.name, () => p.preFilter(state, pod, snapshot), status => ({ status }))
+      if (r.status.code === 'Skip') { state.write(`skip/${p.name}`, true); continue }
+      if (!isSuccess(r.status)) return { status: { ...r.status, plugin: p.name }, narrowedBy }
+      if (r.nodeNames !== undefined) {
+        nodeNames = nodeNames === undefined ? new Set(r.nodeNames) : new Set([...nodeNames].filter(n => r.nodeNames!.has(n)))
+        narrowedBy.push(p.name)
+      }
+    }
+    return { status: { code: 'Success', reasons: [] }, nodeNames, narrowedBy }
+  }
+
+  /** The filters in order; the first failing one ends this node's check. */
+  runFilters (state: CycleState, pod: KubeObject, node: NodeInfo, snapshot: Snapshot): Status {
+    for (const p of this.profile.filter) {
+      if (state.read(`skip/${p.name}`) === true) continue
+      const s = guarded(p.name, () => p.filter(state, pod, node, snapshot), e => e)
+      if (!isSuccess(s)) return { ...s, plugin: p.name }
+    }
+    return { code: 'Success', reasons: [] }
+  }
+
+  /** Weighted sum of normalized scores per node. */
+  runScore (state: CycleState, pod: KubeObject, nodes: NodeInfo[], snapshot: Snapshot): Map<string, number> {
+    for (const p of this.profile.preScore) {
+      const s = guarded(p.name, () => p.preScore(state, pod, nodes, snapshot), e => e)
+      if (s.code === 'Skip') state.write(`skip-score/${p.name}`, true)
+    }
+    const totals = new Map<string, number>(nodes.map(n => [n.name, 0]))
+    for (const { plugin, weight } of this.profile.score) {
+      if (state.read(`skip-score/${plugin.name}`) === true) continue
+      const scores = new Map<string, number>()
+      for (const n of nodes) {
+        const r = guarded(plugin.name, () => plugin.score(state, pod, n, snapshot), status => ({ score: 0, status }))
+        scores.set(n.name, r.score)
+      }
+      if (plugin.normalizeScore !== undefined) guarded(plugin.name, () => plugin.normalizeScore!(state, pod, scores), e => e)
+      for (const [name, score] of scores) totals.set(name, totals.get(name)! + Math.max(0, Math.min(MAX_NODE_SCORE, score)) * weight)
+    }
+    return totals
+  }
+
+  runPostFilter (state: CycleState, pod: KubeObject, statuses: Map<string, Status>, snapshot: Snapshot): PostFilterOutcome {
+    for (const p of this.profile.postFilter) {
+      const r: PostFilterOutcome = guarded<PostFilterOutcome>(p.name, () => p.postFilter(state, pod, statuses, snapshot), status => ({ status }))
+      if (isSuccess(r.status) || r.message !== undefined) return r
+    }
+    return { status: { code: 'Unschedulable', reasons: [] } }
+  }
+}
+
+/** Upstream's numFeasibleNodesToFind: all nodes below 100, else an adaptive percentage (min 5%). */
+export function numFeasibleNodesToFind (numAllNodes: number, percentage = 0): number {
+  if (numAllNodes < 100) return numAllNodes
+  let pct = percentage
+  if (pct === 0) pct = Math.max(5, 50 - Math.floor(numAllNodes / 125))
+  const n = Math.floor(numAllNodes * pct / 100)
+  return Math.max(n, 100)
+}
+
+/** The highest total wins; ties are broken at random (upstream: reservoir sampling). */
+export function selectHost (totals: Map<string, number>, random: (n: number) => number): string {
+  let best = -Infinity
+  let chosen = ''
+  let ties = 0
+  for (const [name, score] of totals) {
+    if (score > best) { best = score; chosen = name; ties = 1 } else if (score === best) {
+      ties++
+      if (random(ties) === 0) chosen = name
+    }
+  }
+  return chosen
+}
+
+export { CycleState }

@@ -1,0 +1,96 @@
+/**
+ * NodeInfo and PodInfo as kube-scheduler's framework keeps them (pkg/scheduler/framework/types.go):
+ * a node with its pods and incremental sums (requested, nonZeroRequested, usedPorts), allocatable
+ * read once from status.allocatable, and the images from status.images. Which pods belong on a
+ * node (spec.nodeName set, not Succeeded/Failed, plus assumed pods) is the cache's decision.
+ * May use api/ only. Objects passed in are never mutated; NodeInfo itself is mutated in place.
+ */
+import type { KubeObject } from '../api/object.ts'
+import { emptyResources, hostPorts, podRequests, resourcesFromList } from '../api/pod-resources.ts'
+import type { NodeInfo, PodInfo, Resources, Snapshot } from './types.ts'
+
+type Json = Record<string, any>
+
+/** The scheduler's key for a pod: its UID (upstream GetPodKey), else namespace/name. */
+export function podKey (pod: KubeObject): string {
+  return pod.metadata.uid || `${pod.metadata.namespace ?? ''}/${pod.metadata.name ?? ''}`
+}
+
+/** framework.NewPodInfo: requests (real and non-zero) and host ports computed once. */
+export function newPodInfo (pod: KubeObject): PodInfo {
+  return {
+    pod,
+    requests: podRequests(pod),
+    nonZeroRequests: podRequests(pod, { nonZero: true }),
+    hostPorts: hostPorts(pod),
+  }
+}
+
+/** Image name → size in bytes, every name of every entry in status.images. */
+function nodeImages (node: KubeObject): Map<string, number> {
+  const images = new Map<string, number>()
+  for (const img of ((node as Json).status?.images ?? []) as Json[]) {
+    for (const name of (img.names ?? []) as string[]) images.set(name, Number(img.sizeBytes ?? 0))
+  }
+  return images
+}
+
+/** framework.NewNodeInfo + SetNode, then AddPod for each pod given. */
+export function newNodeInfo (node: KubeObject, pods: Array<KubeObject | PodInfo> = []): NodeInfo {
+  const ni: NodeInfo = {
+    name: node.metadata.name ?? '',
+    node,
+    pods: [],
+    allocatable: resourcesFromList((node as Json).status?.allocatable),
+    requested: emptyResources(),
+    nonZeroRequested: emptyResources(),
+    usedPorts: [],
+    images: nodeImages(node),
+  }
+  for (const p of pods) addPod(ni, 'pod' in p && 'requests' in p ? p as PodInfo : newPodInfo(p as KubeObject))
+  return ni
+}
+
+/** NodeInfo.SetNode: the node object changed (labels, taints, allocatable, images); pods stay. */
+export function setNode (ni: NodeInfo, node: KubeObject): void {
+  ni.node = node
+  ni.name = node.metadata.name ?? ''
+  ni.allocatable = resourcesFromList((node as Json).status?.allocatable)
+  ni.images = nodeImages(node)
+}
+
+function addResources (to: Resources, r: Resources, sign: 1 | -1): void {
+  to.milliCPU += sign * r.milliCPU
+  to.memory += sign * r.memory
+  to.ephemeralStorage += sign * r.ephemeralStorage
+  for (const [k, v] of Object.entries(r.scalar)) to.scalar[k] = (to.scalar[k] ?? 0) + sign * v
+}
+
+/** NodeInfo.AddPodInfo: the pod joins the node and its requests and host ports are counted. */
+export function addPod (ni: NodeInfo, podInfo: PodInfo): void {
+  ni.pods.push(podInfo)
+  addResources(ni.requested, podInfo.requests, 1)
+  addResources(ni.nonZeroRequested, podInfo.nonZeroRequests, 1)
+  for (const p of podInfo.hostPorts) ni.usedPorts.push(p)
+}
+
+/** NodeInfo.RemovePod, matched by podKey; false when the pod was not on the node. */
+export function removePod (ni: NodeInfo, pod: KubeObject): boolean {
+  const key = podKey(pod)
+  const i = ni.pods.findIndex((p) => podKey(p.pod) === key)
+  if (i < 0) return false
+  const [podInfo] = ni.pods.splice(i, 1)
+  addResources(ni.requested, podInfo.requests, -1)
+  addResources(ni.nonZeroRequested, podInfo.nonZeroRequests, -1)
+  for (const hp of podInfo.hostPorts) {
+    const j = ni.usedPorts.findIndex((u) => u.ip === hp.ip && u.protocol === hp.protocol && u.port === hp.port)
+    if (j >= 0) ni.usedPorts.splice(j, 1)
+  }
+  return true
+}
+
+/** A Snapshot over the given NodeInfos (in the given order). */
+export function newSnapshot (nodes: NodeInfo[]): Snapshot {
+  const byName = new Map(nodes.map((n) => [n.name, n]))
+  return { nodes, get: (name) => byName.get(name) }
+}

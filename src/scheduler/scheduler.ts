@@ -1,0 +1,210 @@
+// The scheduler: informers feed the queue and the cache; one pod at a time is popped, run through
+// the profile's plugins, and bound (pods/binding) — or, when nothing fits, given the upstream
+// FailedScheduling event and PodScheduled=False condition and parked until the cluster changes.
+import { objectKey, rfc3339, type KubeObject } from '../api/object.ts'
+import type { Client } from '../client/client.ts'
+import { EventRecorder } from '../client/events.ts'
+import { Informer } from '../client/informer.ts'
+import type { Clock } from '../util/clock.ts'
+import type { Ids } from '../util/random.ts'
+import { SchedulerCache, countsOnNode } from './cache.ts'
+import { Framework, numFeasibleNodesToFind, selectHost, type Profile } from './framework.ts'
+import { fitErrorMessage, truncateNote } from './message.ts'
+import { CycleState, isSuccess, unresolvable, type NodeInfo, type QueuedPodInfo, type Status } from './types.ts'
+import { SchedulingQueue } from './queue.ts'
+import { applyPreemption } from './preemption/index.ts'
+
+type Json = Record<string, any>
+
+export interface SchedulerOptions {
+  client: Client
+  clock: Clock
+  ids: Ids
+  profile: Profile
+  log?: (msg: string) => void
+}
+
+/** What one attempt found, per node and plugin (cluster.scheduler.explain(pod)). */
+export interface Attempt {
+  pod: string
+  time: string
+  node?: string
+  message?: string
+  filters: Record<string, { plugin?: string, code: string, reasons: string[] }>
+  scores?: Record<string, number>
+}
+
+export class Scheduler {
+  readonly cache = new SchedulerCache()
+  private readonly o: SchedulerOptions
+  private readonly framework: Framework
+  private readonly queue: SchedulingQueue
+  private readonly recorder: EventRecorder
+  private readonly attempts = new Map<string, Attempt>()
+  private pods: Informer | undefined
+  private nodes: Informer | undefined
+  private scheduling = false
+  private stopped = false
+  private preemption: { node: string, victims: KubeObject[] } | undefined
+
+  constructor (options: SchedulerOptions) {
+    this.o = options
+    this.framework = new Framework(options.profile)
+    this.queue = new SchedulingQueue({ clock: options.clock, less: (a, b) => options.profile.queueSort.less(a, b) })
+    this.recorder = new EventRecorder({ client: options.client, clock: options.clock, source: { component: options.profile.schedulerName } })
+  }
+
+  busy (): boolean { return this.scheduling || this.queue.activeLength > 0 }
+
+  explain (pod: { metadata: { namespace?: string, name?: string } }): Attempt | undefined {
+    return this.attempts.get(`${pod.metadata.namespace}/${pod.metadata.name}`)
+  }
+
+  async start (): Promise<void> {
+    const { client } = this.o
+    this.nodes = new Informer({ client, apiVersion: 'v1', kind: 'Node' })
+    this.nodes.addHandlers({
+      add: n => { this.cache.setNode(n); this.queue.moveAllToActiveOrBackoff() },
+      update: (_o, n) => { this.cache.setNode(n); this.queue.moveAllToActiveOrBackoff() },
+      delete: n => this.cache.removeNode(n.metadata.name!),
+    })
+    this.pods = new Informer({ client, apiVersion: 'v1', kind: 'Pod' })
+    this.pods.addHandlers({
+      add: p => this.onPod(p),
+      update: (old, p) => this.onPod(p, old),
+      delete: p => {
+        this.queue.delete(objectKey(p))
+        if (countsOnNode(p) !== undefined) { this.cache.removePod(p); this.queue.moveAllToActiveOrBackoff() }
+      },
+    })
+    await this.nodes.start()
+    await this.pods.start()
+    void this.loop()
+  }
+
+  stop (): void {
+    this.stopped = true
+    this.queue.close()
+    this.pods?.stop()
+    this.nodes?.stop()
+  }
+
+  private mine (pod: KubeObject): boolean {
+    return ((pod.spec as Json).schedulerName ?? 'default-scheduler') === this.o.profile.schedulerName
+  }
+
+  private onPod (pod: KubeObject, old?: KubeObject): void {
+    const spec = pod.spec as Json
+    if (spec.nodeName) {
+      this.queue.delete(objectKey(pod))
+      this.cache.setPod(pod)
+      // A pod that finished frees its node's resources: parked pods may fit now.
+      if (old !== undefined && countsOnNode(old) !== undefined && countsOnNode(pod) === undefined) this.queue.moveAllToActiveOrBackoff()
+      return
+    }
+    if (pod.metadata.deletionTimestamp !== undefined || !this.mine(pod)) return
+    this.queue.add(pod)
+  }
+
+  private async loop (): Promise<void> {
+    for (let info = await this.queue.pop(); info !== undefined && !this.stopped; info = await this.queue.pop()) {
+      this.scheduling = true
+      try {
+        await this.scheduleOne(info)
+      } catch (err) {
+        this.o.log?.(`scheduler: ${objectKey(info.pod)}: ${err instanceof Error ? err.stack : String(err)}`)
+        this.queue.addBackoff(info)
+      } finally {
+        this.scheduling = false
+      }
+    }
+  }
+
+  private async scheduleOne (info: QueuedPodInfo): Promise<void> {
+    const current = this.pods?.get(objectKey(info.pod))
+    if (current === undefined || (current.spec as Json).nodeName || current.metadata.deletionTimestamp !== undefined) return
+    const pod = current
+    info.pod = pod
+    info.attempts++
+    const cycle = this.queue.nextCycle()
+    const attempt: Attempt = { pod: objectKey(pod), time: rfc3339(this.o.clock.now()), filters: {} }
+    this.attempts.set(objectKey(pod), attempt)
+    const result = this.schedulePod(pod, attempt)
+    if (typeof result === 'string') {
+      attempt.node = result
+      await this.bind(pod, result, info)
+      return
+    }
+    attempt.message = result
+    const preemption = this.preemption
+    this.preemption = undefined
+    if (preemption !== undefined) {
+      // Victims are evicted gracefully; the preemptor waits, nominated, and retries when they go.
+      await applyPreemption({ client: this.o.client, events: this.recorder, clock: this.o.clock, preemptor: pod, nodeName: preemption.node, victims: preemption.victims })
+        .catch(err => this.o.log?.(`scheduler: preempting for ${objectKey(pod)}: ${String(err)}`))
+    }
+    await this.recordFailure(pod, result)
+    this.queue.addUnschedulable(info, cycle)
+  }
+
+  /** The chosen node, or the FailedScheduling message (marked with a leading NUL). */
+  private schedulePod (pod: KubeObject, attempt: Attempt): string {
+    const all = this.cache.nodes
+    if (all.length === 0) return '\u0000no nodes available to schedule pods'
+    const state = new CycleState()
+    const pre = this.framework.runPreFilter(state, pod, this.cache)
+    const statuses = new Map<string, Status>()
+    if (!isSuccess(pre.status)) {
+      for (const n of all) statuses.set(n.name, { ...pre.status, code: 'UnschedulableAndUnresolvable' })
+      const post = this.framework.runPostFilter(state, pod, statuses, this.cache)
+      return '\u0000' + fitErrorMessage({ numAllNodes: all.length, statuses, preFilterMessage: pre.status.reasons.join(', '), postFilterMessage: post.message })
+    }
+    const feasible: NodeInfo[] = []
+    const want = numFeasibleNodesToFind(all.length)
+    for (const n of all) {
+      const s = pre.nodeNames !== undefined && !pre.nodeNames.has(n.name)
+        ? unresolvable(`node(s) didn't satisfy plugin(s) [${pre.narrowedBy.join(', ')}]`)
+        : this.framework.runFilters(state, pod, n, this.cache)
+      attempt.filters[n.name] = { plugin: s.plugin, code: s.code, reasons: s.reasons }
+      if (isSuccess(s)) {
+        feasible.push(n)
+        if (feasible.length >= want) break
+      } else statuses.set(n.name, s)
+    }
+    if (feasible.length === 0) {
+      const post = this.framework.runPostFilter(state, pod, statuses, this.cache)
+      if (isSuccess(post.status) && post.nominatedNodeName) this.preemption = { node: post.nominatedNodeName, victims: post.victims ?? [] }
+      return '\u0000' + fitErrorMessage({ numAllNodes: all.length, statuses, postFilterMessage: post.message })
+    }
+    if (feasible.length === 1) return feasible[0].name
+    const totals = this.framework.runScore(state, pod, feasible, this.cache)
+    attempt.scores = Object.fromEntries(totals)
+    return selectHost(totals, n => this.o.ids.int(n))
+  }
+
+  private async bind (pod: KubeObject, node: string, info: QueuedPodInfo): Promise<void> {
+    this.cache.assume(pod, node)
+    try {
+      await this.o.client.post('v1', 'Pod', pod.metadata.namespace, pod.metadata.name!, 'binding', {
+        apiVersion: 'v1', kind: 'Binding', metadata: { name: pod.metadata.name, namespace: pod.metadata.namespace, uid: pod.metadata.uid }, target: { apiVersion: 'v1', kind: 'Node', name: node },
+      })
+    } catch (err) {
+      this.cache.forget(pod)
+      this.o.log?.(`scheduler: binding ${objectKey(pod)} to ${node}: ${String(err)}`)
+      this.queue.addBackoff(info)
+      return
+    }
+    await this.recorder.record(pod, { type: 'Normal', reason: 'Scheduled', message: `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${node}`, action: 'Binding' })
+  }
+
+  private async recordFailure (pod: KubeObject, raw: string): Promise<void> {
+    const message = raw.startsWith('\u0000') ? raw.slice(1) : raw
+    await this.recorder.record(pod, { type: 'Warning', reason: 'FailedScheduling', message: truncateNote(message), action: 'Scheduling' })
+    const condition = { type: 'PodScheduled', status: 'False', lastProbeTime: null, lastTransitionTime: rfc3339(this.o.clock.now()), reason: 'Unschedulable', message }
+    const old = ((pod.status as Json | undefined)?.conditions ?? []).find((c: Json) => c.type === 'PodScheduled')
+    if (old !== undefined && old.status === 'False' && old.message === message) return
+    if (old?.status === 'False') condition.lastTransitionTime = old.lastTransitionTime
+    await this.o.client.patch('v1', 'Pod', pod.metadata.namespace, pod.metadata.name!, { status: { conditions: [condition] } }, { subresource: 'status', type: 'strategic' })
+      .catch(err => this.o.log?.(`scheduler: status of ${objectKey(pod)}: ${String(err)}`))
+  }
+}

@@ -1,0 +1,120 @@
+// kube-scheduler's framework, small: plugins are tiny objects with a name and the extension-point
+// methods they need; "does not fit" is a returned Status, never an exception (an unexpected throw
+// becomes an Error status). The interface comments are the contract (k8s.io/kube-scheduler/framework).
+import type { KubeObject } from '../api/object.ts'
+
+export type Code = 'Success' | 'Unschedulable' | 'UnschedulableAndUnresolvable' | 'Error' | 'Skip' | 'Wait'
+
+export interface Status {
+  code: Code
+  /** Reasons shown in FailedScheduling, e.g. `Insufficient cpu`, `node(s) didn't match Pod's node affinity/selector`. */
+  reasons: string[]
+  /** The plugin that returned it (set by the framework). */
+  plugin?: string
+}
+
+export const success = (): Status => ({ code: 'Success', reasons: [] })
+export const skip = (): Status => ({ code: 'Skip', reasons: [] })
+export const unschedulable = (...reasons: string[]): Status => ({ code: 'Unschedulable', reasons })
+export const unresolvable = (...reasons: string[]): Status => ({ code: 'UnschedulableAndUnresolvable', reasons })
+export const errorStatus = (message: string): Status => ({ code: 'Error', reasons: [message] })
+export const isSuccess = (s: Status): boolean => s.code === 'Success'
+
+/** Resource amounts as the scheduler counts them: milli-CPU and bytes, plus extended resources. */
+export interface Resources {
+  milliCPU: number
+  memory: number
+  ephemeralStorage: number
+  /** Extended and other scalar resources (e.g. `nvidia.com/gpu`, `hugepages-2Mi`), in their units. */
+  scalar: Record<string, number>
+}
+
+export interface HostPortInfo { ip: string, protocol: string, port: number }
+
+/** A pod as the scheduler caches it: its requests computed once. */
+export interface PodInfo {
+  pod: KubeObject
+  /** podReq per k3s-facts.md §2.3 (max of init, sum of apps + sidecars, plus overhead). */
+  requests: Resources
+  /** The same with the non-zero defaults for scoring (100m CPU, 200Mi memory per container). */
+  nonZeroRequests: Resources
+  hostPorts: HostPortInfo[]
+}
+
+/** A node and what is on it (pods counted as upstream counts them, assumed pods included). */
+export interface NodeInfo {
+  name: string
+  node: KubeObject
+  pods: PodInfo[]
+  allocatable: Resources & { pods: number }
+  requested: Resources
+  nonZeroRequested: Resources
+  usedPorts: HostPortInfo[]
+  /** Images present on the node (status.images), for ImageLocality. */
+  images: Map<string, number>
+}
+
+/** Per-cycle data shared by a pod's plugins (upstream's CycleState). */
+export class CycleState {
+  private readonly data = new Map<string, unknown>()
+  read<T> (key: string): T | undefined { return this.data.get(key) as T | undefined }
+  write (key: string, value: unknown): void { this.data.set(key, value) }
+  clone (): CycleState {
+    const c = new CycleState()
+    for (const [k, v] of this.data) c.write(k, v)
+    return c
+  }
+}
+
+/** What plugins may look at besides the node they are asked about. */
+export interface Snapshot {
+  nodes: NodeInfo[]
+  get(name: string): NodeInfo | undefined
+}
+
+export interface Plugin { readonly name: string }
+
+export interface PreFilterResult {
+  status: Status
+  /** Only these nodes can work (e.g. a DaemonSet pod pinned with matchFields metadata.name). */
+  nodeNames?: Set<string>
+}
+
+export interface PreFilterPlugin extends Plugin {
+  preFilter(state: CycleState, pod: KubeObject, snapshot: Snapshot): PreFilterResult
+}
+
+export interface FilterPlugin extends Plugin {
+  filter(state: CycleState, pod: KubeObject, node: NodeInfo, snapshot: Snapshot): Status
+}
+
+export interface PreScorePlugin extends Plugin {
+  preScore(state: CycleState, pod: KubeObject, nodes: NodeInfo[], snapshot: Snapshot): Status
+}
+
+export interface ScorePlugin extends Plugin {
+  /** 0–100 (MaxNodeScore) after normalization. */
+  score(state: CycleState, pod: KubeObject, node: NodeInfo, snapshot: Snapshot): { score: number, status: Status }
+  /** Rescale raw scores to 0–100 in place. */
+  normalizeScore?(state: CycleState, pod: KubeObject, scores: Map<string, number>): Status
+}
+
+/** After every node failed the filters: try to make room (preemption). */
+export interface PostFilterPlugin extends Plugin {
+  postFilter(state: CycleState, pod: KubeObject, statuses: Map<string, Status>, snapshot: Snapshot): { status: Status, nominatedNodeName?: string, message?: string, victims?: KubeObject[] }
+}
+
+export interface QueueSortPlugin extends Plugin {
+  less(a: QueuedPodInfo, b: QueuedPodInfo): boolean
+}
+
+export interface QueuedPodInfo {
+  pod: KubeObject
+  /** When it (re)entered the active queue; ties are broken by it. */
+  timestamp: number
+  attempts: number
+  /** First attempt time (for latency metrics). */
+  initialAttemptTimestamp?: number
+}
+
+export const MAX_NODE_SCORE = 100
