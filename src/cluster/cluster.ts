@@ -12,6 +12,8 @@ import { parseDuration, RealClock, VirtualClock, type Clock } from '../util/cloc
 import { startControlPlane, type ControlPlane } from './control-plane.ts'
 import { NodePool, type NodeSize, type NodeSpec } from './nodes.ts'
 import type { Kubelet } from '../kubelet/kubelet.ts'
+import type { Scheduler } from '../scheduler/scheduler.ts'
+import type { ProfileOverrides } from '../scheduler/profile.ts'
 import { settle, type Busy } from './settle.ts'
 
 export interface ClusterOptions {
@@ -35,6 +37,8 @@ export interface ClusterOptions {
   etcdPort?: number
   /** Extra lifecycle profiles by name (see fixtures/profiles/). */
   profiles?: Record<string, unknown>
+  /** The default scheduler's profile: plugins to disable, score weights, plugin args; false = none. */
+  scheduler?: ProfileOverrides | false
   log?: (msg: string) => void
 }
 
@@ -97,6 +101,7 @@ export class Cluster {
       apiPort: api === undefined || api === false ? false : api.port ?? 0,
       host: api === undefined || api === false ? undefined : api.host,
       etcdPort: options.etcdPort ?? false,
+      scheduler: options.scheduler,
       log: options.log,
     })
     const client = new InProcessClient({ core: cp.core })
@@ -175,6 +180,13 @@ export class Cluster {
 
   nodeNames (): string[] { return [...this.pool.nodes.keys()] }
 
+  /** The scheduler, for `explain(pod)`: per-node filter results and scores of its last attempt. */
+  get scheduler (): { explain: Scheduler['explain'] } {
+    const s = this.cp.scheduler
+    if (s === undefined) throw new Error('this cluster runs no scheduler (scheduler: false)')
+    return { explain: pod => s.explain(pod) }
+  }
+
   /** The HTTPS API's URL and the etcd API's address, when served. */
   get endpoints (): { api?: string, etcd?: string } {
     return { api: this.cp.api?.url, etcd: this.cp.etcd === undefined ? undefined : `${this.cp.etcd.host}:${this.cp.etcd.port}` }
@@ -194,6 +206,8 @@ export class Cluster {
 
   private busySources (): Busy[] {
     const out: Busy[] = [{ name: 'controllers', busy: () => this.cp.controllers.busy() }]
+    const scheduler = this.cp.scheduler
+    if (scheduler !== undefined) out.push({ name: 'scheduler', busy: () => scheduler.busy() })
     for (const n of this.pool.nodes.values()) out.push({ name: `kubelet ${n.name}`, busy: () => n.kubelet.busy() })
     return out
   }

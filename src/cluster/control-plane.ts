@@ -21,6 +21,8 @@ import { garbageCollector } from '../controllers/garbage-collector/index.ts'
 import { namespaceController } from '../controllers/namespace/index.ts'
 import { nodeLifecycleController } from '../controllers/node-lifecycle/index.ts'
 import { servedResources } from '../controllers/resources.ts'
+import { Scheduler } from '../scheduler/scheduler.ts'
+import { buildProfile, profileConfig, type ProfileOverrides } from '../scheduler/profile.ts'
 import { kubeconfigYaml } from './kubeconfig.ts'
 
 export interface ControlPlaneOptions {
@@ -37,6 +39,8 @@ export interface ControlPlaneOptions {
   seed?: number
   /** The store: a SQLite file path, ':memory:' (default without dataDir), or 'memory' (no SQLite). */
   store?: string
+  /** The default scheduler's profile changes; false = no scheduler. */
+  scheduler?: ProfileOverrides | false
   /** Controllers to run besides the garbage collector and the namespace controller. */
   controllers?: (resources: ReturnType<typeof servedResources>) => ControllerDefinition[]
   log?: (msg: string) => void
@@ -55,6 +59,7 @@ export interface ControlPlane {
   ids: Ids
   clock: Clock
   controllers: ControllerRunner
+  scheduler?: Scheduler
   kubeconfig(): string
   stop(): Promise<void>
 }
@@ -93,6 +98,8 @@ export async function startControlPlane (options: ControlPlaneOptions = {}): Pro
     onError: e => options.log?.(`${e.controller}: ${e.key ?? ''}: ${String(e.error)}`),
   })
   await controllers.start()
+  const scheduler = options.scheduler === false ? undefined : new Scheduler({ client, clock, ids, profile: buildProfile(profileConfig(options.scheduler ?? {}), { clock }), log: options.log })
+  await scheduler?.start()
   // The PKI costs ~70 ms to generate: a library cluster without an HTTPS API does without it.
   const pki = options.dataDir !== undefined
     ? await loadOrCreatePki(join(options.dataDir, 'server', 'tls'))
@@ -118,9 +125,11 @@ export async function startControlPlane (options: ControlPlaneOptions = {}): Pro
     ids,
     clock,
     controllers,
+    scheduler,
     kubeconfig,
     async stop () {
       compactor.stop()
+      scheduler?.stop()
       await controllers.stop()
       nodeLifecycle.stop()
       core.stop()

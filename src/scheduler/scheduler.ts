@@ -130,12 +130,12 @@ export class Scheduler {
     const attempt: Attempt = { pod: objectKey(pod), time: rfc3339(this.o.clock.now()), filters: {} }
     this.attempts.set(objectKey(pod), attempt)
     const result = this.schedulePod(pod, attempt)
-    if (typeof result === 'string') {
+    if (!result.startsWith('\u0000')) {
       attempt.node = result
       await this.bind(pod, result, info)
       return
     }
-    attempt.message = result
+    attempt.message = result.slice(1)
     const preemption = this.preemption
     this.preemption = undefined
     if (preemption !== undefined) {
