@@ -3,7 +3,8 @@
 import type { KubeObject } from '../../api/object.ts'
 import type { StatusCause } from '../errors.ts'
 import { defaultPodSpec, validatePodSpec } from './pod-spec.ts'
-import { def, type Strategy } from './strategy.ts'
+import { def, type Strategy, type StrategyContext } from './strategy.ts'
+import { StatusError } from '../errors.ts'
 
 type Json = Record<string, any>
 
@@ -34,7 +35,6 @@ export const podStrategy: Strategy = {
     defaultPodSpec(spec)
     def(spec, 'serviceAccountName', 'default')
     def(spec, 'serviceAccount', spec.serviceAccountName)
-    def(spec, 'priority', 0)
     def(spec, 'preemptionPolicy', 'PreemptLowerPriority')
     const tolerations: Json[] = (spec.tolerations ??= [])
     for (const key of defaultTolerations) {
@@ -45,7 +45,8 @@ export const podStrategy: Strategy = {
       }
     }
   },
-  prepareForCreate (obj) {
+  async prepareForCreate (obj, ctx) {
+    await admitPriority(obj, ctx)
     obj.status = { phase: 'Pending', qosClass: qosClass(obj.spec as Json) }
   },
   validate (obj) {
@@ -72,4 +73,34 @@ function validatePodUpdate (obj: KubeObject, old: KubeObject): StatusCause[] {
     field: 'spec',
     message: 'Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)',
   }]
+}
+
+/** k3s's built-in classes (the apiserver creates them; add-ons use them). */
+const SYSTEM_CLASSES: Record<string, number> = { 'system-node-critical': 2000001000, 'system-cluster-critical': 2000000000 }
+
+/**
+ * The Priority admission plugin: spec.priority (and preemptionPolicy) from priorityClassName, or
+ * from the globalDefault class, else 0; an unknown class is refused (403) as upstream does.
+ */
+async function admitPriority (obj: KubeObject, ctx: StrategyContext): Promise<void> {
+  const spec = obj.spec as Json
+  const info = ctx.index?.lookup('scheduling.k8s.io', 'v1', 'priorityclasses')
+  const name = spec.priorityClassName as string | undefined
+  let cls: Json | undefined
+  if (name !== undefined && name !== '') {
+    if (SYSTEM_CLASSES[name] !== undefined) cls = { value: SYSTEM_CLASSES[name] }
+    else if (info !== undefined) cls = await ctx.storage.tryGet(info, undefined, name) as Json | undefined
+    if (cls === undefined) {
+      throw new StatusError(403, 'Forbidden', `pods "${obj.metadata.name ?? obj.metadata.generateName ?? ''}" is forbidden: no PriorityClass with name ${name} was found`, { name: obj.metadata.name, kind: 'pods' })
+    }
+  } else if (info !== undefined) {
+    const { items } = await ctx.storage.list(info, undefined)
+    cls = items.find(c => (c as Json).globalDefault === true) as Json | undefined
+    if (cls !== undefined) spec.priorityClassName = cls.metadata.name
+  }
+  if (spec.priority !== undefined && cls !== undefined && spec.priority !== cls.value) {
+    throw new StatusError(403, 'Forbidden', `pods "${obj.metadata.name ?? ''}" is forbidden: the integer value of priority (${spec.priority}) must not be provided in pod spec; priority admission controller computed ${cls.value} from the given PriorityClass name`, { name: obj.metadata.name, kind: 'pods' })
+  }
+  spec.priority = cls?.value ?? spec.priority ?? 0
+  if (cls?.preemptionPolicy !== undefined) spec.preemptionPolicy = cls.preemptionPolicy
 }

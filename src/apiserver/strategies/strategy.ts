@@ -5,9 +5,12 @@ import type { StatusCause } from '../errors.ts'
 import type { ObjectStorage } from '../registry/storage.ts'
 import type { Ids } from '../../util/random.ts'
 import type { Clock } from '../../util/clock.ts'
+import type { ResourceIndex } from '../resource-index.ts'
 
 export interface StrategyContext {
   storage: ObjectStorage
+  /** The resource table, for strategies that read other resources (Priority admission). */
+  index?: ResourceIndex
   ids: Ids
   clock: Clock
 }

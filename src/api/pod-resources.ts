@@ -1,0 +1,166 @@
+/**
+ * A pod's resource requests and host ports as kube-scheduler v1.32 counts them
+ * (k8s.io/component-helpers/resource.PodRequests and framework.Resource). Pure, no I/O.
+ *
+ * Requests are summed in Quantity space and converted once at the end (cpu → MilliValue, the rest
+ * → Value), as upstream does: two containers asking for memory `0.5` count 1 byte, not 2.
+ * Limits without requests were already copied into requests by the API server's defaulting.
+ * Pod-level `spec.resources` (PodLevelResources, alpha and off in v1.32) is ignored.
+ */
+import type { KubeObject } from './object.ts'
+import { addQuantities, compareQuantities, milliValue, parseQuantity, type Quantity, value } from './quantity.ts'
+
+/** Resource amounts as the scheduler counts them (same shape as scheduler/types.ts `Resources`). */
+export interface Resources {
+  milliCPU: number
+  memory: number
+  ephemeralStorage: number
+  /** Extended and other scalar resources (`nvidia.com/gpu`, `hugepages-2Mi`), in their units. */
+  scalar: Record<string, number>
+}
+
+/** A host port a pod binds (same shape as scheduler/types.ts `HostPortInfo`). */
+export interface HostPortInfo { ip: string, protocol: string, port: number }
+
+/** schedutil.DefaultMilliCPURequest: a container without a cpu request counts 100m when scoring. */
+export const DEFAULT_MILLI_CPU_REQUEST = 100
+/** schedutil.DefaultMemoryRequest: a container without a memory request counts 200Mi when scoring. */
+export const DEFAULT_MEMORY_REQUEST = 200 * 1024 * 1024
+
+type ResourceList = Map<string, Quantity>
+type Json = Record<string, any>
+
+const NON_MISSING: ReadonlyArray<[string, Quantity]> = [
+  ['cpu', { unscaled: BigInt(DEFAULT_MILLI_CPU_REQUEST), scale: -3, format: 'DecimalSI', big: false }],
+  ['memory', { unscaled: BigInt(DEFAULT_MEMORY_REQUEST), scale: 0, format: 'DecimalSI', big: false }],
+]
+
+const parsed = new Map<string, Quantity>()
+/** parseQuantity with a small memo: pods of one workload repeat the same few strings. */
+function quantity (v: unknown): Quantity {
+  const s = String(v)
+  let q = parsed.get(s)
+  if (q === undefined) {
+    q = parseQuantity(s)
+    if (parsed.size >= 4096) parsed.clear()
+    parsed.set(s, q)
+  }
+  return q
+}
+
+function toList (rl: unknown): ResourceList {
+  const out: ResourceList = new Map()
+  if (rl && typeof rl === 'object') for (const [k, v] of Object.entries(rl)) out.set(k, quantity(v))
+  return out
+}
+
+function addList (to: ResourceList, from: ResourceList): void {
+  for (const [k, q] of from) {
+    const cur = to.get(k)
+    to.set(k, cur === undefined ? q : addQuantities(cur, q))
+  }
+}
+
+function maxList (to: ResourceList, from: ResourceList): void {
+  for (const [k, q] of from) {
+    const cur = to.get(k)
+    if (cur === undefined || compareQuantities(q, cur) > 0) to.set(k, q)
+  }
+}
+
+/** applyNonMissing: missing cpu/memory requests take the defaults; an explicit 0 stays 0. */
+function withDefaults (reqs: ResourceList): ResourceList {
+  const out = new Map(reqs)
+  for (const [k, q] of NON_MISSING) if (!out.has(k)) out.set(k, q)
+  return out
+}
+
+const isSidecar = (c: Json): boolean => c.restartPolicy === 'Always'
+
+/**
+ * resourcehelper.PodRequests as a ResourceList (sidecar formula, KEP-753):
+ * sumC = Σ app containers + Σ sidecars; initMax = max over init containers i of
+ * (request_i + sidecars declared before i; a sidecar's own entry is the running sidecar sum);
+ * result = max(sumC, initMax) + overhead.
+ */
+function podRequestList (pod: KubeObject, nonZero: boolean): ResourceList {
+  const spec: Json = (pod as Json).spec ?? {}
+  const reqs: ResourceList = new Map()
+  const containerReqs = (c: Json): ResourceList => {
+    const l = toList(c?.resources?.requests)
+    return nonZero ? withDefaults(l) : l
+  }
+  for (const c of spec.containers ?? []) addList(reqs, containerReqs(c))
+  const sidecars: ResourceList = new Map()
+  const initMax: ResourceList = new Map()
+  for (const c of spec.initContainers ?? []) {
+    const r = containerReqs(c)
+    let use: ResourceList
+    if (isSidecar(c)) {
+      addList(reqs, r)
+      addList(sidecars, r)
+      use = sidecars
+    } else {
+      use = new Map()
+      addList(use, r)
+      addList(use, sidecars)
+    }
+    maxList(initMax, use)
+  }
+  maxList(reqs, initMax)
+  if (spec.overhead) addList(reqs, toList(spec.overhead))
+  return reqs
+}
+
+/** Hugepages, `kubernetes.io/`-prefixed, extended (`example.com/foo`) and attachable-volume names. */
+export function isScalarResourceName (name: string): boolean {
+  if (name.startsWith('hugepages-') || name.startsWith('attachable-volumes-')) return true
+  if (name.includes('kubernetes.io/')) return true
+  return name.includes('/') && !name.startsWith('requests.')
+}
+
+export const emptyResources = (): Resources => ({ milliCPU: 0, memory: 0, ephemeralStorage: 0, scalar: {} })
+
+/** framework.Resource.Add of a ResourceList: cpu in milli, the rest rounded up to integers. */
+function toResources (list: ResourceList): Resources & { pods: number } {
+  const r = { ...emptyResources(), pods: 0 }
+  for (const [name, q] of list) {
+    switch (name) {
+      case 'cpu': r.milliCPU += milliValue(q); break
+      case 'memory': r.memory += value(q); break
+      case 'ephemeral-storage': r.ephemeralStorage += value(q); break
+      case 'pods': r.pods += value(q); break
+      default: if (isScalarResourceName(name)) r.scalar[name] = (r.scalar[name] ?? 0) + value(q)
+    }
+  }
+  return r
+}
+
+/** framework.NewResource(node.status.allocatable): allocatable as the scheduler reads it. */
+export function resourcesFromList (rl: Record<string, unknown> | undefined): Resources & { pods: number } {
+  return toResources(toList(rl))
+}
+
+/**
+ * The pod's request (k3s-facts §2.3). With `nonZero`, every container (app and init) without a
+ * cpu request counts 100m and without a memory request 200Mi (scoring only).
+ * Worked example: inits (2 cpu, 1G), (2 cpu, 3G); apps (2 cpu, 1G) + (1 cpu, 1G) → cpu 3, memory 3G.
+ * Throws QuantityParseError on a malformed quantity (the API server never stores one).
+ */
+export function podRequests (pod: KubeObject, opts: { nonZero?: boolean } = {}): Resources {
+  const r = toResources(podRequestList(pod, opts.nonZero === true))
+  return { milliCPU: r.milliCPU, memory: r.memory, ephemeralStorage: r.ephemeralStorage, scalar: r.scalar }
+}
+
+/** The pod's host ports (app containers only, as upstream): hostPort > 0, empty IP = 0.0.0.0, empty protocol = TCP. */
+export function hostPorts (pod: KubeObject): HostPortInfo[] {
+  const out: HostPortInfo[] = []
+  for (const c of ((pod as Json).spec?.containers ?? []) as Json[]) {
+    for (const p of (c.ports ?? []) as Json[]) {
+      const port = Number(p.hostPort ?? 0)
+      if (!(port > 0)) continue
+      out.push({ ip: p.hostIP || '0.0.0.0', protocol: p.protocol || 'TCP', port })
+    }
+  }
+  return out
+}

@@ -1,0 +1,59 @@
+/**
+ * The fit arithmetic of NodeResourcesFit (noderesources.fitsRequest), pure: which of the node's
+ * resources cannot take the pod's request. Every failure is reported, in upstream's order:
+ * `Too many pods`, `Insufficient cpu`, `Insufficient memory`, `Insufficient ephemeral-storage`,
+ * then `Insufficient <name>` for extended/hugepages resources (sorted by name here; upstream walks
+ * a Go map, so its order among several extended resources is random).
+ *
+ * Worked example: allocatable cpu 10m, 8m requested on the node, the pod asks for 3m:
+ * 3 > 10 − 8 → `Insufficient cpu` {requested: 3, used: 8, capacity: 10}.
+ */
+import { isScalarResourceName } from '../../../api/pod-resources.ts'
+import type { NodeInfo, Resources } from '../../types.ts'
+
+export interface InsufficientResource {
+  resourceName: string
+  /** The FailedScheduling reason, e.g. `Insufficient cpu`. */
+  reason: string
+  requested: number
+  used: number
+  capacity: number
+}
+
+export interface FitOptions {
+  /** Extended resources not checked (NodeResourcesFitArgs.ignoredResources). */
+  ignoredResources?: string[]
+  /** Extended resource groups (the part before `/`) not checked. */
+  ignoredResourceGroups?: string[]
+}
+
+/** v1helper.IsExtendedResourceName: not native (has a `/`, not `kubernetes.io/`), not `requests.`-prefixed. */
+export const isExtendedResourceName = (name: string): boolean =>
+  name.includes('/') && !name.includes('kubernetes.io/') && !name.startsWith('requests.')
+
+export function fitsRequest (podRequest: Resources, nodeInfo: NodeInfo, opts: FitOptions = {}): InsufficientResource[] {
+  const out: InsufficientResource[] = []
+  const alloc = nodeInfo.allocatable
+  const used = nodeInfo.requested
+  if (nodeInfo.pods.length + 1 > alloc.pods) {
+    out.push({ resourceName: 'pods', reason: 'Too many pods', requested: 1, used: nodeInfo.pods.length, capacity: alloc.pods })
+  }
+  const scalarNames = Object.keys(podRequest.scalar).sort()
+  if (podRequest.milliCPU === 0 && podRequest.memory === 0 && podRequest.ephemeralStorage === 0 && scalarNames.length === 0) return out
+
+  const check = (resourceName: string, requested: number, usedNow: number, capacity: number): void => {
+    if (requested > 0 && requested > capacity - usedNow) out.push({ resourceName, reason: `Insufficient ${resourceName}`, requested, used: usedNow, capacity })
+  }
+  check('cpu', podRequest.milliCPU, used.milliCPU, alloc.milliCPU)
+  check('memory', podRequest.memory, used.memory, alloc.memory)
+  check('ephemeral-storage', podRequest.ephemeralStorage, used.ephemeralStorage, alloc.ephemeralStorage)
+
+  const ignored = new Set(opts.ignoredResources ?? [])
+  const ignoredGroups = new Set(opts.ignoredResourceGroups ?? [])
+  for (const name of scalarNames) {
+    if (!isScalarResourceName(name)) continue
+    if (isExtendedResourceName(name) && (ignored.has(name) || ignoredGroups.has(name.split('/')[0]))) continue
+    check(name, podRequest.scalar[name], used.scalar[name] ?? 0, alloc.scalar[name] ?? 0)
+  }
+  return out
+}

@@ -1,0 +1,59 @@
+/**
+ * NodeResourcesFit, the model plugin: PreFilter computes the pod's request once (k3s-facts §2.3)
+ * into cycle state; Filter reads it and asks the pure `fitsRequest` which resources are short
+ * (all reported, code Unschedulable); Score is the LeastAllocated strategy (cpu 1, memory 1) over
+ * the non-zero requests, or MostAllocated when configured.
+ * Args (NodeResourcesFitArgs): ignoredResources, ignoredResourceGroups,
+ * scoringStrategy {type: LeastAllocated | MostAllocated, resources}.
+ */
+import { podRequests } from '../../../api/pod-resources.ts'
+import { errorStatus, type FilterPlugin, type PreFilterPlugin, type PreScorePlugin, type Resources, type ScorePlugin, success, unschedulable } from '../../types.ts'
+import { guard } from '../shared/guard.ts'
+import type { PluginOptions } from '../shared/options.ts'
+import { fitsRequest } from './fit.ts'
+import { allocationVectors, DEFAULT_RESOURCES, leastRequestedScore, mostRequestedScore, podRequestList, type ResourceSpec, validateResources, weightedScore } from './resource-allocation.ts'
+
+export { fitsRequest, type FitOptions, type InsufficientResource } from './fit.ts'
+
+export const NAME = 'NodeResourcesFit'
+const PRE_FILTER_KEY = `PreFilter${NAME}`
+const PRE_SCORE_KEY = `PreScore${NAME}`
+
+const STRATEGIES: Record<string, (requested: number, capacity: number) => number> = {
+  LeastAllocated: leastRequestedScore,
+  MostAllocated: mostRequestedScore,
+}
+
+export type NodeResourcesFitPlugin = PreFilterPlugin & FilterPlugin & PreScorePlugin & ScorePlugin
+
+export function newNodeResourcesFit (options: PluginOptions = {}): NodeResourcesFitPlugin {
+  const args = options.args ?? {}
+  const type: string = args.scoringStrategy?.type ?? 'LeastAllocated'
+  const per = STRATEGIES[type]
+  if (per === undefined) throw new Error(`scoring strategy ${type} is not supported`)
+  const resources: ResourceSpec[] = validateResources(args.scoringStrategy?.resources ?? DEFAULT_RESOURCES, 'scoringStrategy.resources')
+  const fitOptions = { ignoredResources: args.ignoredResources ?? [], ignoredResourceGroups: args.ignoredResourceGroups ?? [] }
+
+  return guard<NodeResourcesFitPlugin>({
+    name: NAME,
+    preFilter: (state, pod) => {
+      state.write(PRE_FILTER_KEY, podRequests(pod))
+      return { status: success() }
+    },
+    filter: (state, _pod, nodeInfo) => {
+      const request = state.read<Resources>(PRE_FILTER_KEY)
+      if (request === undefined) return errorStatus(`error reading "${PRE_FILTER_KEY}" from cycleState: not found`)
+      const insufficient = fitsRequest(request, nodeInfo, fitOptions)
+      return insufficient.length === 0 ? success() : unschedulable(...insufficient.map((r) => r.reason))
+    },
+    preScore: (state, pod) => {
+      state.write(PRE_SCORE_KEY, podRequestList(pod, resources, false))
+      return success()
+    },
+    score: (state, pod, nodeInfo) => {
+      const requests = state.read<number[]>(PRE_SCORE_KEY) ?? podRequestList(pod, resources, false)
+      const { requested, allocatable } = allocationVectors(nodeInfo, resources, requests, false)
+      return { score: weightedScore(per, resources, requested, allocatable), status: success() }
+    },
+  })
+}

@@ -1,0 +1,92 @@
+/**
+ * The resource-allocation scorers shared by NodeResourcesFit (LeastAllocated, MostAllocated) and
+ * NodeResourcesBalancedAllocation (noderesources/resource_allocation.go). For each configured
+ * resource: allocatable, and requested = the node's requested + the pod's request. LeastAllocated
+ * uses the non-zero requests (a container without cpu/memory requests counts 100m / 200Mi) for cpu
+ * and memory; BalancedAllocation uses the real ones. Resources the node has 0 of are left out; an
+ * extended resource the pod does not request is left out.
+ */
+import type { KubeObject } from '../../../api/object.ts'
+import { isScalarResourceName, podRequests } from '../../../api/pod-resources.ts'
+import { MAX_NODE_SCORE, type NodeInfo, type Resources } from '../../types.ts'
+
+export interface ResourceSpec { name: string, weight: number }
+
+export const DEFAULT_RESOURCES: ResourceSpec[] = [{ name: 'cpu', weight: 1 }, { name: 'memory', weight: 1 }]
+
+/** Validates resource weights as ValidateNodeResourcesFitArgs does (1..100). */
+export function validateResources (resources: ResourceSpec[], path: string): ResourceSpec[] {
+  resources.forEach((r, i) => {
+    if (!(Number.isInteger(r.weight) && r.weight >= 1 && r.weight <= 100)) throw new Error(`${path}[${i}].weight: Invalid value: ${r.weight}: resource weight of ${r.name} should be in range [1, 100]`)
+  })
+  return resources
+}
+
+function pick (r: Resources, name: string): number {
+  switch (name) {
+    case 'cpu': return r.milliCPU
+    case 'memory': return r.memory
+    case 'ephemeral-storage': return r.ephemeralStorage
+    default: return r.scalar[name] ?? 0
+  }
+}
+
+/** calculatePodResourceRequestList: the pod's request per configured resource (cpu in milli). */
+export function podRequestList (pod: KubeObject, resources: ResourceSpec[], useRequested: boolean): number[] {
+  const r = podRequests(pod, { nonZero: !useRequested })
+  return resources.map((spec) => pick(r, spec.name))
+}
+
+/** calculateResourceAllocatableRequest: [allocatable, requested incl. the pod]; [0, 0] means "left out". */
+function allocatableRequest (ni: NodeInfo, name: string, podRequest: number, useRequested: boolean): [number, number] {
+  const requested = useRequested ? ni.requested : ni.nonZeroRequested
+  if (podRequest === 0 && isScalarResourceName(name)) return [0, 0]
+  switch (name) {
+    case 'cpu': return [ni.allocatable.milliCPU, requested.milliCPU + podRequest]
+    case 'memory': return [ni.allocatable.memory, requested.memory + podRequest]
+    case 'ephemeral-storage': return [ni.allocatable.ephemeralStorage, ni.requested.ephemeralStorage + podRequest]
+    default:
+      if (name in ni.allocatable.scalar) return [ni.allocatable.scalar[name], (ni.requested.scalar[name] ?? 0) + podRequest]
+      return [0, 0]
+  }
+}
+
+/** The (requested, allocatable) vectors fed to a scorer; entries for left-out resources are 0. */
+export function allocationVectors (ni: NodeInfo, resources: ResourceSpec[], podRequests: number[], useRequested: boolean): { requested: number[], allocatable: number[] } {
+  const requested = resources.map(() => 0)
+  const allocatable = resources.map(() => 0)
+  resources.forEach((r, i) => {
+    const [alloc, req] = allocatableRequest(ni, r.name, podRequests[i], useRequested)
+    if (alloc === 0) return
+    allocatable[i] = alloc
+    requested[i] = req
+  })
+  return { requested, allocatable }
+}
+
+/** (capacity − requested) × 100 / capacity, integer division; 0 when over capacity. */
+export function leastRequestedScore (requested: number, capacity: number): number {
+  if (capacity === 0 || requested > capacity) return 0
+  return Math.floor(((capacity - requested) * MAX_NODE_SCORE) / capacity)
+}
+
+/** requested × 100 / capacity, requested capped at capacity. */
+export function mostRequestedScore (requested: number, capacity: number): number {
+  if (capacity === 0) return 0
+  return Math.floor((Math.min(requested, capacity) * MAX_NODE_SCORE) / capacity)
+}
+
+/**
+ * Weighted mean of per-resource scores, integer division, resources with allocatable 0 skipped.
+ * Example (LeastAllocated, cpu 4000/req 3000, memory 10000/req 5000): cpu 25, memory 50 → (25 + 50) / 2 = 37.
+ */
+export function weightedScore (per: (requested: number, capacity: number) => number, resources: ResourceSpec[], requested: number[], allocatable: number[]): number {
+  let score = 0
+  let weightSum = 0
+  resources.forEach((r, i) => {
+    if (allocatable[i] === 0) return
+    score += per(requested[i], allocatable[i]) * r.weight
+    weightSum += r.weight
+  })
+  return weightSum === 0 ? 0 : Math.floor(score / weightSum)
+}

@@ -1,0 +1,93 @@
+/**
+ * PodTopologySpread's soft constraints (ScheduleAnyway), podtopologyspread/scoring.go v1.32.
+ * A node's raw score is Σ over constraints of count × log(domains + 2) + (maxSkew − 1), where count
+ * is the matching pods in the node's domain (for hostname: on the node itself) and domains is the
+ * number of topology values among the filtered nodes; rounded. Normalization inverts it:
+ * 100 × (max + min − s) / max, so the emptiest domain gets 100. With the system defaults, nodes
+ * lacking the zone label are still scored by hostname; with explicit constraints a node missing a
+ * key scores 0.
+ */
+import type { KubeObject } from '../../../api/object.ts'
+import type { NodeInfo } from '../../types.ts'
+import { MAX_NODE_SCORE } from '../../types.ts'
+import { requiredNodeAffinity } from '../shared/node-selector.ts'
+import { countPodsMatchSelector, LABEL_HOSTNAME, matchNodeInclusionPolicies, nodeHasAllTopologyKeys, type SpreadConstraint } from './constraints.ts'
+
+export interface PreScoreState {
+  constraints: SpreadConstraint[]
+  /** Filtered nodes missing a required topology key: not scored. */
+  ignoredNodes: Set<string>
+  /** Per constraint (non-hostname): topology value → matching pods over all nodes. */
+  topologyValueToPodCounts: Array<Map<string, number>>
+  topologyNormalizingWeight: number[]
+}
+
+/** log(size + 2): the weight of a topology with `size` values among the filtered nodes. */
+export const topologyNormalizingWeight = (size: number): number => Math.log(size + 2)
+
+export const scoreForCount = (count: number, maxSkew: number, weight: number): number => count * weight + (maxSkew - 1)
+
+/** initPreScoreState + PreScore's counting over all nodes. */
+export function computePreScoreState (pod: KubeObject, constraints: SpreadConstraint[], filteredNodes: NodeInfo[], allNodes: NodeInfo[], requireAllTopologies: boolean): PreScoreState {
+  const ignoredNodes = new Set<string>()
+  const counts = constraints.map(() => new Map<string, number>())
+  for (const ni of filteredNodes) {
+    const labels = ni.node.metadata.labels ?? {}
+    if (requireAllTopologies && !nodeHasAllTopologyKeys(labels, constraints)) {
+      ignoredNodes.add(ni.name)
+      continue
+    }
+    constraints.forEach((c, i) => {
+      if (c.topologyKey === LABEL_HOSTNAME) return // counted per node in Score
+      const value = labels[c.topologyKey]
+      if (!counts[i].has(value)) counts[i].set(value, 0)
+    })
+  }
+  const weights = constraints.map((c, i) =>
+    topologyNormalizingWeight(c.topologyKey === LABEL_HOSTNAME ? filteredNodes.length - ignoredNodes.size : counts[i].size))
+
+  const required = requiredNodeAffinity(pod)
+  const ns = pod.metadata.namespace ?? ''
+  for (const ni of allNodes) {
+    const labels = ni.node.metadata.labels ?? {}
+    if (requireAllTopologies && !nodeHasAllTopologyKeys(labels, constraints)) continue
+    constraints.forEach((c, i) => {
+      if (!matchNodeInclusionPolicies(c, pod, ni.node, required)) return
+      const value = labels[c.topologyKey]
+      const cur = counts[i].get(value)
+      if (cur === undefined) return // not a candidate's domain (hostname is always skipped here)
+      counts[i].set(value, cur + countPodsMatchSelector(ni.pods, c.selector, ns))
+    })
+  }
+  return { constraints, ignoredNodes, topologyValueToPodCounts: counts, topologyNormalizingWeight: weights }
+}
+
+export function scoreNode (s: PreScoreState, pod: KubeObject, nodeInfo: NodeInfo): number {
+  if (s.ignoredNodes.has(nodeInfo.name)) return 0
+  const labels = nodeInfo.node.metadata.labels ?? {}
+  let score = 0
+  s.constraints.forEach((c, i) => {
+    if (!(c.topologyKey in labels)) return
+    const count = c.topologyKey === LABEL_HOSTNAME
+      ? countPodsMatchSelector(nodeInfo.pods, c.selector, pod.metadata.namespace ?? '')
+      : s.topologyValueToPodCounts[i].get(labels[c.topologyKey]) ?? 0
+    score += scoreForCount(count, c.maxSkew, s.topologyNormalizingWeight[i])
+  })
+  return Math.round(score)
+}
+
+/** NormalizeScore: ignored nodes 0; all-zero → 100; else 100 × (max + min − s) / max (integer division). */
+export function normalizeScores (s: PreScoreState, scores: Map<string, number>): void {
+  let min = Number.MAX_SAFE_INTEGER
+  let max = 0
+  for (const [name, score] of scores) {
+    if (s.ignoredNodes.has(name)) continue
+    if (score < min) min = score
+    if (score > max) max = score
+  }
+  for (const [name, score] of scores) {
+    if (s.ignoredNodes.has(name)) scores.set(name, 0)
+    else if (max === 0) scores.set(name, MAX_NODE_SCORE)
+    else scores.set(name, Math.floor((MAX_NODE_SCORE * (max + min - score)) / max))
+  }
+}

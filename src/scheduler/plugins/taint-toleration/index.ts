@@ -1,0 +1,48 @@
+/**
+ * TaintToleration. Filter: the first NoSchedule/NoExecute taint (spec order) no toleration
+ * tolerates rejects the node, naming it (`{key: value}`, empty value → `{key: }`; v1.32 wording).
+ * Score: the number of PreferNoSchedule taints not tolerated, normalized in reverse (fewest wins).
+ */
+import type { FilterPlugin, PreScorePlugin, ScorePlugin } from '../../types.ts'
+import { success, unresolvable } from '../../types.ts'
+import { guard } from '../shared/guard.ts'
+import { defaultNormalizeScore } from '../shared/normalize.ts'
+import { doNotSchedule, findUntoleratedTaint, nodeTaints, podTolerations, type Taint, type Toleration, tolerationsTolerateTaint } from '../shared/taints.ts'
+
+export const NAME = 'TaintToleration'
+const PRE_SCORE_KEY = `PreScore${NAME}`
+
+export const untoleratedTaintReason = (t: Taint): string => `node(s) had untolerated taint {${t.key}: ${t.value ?? ''}}`
+
+/** Tolerations that can tolerate PreferNoSchedule (that effect or none). */
+const preferNoScheduleTolerations = (tolerations: Toleration[]): Toleration[] =>
+  tolerations.filter((t) => !t.effect || t.effect === 'PreferNoSchedule')
+
+/** countIntolerableTaintsPreferNoSchedule */
+export function countIntolerablePreferNoSchedule (taints: Taint[], tolerations: Toleration[]): number {
+  return taints.filter((t) => t.effect === 'PreferNoSchedule' && !tolerationsTolerateTaint(tolerations, t)).length
+}
+
+export type TaintTolerationPlugin = FilterPlugin & PreScorePlugin & ScorePlugin
+
+export function newTaintToleration (): TaintTolerationPlugin {
+  return guard<TaintTolerationPlugin>({
+    name: NAME,
+    filter: (_state, pod, nodeInfo) => {
+      const taint = findUntoleratedTaint(nodeTaints(nodeInfo.node), podTolerations(pod), doNotSchedule)
+      return taint ? unresolvable(untoleratedTaintReason(taint)) : success()
+    },
+    preScore: (state, pod, nodes) => {
+      if (nodes.length > 0) state.write(PRE_SCORE_KEY, preferNoScheduleTolerations(podTolerations(pod)))
+      return success()
+    },
+    score: (state, pod, nodeInfo) => {
+      const tolerations = state.read<Toleration[]>(PRE_SCORE_KEY) ?? preferNoScheduleTolerations(podTolerations(pod))
+      return { score: countIntolerablePreferNoSchedule(nodeTaints(nodeInfo.node), tolerations), status: success() }
+    },
+    normalizeScore: (_state, _pod, scores) => {
+      defaultNormalizeScore(scores, true)
+      return success()
+    },
+  })
+}

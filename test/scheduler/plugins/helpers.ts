@@ -1,0 +1,57 @@
+// Runs plugins the way the framework does, for table-driven tests.
+import type { KubeObject } from '../../../src/api/object.ts'
+import { newNodeInfo, newSnapshot } from '../../../src/scheduler/node-info.ts'
+import { CycleState, type FilterPlugin, type NodeInfo, type PreFilterPlugin, type PreFilterResult, type PreScorePlugin, type ScorePlugin, type Snapshot, type Status } from '../../../src/scheduler/types.ts'
+
+/** NodeInfos for the nodes, each with the pods whose spec.nodeName names it. */
+export function nodeInfos (nodes: KubeObject[], pods: KubeObject[] = []): NodeInfo[] {
+  return nodes.map((n) => newNodeInfo(n, pods.filter((p) => (p as any).spec?.nodeName === n.metadata.name)))
+}
+
+export const snapshotOf = (nodes: KubeObject[], pods: KubeObject[] = []): Snapshot => newSnapshot(nodeInfos(nodes, pods))
+
+/** The status without the optional `plugin` field, for deepEqual. */
+export const bare = (s: Status | undefined): Status | undefined => (s === undefined ? undefined : { code: s.code, reasons: s.reasons })
+
+/** PreFilter (when the plugin has one) then Filter on one node; Filter is not run after Skip or a failure. */
+export function runFilter (plugin: FilterPlugin & Partial<PreFilterPlugin>, pod: KubeObject, nodeInfo: NodeInfo, snapshot: Snapshot = newSnapshot([nodeInfo])): { preFilter?: PreFilterResult, filter?: Status } {
+  const state = new CycleState()
+  let preFilter: PreFilterResult | undefined
+  if (plugin.preFilter) {
+    preFilter = plugin.preFilter(state, pod, snapshot)
+    if (preFilter.status.code !== 'Success') return { preFilter }
+  }
+  return { preFilter, filter: plugin.filter(state, pod, nodeInfo, snapshot) }
+}
+
+/** The filter status only, Success when PreFilter skipped the plugin. */
+export function filterStatus (plugin: FilterPlugin & Partial<PreFilterPlugin>, pod: KubeObject, nodeInfo: NodeInfo, snapshot?: Snapshot): Status {
+  const r = runFilter(plugin, pod, nodeInfo, snapshot)
+  if (r.filter) return bare(r.filter)!
+  return bare(r.preFilter!.status.code === 'Skip' ? { code: 'Success', reasons: [] } : r.preFilter!.status)!
+}
+
+/**
+ * PreScore (over `filtered`, default all nodes), Score per filtered node, NormalizeScore.
+ * `scores` is undefined when PreScore did not succeed.
+ */
+export function scoreNodes (plugin: ScorePlugin & Partial<PreScorePlugin>, pod: KubeObject, snapshot: Snapshot, opts: { filtered?: NodeInfo[], preScore?: boolean } = {}): { preScore?: Status, scores?: Record<string, number> } {
+  const state = new CycleState()
+  const filtered = opts.filtered ?? snapshot.nodes
+  let preScore: Status | undefined
+  if (plugin.preScore && opts.preScore !== false) {
+    preScore = bare(plugin.preScore(state, pod, filtered, snapshot))
+    if (preScore!.code !== 'Success') return { preScore }
+  }
+  const map = new Map<string, number>()
+  for (const ni of filtered) {
+    const { score, status } = plugin.score(state, pod, ni, snapshot)
+    if (status.code !== 'Success') throw new Error(`score ${ni.name}: ${status.reasons.join(', ')}`)
+    map.set(ni.name, score)
+  }
+  if (plugin.normalizeScore) {
+    const status = plugin.normalizeScore(state, pod, map)
+    if (status.code !== 'Success') throw new Error(`normalizeScore: ${status.reasons.join(', ')}`)
+  }
+  return { preScore, scores: Object.fromEntries(map) }
+}

@@ -1,0 +1,64 @@
+// The scheduler in a whole cluster, in virtual time: placement by score, taints and selectors,
+// the exact FailedScheduling messages, pods left to another scheduler, and preemption.
+import assert from 'node:assert/strict'
+import { Cluster } from '../../src/index.ts'
+
+type Json = Record<string, any>
+
+const pod = (name: string, spec: Json = {}, cpu = '1'): any => ({
+  apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' },
+  spec: { containers: [{ name: 'app', image: 'nginx:1.27', resources: { requests: { cpu } } }], ...spec },
+})
+
+describe('scheduler', () => {
+  let cluster: Cluster
+  afterEach(async () => { await cluster.stop() })
+  const get = async (name: string): Promise<Json> => await cluster.client.get('v1', 'Pod', 'default', name) as Json
+  const message = async (name: string): Promise<string> => (await get(name)).status.conditions.find((c: Json) => c.type === 'PodScheduled').message
+
+  it('spreads pods by LeastAllocated: the emptier node wins', async () => {
+    cluster = await Cluster.start({ agents: 1, clock: 'virtual', node: { cpu: '4', memory: '8Gi' }, seed: 2 })
+    await cluster.client.create(pod('a', {}, '3'))
+    await cluster.settle()
+    const first = (await get('a')).spec.nodeName
+    await cluster.client.create(pod('b', {}, '1'))
+    await cluster.settle()
+    assert.notEqual((await get('b')).spec.nodeName, first)
+    assert.equal(cluster.events({ name: 'b', reason: 'Scheduled' }).length, 1)
+  })
+
+  it('explains a failure across nodes with upstream\'s sorted reason histogram', async () => {
+    cluster = await Cluster.start({ agents: 2, clock: 'virtual', node: { cpu: '1', memory: '1Gi' }, seed: 2 })
+    await cluster.client.patch('v1', 'Node', undefined, 'k3sim-k3s-default-server-0', { spec: { taints: [{ key: 'CriticalAddonsOnly', value: 'true', effect: 'NoExecute' }] } })
+    await cluster.client.create(pod('picky', { nodeSelector: { disk: 'ssd' } }))
+    await cluster.settle()
+    assert.equal(await message('picky'), '0/3 nodes are available: 1 node(s) had untolerated taint {CriticalAddonsOnly: true}, 2 node(s) didn\'t match Pod\'s node affinity/selector. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.')
+    const explained = cluster.scheduler.explain({ metadata: { namespace: 'default', name: 'picky' } })!
+    assert.equal(explained.filters['k3sim-k3s-default-agent-0'].plugin, 'NodeAffinity')
+  })
+
+  it('leaves pods for another scheduler alone', async () => {
+    cluster = await Cluster.start({ clock: 'virtual', seed: 2 })
+    await cluster.client.create(pod('custom', { schedulerName: 'my-scheduler' }))
+    await cluster.settle()
+    const p = await get('custom')
+    assert.deepEqual([p.spec.nodeName, p.status.conditions], [undefined, undefined])
+  })
+
+  it('preempts a lower-priority pod: the victim is evicted with upstream\'s event and condition', async () => {
+    cluster = await Cluster.start({ clock: 'virtual', node: { cpu: '2', memory: '4Gi' }, seed: 2 })
+    await cluster.client.create({ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'high' }, value: 1000 } as any)
+    await cluster.client.create(pod('low', {}, '2'))
+    await cluster.settle()
+    await cluster.client.create(pod('urgent', { priorityClassName: 'high' }, '2'))
+    assert.equal((await get('urgent')).spec.priority, 1000, 'the Priority admission resolved the class')
+    await cluster.settle()
+    await cluster.clock.advance('40s')
+    const events = cluster.events({ name: 'low', reason: 'Preempted' })
+    assert.equal(events.length, 1)
+    assert.match((events[0] as Json).message, /^Preempted by pod [0-9a-f-]{36} on node k3sim-k3s-default-server-0$/)
+    await assert.rejects(get('low'), /not found/)
+    const urgent = await get('urgent')
+    assert.deepEqual([urgent.spec.nodeName, urgent.status.phase], ['k3sim-k3s-default-server-0', 'Running'])
+  })
+})
