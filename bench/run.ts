@@ -9,6 +9,8 @@ const suites: Record<string, () => Promise<Result[]>> = {
   store: storeBench,
   etcd: async () => (await import('./etcd.bench.ts')).etcdBench(),
   apiserver: async () => (await import('./apiserver.bench.ts')).apiserverBench(),
+  cluster: async () => (await import('./cluster.bench.ts')).clusterBench(),
+  scheduler: async () => (await import('./scheduler.bench.ts')).schedulerBench(),
 }
 
 const wanted = process.argv.slice(2)

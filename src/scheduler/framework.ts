@@ -42,7 +42,7 @@ export class Framework {
     const narrowedBy: string[] = []
     for (const p of this.profile.preFilter) {
       const r: PreFilterResult = guarded<PreFilterResult>(p.name, () => p.preFilter(state, pod, snapshot), status => ({ status }))
-      if (r.status.code === 'Skip') { state.write(`skip/${p.name}`, true); continue }
+      if (r.status.code === 'Skip') { skipped(state, 'filter').add(p.name); continue }
       if (!isSuccess(r.status)) return { status: { ...r.status, plugin: p.name }, narrowedBy }
       if (r.nodeNames !== undefined) {
         nodeNames = nodeNames === undefined ? new Set(r.nodeNames) : new Set([...nodeNames].filter(n => r.nodeNames!.has(n)))
@@ -54,8 +54,9 @@ export class Framework {
 
   /** The filters in order; the first failing one ends this node's check. */
   runFilters (state: CycleState, pod: KubeObject, node: NodeInfo, snapshot: Snapshot): Status {
+    const skip = state.read<Set<string>>('framework/skip/filter')
     for (const p of this.profile.filter) {
-      if (state.read(`skip/${p.name}`) === true) continue
+      if (skip?.has(p.name) === true) continue
       const s = guarded(p.name, () => p.filter(state, pod, node, snapshot), e => e)
       if (!isSuccess(s)) return { ...s, plugin: p.name }
     }
@@ -66,11 +67,12 @@ export class Framework {
   runScore (state: CycleState, pod: KubeObject, nodes: NodeInfo[], snapshot: Snapshot): Map<string, number> {
     for (const p of this.profile.preScore) {
       const s = guarded(p.name, () => p.preScore(state, pod, nodes, snapshot), e => e)
-      if (s.code === 'Skip') state.write(`skip-score/${p.name}`, true)
+      if (s.code === 'Skip') skipped(state, 'score').add(p.name)
     }
     const totals = new Map<string, number>(nodes.map(n => [n.name, 0]))
+    const skip = state.read<Set<string>>('framework/skip/score')
     for (const { plugin, weight } of this.profile.score) {
-      if (state.read(`skip-score/${plugin.name}`) === true) continue
+      if (skip?.has(plugin.name) === true) continue
       const scores = new Map<string, number>()
       for (const n of nodes) {
         const r = guarded(plugin.name, () => plugin.score(state, pod, n, snapshot), status => ({ score: 0, status }))
@@ -89,6 +91,13 @@ export class Framework {
     }
     return { status: { code: 'Unschedulable', reasons: [] } }
   }
+}
+
+/** Plugins that returned Skip at PreFilter/PreScore and sit out this cycle's Filter/Score. */
+function skipped (state: CycleState, point: 'filter' | 'score'): Set<string> {
+  let set = state.read<Set<string>>(`framework/skip/${point}`)
+  if (set === undefined) { set = new Set(); state.write(`framework/skip/${point}`, set) }
+  return set
 }
 
 /** Upstream's numFeasibleNodesToFind: all nodes below 100, else an adaptive percentage (min 5%). */

@@ -45,6 +45,8 @@ export function newNodeInfo (node: KubeObject, pods: Array<KubeObject | PodInfo>
     requested: emptyResources(),
     nonZeroRequested: emptyResources(),
     usedPorts: [],
+    podsWithAffinity: [],
+    podsWithRequiredAntiAffinity: [],
     images: nodeImages(node),
   }
   for (const p of pods) addPod(ni, 'pod' in p && 'requests' in p ? p as PodInfo : newPodInfo(p as KubeObject))
@@ -67,8 +69,20 @@ function addResources (to: Resources, r: Resources, sign: 1 | -1): void {
 }
 
 /** NodeInfo.AddPodInfo: the pod joins the node and its requests and host ports are counted. */
+function affinityOf (pod: KubeObject): { any: boolean, requiredAnti: boolean } {
+  const a = (pod.spec as Json | undefined)?.affinity
+  const anti = a?.podAntiAffinity
+  return {
+    any: a?.podAffinity !== undefined || anti !== undefined,
+    requiredAnti: (anti?.requiredDuringSchedulingIgnoredDuringExecution ?? []).length > 0,
+  }
+}
+
 export function addPod (ni: NodeInfo, podInfo: PodInfo): void {
   ni.pods.push(podInfo)
+  const aff = affinityOf(podInfo.pod)
+  if (aff.any) ni.podsWithAffinity.push(podInfo)
+  if (aff.requiredAnti) ni.podsWithRequiredAntiAffinity.push(podInfo)
   addResources(ni.requested, podInfo.requests, 1)
   addResources(ni.nonZeroRequested, podInfo.nonZeroRequests, 1)
   for (const p of podInfo.hostPorts) ni.usedPorts.push(p)
@@ -80,6 +94,8 @@ export function removePod (ni: NodeInfo, pod: KubeObject): boolean {
   const i = ni.pods.findIndex((p) => podKey(p.pod) === key)
   if (i < 0) return false
   const [podInfo] = ni.pods.splice(i, 1)
+  ni.podsWithAffinity = ni.podsWithAffinity.filter(p => p !== podInfo)
+  ni.podsWithRequiredAntiAffinity = ni.podsWithRequiredAntiAffinity.filter(p => p !== podInfo)
   addResources(ni.requested, podInfo.requests, -1)
   addResources(ni.nonZeroRequested, podInfo.nonZeroRequests, -1)
   for (const hp of podInfo.hostPorts) {

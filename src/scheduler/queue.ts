@@ -46,9 +46,10 @@ export class SchedulingQueue {
   }
 
   delete (key: string): void {
-    this.inActive.delete(key)
-    const i = this.heap.findIndex(p => objectKey(p.pod) === key)
-    if (i >= 0) this.removeAt(i)
+    if (this.inActive.delete(key)) {
+      const i = this.heap.findIndex(p => objectKey(p.pod) === key)
+      if (i >= 0) this.removeAt(i)
+    }
     this.backoff.get(key)?.timer.cancel()
     this.backoff.delete(key)
     this.unschedulable.delete(key)

@@ -30,6 +30,7 @@ export interface Attempt {
   time: string
   node?: string
   message?: string
+  /** Per node: the plugin that rejected it (absent: it passed every filter). */
   filters: Record<string, { plugin?: string, code: string, reasons: string[] }>
   scores?: Record<string, number>
 }
@@ -41,6 +42,7 @@ export class Scheduler {
   private readonly queue: SchedulingQueue
   private readonly recorder: EventRecorder
   private readonly attempts = new Map<string, Attempt>()
+  private readonly lastOutcome = new Map<string, { feasible: string[], statuses: Map<string, Status> }>()
   private pods: Informer | undefined
   private nodes: Informer | undefined
   private scheduling = false
@@ -57,7 +59,14 @@ export class Scheduler {
   busy (): boolean { return this.scheduling || this.queue.activeLength > 0 }
 
   explain (pod: { metadata: { namespace?: string, name?: string } }): Attempt | undefined {
-    return this.attempts.get(`${pod.metadata.namespace}/${pod.metadata.name}`)
+    const key = `${pod.metadata.namespace}/${pod.metadata.name}`
+    const attempt = this.attempts.get(key)
+    const outcome = this.lastOutcome.get(key)
+    if (attempt === undefined || outcome === undefined) return attempt
+    const filters: Attempt['filters'] = {}
+    for (const name of outcome.feasible) filters[name] = { code: 'Success', reasons: [] }
+    for (const [name, s] of outcome.statuses) filters[name] = { plugin: s.plugin, code: s.code, reasons: s.reasons }
+    return { ...attempt, filters }
   }
 
   async start (): Promise<void> {
@@ -165,12 +174,13 @@ export class Scheduler {
       const s = pre.nodeNames !== undefined && !pre.nodeNames.has(n.name)
         ? unresolvable(`node(s) didn't satisfy plugin(s) [${pre.narrowedBy.join(', ')}]`)
         : this.framework.runFilters(state, pod, n, this.cache)
-      attempt.filters[n.name] = { plugin: s.plugin, code: s.code, reasons: s.reasons }
       if (isSuccess(s)) {
         feasible.push(n)
         if (feasible.length >= want) break
       } else statuses.set(n.name, s)
     }
+    // What explain() shows, kept as found (turned into objects only when asked).
+    this.lastOutcome.set(attempt.pod, { feasible: feasible.map(n => n.name), statuses })
     if (feasible.length === 0) {
       const post = this.framework.runPostFilter(state, pod, statuses, this.cache)
       if (isSuccess(post.status) && post.nominatedNodeName) this.preemption = { node: post.nominatedNodeName, victims: post.victims ?? [] }

@@ -50,6 +50,10 @@ export interface NodeInfo {
   requested: Resources
   nonZeroRequested: Resources
   usedPorts: HostPortInfo[]
+  /** Pods with any pod (anti-)affinity, and those with required anti-affinity (upstream's lists:
+   * InterPodAffinity looks only at these, not at every pod). */
+  podsWithAffinity: PodInfo[]
+  podsWithRequiredAntiAffinity: PodInfo[]
   /** Images present on the node (status.images), for ImageLocality. */
   images: Map<string, number>
 }

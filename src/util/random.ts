@@ -35,6 +35,7 @@ export class Ids {
 
   /** An integer in [0, n). */
   int (n: number): number {
+    if (this.state === undefined) return Math.floor(Math.random() * n)
     return Math.floor((this.next32() / 2 ** 32) * n)
   }
 

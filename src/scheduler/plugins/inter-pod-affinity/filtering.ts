@@ -62,7 +62,7 @@ export function computePreFilterState (pod: KubeObject, terms: PodAffinityTerms,
     namespaceLabels: namespaceLabels(pod.metadata.namespace ?? '', listers),
   }
   for (const ni of nodes) {
-    for (const { pod: existing } of ni.pods) {
+    for (const { pod: existing } of ni.podsWithRequiredAntiAffinity) {
       if (hasRequiredAntiAffinity(existing)) countPod(s, existing, ni.node, 1, listers, { existingAnti: true, incoming: false })
     }
   }

@@ -34,7 +34,9 @@ export function computeTopologyScore (pod: KubeObject, incoming: PodAffinityTerm
   for (const ni of allNodes) {
     const node = ni.node
     if (Object.keys(node.metadata.labels ?? {}).length === 0) continue
-    for (const { pod: existing } of ni.pods) {
+    // Without terms of its own, only existing pods with affinity can contribute (upstream's
+    // PodsWithAffinity list): the rest are not looked at.
+    for (const { pod: existing } of hasConstraints ? ni.pods : ni.podsWithAffinity) {
       if (!hasConstraints && !hasPodAffinity(existing)) continue
       const existingNs = namespaceLabels(existing.metadata.namespace ?? '', listers)
       for (const t of incoming.preferredAffinity) processTerm(m, t, t.weight, existing, existingNs, node, 1)

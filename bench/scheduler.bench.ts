@@ -1,0 +1,62 @@
+// Scheduling throughput as upstream's SchedulingBasic measures it: N nodes (Node objects, no
+// kubelets), 10,000 pods created at once, time until every pod is bound (binding writes
+// included), and per-pod latency percentiles from creation to binding.
+import { startControlPlane } from '../src/cluster/control-plane.ts'
+import { InProcessClient } from '../src/client/in-process.ts'
+import { VirtualClock } from '../src/util/clock.ts'
+import type { Result } from './harness.ts'
+
+async function run (nodes: number, pods: number): Promise<{ podsPerSecond: number, p50: number, p90: number, p99: number }> {
+  const cp = await startControlPlane({ clock: new VirtualClock(), apiPort: false, etcdPort: false, store: ':memory:' })
+  const client = new InProcessClient({ core: cp.core })
+  for (let i = 0; i < nodes; i += 500) {
+    await Promise.all(Array.from({ length: Math.min(500, nodes - i) }, (_, j) => client.create({
+      apiVersion: 'v1', kind: 'Node', metadata: { name: `node-${i + j}`, labels: { 'kubernetes.io/hostname': `node-${i + j}` } },
+      status: { allocatable: { cpu: '32', memory: '128Gi', pods: '110', 'ephemeral-storage': '100Gi' }, capacity: { cpu: '32', memory: '128Gi', pods: '110' }, conditions: [{ type: 'Ready', status: 'True' }] },
+    } as any)))
+  }
+  const created = new Map<string, number>()
+  const latencies: number[] = []
+  const watch = await client.watch('v1', 'Pod', { namespace: 'default', resourceVersion: String(cp.backend.revision) })
+  let bound = 0
+  let finish!: () => void
+  const done = new Promise<void>(resolve => { finish = resolve })
+  void (async () => {
+    for (let batch = await watch.next(); batch !== null; batch = await watch.next()) {
+      for (const e of batch) {
+        const p = e.object as any
+        if (e.type === 'MODIFIED' && p.spec.nodeName && created.has(p.metadata.name)) {
+          latencies.push(performance.now() - created.get(p.metadata.name)!)
+          created.delete(p.metadata.name)
+          if (++bound === pods) finish()
+        }
+      }
+    }
+  })()
+  const t0 = performance.now()
+  for (let i = 0; i < pods; i += 1000) {
+    await Promise.all(Array.from({ length: Math.min(1000, pods - i) }, (_, j) => {
+      const name = `pod-${i + j}`
+      created.set(name, performance.now())
+      return client.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'k8s.gcr.io/pause:3.9', resources: { requests: { cpu: '100m', memory: '500Mi' } } }] } } as any)
+    }))
+  }
+  await done
+  const seconds = (performance.now() - t0) / 1000
+  watch.close()
+  await cp.stop()
+  latencies.sort((a, b) => a - b)
+  const pct = (p: number): number => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))]
+  return { podsPerSecond: pods / seconds, p50: pct(0.5), p90: pct(0.9), p99: pct(0.99) }
+}
+
+export async function schedulerBench (): Promise<Result[]> {
+  const results: Result[] = []
+  console.log('\n## Scheduler (SchedulingBasic-style: 10,000 pods of 100m/500Mi, created at once)')
+  for (const nodes of (process.env.BENCH_SCHED_NODES ?? '500,5000').split(',').map(Number)) {
+    const r = await run(nodes, Number(process.env.BENCH_SCHED_PODS ?? 10_000))
+    console.log(`${String(nodes).padStart(5)} nodes: ${r.podsPerSecond.toFixed(0)} pods/s; creation -> binding latency p50 ${r.p50.toFixed(0)} ms, p90 ${r.p90.toFixed(0)} ms, p99 ${r.p99.toFixed(0)} ms`)
+    results.push({ name: `schedule 10,000 pods on ${nodes} nodes (pods/s)`, perSecond: r.podsPerSecond, rme: 0, samples: 1, unit: 'pods' })
+  }
+  return results
+}
