@@ -4,6 +4,7 @@ import { Command, InvalidArgumentError } from 'commander'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { Cluster } from '../cluster/cluster.ts'
+import { loadSchedulerConfig } from '../scheduler/config-file.ts'
 
 function port (value: string): number {
   if (!/^\d+$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError(`use a port number 0-65535 (0 picks a free port), got "${value}"`)
@@ -28,9 +29,11 @@ export function serverCommand (): Command {
     .option('--agents <n>', 'agent nodes', count, 0)
     .option('--node-cpu <quantity>', 'CPU of each node (default: this host\'s)')
     .option('--node-memory <quantity>', 'memory of each node, e.g. 4Gi (default: this host\'s)')
-    .action(async (o: { dataDir: string, clusterName: string, bindAddress: string, apiPort: number, etcdPort: number, disableEtcd?: boolean, servers: number, agents: number, nodeCpu?: string, nodeMemory?: string }) => {
+    .option('--scheduler-config <file>', 'a KubeSchedulerConfiguration YAML (one profile: plugins disabled, score weights, pluginConfig)')
+    .action(async (o: { dataDir: string, clusterName: string, bindAddress: string, apiPort: number, etcdPort: number, disableEtcd?: boolean, servers: number, agents: number, nodeCpu?: string, nodeMemory?: string, schedulerConfig?: string }) => {
       let cluster: Cluster
       try {
+        const scheduler = o.schedulerConfig === undefined ? undefined : loadSchedulerConfig(o.schedulerConfig)
         cluster = await Cluster.start({
           name: o.clusterName,
           dataDir: o.dataDir,
@@ -39,6 +42,7 @@ export function serverCommand (): Command {
           servers: o.servers,
           agents: o.agents,
           node: { cpu: o.nodeCpu, memory: o.nodeMemory },
+          scheduler,
           log: msg => console.error(msg),
         })
       } catch (err) {

@@ -15,6 +15,9 @@ export interface ProfileOverrides {
   disabled?: string[]
   weights?: Record<string, number>
   pluginConfig?: Record<string, Record<string, unknown>>
+  /** Teaching aid: write each attempt's per-node filter results and scores to the pod's
+   * `k3sim.io/scheduling-explain` annotation. */
+  explainAnnotation?: boolean
 }
 
 export function profileConfig (o: ProfileOverrides = {}): ProfileConfig {

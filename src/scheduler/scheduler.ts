@@ -21,8 +21,12 @@ export interface SchedulerOptions {
   clock: Clock
   ids: Ids
   profile: Profile
+  /** Write explain() of each attempt to the pod's `k3sim.io/scheduling-explain` annotation. */
+  explainAnnotation?: boolean
   log?: (msg: string) => void
 }
+
+export const EXPLAIN_ANNOTATION = 'k3sim.io/scheduling-explain'
 
 /** What one attempt found, per node and plugin (cluster.scheduler.explain(pod)). */
 export interface Attempt {
@@ -139,6 +143,7 @@ export class Scheduler {
     const attempt: Attempt = { pod: objectKey(pod), time: rfc3339(this.o.clock.now()), filters: {} }
     this.attempts.set(objectKey(pod), attempt)
     const result = this.schedulePod(pod, attempt)
+    if (this.o.explainAnnotation === true) await this.annotate(pod)
     if (!result.startsWith('\u0000')) {
       attempt.node = result
       await this.bind(pod, result, info)
@@ -190,6 +195,14 @@ export class Scheduler {
     const totals = this.framework.runScore(state, pod, feasible, this.cache)
     attempt.scores = Object.fromEntries(totals)
     return selectHost(totals, n => this.o.ids.int(n))
+  }
+
+  private async annotate (pod: KubeObject): Promise<void> {
+    const explained = this.explain(pod)
+    if (explained === undefined) return
+    const summary = { time: explained.time, filters: explained.filters, scores: explained.scores }
+    await this.o.client.patch('v1', 'Pod', pod.metadata.namespace, pod.metadata.name!, { metadata: { annotations: { [EXPLAIN_ANNOTATION]: JSON.stringify(summary) } } }, { type: 'merge', fieldManager: this.o.profile.schedulerName })
+      .catch(err => this.o.log?.(`scheduler: explain annotation of ${objectKey(pod)}: ${String(err)}`))
   }
 
   private async bind (pod: KubeObject, node: string, info: QueuedPodInfo): Promise<void> {

@@ -62,3 +62,45 @@ describe('scheduler', () => {
     assert.deepEqual([urgent.spec.nodeName, urgent.status.phase], ['k3sim-k3s-default-server-0', 'Running'])
   })
 })
+
+describe('scheduler profiles', () => {
+  it('reads a KubeSchedulerConfiguration: disabled plugins, weights, args', async () => {
+    const { schedulerConfigOverrides } = await import('../../src/scheduler/config-file.ts')
+    const o = schedulerConfigOverrides({
+      apiVersion: 'kubescheduler.config.k8s.io/v1',
+      kind: 'KubeSchedulerConfiguration',
+      profiles: [{ schedulerName: 'default-scheduler', plugins: { score: { disabled: [{ name: 'ImageLocality' }], enabled: [{ name: 'NodeResourcesFit', weight: 5 }] } }, pluginConfig: [{ name: 'NodeResourcesFit', args: { scoringStrategy: { type: 'MostAllocated' } } }] }],
+    })
+    assert.deepEqual([o.disabled, o.weights, o.pluginConfig?.NodeResourcesFit], [['ImageLocality'], { NodeResourcesFit: 5 }, { scoringStrategy: { type: 'MostAllocated' } }])
+    assert.throws(() => schedulerConfigOverrides({ kind: 'Nope' }), /kind must be KubeSchedulerConfiguration/)
+  })
+
+  it('packs pods with MostAllocated when the profile says so', async () => {
+    const cluster = await Cluster.start({ agents: 1, clock: 'virtual', node: { cpu: '4', memory: '8Gi' }, seed: 2, scheduler: { pluginConfig: { NodeResourcesFit: { scoringStrategy: { type: 'MostAllocated', resources: [{ name: 'cpu', weight: 1 }, { name: 'memory', weight: 1 }] } } } } })
+    try {
+      await cluster.client.create(pod('a', {}, '1'))
+      await cluster.settle()
+      await cluster.client.create(pod('b', {}, '1'))
+      await cluster.settle()
+      const node = async (n: string): Promise<string> => ((await cluster.client.get('v1', 'Pod', 'default', n)) as Json).spec.nodeName
+      assert.equal(await node('b'), await node('a'))
+    } finally {
+      await cluster.stop()
+    }
+  })
+})
+
+describe('scheduler explain annotation', () => {
+  it('writes each attempt\'s per-node results to the pod when asked', async () => {
+    const cluster = await Cluster.start({ agents: 1, clock: 'virtual', node: { cpu: '1', memory: '1Gi' }, seed: 2, scheduler: { explainAnnotation: true } })
+    try {
+      await cluster.client.create(pod('big', {}, '2'))
+      await cluster.settle()
+      const annotation = ((await cluster.client.get('v1', 'Pod', 'default', 'big')).metadata.annotations ?? {})['k3sim.io/scheduling-explain']
+      const explained = JSON.parse(annotation!)
+      assert.deepEqual(explained.filters['k3sim-k3s-default-agent-0'], { plugin: 'NodeResourcesFit', code: 'Unschedulable', reasons: ['Insufficient cpu'] })
+    } finally {
+      await cluster.stop()
+    }
+  })
+})
