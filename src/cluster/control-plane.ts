@@ -98,7 +98,7 @@ export async function startControlPlane (options: ControlPlaneOptions = {}): Pro
     onError: e => options.log?.(`${e.controller}: ${e.key ?? ''}: ${String(e.error)}`),
   })
   await controllers.start()
-  const scheduler = options.scheduler === false ? undefined : new Scheduler({ client, clock, ids, profile: buildProfile(profileConfig(options.scheduler ?? {}), { clock }), explainAnnotation: options.scheduler?.explainAnnotation === true, log: options.log })
+  const scheduler = options.scheduler === false ? undefined : new Scheduler({ client, clock, ids, profile: listers => buildProfile(profileConfig(options.scheduler === false ? {} : options.scheduler ?? {}), { clock, listers }), explainAnnotation: options.scheduler?.explainAnnotation === true, log: options.log })
   await scheduler?.start()
   // The PKI costs ~70 ms to generate: a library cluster without an HTTPS API does without it.
   const pki = options.dataDir !== undefined

@@ -12,6 +12,7 @@ import { Framework, numFeasibleNodesToFind, selectHost, type Profile } from './f
 import { fitErrorMessage, truncateNote } from './message.ts'
 import { CycleState, isSuccess, unresolvable, type NodeInfo, type QueuedPodInfo, type Status } from './types.ts'
 import { SchedulingQueue } from './queue.ts'
+import type { Listers } from './plugins/index.ts'
 import { applyPreemption } from './preemption/index.ts'
 
 type Json = Record<string, any>
@@ -20,7 +21,8 @@ export interface SchedulerOptions {
   client: Client
   clock: Clock
   ids: Ids
-  profile: Profile
+  /** The profile, built with the scheduler's listers (claims, volumes, classes, workloads). */
+  profile: (listers: Listers) => Profile
   /** Write explain() of each attempt to the pod's `k3sim.io/scheduling-explain` annotation. */
   explainAnnotation?: boolean
   log?: (msg: string) => void
@@ -43,6 +45,8 @@ export class Scheduler {
   readonly cache = new SchedulerCache()
   private readonly o: SchedulerOptions
   private readonly framework: Framework
+  private readonly profile: Profile
+  private readonly listerInformers = new Map<string, Informer>()
   private readonly queue: SchedulingQueue
   private readonly recorder: EventRecorder
   private readonly attempts = new Map<string, Attempt>()
@@ -55,9 +59,23 @@ export class Scheduler {
 
   constructor (options: SchedulerOptions) {
     this.o = options
-    this.framework = new Framework(options.profile)
-    this.queue = new SchedulingQueue({ clock: options.clock, less: (a, b) => options.profile.queueSort.less(a, b) })
-    this.recorder = new EventRecorder({ client: options.client, clock: options.clock, source: { component: options.profile.schedulerName } })
+    const lookup = (kind: string, apiVersion: string): Informer => {
+      let inf = this.listerInformers.get(kind)
+      if (inf === undefined) { inf = new Informer({ client: options.client, apiVersion, kind }); this.listerInformers.set(kind, inf) }
+      return inf
+    }
+    const listers: Listers = {
+      persistentVolumeClaim: (ns, name) => lookup('PersistentVolumeClaim', 'v1').get(`${ns}/${name}`),
+      persistentVolume: name => lookup('PersistentVolume', 'v1').get(name),
+      storageClass: name => lookup('StorageClass', 'storage.k8s.io/v1').get(name),
+      replicaSet: (ns, name) => lookup('ReplicaSet', 'apps/v1').get(`${ns}/${name}`),
+      statefulSet: (ns, name) => lookup('StatefulSet', 'apps/v1').get(`${ns}/${name}`),
+      services: ns => lookup('Service', 'v1').list().filter(s => s.metadata.namespace === ns),
+    }
+    this.profile = options.profile(listers)
+    this.framework = new Framework(this.profile)
+    this.queue = new SchedulingQueue({ clock: options.clock, less: (a, b) => this.profile.queueSort.less(a, b) })
+    this.recorder = new EventRecorder({ client: options.client, clock: options.clock, source: { component: this.profile.schedulerName } })
   }
 
   busy (): boolean { return this.scheduling || this.queue.activeLength > 0 }
@@ -90,8 +108,14 @@ export class Scheduler {
         if (countsOnNode(p) !== undefined) { this.cache.removePod(p); this.queue.moveAllToActiveOrBackoff() }
       },
     })
-    await this.nodes.start()
-    await this.pods.start()
+    // Listers' informers (claims, volumes, classes, workloads); a change may make parked pods fit.
+    for (const [kind, apiVersion] of [['PersistentVolumeClaim', 'v1'], ['PersistentVolume', 'v1'], ['StorageClass', 'storage.k8s.io/v1'], ['ReplicaSet', 'apps/v1'], ['StatefulSet', 'apps/v1'], ['Service', 'v1']]) {
+      if (!this.listerInformers.has(kind)) this.listerInformers.set(kind, new Informer({ client, apiVersion, kind }))
+    }
+    for (const [kind, inf] of this.listerInformers) {
+      if (kind.startsWith('Persistent') || kind === 'StorageClass') inf.addHandlers({ add: () => this.queue.moveAllToActiveOrBackoff(), update: () => this.queue.moveAllToActiveOrBackoff() })
+    }
+    await Promise.all([this.nodes.start(), this.pods.start(), ...[...this.listerInformers.values()].map(i => i.start())])
     void this.loop()
   }
 
@@ -100,10 +124,11 @@ export class Scheduler {
     this.queue.close()
     this.pods?.stop()
     this.nodes?.stop()
+    for (const inf of this.listerInformers.values()) inf.stop()
   }
 
   private mine (pod: KubeObject): boolean {
-    return ((pod.spec as Json).schedulerName ?? 'default-scheduler') === this.o.profile.schedulerName
+    return ((pod.spec as Json).schedulerName ?? 'default-scheduler') === this.profile.schedulerName
   }
 
   private onPod (pod: KubeObject, old?: KubeObject): void {
@@ -201,13 +226,21 @@ export class Scheduler {
     const explained = this.explain(pod)
     if (explained === undefined) return
     const summary = { time: explained.time, filters: explained.filters, scores: explained.scores }
-    await this.o.client.patch('v1', 'Pod', pod.metadata.namespace, pod.metadata.name!, { metadata: { annotations: { [EXPLAIN_ANNOTATION]: JSON.stringify(summary) } } }, { type: 'merge', fieldManager: this.o.profile.schedulerName })
+    await this.o.client.patch('v1', 'Pod', pod.metadata.namespace, pod.metadata.name!, { metadata: { annotations: { [EXPLAIN_ANNOTATION]: JSON.stringify(summary) } } }, { type: 'merge', fieldManager: this.profile.schedulerName })
       .catch(err => this.o.log?.(`scheduler: explain annotation of ${objectKey(pod)}: ${String(err)}`))
   }
 
   private async bind (pod: KubeObject, node: string, info: QueuedPodInfo): Promise<void> {
     this.cache.assume(pod, node)
     try {
+      // WaitForFirstConsumer claims follow the pod: the provisioner reads the selected node.
+      for (const v of ((pod.spec as Json).volumes ?? []) as Json[]) {
+        const name = v.persistentVolumeClaim?.claimName
+        if (name === undefined) continue
+        const pvc = this.listerInformers.get('PersistentVolumeClaim')?.get(`${pod.metadata.namespace}/${name}`)
+        if (pvc === undefined || (pvc.spec as Json).volumeName) continue
+        await this.o.client.patch('v1', 'PersistentVolumeClaim', pod.metadata.namespace, name, { metadata: { annotations: { 'volume.kubernetes.io/selected-node': node } } }, { type: 'merge', fieldManager: this.profile.schedulerName })
+      }
       await this.o.client.post('v1', 'Pod', pod.metadata.namespace, pod.metadata.name!, 'binding', {
         apiVersion: 'v1', kind: 'Binding', metadata: { name: pod.metadata.name, namespace: pod.metadata.namespace, uid: pod.metadata.uid }, target: { apiVersion: 'v1', kind: 'Node', name: node },
       })

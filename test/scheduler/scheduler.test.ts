@@ -104,3 +104,32 @@ describe('scheduler explain annotation', () => {
     }
   })
 })
+
+describe('scheduler: volume binding', () => {
+  it('waits for a missing claim, follows WaitForFirstConsumer claims, honours a volume\'s node affinity', async () => {
+    const cluster = await Cluster.start({ agents: 1, clock: 'virtual', node: { cpu: '2', memory: '4Gi' }, seed: 4 })
+    try {
+      const withClaim = (name: string, claim: string): any => pod(name, { volumes: [{ name: 'data', persistentVolumeClaim: { claimName: claim } }] }, '100m')
+      await cluster.client.create(withClaim('no-claim', 'missing'))
+      await cluster.settle()
+      const cond = ((await cluster.client.get('v1', 'Pod', 'default', 'no-claim')).status as Json).conditions.find((c: Json) => c.type === 'PodScheduled')
+      assert.equal(cond.message, '0/2 nodes are available: persistentvolumeclaim "missing" not found. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.')
+      await cluster.client.create({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'local-path' }, provisioner: 'rancher.io/local-path', volumeBindingMode: 'WaitForFirstConsumer', reclaimPolicy: 'Delete' } as any)
+      await cluster.client.create({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'wffc', namespace: 'default' }, spec: { storageClassName: 'local-path', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } } as any)
+      await cluster.client.create(withClaim('late', 'wffc'))
+      await cluster.settle()
+      const late = await cluster.client.get('v1', 'Pod', 'default', 'late') as Json
+      const pvc = await cluster.client.get('v1', 'PersistentVolumeClaim', 'default', 'wffc')
+      assert.equal(pvc.metadata.annotations?.['volume.kubernetes.io/selected-node'], late.spec.nodeName)
+      await cluster.client.create({ apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: 'pv-agent' }, spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], hostPath: { path: '/data' }, nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: ['k3sim-k3s-default-agent-0'] }] }] } } } } as any)
+      await cluster.client.create({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'bound', namespace: 'default' }, spec: { volumeName: 'pv-agent', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } } as any)
+      for (let i = 0; i < 3; i++) {
+        await cluster.client.create(withClaim(`pinned-${i}`, 'bound'))
+        await cluster.settle()
+        assert.equal(((await cluster.client.get('v1', 'Pod', 'default', `pinned-${i}`)) as Json).spec.nodeName, 'k3sim-k3s-default-agent-0')
+      }
+    } finally {
+      await cluster.stop()
+    }
+  })
+})

@@ -16,6 +16,7 @@ import { NAME as NODE_UNSCHEDULABLE, newNodeUnschedulable } from './node-unsched
 import { NAME as POD_TOPOLOGY_SPREAD, newPodTopologySpread } from './pod-topology-spread/index.ts'
 import { NAME as PRIORITY_SORT, newPrioritySort } from './priority-sort/index.ts'
 import { NAME as TAINT_TOLERATION, newTaintToleration } from './taint-toleration/index.ts'
+import { NAME as VOLUME_BINDING, newVolumeBinding } from './volume-binding/index.ts'
 import type { Listers, PluginFactory } from './shared/options.ts'
 
 export { newImageLocality, newInterPodAffinity, newNodeAffinity, newNodeName, newNodePorts, newNodeResourcesBalancedAllocation }
@@ -38,6 +39,7 @@ export const REGISTRY: Readonly<Record<string, PluginFactory>> = Object.freeze({
   [INTER_POD_AFFINITY]: newInterPodAffinity,
   [BALANCED_ALLOCATION]: newNodeResourcesBalancedAllocation,
   [IMAGE_LOCALITY]: newImageLocality,
+  [VOLUME_BINDING]: newVolumeBinding,
 })
 
 export interface WeightedPlugin { name: string, weight: number }
@@ -62,8 +64,8 @@ export interface Profile {
 export const DEFAULT_PROFILE: Readonly<Profile> = Object.freeze({
   schedulerName: 'default-scheduler',
   queueSort: [PRIORITY_SORT],
-  preFilter: [NODE_AFFINITY, NODE_PORTS, NODE_RESOURCES_FIT, POD_TOPOLOGY_SPREAD, INTER_POD_AFFINITY],
-  filter: [NODE_UNSCHEDULABLE, NODE_NAME, TAINT_TOLERATION, NODE_AFFINITY, NODE_PORTS, NODE_RESOURCES_FIT, POD_TOPOLOGY_SPREAD, INTER_POD_AFFINITY],
+  preFilter: [NODE_AFFINITY, NODE_PORTS, NODE_RESOURCES_FIT, VOLUME_BINDING, POD_TOPOLOGY_SPREAD, INTER_POD_AFFINITY],
+  filter: [NODE_UNSCHEDULABLE, NODE_NAME, TAINT_TOLERATION, NODE_AFFINITY, NODE_PORTS, NODE_RESOURCES_FIT, VOLUME_BINDING, POD_TOPOLOGY_SPREAD, INTER_POD_AFFINITY],
   preScore: [TAINT_TOLERATION, NODE_AFFINITY, NODE_RESOURCES_FIT, POD_TOPOLOGY_SPREAD, INTER_POD_AFFINITY, BALANCED_ALLOCATION, IMAGE_LOCALITY],
   score: [
     { name: TAINT_TOLERATION, weight: 3 },

@@ -12,6 +12,10 @@ export interface Listers {
   replicationController?(namespace: string, name: string): KubeObject | undefined
   /** A namespace's labels (InterPodAffinity's namespaceSelector); undefined when unknown. */
   namespaceLabels?(name: string): Record<string, string> | undefined
+  /** VolumeBinding: claims, volumes and storage classes. */
+  persistentVolumeClaim?(namespace: string, name: string): KubeObject | undefined
+  persistentVolume?(name: string): KubeObject | undefined
+  storageClass?(name: string): KubeObject | undefined
 }
 
 export interface PluginOptions {
