@@ -7,7 +7,7 @@ import { makeNode, makePod } from '../builders.ts'
 
 describe('plugin registry and DEFAULT_PROFILE', () => {
   it('filters run in k3s-facts §2.1 order', () => {
-    assert.deepEqual(DEFAULT_PROFILE.filter, ['NodeUnschedulable', 'NodeName', 'TaintToleration', 'NodeAffinity', 'NodePorts', 'NodeResourcesFit', 'PodTopologySpread', 'InterPodAffinity'])
+    assert.deepEqual(DEFAULT_PROFILE.filter, ['NodeUnschedulable', 'NodeName', 'TaintToleration', 'NodeAffinity', 'NodePorts', 'NodeResourcesFit', 'VolumeBinding', 'PodTopologySpread', 'InterPodAffinity'])
   })
   it('score weights are v1.32 defaults', () => {
     assert.deepEqual(Object.fromEntries(DEFAULT_PROFILE.score.map((s) => [s.name, s.weight])), {
@@ -27,7 +27,7 @@ describe('plugin registry and DEFAULT_PROFILE', () => {
     for (const [name, p] of plugins) assert.equal(p.name, name)
   })
   it('an unknown plugin name is refused', () => {
-    assert.throws(() => newProfilePlugins({ ...DEFAULT_PROFILE, filter: ['VolumeBinding'] }), /plugin "VolumeBinding" does not exist/)
+    assert.throws(() => newProfilePlugins({ ...DEFAULT_PROFILE, filter: ['VolumeZone'] }), /plugin "VolumeZone" does not exist/)
   })
   it('a throwing plugin returns an Error status instead', () => {
     const p = guard<FilterPlugin & ScorePlugin>({
