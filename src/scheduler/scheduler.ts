@@ -55,6 +55,7 @@ export class Scheduler {
   private nodes: Informer | undefined
   private scheduling = false
   private stopped = false
+  private nextStartNodeIndex = 0
   private preemption: { node: string, victims: KubeObject[] } | undefined
 
   constructor (options: SchedulerOptions) {
@@ -200,7 +201,13 @@ export class Scheduler {
     }
     const feasible: NodeInfo[] = []
     const want = numFeasibleNodesToFind(all.length)
-    for (const n of all) {
+    // Upstream starts each search where the last one stopped (nextStartNodeIndex), so the sample
+    // rotates over the cluster instead of always testing the first nodes.
+    const start = this.nextStartNodeIndex % all.length
+    let processed = 0
+    for (let k = 0; k < all.length; k++) {
+      const n = all[(start + k) % all.length]
+      processed++
       const s = pre.nodeNames !== undefined && !pre.nodeNames.has(n.name)
         ? unresolvable(`node(s) didn't satisfy plugin(s) [${pre.narrowedBy.join(', ')}]`)
         : this.framework.runFilters(state, pod, n, this.cache)
@@ -209,6 +216,7 @@ export class Scheduler {
         if (feasible.length >= want) break
       } else statuses.set(n.name, s)
     }
+    this.nextStartNodeIndex = (start + processed) % all.length
     // What explain() shows, kept as found (turned into objects only when asked).
     this.lastOutcome.set(attempt.pod, { feasible: feasible.map(n => n.name), statuses })
     if (feasible.length === 0) {

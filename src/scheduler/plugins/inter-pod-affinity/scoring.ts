@@ -29,6 +29,8 @@ function processTerm (m: TopologyScore, t: AffinityTerm, weight: number, pod: Ku
 /** The topology scores for the incoming pod; undefined when nothing contributes (PreScore returns Skip). */
 export function computeTopologyScore (pod: KubeObject, incoming: PodAffinityTerms, allNodes: NodeInfo[], args: ScoringArgs, listers: Listers): TopologyScore | undefined {
   const hasConstraints = incoming.preferredAffinity.length > 0 || incoming.preferredAntiAffinity.length > 0
+  // Nothing can contribute when neither the pod nor any existing pod has affinity terms.
+  if (!hasConstraints && allNodes.every(ni => ni.podsWithAffinity.length === 0)) return undefined
   const podNs = namespaceLabels(pod.metadata.namespace ?? '', listers)
   const m: TopologyScore = new Map()
   for (const ni of allNodes) {
