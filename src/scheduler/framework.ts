@@ -57,7 +57,8 @@ export class Framework {
     const skip = state.read<Set<string>>('framework/skip/filter')
     for (const p of this.profile.filter) {
       if (skip?.has(p.name) === true) continue
-      const s = guarded(p.name, () => p.filter(state, pod, node, snapshot), e => e)
+      let s: Status
+      try { s = p.filter(state, pod, node, snapshot) } catch (err) { s = errorStatus(`running plugin ${p.name}: ${err instanceof Error ? err.message : String(err)}`) }
       if (!isSuccess(s)) return { ...s, plugin: p.name }
     }
     return { code: 'Success', reasons: [] }
@@ -69,19 +70,25 @@ export class Framework {
       const s = guarded(p.name, () => p.preScore(state, pod, nodes, snapshot), e => e)
       if (s.code === 'Skip') skipped(state, 'score').add(p.name)
     }
-    const totals = new Map<string, number>(nodes.map(n => [n.name, 0]))
+    const totals = new Float64Array(nodes.length)
     const skip = state.read<Set<string>>('framework/skip/score')
     for (const { plugin, weight } of this.profile.score) {
       if (skip?.has(plugin.name) === true) continue
-      const scores = new Map<string, number>()
-      for (const n of nodes) {
-        const r = guarded(plugin.name, () => plugin.score(state, pod, n, snapshot), status => ({ score: 0, status }))
-        scores.set(n.name, r.score)
+      const raw = new Float64Array(nodes.length)
+      for (let i = 0; i < nodes.length; i++) {
+        // Inline rather than guarded(): this loop runs nodes x plugins times per pod.
+        try { raw[i] = plugin.score(state, pod, nodes[i], snapshot).score } catch { raw[i] = 0 }
       }
-      if (plugin.normalizeScore !== undefined) guarded(plugin.name, () => plugin.normalizeScore!(state, pod, scores), e => e)
-      for (const [name, score] of scores) totals.set(name, totals.get(name)! + Math.max(0, Math.min(MAX_NODE_SCORE, score)) * weight)
+      if (plugin.normalizeScore !== undefined) {
+        // Normalization works on a name → score map, as upstream's NodeScoreList.
+        const scores = new Map<string, number>()
+        for (let i = 0; i < nodes.length; i++) scores.set(nodes[i].name, raw[i])
+        guarded(plugin.name, () => plugin.normalizeScore!(state, pod, scores), e => e)
+        for (let i = 0; i < nodes.length; i++) raw[i] = scores.get(nodes[i].name) ?? 0
+      }
+      for (let i = 0; i < nodes.length; i++) totals[i] += Math.max(0, Math.min(MAX_NODE_SCORE, raw[i])) * weight
     }
-    return totals
+    return new Map(nodes.map((n, i) => [n.name, totals[i]]))
   }
 
   runPostFilter (state: CycleState, pod: KubeObject, statuses: Map<string, Status>, snapshot: Snapshot): PostFilterOutcome {
