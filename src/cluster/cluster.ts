@@ -9,7 +9,7 @@ import { Informer } from '../client/informer.ts'
 import { InProcessClient } from '../client/in-process.ts'
 import { ProfileRegistry } from '../runtime/profiles/index.ts'
 import { parseDuration, RealClock, VirtualClock, type Clock } from '../util/clock.ts'
-import { startControlPlane, type ControlPlane } from './control-plane.ts'
+import { startControlPlane, type ControlPlane, type ControlPlaneOptions } from './control-plane.ts'
 import { NodePool, type NodeSize, type NodeSpec } from './nodes.ts'
 import type { Kubelet } from '../kubelet/kubelet.ts'
 import type { Scheduler } from '../scheduler/scheduler.ts'
@@ -39,6 +39,8 @@ export interface ClusterOptions {
   profiles?: Record<string, unknown>
   /** The default scheduler's profile: plugins to disable, score weights, plugin args; false = none. */
   scheduler?: ProfileOverrides | false
+  /** More controllers to run (the garbage collector, namespace and node lifecycle ones always run). */
+  controllers?: ControlPlaneOptions['controllers']
   log?: (msg: string) => void
 }
 
@@ -102,6 +104,7 @@ export class Cluster {
       host: api === undefined || api === false ? undefined : api.host,
       etcdPort: options.etcdPort ?? false,
       scheduler: options.scheduler,
+      controllers: options.controllers,
       log: options.log,
     })
     const client = new InProcessClient({ core: cp.core })
