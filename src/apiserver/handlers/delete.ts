@@ -45,6 +45,18 @@ export async function deleteObject (ctx: ApiContext, req: ApiRequest): Promise<R
     const add = options.propagationPolicy === 'Orphan' ? 'orphan' : options.propagationPolicy === 'Foreground' ? 'foregroundDeletion' : undefined
     if (add !== undefined && !finalizers.includes(add) && current.metadata.deletionTimestamp === undefined) finalizers.push(add)
     const grace = gracePeriod(req, current)
+    const retry = (err: unknown): boolean => err instanceof StatusError && err.reason === 'Conflict' && attempt < 10
+    /** Write `next` (the object marked for deletion); undefined = lost a race, read again. */
+    const mark = async (next: KubeObject): Promise<Reply<KubeObject> | undefined> => {
+      if (JSON.stringify(next) === JSON.stringify(current)) return { status: 200, body: asServed(info, current) }
+      if (options.dryRun === true) return { status: 200, body: asServed(info, next) }
+      try {
+        return { status: 200, body: asServed(info, await ctx.storage.update(info, next, Number(current.metadata.resourceVersion))) }
+      } catch (err) {
+        if (retry(err)) return undefined
+        throw err
+      }
+    }
     // Namespaces (upstream's namespace REST Delete): while spec.finalizers is non-empty the
     // namespace only gets its deletionTimestamp and phase Terminating.
     const isNs = info.group === '' && info.resource === 'namespaces'
@@ -56,15 +68,9 @@ export async function deleteObject (ctx: ApiContext, req: ApiRequest): Promise<R
       next.metadata.finalizers = finalizers
       if (finalizers.length === 0) delete next.metadata.finalizers
       next.status = { ...(next.status as Json | undefined), phase: 'Terminating' }
-      if (JSON.stringify(next) === JSON.stringify(current)) return { status: 200, body: asServed(info, current) }
-      if (options.dryRun === true) return { status: 200, body: asServed(info, next) }
-      try {
-        const written = await ctx.storage.update(info, next, Number(current.metadata.resourceVersion))
-        return { status: 200, body: asServed(info, written) }
-      } catch (err) {
-        if (err instanceof StatusError && err.reason === 'Conflict' && attempt < 10) continue
-        throw err
-      }
+      const r = await mark(next)
+      if (r === undefined) continue
+      return r
     }
     if (finalizers.length === 0 && grace === 0) {
       if (options.dryRun === true) return deletedReply(req, current)
@@ -72,7 +78,7 @@ export async function deleteObject (ctx: ApiContext, req: ApiRequest): Promise<R
         const deleted = await ctx.storage.delete(info, current)
         return deletedReply(req, deleted)
       } catch (err) {
-        if (err instanceof StatusError && err.reason === 'Conflict' && attempt < 10) continue
+        if (retry(err)) continue
         throw err
       }
     }
@@ -87,15 +93,9 @@ export async function deleteObject (ctx: ApiContext, req: ApiRequest): Promise<R
     }
     next.metadata.finalizers = finalizers.length > 0 ? finalizers : undefined
     if (next.metadata.finalizers === undefined) delete next.metadata.finalizers
-    if (JSON.stringify(next) === JSON.stringify(current)) return { status: 200, body: asServed(info, current) }
-    if (options.dryRun === true) return { status: 200, body: asServed(info, next) }
-    try {
-      const written = await ctx.storage.update(info, next, Number(current.metadata.resourceVersion))
-      return { status: 200, body: asServed(info, written) }
-    } catch (err) {
-      if (err instanceof StatusError && err.reason === 'Conflict' && attempt < 10) continue
-      throw err
-    }
+    const r = await mark(next)
+    if (r === undefined) continue
+    return r
   }
 }
 
