@@ -10,6 +10,14 @@ import { InProcessClient } from '../client/in-process.ts'
 import { ProfileRegistry } from '../runtime/profiles/index.ts'
 import { parseDuration, RealClock, VirtualClock, type Clock } from '../util/clock.ts'
 import { startControlPlane, type ControlPlane, type ControlPlaneOptions } from './control-plane.ts'
+import type { ControllerDefinition } from '../controllers/types.ts'
+import { replicaSetController } from '../controllers/replicaset/index.ts'
+import { deploymentController } from '../controllers/deployment/index.ts'
+import { jobController } from '../controllers/job/index.ts'
+import { cronJobController } from '../controllers/cronjob/index.ts'
+import { endpointsController } from '../controllers/endpoints/index.ts'
+import { endpointSliceController } from '../controllers/endpointslice/index.ts'
+import { serviceAccountController } from '../controllers/serviceaccount/index.ts'
 import { NodePool, type NodeSize, type NodeSpec } from './nodes.ts'
 import type { Kubelet } from '../kubelet/kubelet.ts'
 import type { Scheduler } from '../scheduler/scheduler.ts'
@@ -42,6 +50,12 @@ export interface ClusterOptions {
   /** More controllers to run (the garbage collector, namespace and node lifecycle ones always run). */
   controllers?: ControlPlaneOptions['controllers']
   log?: (msg: string) => void
+}
+
+/** kube-controller-manager's controllers beyond the core three (names unique: extra ones with
+ * the same name are not started twice). */
+function workloadControllers (): ControllerDefinition[] {
+  return [replicaSetController(), deploymentController(), jobController(), cronJobController(), endpointsController(), endpointSliceController(), serviceAccountController()]
 }
 
 /** The cluster's clock: time, and on a virtual clock `advance()` that settles between timers. */
@@ -104,7 +118,9 @@ export class Cluster {
       host: api === undefined || api === false ? undefined : api.host,
       etcdPort: options.etcdPort ?? false,
       scheduler: options.scheduler,
-      controllers: options.controllers,
+      publishRootCA: true,
+      // A cluster runs k3s's kube-controller-manager: the workload controllers join the core ones.
+      controllers: resources => [...workloadControllers(), ...(options.controllers?.(resources) ?? [])],
       log: options.log,
     })
     const client = new InProcessClient({ core: cp.core })

@@ -21,6 +21,7 @@ import { garbageCollector } from '../controllers/garbage-collector/index.ts'
 import { namespaceController } from '../controllers/namespace/index.ts'
 import { nodeLifecycleController } from '../controllers/node-lifecycle/index.ts'
 import { servedResources } from '../controllers/resources.ts'
+import { rootCACertPublisher } from '../controllers/serviceaccount/index.ts'
 import { Scheduler } from '../scheduler/scheduler.ts'
 import { buildProfile, profileConfig, type ProfileOverrides } from '../scheduler/profile.ts'
 import { kubeconfigYaml } from './kubeconfig.ts'
@@ -39,6 +40,8 @@ export interface ControlPlaneOptions {
   seed?: number
   /** The store: a SQLite file path, ':memory:' (default without dataDir), or 'memory' (no SQLite). */
   store?: string
+  /** Publish the cluster CA as ConfigMap kube-root-ca.crt in every namespace (needs the PKI). */
+  publishRootCA?: boolean
   /** The default scheduler's profile changes; false = no scheduler. */
   scheduler?: ProfileOverrides | false
   /** Controllers to run besides the garbage collector and the namespace controller. */
@@ -47,7 +50,12 @@ export interface ControlPlaneOptions {
 }
 
 /** Names of the controllers every control plane runs. */
-const DEFAULT_CONTROLLERS = new Set(['garbage-collector', 'namespace', 'node-lifecycle'])
+const DEFAULT_CONTROLLERS = new Set(['garbage-collector', 'namespace', 'node-lifecycle', 'root-ca-certificate-publisher-controller'])
+
+function uniqueByName (list: ControllerDefinition[]): ControllerDefinition[] {
+  const seen = new Set<string>()
+  return list.filter(c => !seen.has(c.name) && seen.add(c.name) !== undefined)
+}
 
 export interface ControlPlane {
   name: string
@@ -106,8 +114,9 @@ export async function startControlPlane (options: ControlPlaneOptions = {}): Pro
     // `controllers` until the controllers issue makes them the default.
     controllers: [
       garbageCollector({ resources }), namespaceController({ resources }), nodeLifecycle,
-      // Extra controllers; one already running by default is not started twice.
-      ...(options.controllers?.(resources) ?? []).filter(c => !DEFAULT_CONTROLLERS.has(c.name)),
+      ...(options.publishRootCA === true && pki !== undefined ? [rootCACertPublisher({ rootCA: pki.serverCa.cert })] : []),
+      // Extra controllers; one already running (by default or listed before) is not started twice.
+      ...uniqueByName((options.controllers?.(resources) ?? []).filter(c => !DEFAULT_CONTROLLERS.has(c.name))),
     ],
     onError: e => options.log?.(`${e.controller}: ${e.key ?? ''}: ${String(e.error)}`),
   })
