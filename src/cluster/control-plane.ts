@@ -49,9 +49,6 @@ export interface ControlPlaneOptions {
   log?: (msg: string) => void
 }
 
-/** Names of the controllers every control plane runs. */
-const DEFAULT_CONTROLLERS = new Set(['garbage-collector', 'namespace', 'node-lifecycle', 'root-ca-certificate-publisher-controller'])
-
 function uniqueByName (list: ControllerDefinition[]): ControllerDefinition[] {
   const seen = new Set<string>()
   return list.filter(c => !seen.has(c.name) && seen.add(c.name) !== undefined)
@@ -112,12 +109,12 @@ export async function startControlPlane (options: ControlPlaneOptions = {}): Pro
     // The controllers every control plane runs; the workload controllers (replicaset, deployment,
     // job, cronjob, endpoints, endpointslice, serviceaccount: src/controllers/) are opt-in through
     // `controllers` until the controllers issue makes them the default.
-    controllers: [
+    // Extra controllers; one already running (by default or listed before) is not started twice.
+    controllers: uniqueByName([
       garbageCollector({ resources }), namespaceController({ resources }), nodeLifecycle,
       ...(options.publishRootCA === true && pki !== undefined ? [rootCACertPublisher({ rootCA: pki.serverCa.cert })] : []),
-      // Extra controllers; one already running (by default or listed before) is not started twice.
-      ...uniqueByName((options.controllers?.(resources) ?? []).filter(c => !DEFAULT_CONTROLLERS.has(c.name))),
-    ],
+      ...(options.controllers?.(resources) ?? []),
+    ]),
     onError: e => options.log?.(`${e.controller}: ${e.key ?? ''}: ${String(e.error)}`),
   })
   await controllers.start()
