@@ -1,13 +1,13 @@
 // ObjectMeta validation with upstream's messages (src/api/validation.ts), as Status causes.
 import { toCause } from '../api/field-errors.ts'
 import type { KubeObject } from '../api/object.ts'
-import { nameIsDNSLabel, nameIsDNSSubdomain, validateObjectMeta } from '../api/validation.ts'
+import { nameIsDNSLabel, nameIsDNSSubdomain, validateObjectMeta, validatePathSegmentName } from '../api/validation.ts'
 import type { StatusCause } from './errors.ts'
 
-export function validateMetadata (obj: KubeObject, options: { namespaced: boolean, nameIsLabel: boolean }): StatusCause[] {
+export function validateMetadata (obj: KubeObject, options: { namespaced: boolean, nameIsLabel: boolean, nameIsPathSegment?: boolean }): StatusCause[] {
   const errors = validateObjectMeta(obj.metadata as Parameters<typeof validateObjectMeta>[0], {
     namespaced: options.namespaced,
-    nameValidator: options.nameIsLabel ? nameIsDNSLabel : nameIsDNSSubdomain,
+    nameValidator: options.nameIsPathSegment === true ? validatePathSegmentName : options.nameIsLabel ? nameIsDNSLabel : nameIsDNSSubdomain,
   })
   return errors.map(e => {
     const c = toCause(e)

@@ -24,7 +24,8 @@ export class EventRecorder {
   private readonly clock: Clock
   private readonly source: EventSource
   private readonly recent = new Map<string, { name: string, namespace: string, count: number, first: string }>()
-  private seq = 0
+  // Starts at a random point so two recorders on one (virtual) clock don't name events alike.
+  private seq = Math.floor(Math.random() * 1_000_000)
 
   constructor (options: { client: Client, clock: Clock, source: EventSource }) {
     this.client = options.client

@@ -18,6 +18,8 @@ import { cronJobController } from '../controllers/cronjob/index.ts'
 import { endpointsController } from '../controllers/endpoints/index.ts'
 import { endpointSliceController } from '../controllers/endpointslice/index.ts'
 import { serviceAccountController } from '../controllers/serviceaccount/index.ts'
+import { daemonSetController } from '../controllers/daemonset/index.ts'
+import { statefulSetController } from '../controllers/statefulset/index.ts'
 import { NodePool, type NodeSize, type NodeSpec } from './nodes.ts'
 import type { Kubelet } from '../kubelet/kubelet.ts'
 import type { Scheduler } from '../scheduler/scheduler.ts'
@@ -55,7 +57,7 @@ export interface ClusterOptions {
 /** kube-controller-manager's controllers beyond the core three (names unique: extra ones with
  * the same name are not started twice). */
 function workloadControllers (): ControllerDefinition[] {
-  return [replicaSetController(), deploymentController(), jobController(), cronJobController(), endpointsController(), endpointSliceController(), serviceAccountController()]
+  return [replicaSetController(), deploymentController(), jobController(), cronJobController(), endpointsController(), endpointSliceController(), serviceAccountController(), daemonSetController(), statefulSetController()]
 }
 
 /** The cluster's clock: time, and on a virtual clock `advance()` that settles between timers. */

@@ -64,6 +64,8 @@ export function etcdctl (endpoint: string, args: string[], options: { input?: st
   let stderr = ''
   child.stdout.setEncoding('utf8').on('data', (s: string) => { stdout += s })
   child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s })
+  // etcdctl may exit before reading its stdin (e.g. `lease keep-alive --once`): that EPIPE is not a failure.
+  child.stdin.on('error', () => {})
   child.stdin.end(options.input ?? '')
   return new Promise(resolve => child.once('close', code => resolve({ stdout, stderr, code })))
 }

@@ -55,7 +55,7 @@ export function specOf (obj: KubeObject): string {
 
 export function validateOrThrow (ctx: ApiContext, info: ResourceInfo, obj: KubeObject, old?: KubeObject): void {
   const strategy = ctx.strategyFor(info)
-  const causes: StatusCause[] = validateMetadata(obj, { namespaced: info.namespaced, nameIsLabel: strategy.nameIsLabel === true })
+  const causes: StatusCause[] = validateMetadata(obj, { namespaced: info.namespaced, nameIsLabel: strategy.nameIsLabel === true, nameIsPathSegment: strategy.nameIsPathSegment === true })
   causes.push(...(strategy.validate?.(obj) ?? []))
   if (old !== undefined) causes.push(...(strategy.validateUpdate?.(obj, old) ?? []))
   if (causes.length > 0) throw invalid(info.group, info.kind, obj.metadata.name ?? '', causes)

@@ -32,6 +32,11 @@ export function strategies (index: ResourceIndex, custom: (info: ResourceInfo) =
     '/persistentvolumes': { generation: false, status: true },
     '/persistentvolumeclaims': { generation: false, status: true },
     '/resourcequotas': { generation: false, status: true },
+    // RBAC names are path segments (ValidateRBACName): `system:coredns` is a valid name.
+    'rbac.authorization.k8s.io/roles': { generation: false, status: false, nameIsPathSegment: true },
+    'rbac.authorization.k8s.io/clusterroles': { generation: false, status: false, nameIsPathSegment: true },
+    'rbac.authorization.k8s.io/rolebindings': { generation: false, status: false, nameIsPathSegment: true },
+    'rbac.authorization.k8s.io/clusterrolebindings': { generation: false, status: false, nameIsPathSegment: true },
   }
   return info => {
     if (info.custom) return custom(info)

@@ -22,6 +22,8 @@ export interface Strategy {
   status: boolean
   /** Names must be DNS-1123 labels (namespaces, services) rather than subdomains. */
   nameIsLabel?: boolean
+  /** Names are path segments (RBAC objects: `system:coredns` is valid). */
+  nameIsPathSegment?: boolean
   /** Defaults applied on create and update (SetDefaults_*). Mutates `obj`. */
   defaults?(obj: KubeObject): void
   /** Create-only preparation (status reset, allocations). Mutates `obj`. */
