@@ -16,6 +16,11 @@ function count (value: string): number {
   return Number(value)
 }
 
+/** k3s accepts --disable a,b and repeated --disable flags. */
+function list (value: string, previous: string[]): string[] {
+  return [...previous, ...value.split(',').map(s => s.trim()).filter(s => s !== '')]
+}
+
 export function serverCommand (): Command {
   return new Command('server')
     .description('run a k3sim server in the foreground (store, etcd API, Kubernetes API over HTTPS), like `k3s server`')
@@ -29,8 +34,9 @@ export function serverCommand (): Command {
     .option('--agents <n>', 'agent nodes', count, 0)
     .option('--node-cpu <quantity>', 'CPU of each node (default: this host\'s)')
     .option('--node-memory <quantity>', 'memory of each node, e.g. 4Gi (default: this host\'s)')
+    .option('--disable <names>', 'k3s add-ons not to deploy, comma-separated: coredns, servicelb, traefik, local-storage, metrics-server', list, [])
     .option('--scheduler-config <file>', 'a KubeSchedulerConfiguration YAML (one profile: plugins disabled, score weights, pluginConfig)')
-    .action(async (o: { dataDir: string, clusterName: string, bindAddress: string, apiPort: number, etcdPort: number, disableEtcd?: boolean, servers: number, agents: number, nodeCpu?: string, nodeMemory?: string, schedulerConfig?: string }) => {
+    .action(async (o: { dataDir: string, clusterName: string, bindAddress: string, apiPort: number, etcdPort: number, disableEtcd?: boolean, servers: number, agents: number, nodeCpu?: string, nodeMemory?: string, schedulerConfig?: string, disable: string[] }) => {
       let cluster: Cluster
       try {
         const scheduler = o.schedulerConfig === undefined ? undefined : loadSchedulerConfig(o.schedulerConfig)
@@ -43,6 +49,7 @@ export function serverCommand (): Command {
           agents: o.agents,
           node: { cpu: o.nodeCpu, memory: o.nodeMemory },
           scheduler,
+          disable: o.disable,
           log: msg => console.error(msg),
         })
       } catch (err) {

@@ -20,6 +20,9 @@ import { endpointSliceController } from '../controllers/endpointslice/index.ts'
 import { serviceAccountController } from '../controllers/serviceaccount/index.ts'
 import { daemonSetController } from '../controllers/daemonset/index.ts'
 import { statefulSetController } from '../controllers/statefulset/index.ts'
+import { installK3sAddons, k3sAddons } from '../addons/manifests/index.ts'
+import { serviceLBController } from '../addons/servicelb/index.ts'
+import { localPathProvisioner } from '../addons/local-path/index.ts'
 import { NodePool, type NodeSize, type NodeSpec } from './nodes.ts'
 import type { Kubelet } from '../kubelet/kubelet.ts'
 import type { Scheduler } from '../scheduler/scheduler.ts'
@@ -37,7 +40,7 @@ export interface ClusterOptions {
   clock?: 'real' | 'virtual'
   runtime?: 'fake'
   seed?: number
-  /** k3s --disable names (add-ons come with the controllers issue). */
+  /** k3s --disable names: coredns, servicelb, traefik, local-storage, metrics-server. */
   disable?: string[]
   /** Serve the HTTPS API (for kubectl): { port: 0 } picks a free port. Default: none. */
   apiServer?: { port?: number, host?: string } | false
@@ -56,8 +59,12 @@ export interface ClusterOptions {
 
 /** kube-controller-manager's controllers beyond the core three (names unique: extra ones with
  * the same name are not started twice). */
-function workloadControllers (): ControllerDefinition[] {
-  return [replicaSetController(), deploymentController(), jobController(), cronJobController(), endpointsController(), endpointSliceController(), serviceAccountController(), daemonSetController(), statefulSetController()]
+function workloadControllers (disable: ReadonlySet<string>): ControllerDefinition[] {
+  const addons = [
+    ...(disable.has('servicelb') ? [] : [serviceLBController()]),
+    ...(disable.has('local-storage') ? [] : [localPathProvisioner()]),
+  ]
+  return [...addons, replicaSetController(), deploymentController(), jobController(), cronJobController(), endpointsController(), endpointSliceController(), serviceAccountController(), daemonSetController(), statefulSetController()]
 }
 
 /** The cluster's clock: time, and on a virtual clock `advance()` that settles between timers. */
@@ -110,6 +117,8 @@ export class Cluster {
     const clock: Clock = virtual ?? new RealClock()
     const name = options.name ?? 'k3s-default'
     const api = options.apiServer
+    const disable = new Set(options.disable ?? [])
+    k3sAddons({ disable: [...disable] }) // refuses unknown names before anything starts
     const cp = await startControlPlane({
       name,
       clock,
@@ -122,7 +131,7 @@ export class Cluster {
       scheduler: options.scheduler,
       publishRootCA: true,
       // A cluster runs k3s's kube-controller-manager: the workload controllers join the core ones.
-      controllers: resources => [...workloadControllers(), ...(options.controllers?.(resources) ?? [])],
+      controllers: resources => [...workloadControllers(disable), ...(options.controllers?.(resources) ?? [])],
       log: options.log,
     })
     const client = new InProcessClient({ core: cp.core })
@@ -142,6 +151,8 @@ export class Cluster {
       ...Array.from({ length: agents }, (_, i) => ({ name: `k3sim-${name}-agent-${i}`, role: 'agent' as const })),
     ]
     await Promise.all(specs.map(spec => pool.add(spec)))
+    // As a k3s server applies server/manifests: coredns, local-path, metrics-server, traefik.
+    await installK3sAddons(client, { disable: [...disable], rbacColonNames: true })
     await cluster.settle()
     return cluster
   }

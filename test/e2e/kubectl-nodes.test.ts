@@ -7,13 +7,14 @@ import { join } from 'node:path'
 import { spawn } from 'node:child_process'
 import { Cluster } from '../../src/index.ts'
 import { runKubectl } from '../support/kubectl.ts'
+import { ADDON_NAMES } from '../../src/addons/manifests/index.ts'
 
 describe('kubectl against a k3sim cluster with nodes', function () {
   let cluster: Cluster
   let home: string
   let kubeconfig: string
   before(async () => {
-    cluster = await Cluster.start({ agents: 2, apiServer: { port: 0 }, node: { cpu: '2', memory: '4Gi' }, seed: 7 })
+    cluster = await Cluster.start({ disable: [...ADDON_NAMES], agents: 2, apiServer: { port: 0 }, node: { cpu: '2', memory: '4Gi' }, seed: 7 })
     home = mkdtempSync(join(tmpdir(), 'k3sim-nodes-'))
     kubeconfig = join(home, 'kubeconfig.yaml')
     writeFileSync(kubeconfig, cluster.kubeconfig())

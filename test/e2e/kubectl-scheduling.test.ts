@@ -7,13 +7,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Cluster } from '../../src/index.ts'
 import { runKubectl } from '../support/kubectl.ts'
+import { ADDON_NAMES } from '../../src/addons/manifests/index.ts'
 
 describe('kubectl against k3sim: scheduling', function () {
   let cluster: Cluster
   let home: string
   let kubeconfig: string
   before(async () => {
-    cluster = await Cluster.start({ apiServer: { port: 0 }, node: { cpu: '2', memory: '4Gi' }, seed: 11 })
+    cluster = await Cluster.start({ disable: [...ADDON_NAMES], apiServer: { port: 0 }, node: { cpu: '2', memory: '4Gi' }, seed: 11 })
     home = mkdtempSync(join(tmpdir(), 'k3sim-sched-'))
     kubeconfig = join(home, 'kubeconfig.yaml')
     writeFileSync(kubeconfig, cluster.kubeconfig())

@@ -3,6 +3,7 @@
 // and graceful deletion.
 import assert from 'node:assert/strict'
 import { Cluster } from '../../src/index.ts'
+import { ADDON_NAMES } from '../../src/addons/manifests/index.ts'
 
 type Json = Record<string, any>
 
@@ -14,7 +15,7 @@ function pod (name: string, spec: Json = {}, annotations?: Record<string, string
 
 describe('kubelet: pod status in virtual time', () => {
   let cluster: Cluster
-  beforeEach(async () => { cluster = await Cluster.start({ agents: 1, clock: 'virtual', seed: 3 }) })
+  beforeEach(async () => { cluster = await Cluster.start({ disable: [...ADDON_NAMES], agents: 1, clock: 'virtual', seed: 3 }) })
   afterEach(async () => { await cluster.stop() })
 
   const get = (name: string): Promise<Json> => cluster.client.get('v1', 'Pod', 'default', name) as Promise<Json>

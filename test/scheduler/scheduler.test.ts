@@ -2,6 +2,7 @@
 // the exact FailedScheduling messages, pods left to another scheduler, and preemption.
 import assert from 'node:assert/strict'
 import { Cluster } from '../../src/index.ts'
+import { ADDON_NAMES } from '../../src/addons/manifests/index.ts'
 
 type Json = Record<string, any>
 
@@ -17,7 +18,7 @@ describe('scheduler', () => {
   const message = async (name: string): Promise<string> => (await get(name)).status.conditions.find((c: Json) => c.type === 'PodScheduled').message
 
   it('spreads pods by LeastAllocated: the emptier node wins', async () => {
-    cluster = await Cluster.start({ agents: 1, clock: 'virtual', node: { cpu: '4', memory: '8Gi' }, seed: 2 })
+    cluster = await Cluster.start({ disable: [...ADDON_NAMES], agents: 1, clock: 'virtual', node: { cpu: '4', memory: '8Gi' }, seed: 2 })
     await cluster.client.create(pod('a', {}, '3'))
     await cluster.settle()
     const first = (await get('a')).spec.nodeName
@@ -28,7 +29,7 @@ describe('scheduler', () => {
   })
 
   it('explains a failure across nodes with upstream\'s sorted reason histogram', async () => {
-    cluster = await Cluster.start({ agents: 2, clock: 'virtual', node: { cpu: '1', memory: '1Gi' }, seed: 2 })
+    cluster = await Cluster.start({ disable: [...ADDON_NAMES], agents: 2, clock: 'virtual', node: { cpu: '1', memory: '1Gi' }, seed: 2 })
     await cluster.client.patch('v1', 'Node', undefined, 'k3sim-k3s-default-server-0', { spec: { taints: [{ key: 'CriticalAddonsOnly', value: 'true', effect: 'NoExecute' }] } })
     await cluster.client.create(pod('picky', { nodeSelector: { disk: 'ssd' } }))
     await cluster.settle()
@@ -38,7 +39,7 @@ describe('scheduler', () => {
   })
 
   it('leaves pods for another scheduler alone', async () => {
-    cluster = await Cluster.start({ clock: 'virtual', seed: 2 })
+    cluster = await Cluster.start({ disable: [...ADDON_NAMES], clock: 'virtual', seed: 2 })
     await cluster.client.create(pod('custom', { schedulerName: 'my-scheduler' }))
     await cluster.settle()
     const p = await get('custom')
@@ -46,7 +47,7 @@ describe('scheduler', () => {
   })
 
   it('preempts a lower-priority pod: the victim is evicted with upstream\'s event and condition', async () => {
-    cluster = await Cluster.start({ clock: 'virtual', node: { cpu: '2', memory: '4Gi' }, seed: 2 })
+    cluster = await Cluster.start({ disable: [...ADDON_NAMES], clock: 'virtual', node: { cpu: '2', memory: '4Gi' }, seed: 2 })
     await cluster.client.create({ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'high' }, value: 1000 } as any)
     await cluster.client.create(pod('low', {}, '2'))
     await cluster.settle()
@@ -76,7 +77,7 @@ describe('scheduler profiles', () => {
   })
 
   it('packs pods with MostAllocated when the profile says so', async () => {
-    const cluster = await Cluster.start({ agents: 1, clock: 'virtual', node: { cpu: '4', memory: '8Gi' }, seed: 2, scheduler: { pluginConfig: { NodeResourcesFit: { scoringStrategy: { type: 'MostAllocated', resources: [{ name: 'cpu', weight: 1 }, { name: 'memory', weight: 1 }] } } } } })
+    const cluster = await Cluster.start({ disable: [...ADDON_NAMES], agents: 1, clock: 'virtual', node: { cpu: '4', memory: '8Gi' }, seed: 2, scheduler: { pluginConfig: { NodeResourcesFit: { scoringStrategy: { type: 'MostAllocated', resources: [{ name: 'cpu', weight: 1 }, { name: 'memory', weight: 1 }] } } } } })
     try {
       await cluster.client.create(pod('a', {}, '1'))
       await cluster.settle()
@@ -92,7 +93,7 @@ describe('scheduler profiles', () => {
 
 describe('scheduler explain annotation', () => {
   it('writes each attempt\'s per-node results to the pod when asked', async () => {
-    const cluster = await Cluster.start({ agents: 1, clock: 'virtual', node: { cpu: '1', memory: '1Gi' }, seed: 2, scheduler: { explainAnnotation: true } })
+    const cluster = await Cluster.start({ disable: [...ADDON_NAMES], agents: 1, clock: 'virtual', node: { cpu: '1', memory: '1Gi' }, seed: 2, scheduler: { explainAnnotation: true } })
     try {
       await cluster.client.create(pod('big', {}, '2'))
       await cluster.settle()
@@ -107,7 +108,7 @@ describe('scheduler explain annotation', () => {
 
 describe('scheduler: volume binding', () => {
   it('waits for a missing claim, follows WaitForFirstConsumer claims, honours a volume\'s node affinity', async () => {
-    const cluster = await Cluster.start({ agents: 1, clock: 'virtual', node: { cpu: '2', memory: '4Gi' }, seed: 4 })
+    const cluster = await Cluster.start({ disable: [...ADDON_NAMES], agents: 1, clock: 'virtual', node: { cpu: '2', memory: '4Gi' }, seed: 4 })
     try {
       const withClaim = (name: string, claim: string): any => pod(name, { volumes: [{ name: 'data', persistentVolumeClaim: { claimName: claim } }] }, '100m')
       await cluster.client.create(withClaim('no-claim', 'missing'))

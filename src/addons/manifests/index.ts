@@ -97,6 +97,11 @@ async function createOnce (client: Client, obj: KubeObject): Promise<KubeObject>
       return await client.create(obj)
     } catch (err) {
       if (isStatusError(err, 409)) return await client.get(obj.apiVersion!, obj.kind!, obj.metadata.namespace, obj.metadata.name!)
+      // A Service re-created with its fixed clusterIP is refused with 422 (IP already allocated), as upstream does.
+      if (isStatusError(err, 422)) {
+        const existing = await client.get(obj.apiVersion!, obj.kind!, obj.metadata.namespace, obj.metadata.name!).catch(() => undefined)
+        if (existing !== undefined) return existing
+      }
       if (!isStatusError(err, 404) || attempt >= 20) throw err
       await new Promise(resolve => setImmediate(resolve))
     }

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict'
 import { Cluster } from '../../../src/index.ts'
 import { defaultStorageClass, localPathProvisioner } from '../../../src/addons/local-path/index.ts'
+import { ADDON_NAMES } from '../../../src/addons/manifests/index.ts'
 
 type Json = Record<string, any>
 
@@ -18,7 +19,7 @@ const podWith = (name: string, claimName: string): any => ({
 describe('local-path provisioner', () => {
   let cluster: Cluster
   beforeEach(async () => {
-    cluster = await Cluster.start({ agents: 2, clock: 'virtual', seed: 1, controllers: () => [localPathProvisioner()] })
+    cluster = await Cluster.start({ disable: [...ADDON_NAMES], agents: 2, clock: 'virtual', seed: 1, controllers: () => [localPathProvisioner()] })
     await cluster.client.create(defaultStorageClass())
     await cluster.settle()
   })

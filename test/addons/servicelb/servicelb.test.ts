@@ -4,6 +4,7 @@ import assert from 'node:assert/strict'
 import { Cluster } from '../../../src/index.ts'
 import { serviceLBController } from '../../../src/addons/servicelb/index.ts'
 import { daemonSetController } from '../../../src/controllers/daemonset/index.ts'
+import { ADDON_NAMES } from '../../../src/addons/manifests/index.ts'
 
 type Json = Record<string, any>
 
@@ -15,7 +16,7 @@ const lbService = (name: string, spec: Json = {}): any => ({
 describe('servicelb', () => {
   let cluster: Cluster
   beforeEach(async () => {
-    cluster = await Cluster.start({ agents: 2, clock: 'virtual', seed: 1, controllers: () => [serviceLBController(), daemonSetController()] })
+    cluster = await Cluster.start({ disable: [...ADDON_NAMES], agents: 2, clock: 'virtual', seed: 1, controllers: () => [serviceLBController(), daemonSetController()] })
   })
   afterEach(async () => { await cluster.stop() })
 
