@@ -40,6 +40,8 @@ const kubectl = (...args: string[]): string => show('kubectl', args)
 try {
   kubectl('version')
   kubectl('get', 'nodes', '-o', 'wide')
+  kubectl('get', 'pods', '-A')
+  kubectl('get', 'svc', '-n', 'kube-system')
   kubectl('apply', '-f', join(root, 'fixtures', 'manifests', 'web.yaml'))
   kubectl('rollout', 'status', 'deployment/web', '-n', 'shop', '--timeout=30s')
   kubectl('get', 'deploy,rs,pods,svc,endpoints', '-n', 'shop', '-o', 'wide')
