@@ -229,7 +229,7 @@ describe('Client implementations against one server', function () {
         assert.match(err.message, /already assigned to node "node-1"/)
       })
 
-      // BUG: POST pods/<name>/binding of an unbound pod answers 422 `Pod "p" is invalid: spec:
+      // Was a bug, fixed: POST pods/<name>/binding of an unbound pod answers 422 `Pod "p" is invalid: spec:
       // Forbidden: pod updates may not change fields other than ...`: bindPod runs through
       // updateObject, whose pod validateUpdate forbids the spec.nodeName change. Upstream's
       // BindingREST.Create (assignPod) sets spec.nodeName through storage directly and answers 201
@@ -343,7 +343,7 @@ describe('Client implementations against one server', function () {
         })
       }
 
-      // BUG: InProcessClient.create of a namespaced object without metadata.namespace fails with
+      // Was a bug, fixed: InProcessClient.create of a namespaced object without metadata.namespace fails with
       // 404 `namespaces "undefined" not found` (details {kind: "namespaces"}): the handler layer
       // never checks that a namespaced create has a namespace and looks up the namespace
       // `undefined`. Over HTTP the same call (POST /api/v1/configmaps) is refused by the route with

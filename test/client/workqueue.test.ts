@@ -196,7 +196,7 @@ describe('WorkQueue', () => {
       assert.equal(q.length, 2)
     })
 
-    // BUG: addAfter of a key that is already waiting keeps the earlier timer even when the new
+    // Was a bug, fixed: addAfter of a key that is already waiting keeps the earlier timer even when the new
     // delay is shorter: addAfter('k', 60_000) then addRateLimited('k') (5 ms) leaves 'k' waiting a
     // minute. client-go's delaying queue (insert in delaying_queue.go) moves the entry's readyAt
     // earlier — "update the time only if it would cause the item to be queued sooner".

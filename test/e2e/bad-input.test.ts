@@ -148,7 +148,7 @@ describe('bad input over raw HTTPS', function () {
       assert.equal(r.json.metadata.resourceVersion, v.rv)
     }
 
-    // BUG: DELETE with a malformed JSON body (DeleteOptions) answers 200 and deletes the object: the
+    // Was a bug, fixed: DELETE with a malformed JSON body (DeleteOptions) answers 200 and deletes the object: the
     // server swallows the body's decode error (resource-route.ts: readObjectBody(...).catch(() =>
     // undefined)). Upstream (handlers/delete.go) fails the request when the DeleteOptions body does
     // not decode (an error Status: "couldn't get version/kind; json parse error: ...") and deletes nothing.
@@ -160,7 +160,7 @@ describe('bad input over raw HTTPS', function () {
       await assertIntact(v)
     })
 
-    // BUG: DELETE on a collection with a malformed JSON body answers 200 and deletes EVERY object in
+    // Was a bug, fixed: DELETE on a collection with a malformed JSON body answers 200 and deletes EVERY object in
     // the namespace (same swallowed decode error). Upstream refuses the request and deletes nothing.
     it('deletecollection with a malformed DeleteOptions body is refused and deletes nothing', async () => {
       // Its own namespace: today this wipes the collection.
@@ -174,7 +174,7 @@ describe('bad input over raw HTTPS', function () {
       assert.deepEqual((await c.get(`/api/v1/namespaces/${ns}/configmaps`)).json.items.map((i: { metadata: { name: string } }) => i.metadata.name), ['a', 'b'])
     })
 
-    // BUG: DELETE with body {"propagationPolicy":"Bogus"} answers 200 and deletes the object (body
+    // Was a bug, fixed: DELETE with body {"propagationPolicy":"Bogus"} answers 200 and deletes the object (body
     // options are not validated). Upstream (ValidateDeleteOptions) answers 422 Invalid:
     // `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "Bogus": supported values: "Foreground", "Background", "Orphan"`.
     // (The same value as a query parameter gets 400 BadRequest here; upstream: the same 422.)
@@ -185,7 +185,7 @@ describe('bad input over raw HTTPS', function () {
       await assertIntact(v)
     })
 
-    // BUG: DELETE with body {"dryRun":["Bogus"]} answers 200 and deletes the object. Upstream
+    // Was a bug, fixed: DELETE with body {"dryRun":["Bogus"]} answers 200 and deletes the object. Upstream
     // (ValidateDeleteOptions → ValidateDryRun) answers 422 Invalid
     // `DeleteOptions.meta.k8s.io "" is invalid: dryRun: Unsupported value: []string{"Bogus"}: supported values: "All"`.
     it('DELETE with an unsupported dryRun value in the body is 422 and deletes nothing', async () => {
@@ -263,7 +263,7 @@ describe('bad input over raw HTTPS', function () {
         { status: 400, reason: 'BadRequest', message: /^Secret in version "v1" cannot be handled as a Secret: .*illegal base64 data/ })
     })
 
-    // BUG: the wrong kind's message is not upstream's: a Service POSTed to configmaps gets
+    // Was a bug, fixed: the wrong kind's message is not upstream's: a Service POSTed to configmaps gets
     // `the kind in the data (Service) does not match the expected kind (ConfigMap)`. Upstream
     // (create.go transformDecodeError): `Service in version "v1" cannot be handled as a ConfigMap:
     // converting (v1.Service) to (core.ConfigMap): unknown conversion`.
@@ -272,7 +272,7 @@ describe('bad input over raw HTTPS', function () {
         { status: 400, reason: 'BadRequest', message: /^Service in version "v1" cannot be handled as a ConfigMap: / })
     })
 
-    // BUG: malformed JSON's message lacks upstream's frame: the server says `couldn't get
+    // Was a bug, fixed: malformed JSON's message lacks upstream's frame: the server says `couldn't get
     // version/kind; json parse error: <JS error>`; upstream (transformDecodeError, no kind known):
     // `the object provided is unrecognized (must be of type ConfigMap): couldn't get version/kind;
     // json parse error: unexpected end of JSON input ({"metadata": {"name": "x")`.
@@ -281,7 +281,7 @@ describe('bad input over raw HTTPS', function () {
         { status: 400, reason: 'BadRequest', message: /^the object provided is unrecognized \(must be of type ConfigMap\): couldn't get version\/kind; json parse error: .* \(\{"metadata": \{"name": "x"\)$/ })
     })
 
-    // BUG: POST {"apiVersion":"v2","kind":"ConfigMap",...} to /api/v1/.../configmaps answers 201 and
+    // Was a bug, fixed: POST {"apiVersion":"v2","kind":"ConfigMap",...} to /api/v1/.../configmaps answers 201 and
     // stores it as v1. Upstream cannot decode a version it does not serve: 400 `ConfigMap in version
     // "v2" cannot be handled as a ConfigMap: no kind "ConfigMap" is registered for version "v2" in scheme ...`.
     it('a body of an unserved version of the same group is 400', async () => {
@@ -289,7 +289,7 @@ describe('bad input over raw HTTPS', function () {
         { status: 400, reason: 'BadRequest', message: /^ConfigMap in version "v2" cannot be handled as a ConfigMap: / })
     })
 
-    // BUG: a merge patch that renames the object ({"metadata":{"name":"other"}}) answers 200 and
+    // Was a bug, fixed: a merge patch that renames the object ({"metadata":{"name":"other"}}) answers 200 and
     // silently keeps the old name. Upstream (patch.go applyPatch → checkName) answers 400
     // `the name of the object (other) does not match the name on the URL (keep)`.
     it('a patch that changes metadata.name is 400', async () => {
@@ -297,7 +297,7 @@ describe('bad input over raw HTTPS', function () {
         { status: 400, reason: 'BadRequest', message: 'the name of the object (other) does not match the name on the URL (keep)' })
     })
 
-    // BUG: an apply patch without ?fieldManager answers 400 BadRequest `PATCH is not supported for
+    // Was a bug, fixed: an apply patch without ?fieldManager answers 400 BadRequest `PATCH is not supported for
     // apply requests without a fieldManager: ...`. Upstream (ValidatePatchOptions) answers 422 Invalid
     // `PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch`
     // with details {group: "meta.k8s.io", kind: "PatchOptions", causes: [{reason: "FieldValueRequired", field: "fieldManager"}]}.
@@ -306,14 +306,14 @@ describe('bad input over raw HTTPS', function () {
         { status: 422, reason: 'Invalid', causeFields: ['fieldManager'], message: 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch' })
     })
 
-    // BUG: ?force=true on a merge patch is accepted (200, the patch is written). Upstream
+    // Was a bug, fixed: ?force=true on a merge patch is accepted (200, the patch is written). Upstream
     // (ValidatePatchOptions) answers 422 `PatchOptions.meta.k8s.io "" is invalid: force: Forbidden: may not be specified for non-apply patch`.
     it('force on a non-apply patch is 422 and writes nothing', async () => {
       await expectRefused(json('PATCH', `${KEEP}?force=true`, { data: { b: '1' } }, 'application/merge-patch+json'),
         { status: 422, reason: 'Invalid', causeFields: ['force'], message: 'PatchOptions.meta.k8s.io "" is invalid: force: Forbidden: may not be specified for non-apply patch' })
     })
 
-    // BUG: ConfigMap validation is missing: data keys that are not valid config keys ("a b") and data
+    // Was a bug, fixed: ConfigMap validation is missing: data keys that are not valid config keys ("a b") and data
     // over 1 MiB are stored (201). Upstream (ValidateConfigMap) answers 422:
     // `ConfigMap "bad-key" is invalid: data[a b]: Invalid value: "a b": a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')`
     // and `ConfigMap "too-big" is invalid: ...: Too long: may not be more than 1048576 bytes` (field path "", the whole object).

@@ -141,7 +141,7 @@ describe('@kubernetes/client-node 2.x against k3sim', function () {
       assert.equal(read.type, 'Opaque')
     })
 
-    // BUG: a Secret created with stringData is stored as sent: POST {"metadata":{"name":"sec"},
+    // Was a bug, fixed: a Secret created with stringData is stored as sent: POST {"metadata":{"name":"sec"},
     // "stringData":{"a":"b"}} answers 201 with "stringData":{"a":"b"}, no "data" and no "type".
     // Upstream merges stringData into data while decoding (v1 → internal conversion; stringData
     // is write-only) and defaults the type: 201 with "data":{"a":"Yg=="},"type":"Opaque".
@@ -162,7 +162,7 @@ describe('@kubernetes/client-node 2.x against k3sim', function () {
       assert.equal(body.message, 'configmaps "cm" not found')
     })
 
-    // BUG: DELETE of a ConfigMap answers 200 with the deleted ConfigMap. Upstream's generic
+    // Was a bug, fixed: DELETE of a ConfigMap answers 200 with the deleted ConfigMap. Upstream's generic
     // registry (finalizeDelete) returns the object only for stores with ReturnDeletedObject
     // (pods, serviceaccounts, storageclasses, ...); configmaps get
     // {"kind":"Status","apiVersion":"v1","metadata":{},"status":"Success","details":{"name":"cm","kind":"configmaps","uid":"<uid>"}}.
