@@ -23,16 +23,6 @@ describe('controllers/namespace', () => {
     }
     return out
   }
-  /**
-   * Upstream's namespace REST Delete only marks a namespace whose spec.finalizers is non-empty.
-   * Until the API server does the same, the tests that need it skip themselves.
-   */
-  const serverKeepsTerminatingNamespaces = async (): Promise<boolean> => {
-    await api.client.create(namespace('probe'))
-    const r = await api.client.delete('v1', 'Namespace', undefined, 'probe')
-    return r.metadata.deletionTimestamp !== undefined
-  }
-
   describe('sync(name)', () => {
     it('leaves a namespace that is not being deleted alone', async () => {
       const ns = await api.client.create(namespace('team'))
@@ -80,7 +70,6 @@ describe('controllers/namespace', () => {
     }
 
     it('deletes a namespace with configmaps and a deployment: the namespace and its content are gone', async function () {
-      if (!await serverKeepsTerminatingNamespaces()) this.skip() // skipped until handlers/delete.ts honours spec.finalizers (see probe above)
       await api.client.create(namespace('team'))
       await populate('team')
       await api.client.delete('v1', 'Namespace', undefined, 'team')
@@ -90,7 +79,6 @@ describe('controllers/namespace', () => {
     })
 
     it('keeps the namespace Terminating while content waits on a finalizer, then finishes', async function () {
-      if (!await serverKeepsTerminatingNamespaces()) this.skip() // skipped until handlers/delete.ts honours spec.finalizers (see probe above)
       await api.client.create(namespace('team'))
       await populate('team')
       await api.client.create(configMap('held', 'team', { finalizers: ['example.com/hold'] }))
