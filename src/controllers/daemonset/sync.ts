@@ -8,7 +8,7 @@ import { selectorFromLabelSelector } from '../../api/labels.ts'
 import type { EventRecorder } from '../../client/events.ts'
 import type { ControllerContext } from '../types.ts'
 import { pinToNode, placement, targetNode, withDaemonTolerations, type Placement } from './nodes.ts'
-import { ensureRevision, isNotFound, ownerRef, truncateHistory } from './revision.ts'
+import { ensureRevision, isNotFound, ownerRef, truncateHistory } from '../history.ts'
 
 type Json = Record<string, any>
 

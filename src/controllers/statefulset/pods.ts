@@ -5,7 +5,7 @@
 import { clone, type KubeObject } from '../../api/object.ts'
 import type { EventRecorder } from '../../client/events.ts'
 import type { ControllerContext } from '../types.ts'
-import { isNotFound, ownerRef } from './revision.ts'
+import { isNotFound, ownerRef } from '../history.ts'
 
 type Json = Record<string, any>
 

@@ -13,7 +13,7 @@ import {
   createPod, deletePod, ensureClaims, isFailed, isRunningAndAvailable, isRunningAndReady, isTerminating, newPod,
   ordinalOf, REVISION_LABEL, spec, status,
 } from './pods.ts'
-import { ensureRevision, isNotFound, templateOf, truncateHistory } from './revision.ts'
+import { ensureRevision, isNotFound, templateOf, truncateHistory } from '../history.ts'
 
 type Json = Record<string, any>
 

@@ -1,11 +1,11 @@
-// ControllerRevisions for a DaemonSet (pkg/controller/history, v1.32): the hash of the pod
+// ControllerRevisions for DaemonSets and StatefulSets (pkg/controller/history, v1.32): the hash of the pod
 // template (FNV-32a over canonical JSON plus status.collisionCount, printed with
-// rand.SafeEncodeString, as controller.ComputeHash) names the revision `<ds>-<hash>` and labels
-// the pods `controller-revision-hash: <hash>`. The revision's data is the strategic-merge patch
+// rand.SafeEncodeString, as controller.ComputeHash) names the revision `<owner>-<hash>`; DaemonSet pods
+// carry `controller-revision-hash: <hash>`, StatefulSet pods the whole revision name. The revision's data is the strategic-merge patch
 // `{spec: {template: {..., $patch: replace}}}`; revisions number 1, 2, … and a template that
 // comes back gets its old revision renumbered to the newest.
-import { clone, type KubeObject } from '../../api/object.ts'
-import type { ControllerContext } from '../types.ts'
+import { clone, type KubeObject } from '../api/object.ts'
+import type { ControllerContext } from './types.ts'
 
 type Json = Record<string, any>
 
