@@ -99,7 +99,10 @@ export function serviceStrategy (info: () => ResourceInfo): Strategy {
       if (spec.type === 'LoadBalancer') def(spec, 'allocateLoadBalancerNodePorts', true)
       obj.status ??= { loadBalancer: {} }
     },
-    async prepareForCreate (obj, ctx) { await allocate(obj, ctx, info()) },
+    async prepareForCreate (obj, ctx) {
+      obj.status = { loadBalancer: {} } // upstream resets it to ServiceStatus{}, which serializes so
+      await allocate(obj, ctx, info())
+    },
     async prepareForUpdate (obj, old, ctx) {
       const spec = obj.spec as Json
       const oldSpec = old.spec as Json
