@@ -10,7 +10,7 @@
 import type { KubeObject } from './object.ts'
 import { addQuantities, compareQuantities, milliValue, parseQuantity, type Quantity, value } from './quantity.ts'
 
-/** Resource amounts as the scheduler counts them (same shape as scheduler/types.ts `Resources`). */
+/** Resource amounts as the scheduler counts them: milli-CPU and bytes, plus extended resources. */
 export interface Resources {
   milliCPU: number
   memory: number
@@ -19,7 +19,7 @@ export interface Resources {
   scalar: Record<string, number>
 }
 
-/** A host port a pod binds (same shape as scheduler/types.ts `HostPortInfo`). */
+/** A host port a pod binds. */
 export interface HostPortInfo { ip: string, protocol: string, port: number }
 
 /** schedutil.DefaultMilliCPURequest: a container without a cpu request counts 100m when scoring. */

@@ -20,16 +20,9 @@ export const unresolvable = (...reasons: string[]): Status => ({ code: 'Unschedu
 export const errorStatus = (message: string): Status => ({ code: 'Error', reasons: [message] })
 export const isSuccess = (s: Status): boolean => s.code === 'Success'
 
-/** Resource amounts as the scheduler counts them: milli-CPU and bytes, plus extended resources. */
-export interface Resources {
-  milliCPU: number
-  memory: number
-  ephemeralStorage: number
-  /** Extended and other scalar resources (e.g. `nvidia.com/gpu`, `hugepages-2Mi`), in their units. */
-  scalar: Record<string, number>
-}
-
-export interface HostPortInfo { ip: string, protocol: string, port: number }
+// Resources and HostPortInfo are defined once, with the arithmetic that fills them, in api/pod-resources.ts.
+export type { HostPortInfo, Resources } from '../api/pod-resources.ts'
+import type { HostPortInfo, Resources } from '../api/pod-resources.ts'
 
 /** A pod as the scheduler caches it: its requests computed once. */
 export interface PodInfo {
