@@ -23,6 +23,7 @@ import { statefulSetController } from '../controllers/statefulset/index.ts'
 import { installK3sAddons, k3sAddons } from '../addons/manifests/index.ts'
 import { serviceLBController } from '../addons/servicelb/index.ts'
 import { localPathProvisioner } from '../addons/local-path/index.ts'
+import { traefikIngressStatus } from '../addons/traefik/index.ts'
 import { deployController, SCAN_KEY, type DeployController } from '../addons/deploy/index.ts'
 import { parseApiVersion } from '../api/resources.ts'
 import { existsSync, statSync } from 'node:fs'
@@ -69,6 +70,7 @@ function workloadControllers (disable: ReadonlySet<string>): ControllerDefinitio
   const addons = [
     ...(disable.has('servicelb') ? [] : [serviceLBController()]),
     ...(disable.has('local-storage') ? [] : [localPathProvisioner()]),
+    ...(disable.has('traefik') ? [] : [traefikIngressStatus()]),
   ]
   return [...addons, replicaSetController(), deploymentController(), jobController(), cronJobController(), endpointsController(), endpointSliceController(), serviceAccountController(), daemonSetController(), statefulSetController()]
 }
