@@ -51,7 +51,7 @@ export class Scheduler {
   private readonly recorder: EventRecorder
   private readonly attempts = new Map<string, Attempt>()
   /** Per pod, what its last attempt found, kept raw (explain() builds the view when asked). */
-  private readonly lastOutcome = new Map<string, { feasible: NodeInfo[], statuses: Map<string, Status>, totals?: Map<string, number> }>()
+  private readonly lastOutcome = new Map<string, { feasible: NodeInfo[], statuses: Map<string, Status>, totals?: Float64Array }>()
   private pods: Informer | undefined
   private nodes: Informer | undefined
   private scheduling = false
@@ -92,7 +92,8 @@ export class Scheduler {
     const filters: Attempt['filters'] = {}
     for (const n of outcome.feasible) filters[n.name] = { code: 'Success', reasons: [] }
     for (const [name, s] of outcome.statuses) filters[name] = { plugin: s.plugin, code: s.code, reasons: s.reasons }
-    return { ...attempt, filters, ...(outcome.totals === undefined ? {} : { scores: Object.fromEntries(outcome.totals) }) }
+    const totals = outcome.totals
+    return { ...attempt, filters, ...(totals === undefined ? {} : { scores: Object.fromEntries(outcome.feasible.map((n, i) => [n.name, totals[i]])) }) }
   }
 
   async start (): Promise<void> {
@@ -231,7 +232,7 @@ export class Scheduler {
     }
     this.nextStartNodeIndex = (start + processed) % all.length
     // What explain() shows, kept as found (turned into objects only when asked).
-    const outcome: { feasible: NodeInfo[], statuses: Map<string, Status>, totals?: Map<string, number> } = { feasible, statuses }
+    const outcome: { feasible: NodeInfo[], statuses: Map<string, Status>, totals?: Float64Array } = { feasible, statuses }
     this.lastOutcome.set(attempt.pod, outcome)
     if (feasible.length === 0) {
       const post = this.framework.runPostFilter(state, pod, statuses, this.cache)
@@ -241,7 +242,7 @@ export class Scheduler {
     if (feasible.length === 1) return feasible[0].name
     const totals = this.framework.runScore(state, pod, feasible, this.cache)
     outcome.totals = totals
-    return selectHost(totals, n => this.o.ids.int(n))
+    return selectHost(feasible, totals, n => this.o.ids.int(n))
   }
 
   private async annotate (pod: KubeObject): Promise<void> {
