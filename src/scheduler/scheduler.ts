@@ -30,6 +30,9 @@ export interface SchedulerOptions {
 
 export const EXPLAIN_ANNOTATION = 'k3sim.io/scheduling-explain'
 
+/** Scheduling cycles run back to back before the loop yields to the event loop. */
+const CYCLES_PER_TURN = 32
+
 /** What one attempt found, per node and plugin (cluster.scheduler.explain(pod)). */
 export interface Attempt {
   pod: string
@@ -57,6 +60,7 @@ export class Scheduler {
   private scheduling = false
   /** Binding cycles in flight: they run beside the next scheduling cycles, as upstream's do. */
   private binding = 0
+  private cyclesThisTurn = 0
   private stopped = false
   private nextStartNodeIndex = 0
   private preemption: { node: string, victims: KubeObject[] } | undefined
@@ -164,8 +168,13 @@ export class Scheduler {
       } finally {
         this.scheduling = false
       }
-      // Let the bindings just started reach the store (grouped into one commit per turn).
-      if (this.binding > 0) await new Promise(resolve => setImmediate(resolve))
+      // Every few cycles, let the bindings just started reach the store (grouped into one commit)
+      // and the rest of the cluster run; one cycle per turn would leave the scheduler a sliver
+      // of each turn when controllers are busy.
+      if (this.binding > 0 && ++this.cyclesThisTurn >= CYCLES_PER_TURN) {
+        this.cyclesThisTurn = 0
+        await new Promise(resolve => setImmediate(resolve))
+      }
     }
   }
 

@@ -34,7 +34,15 @@ export async function settle (runner: ControllerRunner, clock: VirtualClock): Pr
 /** A lister over fixed objects, as an informer whose cache holds exactly these. */
 export function staticLister (objs: readonly KubeObject[]): Lister {
   const key = (o: KubeObject): string => (o.metadata.namespace === undefined ? o.metadata.name! : `${o.metadata.namespace}/${o.metadata.name}`)
-  return { list: () => objs, get: k => objs.find(o => key(o) === k), hasSynced: true }
+  const controller = (o: KubeObject): string | undefined => o.metadata.ownerReferences?.find(r => r.controller === true)?.uid
+  return {
+    list: () => objs,
+    get: k => objs.find(o => key(o) === k),
+    inNamespace: ns => objs.filter(o => (o.metadata.namespace ?? '') === ns),
+    controlledBy: uid => objs.filter(o => controller(o) === uid),
+    orphans: ns => objs.filter(o => (o.metadata.namespace ?? '') === ns && controller(o) === undefined),
+    hasSynced: true,
+  }
 }
 
 /**
