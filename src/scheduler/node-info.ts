@@ -48,6 +48,7 @@ export function newNodeInfo (node: KubeObject, pods: Array<KubeObject | PodInfo>
     podsWithAffinity: [],
     podsWithRequiredAntiAffinity: [],
     images: nodeImages(node),
+    generation: 0,
   }
   for (const p of pods) addPod(ni, 'pod' in p && 'requests' in p ? p as PodInfo : newPodInfo(p as KubeObject))
   return ni
@@ -79,6 +80,7 @@ function affinityOf (pod: KubeObject): { any: boolean, requiredAnti: boolean } {
 }
 
 export function addPod (ni: NodeInfo, podInfo: PodInfo): void {
+  ni.generation++
   ni.pods.push(podInfo)
   const aff = affinityOf(podInfo.pod)
   if (aff.any) ni.podsWithAffinity.push(podInfo)
@@ -94,6 +96,7 @@ export function removePod (ni: NodeInfo, pod: KubeObject): boolean {
   const i = ni.pods.findIndex((p) => podKey(p.pod) === key)
   if (i < 0) return false
   const [podInfo] = ni.pods.splice(i, 1)
+  ni.generation++
   ni.podsWithAffinity = ni.podsWithAffinity.filter(p => p !== podInfo)
   ni.podsWithRequiredAntiAffinity = ni.podsWithRequiredAntiAffinity.filter(p => p !== podInfo)
   addResources(ni.requested, podInfo.requests, -1)

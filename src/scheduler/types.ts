@@ -51,6 +51,8 @@ export interface NodeInfo {
   podsWithRequiredAntiAffinity: PodInfo[]
   /** Images present on the node (status.images), for ImageLocality. */
   images: Map<string, number>
+  /** Bumped whenever a pod is added or removed: lets plugins memoize per-node counts. */
+  generation: number
 }
 
 /** Per-cycle data shared by a pod's plugins (upstream's CycleState). */

@@ -114,6 +114,13 @@ export interface WatchOptions {
   startRevision?: number
   /** Most events buffered for a consumer that does not keep up; past it the watch ends with `watcher-slow`. Default 10000. */
   maxBuffered?: number
+  /**
+   * A pre-filter for a prefix watch (the apiserver watch cache's trigger function): live events
+   * are delivered only when `of(kv)` or `of(prevKv)` equals `value` — e.g. a kubelet's pods by
+   * spec.nodeName. Watches naming the same `index` share one `of` call per event. Replayed
+   * events are not filtered.
+   */
+  trigger?: { index: string, of: (kv: KeyValue) => string | undefined, value: string }
 }
 
 /**

@@ -1,7 +1,7 @@
 // In-process fan-out of committed events to watchers: no polling. Each watcher has its own
 // bounded buffer; one that falls too far behind is cut off with `watcher-slow` (as kine closes
 // slow watchers) instead of stalling writers or other watchers.
-import type { WatchEvent, Watcher, WatchOptions } from './backend.ts'
+import type { KeyValue, WatchEvent, Watcher, WatchOptions } from './backend.ts'
 import { StoreError, storeClosed } from './errors.ts'
 import { inRange, prefixEnd } from './keys.ts'
 
@@ -12,24 +12,41 @@ const DEFAULT_MAX_BUFFERED = 10_000
  * so an event is offered only to the watchers of the prefixes of its key: thousands of kubelets
  * watching pods cost nothing when a Lease changes. Other ranges are checked one by one.
  */
+interface TriggerIndex {
+  of: (kv: KeyValue) => string | undefined
+  byValue: Map<string, Set<BufferedWatcher>>
+}
+
 export class WatchHub {
   private readonly byPrefix = new Map<string, Set<BufferedWatcher>>()
+  /** Prefix → trigger index name → watchers by trigger value. */
+  private readonly byTrigger = new Map<string, Map<string, TriggerIndex>>()
   private readonly others = new Set<BufferedWatcher>()
   private count = 0
 
   /** Start a watcher; `replay` holds the historic events (revision >= start) to deliver first. */
   subscribe (options: WatchOptions, replay: WatchEvent[]): Watcher {
     const prefix = prefixOf(options)
+    const trigger = prefix === undefined ? undefined : options.trigger
     const w: BufferedWatcher = new BufferedWatcher(options, options.maxBuffered ?? DEFAULT_MAX_BUFFERED, () => {
       this.count--
       if (prefix === undefined) { this.others.delete(w); return }
+      if (trigger !== undefined) { this.untrigger(prefix, trigger.index, trigger.value, w); return }
       const set = this.byPrefix.get(prefix)
       set?.delete(w)
       if (set?.size === 0) this.byPrefix.delete(prefix)
     })
     this.count++
     if (prefix === undefined) this.others.add(w)
-    else {
+    else if (trigger !== undefined) {
+      let indexes = this.byTrigger.get(prefix)
+      if (indexes === undefined) this.byTrigger.set(prefix, indexes = new Map())
+      let index = indexes.get(trigger.index)
+      if (index === undefined) indexes.set(trigger.index, index = { of: trigger.of, byValue: new Map() })
+      let set = index.byValue.get(trigger.value)
+      if (set === undefined) index.byValue.set(trigger.value, set = new Set())
+      set.add(w)
+    } else {
       let set = this.byPrefix.get(prefix)
       if (set === undefined) { set = new Set(); this.byPrefix.set(prefix, set) }
       set.add(w)
@@ -50,8 +67,18 @@ export class WatchHub {
     for (const e of events) {
       const key = e.kv.key
       for (let i = key.indexOf('/'); i >= 0; i = key.indexOf('/', i + 1)) {
-        const set = this.byPrefix.get(key.slice(0, i + 1))
+        const prefix = key.slice(0, i + 1)
+        const set = this.byPrefix.get(prefix)
         if (set !== undefined) for (const w of set) offer(w, e)
+        const indexes = this.byTrigger.get(prefix)
+        if (indexes !== undefined) {
+          for (const index of indexes.values()) {
+            const now = e.kv.value.length > 0 ? index.of(e.kv) : undefined
+            const before = e.prevKv === undefined ? undefined : index.of(e.prevKv)
+            if (now !== undefined) for (const w of index.byValue.get(now) ?? []) offer(w, e)
+            if (before !== undefined && before !== now) for (const w of index.byValue.get(before) ?? []) offer(w, e)
+          }
+        }
       }
       for (const w of this.others) if (w.matches(key)) offer(w, e)
     }
@@ -60,10 +87,24 @@ export class WatchHub {
 
   get size (): number { return this.count }
 
+  private untrigger (prefix: string, name: string, value: string, w: BufferedWatcher): void {
+    const indexes = this.byTrigger.get(prefix)
+    const index = indexes?.get(name)
+    const set = index?.byValue.get(value)
+    if (set === undefined) return
+    set.delete(w)
+    if (set.size > 0) return
+    index!.byValue.delete(value)
+    if (index!.byValue.size > 0) return
+    indexes!.delete(name)
+    if (indexes!.size === 0) this.byTrigger.delete(prefix)
+  }
+
   /** End every watcher with `err` (default: the store closed). */
   closeAll (err: StoreError = storeClosed()): void {
     for (const w of [...this.others]) w.fail(err)
     for (const set of [...this.byPrefix.values()]) for (const w of [...set]) w.fail(err)
+    for (const indexes of [...this.byTrigger.values()]) for (const index of [...indexes.values()]) for (const set of [...index.byValue.values()]) for (const w of [...set]) w.fail(err)
   }
 }
 

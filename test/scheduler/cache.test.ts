@@ -61,3 +61,22 @@ describe('scheduler cache summaries', () => {
     check({ affinity: [], requiredAnti: [], images: { 'nginx:1.27': 0, 'redis:7': 1 } })
   })
 })
+
+describe('PodTopologySpread per-node match counts', () => {
+  it('are remembered per node until a pod is added or removed', async () => {
+    const { countMatchingOnNode } = await import('../../src/scheduler/plugins/pod-topology-spread/constraints.ts')
+    const { addPod, newNodeInfo, newPodInfo, removePod } = await import('../../src/scheduler/node-info.ts')
+    const { selectorFromSet } = await import('../../src/api/labels.ts')
+    const ni = newNodeInfo(makeNode().name('n1').obj())
+    const web = selectorFromSet({ app: 'web' })
+    const a = makePod().name('a').label('app', 'web').node('n1').obj()
+    assert.equal(countMatchingOnNode(ni, web, 'default'), 0)
+    addPod(ni, newPodInfo(a))
+    addPod(ni, newPodInfo(makePod().name('b').label('app', 'db').node('n1').obj()))
+    assert.equal(countMatchingOnNode(ni, web, 'default'), 1)
+    assert.equal(countMatchingOnNode(ni, selectorFromSet({ app: 'web' }), 'default'), 1, 'an equal selector object shares the count')
+    assert.equal(countMatchingOnNode(ni, web, 'other'), 0, 'per namespace')
+    removePod(ni, a)
+    assert.equal(countMatchingOnNode(ni, web, 'default'), 0)
+  })
+})

@@ -247,6 +247,28 @@ export function runBackendContract (name: string, options: ContractOptions): voi
         assert.equal(slow.closed, true)
       })
 
+      it('a trigger pre-filters live events by the value before or after, and leaves the rest to others', async () => {
+        // Values are "<node>:<n>": the trigger is the node (a kubelet's pods by spec.nodeName).
+        const node = (kv: { value: Uint8Array }): string => dec(kv.value).split(':')[0]
+        const onA = b.watch({ key: '/t/', rangeEnd: prefixEnd('/t/'), trigger: { index: 'node', of: node, value: 'a' } })
+        const onB = b.watch({ key: '/t/', rangeEnd: prefixEnd('/t/'), trigger: { index: 'node', of: node, value: 'b' } })
+        const all = b.watch({ key: '/t/', rangeEnd: prefixEnd('/t/') })
+        await ops.put(b, '/t/p1', enc('a:1'))
+        await ops.put(b, '/t/p2', enc('b:1'))
+        await ops.put(b, '/t/p1', enc('b:2')) // moves from a to b: both see it
+        await ops.remove(b, '/t/p2') // a delete is matched by its previous value
+        await ops.put(b, '/t/p3', enc('c:1'))
+        const revs = (events: WatchEvent[]): string[] => events.map(e => `${e.type} ${e.kv.key}@${e.kv.modRevision}`)
+        assert.deepEqual(revs(await take(onA, 2)), ['put /t/p1@2', 'put /t/p1@4'])
+        assert.deepEqual(revs(await take(onB, 3)), ['put /t/p2@3', 'put /t/p1@4', 'delete /t/p2@5'])
+        assert.equal((await take(all, 5)).length, 5)
+        onA.close()
+        await ops.put(b, '/t/p4', enc('b:3'))
+        assert.deepEqual(revs(await take(onB, 1)), ['put /t/p4@7'])
+        onB.close()
+        all.close()
+      })
+
       it('ends open watches with `closed` when the backend closes', async () => {
         const w = b.watch({ key: '/z' })
         const pending = w.next()

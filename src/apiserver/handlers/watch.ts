@@ -3,7 +3,8 @@
 // bookmarks when asked, and timeoutSeconds — all on the cluster clock.
 import type { KubeObject } from '../../api/object.ts'
 import { groupVersion } from '../../api/resources.ts'
-import type { WatchEvent } from '../../store/backend.ts'
+import type { WatchEvent, WatchOptions } from '../../store/backend.ts'
+import { parseFieldSelector } from '../../api/fields.ts'
 import { isStoreError } from '../../store/errors.ts'
 import { expired, StatusError } from '../errors.ts'
 import { collectionRange } from '../registry/keys.ts'
@@ -47,7 +48,7 @@ export async function watchObjects (ctx: ApiContext, req: ApiRequest): Promise<A
   }
   let watcher
   try {
-    watcher = backend.watch({ key: range.key, rangeEnd: range.rangeEnd, startRevision: start })
+    watcher = backend.watch({ key: range.key, rangeEnd: range.rangeEnd, startRevision: start, trigger: nodeNameTrigger(ctx, req) })
   } catch (err) {
     if (isStoreError(err, 'compacted')) throw expired(`too old resource version: ${start - 1} (${backend.compactRevision})`)
     throw err
@@ -115,6 +116,20 @@ function translate (ctx: ApiContext, req: ApiRequest, e: WatchEvent, matches: (o
   if (now) return [{ type: 'ADDED', object: asServed(info, obj) }]
   if (before) return [{ type: 'DELETED', object: asServed(info, obj) }]
   return []
+}
+
+/**
+ * The watch cache's trigger for pods (upstream's NodeNameTriggerFunc): a watch selecting
+ * spec.nodeName=X — each kubelet's — is offered only the events of pods on X (before or after),
+ * so thousands of kubelets do not each decode and test every pod event. The full selector still
+ * decides what is sent.
+ */
+function nodeNameTrigger (ctx: ApiContext, req: ApiRequest): WatchOptions['trigger'] {
+  const { info, options } = req
+  if (info.group !== '' || info.resource !== 'pods' || options.fieldSelector === undefined || options.fieldSelector === '') return undefined
+  const exact = parseFieldSelector(options.fieldSelector).find(r => r.field === 'spec.nodeName' && r.operator === '=')
+  if (exact === undefined) return undefined
+  return { index: 'pods/spec.nodeName', value: exact.value, of: kv => ((ctx.storage.decode(kv).spec as { nodeName?: string } | undefined)?.nodeName ?? '') }
 }
 
 function bookmark (req: ApiRequest, revision: number, initialEnd: boolean): Record<string, unknown> {

@@ -7,7 +7,7 @@
  */
 import type { KubeObject } from '../../../api/object.ts'
 import { newSelector, selectorFromLabelSelector, selectorFromSet, type Selector } from '../../../api/labels.ts'
-import type { PodInfo } from '../../types.ts'
+import type { NodeInfo, PodInfo } from '../../types.ts'
 import type { RequiredNodeAffinity } from '../shared/node-selector.ts'
 import type { Listers } from '../shared/options.ts'
 import { doNotSchedule, findUntoleratedTaint, nodeTaints, podTolerations } from '../shared/taints.ts'
@@ -148,5 +148,26 @@ export function countPodsMatchSelector (pods: PodInfo[], selector: Selector, ns:
     if (pod.metadata.deletionTimestamp || (pod.metadata.namespace ?? '') !== ns) continue
     if (selector.matches(pod.metadata.labels ?? {})) count++
   }
+  return count
+}
+
+const selectorKeys = new WeakMap<Selector, string>()
+const nodeCounts = new WeakMap<NodeInfo, Map<string, { generation: number, count: number }>>()
+
+/**
+ * countPodsMatchSelector over a node's pods, remembered per node until its pods change: spreading
+ * counts every node's matching pods for every pod scheduled (upstream parallelizes that loop; here
+ * unchanged nodes answer from the memo).
+ */
+export function countMatchingOnNode (ni: NodeInfo, selector: Selector, ns: string): number {
+  let sk = selectorKeys.get(selector)
+  if (sk === undefined) selectorKeys.set(selector, sk = selector.toString())
+  const key = `${ns}\u0000${sk}`
+  let memo = nodeCounts.get(ni)
+  if (memo === undefined) nodeCounts.set(ni, memo = new Map())
+  const hit = memo.get(key)
+  if (hit !== undefined && hit.generation === ni.generation) return hit.count
+  const count = countPodsMatchSelector(ni.pods, selector, ns)
+  memo.set(key, { generation: ni.generation, count })
   return count
 }

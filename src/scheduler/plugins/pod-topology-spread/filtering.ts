@@ -10,7 +10,7 @@ import type { KubeObject } from '../../../api/object.ts'
 import type { NodeInfo, Status } from '../../types.ts'
 import { success, unresolvable, unschedulable } from '../../types.ts'
 import { requiredNodeAffinity } from '../shared/node-selector.ts'
-import { countPodsMatchSelector, matchNodeInclusionPolicies, nodeHasAllTopologyKeys, type SpreadConstraint } from './constraints.ts'
+import { countMatchingOnNode, matchNodeInclusionPolicies, nodeHasAllTopologyKeys, type SpreadConstraint } from './constraints.ts'
 
 export const ERR_REASON_CONSTRAINTS_NOT_MATCH = "node(s) didn't match pod topology spread constraints"
 export const ERR_REASON_NODE_LABEL_NOT_MATCH = `${ERR_REASON_CONSTRAINTS_NOT_MATCH} (missing required label)`
@@ -55,7 +55,7 @@ export function computePreFilterState (pod: KubeObject, constraints: SpreadConst
       if (!matchNodeInclusionPolicies(c, pod, ni.node, required)) return
       const value = labels[c.topologyKey]
       const m = tpValueToMatchNum[i]
-      m.set(value, (m.get(value) ?? 0) + countPodsMatchSelector(ni.pods, c.selector, ns))
+      m.set(value, (m.get(value) ?? 0) + countMatchingOnNode(ni, c.selector, ns))
     })
   }
   const criticalPaths = tpValueToMatchNum.map((m) => {

@@ -11,7 +11,7 @@ import type { KubeObject } from '../../../api/object.ts'
 import type { NodeInfo } from '../../types.ts'
 import { MAX_NODE_SCORE } from '../../types.ts'
 import { requiredNodeAffinity } from '../shared/node-selector.ts'
-import { countPodsMatchSelector, LABEL_HOSTNAME, matchNodeInclusionPolicies, nodeHasAllTopologyKeys, type SpreadConstraint } from './constraints.ts'
+import { countMatchingOnNode, LABEL_HOSTNAME, matchNodeInclusionPolicies, nodeHasAllTopologyKeys, type SpreadConstraint } from './constraints.ts'
 
 export interface PreScoreState {
   constraints: SpreadConstraint[]
@@ -56,7 +56,7 @@ export function computePreScoreState (pod: KubeObject, constraints: SpreadConstr
       const value = labels[c.topologyKey]
       const cur = counts[i].get(value)
       if (cur === undefined) return // not a candidate's domain (hostname is always skipped here)
-      counts[i].set(value, cur + countPodsMatchSelector(ni.pods, c.selector, ns))
+      counts[i].set(value, cur + countMatchingOnNode(ni, c.selector, ns))
     })
   }
   return { constraints, ignoredNodes, topologyValueToPodCounts: counts, topologyNormalizingWeight: weights }
@@ -69,7 +69,7 @@ export function scoreNode (s: PreScoreState, pod: KubeObject, nodeInfo: NodeInfo
   s.constraints.forEach((c, i) => {
     if (!(c.topologyKey in labels)) return
     const count = c.topologyKey === LABEL_HOSTNAME
-      ? countPodsMatchSelector(nodeInfo.pods, c.selector, pod.metadata.namespace ?? '')
+      ? countMatchingOnNode(nodeInfo, c.selector, pod.metadata.namespace ?? '')
       : s.topologyValueToPodCounts[i].get(labels[c.topologyKey]) ?? 0
     score += scoreForCount(count, c.maxSkew, s.topologyNormalizingWeight[i])
   })
