@@ -70,5 +70,7 @@ export function serverCommand (): Command {
       // Announced only once SIGINT/SIGTERM stop it cleanly.
       const ep = cluster.endpoints
       console.log(`k3sim server listening on ${ep.api} (etcd: ${ep.etcd ?? 'off'}, kubeconfig: ${join(o.dataDir, 'kubeconfig.yaml')})`)
+      // Started by `k3sim cluster create|start` (an IPC channel): say so, then live on alone.
+      if (process.send !== undefined) process.send({ ready: true, api: ep.api, etcd: ep.etcd, pid: process.pid }, () => process.disconnect())
     })
 }

@@ -23,7 +23,8 @@ import { statefulSetController } from '../controllers/statefulset/index.ts'
 import { installK3sAddons, k3sAddons } from '../addons/manifests/index.ts'
 import { serviceLBController } from '../addons/servicelb/index.ts'
 import { localPathProvisioner } from '../addons/local-path/index.ts'
-import { NodePool, type NodeSize, type NodeSpec } from './nodes.ts'
+import { NodePool, storedNodeSpecs, type NodeSize, type NodeSpec, type NodeState } from './nodes.ts'
+import { nodeAdmin } from './node-admin.ts'
 import type { Kubelet } from '../kubelet/kubelet.ts'
 import type { Scheduler } from '../scheduler/scheduler.ts'
 import type { ProfileOverrides } from '../scheduler/profile.ts'
@@ -145,15 +146,19 @@ export class Cluster {
       read: (pod, container, opts) => kubeletOf(pod).logs(pod, container, opts),
       follow: (pod, container, _opts, onData, onEnd) => kubeletOf(pod).followLogs(pod, container, onData, onEnd),
     }
-    // Nodes register together; their order (pod CIDRs, IPs) is fixed when each is added.
+    // Nodes register together; their order (pod CIDRs, IPs) is fixed when each is added. On a
+    // restart (a data dir with Node objects) every stored node comes back first, with its index
+    // and size, as k3s nodes re-register after a reboot; the configured ones missing are added.
+    const stored = await storedNodeSpecs(client)
     const specs: NodeSpec[] = [
       ...Array.from({ length: servers }, (_, i) => ({ name: `k3sim-${name}-server-${i}`, role: 'server' as const })),
       ...Array.from({ length: agents }, (_, i) => ({ name: `k3sim-${name}-agent-${i}`, role: 'agent' as const })),
-    ]
-    await Promise.all(specs.map(spec => pool.add(spec)))
+    ].filter(spec => !stored.some(s => s.name === spec.name))
+    await Promise.all([...stored, ...specs].map(spec => pool.add(spec)))
     // As a k3s server applies server/manifests: coredns, local-path, metrics-server, traefik.
     await installK3sAddons(client, { disable: [...disable], rbacColonNames: true })
     await cluster.settle()
+    cp.api?.setExtension(nodeAdmin(cluster))
     return cluster
   }
 
@@ -211,6 +216,11 @@ export class Cluster {
   }
 
   nodeNames (): string[] { return [...this.pool.nodes.keys()] }
+
+  /** Every node with its role and whether its kubelet runs (`k3sim node list`). */
+  nodes (): NodeState[] {
+    return [...this.pool.nodes.values()].map(n => ({ name: n.name, role: n.role, running: n.running }))
+  }
 
   /** The scheduler, for `explain(pod)`: per-node filter results and scores of its last attempt. */
   get scheduler (): { explain: Scheduler['explain'] } {
