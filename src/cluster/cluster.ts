@@ -32,6 +32,7 @@ import { settle, type Busy } from './settle.ts'
 
 export interface ClusterOptions {
   name?: string
+  /** Nodes of a new cluster; a restart on a data dir brings back the nodes it stored instead. */
   servers?: number
   agents?: number
   /** Size of each node; default this host's CPUs and memory, 110 pods. */
@@ -146,15 +147,18 @@ export class Cluster {
       read: (pod, container, opts) => kubeletOf(pod).logs(pod, container, opts),
       follow: (pod, container, _opts, onData, onEnd) => kubeletOf(pod).followLogs(pod, container, onData, onEnd),
     }
-    // Nodes register together; their order (pod CIDRs, IPs) is fixed when each is added. On a
-    // restart (a data dir with Node objects) every stored node comes back first, with its index
-    // and size, as k3s nodes re-register after a reboot; the configured ones missing are added.
+    // Nodes register together; their order (pod CIDRs, IPs) is fixed when each is added. A
+    // restart (a data dir with Node objects) brings back exactly the stored nodes, with their
+    // index and size, as k3s nodes re-register after a reboot: `servers`/`agents` only shape a
+    // new cluster, and nodes added or removed later stay so.
     const stored = await storedNodeSpecs(client)
-    const specs: NodeSpec[] = [
-      ...Array.from({ length: servers }, (_, i) => ({ name: `k3sim-${name}-server-${i}`, role: 'server' as const })),
-      ...Array.from({ length: agents }, (_, i) => ({ name: `k3sim-${name}-agent-${i}`, role: 'agent' as const })),
-    ].filter(spec => !stored.some(s => s.name === spec.name))
-    await Promise.all([...stored, ...specs].map(spec => pool.add(spec)))
+    const specs: NodeSpec[] = stored.length > 0
+      ? stored
+      : [
+          ...Array.from({ length: servers }, (_, i) => ({ name: `k3sim-${name}-server-${i}`, role: 'server' as const })),
+          ...Array.from({ length: agents }, (_, i) => ({ name: `k3sim-${name}-agent-${i}`, role: 'agent' as const })),
+        ]
+    await Promise.all(specs.map(spec => pool.add(spec)))
     // As a k3s server applies server/manifests: coredns, local-path, metrics-server, traefik.
     await installK3sAddons(client, { disable: [...disable], rbacColonNames: true })
     await cluster.settle()
