@@ -9,6 +9,7 @@ import { clusterStartCommand, clusterStopCommand } from './cluster-start-stop.ts
 export function clusterCommand (): Command {
   return new Command('cluster')
     .description('manage clusters (each one a detached k3sim server process)')
+    .addHelpText('after', '\nExamples:\n  $ k3sim cluster create dev --agents 2\n  $ k3sim cluster list\n  $ k3sim cluster stop dev')
     .addCommand(clusterCreateCommand())
     .addCommand(clusterListCommand())
     .addCommand(clusterStartCommand())

@@ -47,6 +47,6 @@ export function completionCommand (root: Command): Command {
   return new Command('completion')
     .description('print a shell completion script')
     .addArgument(new Argument('<shell>', 'shell').choices(['bash', 'zsh', 'fish']))
-    .addHelpText('after', '\nExamples:\n  $ source <(k3sim completion bash)\n  $ k3sim completion fish | source')
+    .addHelpText('after', '\nExamples:\n  $ k3sim completion bash > /etc/bash_completion.d/k3sim\n  $ source <(k3sim completion bash)\n  $ k3sim completion fish | source')
     .action(action((shell: 'bash' | 'zsh' | 'fish') => { process.stdout.write({ bash, zsh, fish }[shell](root)) }))
 }

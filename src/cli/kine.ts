@@ -18,6 +18,7 @@ export function kineCommand (): Command {
   return new Command('kine')
     .description('run only the datastore with its etcd v3 API in the foreground (like k3s\'s kine); etcdctl works against it')
     .option('--data-dir <dir>', 'data directory; the database is <dir>/db/state.db (default: in memory, nothing kept)')
+    .addHelpText('after', '\nExamples:\n  $ k3sim kine --data-dir ./data --listen-address 127.0.0.1:2379')
     .option('--listen-address <host:port>', 'address of the etcd API', parseListenAddress, parseListenAddress('127.0.0.1:2379'))
     .action(async (options: { dataDir?: string, listenAddress: ListenAddress }) => runKine(options))
 }

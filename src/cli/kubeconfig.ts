@@ -35,7 +35,7 @@ export function kubeconfigCommand (): Command {
   const write = new Command('write')
     .description('write a cluster\'s kubeconfig to $K3SIM_HOME/kubeconfig-NAME.yaml and print the path')
     .argument('<NAME>', 'cluster')
-    .addHelpText('after', '\nExamples:\n  $ export KUBECONFIG=$(k3sim kubeconfig write dev)')
+    .addHelpText('after', '\nExamples:\n  $ k3sim kubeconfig write dev\n  $ export KUBECONFIG=$(k3sim kubeconfig write dev)')
     .action(action((name: string) => {
       selectClusters([name], false)
       const file = join(k3simHome(), `kubeconfig-${name}.yaml`)
@@ -56,5 +56,6 @@ export function kubeconfigCommand (): Command {
       for (const name of selected(names, o.all)) mergeKubeconfig(file, clusterKubeconfig(name), { switchContext: o.kubeconfigSwitchContext })
       console.log(file)
     }))
-  return new Command('kubeconfig').description('print, write or merge clusters\' kubeconfigs').addCommand(get).addCommand(write).addCommand(merge)
+  return new Command('kubeconfig').description('print, write or merge clusters\' kubeconfigs')
+    .addHelpText('after', '\nExamples:\n  $ k3sim kubeconfig merge dev\n  $ k3sim kubeconfig get dev').addCommand(get).addCommand(write).addCommand(merge)
 }

@@ -33,6 +33,7 @@ program.addCommand(serverCommand())
 program.addCommand(kineCommand())
 program.addCommand(new Command('version')
   .description('print k3sim\'s version and the k3s version it emulates')
+  .addHelpText('after', '\nExamples:\n  $ k3sim version')
   .action(() => { console.log(`k3sim version v${pkg.version}\nk3s version ${K3S_VERSION} (emulated)`) }))
 program.addCommand(completionCommand(program))
 

@@ -71,6 +71,7 @@ function listCommand (): Command {
     .description('list the nodes of every cluster (NAME ROLE CLUSTER STATUS)')
     .argument('[NAME...]', 'only these nodes')
     .option('--no-headers', 'omit the header line')
+    .addHelpText('after', '\nExamples:\n  $ k3sim node list\n  $ k3sim node list k3sim-dev-agent-0 --no-headers')
     .action(action(async (names: string[], o: { headers: boolean }) => {
       const rows: string[][] = []
       for (const c of clusterNames()) {
@@ -107,6 +108,7 @@ function nodeVerb (verb: 'stop' | 'start' | 'delete', description: string, done:
 export function nodeCommand (): Command {
   return new Command('node')
     .description('manage the nodes of clusters')
+    .addHelpText('after', '\nExamples:\n  $ k3sim node create extra -c dev\n  $ k3sim node list')
     .addCommand(createCommand())
     .addCommand(listCommand())
     .addCommand(nodeVerb('stop', 'stop nodes: the kubelet stops (NotReady after the grace period); the Node object stays', 'Stopped'))

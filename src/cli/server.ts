@@ -34,6 +34,7 @@ export function serverCommand (): Command {
     .option('--node-cpu <quantity>', 'CPU of each node (default: this host\'s)')
     .option('--node-memory <quantity>', 'memory of each node, e.g. 4Gi (default: this host\'s)')
     .option('--disable <names>', 'k3s add-ons not to deploy, comma-separated: coredns, servicelb, traefik, local-storage, metrics-server', list, [])
+    .addHelpText('after', '\nExamples:\n  $ k3sim server --data-dir ./data --agents 2\n  $ k3sim server --api-port 0 --etcd-port 0 --disable traefik')
     .option('--scheduler-config <file>', 'a KubeSchedulerConfiguration YAML (one profile: plugins disabled, score weights, pluginConfig)')
     .action(async (o: { dataDir: string, clusterName: string, bindAddress: string, apiPort: number, etcdPort: number, disableEtcd?: boolean, servers: number, agents: number, nodeCpu?: string, nodeMemory?: string, schedulerConfig?: string, disable: string[] }) => {
       let cluster: Cluster
