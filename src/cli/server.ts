@@ -34,9 +34,10 @@ export function serverCommand (): Command {
     .option('--node-cpu <quantity>', 'CPU of each node (default: this host\'s)')
     .option('--node-memory <quantity>', 'memory of each node, e.g. 4Gi (default: this host\'s)')
     .option('--disable <names>', 'k3s add-ons not to deploy, comma-separated: coredns, servicelb, traefik, local-storage, metrics-server', list, [])
+    .option('--manifests <dir>', 'auto-deploy directory: every *.yaml, *.yml, *.json file in it is applied at start and when it changes (k3s\'s server/manifests)')
     .addHelpText('after', '\nExamples:\n  $ k3sim server --data-dir ./data --agents 2\n  $ k3sim server --api-port 0 --etcd-port 0 --disable traefik')
     .option('--scheduler-config <file>', 'a KubeSchedulerConfiguration YAML (one profile: plugins disabled, score weights, pluginConfig)')
-    .action(async (o: { dataDir: string, clusterName: string, bindAddress: string, apiPort: number, etcdPort: number, disableEtcd?: boolean, servers: number, agents: number, nodeCpu?: string, nodeMemory?: string, schedulerConfig?: string, disable: string[] }) => {
+    .action(async (o: { dataDir: string, clusterName: string, bindAddress: string, apiPort: number, etcdPort: number, disableEtcd?: boolean, servers: number, agents: number, nodeCpu?: string, nodeMemory?: string, schedulerConfig?: string, disable: string[], manifests?: string }) => {
       let cluster: Cluster
       try {
         // Loaded here so other commands (and `k3sim --help`) start without the whole cluster.
@@ -52,6 +53,7 @@ export function serverCommand (): Command {
           node: { cpu: o.nodeCpu, memory: o.nodeMemory },
           scheduler,
           disable: o.disable,
+          manifests: o.manifests,
           log: msg => console.error(msg),
         })
       } catch (err) {
