@@ -3,10 +3,10 @@
 // config file keys; a config file's settings apply, with flags winning; racing creates of one
 // name give one cluster.
 import assert from 'node:assert/strict'
-import { existsSync, readdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:net'
 import { join } from 'node:path'
-import { cliEnv, type CliEnv } from '../support/k3sim-cli.ts'
+import { cliEnv, waitFor, type CliEnv } from '../support/k3sim-cli.ts'
 
 describe('k3sim CLI bad input', function () {
   this.timeout(180_000)
@@ -71,6 +71,7 @@ describe('k3sim CLI bad input', function () {
     ['a --timeout that is not a duration', ['cluster', 'create', 'f', '--timeout', 'soon'], /invalid --timeout "soon": use a duration like 30s, 2m or 1m30s/],
     ['no --servers', ['cluster', 'create', 'f', '--servers', '0'], /--servers must be at least 1/],
     ['edit with nothing to change', ['cluster', 'edit', 'taken'], /nothing to change: give --port-add MAPPING/],
+    ['a --manifests dir that does not exist', ['cluster', 'create', 'f', '--manifests', '/nonexistent/manifests'], /manifests directory \/nonexistent\/manifests does not exist; create it or fix the path/],
     ['a missing config file', ['cluster', 'create', '--config', '/nonexistent/k3sim.yaml'], /cannot read config file \/nonexistent\/k3sim.yaml/],
   ]
   for (const [what, args, message] of cases) {
@@ -96,11 +97,13 @@ describe('k3sim CLI bad input', function () {
     })
   }
 
-  it('a config file sets the cluster up and flags override it', async () => {
+  it('a config file sets the cluster up (its manifests dir applied) and flags override it', async () => {
+    mkdirSync(join(env.home, 'manifests'))
+    writeFileSync(join(env.home, 'manifests', 'hello.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: from-manifests, namespace: default}\ndata: {greeting: hello}\n')
     const file = config('dev.yaml', [
       'apiVersion: k3sim.io/v1alpha1', 'kind: Simple', 'metadata: {name: fromfile}', 'servers: 1', 'agents: 2',
       'ports: [{port: "8080:80", nodeFilters: [loadbalancer]}]', 'node: {cpu: "3", memory: 6Gi}', 'disable: [traefik]',
-      'options:', '  k3sim: {wait: true, timeout: 120s}', '  kubeconfig: {updateDefaultKubeconfig: true, switchCurrentContext: false}',
+      'manifests: manifests', 'options:', '  k3sim: {wait: true, timeout: 120s}', '  kubeconfig: {updateDefaultKubeconfig: true, switchCurrentContext: false}',
     ].join('\n'))
     const r = await env.k3sim(['cluster', 'create', '--config', file, '--agents', '1'])
     assert.equal(r.code, 0, r.stderr)
@@ -109,6 +112,12 @@ describe('k3sim CLI bad input', function () {
     assert.deepEqual([c.serversCount, c.agentsCount, c.ports, c.disable], [1, 1, ['8080:80/tcp@loadbalancer'], ['traefik']])
     const cpu = await env.kubectl(['--context', 'k3sim-fromfile', 'get', 'node', 'k3sim-fromfile-agent-0', '-o', 'jsonpath={.status.capacity.cpu}/{.status.capacity.memory}'])
     assert.equal(cpu.stdout, '3/6Gi')
+    assert.equal(c.manifests, join(env.home, 'manifests'))
+    const greeting = await waitFor('the manifests dir to be applied', async () => {
+      const r = await env.kubectl(['--context', 'k3sim-fromfile', 'get', 'configmap', 'from-manifests', '-o', 'jsonpath={.data.greeting}'])
+      return r.code === 0 ? r.stdout : undefined
+    })
+    assert.equal(greeting, 'hello')
     const edited = await env.k3sim(['cluster', 'edit', 'fromfile', '--port-add', '9090:90@agent:0'])
     assert.equal(edited.code, 0, edited.stderr)
     const [after] = JSON.parse((await env.k3sim(['cluster', 'list', 'fromfile', '-o', 'json'])).stdout) as Array<Record<string, unknown>>
