@@ -11,6 +11,7 @@ const suites: Record<string, () => Promise<Result[]>> = {
   apiserver: async () => (await import('./apiserver.bench.ts')).apiserverBench(),
   cluster: async () => (await import('./cluster.bench.ts')).clusterBench(),
   scheduler: async () => (await import('./scheduler.bench.ts')).schedulerBench(),
+  workloads: async () => (await import('./workloads.bench.ts')).workloadsBench(),
   cli: async () => (await import('./cli.bench.ts')).cliBench(),
 }
 

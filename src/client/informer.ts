@@ -17,9 +17,37 @@ export interface InformerOptions extends Omit<ListOptions, 'limit' | 'continue' 
   kind: string
 }
 
+const ORPHAN = '\u0000orphan/'
+
+/** The index key of an object's controller: its uid, or the namespace's orphans. */
+function controllerKey (obj: KubeObject): string {
+  const refs = obj.metadata.ownerReferences
+  if (refs !== undefined) for (const r of refs) if (r.controller === true) return r.uid
+  return ORPHAN + (obj.metadata.namespace ?? '')
+}
+
+function indexAdd<T> (index: Map<string, Map<string, T>>, value: string, key: string, obj: T): void {
+  let bucket = index.get(value)
+  if (bucket === undefined) index.set(value, bucket = new Map())
+  bucket.set(key, obj)
+}
+
+function indexRemove<T> (index: Map<string, Map<string, T>>, value: string, key: string): void {
+  const bucket = index.get(value)
+  if (bucket === undefined) return
+  bucket.delete(key)
+  if (bucket.size === 0) index.delete(value)
+}
+
+const bucketList = <T>(bucket: Map<string, T> | undefined): T[] => (bucket === undefined ? [] : [...bucket.values()])
+
 export class Informer<T extends KubeObject = KubeObject> {
   private readonly options: InformerOptions
   private readonly cache = new Map<string, T>()
+  /** client-go's namespace index, and the controller-uid index controllers filter pods by. */
+  private readonly byNamespace = new Map<string, Map<string, T>>()
+  private readonly byController = new Map<string, Map<string, T>>()
+  private listed: T[] | undefined
   private readonly handlers: Array<InformerHandlers<T>> = []
   private resourceVersion = ''
   private stopped = false
@@ -32,9 +60,19 @@ export class Informer<T extends KubeObject = KubeObject> {
 
   get hasSynced (): boolean { return this.synced }
 
-  /** The lister: cached objects (never mutate them). */
-  list (): T[] { return [...this.cache.values()] }
+  /** The lister: cached objects (never mutate them, nor the array). */
+  list (): readonly T[] {
+    this.listed ??= [...this.cache.values()]
+    return this.listed
+  }
+
   get (key: string): T | undefined { return this.cache.get(key) }
+  /** Cached objects of one namespace. */
+  inNamespace (namespace: string): T[] { return bucketList(this.byNamespace.get(namespace)) }
+  /** Cached objects whose controller ownerReference has this uid. */
+  controlledBy (uid: string): T[] { return bucketList(this.byController.get(uid)) }
+  /** Cached objects of the namespace with no controller ownerReference. */
+  orphans (namespace: string): T[] { return bucketList(this.byController.get(ORPHAN + namespace)) }
 
   /** Lists, fills the cache and resolves; watching goes on in the background until stop(). */
   async start (): Promise<void> {
@@ -93,14 +131,25 @@ export class Informer<T extends KubeObject = KubeObject> {
     if (op === 'delete') {
       if (old === undefined) return
       this.cache.delete(key)
+      this.unindex(key, old)
       for (const h of this.handlers) h.delete?.(obj)
       return
     }
     if (old !== undefined && old.metadata.resourceVersion === obj.metadata.resourceVersion) return
     this.cache.set(key, obj)
+    if (old !== undefined) this.unindex(key, old)
+    indexAdd(this.byNamespace, obj.metadata.namespace ?? '', key, obj)
+    indexAdd(this.byController, controllerKey(obj), key, obj)
+    this.listed = undefined
     for (const h of this.handlers) {
       if (old === undefined) h.add?.(obj)
       else h.update?.(old, obj)
     }
+  }
+
+  private unindex (key: string, old: T): void {
+    indexRemove(this.byNamespace, old.metadata.namespace ?? '', key)
+    indexRemove(this.byController, controllerKey(old), key)
+    this.listed = undefined
   }
 }

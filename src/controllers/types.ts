@@ -31,6 +31,12 @@ export interface Lister {
   list(): readonly KubeObject[]
   /** By "<namespace>/<name>" or "<name>". */
   get(key: string): KubeObject | undefined
+  /** The objects of one namespace (client-go's namespace index). */
+  inNamespace(namespace: string): readonly KubeObject[]
+  /** The objects whose controller ownerReference has this uid (controller-uid index). */
+  controlledBy(uid: string): readonly KubeObject[]
+  /** The namespace's objects without a controller ownerReference (upstream's orphan index). */
+  orphans(namespace: string): readonly KubeObject[]
   readonly hasSynced: boolean
 }
 

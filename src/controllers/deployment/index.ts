@@ -78,16 +78,12 @@ export function deploymentController (options: DeploymentControllerOptions = {})
       if (d === undefined) return
       const ns = d.metadata.namespace
       const selector = selectorFromLabelSelector(spec(d).selector)
-      const inNamespace = ctx.lister('replicasets').list().filter(rs => rs.metadata.namespace === ns)
+      const inNamespace = ctx.lister('replicasets').inNamespace(ns ?? '')
       const rsList = selector.empty()
         ? []
         : await claim({ client: ctx.client, owner: d, selector, apiVersion: 'apps/v1', kind: 'ReplicaSet', objects: inNamespace })
       // getPodMapForDeployment: pods of each claimed ReplicaSet, terminating ones included.
-      const podMap = new Map<string, KubeObject[]>(rsList.map(rs => [rs.metadata.uid!, []]))
-      for (const pod of ctx.lister('pods').list()) {
-        if (pod.metadata.namespace !== ns || !selector.matches(pod.metadata.labels)) continue
-        podMap.get(controllerOf(pod)?.uid ?? '')?.push(pod)
-      }
+      const podMap = new Map<string, KubeObject[]>(rsList.map(rs => [rs.metadata.uid!, ctx.lister('pods').controlledBy(rs.metadata.uid!).filter(pod => pod.metadata.namespace === ns && selector.matches(pod.metadata.labels))]))
       await syncDeployment(new DeploymentSync({ ctx, recorder, deployment: d, rsList, podMap }))
     },
   }

@@ -67,7 +67,7 @@ export async function syncEndpoints (ctx: ControllerContext, k: string, apiServe
     return
   }
   if (!hasSelector(svc)) return
-  const pods = (ctx.lister('pods').list() as Pod[]).filter(p => selects(svc, p))
+  const pods = (ctx.lister('pods').inNamespace(svc.metadata.namespace ?? '') as Pod[]).filter(p => selects(svc, p))
   const labels: Record<string, string> = { ...svc.metadata.labels }
   if (isHeadless(svc)) labels[HEADLESS_LABEL] = ''
   else delete labels[HEADLESS_LABEL]

@@ -69,7 +69,7 @@ export async function syncService (ctx: ControllerContext, k: string, o: { max: 
     return
   }
   if (!hasSelector(svc)) return
-  const pods = (ctx.lister('pods').list() as Pod[]).filter(p => selects(svc, p))
+  const pods = (ctx.lister('pods').inNamespace(svc.metadata.namespace ?? '') as Pod[]).filter(p => selects(svc, p))
   const desired = desiredSlices(svc, pods, o.max)
   // Read the slices from the API, not the cache: a slice created by the previous sync may not have
   // reached the informer yet, and generateName would make a duplicate (upstream keeps an

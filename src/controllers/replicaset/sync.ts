@@ -25,7 +25,10 @@ export async function syncReplicaSet (key: string, ctx: ControllerContext, deps:
   const needsSync = deps.expectations.satisfied(key)
   const selector = selectorFromLabelSelector(spec(rs).selector)
   const namespace = rs.metadata.namespace
-  const active = ctx.lister('pods').list().filter(p => p.metadata.namespace === namespace && isPodActive(p))
+  // Upstream's FilterPodsByOwner: the pods this ReplicaSet controls plus the namespace's orphans
+  // (by index, not a scan of every pod).
+  const podLister = ctx.lister('pods')
+  const active = [...podLister.controlledBy(rs.metadata.uid!), ...podLister.orphans(namespace ?? '')].filter(isPodActive)
   const pods = await claim({ client: ctx.client, owner: rs, selector, apiVersion: 'v1', kind: 'Pod', objects: active })
   let failure: Failure | undefined
   let thrown: unknown
@@ -122,17 +125,13 @@ async function createPod (rs: KubeObject, ctx: ControllerContext, deps: SyncDeps
 function podsToDelete (rs: KubeObject, pods: KubeObject[], n: number, ctx: ControllerContext): KubeObject[] {
   if (n >= pods.length) return pods
   const owner = controllerOf(rs)
-  const related = new Set<string>()
-  if (owner !== undefined) {
-    for (const other of ctx.lister('replicasets').list()) {
-      if (other.metadata.namespace === rs.metadata.namespace && controllerOf(other)?.uid === owner.uid) related.add(other.metadata.uid!)
-    }
-  }
+  const related = owner === undefined ? [] : ctx.lister('replicasets').controlledBy(owner.uid).filter(other => other.metadata.namespace === rs.metadata.namespace)
   const onNode = new Map<string, number>()
-  for (const p of ctx.lister('pods').list()) {
-    const ref = controllerOf(p)
-    const node: string | undefined = spec(p).nodeName
-    if (ref !== undefined && related.has(ref.uid) && node) onNode.set(node, (onNode.get(node) ?? 0) + 1)
+  for (const other of related) {
+    for (const p of ctx.lister('pods').controlledBy(other.metadata.uid!)) {
+      const node: string | undefined = spec(p).nodeName
+      if (node) onNode.set(node, (onNode.get(node) ?? 0) + 1)
+    }
   }
   const ranks = new Map(pods.map(p => [p, spec(p).nodeName ? onNode.get(spec(p).nodeName) ?? 0 : 0]))
   return sortForDeletion(pods, ranks, ctx.clock.now()).slice(0, n)

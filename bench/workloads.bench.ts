@@ -1,0 +1,61 @@
+// Workloads through the whole cluster (scheduler, ReplicaSet controller, kubelets), as issue 6
+// measures them: a Deployment of R replicas on N nodes from creation to every pod Running (virtual
+// clock, so heartbeats do not compete), the RSS of a cluster holding N nodes and R pods, and the
+// idle CPU of a default cluster (add-ons on, real clock). Sizes: BENCH_WORKLOADS="100x1000,5000x10000".
+import { Cluster } from '../src/index.ts'
+import { ADDON_NAMES } from '../src/addons/manifests/index.ts'
+import type { Result } from './harness.ts'
+
+async function deploymentToRunning (nodes: number, replicas: number): Promise<{ ms: number, startMs: number, rssMb: number }> {
+  const t0 = performance.now()
+  const cluster = await Cluster.start({ agents: 0, clock: 'virtual', disable: [...ADDON_NAMES], node: { cpu: '32', memory: '128Gi', pods: 110 } })
+  for (let i = 1; i < nodes; i += 250) {
+    await Promise.all(Array.from({ length: Math.min(250, nodes - i) }, (_, j) => cluster.addNode({ name: `node-${i + j}`, cpu: '32', memory: '128Gi' })))
+  }
+  await cluster.settle()
+  const startMs = performance.now() - t0
+  const t1 = performance.now()
+  await cluster.client.create({
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'load', namespace: 'default' },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app: 'load' } },
+      template: { metadata: { labels: { app: 'load' } }, spec: { containers: [{ name: 'c', image: 'nginx:1.27', resources: { requests: { cpu: '100m', memory: '128Mi' } } }] } },
+    },
+  } as any)
+  await cluster.settle()
+  const ms = performance.now() - t1
+  const running = (await cluster.client.list('v1', 'Pod', { namespace: 'default', fieldSelector: 'status.phase=Running' })).items.length
+  if (running !== replicas) throw new Error(`only ${running} of ${replicas} pods Running`)
+  globalThis.gc?.()
+  const rssMb = process.memoryUsage().rss / 2 ** 20
+  await cluster.stop()
+  return { ms, startMs, rssMb }
+}
+
+async function idleDefaultCluster (seconds: number): Promise<number> {
+  const cluster = await Cluster.start({ agents: 2 })
+  const cpu0 = process.cpuUsage()
+  const t0 = performance.now()
+  await new Promise(resolve => setTimeout(resolve, seconds * 1000))
+  const cpu = process.cpuUsage(cpu0)
+  await cluster.stop()
+  return ((cpu.user + cpu.system) / 1000) / (performance.now() - t0) * 100
+}
+
+export async function workloadsBench (): Promise<Result[]> {
+  const results: Result[] = []
+  console.log('\n## Workloads (Deployment -> every pod Running; RSS with the pods in place)')
+  for (const size of (process.env.BENCH_WORKLOADS ?? '100x1000,1000x10000,5000x10000').split(',')) {
+    const [nodes, replicas] = size.split('x').map(Number)
+    const r = await deploymentToRunning(nodes, replicas)
+    console.log(`${nodes} nodes (registered in ${(r.startMs / 1000).toFixed(1)} s), Deployment of ${replicas}: all Running in ${(r.ms / 1000).toFixed(2)} s (${(replicas / (r.ms / 1000)).toFixed(0)} pods/s); RSS ${r.rssMb.toFixed(0)} MB`)
+    results.push({ name: `Deployment of ${replicas} on ${nodes} nodes to Running (s)`, perSecond: r.ms / 1000, rme: 0, samples: 1, unit: 's' })
+    results.push({ name: `RSS with ${nodes} nodes and ${replicas} pods (MB)`, perSecond: r.rssMb, rme: 0, samples: 1, unit: 'MB' })
+  }
+  const seconds = Number(process.env.BENCH_IDLE_SECONDS ?? 20)
+  const idle = await idleDefaultCluster(seconds)
+  console.log(`idle default cluster (1 server + 2 agents, k3s add-ons, real clock) over ${seconds} s: ${idle.toFixed(2)} % of one core`)
+  results.push({ name: 'idle default cluster CPU (% of a core)', perSecond: idle, rme: 0, samples: 1, unit: '%' })
+  return results
+}
