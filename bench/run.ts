@@ -12,6 +12,7 @@ const suites: Record<string, () => Promise<Result[]>> = {
   cluster: async () => (await import('./cluster.bench.ts')).clusterBench(),
   scheduler: async () => (await import('./scheduler.bench.ts')).schedulerBench(),
   workloads: async () => (await import('./workloads.bench.ts')).workloadsBench(),
+  cli: async () => (await import('./cli.bench.ts')).cliBench(),
 }
 
 const wanted = process.argv.slice(2)

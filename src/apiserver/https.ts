@@ -6,7 +6,7 @@ import type { TLSSocket } from 'node:tls'
 import type { Request } from 'express'
 import { userFromSubject, type ClusterPki } from '../cluster/certificates.ts'
 import type { ApiServerCore } from './core.ts'
-import { createApp } from './http/app.ts'
+import { createApp, type ApiExtension } from './http/app.ts'
 import type { UserInfo } from './request.ts'
 
 export interface ApiListenerOptions {
@@ -24,6 +24,8 @@ export interface ApiListener {
   host: string
   port: number
   url: string
+  /** Serve a non-Kubernetes endpoint (k3sim's admin API) beside the Kubernetes API. */
+  setExtension(ext: ApiExtension | undefined): void
   close(): Promise<void>
 }
 
@@ -44,7 +46,9 @@ export function authenticator (tokens: Map<string, UserInfo>): (req: Request) =>
 export async function startApiListener (options: ApiListenerOptions): Promise<ApiListener> {
   const host = options.host ?? '127.0.0.1'
   let address = ''
+  let extension: ApiExtension | undefined
   const app = createApp({
+    extension: () => extension,
     core: options.core,
     authenticate: authenticator(options.tokens),
     serverAddress: () => address,
@@ -70,6 +74,7 @@ export async function startApiListener (options: ApiListenerOptions): Promise<Ap
     host,
     port,
     url: `https://${shown}:${port}`,
+    setExtension: ext => { extension = ext },
     close: () => new Promise(resolve => {
       server.close(() => resolve())
       for (const s of sockets) s.destroy()

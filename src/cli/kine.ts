@@ -1,10 +1,6 @@
 // `k3sim kine`: only the store and its etcd v3 API, in the foreground — what kine is to k3s.
 // Prints one line once listening (tests read the port from it), stops cleanly on SIGINT/SIGTERM.
 import { Command, InvalidArgumentError } from 'commander'
-import { startEtcdServer } from '../etcd/server.ts'
-import { Compactor } from '../store/compactor.ts'
-import { openBackend } from '../store/open.ts'
-import { RealClock } from '../util/clock.ts'
 
 export interface ListenAddress { host: string, port: number }
 
@@ -22,11 +18,16 @@ export function kineCommand (): Command {
   return new Command('kine')
     .description('run only the datastore with its etcd v3 API in the foreground (like k3s\'s kine); etcdctl works against it')
     .option('--data-dir <dir>', 'data directory; the database is <dir>/db/state.db (default: in memory, nothing kept)')
+    .addHelpText('after', '\nExamples:\n  $ k3sim kine --data-dir ./data --listen-address 127.0.0.1:2379')
     .option('--listen-address <host:port>', 'address of the etcd API', parseListenAddress, parseListenAddress('127.0.0.1:2379'))
     .action(async (options: { dataDir?: string, listenAddress: ListenAddress }) => runKine(options))
 }
 
 async function runKine (options: { dataDir?: string, listenAddress: ListenAddress }): Promise<void> {
+  // Loaded here so other commands (and `k3sim --help`) do not pay for the store and gRPC.
+  const [{ startEtcdServer }, { Compactor }, { openBackend }, { RealClock }] = await Promise.all([
+    import('../etcd/server.ts'), import('../store/compactor.ts'), import('../store/open.ts'), import('../util/clock.ts'),
+  ])
   let backend
   try {
     backend = await openBackend({ dataDir: options.dataDir })

@@ -3,8 +3,7 @@
 import { Command, InvalidArgumentError } from 'commander'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
-import { Cluster } from '../cluster/cluster.ts'
-import { loadSchedulerConfig } from '../scheduler/config-file.ts'
+import type { Cluster } from '../cluster/cluster.ts'
 
 function port (value: string): number {
   if (!/^\d+$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError(`use a port number 0-65535 (0 picks a free port), got "${value}"`)
@@ -30,16 +29,19 @@ export function serverCommand (): Command {
     .option('--api-port <port>', 'Kubernetes API port (0: a free port)', port, 6443)
     .option('--etcd-port <port>', 'etcd v3 API port (0: a free port)', port, 2379)
     .option('--disable-etcd', 'do not serve the etcd API')
-    .option('--servers <n>', 'server nodes (control-plane,master)', count, 1)
-    .option('--agents <n>', 'agent nodes', count, 0)
+    .option('--servers <n>', 'server nodes (control-plane,master) of a new cluster; a restart brings back the nodes stored', count, 1)
+    .option('--agents <n>', 'agent nodes of a new cluster; a restart brings back the nodes stored', count, 0)
     .option('--node-cpu <quantity>', 'CPU of each node (default: this host\'s)')
     .option('--node-memory <quantity>', 'memory of each node, e.g. 4Gi (default: this host\'s)')
     .option('--disable <names>', 'k3s add-ons not to deploy, comma-separated: coredns, servicelb, traefik, local-storage, metrics-server', list, [])
     .option('--manifests <dir>', 'auto-deploy directory: every *.yaml, *.yml, *.json file in it is applied at start and when it changes (k3s\'s server/manifests)')
+    .addHelpText('after', '\nExamples:\n  $ k3sim server --data-dir ./data --agents 2\n  $ k3sim server --api-port 0 --etcd-port 0 --disable traefik')
     .option('--scheduler-config <file>', 'a KubeSchedulerConfiguration YAML (one profile: plugins disabled, score weights, pluginConfig)')
     .action(async (o: { dataDir: string, clusterName: string, bindAddress: string, apiPort: number, etcdPort: number, disableEtcd?: boolean, servers: number, agents: number, nodeCpu?: string, nodeMemory?: string, schedulerConfig?: string, disable: string[], manifests?: string }) => {
       let cluster: Cluster
       try {
+        // Loaded here so other commands (and `k3sim --help`) start without the whole cluster.
+        const [{ Cluster }, { loadSchedulerConfig }] = await Promise.all([import('../cluster/cluster.ts'), import('../scheduler/config-file.ts')])
         const scheduler = o.schedulerConfig === undefined ? undefined : loadSchedulerConfig(o.schedulerConfig)
         cluster = await Cluster.start({
           name: o.clusterName,
@@ -72,5 +74,7 @@ export function serverCommand (): Command {
       // Announced only once SIGINT/SIGTERM stop it cleanly.
       const ep = cluster.endpoints
       console.log(`k3sim server listening on ${ep.api} (etcd: ${ep.etcd ?? 'off'}, kubeconfig: ${join(o.dataDir, 'kubeconfig.yaml')})`)
+      // Started by `k3sim cluster create|start` (an IPC channel): say so, then live on alone.
+      if (process.send !== undefined) process.send({ ready: true, api: ep.api, etcd: ep.etcd, pid: process.pid }, () => process.disconnect())
     })
 }

@@ -27,7 +27,8 @@ import { traefikIngressStatus } from '../addons/traefik/index.ts'
 import { deployController, SCAN_KEY, type DeployController } from '../addons/deploy/index.ts'
 import { parseApiVersion } from '../api/resources.ts'
 import { existsSync, statSync } from 'node:fs'
-import { NodePool, type NodeSize, type NodeSpec } from './nodes.ts'
+import { NodePool, storedNodeSpecs, type NodeSize, type NodeSpec, type NodeState } from './nodes.ts'
+import { nodeAdmin } from './node-admin.ts'
 import type { Kubelet } from '../kubelet/kubelet.ts'
 import type { Scheduler } from '../scheduler/scheduler.ts'
 import type { ProfileOverrides } from '../scheduler/profile.ts'
@@ -35,6 +36,7 @@ import { settle, type Busy } from './settle.ts'
 
 export interface ClusterOptions {
   name?: string
+  /** Nodes of a new cluster; a restart on a data dir brings back the nodes it stored instead. */
   servers?: number
   agents?: number
   /** Size of each node; default this host's CPUs and memory, 110 pods. */
@@ -164,17 +166,24 @@ export class Cluster {
       read: (pod, container, opts) => kubeletOf(pod).logs(pod, container, opts),
       follow: (pod, container, _opts, onData, onEnd) => kubeletOf(pod).followLogs(pod, container, onData, onEnd),
     }
-    // Nodes register together; their order (pod CIDRs, IPs) is fixed when each is added.
-    const specs: NodeSpec[] = [
-      ...Array.from({ length: servers }, (_, i) => ({ name: `k3sim-${name}-server-${i}`, role: 'server' as const })),
-      ...Array.from({ length: agents }, (_, i) => ({ name: `k3sim-${name}-agent-${i}`, role: 'agent' as const })),
-    ]
+    // Nodes register together; their order (pod CIDRs, IPs) is fixed when each is added. A
+    // restart (a data dir with Node objects) brings back exactly the stored nodes, with their
+    // index and size, as k3s nodes re-register after a reboot: `servers`/`agents` only shape a
+    // new cluster, and nodes added or removed later stay so.
+    const stored = await storedNodeSpecs(client)
+    const specs: NodeSpec[] = stored.length > 0
+      ? stored
+      : [
+          ...Array.from({ length: servers }, (_, i) => ({ name: `k3sim-${name}-server-${i}`, role: 'server' as const })),
+          ...Array.from({ length: agents }, (_, i) => ({ name: `k3sim-${name}-agent-${i}`, role: 'agent' as const })),
+        ]
     await Promise.all(specs.map(spec => pool.add(spec)))
     // As a k3s server applies server/manifests: coredns, local-path, metrics-server, traefik.
     await installK3sAddons(client, { disable: [...disable], rbacColonNames: true })
     // Then the user's manifests, as k3s's deploy controller applies the rest of that directory.
     if (deploy !== undefined) cp.controllers.controller(deploy.name).ctx.enqueue(SCAN_KEY)
     await cluster.settle()
+    cp.api?.setExtension(nodeAdmin(cluster))
     return cluster
   }
 
@@ -234,6 +243,11 @@ export class Cluster {
   }
 
   nodeNames (): string[] { return [...this.pool.nodes.keys()] }
+
+  /** Every node with its role and whether its kubelet runs (`k3sim node list`). */
+  nodes (): NodeState[] {
+    return [...this.pool.nodes.values()].map(n => ({ name: n.name, role: n.role, running: n.running }))
+  }
 
   /** The scheduler, for `explain(pod)`: per-node filter results and scores of its last attempt. */
   get scheduler (): { explain: Scheduler['explain'] } {

@@ -16,6 +16,39 @@ export interface NodeSize { cpu?: string, memory?: string, pods?: number }
 
 export interface NodeSpec extends NodeSize { name: string, role?: 'server' | 'agent' }
 
+/** Why a node operation was refused: a bad spec, a name taken, or no such node. */
+export class NodeError extends Error {
+  readonly reason: 'Invalid' | 'AlreadyExists' | 'NotFound'
+  constructor (reason: NodeError['reason'], message: string) { super(message); this.reason = reason }
+}
+
+/**
+ * The nodes a previous run of this cluster registered, from their stored Node objects (as a
+ * restarted k3s finds its nodes in its datastore): name, role, size and registration index (from
+ * spec.podCIDR 10.42.<index>.0/24), in registration order.
+ */
+export async function storedNodeSpecs (client: Client): Promise<Array<NodeSpec & { index: number }>> {
+  const out: Array<NodeSpec & { index: number }> = []
+  for (const node of (await client.list('v1', 'Node')).items) {
+    const spec = (node.spec ?? {}) as { podCIDR?: string }
+    const capacity = ((node.status ?? {}) as { capacity?: Record<string, string> }).capacity ?? {}
+    const m = /^10\.42\.(\d+)\.0\/24$/.exec(spec.podCIDR ?? '')
+    if (m === null) continue // not registered by a k3sim kubelet
+    const labels = node.metadata.labels ?? {}
+    out.push({
+      name: node.metadata.name!,
+      role: labels['node-role.kubernetes.io/control-plane'] === 'true' ? 'server' : 'agent',
+      cpu: capacity.cpu,
+      memory: capacity.memory,
+      pods: capacity.pods === undefined ? undefined : Number(capacity.pods),
+      index: Number(m[1]),
+    })
+  }
+  return out.sort((a, b) => a.index - b.index)
+}
+
+export interface NodeState { name: string, role: 'server' | 'agent', running: boolean }
+
 export interface ClusterNode {
   name: string
   role: 'server' | 'agent'
@@ -40,21 +73,25 @@ export class NodePool {
 
   constructor (options: NodePool['o']) { this.o = options }
 
-  async add (spec: NodeSpec): Promise<ClusterNode> {
+  /** Register a node; `index` (its pod CIDR and IP) is given when a stored node comes back. */
+  async add (spec: NodeSpec & { index?: number }): Promise<ClusterNode> {
     if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(spec.name) || spec.name.length > 253) {
-      throw new Error(`invalid node name "${spec.name}": use lower-case letters, digits, '-' and '.' (a DNS-1123 subdomain)`)
+      throw new NodeError('Invalid', `invalid node name "${spec.name}": use lower-case letters, digits, '-' and '.' (a DNS-1123 subdomain)`)
     }
-    if (this.nodes.has(spec.name)) throw new Error(`node "${spec.name}" already exists in this cluster; choose another name`)
+    if (this.nodes.has(spec.name)) throw new NodeError('AlreadyExists', `node "${spec.name}" already exists in this cluster; choose another name`)
+    if (spec.role !== undefined && spec.role !== 'server' && spec.role !== 'agent') throw new NodeError('Invalid', `invalid node role "${String(spec.role)}": use agent or server`)
     for (const [field, q] of [['cpu', spec.cpu ?? this.o.defaults.cpu], ['memory', spec.memory ?? this.o.defaults.memory]] as const) {
       if (q === undefined) continue
-      try { parseQuantity(q) } catch (err) { throw new Error(`node ${field} "${q}" is not a quantity (${(err as Error).message}); use forms like 2, 500m, 4Gi`) }
+      try { parseQuantity(q) } catch (err) { throw new NodeError('Invalid', `node ${field} "${q}" is not a quantity (${(err as Error).message}); use forms like 2, 500m, 4Gi`) }
     }
+    const index = spec.index ?? this.nextIndex
+    this.nextIndex = Math.max(this.nextIndex, index + 1)
     const host = hostSize()
     const role = spec.role ?? 'agent'
     const identity: NodeIdentity = {
       name: spec.name,
       role,
-      index: this.nextIndex++,
+      index,
       cpu: spec.cpu ?? this.o.defaults.cpu ?? host.cpu,
       memory: spec.memory ?? this.o.defaults.memory ?? host.memory,
       pods: spec.pods ?? this.o.defaults.pods ?? 110,
@@ -105,7 +142,7 @@ export class NodePool {
 
   get (name: string): ClusterNode {
     const node = this.nodes.get(name)
-    if (node === undefined) throw new Error(`no node "${name}" in this cluster; nodes: ${[...this.nodes.keys()].join(', ') || 'none'}`)
+    if (node === undefined) throw new NodeError('NotFound', `no node "${name}" in this cluster; nodes: ${[...this.nodes.keys()].join(', ') || 'none'}`)
     return node
   }
 }

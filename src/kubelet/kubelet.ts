@@ -11,7 +11,7 @@ import type { Runtime } from '../runtime/runtime.ts'
 import type { Clock, TimerHandle } from '../util/clock.ts'
 import { nodeConditions, nodeInternalIP, nodeObject, nodePodCIDR, type NodeIdentity } from './node-object.ts'
 import { removePod, syncPod, type SyncContext } from './pod-sync.ts'
-import { newPodRecord, PodIPs, type PodRecord } from './pod-state.ts'
+import { newPodRecord, PodIPs, restoredPodRecord, type PodRecord } from './pod-state.ts'
 
 export const LEASE_DURATION_SECONDS = 40
 const LEASE_RENEW_MS = 10_000
@@ -209,6 +209,11 @@ export class Kubelet {
       if (rec !== undefined) { await removePod(ctx, rec); this.pods.delete(k) }
       if (pod === undefined) return
       rec = undefined
+    }
+    if (rec === undefined) {
+      rec = restoredPodRecord(pod, k, this.o.clock.now())
+      // Ran on this node before it went down: the kubelet re-creates the sandbox, as upstream's.
+      if (rec !== undefined) await this.recorder.record(pod, { type: 'Normal', reason: 'SandboxChanged', message: 'Pod sandbox changed, it will be killed and re-created.' })
     }
     rec ??= newPodRecord(pod.metadata.uid!, k)
     this.pods.set(k, rec)

@@ -43,6 +43,53 @@ export function newPodRecord (uid: string, key: string): PodRecord {
   return { uid, key, containers: new Map(), killed: false, deadlineExceeded: false }
 }
 
+interface StoredContainerStatus {
+  name: string
+  containerID?: string
+  restartCount?: number
+  image?: string
+  imageID?: string
+  state?: { running?: { startedAt?: string }, terminated?: { startedAt?: string, finishedAt?: string } }
+}
+
+/**
+ * A pod this node ran before it went down (the cluster process stopped or was killed): its stored
+ * status names containers, but this kubelet has no record of them. As a kubelet after a reboot
+ * finds its sandboxes gone, each container that ran is counted as one more restart, with
+ * lastState terminated `Unknown`, exit code 255 (what k3s shows after `k3d cluster stop/start`),
+ * and the pod gets a new sandbox. Undefined for a pod that never ran or has finished.
+ */
+export function restoredPodRecord (pod: { metadata: { uid?: string }, status?: unknown }, key: string, now: number): PodRecord | undefined {
+  const status = (pod.status ?? {}) as { phase?: string, initContainerStatuses?: StoredContainerStatus[], containerStatuses?: StoredContainerStatus[] }
+  if (status.phase === 'Succeeded' || status.phase === 'Failed') return undefined
+  const stored = [...status.initContainerStatuses ?? [], ...status.containerStatuses ?? []]
+  if (!stored.some(c => c.containerID !== undefined && c.containerID !== '')) return undefined
+  const rec = newPodRecord(pod.metadata.uid!, key)
+  for (const c of stored) {
+    const r = containerRecord(rec, c.name)
+    r.restartCount = c.restartCount ?? 0
+    const ran = c.state?.running ?? c.state?.terminated
+    if (c.containerID === undefined || c.containerID === '' || ran === undefined) continue
+    const startedAt = ran.startedAt === undefined ? undefined : Date.parse(ran.startedAt)
+    r.restartCount++
+    r.previous = {
+      id: c.containerID,
+      sandboxId: '',
+      name: c.name,
+      attempt: c.restartCount ?? 0,
+      state: 'exited',
+      createdAt: startedAt ?? now,
+      startedAt,
+      finishedAt: c.state?.terminated?.finishedAt === undefined ? now : Date.parse(c.state.terminated.finishedAt),
+      exitCode: 255,
+      reason: 'Unknown',
+      image: c.image ?? '',
+      imageRef: c.imageID ?? '',
+    }
+  }
+  return rec
+}
+
 export function containerRecord (pod: PodRecord, name: string): ContainerRecord {
   let c = pod.containers.get(name)
   if (c === undefined) {

@@ -7,6 +7,7 @@ import { internalError, notFound, StatusError, unauthorized } from '../errors.ts
 import type { ApiServerCore } from '../core.ts'
 import { openapiDocument, openapiIndex } from '../openapi.ts'
 import type { UserInfo } from '../request.ts'
+import { readRaw } from './body.ts'
 import { serveResource } from './resource-route.ts'
 
 export interface AppOptions {
@@ -14,7 +15,15 @@ export interface AppOptions {
   authenticate: (req: Request) => UserInfo | undefined
   /** host:port clients use, for /api's serverAddressByClientCIDRs. */
   serverAddress: () => string
+  /** Routes outside the Kubernetes API (k3sim's admin endpoint), looked up per request. */
+  extension?: () => ApiExtension | undefined
   log?: (msg: string) => void
+}
+
+/** A non-Kubernetes endpoint under `prefix`, behind the same authentication as the API. */
+export interface ApiExtension {
+  prefix: string
+  handle(request: { method: string, path: string, body: unknown, user: UserInfo }): Promise<{ code: number, body: unknown }>
 }
 
 export function sendJson (res: Response, status: number, body: unknown, contentType = 'application/json'): void {
@@ -60,6 +69,12 @@ export function createApp (options: AppOptions): express.Express {
     discoveryOr404(res, openapiDocument(core.index, group ?? '', version ?? '', r => core.schemaFor(r), VERSION_INFO.gitVersion))
   })
 
+  app.use((req, res, next) => {
+    const ext = options.extension?.()
+    if (ext === undefined || !req.path.startsWith(ext.prefix)) { next(); return }
+    serveExtension(ext, req, res).catch(next)
+  })
+
   app.use((req, res, next) => { serveResource(core, req, res).catch(next) })
 
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
@@ -69,6 +84,14 @@ export function createApp (options: AppOptions): express.Express {
     sendJson(res, status.code, status.status)
   })
   return app
+}
+
+async function serveExtension (ext: ApiExtension, req: Request, res: Response): Promise<void> {
+  const raw = await readRaw(req)
+  let body: unknown
+  try { body = raw.length === 0 ? undefined : JSON.parse(raw.toString('utf8')) } catch { throw new StatusError(400, 'BadRequest', 'the request body is not JSON') }
+  const out = await ext.handle({ method: req.method, path: req.path.slice(ext.prefix.length), body, user: res.locals.user as UserInfo })
+  sendJson(res, out.code, out.body)
 }
 
 function discoveryOr404 (res: Response, doc: object | undefined): void {

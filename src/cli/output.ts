@@ -1,0 +1,36 @@
+// What the k3d-like commands print: logrus-style lines on stderr (`INFO[0003] ...`, seconds since
+// the command began, as k3d prints them), results (tables, kubeconfigs, paths) on stdout, and
+// CliError for refusals that say what to do; `action()` turns one into `FATA[..]` and exit 1.
+const began = Date.now()
+
+function stamp (level: string, msg: string): string {
+  return `${level}[${String(Math.floor((Date.now() - began) / 1000)).padStart(4, '0')}] ${msg}\n`
+}
+
+export const log = {
+  info: (msg: string): void => { process.stderr.write(stamp('INFO', msg)) },
+  warn: (msg: string): void => { process.stderr.write(stamp('WARN', msg)) },
+}
+
+/** A refusal the user can act on: what failed and what to do. */
+export class CliError extends Error {}
+
+/** Wrap a commander action: a thrown error is printed as k3d prints fatal errors, exit code 1. */
+export function action<A extends unknown[]> (fn: (...args: A) => Promise<void> | void): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await fn(...args)
+    } catch (err) {
+      const msg = err instanceof CliError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)
+      process.stderr.write(stamp('FATA', msg))
+      process.exitCode = 1
+    }
+  }
+}
+
+/** k3d's tables: tab-aligned columns, min width 6, padding 3. */
+export function table (header: string[], rows: string[][], options: { headers?: boolean } = {}): string {
+  const all = options.headers === false ? rows : [header, ...rows]
+  const widths = header.map((_, i) => Math.max(6, ...all.map(r => (r[i] ?? '').length)))
+  return all.map(r => r.map((cell, i) => i === r.length - 1 ? cell : cell.padEnd(widths[i] + 3)).join('')).join('\n') + (all.length > 0 ? '\n' : '')
+}
