@@ -118,7 +118,7 @@ async function run (ctx: SyncContext, pod: KubeObject, rec: PodRecord, c: Json, 
   // waits 10 s, and each one after that twice as long, up to 5 min.
   if (restart) r.backoffMs = r.backoffMs === 0 ? INITIAL_BACKOFF_MS : Math.min(r.backoffMs * 2, MAX_BACKOFF_MS)
   r.backoffUntil = undefined
-  const ok = await startContainer({ runtime: ctx.runtime, recorder: ctx.recorder, now: ctx.now }, pod, rec.sandboxId!, c, init, r)
+  const ok = await startContainer({ runtime: ctx.runtime, recorder: ctx.recorder, now: ctx.now, client: ctx.client, hostIP: ctx.hostIP, podIP: rec.ip }, pod, rec.sandboxId!, c, init, r)
   if (ok) return undefined
   if (r.backoffMs === 0) r.backoffMs = INITIAL_BACKOFF_MS
   r.backoffUntil = ctx.now() + r.backoffMs
