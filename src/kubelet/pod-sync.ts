@@ -107,10 +107,11 @@ async function run (ctx: SyncContext, pod: KubeObject, rec: PodRecord, c: Json, 
   }
   const restart = r.status?.state === 'exited' || r.waiting !== undefined
   if (r.status?.state === 'exited') {
-    // A restart: the finished attempt becomes lastState.
+    // A restart: the finished attempt becomes lastState. Like the kubelet's container GC, the
+    // newest dead attempt is kept (`kubectl logs --previous` reads it) and the one before goes.
+    if (r.previous !== undefined) await ctx.runtime.removeContainer(r.previous.id).catch(() => undefined)
     r.previous = r.status
     r.restartCount++
-    if (r.id !== undefined) await ctx.runtime.removeContainer(r.id).catch(() => undefined)
     r.id = undefined
     r.status = undefined
   }

@@ -250,7 +250,7 @@ export class DockerEngine {
   }
 
   async stats (id: string): Promise<{ cpuTotalNs: number, systemNs: number, onlineCpus: number, memoryBytes: number, preCpuTotalNs: number, preSystemNs: number }> {
-    const s = await this.docker.getContainer(id).stats({ stream: false }) as unknown as Docker.ContainerStats
+    const s = await this.docker.getContainer(id).stats({ stream: false, 'one-shot': true } as { stream: false }) as unknown as Docker.ContainerStats
     return {
       cpuTotalNs: s.cpu_stats.cpu_usage.total_usage,
       systemNs: s.cpu_stats.system_cpu_usage ?? 0,
