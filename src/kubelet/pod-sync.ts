@@ -120,7 +120,10 @@ async function run (ctx: SyncContext, pod: KubeObject, rec: PodRecord, c: Json, 
   if (restart) r.backoffMs = r.backoffMs === 0 ? INITIAL_BACKOFF_MS : Math.min(r.backoffMs * 2, MAX_BACKOFF_MS)
   r.backoffUntil = undefined
   const ok = await startContainer({ runtime: ctx.runtime, recorder: ctx.recorder, now: ctx.now, client: ctx.client, hostIP: ctx.hostIP, podIP: rec.ip }, pod, rec.sandboxId!, c, init, r)
-  if (ok) return undefined
+  // A real process may be gone by the time its start returns: its back-off starts now, not at
+  // the next refresh (which would see no fresh exit).
+  if (ok && r.status?.state === 'exited' && r.backoffMs > 0) r.backoffUntil = (r.status.finishedAt ?? ctx.now()) + r.backoffMs
+  if (ok) return r.backoffUntil
   if (r.backoffMs === 0) r.backoffMs = INITIAL_BACKOFF_MS
   r.backoffUntil = ctx.now() + r.backoffMs
   return r.backoffUntil
