@@ -3,6 +3,7 @@
 // One file per command; each exports a commander Command that is added below.
 import { Command } from 'commander'
 import { readFileSync } from 'node:fs'
+import { imageCommand } from './image.ts'
 import { kineCommand } from './kine.ts'
 import { serverCommand } from './server.ts'
 
@@ -15,5 +16,6 @@ const program = new Command('k3sim')
 
 program.addCommand(kineCommand())
 program.addCommand(serverCommand())
+program.addCommand(imageCommand())
 
 await program.parseAsync(process.argv)

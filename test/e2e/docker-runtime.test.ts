@@ -5,16 +5,18 @@
 // crash of the server process.
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { Context } from 'mocha'
 import { dockerCli, TEST_IMAGE, testDocker, type TestDocker } from '../support/docker-daemon.ts'
 import { runKubectl } from '../support/kubectl.ts'
 import { startServerProcess, type ServerProcess } from '../support/server-process.ts'
 
 const CLUSTER = 'dockere2e'
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url))
 const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
 
 function freePort (): Promise<number> {
@@ -93,6 +95,12 @@ describe('k3sim server --runtime docker (real kubectl, real containers)', functi
   /** Containers (sandboxes included) this cluster has in Docker, by name. */
   const containers = (filter = '', format = '{{.Names}}'): string[] =>
     dockerCli(docker.host, ['ps', '-a', '--filter', `label=io.k3sim.cluster=${CLUSTER}`, ...(filter === '' ? [] : ['--filter', filter]), '--format', format]).split('\n').filter(s => s !== '')
+  const k3sim = (args: string[]): Promise<{ code: number | null, stderr: string }> => new Promise(resolve => {
+    const child = spawn(process.execPath, ['src/cli/main.ts', ...args], { cwd: repoRoot, env: { ...process.env, DOCKER_HOST: docker.host } })
+    let stderr = ''
+    child.stderr.on('data', (b: Buffer) => { stderr += b.toString() })
+    child.on('exit', code => resolve({ code, stderr }))
+  })
   const start = async (): Promise<ServerProcess> => startServerProcess({
     dataDir,
     env: { DOCKER_HOST: docker.host },
@@ -207,6 +215,26 @@ describe('k3sim server --runtime docker (real kubectl, real containers)', functi
     await ok(['delete', 'deploy/web', 'svc/web', 'configmap/web-config'])
     await until('the svclb containers gone', async () => containers().length === 0 ? true : undefined)
     await assert.rejects(fetch(`http://127.0.0.1:${lbPort}/`))
+  })
+
+  it('k3sim image import loads a docker save tarball for the cluster and records it; refuses what it cannot find', async () => {
+    const tarball = join(dataDir, 'imported.tar')
+    dockerCli(docker.host, ['tag', TEST_IMAGE, 'k3sim-test/imported:2'])
+    dockerCli(docker.host, ['save', '-o', tarball, 'k3sim-test/imported:2'])
+    dockerCli(docker.host, ['rmi', 'k3sim-test/imported:2'])
+    const imported = await k3sim(['image', 'import', tarball, TEST_IMAGE, '-c', CLUSTER])
+    assert.equal(imported.code, 0, imported.stderr)
+    assert.match(imported.stderr, /INFO\[\d{4}\] Successfully imported 2 image\(s\) into 1 cluster\(s\)\n$/)
+    assert.deepEqual(JSON.parse(readFileSync(join(dataDir, 'images.json'), 'utf8')), ['docker.io/k3sim-test/busybox:1.35', 'docker.io/k3sim-test/imported:2'])
+    await ok(['run', 'imported', '--image=k3sim-test/imported:2', '--', 'sleep', '3600'])
+    await ok(['wait', '--for=condition=Ready', 'pod/imported', '--timeout=60s'])
+    await ok(['delete', 'pod', 'imported', '--grace-period=0', '--force'])
+    await until('its containers removed', async () => containers('label=io.kubernetes.pod.name=imported').length === 0 ? true : undefined)
+    const missing = await k3sim(['image', 'import', 'k3sim-test/not-here:1', '-c', CLUSTER])
+    assert.deepEqual([missing.code, missing.stderr.split('\n').at(-2)], [1, `Error: image 'k3sim-test/not-here:1' is not in the Docker image store at ${docker.host} (from DOCKER_HOST): \`docker pull k3sim-test/not-here:1\` it first, or pass a tarball made with \`docker save\``])
+    const unknown = await k3sim(['image', 'import', TEST_IMAGE, '-c', 'nosuchcluster'])
+    assert.equal(unknown.code, 1)
+    assert.match(unknown.stderr, /^Error: cluster 'nosuchcluster' is not running with the docker runtime \(no Docker network k3sim-nosuchcluster at /)
   })
 
   it('removes a crashed run\'s leftovers at the next start, and leaves nothing once stopped', async () => {
