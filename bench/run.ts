@@ -11,6 +11,7 @@ const suites: Record<string, () => Promise<Result[]>> = {
   apiserver: async () => (await import('./apiserver.bench.ts')).apiserverBench(),
   cluster: async () => (await import('./cluster.bench.ts')).clusterBench(),
   scheduler: async () => (await import('./scheduler.bench.ts')).schedulerBench(),
+  docker: async () => (await import('./docker.bench.ts')).dockerBench(),
 }
 
 const wanted = process.argv.slice(2)
