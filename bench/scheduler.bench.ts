@@ -6,7 +6,7 @@ import { InProcessClient } from '../src/client/in-process.ts'
 import { VirtualClock } from '../src/util/clock.ts'
 import type { Result } from './harness.ts'
 
-async function run (nodes: number, pods: number): Promise<{ podsPerSecond: number, p50: number, p90: number, p99: number }> {
+async function run (nodes: number, pods: number): Promise<{ podsPerSecond: number, podsPerCpuSecond: number, p50: number, p90: number, p99: number }> {
   const cp = await startControlPlane({ clock: new VirtualClock(), apiPort: false, etcdPort: false, store: ':memory:' })
   const client = new InProcessClient({ core: cp.core })
   for (let i = 0; i < nodes; i += 500) {
@@ -34,6 +34,7 @@ async function run (nodes: number, pods: number): Promise<{ podsPerSecond: numbe
     }
   })()
   const t0 = performance.now()
+  const cpu0 = process.cpuUsage()
   for (let i = 0; i < pods; i += 1000) {
     await Promise.all(Array.from({ length: Math.min(1000, pods - i) }, (_, j) => {
       const name = `pod-${i + j}`
@@ -43,11 +44,13 @@ async function run (nodes: number, pods: number): Promise<{ podsPerSecond: numbe
   }
   await done
   const seconds = (performance.now() - t0) / 1000
+  const cpu = process.cpuUsage(cpu0)
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6
   watch.close()
   await cp.stop()
   latencies.sort((a, b) => a - b)
   const pct = (p: number): number => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))]
-  return { podsPerSecond: pods / seconds, p50: pct(0.5), p90: pct(0.9), p99: pct(0.99) }
+  return { podsPerSecond: pods / seconds, podsPerCpuSecond: pods / cpuSeconds, p50: pct(0.5), p90: pct(0.9), p99: pct(0.99) }
 }
 
 export async function schedulerBench (): Promise<Result[]> {
@@ -55,7 +58,7 @@ export async function schedulerBench (): Promise<Result[]> {
   console.log('\n## Scheduler (SchedulingBasic-style: 10,000 pods of 100m/500Mi, created at once)')
   for (const nodes of (process.env.BENCH_SCHED_NODES ?? '500,5000').split(',').map(Number)) {
     const r = await run(nodes, Number(process.env.BENCH_SCHED_PODS ?? 10_000))
-    console.log(`${String(nodes).padStart(5)} nodes: ${r.podsPerSecond.toFixed(0)} pods/s; creation -> binding latency p50 ${r.p50.toFixed(0)} ms, p90 ${r.p90.toFixed(0)} ms, p99 ${r.p99.toFixed(0)} ms`)
+    console.log(`${String(nodes).padStart(5)} nodes: ${r.podsPerSecond.toFixed(0)} pods/s (${r.podsPerCpuSecond.toFixed(0)} per CPU-second of this process); creation -> binding latency p50 ${r.p50.toFixed(0)} ms, p90 ${r.p90.toFixed(0)} ms, p99 ${r.p99.toFixed(0)} ms`)
     results.push({ name: `schedule 10,000 pods on ${nodes} nodes (pods/s)`, perSecond: r.podsPerSecond, rme: 0, samples: 1, unit: 'pods' })
   }
   return results

@@ -47,10 +47,11 @@ export function serverCommand (): Command {
     .option('--node-cpu <quantity>', 'CPU of each node (default: this host\'s)')
     .option('--node-memory <quantity>', 'memory of each node, e.g. 4Gi (default: this host\'s)')
     .option('--disable <names>', 'k3s add-ons not to deploy, comma-separated: coredns, servicelb, traefik, local-storage, metrics-server', list, [])
+    .option('--manifests <dir>', 'auto-deploy directory: every *.yaml, *.yml, *.json file in it is applied at start and when it changes (k3s\'s server/manifests)')
     .option('--runtime <fake|docker>', 'container runtime of the nodes: fake (simulated) or docker (real containers, DOCKER_HOST or /var/run/docker.sock)', runtime, 'fake')
     .option('--lb-port <hostport:port>', 'docker runtime: forward 127.0.0.1:HOSTPORT to the LoadBalancer port PORT (repeatable; k3d\'s -p HOSTPORT:PORT@loadbalancer)', lbPort, [])
     .option('--scheduler-config <file>', 'a KubeSchedulerConfiguration YAML (one profile: plugins disabled, score weights, pluginConfig)')
-    .action(async (o: { dataDir: string, clusterName: string, bindAddress: string, apiPort: number, etcdPort: number, disableEtcd?: boolean, servers: number, agents: number, nodeCpu?: string, nodeMemory?: string, schedulerConfig?: string, disable: string[], runtime: 'fake' | 'docker', lbPort: Array<{ hostPort: number, port: number }> }) => {
+    .action(async (o: { dataDir: string, clusterName: string, bindAddress: string, apiPort: number, etcdPort: number, disableEtcd?: boolean, servers: number, agents: number, nodeCpu?: string, nodeMemory?: string, schedulerConfig?: string, disable: string[], manifests?: string, runtime: 'fake' | 'docker', lbPort: Array<{ hostPort: number, port: number }> }) => {
       let cluster: Cluster
       try {
         const scheduler = o.schedulerConfig === undefined ? undefined : loadSchedulerConfig(o.schedulerConfig)
@@ -64,6 +65,7 @@ export function serverCommand (): Command {
           node: { cpu: o.nodeCpu, memory: o.nodeMemory },
           scheduler,
           disable: o.disable,
+          manifests: o.manifests,
           runtime: o.runtime,
           loadBalancerPorts: o.lbPort,
           log: msg => console.error(msg),

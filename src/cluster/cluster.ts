@@ -23,6 +23,10 @@ import { statefulSetController } from '../controllers/statefulset/index.ts'
 import { installK3sAddons, k3sAddons } from '../addons/manifests/index.ts'
 import { serviceLBController } from '../addons/servicelb/index.ts'
 import { localPathProvisioner } from '../addons/local-path/index.ts'
+import { traefikIngressStatus } from '../addons/traefik/index.ts'
+import { deployController, SCAN_KEY, type DeployController } from '../addons/deploy/index.ts'
+import { parseApiVersion } from '../api/resources.ts'
+import { existsSync, statSync } from 'node:fs'
 import { NodePool, type NodeSize, type NodeSpec } from './nodes.ts'
 import type { Kubelet } from '../kubelet/kubelet.ts'
 import type { Scheduler } from '../scheduler/scheduler.ts'
@@ -46,6 +50,9 @@ export interface ClusterOptions {
   seed?: number
   /** k3s --disable names: coredns, servicelb, traefik, local-storage, metrics-server. */
   disable?: string[]
+  /** An auto-deploy directory (k3s's server/manifests): every *.yaml, *.yml and *.json file in
+   * it is applied at start and again when it changes, tracked by an Addon in kube-system. */
+  manifests?: string
   /** Serve the HTTPS API (for kubectl): { port: 0 } picks a free port. Default: none. */
   apiServer?: { port?: number, host?: string } | false
   /** k3s's data dir layout (db/state.db, server/tls, kubeconfig.yaml); overrides `store`. */
@@ -67,6 +74,7 @@ function workloadControllers (disable: ReadonlySet<string>): ControllerDefinitio
   const addons = [
     ...(disable.has('servicelb') ? [] : [serviceLBController()]),
     ...(disable.has('local-storage') ? [] : [localPathProvisioner()]),
+    ...(disable.has('traefik') ? [] : [traefikIngressStatus()]),
   ]
   return [...addons, replicaSetController(), deploymentController(), jobController(), cronJobController(), endpointsController(), endpointSliceController(), serviceAccountController(), daemonSetController(), statefulSetController()]
 }
@@ -88,6 +96,7 @@ export class Cluster {
   private readonly virtual: VirtualClock | undefined
   private readonly eventInformer: Informer
   private readonly docker: DockerCluster | undefined
+  private deploy: DeployController | undefined
 
   private constructor (cp: ControlPlane, pool: NodePool, virtual: VirtualClock | undefined, events: Informer, docker: DockerCluster | undefined) {
     this.cp = cp
@@ -126,6 +135,14 @@ export class Cluster {
     const api = options.apiServer
     const disable = new Set(options.disable ?? [])
     k3sAddons({ disable: [...disable] }) // refuses unknown names before anything starts
+    if (options.manifests !== undefined && !(existsSync(options.manifests) && statSync(options.manifests).isDirectory())) {
+      throw new Error(`manifests directory "${options.manifests}" does not exist or is not a directory`)
+    }
+    // The deploy controller asks the API server (once it exists) which kinds are namespaced.
+    let core: ControlPlane['core'] | undefined
+    const deploy = options.manifests === undefined
+      ? undefined
+      : deployController({ dir: options.manifests, host: `k3sim-${name}-server-0`, namespaced: (apiVersion, kind) => core === undefined ? undefined : namespacedKind(core, apiVersion, kind) })
     const cp = await startControlPlane({
       name,
       clock,
@@ -138,9 +155,10 @@ export class Cluster {
       scheduler: options.scheduler,
       publishRootCA: true,
       // A cluster runs k3s's kube-controller-manager: the workload controllers join the core ones.
-      controllers: resources => [...workloadControllers(disable), ...(options.controllers?.(resources) ?? [])],
+      controllers: resources => [...workloadControllers(disable), ...(deploy === undefined ? [] : [deploy]), ...(options.controllers?.(resources) ?? [])],
       log: options.log,
     })
+    core = cp.core
     const client = new InProcessClient({ core: cp.core })
     const profiles = ProfileRegistry.withFixtures(options.profiles)
     let docker: DockerCluster | undefined
@@ -149,6 +167,7 @@ export class Cluster {
       try {
         docker = await DockerCluster.connect({ name, client, dataDir: options.dataDir, loadBalancerPorts: options.loadBalancerPorts, log: options.log, now: () => clock.now() })
       } catch (err) {
+        deploy?.stop()
         await cp.stop()
         throw err
       }
@@ -157,6 +176,7 @@ export class Cluster {
     const events = new Informer({ client, apiVersion: 'v1', kind: 'Event' })
     await events.start()
     const cluster = new Cluster(cp, pool, virtual, events, docker)
+    cluster.deploy = deploy
     const kubeletOf = (pod: KubeObject): Kubelet => cluster.pool.get((pod.spec as { nodeName: string }).nodeName).kubelet
     cp.core.logSource = {
       read: (pod, container, opts) => kubeletOf(pod).logs(pod, container, opts),
@@ -170,6 +190,8 @@ export class Cluster {
     await Promise.all(specs.map(spec => pool.add(spec)))
     // As a k3s server applies server/manifests: coredns, local-path, metrics-server, traefik.
     await installK3sAddons(client, { disable: [...disable], rbacColonNames: true })
+    // Then the user's manifests, as k3s's deploy controller applies the rest of that directory.
+    if (deploy !== undefined) cp.controllers.controller(deploy.name).ctx.enqueue(SCAN_KEY)
     await cluster.settle()
     return cluster
   }
@@ -189,7 +211,9 @@ export class Cluster {
       if (typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string' || obj.metadata?.name === undefined) {
         throw new Error('each document needs apiVersion, kind and metadata.name')
       }
-      const namespace = obj.metadata.namespace ?? (await this.namespaced(obj) ? 'default' : undefined)
+      const namespaced = namespacedKind(this.cp.core, obj.apiVersion, obj.kind)
+      if (namespaced === undefined) throw new Error(`no resource for kind "${obj.kind}" in version "${obj.apiVersion}"`)
+      const namespace = obj.metadata.namespace ?? (namespaced ? 'default' : undefined)
       if (namespace !== undefined) obj.metadata.namespace = namespace
       out.push(await this.client.patch(obj.apiVersion, obj.kind, namespace, obj.metadata.name, obj, { type: 'apply', fieldManager: 'k3sim', force: true }))
     }
@@ -248,6 +272,7 @@ export class Cluster {
   }
 
   async stop (): Promise<void> {
+    this.deploy?.stop()
     this.eventInformer.stop()
     await this.pool.closeAll()
     await this.docker?.close()
@@ -261,11 +286,10 @@ export class Cluster {
     for (const n of this.pool.nodes.values()) out.push({ name: `kubelet ${n.name}`, busy: () => n.kubelet.busy() })
     return out
   }
+}
 
-  private async namespaced (obj: KubeObject): Promise<boolean> {
-    const { group, version } = (await import('../api/resources.ts')).parseApiVersion(obj.apiVersion!)
-    const info = this.cp.core.index.byGroupVersionKind(group, version, obj.kind!)
-    if (info === undefined) throw new Error(`no resource for kind "${obj.kind}" in version "${obj.apiVersion}"`)
-    return info.namespaced
-  }
+/** Whether the API server serves `kind` of `apiVersion` as namespaced (undefined: not served). */
+function namespacedKind (core: ControlPlane['core'], apiVersion: string, kind: string): boolean | undefined {
+  const { group, version } = parseApiVersion(apiVersion)
+  return core.index.byGroupVersionKind(group, version, kind)?.namespaced
 }

@@ -15,6 +15,13 @@ export function countsOnNode (pod: KubeObject): string | undefined {
 
 export class SchedulerCache implements Snapshot {
   private readonly infos = new Map<string, NodeInfo>()
+  /** Image name → nodes holding it, kept as nodes come, change and go. */
+  private readonly imageNodes = new Map<string, number>()
+  /** Names of the nodes holding pods with (anti-)affinity, and with required anti-affinity. */
+  private readonly withAffinity = new Set<string>()
+  private readonly withRequiredAnti = new Set<string>()
+  private affinityList: NodeInfo[] | undefined
+  private requiredAntiList: NodeInfo[] | undefined
   /** Where each counted pod is (node name), by key. */
   private readonly placed = new Map<string, { node: string, pod: KubeObject }>()
   private readonly assumed = new Set<string>()
@@ -27,19 +34,40 @@ export class SchedulerCache implements Snapshot {
 
   get (name: string): NodeInfo | undefined { return this.infos.get(name) }
 
+  havePodsWithAffinity (): NodeInfo[] {
+    this.affinityList ??= [...this.withAffinity].map(n => this.infos.get(n)!)
+    return this.affinityList
+  }
+
+  havePodsWithRequiredAntiAffinity (): NodeInfo[] {
+    this.requiredAntiList ??= [...this.withRequiredAnti].map(n => this.infos.get(n)!)
+    return this.requiredAntiList
+  }
+
+  imageNumNodes (name: string): number { return this.imageNodes.get(name) ?? 0 }
+
   setNode (node: KubeObject): void {
     const name = node.metadata.name!
     const info = newNodeInfo(node)
     const existing = this.infos.get(name)
     if (existing !== undefined) for (const p of existing.pods) addPod(info, p)
     else for (const [, p] of this.placed) if (p.node === name) addPod(info, newPodInfo(p.pod))
+    if (existing !== undefined) this.countImages(existing, -1)
+    this.countImages(info, 1)
     this.infos.set(name, info)
     this.list = undefined
+    this.track(info, true)
   }
 
   removeNode (name: string): void {
+    const existing = this.infos.get(name)
+    if (existing === undefined) return
+    this.countImages(existing, -1)
     this.infos.delete(name)
     this.list = undefined
+    this.withAffinity.delete(name)
+    this.withRequiredAnti.delete(name)
+    this.affinityList = this.requiredAntiList = undefined
   }
 
   /** A pod seen by the informer: counted where it is bound (confirming an assumption). */
@@ -49,14 +77,14 @@ export class SchedulerCache implements Snapshot {
     const prev = this.placed.get(key)
     if (prev !== undefined) {
       const info = this.infos.get(prev.node)
-      if (info !== undefined) removePod(info, prev.pod)
+      if (info !== undefined) { removePod(info, prev.pod); this.track(info) }
       this.placed.delete(key)
     }
     this.assumed.delete(key)
     if (node === undefined) return
     this.placed.set(key, { node, pod })
     const info = this.infos.get(node)
-    if (info !== undefined) addPod(info, newPodInfo(pod))
+    if (info !== undefined) { addPod(info, newPodInfo(pod)); this.track(info) }
   }
 
   removePod (pod: KubeObject): void {
@@ -64,7 +92,7 @@ export class SchedulerCache implements Snapshot {
     const prev = this.placed.get(key)
     if (prev === undefined) return
     const info = this.infos.get(prev.node)
-    if (info !== undefined) removePod(info, prev.pod)
+    if (info !== undefined) { removePod(info, prev.pod); this.track(info) }
     this.placed.delete(key)
     this.assumed.delete(key)
   }
@@ -76,8 +104,33 @@ export class SchedulerCache implements Snapshot {
     this.assumed.add(objectKey(pod))
   }
 
+  isAssumed (key: string): boolean { return this.assumed.has(key) }
+
   /** The binding failed: forget the assumption. */
   forget (pod: KubeObject): void {
     if (this.assumed.has(objectKey(pod))) this.removePod(pod)
   }
+
+  private countImages (info: NodeInfo, delta: 1 | -1): void {
+    for (const name of info.images.keys()) {
+      const n = (this.imageNodes.get(name) ?? 0) + delta
+      if (n > 0) this.imageNodes.set(name, n)
+      else this.imageNodes.delete(name)
+    }
+  }
+
+  /** Keep the affinity node sets in step with `info`'s pods; `replaced`: a new NodeInfo object
+   * (setNode) that the cached lists must show instead of the old one. */
+  private track (info: NodeInfo, replaced = false): void {
+    if (setMembership(this.withAffinity, info.name, info.podsWithAffinity.length > 0) || (replaced && this.withAffinity.has(info.name))) this.affinityList = undefined
+    if (setMembership(this.withRequiredAnti, info.name, info.podsWithRequiredAntiAffinity.length > 0) || (replaced && this.withRequiredAnti.has(info.name))) this.requiredAntiList = undefined
+  }
+}
+
+/** Add or remove `name`; true when membership changed. */
+function setMembership (set: Set<string>, name: string, member: boolean): boolean {
+  if (member === set.has(name)) return false
+  if (member) set.add(name)
+  else set.delete(name)
+  return true
 }

@@ -64,17 +64,17 @@ export class Framework {
     return { code: 'Success', reasons: [] }
   }
 
-  /** Weighted sum of normalized scores per node. */
-  runScore (state: CycleState, pod: KubeObject, nodes: NodeInfo[], snapshot: Snapshot): Map<string, number> {
+  /** Weighted sum of normalized scores per node, aligned with `nodes`. */
+  runScore (state: CycleState, pod: KubeObject, nodes: NodeInfo[], snapshot: Snapshot): Float64Array {
     for (const p of this.profile.preScore) {
       const s = guarded(p.name, () => p.preScore(state, pod, nodes, snapshot), e => e)
       if (s.code === 'Skip') skipped(state, 'score').add(p.name)
     }
     const totals = new Float64Array(nodes.length)
+    const raw = new Float64Array(nodes.length)
     const skip = state.read<Set<string>>('framework/skip/score')
     for (const { plugin, weight } of this.profile.score) {
       if (skip?.has(plugin.name) === true) continue
-      const raw = new Float64Array(nodes.length)
       for (let i = 0; i < nodes.length; i++) {
         // Inline rather than guarded(): this loop runs nodes x plugins times per pod.
         try { raw[i] = plugin.score(state, pod, nodes[i], snapshot).score } catch { raw[i] = 0 }
@@ -88,7 +88,7 @@ export class Framework {
       }
       for (let i = 0; i < nodes.length; i++) totals[i] += Math.max(0, Math.min(MAX_NODE_SCORE, raw[i])) * weight
     }
-    return new Map(nodes.map((n, i) => [n.name, totals[i]]))
+    return totals
   }
 
   runPostFilter (state: CycleState, pod: KubeObject, statuses: Map<string, Status>, snapshot: Snapshot): PostFilterOutcome {
@@ -117,14 +117,15 @@ export function numFeasibleNodesToFind (numAllNodes: number, percentage = 0): nu
 }
 
 /** The highest total wins; ties are broken at random (upstream: reservoir sampling). */
-export function selectHost (totals: Map<string, number>, random: (n: number) => number): string {
+export function selectHost (nodes: NodeInfo[], totals: Float64Array, random: (n: number) => number): string {
   let best = -Infinity
   let chosen = ''
   let ties = 0
-  for (const [name, score] of totals) {
-    if (score > best) { best = score; chosen = name; ties = 1 } else if (score === best) {
+  for (let i = 0; i < nodes.length; i++) {
+    const score = totals[i]
+    if (score > best) { best = score; chosen = nodes[i].name; ties = 1 } else if (score === best) {
       ties++
-      if (random(ties) === 0) chosen = name
+      if (random(ties) === 0) chosen = nodes[i].name
     }
   }
   return chosen

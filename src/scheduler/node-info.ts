@@ -105,8 +105,14 @@ export function removePod (ni: NodeInfo, pod: KubeObject): boolean {
   return true
 }
 
-/** A Snapshot over the given NodeInfos (in the given order). */
+/** A Snapshot over the given NodeInfos (in the given order); its summaries are computed on demand. */
 export function newSnapshot (nodes: NodeInfo[]): Snapshot {
   const byName = new Map(nodes.map((n) => [n.name, n]))
-  return { nodes, get: (name) => byName.get(name) }
+  return {
+    nodes,
+    get: (name) => byName.get(name),
+    havePodsWithAffinity: () => nodes.filter(n => n.podsWithAffinity.length > 0),
+    havePodsWithRequiredAntiAffinity: () => nodes.filter(n => n.podsWithRequiredAntiAffinity.length > 0),
+    imageNumNodes: (name) => nodes.filter(n => n.images.has(name)).length,
+  }
 }

@@ -50,10 +50,13 @@ export class Scheduler {
   private readonly queue: SchedulingQueue
   private readonly recorder: EventRecorder
   private readonly attempts = new Map<string, Attempt>()
-  private readonly lastOutcome = new Map<string, { feasible: string[], statuses: Map<string, Status> }>()
+  /** Per pod, what its last attempt found, kept raw (explain() builds the view when asked). */
+  private readonly lastOutcome = new Map<string, { feasible: NodeInfo[], statuses: Map<string, Status>, totals?: Float64Array }>()
   private pods: Informer | undefined
   private nodes: Informer | undefined
   private scheduling = false
+  /** Binding cycles in flight: they run beside the next scheduling cycles, as upstream's do. */
+  private binding = 0
   private stopped = false
   private nextStartNodeIndex = 0
   private preemption: { node: string, victims: KubeObject[] } | undefined
@@ -79,7 +82,7 @@ export class Scheduler {
     this.recorder = new EventRecorder({ client: options.client, clock: options.clock, source: { component: this.profile.schedulerName } })
   }
 
-  busy (): boolean { return this.scheduling || this.queue.activeLength > 0 }
+  busy (): boolean { return this.scheduling || this.binding > 0 || this.queue.activeLength > 0 }
 
   explain (pod: { metadata: { namespace?: string, name?: string } }): Attempt | undefined {
     const key = `${pod.metadata.namespace}/${pod.metadata.name}`
@@ -87,9 +90,10 @@ export class Scheduler {
     const outcome = this.lastOutcome.get(key)
     if (attempt === undefined || outcome === undefined) return attempt
     const filters: Attempt['filters'] = {}
-    for (const name of outcome.feasible) filters[name] = { code: 'Success', reasons: [] }
+    for (const n of outcome.feasible) filters[n.name] = { code: 'Success', reasons: [] }
     for (const [name, s] of outcome.statuses) filters[name] = { plugin: s.plugin, code: s.code, reasons: s.reasons }
-    return { ...attempt, filters }
+    const totals = outcome.totals
+    return { ...attempt, filters, ...(totals === undefined ? {} : { scores: Object.fromEntries(outcome.feasible.map((n, i) => [n.name, totals[i]])) }) }
   }
 
   async start (): Promise<void> {
@@ -106,6 +110,8 @@ export class Scheduler {
       update: (old, p) => this.onPod(p, old),
       delete: p => {
         this.queue.delete(objectKey(p))
+        this.attempts.delete(objectKey(p))
+        this.lastOutcome.delete(objectKey(p))
         if (countsOnNode(p) !== undefined) { this.cache.removePod(p); this.queue.moveAllToActiveOrBackoff() }
       },
     })
@@ -142,6 +148,8 @@ export class Scheduler {
       return
     }
     if (pod.metadata.deletionTimestamp !== undefined || !this.mine(pod)) return
+    // Assumed: its binding is in flight (upstream's skipPodUpdate).
+    if (this.cache.isAssumed(objectKey(pod))) return
     this.queue.add(pod)
   }
 
@@ -156,12 +164,15 @@ export class Scheduler {
       } finally {
         this.scheduling = false
       }
+      // Let the bindings just started reach the store (grouped into one commit per turn).
+      if (this.binding > 0) await new Promise(resolve => setImmediate(resolve))
     }
   }
 
   private async scheduleOne (info: QueuedPodInfo): Promise<void> {
     const current = this.pods?.get(objectKey(info.pod))
     if (current === undefined || (current.spec as Json).nodeName || current.metadata.deletionTimestamp !== undefined) return
+    if (this.cache.isAssumed(objectKey(current))) return
     const pod = current
     info.pod = pod
     info.attempts++
@@ -172,7 +183,10 @@ export class Scheduler {
     if (this.o.explainAnnotation === true) await this.annotate(pod)
     if (!result.startsWith('\u0000')) {
       attempt.node = result
-      await this.bind(pod, result, info)
+      // Assume the pod on the node now, so the next cycle counts it; bind without waiting.
+      this.cache.assume(pod, result)
+      this.binding++
+      void this.bind(pod, result, info).finally(() => { this.binding-- })
       return
     }
     attempt.message = result.slice(1)
@@ -218,7 +232,8 @@ export class Scheduler {
     }
     this.nextStartNodeIndex = (start + processed) % all.length
     // What explain() shows, kept as found (turned into objects only when asked).
-    this.lastOutcome.set(attempt.pod, { feasible: feasible.map(n => n.name), statuses })
+    const outcome: { feasible: NodeInfo[], statuses: Map<string, Status>, totals?: Float64Array } = { feasible, statuses }
+    this.lastOutcome.set(attempt.pod, outcome)
     if (feasible.length === 0) {
       const post = this.framework.runPostFilter(state, pod, statuses, this.cache)
       if (isSuccess(post.status) && post.nominatedNodeName) this.preemption = { node: post.nominatedNodeName, victims: post.victims ?? [] }
@@ -226,8 +241,8 @@ export class Scheduler {
     }
     if (feasible.length === 1) return feasible[0].name
     const totals = this.framework.runScore(state, pod, feasible, this.cache)
-    attempt.scores = Object.fromEntries(totals)
-    return selectHost(totals, n => this.o.ids.int(n))
+    outcome.totals = totals
+    return selectHost(feasible, totals, n => this.o.ids.int(n))
   }
 
   private async annotate (pod: KubeObject): Promise<void> {
@@ -239,7 +254,6 @@ export class Scheduler {
   }
 
   private async bind (pod: KubeObject, node: string, info: QueuedPodInfo): Promise<void> {
-    this.cache.assume(pod, node)
     try {
       // WaitForFirstConsumer claims follow the pod: the provisioner reads the selected node.
       for (const v of ((pod.spec as Json).volumes ?? []) as Json[]) {

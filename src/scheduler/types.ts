@@ -13,7 +13,9 @@ export interface Status {
   plugin?: string
 }
 
-export const success = (): Status => ({ code: 'Success', reasons: [] })
+const SUCCESS = Object.freeze({ code: 'Success', reasons: Object.freeze([]) as unknown as string[] }) as Status
+/** The one (frozen) Success status: filters and scores return it per node, so it is not rebuilt. */
+export const success = (): Status => SUCCESS
 export const skip = (): Status => ({ code: 'Skip', reasons: [] })
 export const unschedulable = (...reasons: string[]): Status => ({ code: 'Unschedulable', reasons })
 export const unresolvable = (...reasons: string[]): Status => ({ code: 'UnschedulableAndUnresolvable', reasons })
@@ -67,6 +69,12 @@ export class CycleState {
 export interface Snapshot {
   nodes: NodeInfo[]
   get(name: string): NodeInfo | undefined
+  /** Nodes with a pod that has pod affinity or anti-affinity (upstream's HavePodsWithAffinityList). */
+  havePodsWithAffinity(): NodeInfo[]
+  /** Nodes with a pod that has required anti-affinity (HavePodsWithRequiredAntiAffinityList). */
+  havePodsWithRequiredAntiAffinity(): NodeInfo[]
+  /** How many nodes hold the image (ImageStateSummary.NumNodes). */
+  imageNumNodes(name: string): number
 }
 
 export interface Plugin { readonly name: string }

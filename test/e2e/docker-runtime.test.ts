@@ -258,3 +258,17 @@ describe('k3sim server --runtime docker (real kubectl, real containers)', functi
     assert.equal(dockerCli(docker.host, ['volume', 'ls', '--filter', `label=io.k3sim.cluster=${CLUSTER}`, '-q']).trim(), '')
   })
 })
+
+describe('k3sim server --runtime docker without a Docker daemon', () => {
+  it('exits 1 naming the socket it tried and DOCKER_HOST', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'k3sim-no-docker-'))
+    try {
+      await assert.rejects(startServerProcess({ dataDir, env: { DOCKER_HOST: 'unix:///nonexistent/docker.sock' }, extraArgs: ['--runtime', 'docker'] }), (err: Error) => {
+        assert.match(err.message, /exited with 1 before listening:\nError: cannot reach the Docker daemon at unix:\/\/\/nonexistent\/docker.sock \(from DOCKER_HOST\): .*ENOENT/)
+        return true
+      })
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true })
+    }
+  })
+})

@@ -5,15 +5,16 @@ import type { KubeObject } from '../../api/object.ts'
 const str = { type: 'string' }
 const bool = { type: 'boolean' }
 
-function crd (plural: string, kind: string, spec: Record<string, unknown>, extra: { status?: Record<string, unknown>, columns?: unknown[] } = {}): KubeObject {
+export function crd (plural: string, kind: string, spec: Record<string, unknown>, extra: { status?: Record<string, unknown>, columns?: unknown[], group?: string } = {}): KubeObject {
+  const group = extra.group ?? 'helm.cattle.io'
   const properties: Record<string, unknown> = { spec: { type: 'object', properties: spec } }
   if (extra.status !== undefined) properties.status = { type: 'object', properties: extra.status }
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
-    metadata: { name: `${plural}.helm.cattle.io` },
+    metadata: { name: `${plural}.${group}` },
     spec: {
-      group: 'helm.cattle.io',
+      group,
       scope: 'Namespaced',
       names: { plural, singular: kind.toLowerCase(), kind, listKind: `${kind}List` },
       versions: [{

@@ -12,6 +12,7 @@ import type { Client } from '../../client/client.ts'
 import { coreRbac } from './common.ts'
 import { corednsObjects, nodeHostsText } from './coredns.ts'
 import { helmControllerCrds } from './helm-crds.ts'
+import { k3sCrds } from './k3s-crds.ts'
 import { localStorageObjects } from './local-storage.ts'
 import { metricsServerObjects } from './metrics-server.ts'
 import { CHART_LABEL, traefikHelmCharts, traefikHelmInstall } from './traefik.ts'
@@ -44,7 +45,7 @@ export function k3sAddons (options: K3sAddonOptions = {}): KubeObject[] {
       throw new Error(`unknown --disable name "${name}"; known: ${ADDON_NAMES.join(', ')}`)
     }
   }
-  const out: KubeObject[] = [...helmControllerCrds(), ...coreRbac()]
+  const out: KubeObject[] = [...k3sCrds(), ...helmControllerCrds(), ...coreRbac()]
   if (!disabled.has('coredns')) {
     out.push(...corednsObjects({ clusterDNS: options.clusterDNS ?? '10.43.0.10', clusterDomain: options.clusterDomain ?? 'cluster.local', nodeHosts: options.nodeHosts ?? '' }))
   }

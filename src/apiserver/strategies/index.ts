@@ -3,6 +3,7 @@ import type { ResourceIndex } from '../resource-index.ts'
 import type { ResourceInfo } from '../../api/resources.ts'
 import { configMapStrategy, secretStrategy } from './config.ts'
 import { crdStrategy } from './crds.ts'
+import { ingressStrategy } from './ingresses.ts'
 import { namespaceStrategy } from './namespaces.ts'
 import { podStrategy } from './pods.ts'
 import { serviceStrategy } from './services.ts'
@@ -24,7 +25,7 @@ export function strategies (index: ResourceIndex, custom: (info: ResourceInfo) =
     'batch/jobs': jobStrategy,
     'batch/cronjobs': cronJobStrategy,
     'policy/poddisruptionbudgets': withStatus,
-    'networking.k8s.io/ingresses': { generation: false, status: true },
+    'networking.k8s.io/ingresses': ingressStrategy,
     'networking.k8s.io/networkpolicies': { generation: true, status: false },
     'autoscaling/horizontalpodautoscalers': { generation: false, status: true },
     'apiextensions.k8s.io/customresourcedefinitions': crdStrategy,

@@ -1,11 +1,12 @@
 // syncDaemonSet (pkg/controller/daemon/daemon_controller.go and update.go, v1.32): one pod per
 // node that should run it, pinned by node affinity; pods on nodes that should not keep them,
-// surplus pods and failed pods deleted; RollingUpdate replaces old-revision pods within
+// surplus pods and finished (Failed, Succeeded) pods deleted; RollingUpdate replaces old-revision pods within
 // maxUnavailable (unavailable old pods first), OnDelete waits for the user; then the status.
-// Pods are read fresh from the API on every sync, so no expectations are needed.
+// Pods are read fresh from the API on every sync, so no expectations are needed; the rolling
+// update runs only in a sync that created and deleted nothing, where upstream waits for them.
 import { clone, type KubeObject } from '../../api/object.ts'
 import { selectorFromLabelSelector } from '../../api/labels.ts'
-import type { EventRecorder } from '../../client/events.ts'
+import type { EventRecorder, RecordOptions } from '../../client/events.ts'
 import type { ControllerContext } from '../types.ts'
 import { pinToNode, placement, targetNode, withDaemonTolerations, type Placement } from './nodes.ts'
 import { ensureRevision, isNotFound, ownerRef, truncateHistory } from '../history.ts'
@@ -25,6 +26,14 @@ export function isAvailable (p: KubeObject, minReadySeconds: number, now: number
   if (c?.status !== 'True') return false
   if (minReadySeconds === 0) return true
   return c.lastTransitionTime !== undefined && Date.parse(c.lastTransitionTime) + minReadySeconds * 1000 < now
+}
+
+/** podsShouldBeOnNode: a Failed daemon pod is killed with a warning, a Succeeded one deleted with a notice. */
+function finished (p: KubeObject, node: string): RecordOptions | undefined {
+  const pod = `${p.metadata.namespace}/${p.metadata.name}`
+  if (status(p).phase === 'Failed') return { type: 'Warning', reason: 'FailedDaemonPod', message: `Found failed daemon pod ${pod} on node ${node}, will try to kill it` }
+  if (status(p).phase === 'Succeeded') return { type: 'Normal', reason: 'SucceededDaemonPod', message: `Found succeeded daemon pod ${pod} on node ${node}, will try to delete it` }
+  return undefined
 }
 
 const byAge = (a: KubeObject, b: KubeObject): number =>
@@ -54,32 +63,34 @@ export async function syncDaemonSet (key: string, ctx: ControllerContext, record
     byNode.set(node, [...(byNode.get(node) ?? []), p].sort(byAge))
   }
   const places = new Map<string, Placement>(nodes.map(n => [n.metadata.name!, placement(ds, n)]))
-  const deleting = ds.metadata.deletionTimestamp !== undefined
-  let hash = ''
-  if (!deleting) {
-    const { hash: h, all } = await ensureRevision(ctx, ds, { hashLabel: h => ({ [HASH_LABEL]: h }) })
-    hash = h
-    const live = new Set(pods.map(p => `${ds.metadata.name}-${p.metadata.labels?.[HASH_LABEL]}`))
-    live.add(`${ds.metadata.name}-${hash}`)
-    await truncateHistory(ctx, all, live, spec(ds).revisionHistoryLimit ?? 10)
-    // manage: create where missing, delete where not wanted.
-    const create: string[] = []
-    const remove: KubeObject[] = [...orphaned]
-    for (const node of [...nodeNames].sort()) {
-      const p = places.get(node)!
-      const onNode = byNode.get(node) ?? []
-      if (p.shouldRun && onNode.length === 0) { create.push(node); continue }
-      if (!p.shouldContinueRunning) { remove.push(...onNode.filter(x => x.metadata.deletionTimestamp === undefined)); continue }
-      const live = onNode.filter(x => x.metadata.deletionTimestamp === undefined)
-      const failed = live.filter(x => status(x).phase === 'Failed')
-      remove.push(...failed)
-      const running = live.filter(x => status(x).phase !== 'Failed')
-      if (running.length > 1) remove.push(...running.slice(1))
+  // A DaemonSet being deleted is left alone, status included: its revisions may already be gone,
+  // so the status could not be computed reliably (upstream returns before constructHistory).
+  if (ds.metadata.deletionTimestamp !== undefined) return
+  const { hash, all } = await ensureRevision(ctx, ds, { hashLabel: h => ({ [HASH_LABEL]: h }) })
+  const live = new Set(pods.map(p => `${ds.metadata.name}-${p.metadata.labels?.[HASH_LABEL]}`))
+  live.add(`${ds.metadata.name}-${hash}`)
+  await truncateHistory(ctx, all, live, spec(ds).revisionHistoryLimit ?? 10)
+  // manage: create where missing, delete where not wanted.
+  const create: string[] = []
+  const remove: KubeObject[] = [...orphaned]
+  for (const node of [...nodeNames].sort()) {
+    const p = places.get(node)!
+    const onNode = byNode.get(node) ?? []
+    if (p.shouldRun && onNode.length === 0) { create.push(node); continue }
+    if (!p.shouldContinueRunning) { remove.push(...onNode.filter(x => x.metadata.deletionTimestamp === undefined)); continue }
+    const live = onNode.filter(x => x.metadata.deletionTimestamp === undefined)
+    for (const x of live) {
+      const event = finished(x, node)
+      if (event !== undefined) { await recorder.record(ds, event); remove.push(x) }
     }
-    if (remove.length === 0 && spec(ds).updateStrategy?.type !== 'OnDelete') remove.push(...rollingUpdate(ds, byNode, places, hash, ctx.clock.now()))
-    for (const node of create) await createPod(ctx, recorder, ds, node, hash)
-    for (const p of remove) await deletePod(ctx, recorder, ds, p, spec(p).nodeName !== undefined && !nodeNames.has(spec(p).nodeName))
+    const running = live.filter(x => finished(x, node) === undefined)
+    if (running.length > 1) remove.push(...running.slice(1))
   }
+  // Upstream runs the rolling update only once manage's creations and deletions are observed
+  // (expectations satisfied): never in a sync that created or deleted pods.
+  if (remove.length === 0 && create.length === 0 && spec(ds).updateStrategy?.type !== 'OnDelete') remove.push(...rollingUpdate(ds, byNode, places, hash, ctx.clock.now()))
+  for (const node of create) await createPod(ctx, recorder, ds, node, hash)
+  for (const p of remove) await deletePod(ctx, recorder, ds, p, spec(p).nodeName !== undefined && !nodeNames.has(spec(p).nodeName))
   await writeStatus(ctx, ds, byNode, places, hash)
   const minReadySeconds: number = spec(ds).minReadySeconds ?? 0
   if (minReadySeconds > 0 && pods.some(p => isReady(p) && !isAvailable(p, minReadySeconds, ctx.clock.now()))) ctx.enqueueAfter(key, minReadySeconds * 1000 + 1)

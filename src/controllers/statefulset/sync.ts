@@ -61,10 +61,10 @@ export async function syncStatefulSet (key: string, ctx: ControllerContext, reco
     else plan.condemned.push(pod)
   }
   plan.condemned.sort((a, b) => ordinalOf(sts, b) - ordinalOf(sts, a))
-  if (sts.metadata.deletionTimestamp === undefined) await converge(ctx, recorder, plan)
+  const rolled = sts.metadata.deletionTimestamp === undefined ? await converge(ctx, recorder, plan) : 'none'
   const live = new Set([currentRevision, updateRevision, ...pods.map(p => p.metadata.labels?.[REVISION_LABEL] ?? '')])
   await truncateHistory(ctx, all, live, spec(sts).revisionHistoryLimit ?? 10)
-  await writeStatus(ctx, plan, pods)
+  await writeStatus(ctx, plan, pods, rolled)
   if (plan.minReadySeconds > 0 && pods.some(p => isRunningAndReady(p) && !isRunningAndAvailable(p, plan.minReadySeconds, plan.now))) {
     ctx.enqueueAfter(key, plan.minReadySeconds * 1000 + 1)
   }
@@ -83,7 +83,8 @@ function podFor (plan: Plan, ordinal: number): KubeObject {
   return newPod(plan.sts, ordinal, spec(plan.sts).template ?? {}, plan.updateRevision)
 }
 
-async function converge (ctx: ControllerContext, recorder: EventRecorder, plan: Plan): Promise<void> {
+/** Creates, deletes and rolls; says whether it deleted a pod for the rolling update. */
+async function converge (ctx: ControllerContext, recorder: EventRecorder, plan: Plan): Promise<'none' | 'deleted'> {
   const { sts, monotonic } = plan
   const healthy = (p: KubeObject): boolean => isRunningAndAvailable(p, plan.minReadySeconds, plan.now)
   for (let i = 0; i < plan.replicas.length; i++) {
@@ -92,37 +93,39 @@ async function converge (ctx: ControllerContext, recorder: EventRecorder, plan: 
     if (pod === undefined) {
       await ensureClaims(ctx, recorder, sts, ordinal)
       await createPod(ctx, recorder, sts, podFor(plan, ordinal))
-      if (monotonic) return
+      if (monotonic) return 'none'
       continue
     }
-    if (isTerminating(pod)) { if (monotonic) return; continue }
+    if (isTerminating(pod)) { if (monotonic) return 'none'; continue }
     if (isFailed(pod)) {
       await deletePod(ctx, recorder, sts, pod)
-      if (monotonic) return
+      if (monotonic) return 'none'
       continue
     }
-    if (monotonic && !healthy(pod)) return
+    if (monotonic && !healthy(pod)) return 'none'
   }
   for (const pod of plan.condemned) {
-    if (isTerminating(pod)) { if (monotonic) return; continue }
+    if (isTerminating(pod)) { if (monotonic) return 'none'; continue }
     await deletePod(ctx, recorder, sts, pod)
-    if (monotonic) return
+    if (monotonic) return 'none'
   }
   const p = partition(sts)
-  if (p === undefined) return
+  if (p === undefined) return 'none'
   // RollingUpdate, maxUnavailable 1: the highest ordinal not yet updated goes first.
   for (let i = plan.replicas.length - 1; i >= Math.max(0, p); i--) {
     const pod = plan.replicas[i]
-    if (pod === undefined || isTerminating(pod)) return
+    if (pod === undefined || isTerminating(pod)) return 'none'
     if (pod.metadata.labels?.[REVISION_LABEL] !== plan.updateRevision) {
       await deletePod(ctx, recorder, sts, pod)
-      return
+      return 'deleted'
     }
-    if (!healthy(pod)) return
+    if (!healthy(pod)) return 'none'
   }
+  return 'none'
 }
 
-async function writeStatus (ctx: ControllerContext, plan: Plan, pods: KubeObject[]): Promise<void> {
+/** `rolled: 'deleted'`: a pod was just deleted for the update, so one fewer is current (upstream's status.CurrentReplicas--). */
+async function writeStatus (ctx: ControllerContext, plan: Plan, pods: KubeObject[], rolled: 'none' | 'deleted'): Promise<void> {
   const { sts } = plan
   let replicas = 0; let ready = 0; let available = 0; let current = 0; let updated = 0
   for (const pod of pods) {
@@ -137,6 +140,7 @@ async function writeStatus (ctx: ControllerContext, plan: Plan, pods: KubeObject
     if (rev === plan.currentRevision) current++
     if (rev === plan.updateRevision) updated++
   }
+  if (rolled === 'deleted') current--
   let currentRevision = plan.currentRevision
   // completeRollingUpdate: every replica updated and ready makes the update revision current.
   if (partition(sts) !== undefined && updated === replicas && ready === replicas) {

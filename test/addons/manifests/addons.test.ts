@@ -21,7 +21,7 @@ describe('k3s add-on manifests', () => {
     assert.deepEqual(names(all, 'Deployment'), ['coredns', 'local-path-provisioner', 'metrics-server', 'traefik'])
     assert.deepEqual(names(all, 'Job'), ['helm-install-traefik', 'helm-install-traefik-crd'])
     assert.deepEqual(names(all, 'HelmChart'), ['traefik', 'traefik-crd'])
-    assert.deepEqual(names(all, 'CustomResourceDefinition'), ['helmchartconfigs.helm.cattle.io', 'helmcharts.helm.cattle.io'])
+    assert.deepEqual(names(all, 'CustomResourceDefinition'), ['addons.k3s.cattle.io', 'helmchartconfigs.helm.cattle.io', 'helmcharts.helm.cattle.io'])
     assert.equal(all.filter(o => o.kind === 'PriorityClass').length, 0)
     assert.equal(all.filter(o => o.kind === 'APIService').length, 0)
     const dns = all.find(o => o.kind === 'Service' && o.metadata.name === 'kube-dns')!

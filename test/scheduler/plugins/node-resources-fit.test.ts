@@ -3,7 +3,7 @@
 // ephemeral-storage 20, hugepages-2Mi 5, with one existing pod.
 import assert from 'node:assert/strict'
 import type { KubeObject } from '../../../src/api/object.ts'
-import { newNodeInfo } from '../../../src/scheduler/node-info.ts'
+import { newNodeInfo, newSnapshot } from '../../../src/scheduler/node-info.ts'
 import { fitsRequest, type InsufficientResource, newNodeResourcesFit } from '../../../src/scheduler/plugins/index.ts'
 import { podRequests } from '../../../src/api/pod-resources.ts'
 import { CycleState, type Status } from '../../../src/scheduler/types.ts'
@@ -121,11 +121,11 @@ describe('NodeResourcesFit filter on ephemeral storage (TestStorageRequests)', (
 
 describe('NodeResourcesFit without PreFilter', () => {
   it('filter returns an Error status naming the missing cycle state', () => {
-    const got = newNodeResourcesFit().filter(new CycleState(), makePod().obj(), newNodeInfo(node()), { nodes: [], get: () => undefined })
+    const got = newNodeResourcesFit().filter(new CycleState(), makePod().obj(), newNodeInfo(node()), newSnapshot([]))
     assert.deepEqual(got, { code: 'Error', reasons: ['error reading "PreFilterNodeResourcesFit" from cycleState: not found'] })
   })
   it('a malformed quantity becomes an Error status, not a throw', () => {
-    const got = newNodeResourcesFit().preFilter(new CycleState(), makePod().req({ cpu: 'lots' }).obj(), { nodes: [], get: () => undefined })
+    const got = newNodeResourcesFit().preFilter(new CycleState(), makePod().req({ cpu: 'lots' }).obj(), newSnapshot([]))
     assert.equal(got.status.code, 'Error')
   })
   it('an unknown scoring strategy is refused at construction', () => {

@@ -40,7 +40,7 @@ const podImages = (pod: KubeObject): string[] => {
 function imageState (pod: KubeObject, snapshot: Snapshot): ImageState {
   const images = podImages(pod)
   const numNodes = new Map<string, number>()
-  for (const name of new Set(images)) numNodes.set(name, snapshot.nodes.filter((n) => n.images.has(name)).length)
+  for (const name of new Set(images)) numNodes.set(name, snapshot.imageNumNodes(name))
   return { images, numNodes, totalNumNodes: snapshot.nodes.length }
 }
 

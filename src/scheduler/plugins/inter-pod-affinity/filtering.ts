@@ -10,7 +10,7 @@
  * existing pods' anti-affinity → Unschedulable.
  */
 import type { KubeObject } from '../../../api/object.ts'
-import { type NodeInfo, type Status, success, unresolvable, unschedulable } from '../../types.ts'
+import { type NodeInfo, type Snapshot, type Status, success, unresolvable, unschedulable } from '../../types.ts'
 import type { Listers } from '../shared/options.ts'
 import { addToPair, type AffinityTerm, hasRequiredAntiAffinity, namespaceLabels, pairKey, podAffinityTerms, type PodAffinityTerms, termMatches, type TopologyCounts } from './terms.ts'
 
@@ -52,7 +52,7 @@ function countPod (s: PreFilterState, existing: KubeObject, node: KubeObject, de
 }
 
 /** PreFilter's counting over all nodes; undefined when nothing constrains the pod (Skip). */
-export function computePreFilterState (pod: KubeObject, terms: PodAffinityTerms, nodes: NodeInfo[], listers: Listers): PreFilterState | undefined {
+export function computePreFilterState (pod: KubeObject, terms: PodAffinityTerms, snapshot: Snapshot, listers: Listers): PreFilterState | undefined {
   const s: PreFilterState = {
     existingAntiAffinityCounts: new Map(),
     affinityCounts: new Map(),
@@ -61,7 +61,7 @@ export function computePreFilterState (pod: KubeObject, terms: PodAffinityTerms,
     pod,
     namespaceLabels: namespaceLabels(pod.metadata.namespace ?? '', listers),
   }
-  for (const ni of nodes) {
+  for (const ni of snapshot.havePodsWithRequiredAntiAffinity()) {
     for (const { pod: existing } of ni.podsWithRequiredAntiAffinity) {
       if (hasRequiredAntiAffinity(existing)) countPod(s, existing, ni.node, 1, listers, { existingAnti: true, incoming: false })
     }
@@ -69,7 +69,7 @@ export function computePreFilterState (pod: KubeObject, terms: PodAffinityTerms,
   const incoming = terms.requiredAffinity.length > 0 || terms.requiredAntiAffinity.length > 0
   if (s.existingAntiAffinityCounts.size === 0 && !incoming) return undefined
   if (incoming) {
-    for (const ni of nodes) for (const { pod: existing } of ni.pods) countPod(s, existing, ni.node, 1, listers, { existingAnti: false, incoming: true })
+    for (const ni of snapshot.nodes) for (const { pod: existing } of ni.pods) countPod(s, existing, ni.node, 1, listers, { existingAnti: false, incoming: true })
   }
   return s
 }

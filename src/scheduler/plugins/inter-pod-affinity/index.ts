@@ -41,7 +41,7 @@ export function newInterPodAffinity (options: PluginOptions = {}): InterPodAffin
     preFilter: (state, pod, snapshot) => {
       const terms = podAffinityTerms(pod)
       if (terms.error !== undefined) return { status: unresolvable(`parsing pod: ${terms.error}`) }
-      const s = computePreFilterState(pod, terms, snapshot.nodes, listers)
+      const s = computePreFilterState(pod, terms, snapshot, listers)
       if (s === undefined) return { status: skip() }
       state.write(PRE_FILTER_KEY, s)
       return { status: success() }
@@ -52,7 +52,7 @@ export function newInterPodAffinity (options: PluginOptions = {}): InterPodAffin
       let s = state.read<PreFilterState>(PRE_FILTER_KEY)
       if (s === undefined) {
         // Called without PreFilter (or after its Skip): compute the state once here.
-        s = computePreFilterState(pod, podAffinityTerms(pod), snapshot.nodes, listers)
+        s = computePreFilterState(pod, podAffinityTerms(pod), snapshot, listers)
         if (s === undefined) return success()
         state.write(PRE_FILTER_KEY, s)
       }
@@ -63,7 +63,7 @@ export function newInterPodAffinity (options: PluginOptions = {}): InterPodAffin
       const hasConstraints = terms.preferredAffinity.length > 0 || terms.preferredAntiAffinity.length > 0
       if (args.ignorePreferredTermsOfExistingPods && !hasConstraints) return skip()
       if (terms.error !== undefined) throw new Error(`failed to parse pod: ${terms.error}`)
-      const m = computeTopologyScore(pod, terms, snapshot.nodes, args, listers)
+      const m = computeTopologyScore(pod, terms, snapshot, args, listers)
       if (m === undefined) return skip()
       state.write(PRE_SCORE_KEY, m)
       return success()

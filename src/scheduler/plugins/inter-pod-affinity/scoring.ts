@@ -7,7 +7,7 @@
  * normalization maps [min, max] linearly onto 0–100 (truncated), all equal → 0.
  */
 import type { KubeObject } from '../../../api/object.ts'
-import { MAX_NODE_SCORE, type NodeInfo } from '../../types.ts'
+import { MAX_NODE_SCORE, type Snapshot } from '../../types.ts'
 import type { Listers } from '../shared/options.ts'
 import { type AffinityTerm, hasPodAffinity, namespaceLabels, podAffinityTerms, type PodAffinityTerms, termMatches } from './terms.ts'
 
@@ -27,10 +27,11 @@ function processTerm (m: TopologyScore, t: AffinityTerm, weight: number, pod: Ku
 }
 
 /** The topology scores for the incoming pod; undefined when nothing contributes (PreScore returns Skip). */
-export function computeTopologyScore (pod: KubeObject, incoming: PodAffinityTerms, allNodes: NodeInfo[], args: ScoringArgs, listers: Listers): TopologyScore | undefined {
+export function computeTopologyScore (pod: KubeObject, incoming: PodAffinityTerms, snapshot: Snapshot, args: ScoringArgs, listers: Listers): TopologyScore | undefined {
   const hasConstraints = incoming.preferredAffinity.length > 0 || incoming.preferredAntiAffinity.length > 0
-  // Nothing can contribute when neither the pod nor any existing pod has affinity terms.
-  if (!hasConstraints && allNodes.every(ni => ni.podsWithAffinity.length === 0)) return undefined
+  // Without terms of its own, only nodes holding pods with affinity can contribute.
+  const allNodes = hasConstraints ? snapshot.nodes : snapshot.havePodsWithAffinity()
+  if (allNodes.length === 0) return undefined
   const podNs = namespaceLabels(pod.metadata.namespace ?? '', listers)
   const m: TopologyScore = new Map()
   for (const ni of allNodes) {

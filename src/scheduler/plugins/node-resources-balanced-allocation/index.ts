@@ -17,20 +17,30 @@ const PRE_SCORE_KEY = `PreScore${NAME}`
 
 /** balancedResourceScorer over (requested, allocatable) vectors; allocatable 0 entries are left out. */
 export function balancedResourceScore (requested: number[], allocatable: number[]): number {
-  const fractions: number[] = []
+  let n = 0
   let total = 0
-  requested.forEach((req, i) => {
-    if (allocatable[i] === 0) return
-    const f = Math.min(1, req / allocatable[i])
+  let first = 0
+  let second = 0
+  for (let i = 0; i < requested.length; i++) {
+    if (allocatable[i] === 0) continue
+    const f = Math.min(1, requested[i] / allocatable[i])
+    if (n === 0) first = f
+    else if (n === 1) second = f
     total += f
-    fractions.push(f)
-  })
+    n++
+  }
   let std = 0
-  if (fractions.length === 2) {
-    std = Math.abs((fractions[0] - fractions[1]) / 2)
-  } else if (fractions.length > 2) {
-    const mean = total / fractions.length
-    std = Math.sqrt(fractions.reduce((s, f) => s + (f - mean) * (f - mean), 0) / fractions.length)
+  if (n === 2) {
+    std = Math.abs((first - second) / 2)
+  } else if (n > 2) {
+    const mean = total / n
+    let sq = 0
+    for (let i = 0; i < requested.length; i++) {
+      if (allocatable[i] === 0) continue
+      const f = Math.min(1, requested[i] / allocatable[i])
+      sq += (f - mean) * (f - mean)
+    }
+    std = Math.sqrt(sq / n)
   }
   return Math.trunc((1 - std) * MAX_NODE_SCORE)
 }
@@ -39,6 +49,8 @@ export type BalancedAllocationPlugin = PreScorePlugin & ScorePlugin
 
 export function newNodeResourcesBalancedAllocation (options: PluginOptions = {}): BalancedAllocationPlugin {
   const resources: ResourceSpec[] = validateResources(options.args?.resources ?? DEFAULT_RESOURCES, 'resources')
+  // Reused by every score call (one node at a time): no two arrays per node and pod.
+  const scratch = { requested: resources.map(() => 0), allocatable: resources.map(() => 0) }
   return guard<BalancedAllocationPlugin>({
     name: NAME,
     preScore: (state, pod) => {
@@ -47,7 +59,7 @@ export function newNodeResourcesBalancedAllocation (options: PluginOptions = {})
     },
     score: (state, pod, nodeInfo) => {
       const requests = state.read<number[]>(PRE_SCORE_KEY) ?? podRequestList(pod, resources, true)
-      const { requested, allocatable } = allocationVectors(nodeInfo, resources, requests, true)
+      const { requested, allocatable } = allocationVectors(nodeInfo, resources, requests, true, scratch)
       return { score: balancedResourceScore(requested, allocatable), status: success() }
     },
   })

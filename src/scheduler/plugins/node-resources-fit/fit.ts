@@ -31,29 +31,36 @@ export interface FitOptions {
 export const isExtendedResourceName = (name: string): boolean =>
   name.includes('/') && !name.includes('kubernetes.io/') && !name.startsWith('requests.')
 
+const NONE: InsufficientResource[] = []
+
+function check (out: InsufficientResource[] | undefined, resourceName: string, requested: number, usedNow: number, capacity: number): InsufficientResource[] | undefined {
+  if (requested > 0 && requested > capacity - usedNow) (out ??= []).push({ resourceName, reason: `Insufficient ${resourceName}`, requested, used: usedNow, capacity })
+  return out
+}
+
+/** Runs once per node per pod: allocates nothing when the pod fits. */
 export function fitsRequest (podRequest: Resources, nodeInfo: NodeInfo, opts: FitOptions = {}): InsufficientResource[] {
-  const out: InsufficientResource[] = []
+  let out: InsufficientResource[] | undefined
   const alloc = nodeInfo.allocatable
   const used = nodeInfo.requested
   if (nodeInfo.pods.length + 1 > alloc.pods) {
-    out.push({ resourceName: 'pods', reason: 'Too many pods', requested: 1, used: nodeInfo.pods.length, capacity: alloc.pods })
+    out = [{ resourceName: 'pods', reason: 'Too many pods', requested: 1, used: nodeInfo.pods.length, capacity: alloc.pods }]
   }
-  const scalarNames = Object.keys(podRequest.scalar).sort()
-  if (podRequest.milliCPU === 0 && podRequest.memory === 0 && podRequest.ephemeralStorage === 0 && scalarNames.length === 0) return out
+  let scalarNames: string[] | undefined
+  for (const name in podRequest.scalar) (scalarNames ??= []).push(name)
+  if (podRequest.milliCPU === 0 && podRequest.memory === 0 && podRequest.ephemeralStorage === 0 && scalarNames === undefined) return out ?? NONE
 
-  const check = (resourceName: string, requested: number, usedNow: number, capacity: number): void => {
-    if (requested > 0 && requested > capacity - usedNow) out.push({ resourceName, reason: `Insufficient ${resourceName}`, requested, used: usedNow, capacity })
-  }
-  check('cpu', podRequest.milliCPU, used.milliCPU, alloc.milliCPU)
-  check('memory', podRequest.memory, used.memory, alloc.memory)
-  check('ephemeral-storage', podRequest.ephemeralStorage, used.ephemeralStorage, alloc.ephemeralStorage)
+  out = check(out, 'cpu', podRequest.milliCPU, used.milliCPU, alloc.milliCPU)
+  out = check(out, 'memory', podRequest.memory, used.memory, alloc.memory)
+  out = check(out, 'ephemeral-storage', podRequest.ephemeralStorage, used.ephemeralStorage, alloc.ephemeralStorage)
+  if (scalarNames === undefined) return out ?? NONE
 
   const ignored = new Set(opts.ignoredResources ?? [])
   const ignoredGroups = new Set(opts.ignoredResourceGroups ?? [])
-  for (const name of scalarNames) {
+  for (const name of scalarNames.sort()) {
     if (!isScalarResourceName(name)) continue
     if (isExtendedResourceName(name) && (ignored.has(name) || ignoredGroups.has(name.split('/')[0]))) continue
-    check(name, podRequest.scalar[name], used.scalar[name] ?? 0, alloc.scalar[name] ?? 0)
+    out = check(out, name, podRequest.scalar[name], used.scalar[name] ?? 0, alloc.scalar[name] ?? 0)
   }
-  return out
+  return out ?? NONE
 }

@@ -34,6 +34,8 @@ export function newNodeResourcesFit (options: PluginOptions = {}): NodeResources
   const resources: ResourceSpec[] = validateResources(args.scoringStrategy?.resources ?? DEFAULT_RESOURCES, 'scoringStrategy.resources')
   const fitOptions = { ignoredResources: args.ignoredResources ?? [], ignoredResourceGroups: args.ignoredResourceGroups ?? [] }
 
+  // Reused by every score call (one node at a time): no two arrays per node and pod.
+  const scratch = { requested: resources.map(() => 0), allocatable: resources.map(() => 0) }
   return guard<NodeResourcesFitPlugin>({
     name: NAME,
     preFilter: (state, pod) => {
@@ -52,7 +54,7 @@ export function newNodeResourcesFit (options: PluginOptions = {}): NodeResources
     },
     score: (state, pod, nodeInfo) => {
       const requests = state.read<number[]>(PRE_SCORE_KEY) ?? podRequestList(pod, resources, false)
-      const { requested, allocatable } = allocationVectors(nodeInfo, resources, requests, false)
+      const { requested, allocatable } = allocationVectors(nodeInfo, resources, requests, false, scratch)
       return { score: weightedScore(per, resources, requested, allocatable), status: success() }
     },
   })

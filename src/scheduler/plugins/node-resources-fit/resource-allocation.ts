@@ -37,30 +37,27 @@ export function podRequestList (pod: KubeObject, resources: ResourceSpec[], useR
   return resources.map((spec) => pick(r, spec.name))
 }
 
-/** calculateResourceAllocatableRequest: [allocatable, requested incl. the pod]; [0, 0] means "left out". */
-function allocatableRequest (ni: NodeInfo, name: string, podRequest: number, useRequested: boolean): [number, number] {
-  const requested = useRequested ? ni.requested : ni.nonZeroRequested
-  if (podRequest === 0 && isScalarResourceName(name)) return [0, 0]
-  switch (name) {
-    case 'cpu': return [ni.allocatable.milliCPU, requested.milliCPU + podRequest]
-    case 'memory': return [ni.allocatable.memory, requested.memory + podRequest]
-    case 'ephemeral-storage': return [ni.allocatable.ephemeralStorage, ni.requested.ephemeralStorage + podRequest]
-    default:
-      if (name in ni.allocatable.scalar) return [ni.allocatable.scalar[name], (ni.requested.scalar[name] ?? 0) + podRequest]
-      return [0, 0]
-  }
-}
-
-/** The (requested, allocatable) vectors fed to a scorer; entries for left-out resources are 0. */
-export function allocationVectors (ni: NodeInfo, resources: ResourceSpec[], podRequests: number[], useRequested: boolean): { requested: number[], allocatable: number[] } {
-  const requested = resources.map(() => 0)
-  const allocatable = resources.map(() => 0)
-  resources.forEach((r, i) => {
-    const [alloc, req] = allocatableRequest(ni, r.name, podRequests[i], useRequested)
-    if (alloc === 0) return
+/**
+ * calculateResourceAllocatableRequest for every resource: the (requested incl. the pod,
+ * allocatable) vectors fed to a scorer; a resource left out (not allocatable, or an unrequested
+ * scalar) is 0 in both. Filled into `out`'s arrays when given (one pair per scoring plugin).
+ */
+export function allocationVectors (ni: NodeInfo, resources: ResourceSpec[], podRequests: number[], useRequested: boolean, out?: { requested: number[], allocatable: number[] }): { requested: number[], allocatable: number[] } {
+  const requested = out?.requested ?? new Array<number>(resources.length)
+  const allocatable = out?.allocatable ?? new Array<number>(resources.length)
+  const req = useRequested ? ni.requested : ni.nonZeroRequested
+  for (let i = 0; i < resources.length; i++) {
+    const name = resources[i].name
+    const podRequest = podRequests[i]
+    let alloc = 0
+    let used = 0
+    if (name === 'cpu') { alloc = ni.allocatable.milliCPU; used = req.milliCPU } else if (name === 'memory') { alloc = ni.allocatable.memory; used = req.memory } else if (name === 'ephemeral-storage') { alloc = ni.allocatable.ephemeralStorage; used = ni.requested.ephemeralStorage } else if (!(podRequest === 0 && isScalarResourceName(name)) && name in ni.allocatable.scalar) {
+      alloc = ni.allocatable.scalar[name]
+      used = ni.requested.scalar[name] ?? 0
+    }
     allocatable[i] = alloc
-    requested[i] = req
-  })
+    requested[i] = alloc === 0 ? 0 : used + podRequest
+  }
   return { requested, allocatable }
 }
 
@@ -83,10 +80,10 @@ export function mostRequestedScore (requested: number, capacity: number): number
 export function weightedScore (per: (requested: number, capacity: number) => number, resources: ResourceSpec[], requested: number[], allocatable: number[]): number {
   let score = 0
   let weightSum = 0
-  resources.forEach((r, i) => {
-    if (allocatable[i] === 0) return
-    score += per(requested[i], allocatable[i]) * r.weight
-    weightSum += r.weight
-  })
+  for (let i = 0; i < resources.length; i++) {
+    if (allocatable[i] === 0) continue
+    score += per(requested[i], allocatable[i]) * resources[i].weight
+    weightSum += resources[i].weight
+  }
   return weightSum === 0 ? 0 : Math.floor(score / weightSum)
 }

@@ -20,11 +20,14 @@ export function guard<P extends Plugin> (plugin: P): P {
   for (const [key, fn] of Object.entries(plugin)) {
     const asError = AS_ERROR[key]
     if (typeof fn !== 'function' || asError === undefined) continue
-    out[key] = (...args: unknown[]) => {
+    const f = fn as (a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown) => unknown
+    // Fixed arity (extension points take at most five arguments): no rest array per call, as
+    // filters and scores run nodes x plugins times per pod.
+    out[key] = (a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown) => {
       try {
-        return (fn as (...a: unknown[]) => unknown).apply(plugin, args)
-      } catch (e) {
-        return asError(message(e))
+        return f.call(plugin, a, b, c, d, e)
+      } catch (err) {
+        return asError(message(err))
       }
     }
   }

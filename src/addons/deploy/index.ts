@@ -1,0 +1,129 @@
+// k3s's deploy controller: every manifest file in the auto-deploy directory (`k3sim server
+// --manifests DIR`, `Cluster.start({ manifests })`) is applied at start and again whenever it
+// changes on disk, tracked by an Addon (k3s.cattle.io/v1) of the file's base name in kube-system
+// with the file's path and SHA-256; its Events (ApplyingManifest, AppliedManifest,
+// ParseManifestFailed, ApplyManifestFailed) go to that Addon. As in k3s, deleting a file leaves
+// what it created in place, and objects removed from a file are pruned on its next apply.
+//
+// Keys: `scan` (walk the directory, enqueue changed files) and `file:<path>`. k3s re-walks the
+// directory every 15 s; here an fs.watch on the directory enqueues `scan` when anything changes.
+import { watch, readFileSync, statSync, type FSWatcher } from 'node:fs'
+import { resolve } from 'node:path'
+import type { KubeObject } from '../../api/object.ts'
+import { isStatusError } from '../../apiserver/errors.ts'
+import { EventRecorder } from '../../client/events.ts'
+import type { ControllerContext, ControllerDefinition } from '../../controllers/types.ts'
+import { addonName, checksum, manifestFiles, parseManifest } from './files.ts'
+import { applyObjectSet, type NamespacedLookup } from './objectset.ts'
+
+export const GVK_ANNOTATION = 'addon.k3s.cattle.io/gvks'
+const GVK_SEP = ';'
+export const SCAN_KEY = 'scan'
+const FILE_PREFIX = 'file:'
+
+export interface DeployControllerOptions {
+  /** The directory to deploy (k3s: /var/lib/rancher/k3s/server/manifests). */
+  dir: string
+  /** Whether a kind is namespaced (undefined: not served), for defaulting namespaces. */
+  namespaced: NamespacedLookup
+  /** The server node's name, for the field manager (`deploy@<node>`) and event source. */
+  host?: string
+}
+
+export interface DeployController extends ControllerDefinition {
+  /** Stop watching the directory. */
+  stop(): void
+}
+
+type Addon = KubeObject & { spec?: { source?: string, checksum?: string } }
+
+export function deployController (options: DeployControllerOptions): DeployController {
+  const dir = resolve(options.dir)
+  /** mtime of each file as last applied (or found unchanged) by this process. */
+  const seen = new Map<string, number>()
+  let watcher: FSWatcher | undefined
+  let recorder: EventRecorder | undefined
+  let stopped = false
+
+  const scan = (ctx: ControllerContext): void => {
+    if (watcher === undefined && !stopped) {
+      watcher = watch(dir, { recursive: true }, () => ctx.enqueue(SCAN_KEY))
+      watcher.on('error', () => { watcher?.close(); watcher = undefined })
+    }
+    for (const f of manifestFiles(dir)) {
+      if (seen.get(f.path) !== f.mtimeMs) ctx.enqueue(FILE_PREFIX + f.path)
+    }
+  }
+
+  const deploy = async (path: string, ctx: ControllerContext): Promise<void> => {
+    let mtimeMs: number
+    let content: Buffer
+    try {
+      mtimeMs = statSync(path).mtimeMs
+      content = readFileSync(path)
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') { seen.delete(path); return } // removed: what it made stays
+      throw err
+    }
+    const force = !seen.has(path) // the first apply after start re-applies even an unchanged file, as k3s does
+    const events = recorder ??= new EventRecorder({ client: ctx.client, clock: ctx.clock, source: { component: 'deploy', host: options.host } })
+    let addon = await getOrCreateAddon(ctx, addonName(path), path)
+    const sum = checksum(content)
+    if (!force && addon.spec?.checksum === sum) { seen.set(path, mtimeMs); return }
+    let objects: KubeObject[]
+    try {
+      objects = parseManifest(content.toString('utf8'))
+    } catch (err) {
+      await events.record(addon, { type: 'Warning', reason: 'ParseManifestFailed', message: `Parse manifest at ${JSON.stringify(path)} failed: ${(err as Error).message}` })
+      throw err
+    }
+    await events.record(addon, { type: 'Normal', reason: 'ApplyingManifest', message: `Applying manifest at ${JSON.stringify(path)}` })
+    let gvks: string[]
+    try {
+      const previousGvks = (addon.metadata.annotations?.[GVK_ANNOTATION] ?? '').split(GVK_SEP).filter(s => s !== '')
+      gvks = await applyObjectSet(ctx.client, { apiVersion: 'k3s.cattle.io/v1', kind: 'Addon', name: addon.metadata.name!, namespace: 'kube-system' }, objects, {
+        namespaced: options.namespaced, previousGvks, fieldManager: options.host === undefined ? 'deploy' : `deploy@${options.host}`,
+      })
+    } catch (err) {
+      await events.record(addon, { type: 'Warning', reason: 'ApplyManifestFailed', message: `Applying manifest at ${JSON.stringify(path)} failed: ${(err as Error).message}` })
+      throw err
+    }
+    await events.record(addon, { type: 'Normal', reason: 'AppliedManifest', message: `Applied manifest at ${JSON.stringify(path)}` })
+    addon = await ctx.client.get<Addon>('k3s.cattle.io/v1', 'Addon', 'kube-system', addon.metadata.name!)
+    addon.spec = { ...addon.spec, source: path, checksum: sum }
+    addon.metadata.annotations = { ...addon.metadata.annotations, [GVK_ANNOTATION]: gvks.join(GVK_SEP) }
+    await ctx.client.update(addon)
+    seen.set(path, mtimeMs)
+  }
+
+  return {
+    name: 'deploy',
+    informers: {},
+    events: [],
+    async sync (key, ctx) {
+      if (stopped) return
+      try {
+        if (key === SCAN_KEY) scan(ctx)
+        else if (key.startsWith(FILE_PREFIX)) await deploy(key.slice(FILE_PREFIX.length), ctx)
+      } catch (err) {
+        // Any failure is retried with backoff (a 404 — e.g. the Addon CRD not served yet — too).
+        if (isStatusError(err)) throw new Error(`failed to process ${key.slice(FILE_PREFIX.length)}: ${(err as Error).message}`)
+        throw err
+      }
+    },
+    stop () {
+      stopped = true
+      watcher?.close()
+      watcher = undefined
+    },
+  }
+}
+
+async function getOrCreateAddon (ctx: ControllerContext, name: string, source: string): Promise<Addon> {
+  try {
+    return await ctx.client.get<Addon>('k3s.cattle.io/v1', 'Addon', 'kube-system', name)
+  } catch (err) {
+    if (!isStatusError(err, 404)) throw err
+  }
+  return await ctx.client.create<Addon>({ apiVersion: 'k3s.cattle.io/v1', kind: 'Addon', metadata: { name, namespace: 'kube-system' }, spec: { source } } as Addon)
+}
