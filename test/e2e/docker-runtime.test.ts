@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Context } from 'mocha'
-import { dockerCli, TEST_IMAGE, testDocker, type TestDocker } from '../support/docker-daemon.ts'
+import { dockerCli, TEST_IMAGE, dockerOrSkip, type TestDocker } from '../support/docker-daemon.ts'
 import { runKubectl } from '../support/kubectl.ts'
 import { startServerProcess, type ServerProcess } from '../support/server-process.ts'
 
@@ -108,12 +108,7 @@ describe('k3sim server --runtime docker (real kubectl, real containers)', functi
   })
 
   before(async function (this: Context) {
-    const d = await testDocker()
-    if (typeof d === 'string') {
-      console.log(`    docker e2e tests skipped: ${d}`)
-      this.skip()
-    }
-    docker = d as TestDocker
+    docker = await dockerOrSkip(this, 'docker e2e tests')
     dataDir = mkdtempSync(join(tmpdir(), 'k3sim-docker-e2e-'))
     home = mkdtempSync(join(tmpdir(), 'k3sim-docker-e2e-home-'))
     lbPort = await freePort()

@@ -11,7 +11,7 @@ import type { DockerRuntime } from '../../src/runtime/docker/docker-runtime.ts'
 import type { ContainerConfig } from '../../src/runtime/runtime.ts'
 import { type Behaviour, runRuntimeContract, type Workload } from './contract.ts'
 import { newPod, nextIP } from './contract-support.ts'
-import { dockerCli, TEST_IMAGE, testDocker, type TestDocker } from '../support/docker-daemon.ts'
+import { dockerCli, TEST_IMAGE, dockerOrSkip, type TestDocker } from '../support/docker-daemon.ts'
 
 const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
 
@@ -53,12 +53,7 @@ describe('DockerRuntime (real Docker daemon)', function () {
   let nodes = 0
 
   before(async function (this: Context) {
-    const d = await testDocker()
-    if (typeof d === 'string') {
-      console.log(`    docker runtime tests skipped: ${d}`)
-      this.skip()
-    }
-    docker = d as TestDocker
+    docker = await dockerOrSkip(this, 'docker runtime tests')
     cluster = await DockerCluster.connect({ name: 'contract', engine: docker.engine })
   })
   after(async () => { await cluster?.close() })

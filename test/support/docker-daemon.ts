@@ -82,6 +82,16 @@ async function buildTestImage (engine: DockerEngine): Promise<void> {
   await engine.importImage(tar(entries), repo, tag, ['ENV PATH=/bin', 'CMD ["sh"]'])
 }
 
+/** In a mocha `before`: the engine, or the suite is skipped with the reason printed. */
+export async function dockerOrSkip (ctx: { skip (): void }, what: string): Promise<TestDocker> {
+  const d = await testDocker()
+  if (typeof d === 'string') {
+    console.log(`    ${what} skipped: ${d}`)
+    ctx.skip()
+  }
+  return d as TestDocker
+}
+
 /** Stop the private daemon (if this process started one) and remove its directory. */
 export async function stopTestDocker (): Promise<void> {
   const d = daemon
