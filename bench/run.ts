@@ -13,6 +13,7 @@ const suites: Record<string, () => Promise<Result[]>> = {
   scheduler: async () => (await import('./scheduler.bench.ts')).schedulerBench(),
   workloads: async () => (await import('./workloads.bench.ts')).workloadsBench(),
   cli: async () => (await import('./cli.bench.ts')).cliBench(),
+  docker: async () => (await import('./docker.bench.ts')).dockerBench(),
 }
 
 const wanted = process.argv.slice(2)

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Installs the system tools the end-to-end tests and benchmarks drive: etcdctl (test/e2e/etcd*)
 # and etcd (bench/, as the reference to compare against). Debian bookworm ships etcd 3.4.23 as
-# etcd-client / etcd-server. Idempotent: does nothing when both commands are already there.
+# etcd-client / etcd-server. The docker runtime's tests start a private dockerd (docker.io) and
+# build their image from a static busybox (busybox-static). Idempotent: does nothing when all
+# are already there.
 set -euo pipefail
 
 missing=()
 command -v etcdctl >/dev/null 2>&1 || missing+=(etcd-client)
 command -v etcd >/dev/null 2>&1 || missing+=(etcd-server)
+command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
+dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'ok installed' || missing+=(busybox-static)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then

@@ -44,8 +44,7 @@ export function checkDisable (names: string[]): string[] {
   return names
 }
 
-export function checkRuntime (runtime: string): 'fake' {
-  if (runtime === 'fake') return runtime
-  if (runtime === 'docker') throw new CliError('runtime "docker" is not available in this build yet; use --runtime fake (the default)')
-  throw new CliError(`unknown runtime "${runtime}"; use fake (docker arrives with the Docker runtime)`)
+export function checkRuntime (runtime: string): 'fake' | 'docker' {
+  if (runtime === 'fake' || runtime === 'docker') return runtime
+  throw new CliError(`unknown runtime "${runtime}"; use fake (simulated containers) or docker (real ones)`)
 }

@@ -19,9 +19,9 @@ export interface ClusterRecord {
   apiHost: string
   apiPort: number
   etcdPort: number
-  /** `-p` mappings, recorded (forwarding arrives with the Docker runtime). */
+  /** `-p` mappings: with the docker runtime, the @loadbalancer TCP ones are forwarded. */
   ports: PortMapping[]
-  runtime: 'fake'
+  runtime: 'fake' | 'docker'
   nodeCpu?: string
   nodeMemory?: string
   disable: string[]

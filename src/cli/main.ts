@@ -7,6 +7,7 @@ import { enableCompileCache } from 'node:module'
 import { K3S_VERSION } from '../api/version.ts'
 import { clusterCommand } from './cluster.ts'
 import { completionCommand } from './completion.ts'
+import { imageCommand } from './image.ts'
 import { kineCommand } from './kine.ts'
 import { kubeconfigCommand } from './kubeconfig.ts'
 import { nodeCommand } from './node.ts'
@@ -36,6 +37,7 @@ program.addCommand(nodeCommand())
 program.addCommand(kubeconfigCommand())
 program.addCommand(serverCommand())
 program.addCommand(kineCommand())
+program.addCommand(imageCommand())
 program.addCommand(new Command('version')
   .description('print k3sim\'s version and the k3s version it emulates')
   .addHelpText('after', '\nExamples:\n  $ k3sim version')

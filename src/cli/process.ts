@@ -25,6 +25,13 @@ export function serverArgs (record: ClusterRecord): string[] {
   if (record.nodeMemory !== undefined) args.push('--node-memory', record.nodeMemory)
   if (record.disable.length > 0) args.push('--disable', record.disable.join(','))
   if (record.manifests !== undefined) args.push('--manifests', record.manifests)
+  if (record.runtime === 'docker') {
+    args.push('--runtime', 'docker')
+    // k3d's -p HOST:PORT@loadbalancer: 127.0.0.1:HOST forwards to the LoadBalancer port PORT.
+    for (const p of record.ports) {
+      if (p.protocol === 'tcp' && p.hostPort !== undefined && p.nodeFilters.some(f => f.startsWith('loadbalancer'))) args.push('--lb-port', `${p.hostPort}:${p.containerPort}`)
+    }
+  }
   return args
 }
 

@@ -20,6 +20,18 @@ function list (value: string, previous: string[]): string[] {
   return [...previous, ...value.split(',').map(s => s.trim()).filter(s => s !== '')]
 }
 
+function runtime (value: string): 'fake' | 'docker' {
+  if (value !== 'fake' && value !== 'docker') throw new InvalidArgumentError(`use fake or docker, got "${value}"`)
+  return value
+}
+
+/** HOST:PORT — what `cluster create -p HOST:PORT@loadbalancer` asks of the server. */
+function lbPort (value: string, previous: Array<{ hostPort: number, port: number }>): Array<{ hostPort: number, port: number }> {
+  const m = /^(\d+):(\d+)$/.exec(value)
+  if (m === null || Number(m[1]) > 65535 || Number(m[2]) > 65535) throw new InvalidArgumentError(`use HOSTPORT:PORT, e.g. 8081:80, got "${value}"`)
+  return [...previous, { hostPort: Number(m[1]), port: Number(m[2]) }]
+}
+
 export function serverCommand (): Command {
   return new Command('server')
     .description('run a k3sim server in the foreground (store, etcd API, Kubernetes API over HTTPS), like `k3s server`')
@@ -35,9 +47,11 @@ export function serverCommand (): Command {
     .option('--node-memory <quantity>', 'memory of each node, e.g. 4Gi (default: this host\'s)')
     .option('--disable <names>', 'k3s add-ons not to deploy, comma-separated: coredns, servicelb, traefik, local-storage, metrics-server', list, [])
     .option('--manifests <dir>', 'auto-deploy directory: every *.yaml, *.yml, *.json file in it is applied at start and when it changes (k3s\'s server/manifests)')
+    .option('--runtime <fake|docker>', 'container runtime of the nodes: fake (simulated) or docker (real containers, DOCKER_HOST or /var/run/docker.sock)', runtime, 'fake')
+    .option('--lb-port <hostport:port>', 'docker runtime: forward 127.0.0.1:HOSTPORT to the LoadBalancer port PORT (repeatable; k3d\'s -p HOSTPORT:PORT@loadbalancer)', lbPort, [])
     .addHelpText('after', '\nExamples:\n  $ k3sim server --data-dir ./data --agents 2\n  $ k3sim server --api-port 0 --etcd-port 0 --disable traefik')
     .option('--scheduler-config <file>', 'a KubeSchedulerConfiguration YAML (one profile: plugins disabled, score weights, pluginConfig)')
-    .action(async (o: { dataDir: string, clusterName: string, bindAddress: string, apiPort: number, etcdPort: number, disableEtcd?: boolean, servers: number, agents: number, nodeCpu?: string, nodeMemory?: string, schedulerConfig?: string, disable: string[], manifests?: string }) => {
+    .action(async (o: { dataDir: string, clusterName: string, bindAddress: string, apiPort: number, etcdPort: number, disableEtcd?: boolean, servers: number, agents: number, nodeCpu?: string, nodeMemory?: string, schedulerConfig?: string, disable: string[], manifests?: string, runtime: 'fake' | 'docker', lbPort: Array<{ hostPort: number, port: number }> }) => {
       let cluster: Cluster
       try {
         // Loaded here so other commands (and `k3sim --help`) start without the whole cluster.
@@ -54,6 +68,8 @@ export function serverCommand (): Command {
           scheduler,
           disable: o.disable,
           manifests: o.manifests,
+          runtime: o.runtime,
+          loadBalancerPorts: o.lbPort,
           log: msg => console.error(msg),
         })
       } catch (err) {

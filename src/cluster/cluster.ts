@@ -33,6 +33,7 @@ import type { Kubelet } from '../kubelet/kubelet.ts'
 import type { Scheduler } from '../scheduler/scheduler.ts'
 import type { ProfileOverrides } from '../scheduler/profile.ts'
 import { settle, type Busy } from './settle.ts'
+import type { DockerCluster } from '../runtime/docker/docker-cluster.ts'
 
 export interface ClusterOptions {
   name?: string
@@ -44,7 +45,10 @@ export interface ClusterOptions {
   /** ':memory:' (default: in-memory SQLite), a SQLite file path, or 'memory' (no SQLite). */
   store?: string
   clock?: 'real' | 'virtual'
-  runtime?: 'fake'
+  /** 'docker': pods run as real containers through the Docker Engine API (DOCKER_HOST or /var/run/docker.sock). */
+  runtime?: 'fake' | 'docker'
+  /** Docker runtime: host ports on 127.0.0.1 forwarded to a LoadBalancer port (`-p HOST:PORT@loadbalancer`). */
+  loadBalancerPorts?: Array<{ hostPort: number, port: number }>
   seed?: number
   /** k3s --disable names: coredns, servicelb, traefik, local-storage, metrics-server. */
   disable?: string[]
@@ -93,10 +97,12 @@ export class Cluster {
   private readonly pool: NodePool
   private readonly virtual: VirtualClock | undefined
   private readonly eventInformer: Informer
+  private readonly docker: DockerCluster | undefined
   private deploy: DeployController | undefined
 
-  private constructor (cp: ControlPlane, pool: NodePool, virtual: VirtualClock | undefined, events: Informer) {
+  private constructor (cp: ControlPlane, pool: NodePool, virtual: VirtualClock | undefined, events: Informer, docker: DockerCluster | undefined) {
     this.cp = cp
+    this.docker = docker
     this.pool = pool
     this.name = cp.name
     this.virtual = virtual
@@ -124,7 +130,8 @@ export class Cluster {
     if (!Number.isInteger(agents) || agents < 0) throw new Error(`agents must be an integer >= 0, got ${agents}`)
     const virtual = options.clock === 'virtual' ? new VirtualClock() : undefined
     if (options.clock !== undefined && options.clock !== 'virtual' && options.clock !== 'real') throw new Error(`clock must be 'real' or 'virtual', got "${String(options.clock)}"`)
-    if (options.runtime !== undefined && options.runtime !== 'fake') throw new Error(`runtime "${options.runtime}" is not available yet; use 'fake'`)
+    if (options.runtime !== undefined && options.runtime !== 'fake' && options.runtime !== 'docker') throw new Error(`runtime must be 'fake' or 'docker', got "${String(options.runtime)}"`)
+    if (options.runtime === 'docker' && options.clock === 'virtual') throw new Error('the docker runtime runs real containers on real time: use clock \'real\'')
     const clock: Clock = virtual ?? new RealClock()
     const name = options.name ?? 'k3s-default'
     const api = options.apiServer
@@ -156,10 +163,21 @@ export class Cluster {
     core = cp.core
     const client = new InProcessClient({ core: cp.core })
     const profiles = ProfileRegistry.withFixtures(options.profiles)
-    const pool = new NodePool({ client, clock, ids: cp.ids, profiles, defaults: options.node ?? {}, log: options.log })
+    let docker: DockerCluster | undefined
+    if (options.runtime === 'docker') {
+      const { DockerCluster } = await import('../runtime/docker/docker-cluster.ts')
+      try {
+        docker = await DockerCluster.connect({ name, client, dataDir: options.dataDir, loadBalancerPorts: options.loadBalancerPorts, log: options.log, now: () => clock.now() })
+      } catch (err) {
+        deploy?.stop()
+        await cp.stop()
+        throw err
+      }
+    }
+    const pool = new NodePool({ client, clock, ids: cp.ids, profiles, defaults: options.node ?? {}, log: options.log, newRuntime: docker === undefined ? undefined : node => docker.runtime(node) })
     const events = new Informer({ client, apiVersion: 'v1', kind: 'Event' })
     await events.start()
-    const cluster = new Cluster(cp, pool, virtual, events)
+    const cluster = new Cluster(cp, pool, virtual, events, docker)
     cluster.deploy = deploy
     const kubeletOf = (pod: KubeObject): Kubelet => cluster.pool.get((pod.spec as { nodeName: string }).nodeName).kubelet
     cp.core.logSource = {
@@ -271,6 +289,7 @@ export class Cluster {
     this.deploy?.stop()
     this.eventInformer.stop()
     await this.pool.closeAll()
+    await this.docker?.close()
     await this.cp.stop()
   }
 

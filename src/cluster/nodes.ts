@@ -69,7 +69,11 @@ export function hostSize (): { cpu: string, memory: string, ephemeralStorage: nu
 export class NodePool {
   readonly nodes = new Map<string, ClusterNode>()
   private nextIndex = 0
-  private readonly o: { client: Client, clock: Clock, ids: Ids, profiles: ProfileRegistry, defaults: NodeSize, log?: (m: string) => void }
+  private readonly o: {
+    client: Client, clock: Clock, ids: Ids, profiles: ProfileRegistry, defaults: NodeSize, log?: (m: string) => void
+    /** The node's runtime (default: a FakeRuntime). */
+    newRuntime?: (nodeName: string) => Runtime
+  }
 
   constructor (options: NodePool['o']) { this.o = options }
 
@@ -101,7 +105,7 @@ export class NodePool {
       seed: `${spec.name}/${this.o.ids.suffix(8)}`,
       boot: this.o.ids.suffix(8),
     }
-    const runtime = new FakeRuntime({ clock: this.o.clock, ids: this.o.ids, profiles: this.o.profiles, nodeName: spec.name })
+    const runtime = this.o.newRuntime?.(spec.name) ?? new FakeRuntime({ clock: this.o.clock, ids: this.o.ids, profiles: this.o.profiles, nodeName: spec.name })
     const kubelet = new Kubelet({ identity, client: this.o.client, runtime, clock: this.o.clock, log: this.o.log })
     const node: ClusterNode = { name: spec.name, role, identity, runtime, kubelet, state: kubelet.state, running: false }
     this.nodes.set(spec.name, node)

@@ -1,8 +1,10 @@
 // Starting one container as the kubelet's SyncPod does: pull (per imagePullPolicy), create,
 // start — each step with its v1.32 event (Pulling/Pulled, Created, Started) or failure reason.
 import type { KubeObject } from '../api/object.ts'
+import type { Client } from '../client/client.ts'
 import type { EventRecorder } from '../client/events.ts'
 import { RuntimeError, type Runtime } from '../runtime/runtime.ts'
+import { containerConfig } from './container-config.ts'
 import type { ContainerRecord } from './pod-state.ts'
 
 type Json = Record<string, any>
@@ -23,6 +25,9 @@ export interface StartContext {
   runtime: Runtime
   recorder: EventRecorder
   now: () => number
+  client: Client
+  hostIP: string
+  podIP?: string
 }
 
 /** Returns true if the container now runs; on failure sets the record's waiting reason. */
@@ -51,19 +56,8 @@ export async function startContainer (ctx: StartContext, pod: KubeObject, sandbo
     return false
   }
   try {
-    const env = ((spec.env ?? []) as Json[]).filter(e => typeof e.value === 'string').map(e => ({ name: e.name, value: e.value }))
-    const id = await ctx.runtime.createContainer(sandboxId, {
-      name: spec.name,
-      image: spec.image,
-      command: spec.command,
-      args: spec.args,
-      env,
-      workingDir: spec.workingDir,
-      init,
-      attempt: rec.restartCount,
-      restartPolicy: (pod.spec as Json).restartPolicy ?? 'Always',
-      probes: { readiness: spec.readinessProbe !== undefined, liveness: spec.livenessProbe !== undefined, startup: spec.startupProbe !== undefined },
-    }, ref)
+    const config = await containerConfig(ctx, { pod, container: spec, init, attempt: rec.restartCount })
+    const id = await ctx.runtime.createContainer(sandboxId, config, ref)
     rec.id = id
     await event('Normal', 'Created', `Created container: ${spec.name}`)
     await ctx.runtime.startContainer(id)

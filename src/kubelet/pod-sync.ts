@@ -107,10 +107,11 @@ async function run (ctx: SyncContext, pod: KubeObject, rec: PodRecord, c: Json, 
   }
   const restart = r.status?.state === 'exited' || r.waiting !== undefined
   if (r.status?.state === 'exited') {
-    // A restart: the finished attempt becomes lastState.
+    // A restart: the finished attempt becomes lastState. Like the kubelet's container GC, the
+    // newest dead attempt is kept (`kubectl logs --previous` reads it) and the one before goes.
+    if (r.previous !== undefined) await ctx.runtime.removeContainer(r.previous.id).catch(() => undefined)
     r.previous = r.status
     r.restartCount++
-    if (r.id !== undefined) await ctx.runtime.removeContainer(r.id).catch(() => undefined)
     r.id = undefined
     r.status = undefined
   }
@@ -118,8 +119,11 @@ async function run (ctx: SyncContext, pod: KubeObject, rec: PodRecord, c: Json, 
   // waits 10 s, and each one after that twice as long, up to 5 min.
   if (restart) r.backoffMs = r.backoffMs === 0 ? INITIAL_BACKOFF_MS : Math.min(r.backoffMs * 2, MAX_BACKOFF_MS)
   r.backoffUntil = undefined
-  const ok = await startContainer({ runtime: ctx.runtime, recorder: ctx.recorder, now: ctx.now }, pod, rec.sandboxId!, c, init, r)
-  if (ok) return undefined
+  const ok = await startContainer({ runtime: ctx.runtime, recorder: ctx.recorder, now: ctx.now, client: ctx.client, hostIP: ctx.hostIP, podIP: rec.ip }, pod, rec.sandboxId!, c, init, r)
+  // A real process may be gone by the time its start returns: its back-off starts now, not at
+  // the next refresh (which would see no fresh exit).
+  if (ok && r.status?.state === 'exited' && r.backoffMs > 0) r.backoffUntil = (r.status.finishedAt ?? ctx.now()) + r.backoffMs
+  if (ok) return r.backoffUntil
   if (r.backoffMs === 0) r.backoffMs = INITIAL_BACKOFF_MS
   r.backoffUntil = ctx.now() + r.backoffMs
   return r.backoffUntil

@@ -33,6 +33,43 @@ export interface ContainerConfig {
   /** The pod spec's restartPolicy: Always, OnFailure or Never. */
   restartPolicy: string
   probes?: { readiness?: boolean, liveness?: boolean, startup?: boolean }
+  /** The probes' handlers as in the pod spec (exec, httpGet, tcpSocket), for runtimes that run them. */
+  probeHandlers?: Partial<Record<ProbeKind, ProbeHandler>>
+  /** Container ports; a hostPort is published on the node (CNI portmap). */
+  ports?: ContainerPort[]
+  /** Resource limits and requests (cpu in millicores, memory in bytes). */
+  resources?: { cpuLimitMillis?: number, memoryLimitBytes?: number, cpuRequestMillis?: number, memoryRequestBytes?: number }
+  /** Volumes mounted into the container, with their sources resolved by the kubelet. */
+  mounts?: Mount[]
+}
+
+export interface ContainerPort { containerPort: number, hostPort?: number, hostIP?: string, protocol?: string, name?: string }
+
+/** exec / httpGet / tcpSocket, as in the pod spec (grpc is not run). */
+export interface ProbeHandler {
+  exec?: { command?: string[] }
+  httpGet?: { path?: string, port: number | string, host?: string, scheme?: string, httpHeaders?: Array<{ name: string, value: string }> }
+  tcpSocket?: { port: number | string, host?: string }
+  timeoutSeconds?: number
+}
+
+/** A file the kubelet projects into a volume (configMap, secret, downwardAPI). */
+export interface VolumeFile { path: string, content: Buffer, mode: number }
+
+export type VolumeSource =
+  | { type: 'emptyDir', medium?: string }
+  | { type: 'hostPath', path: string, hostPathType?: string }
+  | { type: 'files', files: VolumeFile[] }
+  /** A volume kind k3sim cannot mount (the fake runtime ignores mounts; docker refuses it). */
+  | { type: 'unsupported', message: string }
+
+export interface Mount {
+  /** The pod's volume name (volumes are per pod: two mounts of one emptyDir share it). */
+  volume: string
+  containerPath: string
+  readOnly: boolean
+  subPath?: string
+  source: VolumeSource
 }
 
 export type ContainerState = 'created' | 'running' | 'exited'

@@ -67,7 +67,7 @@ describe('k3sim CLI bad input', function () {
     ['a --node-cpu that is not a quantity', ['cluster', 'create', 'f', '--node-cpu', 'lots'], /invalid --node-cpu "lots": not a quantity .*; use forms like 2, 500m, 4Gi/],
     ['a --memory that is not a quantity', ['node', 'create', 'x', '-c', 'taken', '--memory', '4GiB'], /invalid --memory "4GiB": not a quantity/],
     ['an unknown --disable name', ['cluster', 'create', 'f', '--disable', 'traefik,bogus'], /unknown --disable name "bogus"; known: coredns, servicelb, traefik, local-storage, metrics-server/],
-    ['the docker runtime', ['cluster', 'create', 'f', '--runtime', 'docker'], /runtime "docker" is not available in this build yet; use --runtime fake/],
+    ['an unknown runtime', ['cluster', 'create', 'f', '--runtime', 'podman'], /unknown runtime "podman"; use fake \(simulated containers\) or docker \(real ones\)/],
     ['a --timeout that is not a duration', ['cluster', 'create', 'f', '--timeout', 'soon'], /invalid --timeout "soon": use a duration like 30s, 2m or 1m30s/],
     ['no --servers', ['cluster', 'create', 'f', '--servers', '0'], /--servers must be at least 1/],
     ['edit with nothing to change', ['cluster', 'edit', 'taken'], /nothing to change: give --port-add MAPPING/],

@@ -2,7 +2,7 @@
 // a runtime, a way to let time pass, and a way to make a container behave as a case needs.
 // The fake expresses behaviours as inline lifecycle profiles; docker will use busybox commands.
 import assert from 'node:assert/strict'
-import type { ContainerConfig, PodRef, Runtime } from '../../src/runtime/runtime.ts'
+import type { ContainerConfig, PodRef, ProbeHandler, ProbeKind, Runtime } from '../../src/runtime/runtime.ts'
 import { RuntimeError } from '../../src/runtime/runtime.ts'
 
 /** How a case wants its container to behave. Times in milliseconds after the container started. */
@@ -19,6 +19,8 @@ export interface Workload {
   command?: string[]
   args?: string[]
   annotations?: Record<string, string>
+  /** Probe handlers (a real runtime runs them; the fake answers from its profile). */
+  probes?: Partial<Record<ProbeKind, ProbeHandler>>
 }
 
 export interface RuntimeHarness {
@@ -29,6 +31,8 @@ export interface RuntimeHarness {
   workload (behaviour: Behaviour): Workload | string
   /** Cluster clock time now. */
   now (): number
+  /** Wait until a just-started container has run its start-up (its first lines, its signal traps). */
+  afterStart?: (containerId: string) => Promise<void>
 }
 
 export interface ContractOptions {
@@ -41,6 +45,13 @@ export const HEX64 = /^[0-9a-f]{64}$/
 export const CONTAINER_ID = /^containerd:\/\/[0-9a-f]{64}$/
 
 let podCounter = 0
+let ipCounter = 0
+
+/** A fresh pod IP in 10.42.0.0/24, as the kubelet allocates them (.2 to .254, reused in turn). */
+export function nextIP (): string {
+  ipCounter = (ipCounter % 253) + 1
+  return `10.42.0.${ipCounter + 1}`
+}
 
 export function newPod (): PodRef {
   podCounter++
@@ -57,14 +68,17 @@ export interface Started {
 /** Sandbox, pull, create (and start unless told not to) one container with this behaviour. */
 export async function setUp (h: RuntimeHarness, workload: Workload, options: { start?: boolean, restartPolicy?: string, name?: string } = {}): Promise<Started> {
   const pod = newPod()
-  const sandboxId = await h.runtime.runPodSandbox({ pod, ip: '10.42.0.10', hostname: pod.name, annotations: workload.annotations })
+  const sandboxId = await h.runtime.runPodSandbox({ pod, ip: nextIP(), hostname: pod.name, annotations: workload.annotations })
   await h.runtime.pullImage(workload.image, { pod, pullPolicy: 'IfNotPresent' })
   const config: ContainerConfig = {
     name: options.name ?? 'app', image: workload.image, command: workload.command, args: workload.args,
-    init: false, attempt: 0, restartPolicy: options.restartPolicy ?? 'Always',
+    init: false, attempt: 0, restartPolicy: options.restartPolicy ?? 'Always', probeHandlers: workload.probes,
   }
   const id = await h.runtime.createContainer(sandboxId, config, pod)
-  if (options.start !== false) await h.runtime.startContainer(id)
+  if (options.start !== false) {
+    await h.runtime.startContainer(id)
+    await h.afterStart?.(id)
+  }
   return { pod, sandboxId, id, config }
 }
 

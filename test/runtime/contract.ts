@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict'
 import type { Context } from 'mocha'
 import type { RuntimeEvent } from '../../src/runtime/runtime.ts'
-import { type Behaviour, CONTAINER_ID, type ContractOptions, HEX64, type RuntimeHarness, type Workload, flush, newPod, rejectsWithReason, setUp, tracked } from './contract-support.ts'
+import { type Behaviour, CONTAINER_ID, type ContractOptions, HEX64, type RuntimeHarness, type Workload, flush, newPod, nextIP, rejectsWithReason, setUp, tracked } from './contract-support.ts'
 import { logCases } from './contract-logs.ts'
 
 export type { Behaviour, ContractOptions, RuntimeHarness, Workload } from './contract-support.ts'
@@ -62,7 +62,7 @@ export function runRuntimeContract (name: string, options: ContractOptions): voi
       it_('pulls once, then finds the image present (IfNotPresent) without pulling', async (h, need) => {
         const w = need({ kind: 'serve' })
         const pod = newPod()
-        await h.runtime.runPodSandbox({ pod, ip: '10.42.0.9', hostname: pod.name, annotations: w.annotations })
+        await h.runtime.runPodSandbox({ pod, ip: nextIP(), hostname: pod.name, annotations: w.annotations })
         const first = await h.runtime.pullImage(w.image, { pod, pullPolicy: 'IfNotPresent' })
         assert.equal(first.cached, false)
         assert.ok(first.size > 0)
@@ -97,7 +97,7 @@ export function runRuntimeContract (name: string, options: ContractOptions): voi
       it_('refuses to create a container whose image was not pulled', async (h, need) => {
         const w = need({ kind: 'serve' })
         const pod = newPod()
-        const sandboxId = await h.runtime.runPodSandbox({ pod, ip: '10.42.0.11', hostname: pod.name, annotations: w.annotations })
+        const sandboxId = await h.runtime.runPodSandbox({ pod, ip: nextIP(), hostname: pod.name, annotations: w.annotations })
         await rejectsWithReason(h.runtime.createContainer(sandboxId,
           { name: 'app', image: 'k3sim.invalid/not-pulled:1', init: false, attempt: 0, restartPolicy: 'Always' }, pod), 'CreateContainerError')
       })

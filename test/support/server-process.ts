@@ -20,9 +20,9 @@ export interface ServerProcess {
 
 const LISTENING = /k3sim server listening on (https:\/\/127\.0\.0\.1:(\d+)) \(etcd: (127\.0\.0\.1:\d+), kubeconfig: (.*)\)\n/
 
-export function startServerProcess (options: { dataDir: string, extraArgs?: string[] }): Promise<ServerProcess> {
+export function startServerProcess (options: { dataDir: string, extraArgs?: string[], env?: NodeJS.ProcessEnv }): Promise<ServerProcess> {
   const args = ['src/cli/main.ts', 'server', '--data-dir', options.dataDir, '--api-port', '0', '--etcd-port', '0', ...(options.extraArgs ?? [])]
-  const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } })
   let out = ''
   child.stdout.setEncoding('utf8').on('data', (s: string) => { out += s })
   child.stderr.setEncoding('utf8').on('data', (s: string) => { out += s })

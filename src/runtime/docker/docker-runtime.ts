@@ -1,0 +1,371 @@
+// DockerRuntime: one node's containers as real Docker containers (CRI through the Engine API).
+// A sandbox is a pause container on the cluster's bridge network with the pod IP the kubelet
+// chose; the pod's containers join its network and IPC namespaces. Everything the runtime needs
+// to answer is on the Docker objects (labels, state), so a status is one inspect and the
+// runtime holds no state a crash could lose; only kubelet-initiated stops (whose exits raise no
+// event), host-port forwarders and klipper-lb processes live in memory.
+import { parseImage } from '../images.ts'
+import {
+  type ContainerConfig, type ContainerStatus, type LogOptions, type PodRef, type ProbeKind, type PullResult,
+  type Runtime, RuntimeError, type RuntimeEvent, type SandboxConfig,
+} from '../runtime.ts'
+import { createBody, filesArchive } from './container-spec.ts'
+import type { ContainerInfo, DockerEngine } from './engine.ts'
+import { imageRefOf, pullImage } from './image-pull.ts'
+import { isKlipperImage, KlipperProcess } from './klipper.ts'
+import type { ServiceResolver } from './kube-proxy.ts'
+import { containerName, LABEL, podLabels, podRefOf, volumeName } from './labels.ts'
+import { dockerLogs, followDockerLogs } from './logs.ts'
+import { PAUSE_IMAGE } from './pause-image.ts'
+import type { HostPorts } from './port-forward.ts'
+import { runProbe } from './probes.ts'
+
+export interface DockerNodeContext {
+  engine: DockerEngine
+  cluster: string
+  network: string
+  ports: HostPorts
+  services: ServiceResolver
+  now: () => number
+}
+
+const CRI_STATE = { created: 'CONTAINER_CREATED', running: 'CONTAINER_RUNNING', exited: 'CONTAINER_EXITED' } as const
+const PROBES_LABEL = 'io.k3sim.probes'
+const PORTS_LABEL = 'io.k3sim.ports'
+
+const stripScheme = (id: string): string => id.startsWith('containerd://') ? id.slice('containerd://'.length) : id
+const ms = (t: string): number | undefined => (t === '' || t.startsWith('0001-') ? undefined : Date.parse(t))
+
+export class DockerRuntime implements Runtime {
+  readonly version = 'containerd://1.7.23-k3s2'
+  readonly nodeName: string
+  private readonly ctx: DockerNodeContext
+  private readonly listeners = new Set<(e: RuntimeEvent) => void>()
+  /** Containers the kubelet is stopping: their exit is not news. */
+  private readonly stopping = new Set<string>()
+  /** Host ports held per running container. */
+  private readonly hostPorts = new Map<string, Array<() => void>>()
+  private readonly klipper = new Map<string, KlipperProcess>()
+  private readonly followers = new Set<() => void>()
+  private closed = false
+
+  constructor (ctx: DockerNodeContext, nodeName: string) {
+    this.ctx = ctx
+    this.nodeName = nodeName
+  }
+
+  onEvent (listener: (e: RuntimeEvent) => void): () => void {
+    this.listeners.add(listener)
+    return () => { this.listeners.delete(listener) }
+  }
+
+  /** The cluster saw a container of this node die (Docker's `die` event). */
+  containerDied (id: string, labels: Record<string, string>): void {
+    this.releasePorts(id)
+    if (this.stopping.delete(id) || labels[LABEL.kind] !== 'container' || this.closed) return
+    this.emit({ type: 'container-exited', containerId: `containerd://${id}`, pod: podRefOf(labels) })
+  }
+
+  // --- images -----------------------------------------------------------------------------
+
+  async pullImage (image: string, options: { pod: PodRef, pullPolicy: string }): Promise<PullResult> {
+    this.check()
+    return pullImage({ engine: this.ctx.engine, cluster: this.ctx.cluster, now: this.ctx.now }, image, options.pullPolicy)
+  }
+
+  // --- sandboxes --------------------------------------------------------------------------
+
+  async runPodSandbox (config: SandboxConfig): Promise<string> {
+    this.check()
+    const labels = { ...podLabels(this.ctx.cluster, this.nodeName, config.pod), [LABEL.kind]: 'sandbox', [LABEL.container]: 'POD', [LABEL.podIP]: config.ip }
+    const name = containerName(this.ctx.cluster, 'POD', config.pod, config.ip)
+    try {
+      const id = await this.ctx.engine.createContainer(name, {
+        Image: PAUSE_IMAGE,
+        Hostname: config.hostname.slice(0, 63),
+        Labels: labels,
+        StopSignal: 'SIGKILL',
+        HostConfig: { NetworkMode: this.ctx.network, RestartPolicy: { Name: 'no' }, IpcMode: 'shareable' },
+        NetworkingConfig: { EndpointsConfig: { [this.ctx.network]: { IPAMConfig: { IPv4Address: config.ip } } } },
+      })
+      try {
+        await this.ctx.engine.startContainer(id)
+      } catch (err) {
+        await this.ctx.engine.removeContainer(id)
+        throw err
+      }
+      return id
+    } catch (err) {
+      throw new RuntimeError('CreatePodSandboxError', `failed to start sandbox container for pod "${config.pod.name}": ${(err as Error).message}`)
+    }
+  }
+
+  async stopPodSandbox (sandboxId: string, gracePeriodSeconds: number): Promise<void> {
+    this.check()
+    const members = await this.members(sandboxId)
+    await Promise.all(members.map(id => this.stopContainer(`containerd://${id}`, gracePeriodSeconds)))
+    for (const k of [...this.klipper.values()].filter(k => k.sandboxId === sandboxId)) k.stop()
+    await this.ctx.engine.stopContainer(sandboxId, 0)
+  }
+
+  async removePodSandbox (sandboxId: string): Promise<void> {
+    this.check()
+    const sandbox = await this.ctx.engine.inspectContainer(sandboxId)
+    await Promise.all((await this.members(sandboxId)).map(id => this.removeContainer(`containerd://${id}`)))
+    for (const k of [...this.klipper.values()].filter(k => k.sandboxId === sandboxId)) this.klipper.delete(k.hex)
+    await this.ctx.engine.removeContainer(sandboxId)
+    if (sandbox !== undefined) await this.removePodVolumes(sandbox.labels[LABEL.podUid])
+  }
+
+  // --- containers -------------------------------------------------------------------------
+
+  async createContainer (sandboxId: string, config: ContainerConfig, pod: PodRef): Promise<string> {
+    this.check()
+    const fail = (message: string): RuntimeError => new RuntimeError('CreateContainerError', message)
+    const sandbox = await this.ctx.engine.inspectContainer(sandboxId)
+    if (sandbox === undefined || sandbox.labels[LABEL.kind] !== 'sandbox') throw fail(`failed to get sandbox "${sandboxId}": not found`)
+    if (!sandbox.state.running) throw fail(`sandbox "${sandboxId}" is not running`)
+    const name = containerName(this.ctx.cluster, config.name, pod, config.attempt)
+    if (isKlipperImage(config.image)) return this.createKlipper(sandboxId, config, pod, name)
+    const image = parseImage(config.image)
+    if (await this.ctx.engine.inspectImage(image.normalized) === undefined) {
+      throw fail(`failed to get image "${image.normalized}": not found (pull it before creating the container)`)
+    }
+    for (const m of config.mounts ?? []) {
+      if (m.source.type === 'emptyDir') await this.ensureVolume(pod.uid, m.volume, m.source.medium === 'Memory')
+    }
+    const labels = {
+      ...podLabels(this.ctx.cluster, this.nodeName, pod),
+      [LABEL.kind]: 'container', [LABEL.container]: config.name, [LABEL.sandbox]: sandboxId, [LABEL.attempt]: String(config.attempt),
+      [LABEL.image]: image.normalized, [LABEL.podIP]: sandbox.labels[LABEL.podIP] ?? '',
+      [PROBES_LABEL]: JSON.stringify(config.probeHandlers ?? {}), [PORTS_LABEL]: JSON.stringify(config.ports ?? []),
+    }
+    let id: string
+    try {
+      id = await this.ctx.engine.createContainer(name, createBody({
+        config, image: image.normalized, sandboxId, labels, volumeName: v => volumeName(this.ctx.cluster, pod.uid, v),
+      }))
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode === 409) {
+        const holder = (await this.ctx.engine.inspectContainer(name))?.id ?? 'another container'
+        throw fail(`failed to reserve container name "${name}": name "${name}" is reserved for "${holder}"`)
+      }
+      throw fail(`failed to create container "${config.name}": ${(err as Error).message}`)
+    }
+    const files = filesArchive(config.mounts ?? [])
+    if (files !== undefined) await this.ctx.engine.putArchive(id, '/', files)
+    return `containerd://${id}`
+  }
+
+  async startContainer (containerId: string): Promise<void> {
+    this.check()
+    const id = stripScheme(containerId)
+    const k = this.klipper.get(id)
+    const refuse = (why: string): RuntimeError => new RuntimeError('RunContainerError', `failed to start container "${id}": ${why}`)
+    if (k !== undefined) {
+      if (k.state !== 'created') throw refuse(`container is in ${CRI_STATE[k.state]} state`)
+      return k.start()
+    }
+    const info = await this.inspect(containerId)
+    const state = stateOf(info)
+    if (state !== 'created') throw refuse(`container is in ${CRI_STATE[state]} state`)
+    const sandbox = await this.ctx.engine.inspectContainer(info.labels[LABEL.sandbox])
+    if (sandbox?.state.running !== true) throw refuse(`sandbox "${info.labels[LABEL.sandbox]}" is not running`)
+    try {
+      await this.ctx.engine.startContainer(id)
+    } catch (err) {
+      throw refuse((err as Error).message)
+    }
+    await this.publishHostPorts(id, info)
+  }
+
+  async stopContainer (containerId: string, gracePeriodSeconds: number): Promise<void> {
+    this.check()
+    const id = stripScheme(containerId)
+    const k = this.klipper.get(id)
+    if (k !== undefined) { k.stop(); return }
+    const info = await this.inspect(containerId)
+    if (!info.state.running) return
+    this.stopping.add(id)
+    await this.ctx.engine.stopContainer(id, gracePeriodSeconds)
+    this.releasePorts(id)
+  }
+
+  async removeContainer (containerId: string): Promise<void> {
+    this.check()
+    const id = stripScheme(containerId)
+    const k = this.klipper.get(id)
+    if (k !== undefined) { k.stop(); this.klipper.delete(id); return }
+    if ((await this.ctx.engine.inspectContainer(id))?.state.running === true) this.stopping.add(id)
+    await this.ctx.engine.removeContainer(id)
+    this.releasePorts(id)
+  }
+
+  async containerStatus (containerId: string): Promise<ContainerStatus> {
+    this.check()
+    const k = this.klipper.get(stripScheme(containerId))
+    if (k !== undefined) return k.status()
+    return this.statusOf(await this.inspect(containerId))
+  }
+
+  async listContainers (filter: { sandboxId?: string } = {}): Promise<ContainerStatus[]> {
+    this.check()
+    const labels = [`${LABEL.cluster}=${this.ctx.cluster}`, `${LABEL.node}=${this.nodeName}`, `${LABEL.kind}=container`]
+    if (filter.sandboxId !== undefined) labels.push(`${LABEL.sandbox}=${filter.sandboxId}`)
+    const out: ContainerStatus[] = []
+    for (const c of await this.ctx.engine.listContainers(labels)) {
+      const info = await this.ctx.engine.inspectContainer(c.id)
+      if (info !== undefined) out.push(await this.statusOf(info))
+    }
+    for (const k of this.klipper.values()) if (filter.sandboxId === undefined || k.sandboxId === filter.sandboxId) out.push(k.status())
+    return out
+  }
+
+  // --- logs, probes, stats ----------------------------------------------------------------
+
+  async containerLogs (containerId: string, options: LogOptions = {}): Promise<string> {
+    this.check()
+    const k = this.klipper.get(stripScheme(containerId))
+    if (k !== undefined) return (await import('../fake/logs.ts')).renderLogs(k.logs.entries, options)
+    await this.inspect(containerId)
+    return dockerLogs(this.ctx.engine, stripScheme(containerId), options)
+  }
+
+  followLogs (containerId: string, onData: (chunk: string) => void, options: LogOptions & { onEnd?: () => void } = {}): () => void {
+    this.check()
+    const k = this.klipper.get(stripScheme(containerId))
+    if (k !== undefined) return k.logs.follow(onData, options, options.onEnd)
+    const stop = followDockerLogs(this.ctx.engine, stripScheme(containerId), onData, options)
+    const tracked = (): void => { this.followers.delete(tracked); stop() }
+    this.followers.add(tracked)
+    return tracked
+  }
+
+  async probe (containerId: string, kind: ProbeKind): Promise<{ success: boolean, message?: string }> {
+    this.check()
+    const k = this.klipper.get(stripScheme(containerId))
+    if (k !== undefined) return k.state === 'running' ? { success: true } : { success: false, message: `container is in ${CRI_STATE[k.state]} state` }
+    const info = await this.inspect(containerId)
+    const state = stateOf(info)
+    if (state !== 'running') return { success: false, message: `container is in ${CRI_STATE[state]} state` }
+    const handlers = JSON.parse(info.labels[PROBES_LABEL] ?? '{}') as ContainerConfig['probeHandlers']
+    return runProbe({ engine: this.ctx.engine, containerId: info.id, podIP: info.labels[LABEL.podIP] ?? '', ports: JSON.parse(info.labels[PORTS_LABEL] ?? '[]') }, handlers?.[kind])
+  }
+
+  async containerStats (containerId: string): Promise<{ cpuNanoCores: number, memoryBytes: number }> {
+    this.check()
+    if (this.klipper.has(stripScheme(containerId))) return { cpuNanoCores: 0, memoryBytes: 0 }
+    const info = await this.inspect(containerId)
+    if (!info.state.running) return { cpuNanoCores: 0, memoryBytes: 0 }
+    const s = await this.ctx.engine.stats(info.id)
+    const cpuDelta = s.cpuTotalNs - s.preCpuTotalNs
+    const sysDelta = s.systemNs - s.preSystemNs
+    const cpuNanoCores = s.preSystemNs > 0 && sysDelta > 0 ? Math.round(cpuDelta / sysDelta * s.onlineCpus * 1e9) : 0
+    return { cpuNanoCores, memoryBytes: s.memoryBytes }
+  }
+
+  /** Remove every container and sandbox of this node (node deleted or cluster stopped). */
+  async close (): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    for (const stop of [...this.followers]) stop()
+    for (const k of this.klipper.values()) k.stop()
+    this.klipper.clear()
+    const mine = await this.ctx.engine.listContainers([`${LABEL.cluster}=${this.ctx.cluster}`, `${LABEL.node}=${this.nodeName}`])
+    await Promise.all(mine.map(c => this.ctx.engine.removeContainer(c.id)))
+    for (const id of [...this.hostPorts.keys()]) this.releasePorts(id)
+    const pods = new Set(mine.map(c => c.labels[LABEL.podUid]).filter(uid => uid !== undefined))
+    for (const uid of pods) await this.removePodVolumes(uid)
+    this.listeners.clear()
+  }
+
+  // --- internals --------------------------------------------------------------------------
+
+  private check (): void {
+    if (this.closed) throw new RuntimeError('RuntimeClosed', 'the runtime is closed')
+  }
+
+  private emit (e: RuntimeEvent): void {
+    for (const l of this.listeners) l(e)
+  }
+
+  private async inspect (containerId: string): Promise<ContainerInfo> {
+    const info = await this.ctx.engine.inspectContainer(stripScheme(containerId))
+    if (info === undefined || info.labels[LABEL.cluster] !== this.ctx.cluster || info.labels[LABEL.kind] !== 'container') {
+      throw new RuntimeError('NotFound', `an error occurred when try to find container "${containerId}": not found`)
+    }
+    return info
+  }
+
+  private async members (sandboxId: string): Promise<string[]> {
+    return (await this.ctx.engine.listContainers([`${LABEL.cluster}=${this.ctx.cluster}`, `${LABEL.sandbox}=${sandboxId}`])).map(c => c.id)
+  }
+
+  private async statusOf (info: ContainerInfo): Promise<ContainerStatus> {
+    const state = stateOf(info)
+    const imageName = info.labels[LABEL.image] ?? info.image
+    const image = await this.ctx.engine.inspectImage(info.imageId)
+    const s: ContainerStatus = {
+      id: `containerd://${info.id}`, sandboxId: info.labels[LABEL.sandbox], name: info.labels[LABEL.container],
+      attempt: Number(info.labels[LABEL.attempt] ?? 0), state, createdAt: Date.parse(info.created),
+      image: imageName, imageRef: image === undefined ? `${parseImage(imageName).repository}@${info.imageId}` : imageRefOf(imageName, image),
+    }
+    const started = ms(info.state.startedAt)
+    if (state !== 'created' && started !== undefined) s.startedAt = started
+    if (state === 'exited') {
+      s.finishedAt = ms(info.state.finishedAt)
+      s.exitCode = info.state.exitCode
+      s.reason = info.state.oomKilled ? 'OOMKilled' : info.state.exitCode === 0 ? 'Completed' : 'Error'
+      if (info.state.error !== '') s.message = info.state.error
+    }
+    return s
+  }
+
+  private createKlipper (sandboxId: string, config: ContainerConfig, pod: PodRef, name: string): string {
+    if ([...this.klipper.values()].some(k => containerName(this.ctx.cluster, k.config.name, k.pod, k.config.attempt) === name)) {
+      throw new RuntimeError('CreateContainerError', `failed to reserve container name "${name}": name "${name}" is reserved`)
+    }
+    const k = new KlipperProcess({
+      ports: this.ctx.ports, services: this.ctx.services, now: this.ctx.now,
+      onExit: p => this.emit({ type: 'container-exited', containerId: `containerd://${p.hex}`, pod: p.pod }),
+    }, sandboxId, config, pod)
+    this.klipper.set(k.hex, k)
+    return `containerd://${k.hex}`
+  }
+
+  /** CNI portmap: each hostPort on 127.0.0.1 forwards to the pod IP's containerPort. */
+  private async publishHostPorts (id: string, info: ContainerInfo): Promise<void> {
+    const ports = JSON.parse(info.labels[PORTS_LABEL] ?? '[]') as ContainerConfig['ports']
+    const podIP = info.labels[LABEL.podIP] ?? ''
+    for (const p of ports ?? []) {
+      if (p.hostPort === undefined || p.hostPort === 0 || (p.protocol ?? 'TCP') !== 'TCP') continue
+      try {
+        const release = await this.ctx.ports.claim(p.hostPort, id, () => [{ host: podIP, port: p.containerPort }])
+        this.hostPorts.set(id, [...this.hostPorts.get(id) ?? [], release])
+      } catch (err) {
+        throw new RuntimeError('RunContainerError', `failed to publish hostPort ${p.hostPort}: ${(err as Error).message}`)
+      }
+    }
+  }
+
+  private releasePorts (id: string): void {
+    for (const release of this.hostPorts.get(id) ?? []) release()
+    this.hostPorts.delete(id)
+  }
+
+  private async ensureVolume (podUid: string, volume: string, memory: boolean): Promise<void> {
+    const name = volumeName(this.ctx.cluster, podUid, volume)
+    await this.ctx.engine.createVolume(name, { [LABEL.cluster]: this.ctx.cluster, [LABEL.node]: this.nodeName, [LABEL.podUid]: podUid, [LABEL.kind]: 'volume' }, memory)
+  }
+
+  private async removePodVolumes (podUid: string | undefined): Promise<void> {
+    if (podUid === undefined) return
+    for (const v of await this.ctx.engine.listVolumes([`${LABEL.cluster}=${this.ctx.cluster}`, `${LABEL.podUid}=${podUid}`])) await this.ctx.engine.removeVolume(v)
+  }
+}
+
+function stateOf (info: ContainerInfo): ContainerStatus['state'] {
+  if (info.state.status === 'created') return 'created'
+  if (info.state.running || info.state.status === 'restarting' || info.state.status === 'paused') return 'running'
+  return 'exited'
+}
