@@ -49,11 +49,13 @@ async function importImages (images: string[], cluster: string): Promise<void> {
 
 export function imageCommand (): Command {
   const image = new Command('image').description('manage images of docker-runtime clusters')
+    .addHelpText('after', '\nExamples:\n  $ k3sim image import nginx:1.27 -c dev')
   image.command('import')
     .alias('load')
     .description('make images (names in Docker\'s image store, or `docker save` tarballs) available to a docker-runtime cluster')
     .argument('<image-or-tarball...>')
     .option('-c, --cluster <name>', 'the cluster', 'k3s-default')
+    .addHelpText('after', '\nExamples:\n  $ k3sim image import nginx:1.27 -c dev      # after docker pull nginx:1.27\n  $ k3sim image import ./images.tar -c dev     # a `docker save` tarball')
     .action(async (images: string[], o: { cluster: string }) => {
       try {
         await importImages(images, o.cluster)

@@ -37,6 +37,7 @@ async function start (): Promise<TestDocker | string> {
   if (host === undefined) {
     const why = cannotStart()
     if (why !== undefined) return why
+    removeStaleBridges()
     const dir = mkdtempSync(join(tmpdir(), 'k3sim-dockerd-'))
     host = `unix://${join(dir, 'docker.sock')}`
     const child = spawn('dockerd', ['--host', host, '--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'),
@@ -61,6 +62,23 @@ async function start (): Promise<TestDocker | string> {
     return `the test Docker daemon at ${host} is not usable: ${(err as Error).message}`
   }
   return { engine, host }
+}
+
+/**
+ * A private dockerd that was killed (or whose run was) leaves its networks' Linux bridges behind
+ * with their 10.42.0.0/16 address and route; the next run's bridge then loses the host's traffic
+ * to pods (probes fail). Remove such bridges: named br-*, in 10.42.0.0/16, with no port up.
+ */
+function removeStaleBridges (): void {
+  const out = spawnSync('ip', ['-o', '-4', 'addr', 'show'], { encoding: 'utf8' })
+  if (out.status !== 0) return
+  for (const line of out.stdout.split('\n')) {
+    const m = /^\d+:\s+(br-[0-9a-f]+)\s+inet\s+10\.42\./.exec(line)
+    if (m === null) continue
+    const link = spawnSync('ip', ['-o', 'link', 'show', m[1]], { encoding: 'utf8' }).stdout
+    if (!link.includes('NO-CARRIER') && !link.includes('state DOWN')) continue
+    spawnSync('ip', ['link', 'delete', m[1]])
+  }
 }
 
 function cannotStart (): string | undefined {
@@ -99,6 +117,8 @@ export async function stopTestDocker (): Promise<void> {
   started = undefined
   if (d === undefined) return
   if (d.child.exitCode === null) {
+    // Networks first: dockerd leaves the bridges of networks that still exist when it stops.
+    spawnSync('docker', ['-H', `unix://${join(d.dir, 'docker.sock')}`, 'network', 'prune', '-f'], { stdio: 'ignore' })
     const exited = new Promise(resolve => d.child.once('exit', resolve))
     d.child.kill('SIGTERM')
     const timer = setTimeout(() => d.child.kill('SIGKILL'), 15_000)

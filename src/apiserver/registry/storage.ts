@@ -43,8 +43,10 @@ export class ObjectStorage {
    * Decoded objects by key and revision. A revision of a key never changes, so the same list or
    * watch event read by many clients (100 watchers, kubectl paging) is parsed once. Cached objects
    * are deep-frozen: nothing may change them (writers clone first, as client-go's caches require).
+   * Bounded by the stored bytes (16 MiB of JSON, a few times that decoded), not by count: a big
+   * cluster's history would otherwise keep every revision of every pod alive.
    */
-  private readonly decoded = new LRUCache<string, KubeObject>({ max: 50_000 })
+  private readonly decoded = new LRUCache<string, KubeObject>({ max: 50_000, maxSize: 16 * 2 ** 20 })
 
   constructor (backend: Backend) { this.backend = backend }
 
@@ -54,7 +56,7 @@ export class ObjectStorage {
     if (hit !== undefined) return hit
     const obj = decodeObject(kv)
     deepFreeze(obj)
-    this.decoded.set(id, obj)
+    this.decoded.set(id, obj, { size: Math.max(1, kv.value.length) })
     return obj
   }
 
