@@ -14,6 +14,7 @@ import type { Context } from 'mocha'
 import { dockerCli, TEST_IMAGE, dockerOrSkip, type TestDocker } from '../support/docker-daemon.ts'
 import { runKubectl } from '../support/kubectl.ts'
 import { startServerProcess, type ServerProcess } from '../support/server-process.ts'
+import { cliEnv, type CliEnv } from '../support/k3sim-cli.ts'
 
 const CLUSTER = 'dockere2e'
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url))
@@ -265,5 +266,53 @@ describe('k3sim server --runtime docker without a Docker daemon', () => {
     } finally {
       rmSync(dataDir, { recursive: true, force: true })
     }
+  })
+})
+
+describe('k3sim cluster create --runtime docker, then cluster delete', function () {
+  this.timeout(180_000)
+  let docker: TestDocker
+  let env: CliEnv
+  before(async function (this: Context) {
+    docker = await dockerOrSkip(this, 'docker cluster tests')
+    env = cliEnv()
+  })
+  after(async () => { await env?.cleanup() })
+
+  it('runs a pod as containers, forwards -p HOST:PORT@loadbalancer, and leaves no container, network or volume once deleted', async () => {
+    const hostPort = await freePort()
+    const dockerEnv = { env: { DOCKER_HOST: docker.host } }
+    const created = await env.k3sim(['cluster', 'create', 'dk', '--runtime', 'docker', '--agents', '1', '-p', `${hostPort}:80@loadbalancer`, '--disable', 'traefik,coredns,metrics-server,local-storage'], dockerEnv)
+    assert.equal(created.code, 0, created.stderr)
+    const labelled = (what: 'ps' | 'network' | 'volume'): string[] =>
+      dockerCli(docker.host, [...(what === 'ps' ? ['ps', '-a'] : [what, 'ls']), '--filter', 'label=io.k3sim.cluster=dk', '-q']).split('\n').filter(s => s !== '')
+    const ok = async (args: string[], input?: string): Promise<string> => {
+      const r = await env.kubectl(args, { input })
+      assert.equal(r.code, 0, `kubectl ${args.join(' ')}: ${r.stderr}`)
+      return r.stdout
+    }
+    await ok(['apply', '-f', '-'], `apiVersion: v1
+kind: Pod
+metadata: {name: web, labels: {app: web}}
+spec:
+  volumes: [{name: scratch, emptyDir: {}}]
+  containers: [{name: httpd, image: ${TEST_IMAGE}, command: [httpd, -f, -p, '80', -h, /www], volumeMounts: [{name: scratch, mountPath: /scratch}], readinessProbe: {tcpSocket: {port: 80}, periodSeconds: 1}}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec: {type: LoadBalancer, selector: {app: web}, ports: [{port: 80}]}
+`)
+    await ok(['wait', '--for=condition=Ready', 'pod/web', '--timeout=60s'])
+    assert.ok(labelled('ps').length >= 2, 'the pod\'s sandbox and httpd (and the svclb pods\' sandboxes)')
+    assert.ok(labelled('network').length === 1 && labelled('volume').length === 1)
+    const page = await until('the page on the -p host port', async () => {
+      const r = await fetch(`http://127.0.0.1:${hostPort}/`).catch(() => undefined)
+      return r?.ok === true ? await r.text() : undefined
+    })
+    assert.match(page, /hello from k3sim busybox/)
+    const deleted = await env.k3sim(['cluster', 'delete', 'dk'], dockerEnv)
+    assert.equal(deleted.code, 0, deleted.stderr)
+    assert.deepEqual([labelled('ps'), labelled('network'), labelled('volume')], [[], [], []])
   })
 })

@@ -47,6 +47,37 @@ describe('cronjob controller', () => {
     assert.equal(cj.status.active, undefined)
   })
 
+  it('a day of an hourly CronJob whose runs fail every 6th hour: 24 Jobs, history limits of 2 successful and 1 failed kept', async () => {
+    await cluster.client.create(makeCronJob('hourly', { schedule: '0 * * * *', successfulJobsHistoryLimit: 2, failedJobsHistoryLimit: 1 }))
+    await cluster.settle()
+    // Events live 1 h (as upstream's --event-ttl), so the Jobs seen after each hour are counted.
+    const seen = new Set<string>()
+    for (let hour = 1; hour <= 24; hour++) {
+      if (hour % 6 === 0) {
+        // Make the next run fail: its pods exit 1 after 2 s (the crash-loop profile), no retries.
+        const cj = await getCronJob('hourly') as any
+        cj.spec.jobTemplate.spec.backoffLimit = 0
+        cj.spec.jobTemplate.spec.template.metadata = { annotations: { 'k3sim.io/profile': 'crash-loop' } }
+        await cluster.client.update(cj)
+      } else if (hour % 6 === 1 && hour > 1) {
+        const cj = await getCronJob('hourly') as any
+        delete cj.spec.jobTemplate.spec.template.metadata
+        await cluster.client.update(cj)
+      }
+      await cluster.clock.advance('1h')
+      for (const j of await jobs()) seen.add(j.metadata.name)
+      assert.ok((await jobs()).length <= 4, 'history limits hold all day: 2 successful, 1 failed, the running one')
+    }
+    assert.equal(seen.size, 24)
+    await cluster.clock.advance('10s') // the 24:00 run fails 2 s in
+    assert.deepEqual(messages('SuccessfulDelete').length > 0, true)
+    const left = await jobs()
+    const state = (j: Json): string => (j.status.conditions ?? []).find((c: Json) => c.status === 'True' && (c.type === 'Complete' || c.type === 'Failed'))?.type ?? 'Running'
+    assert.deepEqual(left.map(state).sort(), ['Complete', 'Complete', 'Failed'])
+    const failed = left.find(j => state(j) === 'Failed')!
+    assert.equal(failed.metadata.annotations['batch.kubernetes.io/cronjob-scheduled-timestamp'], '2025-01-02T00:00:00Z', 'the newest failure, 24:00')
+  })
+
   it('Forbid skips a run while the previous Job is still active', async () => {
     // crash-loop pods fail every 2s; a high backoffLimit keeps the Job active for minutes.
     const cj = makeCronJob('solo', { schedule: '* * * * *', concurrencyPolicy: 'Forbid' }, { 'k3sim.io/profile': 'crash-loop' })
