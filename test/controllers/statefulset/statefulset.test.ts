@@ -6,23 +6,10 @@ import type { KubeObject } from '../../../src/api/object.ts'
 import { Cluster } from '../../../src/index.ts'
 import { daemonSetController } from '../../../src/controllers/daemonset/index.ts'
 import { statefulSetController } from '../../../src/controllers/statefulset/index.ts'
+import { makeStatefulSet } from './fixtures.ts'
 
 type Json = Record<string, any>
 
-function makeStatefulSet (replicas: number, extra: Json = {}): KubeObject {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'StatefulSet',
-    metadata: { name: 'web', namespace: 'default' },
-    spec: {
-      replicas,
-      serviceName: 'web',
-      selector: { matchLabels: { app: 'web' } },
-      template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } },
-      ...extra,
-    },
-  }
-}
 
 const ready = (p: KubeObject): boolean => ((p.status as Json | undefined)?.conditions ?? []).some((c: Json) => c.type === 'Ready' && c.status === 'True')
 

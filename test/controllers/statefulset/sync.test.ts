@@ -6,24 +6,11 @@ import assert from 'node:assert/strict'
 import type { KubeObject } from '../../../src/api/object.ts'
 import { computeHash } from '../../../src/controllers/history.ts'
 import { statefulSetController } from '../../../src/controllers/statefulset/index.ts'
+import { makeStatefulSet } from './fixtures.ts'
 import { setPodStatus, startApi, syncOnce, type Api, type RecordingClient } from '../support.ts'
 
 type Json = Record<string, any>
 
-function statefulSet (replicas: number, extra: Json = {}): KubeObject {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'StatefulSet',
-    metadata: { name: 'web', namespace: 'default' },
-    spec: {
-      replicas,
-      serviceName: 'web',
-      selector: { matchLabels: { app: 'web' } },
-      template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } },
-      ...extra,
-    },
-  }
-}
 
 const STATUS = 'update StatefulSet default/web status'
 const create = (...names: string[]): string[] => names.map(n => `create Pod default/${n}`)
@@ -56,7 +43,7 @@ describe('controllers/statefulset sync', () => {
   }
 
   it('OrderedReady creates only ordinal 0 first, with its stable identity', async () => {
-    await api.client.create(statefulSet(3))
+    await api.client.create(makeStatefulSet(3))
     const rev = await revision()
     const rec = await sync()
     assert.deepEqual(rec.calls, [`create ControllerRevision default/${rev}`, ...create('web-0'), STATUS])
@@ -76,7 +63,7 @@ describe('controllers/statefulset sync', () => {
     ]
     for (const c of cases) {
       it(c.name, async () => {
-        await api.client.create(statefulSet(3))
+        await api.client.create(makeStatefulSet(3))
         await sync()
         await setPodStatus(api.client, await pod('web-0'), c.web0)
         assert.deepEqual((await sync()).calls, c.calls)
@@ -85,14 +72,14 @@ describe('controllers/statefulset sync', () => {
   })
 
   it('Parallel creates all missing ordinals in one sync', async () => {
-    await api.client.create(statefulSet(3, { podManagementPolicy: 'Parallel' }))
+    await api.client.create(makeStatefulSet(3, { podManagementPolicy: 'Parallel' }))
     const rec = await sync()
     assert.deepEqual(rec.calls.filter(c => c.includes('Pod')), create('web-0', 'web-1', 'web-2'))
   })
 
   it('creates the PVC per volumeClaimTemplate before the pod, and mounts it by claim name', async () => {
     const claim = { metadata: { name: 'data', labels: { tier: 'db' } }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }
-    await api.client.create(statefulSet(2, { volumeClaimTemplates: [claim] }))
+    await api.client.create(makeStatefulSet(2, { volumeClaimTemplates: [claim] }))
     const rec = await sync()
     assert.deepEqual(rec.calls.slice(1), ['create PersistentVolumeClaim default/data-web-0', ...create('web-0'), STATUS])
     const pvc = rec.sent('create PersistentVolumeClaim default/data-web-0')[0]
@@ -105,7 +92,7 @@ describe('controllers/statefulset sync', () => {
 
   it('reuses an existing claim: a recreated pod gets its old PVC, nothing new is created', async () => {
     const claim = { metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }
-    await settled(statefulSet(1, { volumeClaimTemplates: [claim] }))
+    await settled(makeStatefulSet(1, { volumeClaimTemplates: [claim] }))
     await api.client.delete('v1', 'Pod', 'default', 'web-0')
     assert.deepEqual((await sync()).calls.filter(c => !c.startsWith('update')), create('web-0'))
   })
@@ -117,7 +104,7 @@ describe('controllers/statefulset sync', () => {
     ]
     for (const c of cases) {
       it(c.name, async () => {
-        await settled(statefulSet(3, c.extra))
+        await settled(makeStatefulSet(3, c.extra))
         await setSpec(s => { s.replicas = 1 })
         const rec = await sync()
         assert.deepEqual(rec.calls, [...del(...c.deletes), STATUS])
@@ -127,7 +114,7 @@ describe('controllers/statefulset sync', () => {
   })
 
   it('OrderedReady waits for a terminating pod to be gone before scaling further or recreating it', async () => {
-    await settled(statefulSet(2))
+    await settled(makeStatefulSet(2))
     const web0 = await pod('web-0')
     await api.client.update({ ...web0, metadata: { ...web0.metadata, finalizers: ['example.com/hold'] } })
     await api.client.delete('v1', 'Pod', 'default', 'web-0')
@@ -137,7 +124,7 @@ describe('controllers/statefulset sync', () => {
   })
 
   it('deletes a Failed pod and recreates it only in a later sync', async () => {
-    await settled(statefulSet(2))
+    await settled(makeStatefulSet(2))
     await setPodStatus(api.client, await pod('web-1'), { phase: 'Failed' })
     assert.deepEqual((await sync()).calls, [...del('web-1'), STATUS])
     assert.deepEqual((await sync()).calls.filter(c => c.includes('Pod')), create('web-1'))
@@ -145,7 +132,7 @@ describe('controllers/statefulset sync', () => {
 
   describe('rolling update', () => {
     it('deletes the highest ordinal first, then waits for its replacement to be Running and Ready', async () => {
-      await settled(statefulSet(3))
+      await settled(makeStatefulSet(3))
       const old = await revision()
       await setSpec(s => { s.template.spec.containers[0].image = 'nginx:1.28' })
       const rev = await revision()
@@ -162,7 +149,7 @@ describe('controllers/statefulset sync', () => {
     })
 
     it('with partition leaves ordinals below it alone, and a recreated low ordinal keeps the current revision', async () => {
-      await settled(statefulSet(3, { updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 2 } } }))
+      await settled(makeStatefulSet(3, { updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 2 } } }))
       const old = await revision()
       await setSpec(s => { s.template.spec.containers[0].image = 'nginx:1.28' })
       const rev = await revision()
@@ -180,7 +167,7 @@ describe('controllers/statefulset sync', () => {
     })
 
     it('status: once every replica is updated and ready, the update revision becomes current', async () => {
-      await settled(statefulSet(1))
+      await settled(makeStatefulSet(1))
       await setSpec(s => { s.template.spec.containers[0].image = 'nginx:1.28' })
       const rev = await revision()
       await sync()
@@ -191,7 +178,7 @@ describe('controllers/statefulset sync', () => {
     })
 
     it('OnDelete: a changed template deletes no pod; a pod the user deletes comes back updated', async () => {
-      await settled(statefulSet(2, { updateStrategy: { type: 'OnDelete' } }))
+      await settled(makeStatefulSet(2, { updateStrategy: { type: 'OnDelete' } }))
       await setSpec(s => { s.template.spec.containers[0].image = 'nginx:1.28' })
       assert.deepEqual((await sync()).calls.filter(c => c.includes('Pod')), [])
       await api.client.delete('v1', 'Pod', 'default', 'web-1')
@@ -200,13 +187,13 @@ describe('controllers/statefulset sync', () => {
   })
 
   it('status of a settled set: replicas, readyReplicas, currentReplicas and both revisions', async () => {
-    await settled(statefulSet(3))
+    await settled(makeStatefulSet(3))
     const rev = await revision()
     assert.deepEqual((await sts()).status, { observedGeneration: 1, replicas: 3, readyReplicas: 3, currentReplicas: 3, updatedReplicas: 3, currentRevision: rev, updateRevision: rev, collisionCount: 0, availableReplicas: 3 })
   })
 
   it('nothing changed → no writes', async () => {
-    await settled(statefulSet(3))
+    await settled(makeStatefulSet(3))
     const rec = await sync()
     assert.deepEqual([rec.calls, rec.events], [[], []])
   })
