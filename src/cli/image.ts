@@ -7,7 +7,6 @@ import { Command } from 'commander'
 import { createReadStream, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { normalizeImage } from '../runtime/images.ts'
-import { DockerEngine, LABEL } from '../runtime/docker/index.ts'
 
 const log = (start: number, msg: string): void => {
   console.error(`INFO[${String(Math.floor((Date.now() - start) / 1000)).padStart(4, '0')}] ${msg}`)
@@ -15,6 +14,8 @@ const log = (start: number, msg: string): void => {
 
 async function importImages (images: string[], cluster: string): Promise<void> {
   const start = Date.now()
+  // Loaded here: dockerode (and ssh2 under it) is not for the other commands to load.
+  const { DockerEngine, LABEL } = await import('../runtime/docker/index.ts')
   const engine = new DockerEngine()
   await engine.ping()
   const [network] = await engine.listNetworks([`${LABEL.cluster}=${cluster}`])

@@ -12,12 +12,13 @@ import { kineCommand } from './kine.ts'
 import { kubeconfigCommand } from './kubeconfig.ts'
 import { nodeCommand } from './node.ts'
 import { serverCommand } from './server.ts'
+import { packagePath } from '../util/package-path.ts'
 
 // V8's code cache on disk (os.tmpdir()/node-compile-cache): a cluster process loads the whole
 // cluster (its commands import it lazily, after this) in about half the CPU time.
 enableCompileCache()
 
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+const pkg = JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string }
 
 const program = new Command('k3sim')
   .description('a k3s cluster emulated inside one Node.js process, with k3d\'s commands')

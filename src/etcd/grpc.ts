@@ -3,9 +3,9 @@
 // besides server.ts that imports grpc-js.
 import * as grpc from '@grpc/grpc-js'
 import * as protoLoader from '@grpc/proto-loader'
-import { fileURLToPath } from 'node:url'
 import type { BidiStream } from './context.ts'
 import { errStopped, isUnexpected, toEtcdError, unimplemented } from './errors.ts'
+import { packagePath } from '../util/package-path.ts'
 
 // int64 as decimal strings (JS numbers lose precision past 2^53), enums by name, every field
 // present with its default, and the name of the set member of each oneof.
@@ -17,7 +17,7 @@ let loaded: grpc.GrpcObject | undefined
 export function loadProtos (): grpc.GrpcObject {
   loaded ??= grpc.loadPackageDefinition(protoLoader.loadSync(
     ['etcdserverpb/rpc.proto', 'grpc/health/v1/health.proto'],
-    { ...loaderOptions, includeDirs: [fileURLToPath(new URL('../../proto', import.meta.url))] },
+    { ...loaderOptions, includeDirs: [packagePath('proto')] },
   ))
   return loaded
 }

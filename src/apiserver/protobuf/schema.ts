@@ -5,8 +5,9 @@ import { isAbsolute, join } from 'node:path';
 import protobuf from 'protobufjs';
 import { malformedBody } from './errors.ts';
 import { PROTOBUF_KINDS, protoFileOf } from './kinds.ts';
+import { packagePath } from '../../util/package-path.ts'
 
-const PROTO_DIR = join(import.meta.dirname, '../../../proto/k8s');
+const PROTO_DIR = packagePath('proto/k8s');
 const ENVELOPE_FILE = 'k8s.io/apimachinery/pkg/runtime/generated.proto';
 
 export type FieldSchema = {

@@ -2,10 +2,10 @@
 // the runtime that imports the yaml library (zx's adapter-file rule).
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { basename, extname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { parse as parseYaml } from 'yaml'
 import type { LifecycleProfile } from './types.ts'
 import { ProfileError, validateProfile } from './validate.ts'
+import { packagePath } from '../../util/package-path.ts'
 
 /** Parse and validate one profile written as YAML or JSON. */
 export function parseProfile (name: string, text: string): LifecycleProfile {
@@ -43,4 +43,4 @@ export function loadProfileDir (dir: string): LifecycleProfile[] {
  * location, so it works from src/ (node --experimental-strip-types) and from dist/ alike, as long
  * as the package ships fixtures/profiles.
  */
-export const FIXTURE_PROFILES_DIR = fileURLToPath(new URL('../../../fixtures/profiles/', import.meta.url))
+export const FIXTURE_PROFILES_DIR = packagePath('fixtures/profiles/')
