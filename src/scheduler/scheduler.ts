@@ -2,6 +2,7 @@
 // the profile's plugins, and bound (pods/binding) — or, when nothing fits, given the upstream
 // FailedScheduling event and PodScheduled=False condition and parked until the cluster changes.
 import { objectKey, rfc3339, type KubeObject } from '../api/object.ts'
+import { LRUCache } from 'lru-cache'
 import type { Client } from '../client/client.ts'
 import { EventRecorder } from '../client/events.ts'
 import { Informer } from '../client/informer.ts'
@@ -30,6 +31,9 @@ export interface SchedulerOptions {
 
 export const EXPLAIN_ANNOTATION = 'k3sim.io/scheduling-explain'
 
+/** Pods whose last attempt explain() can show: the most recently attempted ones. */
+const EXPLAINED_PODS = 2000
+
 /** Scheduling cycles run back to back before the loop yields to the event loop. */
 const CYCLES_PER_TURN = 32
 
@@ -52,9 +56,10 @@ export class Scheduler {
   private readonly listerInformers = new Map<string, Informer>()
   private readonly queue: SchedulingQueue
   private readonly recorder: EventRecorder
-  private readonly attempts = new Map<string, Attempt>()
+  /** explain() data of the most recently attempted pods (bounded: a big cluster schedules many). */
+  private readonly attempts = new LRUCache<string, Attempt>({ max: EXPLAINED_PODS })
   /** Per pod, what its last attempt found, kept raw (explain() builds the view when asked). */
-  private readonly lastOutcome = new Map<string, { feasible: NodeInfo[], statuses: Map<string, Status>, totals?: Float64Array }>()
+  private readonly lastOutcome = new LRUCache<string, { feasible: NodeInfo[], statuses: Map<string, Status>, totals?: Float64Array }>({ max: EXPLAINED_PODS })
   private pods: Informer | undefined
   private nodes: Informer | undefined
   private scheduling = false
