@@ -87,7 +87,11 @@ describe('API semantics (in-process)', () => {
     assert.deepEqual([modern.apiVersion, modern.note, modern.regarding.name], ['events.k8s.io/v1', 'hello', 'p'])
     await clock.advance('59m')
     assert.ok(await client.get('v1', 'Event', 'default', 'e1'))
-    await clock.advance('3m', () => new Promise(resolve => setTimeout(resolve, 1)))
+    // The lease's expiry deletes the key through a store write: wait for its DELETED event, not a timer.
+    const watch = await client.watch('v1', 'Event', { namespace: 'default', resourceVersion: core.metadata.resourceVersion })
+    await clock.advance('3m')
+    for (let batch = await watch.next(); batch !== null && !batch.some(e => e.type === 'DELETED'); batch = await watch.next());
+    watch.close()
     await rejects(client.get('v1', 'Event', 'default', 'e1'), 404)
   })
 
