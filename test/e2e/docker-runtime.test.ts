@@ -190,7 +190,8 @@ describe('k3sim server --runtime docker (real kubectl, real containers)', functi
     watch.stdout.on('data', (b: Buffer) => { seen += b.toString() })
     watch.stderr.on('data', (b: Buffer) => { seen += b.toString() })
     try {
-      await sleep(1000) // kubectl has listed and is watching
+      // kubectl has listed (nothing yet, said on stderr) and is watching.
+      await until('kubectl watching', async () => /No resources found/.test(seen) ? true : undefined, 60_000, () => seen)
       await ok(['run', 'missing', '--image=k3sim.invalid/missing:1'])
       await until('ErrImagePull, then ImagePullBackOff', async () => /ErrImagePull\n(.*\n)*ImagePullBackOff\n/.test(seen) ? true : undefined, 60_000, () => seen)
     } finally {
