@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url'
 import type { Context } from 'mocha'
 import { dockerCli, TEST_IMAGE, dockerOrSkip, type TestDocker } from '../support/docker-daemon.ts'
 import { runKubectl } from '../support/kubectl.ts'
+import { RawClient } from '../support/raw-https.ts'
 import { startServerProcess, type ServerProcess } from '../support/server-process.ts'
 import { cliEnv, type CliEnv } from '../support/k3sim-cli.ts'
 
@@ -183,19 +184,16 @@ describe('k3sim server --runtime docker (real kubectl, real containers)', functi
   })
 
   it('gives a missing image ErrImagePull, then ImagePullBackOff, saying how to provide it', async () => {
-    // The pod's status as a watch sees each write of it (ErrImagePull lasts only until the next sync).
-    const watch = spawn('kubectl', ['get', 'pods', '--field-selector', 'metadata.name=missing', '--watch', '-o', 'jsonpath={.status.containerStatuses[0].state.waiting.reason}{"\\n"}'],
-      { env: { PATH: process.env.PATH, HOME: home, KUBECONFIG: server!.kubeconfigPath } })
-    let seen = ''
-    watch.stdout.on('data', (b: Buffer) => { seen += b.toString() })
-    watch.stderr.on('data', (b: Buffer) => { seen += b.toString() })
+    // The pod's status as a watch sees each write of it (ErrImagePull lasts only until the next
+    // sync): a raw watch, registered once its response headers are in, before the pod exists.
+    const raw = new RawClient(readFileSync(server!.kubeconfigPath, 'utf8'))
+    const watch = await raw.stream('/api/v1/namespaces/default/pods?watch=1&fieldSelector=metadata.name%3Dmissing')
+    const reasons = (): string => watch.lines.map((l: any) => l.object?.status?.containerStatuses?.[0]?.state?.waiting?.reason ?? '').join('\n') + '\n'
     try {
-      // kubectl has listed (nothing yet, said on stderr) and is watching.
-      await until('kubectl watching', async () => /No resources found/.test(seen) ? true : undefined, 60_000, () => seen)
       await ok(['run', 'missing', '--image=k3sim.invalid/missing:1'])
-      await until('ErrImagePull, then ImagePullBackOff', async () => /ErrImagePull\n(.*\n)*ImagePullBackOff\n/.test(seen) ? true : undefined, 60_000, () => seen)
+      await until('ErrImagePull, then ImagePullBackOff', async () => /ErrImagePull\n(.*\n)*ImagePullBackOff\n/.test(reasons()) ? true : undefined, 60_000, reasons)
     } finally {
-      watch.kill()
+      watch.close()
     }
     const events = (await json(['get', 'events', '--field-selector', 'involvedObject.name=missing'])).items.map((e: any) => `${e.reason}: ${e.message}`)
     assert.ok(events.includes('Failed: Error: ErrImagePull'), events.join('\n'))
