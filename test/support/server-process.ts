@@ -20,13 +20,18 @@ export interface ServerProcess {
 
 const LISTENING = /k3sim server listening on (https:\/\/127\.0\.0\.1:(\d+)) \(etcd: (127\.0\.0\.1:\d+), kubeconfig: (.*)\)\n/
 
+/** Server processes still running: killed when the test process exits, whatever failed. */
+const live = new Set<ChildProcess>()
+process.once('exit', () => { for (const c of live) c.kill('SIGKILL') })
+
 export function startServerProcess (options: { dataDir: string, extraArgs?: string[], env?: NodeJS.ProcessEnv }): Promise<ServerProcess> {
   const args = ['src/cli/main.ts', 'server', '--data-dir', options.dataDir, '--api-port', '0', '--etcd-port', '0', ...(options.extraArgs ?? [])]
   const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } })
   let out = ''
   child.stdout.setEncoding('utf8').on('data', (s: string) => { out += s })
   child.stderr.setEncoding('utf8').on('data', (s: string) => { out += s })
-  const exited = new Promise<number | null>(resolve => child.once('exit', code => resolve(code)))
+  live.add(child)
+  const exited = new Promise<number | null>(resolve => child.once('exit', code => { live.delete(child); resolve(code) }))
   return new Promise((resolve, reject) => {
     const onData = (): void => {
       const m = LISTENING.exec(out)
