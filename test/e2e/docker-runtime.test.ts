@@ -14,12 +14,12 @@ import type { Context } from 'mocha'
 import { dockerCli, TEST_IMAGE, dockerOrSkip, type TestDocker } from '../support/docker-daemon.ts'
 import { runKubectl } from '../support/kubectl.ts'
 import { RawClient } from '../support/raw-https.ts'
+import { waitFor } from '../support/wait.ts'
 import { startServerProcess, type ServerProcess } from '../support/server-process.ts'
 import { cliEnv, type CliEnv } from '../support/k3sim-cli.ts'
 
 const CLUSTER = 'dockere2e'
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url))
-const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
 
 function freePort (): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -29,16 +29,6 @@ function freePort (): Promise<number> {
   })
 }
 
-/** Poll until `check` returns a value (not undefined), or fail with what it saw last. */
-async function until<T> (what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000, detail?: () => string): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const v = await check()
-    if (v !== undefined) return v
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${detail === undefined ? '' : `: ${detail()}`}`)
-    await sleep(200)
-  }
-}
 
 const manifest = (lbPort: number): string => `
 apiVersion: v1
@@ -151,7 +141,7 @@ describe('k3sim server --runtime docker (real kubectl, real containers)', functi
   })
 
   it('serves the LoadBalancer Service on its 127.0.0.1 host port, round robin, and on its NodePort', async () => {
-    const svc = await until('the LoadBalancer ingress', async () => {
+    const svc = await waitFor('the LoadBalancer ingress', async () => {
       const s = await json(['get', 'svc', 'web'])
       return (s.status.loadBalancer?.ingress ?? []).length === 2 ? s : undefined
     })
@@ -170,7 +160,7 @@ describe('k3sim server --runtime docker (real kubectl, real containers)', functi
 
   it('sends a container that exits 1 into CrashLoopBackOff with its restart count and previous log', async () => {
     await ok(['run', 'crash', `--image=${TEST_IMAGE}`, '--restart=Always', '--', 'sh', '-c', 'echo about to fail; exit 1'])
-    const status = await until('CrashLoopBackOff after a restart', async () => {
+    const status = await waitFor('CrashLoopBackOff after a restart', async () => {
       const s = (await json(['get', 'pod', 'crash'])).status.containerStatuses?.[0]
       return s?.state.waiting?.reason === 'CrashLoopBackOff' && s.restartCount >= 1 ? s : undefined
     })
@@ -180,7 +170,7 @@ describe('k3sim server --runtime docker (real kubectl, real containers)', functi
     assert.match(table, new RegExp(`^crash\\s+0/1\\s+CrashLoopBackOff\\s+${status.restartCount} \\(`))
     assert.equal(await ok(['logs', 'crash', '--previous']), 'about to fail\n')
     await ok(['delete', 'pod', 'crash', '--grace-period=0', '--force'])
-    await until('its containers removed', async () => containers('label=io.kubernetes.pod.name=crash').length === 0 ? true : undefined)
+    await waitFor('its containers removed', async () => containers('label=io.kubernetes.pod.name=crash').length === 0 ? true : undefined)
   })
 
   it('gives a missing image ErrImagePull, then ImagePullBackOff, saying how to provide it', async () => {
@@ -191,7 +181,7 @@ describe('k3sim server --runtime docker (real kubectl, real containers)', functi
     const reasons = (): string => watch.lines.map((l: any) => l.object?.status?.containerStatuses?.[0]?.state?.waiting?.reason ?? '').join('\n') + '\n'
     try {
       await ok(['run', 'missing', '--image=k3sim.invalid/missing:1'])
-      await until('ErrImagePull, then ImagePullBackOff', async () => /ErrImagePull\n(.*\n)*ImagePullBackOff\n/.test(reasons()) ? true : undefined, 60_000, reasons)
+      await waitFor('ErrImagePull, then ImagePullBackOff', async () => /ErrImagePull\n(.*\n)*ImagePullBackOff\n/.test(reasons()) ? true : undefined, 60_000, reasons)
     } finally {
       watch.close()
     }
@@ -200,15 +190,15 @@ describe('k3sim server --runtime docker (real kubectl, real containers)', functi
     assert.ok(events.some((e: string) => e.startsWith('Failed: Failed to pull image "k3sim.invalid/missing:1": ') && e.includes(`k3sim image import k3sim.invalid/missing:1 -c ${CLUSTER}`)), events.join('\n'))
     assert.ok(events.includes('BackOff: Back-off pulling image "k3sim.invalid/missing:1"'), events.join('\n'))
     await ok(['delete', 'pod', 'missing', '--grace-period=0', '--force'])
-    await until('its containers removed', async () => containers('label=io.kubernetes.pod.name=missing').length === 0 ? true : undefined)
+    await waitFor('its containers removed', async () => containers('label=io.kubernetes.pod.name=missing').length === 0 ? true : undefined)
   })
 
   it('removes the containers when scaled to 0 and deleted (checked with the docker CLI)', async () => {
     assert.equal(containers('label=io.kubernetes.pod.namespace=default').length, 4, `two pods: a sandbox and httpd each; ${containers('label=io.kubernetes.pod.namespace=default').join(' ')}`)
     await ok(['scale', 'deploy/web', '--replicas=0'])
-    await until('the web containers gone', async () => containers('label=io.kubernetes.pod.namespace=default').length === 0 ? true : undefined)
+    await waitFor('the web containers gone', async () => containers('label=io.kubernetes.pod.namespace=default').length === 0 ? true : undefined)
     await ok(['delete', 'deploy/web', 'svc/web', 'configmap/web-config'])
-    await until('the svclb containers gone', async () => containers().length === 0 ? true : undefined)
+    await waitFor('the svclb containers gone', async () => containers().length === 0 ? true : undefined)
     await assert.rejects(fetch(`http://127.0.0.1:${lbPort}/`))
   })
 
@@ -224,7 +214,7 @@ describe('k3sim server --runtime docker (real kubectl, real containers)', functi
     await ok(['run', 'imported', '--image=k3sim-test/imported:2', '--', 'sleep', '3600'])
     await ok(['wait', '--for=condition=Ready', 'pod/imported', '--timeout=60s'])
     await ok(['delete', 'pod', 'imported', '--grace-period=0', '--force'])
-    await until('its containers removed', async () => containers('label=io.kubernetes.pod.name=imported').length === 0 ? true : undefined)
+    await waitFor('its containers removed', async () => containers('label=io.kubernetes.pod.name=imported').length === 0 ? true : undefined)
     const missing = await k3sim(['image', 'import', 'k3sim-test/not-here:1', '-c', CLUSTER])
     assert.deepEqual([missing.code, missing.stderr.split('\n').at(-2)], [1, `Error: image 'k3sim-test/not-here:1' is not in the Docker image store at ${docker.host} (from DOCKER_HOST): \`docker pull k3sim-test/not-here:1\` it first, or pass a tarball made with \`docker save\``])
     const unknown = await k3sim(['image', 'import', TEST_IMAGE, '-c', 'nosuchcluster'])
@@ -242,7 +232,7 @@ describe('k3sim server --runtime docker (real kubectl, real containers)', functi
     assert.equal(dockerCli(docker.host, ['volume', 'ls', '-q', '--filter', `label=io.k3sim.cluster=${CLUSTER}`]).trim().split('\n').length, 1)
     server = await start()
     // The old containers are removed at start; the kubelet runs the pod again in new ones.
-    await until('the pod in new containers', async () => {
+    await waitFor('the pod in new containers', async () => {
       const now = containers('', '{{.ID}}')
       return now.length === 2 && now.every(id => !before.includes(id)) ? true : undefined
     })
@@ -305,7 +295,7 @@ spec: {type: LoadBalancer, selector: {app: web}, ports: [{port: 80}]}
     await ok(['wait', '--for=condition=Ready', 'pod/web', '--timeout=60s'])
     assert.ok(labelled('ps').length >= 2, 'the pod\'s sandbox and httpd (and the svclb pods\' sandboxes)')
     assert.ok(labelled('network').length === 1 && labelled('volume').length === 1)
-    const page = await until('the page on the -p host port', async () => {
+    const page = await waitFor('the page on the -p host port', async () => {
       const r = await fetch(`http://127.0.0.1:${hostPort}/`).catch(() => undefined)
       return r?.ok === true ? await r.text() : undefined
     })

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { runKubectl } from '../support/kubectl.ts'
+import { waitFor } from '../support/wait.ts'
 import { startServerProcess, type ServerProcess } from '../support/server-process.ts'
 
 type Json = Record<string, any>
@@ -86,14 +87,13 @@ describe('the k3s walkthrough with kubectl against `k3sim server --agents 1`', f
    * express (an object that does not exist yet, a list that must reach a length). */
   const eventually = async (args: string[], done: (out: string) => boolean, what: string): Promise<string> => {
     let last = ''
-    for (let i = 0; i < 300; i++) {
+    return await waitFor(what, async () => {
       const r = await kubectl(args)
       last = r.code === 0 ? r.stdout : r.stderr
-      if (r.code === 0 && done(r.stdout)) return r.stdout
-      await new Promise(resolve => setTimeout(resolve, 100))
-    }
-    throw new Error(`${what}: still ${JSON.stringify(last)} after kubectl ${args.join(' ')}`)
+      return r.code === 0 && done(r.stdout) ? r.stdout : undefined
+    }, 30_000, () => `still ${JSON.stringify(last)} after kubectl ${args.join(' ')}`)
   }
+
 
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'k3sim-walk-'))

@@ -69,16 +69,4 @@ export function cliEnv (): CliEnv {
   }
 }
 
-/** Poll `check` until it returns a value (not undefined) or the timeout passes. */
-export async function waitFor<T> (what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  let last: unknown
-  for (;;) {
-    try {
-      const v = await check()
-      if (v !== undefined) return v
-    } catch (err) { last = err }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last === undefined ? '' : `: ${String(last)}`}`)
-    await sleep(100)
-  }
-}
+export { waitFor } from './wait.ts'
