@@ -8,6 +8,7 @@ import { WorkQueue } from '../client/workqueue.ts'
 import type { Clock } from '../util/clock.ts'
 import type { SharedInformers } from './informers.ts'
 import type { ControllerContext, ControllerDefinition, EventRule, InformerEvent, Lister } from './types.ts'
+import { EventRecorder } from '../client/events.ts'
 
 /** A failed sync or event handler, for logging; the key has been requeued when `key` is set. */
 export interface ControllerError { controller: string, key?: string, error: unknown }
@@ -41,6 +42,7 @@ export class ControllerLoop {
     const listers = new Map<string, Lister>()
     for (const [name, spec] of Object.entries(definition.informers)) listers.set(name, informers.for(spec))
     const queue = this.queue
+    const recorders = new Map<string, EventRecorder>()
     this.ctx = {
       client,
       clock,
@@ -51,6 +53,12 @@ export class ControllerLoop {
       },
       enqueue: key => queue.add(key),
       enqueueAfter: (key, ms) => queue.addAfter(key, ms),
+      recorder (component, host) {
+        const id = `${component}\u0000${host ?? ''}`
+        let r = recorders.get(id)
+        if (r === undefined) recorders.set(id, r = new EventRecorder({ client, clock, source: host === undefined ? { component } : { component, host } }))
+        return r
+      },
     }
     for (const rule of definition.events) {
       const informer = informers.for(definition.informers[rule.informer] ?? missing(definition.name, rule.informer))

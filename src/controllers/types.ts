@@ -4,6 +4,7 @@
 // Modelled on sample-controller: handlers only enqueue keys, sync converges one key.
 import type { KubeObject } from '../api/object.ts'
 import type { Client } from '../client/client.ts'
+import type { EventRecorder } from '../client/events.ts'
 import type { Clock } from '../util/clock.ts'
 
 /** One list+watch the controller needs. Identical specs are shared between controllers. */
@@ -57,6 +58,8 @@ export interface ControllerContext {
   enqueue(key: string): void
   /** Add a key after `ms` on the cluster clock. */
   enqueueAfter(key: string, ms: number): void
+  /** The controller's event recorder for `component` (the Event's source), made once and kept. */
+  recorder(component: string, host?: string): EventRecorder
 }
 
 export interface ControllerDefinition {

@@ -11,6 +11,7 @@ import type { ControllerContext, ControllerDefinition, Lister } from '../../src/
 import { MemoryBackend } from '../../src/store/memory/memory-backend.ts'
 import { VirtualClock } from '../../src/util/clock.ts'
 import { Ids } from '../../src/util/random.ts'
+import { EventRecorder } from '../../src/client/events.ts'
 
 export interface Api { core: ApiServerCore, client: InProcessClient, clock: VirtualClock, resources: ResourceKind[] }
 
@@ -52,10 +53,16 @@ export function staticLister (objs: readonly KubeObject[]): Lister {
 export function directContext (client: Client, clock: VirtualClock, options: { listers?: Record<string, readonly KubeObject[]> } = {}): ControllerContext & { enqueued: string[] } {
   const enqueued: string[] = []
   const listers = options.listers ?? {}
+  const recorders = new Map<string, EventRecorder>()
   return {
     client,
     clock,
     enqueued,
+    recorder (component, host) {
+      let r = recorders.get(`${component}\u0000${host ?? ''}`)
+      if (r === undefined) recorders.set(`${component}\u0000${host ?? ''}`, r = new EventRecorder({ client, clock, source: { component, host } }))
+      return r
+    },
     lister (name) {
       const objs = listers[name]
       if (objs === undefined) throw new Error(`no lister "${name}" given to this direct sync test`)

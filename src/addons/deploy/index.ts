@@ -11,7 +11,6 @@ import { watch, readFileSync, statSync, type FSWatcher } from 'node:fs'
 import { resolve } from 'node:path'
 import type { KubeObject } from '../../api/object.ts'
 import { isStatusError } from '../../apiserver/errors.ts'
-import { EventRecorder } from '../../client/events.ts'
 import type { ControllerContext, ControllerDefinition } from '../../controllers/types.ts'
 import { addonName, checksum, manifestFiles, parseManifest } from './files.ts'
 import { applyObjectSet, type NamespacedLookup } from './objectset.ts'
@@ -42,7 +41,6 @@ export function deployController (options: DeployControllerOptions): DeployContr
   /** mtime of each file as last applied (or found unchanged) by this process. */
   const seen = new Map<string, number>()
   let watcher: FSWatcher | undefined
-  let recorder: EventRecorder | undefined
   let stopped = false
 
   const scan = (ctx: ControllerContext): void => {
@@ -66,7 +64,7 @@ export function deployController (options: DeployControllerOptions): DeployContr
       throw err
     }
     const force = !seen.has(path) // the first apply after start re-applies even an unchanged file, as k3s does
-    const events = recorder ??= new EventRecorder({ client: ctx.client, clock: ctx.clock, source: { component: 'deploy', host: options.host } })
+    const events = ctx.recorder('deploy', options.host)
     let addon = await getOrCreateAddon(ctx, addonName(path), path)
     const sum = checksum(content)
     if (!force && addon.spec?.checksum === sum) { seen.set(path, mtimeMs); return }

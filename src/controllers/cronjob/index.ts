@@ -25,7 +25,6 @@ function ownerKey (event: InformerEvent): string[] {
 }
 
 export function cronJobController (options: CronJobControllerOptions = {}): ControllerDefinition {
-  let recorder: EventRecorder | undefined
   return {
     name: 'cronjob-controller',
     workers: options.workers ?? 5,
@@ -38,7 +37,7 @@ export function cronJobController (options: CronJobControllerOptions = {}): Cont
       { informer: 'jobs', on: ['add', 'update', 'delete'], keys: ownerKey },
     ],
     async sync (key, ctx) {
-      recorder ??= new EventRecorder({ client: ctx.client, clock: ctx.clock, source: { component: 'cronjob-controller' } })
+      const recorder = ctx.recorder('cronjob-controller')
       const [namespace, name] = key.split('/')
       const cronJob = await ctx.client.get<CronJob>('batch/v1', 'CronJob', namespace, name)
       await syncCronJob(ctx, recorder, key, cronJob)

@@ -7,7 +7,6 @@
 //
 //   Cluster.start({ controllers: () => [daemonSetController()] })
 import { objectKey, type KubeObject } from '../../api/object.ts'
-import { EventRecorder } from '../../client/events.ts'
 import type { ControllerContext, ControllerDefinition, InformerEvent } from '../types.ts'
 import { syncDaemonSet } from './sync.ts'
 
@@ -17,7 +16,6 @@ export interface DaemonSetControllerOptions {
 }
 
 export function daemonSetController (options: DaemonSetControllerOptions = {}): ControllerDefinition {
-  let recorder: EventRecorder | undefined
 
   const owner = (ctx: ControllerContext, pod: KubeObject): string[] => {
     const ref = pod.metadata.ownerReferences?.find(r => r.controller === true)
@@ -45,7 +43,7 @@ export function daemonSetController (options: DaemonSetControllerOptions = {}): 
       { informer: 'nodes', on: ['add', 'update', 'delete'], keys: nodeChanged },
     ],
     async sync (key, ctx) {
-      recorder ??= new EventRecorder({ client: ctx.client, clock: ctx.clock, source: { component: 'daemonset-controller' } })
+      const recorder = ctx.recorder('daemonset-controller')
       await syncDaemonSet(key, ctx, recorder)
     },
   }

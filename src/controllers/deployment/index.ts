@@ -6,7 +6,6 @@
 // Depends only on the Client and the EventRecorder.
 import { objectKey, type KubeObject } from '../../api/object.ts'
 import { selectorFromLabelSelector } from '../../api/labels.ts'
-import { EventRecorder } from '../../client/events.ts'
 import { claim, controllerOf } from '../replicaset/controller-ref.ts'
 import type { ControllerContext, ControllerDefinition, InformerEvent } from '../types.ts'
 import { syncDeployment } from './rollout.ts'
@@ -19,7 +18,6 @@ export interface DeploymentControllerOptions {
 }
 
 export function deploymentController (options: DeploymentControllerOptions = {}): ControllerDefinition {
-  let recorder: EventRecorder | undefined
 
   /** The Deployment a ReplicaSet's controller reference points at (same uid), if cached. */
   const owner = (ctx: ControllerContext, rs: KubeObject): string | undefined => {
@@ -73,7 +71,7 @@ export function deploymentController (options: DeploymentControllerOptions = {})
       { informer: 'pods', on: ['delete'], keys: podKeys },
     ],
     async sync (key, ctx) {
-      recorder ??= new EventRecorder({ client: ctx.client, clock: ctx.clock, source: { component: 'deployment-controller' } })
+      const recorder = ctx.recorder('deployment-controller')
       const d = ctx.lister('deployments').get(key)
       if (d === undefined) return
       const ns = d.metadata.namespace

@@ -7,7 +7,6 @@
 // Reads are fresh (client.get / client.list): the informers only drive the event table.
 import { objectKey, type KubeObject } from '../../api/object.ts'
 import { isStatusError } from '../../apiserver/errors.ts'
-import { EventRecorder } from '../../client/events.ts'
 import type { ControllerContext, ControllerDefinition, InformerEvent } from '../types.ts'
 import { removeFinalizer } from './pods.ts'
 import { syncJob, type BackoffRecord } from './sync.ts'
@@ -25,7 +24,6 @@ function ownerKey (event: InformerEvent): string[] {
 
 export function jobController (options: JobControllerOptions = {}): ControllerDefinition {
   const backoff = new Map<string, BackoffRecord>()
-  let recorder: EventRecorder | undefined
   return {
     name: 'job-controller',
     workers: options.workers ?? 5,
@@ -38,7 +36,7 @@ export function jobController (options: JobControllerOptions = {}): ControllerDe
       { informer: 'pods', on: ['add', 'update', 'delete'], keys: ownerKey },
     ],
     async sync (key, ctx) {
-      recorder ??= new EventRecorder({ client: ctx.client, clock: ctx.clock, source: { component: 'job-controller' } })
+      const recorder = ctx.recorder('job-controller')
       const [namespace, name] = key.split('/')
       let job: KubeObject
       try {

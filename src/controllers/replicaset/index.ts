@@ -6,7 +6,6 @@
 // Depends only on the Client and the EventRecorder.
 import { objectKey, type KubeObject } from '../../api/object.ts'
 import { selectorFromLabelSelector } from '../../api/labels.ts'
-import { EventRecorder } from '../../client/events.ts'
 import type { ControllerContext, ControllerDefinition, InformerEvent } from '../types.ts'
 import { controllerOf } from './controller-ref.ts'
 import { Expectations } from './expectations.ts'
@@ -25,7 +24,6 @@ export interface ReplicaSetController extends ControllerDefinition {
 
 export function replicaSetController (options: ReplicaSetControllerOptions = {}): ReplicaSetController {
   let expectations: Expectations | undefined
-  let recorder: EventRecorder | undefined
   const expect = (ctx: ControllerContext): Expectations => (expectations ??= new Expectations(ctx.clock))
 
   /** The ReplicaSet a controller reference points at, if it exists with that uid. */
@@ -93,7 +91,7 @@ export function replicaSetController (options: ReplicaSetControllerOptions = {})
     ],
     get expectations () { return expectations },
     async sync (key, ctx) {
-      recorder ??= new EventRecorder({ client: ctx.client, clock: ctx.clock, source: { component: 'replicaset-controller' } })
+      const recorder = ctx.recorder('replicaset-controller')
       await syncReplicaSet(key, ctx, { expectations: expect(ctx), recorder })
     },
   }

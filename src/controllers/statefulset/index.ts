@@ -9,7 +9,6 @@
 //
 //   Cluster.start({ controllers: () => [statefulSetController()] })
 import { objectKey, type KubeObject } from '../../api/object.ts'
-import { EventRecorder } from '../../client/events.ts'
 import type { ControllerContext, ControllerDefinition } from '../types.ts'
 import { syncStatefulSet } from './sync.ts'
 
@@ -19,7 +18,6 @@ export interface StatefulSetControllerOptions {
 }
 
 export function statefulSetController (options: StatefulSetControllerOptions = {}): ControllerDefinition {
-  let recorder: EventRecorder | undefined
 
   const owner = (ctx: ControllerContext, pod: KubeObject | undefined): string[] => {
     const ref = pod?.metadata.ownerReferences?.find(r => r.controller === true)
@@ -40,7 +38,7 @@ export function statefulSetController (options: StatefulSetControllerOptions = {
       { informer: 'pods', on: ['add', 'update', 'delete'], keys: (e, ctx) => [...new Set([...owner(ctx, e.obj), ...owner(ctx, e.old)])] },
     ],
     async sync (key, ctx) {
-      recorder ??= new EventRecorder({ client: ctx.client, clock: ctx.clock, source: { component: 'statefulset-controller' } })
+      const recorder = ctx.recorder('statefulset-controller')
       await syncStatefulSet(key, ctx, recorder)
     },
   }
