@@ -1,8 +1,8 @@
-// Adapter over @kubernetes/client-node's generated model classes: the only file that imports the
-// library. Each class carries `attributeTypeMap` (JSON name and TypeScript type of every field);
-// we turn that into our own TypeRef so the rest of schemas/ never sees client-node's types.
-// The models entry point only: the package root also loads the HTTP client (~4× slower to import).
-import * as clientNode from '@kubernetes/client-node/dist/gen/models/all.js'
+// Adapter over @kubernetes/client-node's generated model classes, as models.generated.ts records
+// them (scripts/gen-schema-models.ts): each class's `attributeTypeMap` (JSON name and TypeScript
+// type of every field), turned into our own TypeRef so the rest of schemas/ never sees
+// client-node's types. The server does not import client-node itself at run time.
+import { MODELS_JSON } from './models.generated.ts'
 
 export interface Attribute {
   /** JSON field name (`$ref`, `default`, `x-kubernetes-list-type`). */
@@ -18,28 +18,32 @@ export type TypeRef =
   | { t: 'map', values: TypeRef }
   | { t: 'model', name: string }
 
-interface RawAttribute { name: string, baseName: string, type: string, format: string }
-type ModelClass = { attributeTypeMap?: RawAttribute[] } | undefined
+/** Per model, per field: [JSON name, TypeScript type, format, property name if not the JSON name]. */
+export type RawModels = Record<string, Array<[string, string, string] | [string, string, string, string]>>
 
-const CLASSES = clientNode as unknown as Record<string, ModelClass>
+let raw: Map<string, RawModels[string]> | undefined
 const parsed = new Map<string, Attribute[] | undefined>()
 
+function rawModel (name: string): RawModels[string] | undefined {
+  raw ??= new Map(Object.entries(JSON.parse(MODELS_JSON) as RawModels))
+  return raw.get(name)
+}
+
 export function isModel (name: string): boolean {
-  return Array.isArray(CLASSES[name]?.attributeTypeMap)
+  return rawModel(name) !== undefined
 }
 
 /** The fields of a model (`V1DeploymentSpec`), or undefined when client-node has no such class. */
 export function attributesOf (model: string): Attribute[] | undefined {
   if (parsed.has(model)) return parsed.get(model)
-  const raw = CLASSES[model]?.attributeTypeMap
-  const attrs = Array.isArray(raw) ? raw.map(a => ({ json: a.baseName, type: parseType(a.type, a.format) })) : undefined
+  const attrs = rawModel(model)?.map(([json, type, format]) => ({ json, type: parseType(type, format) }))
   parsed.set(model, attrs)
   return attrs
 }
 
 /** Property name in the class (`_default`) → JSON name (`default`); the d.ts files use the former. */
 export function jsonNames (model: string): Map<string, string> {
-  return new Map((CLASSES[model]?.attributeTypeMap ?? []).map(a => [a.name, a.baseName]))
+  return new Map((rawModel(model) ?? []).map(([json, , , name]) => [name ?? json, json]))
 }
 
 export function parseType (type: string, format = ''): TypeRef {

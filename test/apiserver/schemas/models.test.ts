@@ -63,3 +63,11 @@ describe('schemas/models', () => {
     assert.equal(kindComponentName('example.com', 'v1', 'Widget'), undefined)
   })
 })
+
+describe('schemas/models.generated.ts', () => {
+  it('records exactly the attribute maps of the installed @kubernetes/client-node (re-run scripts/gen-schema-models.ts after an upgrade)', async () => {
+    const { rawModels } = await import('../../../scripts/gen-schema-models.ts')
+    const { MODELS_JSON } = await import('../../../src/apiserver/schemas/models.generated.ts')
+    assert.deepEqual(JSON.parse(MODELS_JSON), rawModels())
+  })
+})
