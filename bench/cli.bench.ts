@@ -2,7 +2,7 @@
 // shows every node Ready (k3d/kind take 12–17 s), a `cluster stop` + `cluster start` round trip
 // to Ready again, and the resident memory of an idle default cluster process. Each runs the
 // CLI from source (Node strips the types) and, when built (npm run build), as installed
-// (bin/k3sim.js on dist/). Few runs, reported as median and min: the machine is shared.
+// (bin/k3sim.js on the dist/bundle/ build). Few runs, reported as median and min: the machine is shared.
 import { execFile } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -80,7 +80,7 @@ async function suite (label: string, entry: string): Promise<Result[]> {
 export async function cliBench (): Promise<Result[]> {
   console.log('\n## CLI')
   const results = await suite('source', 'src/cli/main.ts')
-  if (existsSync(join(repoRoot, 'dist', 'cli', 'cluster-create.js'))) results.push(...await suite('built', 'bin/k3sim.js'))
-  else console.log('(npm run build first to time the installed CLI, bin/k3sim.js, too)')
+  if (existsSync(join(repoRoot, 'dist', 'bundle', 'k3sim.js'))) results.push(...await suite('installed', 'bin/k3sim.js'))
+  else console.log('(npm run build first to time the installed CLI, bin/k3sim.js on dist/bundle/, too)')
   return results
 }

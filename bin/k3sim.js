@@ -1,3 +1,4 @@
 #!/usr/bin/env node
-// The published entry point runs the compiled CLI (npm's `prepare` builds dist/).
-import '../dist/cli/main.js'
+// The published entry point runs the CLI bundled into one module (npm's `prepare` builds it:
+// tsc to dist/, then scripts/bundle.ts to dist/bundle/).
+import '../dist/bundle/k3sim.js'

@@ -10,10 +10,11 @@ import { processAlive } from './lock.ts'
 import { CliError } from './output.ts'
 
 /**
- * V8 settings for the long-lived cluster process: a 1 MB young generation and size-optimised
- * code keep an idle cluster's RSS low (it mostly waits for timers and requests).
+ * V8 settings for the long-lived cluster process: a 1 MB young generation keeps an idle
+ * cluster's RSS low (it mostly waits for timers and requests): 109 MiB instead of 135.
+ * (--optimize-for-size saved ~3 MiB more but cost ~150 ms of every start.)
  */
-const SERVER_NODE_FLAGS = ['--max-semi-space-size=1', '--optimize-for-size']
+const SERVER_NODE_FLAGS = ['--max-semi-space-size=1']
 
 export function serverArgs (record: ClusterRecord): string[] {
   const args = [

@@ -54,6 +54,10 @@ export function serverCommand (): Command {
     .action(async (o: { dataDir: string, clusterName: string, bindAddress: string, apiPort: number, etcdPort: number, disableEtcd?: boolean, servers: number, agents: number, nodeCpu?: string, nodeMemory?: string, schedulerConfig?: string, disable: string[], manifests?: string, runtime: 'fake' | 'docker', lbPort: Array<{ hostPort: number, port: number }> }) => {
       let cluster: Cluster
       try {
+        // A new cluster's certificates are generated on a worker thread while the cluster's modules
+        // load; the control plane's loadOrCreatePki takes them (and reports a failure).
+        const { pregeneratePki, pkiDir } = await import('../cluster/certificates.ts')
+        pregeneratePki(pkiDir(o.dataDir))
         // Loaded here so other commands (and `k3sim --help`) start without the whole cluster.
         const [{ Cluster }, { loadSchedulerConfig }] = await Promise.all([import('../cluster/cluster.ts'), import('../scheduler/config-file.ts')])
         const scheduler = o.schedulerConfig === undefined ? undefined : loadSchedulerConfig(o.schedulerConfig)

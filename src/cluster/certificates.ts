@@ -1,9 +1,10 @@
 // The cluster's PKI, as k3s lays it out under server/tls: a server CA that signs the API
 // server's serving certificate, and a client CA that signs client certificates (the admin's is
-// CN=system:admin, O=system:masters). Generated at first start (pki-generate.ts, loaded only
-// then: @peculiar/x509 is ~200 modules a restart does without) and kept.
+// CN=system:admin, O=system:masters). Generated at first start (pki-generate.ts, in a worker
+// thread: @peculiar/x509 is ~200 modules a restart does without) and kept.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { Worker } from 'node:worker_threads'
 
 export interface KeyPairPem { cert: string, key: string }
 
@@ -18,19 +19,52 @@ export interface ClusterPki {
 export const SERVING_DNS = ['kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local', 'localhost']
 export const SERVING_IPS = ['127.0.0.1', '::1', '10.43.0.1']
 
-export async function generatePki (now = Date.now()): Promise<ClusterPki> {
-  return (await import('./pki-generate.ts')).generatePki(now)
+/** Generate a PKI on a worker thread: the main thread goes on starting the cluster meanwhile. */
+export function generatePki (now = Date.now()): Promise<ClusterPki> {
+  // Run from src/ (Node strips the types) or built (dist/, dist/bundle/): the worker file is the sibling.
+  const entry = new URL(import.meta.url.endsWith('.ts') ? './pki-worker.ts' : './pki-worker.js', import.meta.url)
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(entry, { workerData: { now } })
+    worker.once('message', resolve)
+    worker.once('error', reject)
+    worker.once('exit', code => reject(new Error(`PKI generation stopped (exit code ${code}) before producing certificates`)))
+  })
 }
 
 const FILES: Record<keyof ClusterPki, string> = { serverCa: 'server-ca', clientCa: 'client-ca', serving: 'serving-kube-apiserver', admin: 'client-admin' }
 
+/** Where a data dir keeps its PKI, as k3s: <data-dir>/server/tls. */
+export function pkiDir (dataDir: string): string {
+  return join(dataDir, 'server', 'tls')
+}
+
+const pregenerated = new Map<string, Promise<ClusterPki>>()
+
+function hasPki (dir: string): boolean {
+  return Object.values(FILES).every(f => existsSync(join(dir, `${f}.crt`)) && existsSync(join(dir, `${f}.key`)))
+}
+
+/**
+ * Start generating the PKI `loadOrCreatePki(dir)` will need, if `dir` has none yet, without
+ * writing anything: `k3sim server` calls it before loading the rest of the cluster, so the worker
+ * runs meanwhile; a start that fails before the control plane leaves no files behind.
+ */
+export function pregeneratePki (dir: string): void {
+  if (pregenerated.has(dir) || hasPki(dir)) return
+  const pki = generatePki()
+  pki.catch(() => undefined) // reported by the loadOrCreatePki that takes it
+  pregenerated.set(dir, pki)
+}
+
 /** Load the PKI from `<dir>` (k3s: <data-dir>/server/tls), generating it on first use. */
 export async function loadOrCreatePki (dir: string): Promise<ClusterPki> {
-  if (Object.values(FILES).every(f => existsSync(join(dir, `${f}.crt`)) && existsSync(join(dir, `${f}.key`)))) {
+  if (hasPki(dir)) {
     const read = (f: string): KeyPairPem => ({ cert: readFileSync(join(dir, `${f}.crt`), 'utf8'), key: readFileSync(join(dir, `${f}.key`), 'utf8') })
     return { serverCa: read(FILES.serverCa), clientCa: read(FILES.clientCa), serving: read(FILES.serving), admin: read(FILES.admin) }
   }
-  const pki = await generatePki()
+  const early = pregenerated.get(dir)
+  pregenerated.delete(dir)
+  const pki = await (early ?? generatePki())
   mkdirSync(dir, { recursive: true, mode: 0o700 })
   for (const [k, f] of Object.entries(FILES) as Array<[keyof ClusterPki, string]>) {
     writeFileSync(join(dir, `${f}.crt`), pki[k].cert)

@@ -14,7 +14,7 @@ import { SqliteBackend } from '../store/sqlite/sqlite-backend.ts'
 import type { ControllerDefinition } from '../controllers/types.ts'
 import { RealClock, type Clock } from '../util/clock.ts'
 import { Ids } from '../util/random.ts'
-import { generatePki, loadOrCreatePki, type ClusterPki } from './certificates.ts'
+import { generatePki, loadOrCreatePki, pkiDir, type ClusterPki } from './certificates.ts'
 import { InProcessClient } from '../client/in-process.ts'
 import { ControllerRunner } from '../controllers/runner.ts'
 import { garbageCollector } from '../controllers/garbage-collector/index.ts'
@@ -99,7 +99,7 @@ export async function startControlPlane (options: ControlPlaneOptions = {}): Pro
   const client = new InProcessClient({ core })
   // The PKI costs ~70 ms to generate: a library cluster without an HTTPS API does without it.
   const pki = options.dataDir !== undefined
-    ? await loadOrCreatePki(join(options.dataDir, 'server', 'tls'))
+    ? await loadOrCreatePki(pkiDir(options.dataDir))
     : options.apiPort === false ? undefined : await generatePki()
   const resources = servedResources(core.index.all())
   const nodeLifecycle = nodeLifecycleController()

@@ -1,4 +1,5 @@
-// Runs the real `k3sim` CLI (src/cli/main.ts on the test's Node) in a private K3SIM_HOME, HOME
+// Runs the real `k3sim` CLI (src/cli/main.ts on the test's Node, or another entry point such as
+// the installed bin/k3sim.js) in a private K3SIM_HOME, HOME
 // and KUBECONFIG, and the real kubectl against the clusters it creates. `cleanup()` deletes every
 // cluster and, as a safety net, SIGKILLs any cluster process still recorded, even after a failure.
 import { execFile } from 'node:child_process'
@@ -38,7 +39,8 @@ export function alive (pid: number): boolean {
   try { return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0] !== 'Z' } catch { return true }
 }
 
-export function cliEnv (): CliEnv {
+export function cliEnv (options: { entry?: string } = {}): CliEnv {
+  const entry = options.entry ?? 'src/cli/main.ts'
   const root = mkdtempSync(join(tmpdir(), 'k3sim-cli-'))
   const home = join(root, 'home')
   const k3simHome = join(root, 'k3sim-home')
@@ -53,12 +55,12 @@ export function cliEnv (): CliEnv {
     home,
     k3simHome,
     kubeconfig,
-    k3sim: (args, o = {}) => run(process.execPath, ['src/cli/main.ts', ...args], { ...env, ...o.env }),
+    k3sim: (args, o = {}) => run(process.execPath, [entry, ...args], { ...env, ...o.env }),
     kubectl: (args, o = {}) => run('kubectl', args, env, o.input),
     serverPids,
     async cleanup () {
       const pids = serverPids()
-      await run(process.execPath, ['src/cli/main.ts', 'cluster', 'delete', '--all'], env).catch(() => undefined)
+      await run(process.execPath, [entry, 'cluster', 'delete', '--all'], env).catch(() => undefined)
       for (const pid of pids) {
         if (!alive(pid)) continue
         try { process.kill(pid, 'SIGKILL') } catch {}
