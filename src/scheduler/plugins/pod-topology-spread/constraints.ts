@@ -154,20 +154,24 @@ export function countPodsMatchSelector (pods: PodInfo[], selector: Selector, ns:
 const selectorKeys = new WeakMap<Selector, string>()
 const nodeCounts = new WeakMap<NodeInfo, Map<string, { generation: number, count: number }>>()
 
+/** countMatchingOnNode's memo key: the namespace and the selector (computed once per pod, not per node). */
+export function matchMemoKey (selector: Selector, ns: string): string {
+  let sk = selectorKeys.get(selector)
+  if (sk === undefined) selectorKeys.set(selector, sk = selector.toString())
+  return `${ns}\u0000${sk}`
+}
+
 /**
  * countPodsMatchSelector over a node's pods, remembered per node until its pods change: spreading
  * counts every node's matching pods for every pod scheduled (upstream parallelizes that loop; here
- * unchanged nodes answer from the memo).
+ * unchanged nodes answer from the memo). `key` is matchMemoKey(selector, ns).
  */
-export function countMatchingOnNode (ni: NodeInfo, selector: Selector, ns: string): number {
-  let sk = selectorKeys.get(selector)
-  if (sk === undefined) selectorKeys.set(selector, sk = selector.toString())
-  const key = `${ns}\u0000${sk}`
+export function countMatchingOnNode (ni: NodeInfo, selector: Selector, ns: string, key = matchMemoKey(selector, ns)): number {
   let memo = nodeCounts.get(ni)
   if (memo === undefined) nodeCounts.set(ni, memo = new Map())
   const hit = memo.get(key)
   if (hit !== undefined && hit.generation === ni.generation) return hit.count
   const count = countPodsMatchSelector(ni.pods, selector, ns)
-  memo.set(key, { generation: ni.generation, count })
+  if (hit !== undefined) { hit.generation = ni.generation; hit.count = count } else memo.set(key, { generation: ni.generation, count })
   return count
 }

@@ -11,7 +11,7 @@ import type { KubeObject } from '../../../api/object.ts'
 import type { NodeInfo } from '../../types.ts'
 import { MAX_NODE_SCORE } from '../../types.ts'
 import { requiredNodeAffinity } from '../shared/node-selector.ts'
-import { countMatchingOnNode, LABEL_HOSTNAME, matchNodeInclusionPolicies, nodeHasAllTopologyKeys, type SpreadConstraint } from './constraints.ts'
+import { countMatchingOnNode, LABEL_HOSTNAME, matchMemoKey, matchNodeInclusionPolicies, nodeHasAllTopologyKeys, type SpreadConstraint } from './constraints.ts'
 
 export interface PreScoreState {
   constraints: SpreadConstraint[]
@@ -20,6 +20,8 @@ export interface PreScoreState {
   /** Per constraint (non-hostname): topology value → matching pods over all nodes. */
   topologyValueToPodCounts: Array<Map<string, number>>
   topologyNormalizingWeight: number[]
+  /** Per constraint, countMatchingOnNode's memo key for the pod's namespace and the selector. */
+  memoKeys: string[]
 }
 
 /** log(size + 2): the weight of a topology with `size` values among the filtered nodes. */
@@ -48,31 +50,42 @@ export function computePreScoreState (pod: KubeObject, constraints: SpreadConstr
 
   const required = requiredNodeAffinity(pod)
   const ns = pod.metadata.namespace ?? ''
-  for (const ni of allNodes) {
-    const labels = ni.node.metadata.labels ?? {}
-    if (requireAllTopologies && !nodeHasAllTopologyKeys(labels, constraints)) continue
-    constraints.forEach((c, i) => {
-      if (!matchNodeInclusionPolicies(c, pod, ni.node, required)) return
-      const value = labels[c.topologyKey]
-      const cur = counts[i].get(value)
-      if (cur === undefined) return // not a candidate's domain (hostname is always skipped here)
-      counts[i].set(value, cur + countMatchingOnNode(ni, c.selector, ns))
-    })
+  // The loop below runs over every node for every pod scheduled, so it does only what counts:
+  // constraints with a candidate domain (hostname never: counted per node in Score), the domain
+  // looked up before the inclusion policies (both merely skip), memo keys built once.
+  const active: number[] = []
+  for (let i = 0; i < constraints.length; i++) if (constraints[i].topologyKey !== LABEL_HOSTNAME && counts[i].size > 0) active.push(i)
+  const memoKeys = active.map(i => matchMemoKey(constraints[i].selector, ns))
+  if (active.length > 0) {
+    for (const ni of allNodes) {
+      const labels = ni.node.metadata.labels ?? {}
+      if (requireAllTopologies && !nodeHasAllTopologyKeys(labels, constraints)) continue
+      for (let j = 0; j < active.length; j++) {
+        const i = active[j]
+        const c = constraints[i]
+        const value = labels[c.topologyKey]
+        const cur = counts[i].get(value)
+        if (cur === undefined) continue // not a candidate's domain
+        if (!matchNodeInclusionPolicies(c, pod, ni.node, required)) continue
+        counts[i].set(value, cur + countMatchingOnNode(ni, c.selector, ns, memoKeys[j]))
+      }
+    }
   }
-  return { constraints, ignoredNodes, topologyValueToPodCounts: counts, topologyNormalizingWeight: weights }
+  return { constraints, ignoredNodes, topologyValueToPodCounts: counts, topologyNormalizingWeight: weights, memoKeys: constraints.map(c => matchMemoKey(c.selector, ns)) }
 }
 
 export function scoreNode (s: PreScoreState, pod: KubeObject, nodeInfo: NodeInfo): number {
   if (s.ignoredNodes.has(nodeInfo.name)) return 0
   const labels = nodeInfo.node.metadata.labels ?? {}
   let score = 0
-  s.constraints.forEach((c, i) => {
-    if (!(c.topologyKey in labels)) return
+  for (let i = 0; i < s.constraints.length; i++) {
+    const c = s.constraints[i]
+    if (!(c.topologyKey in labels)) continue
     const count = c.topologyKey === LABEL_HOSTNAME
-      ? countMatchingOnNode(nodeInfo, c.selector, pod.metadata.namespace ?? '')
+      ? countMatchingOnNode(nodeInfo, c.selector, pod.metadata.namespace ?? '', s.memoKeys[i])
       : s.topologyValueToPodCounts[i].get(labels[c.topologyKey]) ?? 0
     score += scoreForCount(count, c.maxSkew, s.topologyNormalizingWeight[i])
-  })
+  }
   return Math.round(score)
 }
 
