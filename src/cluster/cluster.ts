@@ -32,7 +32,7 @@ import { nodeAdmin } from './node-admin.ts'
 import type { Kubelet } from '../kubelet/kubelet.ts'
 import type { Scheduler } from '../scheduler/scheduler.ts'
 import type { ProfileOverrides } from '../scheduler/profile.ts'
-import { settle, type Busy } from './settle.ts'
+import { settle, type Quiescence } from './settle.ts'
 import type { DockerCluster } from '../runtime/docker/docker-cluster.ts'
 
 export interface ClusterOptions {
@@ -207,7 +207,7 @@ export class Cluster {
 
   /** Resolves when no controller, kubelet or store has work left (and no virtual timer is due). */
   settle (options: { maxTurns?: number } = {}): Promise<void> {
-    return settle(() => this.busySources(), this.virtual, options)
+    return settle(this.quiescence, this.virtual, options)
   }
 
   /** Create or update every document, like `kubectl apply --server-side --force-conflicts`. */
@@ -293,12 +293,17 @@ export class Cluster {
     await this.cp.stop()
   }
 
-  private busySources (): Busy[] {
-    const out: Busy[] = [{ name: 'controllers', busy: () => this.cp.controllers.busy() }]
-    const scheduler = this.cp.scheduler
-    if (scheduler !== undefined) out.push({ name: 'scheduler', busy: () => scheduler.busy() })
-    for (const n of this.pool.nodes.values()) out.push({ name: `kubelet ${n.name}`, busy: () => n.kubelet.busy() })
-    return out
+  private readonly quiescence: Quiescence = {
+    anyBusy: () => {
+      if (this.cp.controllers.busy() || this.cp.scheduler?.busy() === true) return true
+      for (const n of this.pool.nodes.values()) if (n.kubelet.busy()) return true
+      return false
+    },
+    busyNames: () => [
+      ...(this.cp.controllers.busy() ? ['controllers'] : []),
+      ...(this.cp.scheduler?.busy() === true ? ['scheduler'] : []),
+      ...[...this.pool.nodes.values()].filter(n => n.kubelet.busy()).map(n => `kubelet ${n.name}`),
+    ],
   }
 }
 

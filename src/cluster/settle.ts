@@ -3,21 +3,23 @@
 // timers belong to the clock. A bound turns a livelock into an error naming who was busy.
 import type { VirtualClock } from '../util/clock.ts'
 
-export interface Busy { name: string, busy(): boolean }
+/** What settle() asks each turn (`anyBusy`, without allocating: it runs every event-loop turn
+ * over every kubelet) and, when it gives up, who was busy. */
+export interface Quiescence { anyBusy(): boolean, busyNames(): string[] }
 
 const QUIET_TURNS = 4
 const turn = (): Promise<void> => new Promise(resolve => setImmediate(resolve))
 
-export async function settle (sources: () => Busy[], clock: VirtualClock | undefined, options: { maxTurns?: number } = {}): Promise<void> {
+export async function settle (q: Quiescence, clock: VirtualClock | undefined, options: { maxTurns?: number } = {}): Promise<void> {
   const maxTurns = options.maxTurns ?? 200_000
   let quiet = 0
   for (let turns = 0; ; turns++) {
     if (turns >= maxTurns) {
-      const busy = sources().filter(s => s.busy()).map(s => s.name)
+      const busy = q.busyNames()
       throw new Error(`cluster did not settle within ${maxTurns} event-loop turns; still busy: ${busy.length > 0 ? busy.join(', ') : 'timers due now'}`)
     }
     await turn()
-    if (sources().some(s => s.busy())) { quiet = 0; continue }
+    if (q.anyBusy()) { quiet = 0; continue }
     if (++quiet < QUIET_TURNS) continue
     const due = clock?.nextDue()
     if (clock !== undefined && due !== undefined && due <= clock.now()) {

@@ -86,12 +86,12 @@ export async function bindPod (ctx: ApiContext, req: ApiRequest): Promise<Reply>
     const spec = current.spec as Json
     if (current.metadata.deletionTimestamp !== undefined) throw conflict(req.info, req.name!, 'pod is being deleted, cannot be assigned to a host')
     if (spec.nodeName) throw conflict(req.info, req.name!, `pod ${req.name} is already assigned to node "${spec.nodeName}"`)
-    const next = clone(current)
-    ;(next.spec as Json).nodeName = node
-    const status = ((next.status ??= {}) as Json)
+    // Only spec.nodeName and status.conditions change: new containers for those; the rest is
+    // shared with the stored (frozen) object, which the store only reads.
+    const status = (current.status ?? {}) as Json
     const conditions = (status.conditions ?? []).filter((c: Json) => c.type !== 'PodScheduled')
     conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: rfc3339(ctx.clock.now()) })
-    status.conditions = conditions
+    const next = { ...current, spec: { ...spec, nodeName: node }, status: { ...status, conditions } }
     try {
       await ctx.storage.update(req.info, next, Number(current.metadata.resourceVersion))
       return { status: 201, body: successStatus() }
