@@ -1,7 +1,7 @@
 // Running one profile's plugins over a pod: PreFilter, Filter (first failure per node ends its
 // check), PostFilter, PreScore, Score with normalization and weights — and the host selection.
 import type { KubeObject } from '../api/object.ts'
-import { CycleState, errorStatus, type PreFilterResult, isSuccess, MAX_NODE_SCORE, type FilterPlugin, type NodeInfo, type PostFilterPlugin, type PreFilterPlugin, type PreScorePlugin, type QueueSortPlugin, type ScorePlugin, type Snapshot, type Status } from './types.ts'
+import { CycleState, errorStatus, type PreFilterResult, isSuccess, MAX_NODE_SCORE, type FilterPlugin, type NodeInfo, type NodeScores, type PostFilterPlugin, type PreFilterPlugin, type PreScorePlugin, type QueueSortPlugin, type ScorePlugin, type Snapshot, type Status } from './types.ts'
 
 export interface Profile {
   schedulerName: string
@@ -72,6 +72,7 @@ export class Framework {
     }
     const totals = new Float64Array(nodes.length)
     const raw = new Float64Array(nodes.length)
+    let list: NodeScores | undefined
     const skip = state.read<Set<string>>('framework/skip/score')
     for (const { plugin, weight } of this.profile.score) {
       if (skip?.has(plugin.name) === true) continue
@@ -80,11 +81,8 @@ export class Framework {
         try { raw[i] = plugin.score(state, pod, nodes[i], snapshot).score } catch { raw[i] = 0 }
       }
       if (plugin.normalizeScore !== undefined) {
-        // Normalization works on a name → score map, as upstream's NodeScoreList.
-        const scores = new Map<string, number>()
-        for (let i = 0; i < nodes.length; i++) scores.set(nodes[i].name, raw[i])
-        guarded(plugin.name, () => plugin.normalizeScore!(state, pod, scores), e => e)
-        for (let i = 0; i < nodes.length; i++) raw[i] = scores.get(nodes[i].name) ?? 0
+        list ??= { names: nodes.map(n => n.name), scores: raw }
+        guarded(plugin.name, () => plugin.normalizeScore!(state, pod, list!), e => e)
       }
       for (let i = 0; i < nodes.length; i++) totals[i] += Math.max(0, Math.min(MAX_NODE_SCORE, raw[i])) * weight
     }

@@ -67,6 +67,15 @@ export class CycleState {
   }
 }
 
+/**
+ * The scores of the nodes being scored (upstream's NodeScoreList): `scores[i]` is node
+ * `names[i]`'s. Arrays rather than a map: normalization runs per plugin per pod over hundreds of nodes.
+ */
+export interface NodeScores {
+  readonly names: readonly string[]
+  readonly scores: Float64Array
+}
+
 /** What plugins may look at besides the node they are asked about. */
 export interface Snapshot {
   nodes: NodeInfo[]
@@ -103,7 +112,7 @@ export interface ScorePlugin extends Plugin {
   /** 0–100 (MaxNodeScore) after normalization. */
   score(state: CycleState, pod: KubeObject, node: NodeInfo, snapshot: Snapshot): { score: number, status: Status }
   /** Rescale raw scores to 0–100 in place. */
-  normalizeScore?(state: CycleState, pod: KubeObject, scores: Map<string, number>): Status
+  normalizeScore?(state: CycleState, pod: KubeObject, scores: NodeScores): Status
 }
 
 /** After every node failed the filters: try to make room (preemption). */

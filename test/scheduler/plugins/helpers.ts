@@ -43,15 +43,15 @@ export function scoreNodes (plugin: ScorePlugin & Partial<PreScorePlugin>, pod: 
     preScore = bare(plugin.preScore(state, pod, filtered, snapshot))
     if (preScore!.code !== 'Success') return { preScore }
   }
-  const map = new Map<string, number>()
-  for (const ni of filtered) {
+  const list = { names: filtered.map(ni => ni.name), scores: new Float64Array(filtered.length) }
+  filtered.forEach((ni, i) => {
     const { score, status } = plugin.score(state, pod, ni, snapshot)
     if (status.code !== 'Success') throw new Error(`score ${ni.name}: ${status.reasons.join(', ')}`)
-    map.set(ni.name, score)
-  }
+    list.scores[i] = score
+  })
   if (plugin.normalizeScore) {
-    const status = plugin.normalizeScore(state, pod, map)
+    const status = plugin.normalizeScore(state, pod, list)
     if (status.code !== 'Success') throw new Error(`normalizeScore: ${status.reasons.join(', ')}`)
   }
-  return { preScore, scores: Object.fromEntries(map) }
+  return { preScore, scores: Object.fromEntries(list.names.map((name, i) => [name, list.scores[i]])) }
 }

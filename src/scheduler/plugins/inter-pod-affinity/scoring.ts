@@ -7,7 +7,7 @@
  * normalization maps [min, max] linearly onto 0–100 (truncated), all equal → 0.
  */
 import type { KubeObject } from '../../../api/object.ts'
-import { MAX_NODE_SCORE, type Snapshot } from '../../types.ts'
+import { MAX_NODE_SCORE, type NodeScores, type Snapshot } from '../../types.ts'
 import type { Listers } from '../shared/options.ts'
 import { type AffinityTerm, hasPodAffinity, namespaceLabels, podAffinityTerms, type PodAffinityTerms, termMatches } from './terms.ts'
 
@@ -61,13 +61,13 @@ export function scoreNode (m: TopologyScore, node: KubeObject): number {
 }
 
 /** NormalizeScore: (s − min) / (max − min) × 100, truncated; 0 everywhere when all are equal. */
-export function normalizeScores (scores: Map<string, number>): void {
+export function normalizeScores ({ scores }: NodeScores): void {
   let min = Infinity
   let max = -Infinity
-  for (const s of scores.values()) {
-    if (s > max) max = s
-    if (s < min) min = s
+  for (let i = 0; i < scores.length; i++) {
+    if (scores[i] > max) max = scores[i]
+    if (scores[i] < min) min = scores[i]
   }
   const diff = max - min
-  for (const [name, s] of scores) scores.set(name, diff > 0 ? Math.trunc(MAX_NODE_SCORE * ((s - min) / diff)) : 0)
+  for (let i = 0; i < scores.length; i++) scores[i] = diff > 0 ? Math.trunc(MAX_NODE_SCORE * ((scores[i] - min) / diff)) : 0
 }

@@ -8,7 +8,7 @@
  * key scores 0.
  */
 import type { KubeObject } from '../../../api/object.ts'
-import type { NodeInfo } from '../../types.ts'
+import type { NodeInfo, NodeScores } from '../../types.ts'
 import { MAX_NODE_SCORE } from '../../types.ts'
 import { requiredNodeAffinity } from '../shared/node-selector.ts'
 import { countMatchingOnNode, LABEL_HOSTNAME, matchMemoKey, matchNodeInclusionPolicies, nodeHasAllTopologyKeys, type SpreadConstraint } from './constraints.ts'
@@ -90,17 +90,18 @@ export function scoreNode (s: PreScoreState, pod: KubeObject, nodeInfo: NodeInfo
 }
 
 /** NormalizeScore: ignored nodes 0; all-zero → 100; else 100 × (max + min − s) / max (integer division). */
-export function normalizeScores (s: PreScoreState, scores: Map<string, number>): void {
+export function normalizeScores (s: PreScoreState, { names, scores }: NodeScores): void {
+  const ignored = s.ignoredNodes.size > 0
   let min = Number.MAX_SAFE_INTEGER
   let max = 0
-  for (const [name, score] of scores) {
-    if (s.ignoredNodes.has(name)) continue
-    if (score < min) min = score
-    if (score > max) max = score
+  for (let i = 0; i < scores.length; i++) {
+    if (ignored && s.ignoredNodes.has(names[i])) continue
+    if (scores[i] < min) min = scores[i]
+    if (scores[i] > max) max = scores[i]
   }
-  for (const [name, score] of scores) {
-    if (s.ignoredNodes.has(name)) scores.set(name, 0)
-    else if (max === 0) scores.set(name, MAX_NODE_SCORE)
-    else scores.set(name, Math.floor((MAX_NODE_SCORE * (max + min - score)) / max))
+  for (let i = 0; i < scores.length; i++) {
+    if (ignored && s.ignoredNodes.has(names[i])) scores[i] = 0
+    else if (max === 0) scores[i] = MAX_NODE_SCORE
+    else scores[i] = Math.floor((MAX_NODE_SCORE * (max + min - scores[i])) / max)
   }
 }
