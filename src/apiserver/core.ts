@@ -14,6 +14,7 @@ import type { ApiRequest, UserInfo } from './request.ts'
 import { strategies } from './strategies/index.ts'
 import { CrdRegistry } from './crd/registry.ts'
 import { NamespaceCache } from './registry/namespace-cache.ts'
+import { PriorityClassCache } from './registry/priority-classes.ts'
 
 export const SYSTEM_USER: UserInfo = { name: 'system:apiserver', groups: ['system:masters'] }
 
@@ -53,6 +54,7 @@ export class ApiServerCore {
       ids: options.ids ?? new Ids(),
       eventLease: () => this.eventLease(),
       namespaces: new NamespaceCache(),
+      priorityClasses: new PriorityClassCache(),
       scalePaths: info => this.crds.version(info)?.scale,
     }
   }
@@ -121,7 +123,10 @@ export class ApiServerCore {
   }
 
   /** Stop background watches (the backend itself is closed by its owner). */
-  stop (): void { this.ctx.namespaces.stop() }
+  stop (): void {
+    this.ctx.namespaces.stop()
+    this.ctx.priorityClasses.stop()
+  }
 
   /** OpenAPI schema of a resource, when one is known (CRDs carry theirs). */
   schemaFor (info: ResourceInfo): object | undefined {
@@ -136,6 +141,7 @@ export class ApiServerCore {
   /** What a fresh k3s apiserver has: the four namespaces and the `kubernetes` Service. */
   async bootstrap (): Promise<void> {
     await this.ctx.namespaces.start(this.ctx.storage.backend)
+    await this.ctx.priorityClasses.start(this.ctx.storage.backend)
     await this.crds.load()
     await Promise.all(['default', 'kube-system', 'kube-public', 'kube-node-lease'].map(name =>
       this.ensure(this.index.lookup('', 'v1', 'namespaces')!, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } })))

@@ -130,6 +130,12 @@ export interface WatchOptions {
  */
 export interface Watcher extends AsyncIterable<WatchEvent[]> {
   next(): Promise<WatchEvent[] | null>
+  /**
+   * The events delivered and not read yet, taken now, without waiting. The store delivers a
+   * write's events before it acknowledges the write, so a cache that takes them before each
+   * lookup reflects every acknowledged write. Throws the watch's error if it failed.
+   */
+  takeBuffered(): WatchEvent[]
   close(): void
   readonly closed: boolean
 }

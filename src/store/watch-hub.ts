@@ -167,6 +167,13 @@ class BufferedWatcher implements Watcher {
     return new Promise((resolve, reject) => { this.waiting = { resolve, reject } })
   }
 
+  takeBuffered (): WatchEvent[] {
+    if (this.error !== undefined) throw this.error
+    const batch = this.buffer
+    this.buffer = []
+    return batch
+  }
+
   close (): void { this.finish() }
 
   async * [Symbol.asyncIterator] (): AsyncIterator<WatchEvent[]> {

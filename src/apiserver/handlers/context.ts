@@ -5,6 +5,7 @@ import type { ResourceInfo } from '../../api/resources.ts'
 import type { ResourceIndex } from '../resource-index.ts'
 import type { ObjectStorage } from '../registry/storage.ts'
 import type { NamespaceCache } from '../registry/namespace-cache.ts'
+import type { PriorityClassCache } from '../registry/priority-classes.ts'
 import type { ScalePaths } from './subresources.ts'
 import type { Strategy } from '../strategies/strategy.ts'
 
@@ -17,6 +18,7 @@ export interface ApiContext {
   /** Lease for objects that expire (Events: 1 h), reused within a minute as upstream does. */
   eventLease: () => Promise<number>
   namespaces: NamespaceCache
+  priorityClasses: PriorityClassCache
   /** A custom resource's scale subresource paths (undefined: spec.replicas/status.replicas). */
   scalePaths: (info: ResourceInfo) => ScalePaths | undefined
 }

@@ -27,7 +27,7 @@ export async function createObject (ctx: ApiContext, req: ApiRequest, body?: Kub
     if (info.custom === true) delete obj.status
     else obj.status = {}
   }
-  await strategy.prepareForCreate?.(obj, { storage: ctx.storage, ids: ctx.ids, clock: ctx.clock, index: ctx.index })
+  await strategy.prepareForCreate?.(obj, { storage: ctx.storage, ids: ctx.ids, clock: ctx.clock, index: ctx.index, priorityClasses: ctx.priorityClasses })
   validateOrThrow(ctx, info, obj)
   recordManager(obj, undefined, { manager: req.options.fieldManager ?? 'unknown', operation: 'Update', apiVersion: obj.apiVersion!, time: rfc3339(ctx.clock.now()) })
   if (req.options.dryRun === true) {

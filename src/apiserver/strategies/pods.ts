@@ -1,6 +1,7 @@
 // Pods: SetDefaults_Pod, the admission plugins every k3s pod passes (ServiceAccount,
 // DefaultTolerationSeconds, Priority), QoS class at create, and the spec's update rules.
 import type { KubeObject } from '../../api/object.ts'
+import type { ResourceInfo } from '../../api/resources.ts'
 import type { StatusCause } from '../errors.ts'
 import { defaultPodSpec, validatePodSpec } from './pod-spec.ts'
 import { def, type Strategy, type StrategyContext } from './strategy.ts'
@@ -78,6 +79,16 @@ function validatePodUpdate (obj: KubeObject, old: KubeObject): StatusCause[] {
 /** k3s's built-in classes (the apiserver creates them; add-ons use them). */
 const SYSTEM_CLASSES: Record<string, number> = { 'system-node-critical': 2000001000, 'system-cluster-critical': 2000000000 }
 
+/** The globalDefault class (of several, the lowest value, as upstream), from the cache when it can tell. */
+async function globalDefaultClass (info: ResourceInfo, ctx: StrategyContext): Promise<Json | undefined> {
+  const cached = ctx.priorityClasses?.globalDefault()
+  if (cached !== undefined) return cached ?? undefined
+  const { items } = await ctx.storage.list(info, undefined)
+  let best: Json | undefined
+  for (const c of items as Json[]) if (c.globalDefault === true && (best === undefined || c.value < best.value)) best = c
+  return best === undefined ? undefined : { name: best.metadata.name, value: best.value, preemptionPolicy: best.preemptionPolicy }
+}
+
 /**
  * The Priority admission plugin: spec.priority (and preemptionPolicy) from priorityClassName, or
  * from the globalDefault class, else 0; an unknown class is refused (403) as upstream does.
@@ -94,9 +105,8 @@ async function admitPriority (obj: KubeObject, ctx: StrategyContext): Promise<vo
       throw new StatusError(403, 'Forbidden', `pods "${obj.metadata.name ?? obj.metadata.generateName ?? ''}" is forbidden: no PriorityClass with name ${name} was found`, { name: obj.metadata.name, kind: 'pods' })
     }
   } else if (info !== undefined) {
-    const { items } = await ctx.storage.list(info, undefined)
-    cls = items.find(c => (c as Json).globalDefault === true) as Json | undefined
-    if (cls !== undefined) spec.priorityClassName = cls.metadata.name
+    cls = await globalDefaultClass(info, ctx)
+    if (cls !== undefined) spec.priorityClassName = cls.name
   }
   if (spec.priority !== undefined && cls !== undefined && spec.priority !== cls.value) {
     throw new StatusError(403, 'Forbidden', `pods "${obj.metadata.name ?? ''}" is forbidden: the integer value of priority (${spec.priority}) must not be provided in pod spec; priority admission controller computed ${cls.value} from the given PriorityClass name`, { name: obj.metadata.name, kind: 'pods' })

@@ -6,11 +6,14 @@ import type { ObjectStorage } from '../registry/storage.ts'
 import type { Ids } from '../../util/random.ts'
 import type { Clock } from '../../util/clock.ts'
 import type { ResourceIndex } from '../resource-index.ts'
+import type { PriorityClassCache } from '../registry/priority-classes.ts'
 
 export interface StrategyContext {
   storage: ObjectStorage
   /** The resource table, for strategies that read other resources (Priority admission). */
   index?: ResourceIndex
+  /** The PriorityClasses, kept from a watch (Priority admission on every pod create). */
+  priorityClasses?: PriorityClassCache
   ids: Ids
   clock: Clock
 }
