@@ -1,7 +1,7 @@
 // Running one profile's plugins over a pod: PreFilter, Filter (first failure per node ends its
 // check), PostFilter, PreScore, Score with normalization and weights — and the host selection.
 import type { KubeObject } from '../api/object.ts'
-import { CycleState, errorStatus, type PreFilterResult, isSuccess, MAX_NODE_SCORE, type FilterPlugin, type NodeInfo, type NodeScores, type PostFilterPlugin, type PreFilterPlugin, type PreScorePlugin, type QueueSortPlugin, type ScorePlugin, type Snapshot, type Status } from './types.ts'
+import { CycleState, errorStatus, type PreFilterResult, isSuccess, success, MAX_NODE_SCORE, type FilterPlugin, type NodeInfo, type NodeScores, type PostFilterPlugin, type PreFilterPlugin, type PreScorePlugin, type QueueSortPlugin, type ScorePlugin, type Snapshot, type Status } from './types.ts'
 
 export interface Profile {
   schedulerName: string
@@ -52,16 +52,24 @@ export class Framework {
     return { status: { code: 'Success', reasons: [] }, nodeNames, narrowedBy }
   }
 
-  /** The filters in order; the first failing one ends this node's check. */
-  runFilters (state: CycleState, pod: KubeObject, node: NodeInfo, snapshot: Snapshot): Status {
+  /** The filter plugins of this cycle: those whose PreFilter did not return Skip. */
+  activeFilters (state: CycleState): FilterPlugin[] {
     const skip = state.read<Set<string>>('framework/skip/filter')
-    for (const p of this.profile.filter) {
-      if (skip?.has(p.name) === true) continue
+    return skip === undefined || skip.size === 0 ? this.profile.filter : this.profile.filter.filter(p => !skip.has(p.name))
+  }
+
+  /**
+   * The filters in order; the first failing one ends this node's check. A caller checking many
+   * nodes passes `filters` (activeFilters, once per cycle) rather than have each call look it up.
+   */
+  runFilters (state: CycleState, pod: KubeObject, node: NodeInfo, snapshot: Snapshot, filters = this.activeFilters(state)): Status {
+    for (let i = 0; i < filters.length; i++) {
+      const p = filters[i]
       let s: Status
       try { s = p.filter(state, pod, node, snapshot) } catch (err) { s = errorStatus(`running plugin ${p.name}: ${err instanceof Error ? err.message : String(err)}`) }
       if (!isSuccess(s)) return { ...s, plugin: p.name }
     }
-    return { code: 'Success', reasons: [] }
+    return success()
   }
 
   /** Weighted sum of normalized scores per node, aligned with `nodes`. */

@@ -233,12 +233,13 @@ export class Scheduler {
     // rotates over the cluster instead of always testing the first nodes.
     const start = this.nextStartNodeIndex % all.length
     let processed = 0
+    const filters = this.framework.activeFilters(state)
     for (let k = 0; k < all.length; k++) {
       const n = all[(start + k) % all.length]
       processed++
       const s = pre.nodeNames !== undefined && !pre.nodeNames.has(n.name)
         ? unresolvable(`node(s) didn't satisfy plugin(s) [${pre.narrowedBy.join(', ')}]`)
-        : this.framework.runFilters(state, pod, n, this.cache)
+        : this.framework.runFilters(state, pod, n, this.cache, filters)
       if (isSuccess(s)) {
         feasible.push(n)
         if (feasible.length >= want) break
