@@ -26,6 +26,9 @@ export class SchedulerCache implements Snapshot {
   private readonly placed = new Map<string, { node: string, pod: KubeObject }>()
   private readonly assumed = new Set<string>()
   private list: NodeInfo[] | undefined
+  /** Names of the nodes changed, in order; entry i is change number changeBase + i + 1. */
+  private changeLog: string[] = []
+  private changeBase = 0
 
   get nodes (): NodeInfo[] {
     this.list ??= [...this.infos.values()]
@@ -46,6 +49,21 @@ export class SchedulerCache implements Snapshot {
 
   imageNumNodes (name: string): number { return this.imageNodes.get(name) ?? 0 }
 
+  changes (since: number): { version: number, names: readonly string[] | undefined } {
+    const version = this.changeBase + this.changeLog.length
+    if (since < this.changeBase || since > version) return { version, names: undefined }
+    return { version, names: this.changeLog.slice(since - this.changeBase) }
+  }
+
+  private changed (name: string): void {
+    this.changeLog.push(name)
+    // Bounded: readers further behind than the kept half recompute from all nodes.
+    if (this.changeLog.length > 20_000) {
+      this.changeBase += 10_000
+      this.changeLog = this.changeLog.slice(10_000)
+    }
+  }
+
   setNode (node: KubeObject): void {
     const name = node.metadata.name!
     const info = newNodeInfo(node)
@@ -57,6 +75,7 @@ export class SchedulerCache implements Snapshot {
     this.infos.set(name, info)
     this.list = undefined
     this.track(info, true)
+    this.changed(name)
   }
 
   removeNode (name: string): void {
@@ -65,6 +84,7 @@ export class SchedulerCache implements Snapshot {
     this.countImages(existing, -1)
     this.infos.delete(name)
     this.list = undefined
+    this.changed(name)
     this.withAffinity.delete(name)
     this.withRequiredAnti.delete(name)
     this.affinityList = this.requiredAntiList = undefined
@@ -77,14 +97,14 @@ export class SchedulerCache implements Snapshot {
     const prev = this.placed.get(key)
     if (prev !== undefined) {
       const info = this.infos.get(prev.node)
-      if (info !== undefined) { removePod(info, prev.pod); this.track(info) }
+      if (info !== undefined) { removePod(info, prev.pod); this.track(info); this.changed(prev.node) }
       this.placed.delete(key)
     }
     this.assumed.delete(key)
     if (node === undefined) return
     this.placed.set(key, { node, pod })
     const info = this.infos.get(node)
-    if (info !== undefined) { addPod(info, newPodInfo(pod)); this.track(info) }
+    if (info !== undefined) { addPod(info, newPodInfo(pod)); this.track(info); this.changed(node) }
   }
 
   removePod (pod: KubeObject): void {
@@ -92,7 +112,7 @@ export class SchedulerCache implements Snapshot {
     const prev = this.placed.get(key)
     if (prev === undefined) return
     const info = this.infos.get(prev.node)
-    if (info !== undefined) { removePod(info, prev.pod); this.track(info) }
+    if (info !== undefined) { removePod(info, prev.pod); this.track(info); this.changed(prev.node) }
     this.placed.delete(key)
     this.assumed.delete(key)
   }

@@ -86,6 +86,13 @@ export interface Snapshot {
   havePodsWithRequiredAntiAffinity(): NodeInfo[]
   /** How many nodes hold the image (ImageStateSummary.NumNodes). */
   imageNumNodes(name: string): number
+  /**
+   * Names of the nodes added, removed, relabelled or with pods added or removed since `version`
+   * (a value this returned before), and the version now; `names` undefined when that is too long
+   * ago to tell (recompute from all nodes). For plugins that keep sums over every node. Optional:
+   * without it plugins recompute.
+   */
+  changes?(since: number): { version: number, names: readonly string[] | undefined }
 }
 
 export interface Plugin { readonly name: string }

@@ -12,6 +12,7 @@ import type { PluginOptions } from '../shared/options.ts'
 import { buildDefaultConstraints, filterConstraints, type SpreadConstraint, SYSTEM_DEFAULT_CONSTRAINTS, type TopologySpreadConstraint } from './constraints.ts'
 import { computePreFilterState, filterNode, type PreFilterState, updatedState } from './filtering.ts'
 import { computePreScoreState, normalizeScores, type PreScoreState, scoreNode } from './scoring.ts'
+import { DomainCounts } from './domain-counts.ts'
 
 export { ERR_REASON_CONSTRAINTS_NOT_MATCH, ERR_REASON_NODE_LABEL_NOT_MATCH } from './filtering.ts'
 export { defaultSelector, SYSTEM_DEFAULT_CONSTRAINTS } from './constraints.ts'
@@ -27,6 +28,8 @@ export function newPodTopologySpread (options: PluginOptions = {}): PodTopologyS
   const systemDefaulted = (args.defaultingType ?? 'System') === 'System'
   const defaults: TopologySpreadConstraint[] = systemDefaulted ? SYSTEM_DEFAULT_CONSTRAINTS : (args.defaultConstraints ?? [])
   const listers = options.listers ?? {}
+  // Spreading sums over every node, kept across pods (this plugin instance serves one scheduler).
+  const domainCounts = new DomainCounts()
 
   const podConstraints = (pod: KubeObject): TopologySpreadConstraint[] => (pod as any).spec?.topologySpreadConstraints ?? []
   /** getConstraints for one action: the pod's own, else the defaults. */
@@ -67,7 +70,7 @@ export function newPodTopologySpread (options: PluginOptions = {}): PodTopologyS
       if (constraints.length === 0) return skip()
       // Only explicit (or List-defaulted) constraints require every topology key on a node.
       const requireAll = podConstraints(pod).length > 0 || !systemDefaulted
-      state.write(PRE_SCORE_KEY, computePreScoreState(pod, constraints, nodes, snapshot.nodes, requireAll))
+      state.write(PRE_SCORE_KEY, computePreScoreState(pod, constraints, nodes, snapshot.nodes, requireAll, { counts: domainCounts, snapshot }))
       return success()
     },
     score: (state, pod, nodeInfo) => {

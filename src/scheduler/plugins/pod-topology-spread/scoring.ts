@@ -8,9 +8,10 @@
  * key scores 0.
  */
 import type { KubeObject } from '../../../api/object.ts'
-import type { NodeInfo, NodeScores } from '../../types.ts'
+import type { NodeInfo, NodeScores, Snapshot } from '../../types.ts'
 import { MAX_NODE_SCORE } from '../../types.ts'
-import { requiredNodeAffinity } from '../shared/node-selector.ts'
+import { hasRequiredNodeAffinity, requiredNodeAffinity } from '../shared/node-selector.ts'
+import type { DomainCounts } from './domain-counts.ts'
 import { countMatchingOnNode, LABEL_HOSTNAME, matchMemoKey, matchNodeInclusionPolicies, nodeHasAllTopologyKeys, type SpreadConstraint } from './constraints.ts'
 
 export interface PreScoreState {
@@ -29,8 +30,12 @@ export const topologyNormalizingWeight = (size: number): number => Math.log(size
 
 export const scoreForCount = (count: number, maxSkew: number, weight: number): number => count * weight + (maxSkew - 1)
 
-/** initPreScoreState + PreScore's counting over all nodes. */
-export function computePreScoreState (pod: KubeObject, constraints: SpreadConstraint[], filteredNodes: NodeInfo[], allNodes: NodeInfo[], requireAllTopologies: boolean): PreScoreState {
+/**
+ * initPreScoreState + PreScore's counting over all nodes. With `sums` (kept sums over every node,
+ * and the snapshot they follow), constraints where every node counts read their domains' sums
+ * from there instead of visiting every node.
+ */
+export function computePreScoreState (pod: KubeObject, constraints: SpreadConstraint[], filteredNodes: NodeInfo[], allNodes: NodeInfo[], requireAllTopologies: boolean, sums?: { counts: DomainCounts, snapshot: Snapshot }): PreScoreState {
   const ignoredNodes = new Set<string>()
   const counts = constraints.map(() => new Map<string, number>())
   for (const ni of filteredNodes) {
@@ -54,7 +59,20 @@ export function computePreScoreState (pod: KubeObject, constraints: SpreadConstr
   // constraints with a candidate domain (hostname never: counted per node in Score), the domain
   // looked up before the inclusion policies (both merely skip), memo keys built once.
   const active: number[] = []
-  for (let i = 0; i < constraints.length; i++) if (constraints[i].topologyKey !== LABEL_HOSTNAME && counts[i].size > 0) active.push(i)
+  // Every node counts when none is skipped for lacking another constraint's key and no inclusion
+  // policy can exclude one (Honor nodeAffinity excludes nothing for a pod without required affinity).
+  const noSkips = !requireAllTopologies || constraints.length === 1
+  const constrained = hasRequiredNodeAffinity(pod)
+  for (let i = 0; i < constraints.length; i++) {
+    const c = constraints[i]
+    if (c.topologyKey === LABEL_HOSTNAME || counts[i].size === 0) continue
+    const everyNode = noSkips && c.nodeTaintsPolicy === 'Ignore' && (c.nodeAffinityPolicy === 'Ignore' || !constrained)
+    const totals = sums !== undefined && everyNode
+      ? sums.counts.totals(sums.snapshot, c.topologyKey, c.selector, ns, matchMemoKey(c.selector, ns))
+      : undefined
+    if (totals === undefined) { active.push(i); continue }
+    for (const value of counts[i].keys()) counts[i].set(value, totals.get(value) ?? 0)
+  }
   const memoKeys = active.map(i => matchMemoKey(constraints[i].selector, ns))
   if (active.length > 0) {
     for (const ni of allNodes) {

@@ -70,6 +70,13 @@ export interface RequiredNodeAffinity {
 }
 
 /** nodeaffinity.GetRequiredNodeAffinity(pod). */
+/** Whether the pod constrains its nodes at all (nodeSelector or required node affinity). */
+export function hasRequiredNodeAffinity (pod: KubeObject): boolean {
+  const spec: Json = (pod as Json).spec ?? {}
+  return (spec.nodeSelector !== undefined && spec.nodeSelector !== null && Object.keys(spec.nodeSelector).length > 0) ||
+    (spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? undefined) !== undefined
+}
+
 export function requiredNodeAffinity (pod: KubeObject): RequiredNodeAffinity {
   const spec: Json = (pod as Json).spec ?? {}
   const nodeSelector: Record<string, string> | undefined = spec.nodeSelector
