@@ -2,6 +2,7 @@
 // transaction is a plain BEGIN ... COMMIT around JS code and savepoints nest inside it.
 // Durability: WAL with synchronous=NORMAL survives a kill -9 of the process (the WAL write is
 // in the OS before COMMIT returns); `fsync: true` (synchronous=FULL) also survives power loss.
+import { LRUCache } from 'lru-cache'
 import { DatabaseSync, type StatementSync } from 'node:sqlite'
 import type { KeyValue, RangeOptions, WatchEvent } from '../backend.ts'
 import type { LogStorage, NewRow, Row } from '../log-storage.ts'
@@ -17,12 +18,21 @@ export interface SqliteLogOptions {
 
 type Params = Array<string | number | Uint8Array | null>
 
+interface Head { kv: KeyValue, deleted: boolean, id: number }
+
 export class SqliteLog implements LogStorage {
   private readonly db: DatabaseSync
   private readonly cache = new Map<string, StatementSync>()
   private rev: number
   private compactRev: number
   private depth = 0
+  /**
+   * Each recently used key's newest row, as `latest` reads it: every write first reads its key's
+   * newest row, and that query (its version count scans the key's history) was the largest cost
+   * of a write. Kept exact: an append replaces its key's entry (version + 1) and a rollback or a
+   * compaction (which changes the counted history) empties it. Bounded by the values' bytes.
+   */
+  private readonly heads = new LRUCache<string, Head>({ max: 100_000, maxSize: 32 * 2 ** 20, sizeCalculation: h => Math.max(1, h.kv.value.length) })
 
   constructor (options: SqliteLogOptions) {
     this.db = new DatabaseSync(options.path)
@@ -38,8 +48,15 @@ export class SqliteLog implements LogStorage {
 
   latest (key: string, revision: number): { kv: KeyValue, deleted: boolean } | undefined {
     if (key === COMPACT_REV_KEY) return undefined
-    const r = this.stmt(SQL.latest).get(key, revision === 0 ? this.rev : revision) as DbRow | undefined
-    return r === undefined ? undefined : { kv: kvOf(toRow(r), Number(r.version)), deleted: r.deleted === 1 }
+    const at = revision === 0 ? this.rev : revision
+    const head = this.heads.get(key)
+    // The newest row overall is the newest at any revision from its own on.
+    if (head !== undefined && at >= head.id) return head
+    const r = this.stmt(SQL.latest).get(key, at) as DbRow | undefined
+    if (r === undefined) return undefined
+    const found = { kv: kvOf(toRow(r), Number(r.version)), deleted: r.deleted === 1, id: Number(r.id) }
+    if (at === this.rev) this.heads.set(key, found)
+    return found
   }
 
   range (o: RangeOptions & { revision: number }): { kvs: KeyValue[], more: boolean, count: number } {
@@ -70,6 +87,10 @@ export class SqliteLog implements LogStorage {
     const r = this.stmt(SQL.insert).run(row.key, row.created ? 1 : 0, row.deleted ? 1 : 0, row.createRevision,
       row.prevRevision, row.lease, row.value, row.oldValue)
     this.rev = Number(r.lastInsertRowid)
+    const prev = this.heads.get(row.key)
+    if (row.created) this.heads.set(row.key, { kv: kvOf({ ...row, id: this.rev }, 1), deleted: row.deleted, id: this.rev })
+    else if (prev !== undefined && prev.id === row.prevRevision) this.heads.set(row.key, { kv: kvOf({ ...row, id: this.rev }, prev.kv.version + 1), deleted: row.deleted, id: this.rev })
+    else this.heads.delete(row.key)
     return this.rev
   }
 
@@ -86,6 +107,7 @@ export class SqliteLog implements LogStorage {
   }
 
   compact (revision: number): void {
+    this.heads.clear()
     this.stmt(SQL.compact).run(revision, revision)
     this.stmt(SQL.setCompactRevision).run(revision)
     this.compactRev = revision
@@ -104,6 +126,7 @@ export class SqliteLog implements LogStorage {
     } catch (err) {
       this.depth--
       this.db.exec(this.depth === 0 ? 'ROLLBACK' : `ROLLBACK TO ${name}; RELEASE ${name}`)
+      this.heads.clear()
       this.rev = rev
       this.compactRev = Number((this.stmt(SQL.compactRevision).get() as { prev_revision: number }).prev_revision)
       throw err
