@@ -186,6 +186,11 @@ export interface Backend {
    */
   compact(revision: number): Promise<{ revision: number }>
   status(): Promise<BackendStatus>
+  /**
+   * Call `listener` with the new revision after each group of writes commits (its watchers have
+   * its events); returns the unsubscribe function. For bookkeeping such as compaction by volume.
+   */
+  onCommit(listener: (revision: number) => void): () => void
   /** Finish in-flight writes, end watches (`closed`), release files. */
   close(): Promise<void>
 }

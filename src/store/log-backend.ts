@@ -31,6 +31,7 @@ export class LogBackend implements Backend {
   private flushScheduled = false
   private closing = false
   private idle: Array<() => void> = []
+  private readonly commitListeners = new Set<(revision: number) => void>()
 
   constructor (options: LogBackendOptions) {
     this.storage = options.storage
@@ -39,6 +40,11 @@ export class LogBackend implements Backend {
     for (const { id, ttl } of this.storage.loadLeases()) this.leaseTable.add(id, ttl)
     for (const { key, lease } of this.storage.leasedKeys()) this.leaseTable.move(key, 0, lease)
     this.leases = this.makeLeases()
+  }
+
+  onCommit (listener: (revision: number) => void): () => void {
+    this.commitListeners.add(listener)
+    return () => { this.commitListeners.delete(listener) }
   }
 
   get revision (): number { return this.storage.revision() }
@@ -165,6 +171,7 @@ export class LogBackend implements Backend {
       this.hub.publish(d.applied.events)
       d.job.resolve(d.applied, d.revision)
     }
+    if (done.some(d => d.applied !== undefined)) for (const listener of this.commitListeners) listener(this.storage.revision())
     this.drained()
   }
 

@@ -10,11 +10,14 @@ import { alreadyExists, conflict, expired, internalError, notFound } from '../er
 import { collectionRange, objectStorageKey } from './keys.ts'
 
 const decoder = new TextDecoder()
+const encoder = new TextEncoder()
 
 export function encodeObject (obj: KubeObject): Uint8Array {
   // The resourceVersion is the row's revision; it is not stored in the value (as upstream).
   const { resourceVersion: _rv, ...metadata } = obj.metadata
-  return Buffer.from(JSON.stringify({ ...obj, metadata }))
+  // Each value gets its own exact-size memory: Buffer.from would slice small ones from shared
+  // 8 KiB slabs, and one value kept (a cache, a watch event) would keep its whole slab alive.
+  return encoder.encode(JSON.stringify({ ...obj, metadata }))
 }
 
 export function decodeObject (kv: KeyValue): KubeObject {

@@ -1,5 +1,5 @@
-// What the CRI fakes (k8s.io/cri-api/pkg/apis/testing FakeRuntimeService) offer tests: every
-// call recorded in order, and errors injected for the next call of a method.
+// What the CRI fakes (k8s.io/cri-api/pkg/apis/testing FakeRuntimeService) offer tests: the calls
+// recorded in order (the newest 2,000 to 4,000), and errors injected for the next call of a method.
 import type { Runtime } from '../runtime.ts'
 
 /** The Runtime methods that can be recorded and made to fail. */
@@ -14,12 +14,16 @@ export interface RecordedCall {
   at: number
 }
 
+/** Calls kept: the newest ones (a node runs for days; a test looks at the few it made). */
+export const MAX_RECORDED_CALLS = 2000
+
 export class CallLog {
-  readonly calls: RecordedCall[] = []
+  calls: RecordedCall[] = []
   private readonly failures = new Map<RuntimeMethod, Error[]>()
 
   record (method: RuntimeMethod, args: unknown[], at: number): void {
     this.calls.push({ method, args, at })
+    if (this.calls.length > 2 * MAX_RECORDED_CALLS) this.calls = this.calls.slice(-MAX_RECORDED_CALLS)
   }
 
   /** Make the next call of `method` fail with `error` (queued: several calls fail in turn). */
