@@ -14,11 +14,15 @@ export class WorkQueue<K = string> {
   private shuttingDown = false
   private readonly base: number
   private readonly max: number
+  private readonly onBusyChange: ((busy: boolean) => void) | undefined
+  private wasBusy = false
 
-  constructor (options: { clock: Clock, baseDelayMs?: number, maxDelayMs?: number }) {
+  /** `onBusyChange`: told whenever `busy` flips, so an owner of many queues need not ask each. */
+  constructor (options: { clock: Clock, baseDelayMs?: number, maxDelayMs?: number, onBusyChange?: (busy: boolean) => void }) {
     this.clock = options.clock
     this.base = options.baseDelayMs ?? 5
     this.max = options.maxDelayMs ?? 1_000_000
+    this.onBusyChange = options.onBusyChange
   }
 
   add (key: K): void {
@@ -26,8 +30,15 @@ export class WorkQueue<K = string> {
     this.dirty.add(key)
     if (this.processing.has(key)) return
     const w = this.waiters.shift()
-    if (w !== undefined) { this.dirty.delete(key); this.processing.add(key); w(key); return }
+    if (w !== undefined) { this.dirty.delete(key); this.processing.add(key); this.changed(); w(key); return }
     this.queue.push(key)
+    this.changed()
+  }
+
+  private changed (): void {
+    if (this.onBusyChange === undefined || this.busy === this.wasBusy) return
+    this.wasBusy = !this.wasBusy
+    this.onBusyChange(this.wasBusy)
   }
 
   addAfter (key: K, ms: number): void {
@@ -73,6 +84,7 @@ export class WorkQueue<K = string> {
       this.dirty.delete(key)
       this.add(key)
     }
+    this.changed()
   }
 
   /** Keys waiting, being processed or delayed: the queue is idle when all are zero. */

@@ -293,18 +293,8 @@ export class Cluster {
     await this.cp.stop()
   }
 
-  /** The node whose kubelet was last found busy: asked first, as it usually still is (no scan of every node). */
-  private busyNode: string | undefined
   private readonly quiescence: Quiescence = {
-    anyBusy: () => {
-      if (this.cp.controllers.busy() || this.cp.scheduler?.busy() === true) return true
-      if (this.busyNode !== undefined && this.pool.nodes.get(this.busyNode)?.kubelet.busy() === true) return true
-      for (const n of this.pool.nodes.values()) {
-        if (n.kubelet.busy()) { this.busyNode = n.name; return true }
-      }
-      this.busyNode = undefined
-      return false
-    },
+    anyBusy: () => this.cp.controllers.busy() || this.cp.scheduler?.busy() === true || this.pool.anyKubeletBusy,
     busyNames: () => [
       ...(this.cp.controllers.busy() ? ['controllers'] : []),
       ...(this.cp.scheduler?.busy() === true ? ['scheduler'] : []),

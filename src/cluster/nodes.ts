@@ -4,7 +4,7 @@ import { availableParallelism, release, totalmem } from 'node:os'
 import { statfsSync } from 'node:fs'
 import type { Client } from '../client/client.ts'
 import { parseQuantity } from '../api/quantity.ts'
-import { Kubelet, type KubeletState } from '../kubelet/kubelet.ts'
+import { Kubelet, type KubeletOptions, type KubeletState } from '../kubelet/kubelet.ts'
 import type { NodeIdentity } from '../kubelet/node-object.ts'
 import { FakeRuntime } from '../runtime/fake/fake-runtime.ts'
 import type { ProfileRegistry } from '../runtime/profiles/index.ts'
@@ -69,6 +69,8 @@ export function hostSize (): { cpu: string, memory: string, ephemeralStorage: nu
 export class NodePool {
   readonly nodes = new Map<string, ClusterNode>()
   private nextIndex = 0
+  /** The current kubelets with work in hand (told by each kubelet, not asked). */
+  private readonly busyKubelets = new Set<Kubelet>()
   private readonly o: {
     client: Client, clock: Clock, ids: Ids, profiles: ProfileRegistry, defaults: NodeSize, log?: (m: string) => void
     /** The node's runtime (default: a FakeRuntime). */
@@ -76,6 +78,24 @@ export class NodePool {
   }
 
   constructor (options: NodePool['o']) { this.o = options }
+
+  /** Whether any node's kubelet has pod work queued or running; O(1) (settle asks every turn). */
+  get anyKubeletBusy (): boolean { return this.busyKubelets.size > 0 }
+
+  private newKubelet (name: string, options: Omit<KubeletOptions, 'client' | 'clock' | 'log' | 'onBusyChange'>): Kubelet {
+    const kubelet: Kubelet = new Kubelet({
+      ...options,
+      client: this.o.client,
+      clock: this.o.clock,
+      log: this.o.log,
+      onBusyChange: busy => {
+        // A replaced or removed kubelet finishing its last sync no longer counts.
+        if (busy && this.nodes.get(name)?.kubelet === kubelet) this.busyKubelets.add(kubelet)
+        else this.busyKubelets.delete(kubelet)
+      },
+    })
+    return kubelet
+  }
 
   /** Register a node; `index` (its pod CIDR and IP) is given when a stored node comes back. */
   async add (spec: NodeSpec & { index?: number }): Promise<ClusterNode> {
@@ -106,7 +126,8 @@ export class NodePool {
       boot: this.o.ids.suffix(8),
     }
     const runtime = this.o.newRuntime?.(spec.name) ?? new FakeRuntime({ clock: this.o.clock, ids: this.o.ids, profiles: this.o.profiles, nodeName: spec.name })
-    const kubelet = new Kubelet({ identity, client: this.o.client, runtime, clock: this.o.clock, log: this.o.log })
+    // In the pool before it starts: only then does its kubelet's busy state count.
+    const kubelet = this.newKubelet(spec.name, { identity, runtime })
     const node: ClusterNode = { name: spec.name, role, identity, runtime, kubelet, state: kubelet.state, running: false }
     this.nodes.set(spec.name, node)
     await kubelet.start()
@@ -127,7 +148,8 @@ export class NodePool {
     const node = this.get(name)
     if (node.running) return
     node.identity = { ...node.identity, boot: this.o.ids.suffix(8) }
-    node.kubelet = new Kubelet({ identity: node.identity, state: node.state, client: this.o.client, runtime: node.runtime, clock: this.o.clock, log: this.o.log })
+    this.busyKubelets.delete(node.kubelet)
+    node.kubelet = this.newKubelet(name, { identity: node.identity, state: node.state, runtime: node.runtime })
     await node.kubelet.start()
     node.running = true
   }
@@ -138,6 +160,7 @@ export class NodePool {
     if (node.running) node.kubelet.stop()
     await node.runtime.close()
     this.nodes.delete(name)
+    this.busyKubelets.delete(node.kubelet)
   }
 
   async closeAll (): Promise<void> {

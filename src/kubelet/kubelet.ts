@@ -37,6 +37,8 @@ export interface KubeletOptions {
   runtime: Runtime
   clock: Clock
   log?: (msg: string) => void
+  /** Told whenever busy() flips (the node pool counts busy kubelets instead of asking each). */
+  onBusyChange?: (busy: boolean) => void
 }
 
 export class Kubelet {
@@ -51,7 +53,6 @@ export class Kubelet {
   private informer: Informer | undefined
   private timers: TimerHandle[] = []
   private unsubscribe: (() => void) | undefined
-  private syncing = 0
   private running = false
   private lastStatusReport = 0
   private nodeUid = ''
@@ -60,14 +61,15 @@ export class Kubelet {
     this.o = options
     this.name = options.identity.name
     this.recorder = new EventRecorder({ client: options.client, clock: options.clock, source: { component: 'kubelet', host: this.name } })
-    this.queue = new WorkQueue({ clock: options.clock })
+    // busy() is the queue's: a running sync holds its key in the queue's processing set.
+    this.queue = new WorkQueue({ clock: options.clock, onBusyChange: options.onBusyChange })
     this.state = options.state ?? newKubeletState(options.identity)
     this.pods = this.state.pods
     this.ips = this.state.ips
   }
 
   /** Work in hand: queued or running pod syncs (timers are the clock's business). */
-  busy (): boolean { return this.syncing > 0 || this.queue.busy }
+  busy (): boolean { return this.queue.busy }
 
   get hostIP (): string { return nodeInternalIP(this.o.identity.index) }
 
@@ -187,7 +189,6 @@ export class Kubelet {
 
   private async worker (): Promise<void> {
     for (let k = await this.queue.get(); k !== undefined; k = await this.queue.get()) {
-      this.syncing++
       try {
         await this.sync(k)
         this.queue.forget(k)
@@ -195,7 +196,6 @@ export class Kubelet {
         this.o.log?.(`${this.name}: sync ${k}: ${err instanceof Error ? err.message : String(err)}`)
         if (this.running) this.queue.addRateLimited(k)
       } finally {
-        this.syncing--
         this.queue.done(k)
       }
     }

@@ -234,4 +234,29 @@ describe('WorkQueue', () => {
       assert.deepEqual([await q.get(), await q.get(), await q.get()], ['a', 'b', undefined])
     })
   })
+
+  it('tells its owner each time busy flips, and only then', async () => {
+    const clock = new VirtualClock()
+    const seen: boolean[] = []
+    const q = new WorkQueue<string>({ clock, onBusyChange: b => seen.push(b) })
+    q.add('a')
+    q.add('a')
+    q.add('b')
+    assert.deepEqual(seen, [true])
+    const a = (await q.get())!
+    q.done(a)
+    const b = (await q.get())!
+    q.add('b') // re-added while processing: queued again after done()
+    q.done(b)
+    assert.deepEqual(seen, [true], 'still busy: b is queued again')
+    q.done((await q.get())!)
+    assert.deepEqual(seen, [true, false])
+    const waiting = q.get() // a worker waits; the next add hands the key straight to it
+    q.add('c')
+    assert.equal(await waiting, 'c')
+    assert.deepEqual(seen, [true, false, true])
+    q.done('c')
+    assert.deepEqual(seen, [true, false, true, false])
+    assert.equal(q.busy, false)
+  })
 })
