@@ -1,9 +1,11 @@
 // Recording Events as client-go's EventRecorder does for the components k3s runs: core/v1 Events
-// named <object>.<16 hex of Unix ns>, with source, count and first/last timestamps; a repeat of
-// the same reason/message on the same object within the series bumps count instead of adding one.
+// named <object>.<16 hex of Unix ns>, with source, count and first/last timestamps, through
+// client-go's correlator: a repeat bumps count instead of adding an event, similar events are
+// combined, and a source writes at most 25 events about one object in a burst.
 import { rfc3339, type KubeObject } from '../api/object.ts'
 import type { Clock } from '../util/clock.ts'
 import type { Client } from './client.ts'
+import { EventCorrelator } from './event-correlator.ts'
 
 export interface EventSource { component: string, host?: string }
 
@@ -23,7 +25,7 @@ export class EventRecorder {
   private readonly client: Client
   private readonly clock: Clock
   private readonly source: EventSource
-  private readonly recent = new Map<string, { name: string, namespace: string, count: number, first: string }>()
+  private readonly correlator = new EventCorrelator()
   // Starts at a random point so two recorders on one (virtual) clock don't name events alike.
   private seq = Math.floor(Math.random() * 1_000_000)
 
@@ -33,16 +35,29 @@ export class EventRecorder {
     this.source = options.source
   }
 
-  /** Write the event; failures are returned, never thrown (events are best effort upstream too). */
+  /**
+   * Write the event as client-go's recorder does after its correlator (event-correlator.ts): a new
+   * Event, a count bump of an earlier one, or nothing once the source has written too many about
+   * the object. Failures are returned, never thrown (events are best effort upstream too).
+   */
   async record (obj: Involved, o: RecordOptions): Promise<Error | undefined> {
     const namespace = obj.metadata.namespace ?? 'default'
-    const now = rfc3339(this.clock.now())
-    const key = [obj.kind, namespace, obj.metadata.name, obj.metadata.uid, o.fieldPath, o.type, o.reason, o.message].join('\u0000')
-    const seen = this.recent.get(key)
+    const clockNow = this.clock.now()
+    const now = rfc3339(clockNow)
+    const c = this.correlator.correlate({
+      component: this.source.component,
+      host: this.source.host ?? '',
+      object: `${obj.kind}\u0000${obj.metadata.namespace ?? ''}\u0000${obj.metadata.name}\u0000${obj.metadata.uid ?? ''}\u0000${obj.apiVersion}`,
+      fieldPath: o.fieldPath ?? '',
+      type: o.type,
+      reason: o.reason,
+      message: o.message,
+    }, clockNow)
     try {
-      if (seen !== undefined) {
-        seen.count++
-        await this.client.patch('v1', 'Event', seen.namespace, seen.name, { count: seen.count, lastTimestamp: now }, { type: 'merge' })
+      if (c.action === 'skip') return undefined
+      if (c.action === 'patch') {
+        await this.client.patch('v1', 'Event', c.namespace, c.name, { count: c.count, lastTimestamp: now, message: c.message }, { type: 'merge' })
+        this.correlator.written(c.key, { name: c.name, namespace: c.namespace, count: c.count, first: c.first })
         return undefined
       }
       const name = `${obj.metadata.name}.${this.suffix()}`
@@ -55,7 +70,7 @@ export class EventRecorder {
         metadata: { name, namespace },
         involvedObject,
         reason: o.reason,
-        message: o.message,
+        message: c.message,
         source: this.source,
         firstTimestamp: now,
         lastTimestamp: now,
@@ -66,8 +81,7 @@ export class EventRecorder {
         reportingComponent: this.source.component,
         reportingInstance: this.source.host ?? '',
       } as unknown as KubeObject)
-      this.recent.set(key, { name, namespace, count: 1, first: now })
-      if (this.recent.size > 4096) this.recent.delete(this.recent.keys().next().value!)
+      this.correlator.written(c.key, { name, namespace, count: 1, first: now })
       return undefined
     } catch (err) {
       return err as Error

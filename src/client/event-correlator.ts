@@ -1,0 +1,80 @@
+// client-go's EventCorrelator (tools/record/events_cache.go), which every component's recorder
+// runs before writing: the aggregator turns more than 10 events of one object, reason and type
+// that differ only by message within 10 minutes into one "(combined from similar events): …"
+// event; the logger turns a repeat into a count bump (a patch); the spam filter lets one source
+// write 25 events about an object, then one more every 5 minutes, and skips the rest.
+import { LRUCache } from 'lru-cache'
+
+const MAX_LRU_ENTRIES = 4096
+const AGGREGATE_MAX_EVENTS = 10
+const AGGREGATE_INTERVAL_MS = 600_000
+const SPAM_BURST = 25
+const SPAM_QPS = 1 / 300
+
+/** What the correlator looks at of an event. */
+export interface CorrelatedEvent {
+  component: string
+  host: string
+  /** kind, namespace, name, uid, apiVersion of the involved object, joined. */
+  object: string
+  fieldPath: string
+  type: string
+  reason: string
+  message: string
+}
+
+/** What to write: a new event, a patch of an earlier one (count + 1), or nothing. */
+export type Correlation =
+  | { action: 'create', key: string, message: string }
+  | { action: 'patch', key: string, message: string, name: string, namespace: string, count: number, first: string }
+  | { action: 'skip' }
+
+interface Observed { name: string, namespace: string, count: number, first: string }
+
+export class EventCorrelator {
+  private readonly aggregates = new LRUCache<string, { messages: Set<string>, last: number }>({ max: MAX_LRU_ENTRIES })
+  private readonly observed = new LRUCache<string, Observed>({ max: MAX_LRU_ENTRIES })
+  private readonly spam = new LRUCache<string, { tokens: number, at: number }>({ max: MAX_LRU_ENTRIES })
+
+  /** EventCorrelate: aggregate, then observe (repeat → patch), then the spam filter. */
+  correlate (e: CorrelatedEvent, now: number): Correlation {
+    const source = `${e.component}\u0000${e.host}\u0000${e.object}`
+    let key = `${source}\u0000${e.fieldPath}\u0000${e.type}\u0000${e.reason}\u0000${e.message}`
+    let message = e.message
+    // EventAggregatorByReasonFunc: reportingController and reportingInstance are the source here.
+    const aggregateKey = `${source}\u0000${e.type}\u0000${e.reason}`
+    let record = this.aggregates.get(aggregateKey)
+    if (record === undefined || now - record.last > AGGREGATE_INTERVAL_MS) record = { messages: new Set(), last: now }
+    record.messages.add(e.message)
+    record.last = now
+    this.aggregates.set(aggregateKey, record)
+    if (record.messages.size >= AGGREGATE_MAX_EVENTS) {
+      // Do not grow the set any larger (PopAny), and key the event by the aggregate so the
+      // combined event is the one counted up from now on.
+      record.messages.delete(record.messages.values().next().value!)
+      key = aggregateKey
+      message = `(combined from similar events): ${e.message}`
+    }
+    if (!this.allow(source, now)) return { action: 'skip' }
+    const seen = this.observed.get(key)
+    return seen === undefined
+      ? { action: 'create', key, message }
+      : { action: 'patch', key, message, name: seen.name, namespace: seen.namespace, count: seen.count + 1, first: seen.first }
+  }
+
+  /** After the write: remember the event under its key (eventObserve's cache update). */
+  written (key: string, event: Observed): void {
+    this.observed.set(key, event)
+  }
+
+  /** EventSourceObjectSpamFilter: a token bucket per source and object, full at first. */
+  private allow (source: string, now: number): boolean {
+    const bucket = this.spam.get(source) ?? { tokens: SPAM_BURST, at: now }
+    bucket.tokens = Math.min(SPAM_BURST, bucket.tokens + ((now - bucket.at) / 1000) * SPAM_QPS)
+    bucket.at = now
+    const ok = bucket.tokens >= 1
+    if (ok) bucket.tokens -= 1
+    this.spam.set(source, bucket)
+    return ok
+  }
+}
