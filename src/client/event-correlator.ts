@@ -3,8 +3,6 @@
 // that differ only by message within 10 minutes into one "(combined from similar events): …"
 // event; the logger turns a repeat into a count bump (a patch); the spam filter lets one source
 // write 25 events about an object, then one more every 5 minutes, and skips the rest.
-import { LRUCache } from 'lru-cache'
-
 const MAX_LRU_ENTRIES = 4096
 const AGGREGATE_MAX_EVENTS = 10
 const AGGREGATE_INTERVAL_MS = 600_000
@@ -31,10 +29,31 @@ export type Correlation =
 
 interface Observed { name: string, namespace: string, count: number, first: string }
 
+/**
+ * groupcache's LRU, as client-go bounds these caches: a Map in use order. (Not lru-cache: that
+ * allocates its full capacity up front, and every kubelet has a recorder — 5,000 nodes, 15,000
+ * caches of 4,096 slots.)
+ */
+class Lru<V> {
+  private readonly map = new Map<string, V>()
+
+  get (key: string): V | undefined {
+    const v = this.map.get(key)
+    if (v !== undefined) { this.map.delete(key); this.map.set(key, v) }
+    return v
+  }
+
+  set (key: string, value: V): void {
+    this.map.delete(key)
+    this.map.set(key, value)
+    if (this.map.size > MAX_LRU_ENTRIES) this.map.delete(this.map.keys().next().value!)
+  }
+}
+
 export class EventCorrelator {
-  private readonly aggregates = new LRUCache<string, { messages: Set<string>, last: number }>({ max: MAX_LRU_ENTRIES })
-  private readonly observed = new LRUCache<string, Observed>({ max: MAX_LRU_ENTRIES })
-  private readonly spam = new LRUCache<string, { tokens: number, at: number }>({ max: MAX_LRU_ENTRIES })
+  private readonly aggregates = new Lru<{ messages: Set<string>, last: number }>()
+  private readonly observed = new Lru<Observed>()
+  private readonly spam = new Lru<{ tokens: number, at: number }>()
 
   /** EventCorrelate: aggregate, then observe (repeat → patch), then the spam filter. */
   correlate (e: CorrelatedEvent, now: number): Correlation {
