@@ -84,9 +84,12 @@ export class Framework {
     const skip = state.read<Set<string>>('framework/skip/score')
     for (const { plugin, weight } of this.profile.score) {
       if (skip?.has(plugin.name) === true) continue
-      for (let i = 0; i < nodes.length; i++) {
-        // Inline rather than guarded(): this loop runs nodes x plugins times per pod.
-        try { raw[i] = plugin.score(state, pod, nodes[i], snapshot).score } catch { raw[i] = 0 }
+      const all = plugin.scoreAll === undefined ? undefined : guarded(plugin.name, () => plugin.scoreAll!(state, pod, nodes, snapshot, raw), e => e)
+      if (all === undefined || !isSuccess(all)) {
+        for (let i = 0; i < nodes.length; i++) {
+          // Inline rather than guarded(): this loop runs nodes x plugins times per pod.
+          try { raw[i] = plugin.score(state, pod, nodes[i], snapshot).score } catch { raw[i] = 0 }
+        }
       }
       if (plugin.normalizeScore !== undefined) {
         list ??= { names: nodes.map(n => n.name), scores: raw }

@@ -118,6 +118,12 @@ export interface PreScorePlugin extends Plugin {
 export interface ScorePlugin extends Plugin {
   /** 0–100 (MaxNodeScore) after normalization. */
   score(state: CycleState, pod: KubeObject, node: NodeInfo, snapshot: Snapshot): { score: number, status: Status }
+  /**
+   * Optional: every node's raw score at once, into `out` (aligned with `nodes`) — the same
+   * numbers as score() node by node. The framework prefers it; on a non-Success it scores node
+   * by node instead.
+   */
+  scoreAll?(state: CycleState, pod: KubeObject, nodes: NodeInfo[], snapshot: Snapshot, out: Float64Array): Status
   /** Rescale raw scores to 0–100 in place. */
   normalizeScore?(state: CycleState, pod: KubeObject, scores: NodeScores): Status
 }

@@ -1,4 +1,5 @@
 // Runs plugins the way the framework does, for table-driven tests.
+import assert from 'node:assert/strict'
 import type { KubeObject } from '../../../src/api/object.ts'
 import { newNodeInfo, newSnapshot } from '../../../src/scheduler/node-info.ts'
 import { CycleState, type FilterPlugin, type NodeInfo, type PreFilterPlugin, type PreFilterResult, type PreScorePlugin, type ScorePlugin, type Snapshot, type Status } from '../../../src/scheduler/types.ts'
@@ -49,6 +50,13 @@ export function scoreNodes (plugin: ScorePlugin & Partial<PreScorePlugin>, pod: 
     if (status.code !== 'Success') throw new Error(`score ${ni.name}: ${status.reasons.join(', ')}`)
     list.scores[i] = score
   })
+  if (plugin.scoreAll) {
+    // The framework's path must give exactly the node-by-node scores, in every table case.
+    const all = new Float64Array(filtered.length)
+    const status = plugin.scoreAll(state, pod, filtered, snapshot, all)
+    if (status.code !== 'Success') throw new Error(`scoreAll: ${status.reasons.join(', ')}`)
+    assert.deepEqual([...all], [...list.scores], 'scoreAll = score node by node')
+  }
   if (plugin.normalizeScore) {
     const status = plugin.normalizeScore(state, pod, list)
     if (status.code !== 'Success') throw new Error(`normalizeScore: ${status.reasons.join(', ')}`)

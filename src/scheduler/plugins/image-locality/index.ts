@@ -11,6 +11,7 @@
 import type { KubeObject } from '../../../api/object.ts'
 import { type NodeInfo, type PreScorePlugin, type ScorePlugin, type Snapshot, MAX_NODE_SCORE, success } from '../../types.ts'
 import { guard } from '../shared/guard.ts'
+import { nodeScores } from '../shared/node-scores.ts'
 
 export const NAME = 'ImageLocality'
 const PRE_SCORE_KEY = `PreScore${NAME}`
@@ -65,9 +66,9 @@ export function newImageLocality (): ImageLocalityPlugin {
       state.write(PRE_SCORE_KEY, imageState(pod, snapshot))
       return success()
     },
-    score: (state, pod, nodeInfo, snapshot) => {
+    ...nodeScores((state, pod, snapshot) => {
       const s = state.read<ImageState>(PRE_SCORE_KEY) ?? imageState(pod, snapshot)
-      return { score: calculatePriority(sumImageScores(nodeInfo, s), s.images.length), status: success() }
-    },
+      return nodeInfo => calculatePriority(sumImageScores(nodeInfo, s), s.images.length)
+    }),
   })
 }

@@ -8,6 +8,7 @@ import type { KubeObject } from '../../../api/object.ts'
 import { type CycleState, type FilterPlugin, type Status, type PreFilterPlugin, type PreScorePlugin, type ScorePlugin, skip, success, unresolvable } from '../../types.ts'
 import type { PreFilterExtensions } from '../shared/extensions.ts'
 import { guard } from '../shared/guard.ts'
+import { nodeScores } from '../shared/node-scores.ts'
 import type { PluginOptions } from '../shared/options.ts'
 import { computePreFilterState, filterNode, type PreFilterState, updatedState } from './filtering.ts'
 import { computeTopologyScore, normalizeScores, type ScoringArgs, scoreNode, type TopologyScore } from './scoring.ts'
@@ -68,11 +69,11 @@ export function newInterPodAffinity (options: PluginOptions = {}): InterPodAffin
       state.write(PRE_SCORE_KEY, m)
       return success()
     },
-    score: (state, _pod, nodeInfo) => {
+    ...nodeScores(state => {
       const m = state.read<TopologyScore>(PRE_SCORE_KEY)
       if (m === undefined) throw new Error(`failed to read "${PRE_SCORE_KEY}" from cycleState: not found`)
-      return { score: scoreNode(m, nodeInfo.node), status: success() }
-    },
+      return nodeInfo => scoreNode(m, nodeInfo.node)
+    }),
     normalizeScore: (state, _pod, scores) => {
       const m = state.read<TopologyScore>(PRE_SCORE_KEY)
       if (m === undefined) throw new Error(`failed to read "${PRE_SCORE_KEY}" from cycleState: not found`)

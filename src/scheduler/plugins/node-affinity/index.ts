@@ -8,6 +8,7 @@
 import type { KubeObject } from '../../../api/object.ts'
 import { type FilterPlugin, type PreFilterPlugin, type PreScorePlugin, type ScorePlugin, skip, success, unresolvable } from '../../types.ts'
 import { guard } from '../shared/guard.ts'
+import { nodeScores } from '../shared/node-scores.ts'
 import { defaultNormalizeScore } from '../shared/normalize.ts'
 import { lazyNodeSelector, type NodeSelectorTerm, preferredSchedulingTerms, type PreferredSchedulingTerm, requiredNodeAffinity, type RequiredNodeAffinity } from '../shared/node-selector.ts'
 import type { PluginOptions } from '../shared/options.ts'
@@ -80,12 +81,14 @@ export function newNodeAffinity (options: PluginOptions = {}): NodeAffinityPlugi
       state.write(PRE_SCORE_KEY, { preferred })
       return success()
     },
-    score: (state, pod, nodeInfo) => {
+    ...nodeScores((state, pod) => {
       const s = state.read<{ preferred?: (node: KubeObject) => number }>(PRE_SCORE_KEY) ?? { preferred: podPreferred(pod) }
-      let count = addedPreferredScore ? addedPreferredScore(nodeInfo.node) : 0
-      if (s.preferred) count += s.preferred(nodeInfo.node)
-      return { score: count, status: success() }
-    },
+      return nodeInfo => {
+        let count = addedPreferredScore ? addedPreferredScore(nodeInfo.node) : 0
+        if (s.preferred) count += s.preferred(nodeInfo.node)
+        return count
+      }
+    }),
     normalizeScore: (_state, _pod, scores) => {
       defaultNormalizeScore(scores, false)
       return success()

@@ -9,6 +9,7 @@
  */
 import { type PreScorePlugin, type ScorePlugin, MAX_NODE_SCORE, success } from '../../types.ts'
 import { guard } from '../shared/guard.ts'
+import { nodeScores } from '../shared/node-scores.ts'
 import type { PluginOptions } from '../shared/options.ts'
 import { allocationVectors, DEFAULT_RESOURCES, podRequestList, type ResourceSpec, validateResources } from '../node-resources-fit/resource-allocation.ts'
 
@@ -57,10 +58,12 @@ export function newNodeResourcesBalancedAllocation (options: PluginOptions = {})
       state.write(PRE_SCORE_KEY, podRequestList(pod, resources, true))
       return success()
     },
-    score: (state, pod, nodeInfo) => {
+    ...nodeScores((state, pod) => {
       const requests = state.read<number[]>(PRE_SCORE_KEY) ?? podRequestList(pod, resources, true)
-      const { requested, allocatable } = allocationVectors(nodeInfo, resources, requests, true, scratch)
-      return { score: balancedResourceScore(requested, allocatable), status: success() }
-    },
+      return nodeInfo => {
+        const { requested, allocatable } = allocationVectors(nodeInfo, resources, requests, true, scratch)
+        return balancedResourceScore(requested, allocatable)
+      }
+    }),
   })
 }

@@ -9,6 +9,7 @@
 import { podRequests } from '../../../api/pod-resources.ts'
 import { errorStatus, type FilterPlugin, type PreFilterPlugin, type PreScorePlugin, type Resources, type ScorePlugin, success, unschedulable } from '../../types.ts'
 import { guard } from '../shared/guard.ts'
+import { nodeScores } from '../shared/node-scores.ts'
 import type { PluginOptions } from '../shared/options.ts'
 import { fitsRequest } from './fit.ts'
 import { allocationVectors, DEFAULT_RESOURCES, leastRequestedScore, mostRequestedScore, podRequestList, type ResourceSpec, validateResources, weightedScore } from './resource-allocation.ts'
@@ -52,10 +53,12 @@ export function newNodeResourcesFit (options: PluginOptions = {}): NodeResources
       state.write(PRE_SCORE_KEY, podRequestList(pod, resources, false))
       return success()
     },
-    score: (state, pod, nodeInfo) => {
+    ...nodeScores((state, pod) => {
       const requests = state.read<number[]>(PRE_SCORE_KEY) ?? podRequestList(pod, resources, false)
-      const { requested, allocatable } = allocationVectors(nodeInfo, resources, requests, false, scratch)
-      return { score: weightedScore(per, resources, requested, allocatable), status: success() }
-    },
+      return nodeInfo => {
+        const { requested, allocatable } = allocationVectors(nodeInfo, resources, requests, false, scratch)
+        return weightedScore(per, resources, requested, allocatable)
+      }
+    }),
   })
 }

@@ -8,6 +8,7 @@ import type { KubeObject } from '../../../api/object.ts'
 import { type CycleState, type FilterPlugin, type Status, type PreFilterPlugin, type PreScorePlugin, type ScorePlugin, skip, success } from '../../types.ts'
 import type { PreFilterExtensions } from '../shared/extensions.ts'
 import { guard } from '../shared/guard.ts'
+import { nodeScores } from '../shared/node-scores.ts'
 import type { PluginOptions } from '../shared/options.ts'
 import { buildDefaultConstraints, filterConstraints, type SpreadConstraint, SYSTEM_DEFAULT_CONSTRAINTS, type TopologySpreadConstraint } from './constraints.ts'
 import { computePreFilterState, filterNode, type PreFilterState, updatedState } from './filtering.ts'
@@ -73,11 +74,11 @@ export function newPodTopologySpread (options: PluginOptions = {}): PodTopologyS
       state.write(PRE_SCORE_KEY, computePreScoreState(pod, constraints, nodes, snapshot.nodes, requireAll, { counts: domainCounts, snapshot }))
       return success()
     },
-    score: (state, pod, nodeInfo) => {
+    ...nodeScores((state, pod) => {
       const s = state.read<PreScoreState>(PRE_SCORE_KEY)
       if (s === undefined) throw new Error(`error reading "${PRE_SCORE_KEY}" from cycleState: not found`)
-      return { score: scoreNode(s, pod, nodeInfo), status: success() }
-    },
+      return nodeInfo => scoreNode(s, pod, nodeInfo)
+    }),
     normalizeScore: (state, _pod, scores) => {
       const s = state.read<PreScoreState>(PRE_SCORE_KEY)
       if (s === undefined) throw new Error(`error reading "${PRE_SCORE_KEY}" from cycleState: not found`)

@@ -9,6 +9,7 @@ const AS_ERROR: Record<string, (msg: string) => unknown> = {
   filter: errorStatus,
   preScore: errorStatus,
   score: (msg) => ({ score: 0, status: errorStatus(msg) }),
+  scoreAll: errorStatus,
   normalizeScore: errorStatus,
   addPod: errorStatus,
   removePod: errorStatus,

@@ -6,6 +6,7 @@
 import type { FilterPlugin, PreScorePlugin, ScorePlugin } from '../../types.ts'
 import { success, unresolvable } from '../../types.ts'
 import { guard } from '../shared/guard.ts'
+import { nodeScores } from '../shared/node-scores.ts'
 import { defaultNormalizeScore } from '../shared/normalize.ts'
 import { doNotSchedule, findUntoleratedTaint, nodeTaints, podTolerations, type Taint, type Toleration, tolerationsTolerateTaint } from '../shared/taints.ts'
 
@@ -36,10 +37,10 @@ export function newTaintToleration (): TaintTolerationPlugin {
       if (nodes.length > 0) state.write(PRE_SCORE_KEY, preferNoScheduleTolerations(podTolerations(pod)))
       return success()
     },
-    score: (state, pod, nodeInfo) => {
+    ...nodeScores((state, pod) => {
       const tolerations = state.read<Toleration[]>(PRE_SCORE_KEY) ?? preferNoScheduleTolerations(podTolerations(pod))
-      return { score: countIntolerablePreferNoSchedule(nodeTaints(nodeInfo.node), tolerations), status: success() }
-    },
+      return nodeInfo => countIntolerablePreferNoSchedule(nodeTaints(nodeInfo.node), tolerations)
+    }),
     normalizeScore: (_state, _pod, scores) => {
       defaultNormalizeScore(scores, true)
       return success()
