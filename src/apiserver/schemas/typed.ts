@@ -31,8 +31,20 @@ export interface TypedDecode {
   typeError?: string
 }
 
-/** Go's error context: the struct whose field is being decoded and the field names from the top. */
-interface Where { struct: string, fields: string[] }
+/**
+ * Go's error context: the struct whose field is being decoded and the field names from the top,
+ * kept as a chain (this field, then its parent's) and joined only when an error names them:
+ * decoding makes one per field of every body.
+ */
+interface Where { struct: string, field: string | undefined, parent: Where | undefined }
+
+const TOP: Where = { struct: '', field: undefined, parent: undefined }
+
+function fieldNames (where: Where): string[] {
+  const names: string[] = []
+  for (let w: Where | undefined = where; w !== undefined; w = w.parent) if (w.field !== undefined) names.push(w.field)
+  return names.reverse()
+}
 
 interface Ctx { mode: DecodeMode, unknown: string[], saved?: string }
 
@@ -60,9 +72,10 @@ function goKind (v: unknown): string {
 }
 
 function typeError (value: string, go: string, where: Where): string {
-  return where.struct === '' && where.fields.length === 0
+  const fields = fieldNames(where)
+  return where.struct === '' && fields.length === 0
     ? `json: cannot unmarshal ${value} into Go value of type ${go}`
-    : `json: cannot unmarshal ${value} into Go struct field ${where.struct}.${where.fields.join('.')} of type ${go}`
+    : `json: cannot unmarshal ${value} into Go struct field ${where.struct}.${fields.join('.')} of type ${go}`
 }
 
 /** d.saveError: the first one is kept, decoding goes on. */
@@ -209,20 +222,32 @@ function struct (value: unknown, slot: Slot, model: string, ctx: Ctx, where: Whe
   if (!isObject(value)) { mismatch(ctx, value, slot, where, `cannot restore struct from: ${goKind(value)}`); return value }
   const fields = fieldsOf(model)
   const name = goStructName(model)
+  if (ctx.mode === 'json') {
+    // Fields decode in the body's order, which is also the output's: one pass.
+    const out: Record<string, unknown> = {}
+    for (const key of Object.keys(value)) {
+      const field = fields.get(key)
+      if (field === undefined) {
+        if (ctx.unknown.length < MAX_STRICT_ERRORS) ctx.unknown.push(join(path, key))
+        continue
+      }
+      const v = decode(value[key], field, ctx, { struct: name, field: key, parent: where }, join(path, key))
+      if (v !== OMIT) out[key] = v
+    }
+    return out
+  }
   const decoded = new Map<string, unknown>()
   const visit = (key: string): void => {
     const field = fields.get(key)
     if (field === undefined) {
-      if (ctx.mode === 'unstructured' || ctx.unknown.length < MAX_STRICT_ERRORS) ctx.unknown.push(join(path, key))
+      ctx.unknown.push(join(path, key))
       return
     }
-    decoded.set(key, decode(value[key], field, ctx, { struct: name, fields: [...where.fields, key] }, join(path, key)))
+    decoded.set(key, decode(value[key], field, ctx, { struct: name, field: key, parent: where }, join(path, key)))
   }
-  if (ctx.mode === 'json') Object.keys(value).forEach(visit)
-  else {
-    for (const key of fields.keys()) if (Object.hasOwn(value, key)) visit(key)
-    Object.keys(value).filter(k => !fields.has(k)).forEach(visit)
-  }
+  // The unstructured converter: struct fields in declaration order, then the unknown ones.
+  for (const key of fields.keys()) if (Object.hasOwn(value, key)) visit(key)
+  Object.keys(value).filter(k => !fields.has(k)).forEach(visit)
   const out: Record<string, unknown> = {}
   for (const key of Object.keys(value)) {
     const v = decoded.get(key)
@@ -242,7 +267,7 @@ export function decodeTyped (obj: unknown, group: string, version: string, kind:
   const ctx: Ctx = { mode, unknown: [] }
   let object: unknown = obj
   try {
-    object = decode(obj, modelSlot(model), ctx, { struct: '', fields: [] }, '')
+    object = decode(obj, modelSlot(model), ctx, TOP, '')
   } catch (err) {
     if (!(err instanceof Fatal)) throw err
     return { object: obj, unknownFields: [], typeError: err.message }
