@@ -81,10 +81,12 @@ export function changedFields (next: FieldSet, nextObj: unknown, prevObj: unknow
   if (JSON.stringify(nextObj) === JSON.stringify(prevObj)) return {}
   if (Object.keys(next).length === 0) return {}
   const out: FieldSet = {}
+  const nextChild = childrenOf(nextObj)
+  const prevChild = childrenOf(prevObj)
   for (const [k, sub] of Object.entries(next)) {
     if (k === '.') continue
-    const a = childOf(nextObj, k)
-    const b = childOf(prevObj, k)
+    const a = nextChild(k)
+    const b = prevChild(k)
     if (b === undefined) { out[k] = sub; continue }
     const changed = changedFields(sub, a, b)
     if (Object.keys(sub).length === 0 ? JSON.stringify(a) !== JSON.stringify(b) : Object.keys(changed).length > 0) out[k] = changed
@@ -92,10 +94,21 @@ export function changedFields (next: FieldSet, nextObj: unknown, prevObj: unknow
   return out
 }
 
-function childOf (value: unknown, key: string): unknown {
-  if (key.startsWith('f:')) return isObject(value) ? value[key.slice(2)] : undefined
-  if (key.startsWith('k:') && Array.isArray(value)) return value.find(item => listKey(item) === key)
-  return undefined
+/**
+ * A value's child by set key: `f:name` of an object, `k:{...}` of a keyed list (its first item
+ * with that key). A list is indexed once per call, not searched per key: a Service's 5,000
+ * load-balancer IPs would otherwise cost 25 million key computations per status write.
+ */
+function childrenOf (value: unknown): (key: string) => unknown {
+  if (Array.isArray(value)) {
+    const byKey = new Map<string, unknown>()
+    for (const item of value) {
+      const k = listKey(item)
+      if (k !== undefined && !byKey.has(k)) byKey.set(k, item)
+    }
+    return key => (key.startsWith('k:') ? byKey.get(key) : undefined)
+  }
+  return key => (key.startsWith('f:') && isObject(value) ? value[key.slice(2)] : undefined)
 }
 
 /**
