@@ -80,8 +80,9 @@ export function serverCommand (): Command {
         const e = err as NodeJS.ErrnoException
         if (e.code === 'EADDRINUSE') console.error(`Error: ${e.message}: another k3s, etcd or k3sim is using the port; choose one with --api-port / --etcd-port (0 picks a free one)`)
         else console.error(`Error: ${e.message ?? String(err)}`)
-        process.exitCode = 1
-        return
+        // Exit now: a start that failed part-way may leave servers and timers behind that would
+        // keep the process alive, and `cluster create` waits for it to exit.
+        process.exit(1)
       }
       let stopping = false
       const stop = (): void => {

@@ -206,7 +206,7 @@ export class Cluster {
   }
 
   /** Resolves when no controller, kubelet or store has work left (and no virtual timer is due). */
-  settle (options: { maxTurns?: number } = {}): Promise<void> {
+  settle (options: { maxTurns?: number, maxWaitMs?: number } = {}): Promise<void> {
     return settle(this.quiescence, this.virtual, options)
   }
 
