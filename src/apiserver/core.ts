@@ -15,6 +15,7 @@ import { strategies } from './strategies/index.ts'
 import { CrdRegistry } from './crd/registry.ts'
 import { NamespaceCache } from './registry/namespace-cache.ts'
 import { PriorityClassCache } from './registry/priority-classes.ts'
+import { PodsByNode } from './registry/pods-by-node.ts'
 
 export const SYSTEM_USER: UserInfo = { name: 'system:apiserver', groups: ['system:masters'] }
 
@@ -55,6 +56,7 @@ export class ApiServerCore {
       eventLease: () => this.eventLease(),
       namespaces: new NamespaceCache(),
       priorityClasses: new PriorityClassCache(),
+      podsByNode: new PodsByNode(storage),
       scalePaths: info => this.crds.version(info)?.scale,
     }
   }
@@ -126,6 +128,7 @@ export class ApiServerCore {
   stop (): void {
     this.ctx.namespaces.stop()
     this.ctx.priorityClasses.stop()
+    this.ctx.podsByNode.stop()
   }
 
   /** OpenAPI schema of a resource, when one is known (CRDs carry theirs). */
@@ -142,6 +145,7 @@ export class ApiServerCore {
   async bootstrap (): Promise<void> {
     await this.ctx.namespaces.start(this.ctx.storage.backend)
     await this.ctx.priorityClasses.start(this.ctx.storage.backend)
+    await this.ctx.podsByNode.start()
     await this.crds.load()
     await Promise.all(['default', 'kube-system', 'kube-public', 'kube-node-lease'].map(name =>
       this.ensure(this.index.lookup('', 'v1', 'namespaces')!, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } })))

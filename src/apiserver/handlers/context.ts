@@ -6,6 +6,7 @@ import type { ResourceIndex } from '../resource-index.ts'
 import type { ObjectStorage } from '../registry/storage.ts'
 import type { NamespaceCache } from '../registry/namespace-cache.ts'
 import type { PriorityClassCache } from '../registry/priority-classes.ts'
+import type { PodsByNode } from '../registry/pods-by-node.ts'
 import type { ScalePaths } from './subresources.ts'
 import type { Strategy } from '../strategies/strategy.ts'
 
@@ -19,6 +20,8 @@ export interface ApiContext {
   eventLease: () => Promise<number>
   namespaces: NamespaceCache
   priorityClasses: PriorityClassCache
+  /** Pods by spec.nodeName, for the kubelets' lists. */
+  podsByNode: PodsByNode
   /** A custom resource's scale subresource paths (undefined: spec.replicas/status.replicas). */
   scalePaths: (info: ResourceInfo) => ScalePaths | undefined
 }

@@ -1,4 +1,5 @@
 // get and list, with resourceVersion semantics, selectors and limit/continue pagination.
+import { convertFieldLabels, parseFieldSelector } from '../../api/fields.ts'
 import type { KubeObject } from '../../api/object.ts'
 import { badRequest, timeout } from '../errors.ts'
 import { collectionRange } from '../registry/keys.ts'
@@ -35,6 +36,20 @@ export async function listPage (ctx: ApiContext, req: ApiRequest): Promise<ListP
     else if (options.resourceVersionMatch === 'Exact') revision = rv
   }
   const prefix = collectionRange(info, req.namespace).key
+  if (limit === 0 && revision === 0 && startKey === undefined && info.group === '' && info.resource === 'pods') {
+    const node = selectedNodeName(options.fieldSelector)
+    const keys = node === undefined ? undefined : await ctx.podsByNode.keysOn(node)
+    if (keys !== undefined) {
+      // Only this node's pods, read at one revision, in key order as a list returns them.
+      const at = ctx.storage.backend.revision
+      const items: KubeObject[] = []
+      for (const key of keys.filter(k => k.startsWith(prefix)).sort()) {
+        const kv = (await ctx.storage.backend.range({ key, revision: at })).kvs[0]
+        if (kv !== undefined) items.push(ctx.storage.decode(kv))
+      }
+      return { items: items.filter(matches), meta: { resourceVersion: String(at) } }
+    }
+  }
   if (limit === 0) {
     const { items, revision: at } = await ctx.storage.list(info, req.namespace, { revision, startKey })
     return { items: items.filter(matches), meta: { resourceVersion: String(at) } }
@@ -65,6 +80,16 @@ export async function listPage (ctx: ApiContext, req: ApiRequest): Promise<ListP
     return { items: page, meta }
   }
   return { items: selected, meta }
+}
+
+/** The node a pod field selector requires (`spec.nodeName=X`), if it requires one. */
+function selectedNodeName (fieldSelector: string | undefined): string | undefined {
+  if (fieldSelector === undefined || fieldSelector === '') return undefined
+  try {
+    return convertFieldLabels('Pod', true, parseFieldSelector(fieldSelector)).find(r => r.field === 'spec.nodeName' && r.operator === '=')?.value
+  } catch {
+    return undefined // buildMatcher has already refused it
+  }
 }
 
 /** The object's key relative to the collection being listed. */
