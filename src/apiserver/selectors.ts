@@ -1,6 +1,6 @@
 // labelSelector / fieldSelector query parameters → one predicate over stored objects. Bad
 // selectors are 400s with upstream's messages; an unsupported field says so by name.
-import { convertFieldLabels, fieldsFor, FieldSelectorError, matchesFields, parseFieldSelector } from '../api/fields.ts'
+import { convertFieldLabels, fieldsFor, FieldSelectorError, matchesFields, parseFieldSelector, requiresExactMatch } from '../api/fields.ts'
 import { parseLabelSelector } from '../api/label-parser.ts'
 import { selectorFromLabelSelector, type LabelSelector } from '../api/labels.ts'
 import type { KubeObject } from '../api/object.ts'
@@ -34,6 +34,20 @@ export function buildMatcher (info: ResourceInfo, options: RequestOptions): Matc
   }
   if (tests.length === 0) return () => true
   return obj => tests.every(t => t(obj))
+}
+
+/**
+ * The node a pods request's field selector pins (`spec.nodeName=X`, or its alias `spec.host`),
+ * which the kubelets' lists and watches all use; undefined for other resources, other
+ * selectors, and a selector buildMatcher refuses.
+ */
+export function selectedNodeName (info: ResourceInfo, options: RequestOptions): string | undefined {
+  if (info.group !== '' || info.resource !== 'pods' || options.fieldSelector === undefined || options.fieldSelector === '') return undefined
+  try {
+    return requiresExactMatch(convertFieldLabels(info.kind, info.namespaced, parseFieldSelector(options.fieldSelector)), 'spec.nodeName')
+  } catch {
+    return undefined
+  }
 }
 
 /** A predicate for a metav1.LabelSelector (PDBs, workloads): empty matches all, null nothing. */

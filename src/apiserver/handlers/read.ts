@@ -1,10 +1,9 @@
 // get and list, with resourceVersion semantics, selectors and limit/continue pagination.
-import { convertFieldLabels, parseFieldSelector } from '../../api/fields.ts'
 import type { KubeObject } from '../../api/object.ts'
 import { badRequest, timeout } from '../errors.ts'
 import { collectionRange } from '../registry/keys.ts'
 import type { ApiRequest } from '../request.ts'
-import { buildMatcher } from '../selectors.ts'
+import { buildMatcher, selectedNodeName } from '../selectors.ts'
 import type { ApiContext } from './context.ts'
 import { asServed, listOf, type ListMeta } from './output.ts'
 import { continueTooOld, decodeContinue, encodeContinue } from './pagination.ts'
@@ -36,8 +35,8 @@ export async function listPage (ctx: ApiContext, req: ApiRequest): Promise<ListP
     else if (options.resourceVersionMatch === 'Exact') revision = rv
   }
   const prefix = collectionRange(info, req.namespace).key
-  if (limit === 0 && revision === 0 && startKey === undefined && info.group === '' && info.resource === 'pods') {
-    const node = selectedNodeName(options.fieldSelector)
+  if (limit === 0 && revision === 0 && startKey === undefined) {
+    const node = selectedNodeName(info, options)
     const keys = node === undefined ? undefined : await ctx.podsByNode.keysOn(node)
     if (keys !== undefined) {
       // Only this node's pods, read at one revision, in key order as a list returns them.
@@ -80,16 +79,6 @@ export async function listPage (ctx: ApiContext, req: ApiRequest): Promise<ListP
     return { items: page, meta }
   }
   return { items: selected, meta }
-}
-
-/** The node a pod field selector requires (`spec.nodeName=X`), if it requires one. */
-function selectedNodeName (fieldSelector: string | undefined): string | undefined {
-  if (fieldSelector === undefined || fieldSelector === '') return undefined
-  try {
-    return convertFieldLabels('Pod', true, parseFieldSelector(fieldSelector)).find(r => r.field === 'spec.nodeName' && r.operator === '=')?.value
-  } catch {
-    return undefined // buildMatcher has already refused it
-  }
 }
 
 /** The object's key relative to the collection being listed. */

@@ -4,12 +4,11 @@
 import type { KubeObject } from '../../api/object.ts'
 import { groupVersion } from '../../api/resources.ts'
 import type { WatchEvent, WatchOptions } from '../../store/backend.ts'
-import { parseFieldSelector } from '../../api/fields.ts'
 import { isStoreError } from '../../store/errors.ts'
 import { expired, StatusError } from '../errors.ts'
 import { collectionRange } from '../registry/keys.ts'
 import type { ApiRequest } from '../request.ts'
-import { buildMatcher } from '../selectors.ts'
+import { buildMatcher, selectedNodeName } from '../selectors.ts'
 import type { ApiContext } from './context.ts'
 import { asServed } from './output.ts'
 import { parseResourceVersion } from './read.ts'
@@ -125,11 +124,9 @@ function translate (ctx: ApiContext, req: ApiRequest, e: WatchEvent, matches: (o
  * decides what is sent.
  */
 function nodeNameTrigger (ctx: ApiContext, req: ApiRequest): WatchOptions['trigger'] {
-  const { info, options } = req
-  if (info.group !== '' || info.resource !== 'pods' || options.fieldSelector === undefined || options.fieldSelector === '') return undefined
-  const exact = parseFieldSelector(options.fieldSelector).find(r => r.field === 'spec.nodeName' && r.operator === '=')
-  if (exact === undefined) return undefined
-  return { index: 'pods/spec.nodeName', value: exact.value, of: kv => ((ctx.storage.decode(kv).spec as { nodeName?: string } | undefined)?.nodeName ?? '') }
+  const node = selectedNodeName(req.info, req.options)
+  if (node === undefined) return undefined
+  return { index: 'pods/spec.nodeName', value: node, of: kv => ((ctx.storage.decode(kv).spec as { nodeName?: string } | undefined)?.nodeName ?? '') }
 }
 
 function bookmark (req: ApiRequest, revision: number, initialEnd: boolean): Record<string, unknown> {

@@ -1,43 +1,37 @@
-// Which namespaces exist and which are terminating, kept from a watch on the store instead of a
-// read per create (upstream's NamespaceLifecycle admission uses an informer the same way). A miss
-// falls back to a read, so a namespace created a moment ago is never refused.
-import type { Backend, Watcher } from '../../store/backend.ts'
-import { prefixEnd } from '../../store/keys.ts'
+// Which namespaces exist and which are terminating, mirrored from the store (store-mirror.ts)
+// instead of a read per create (upstream's NamespaceLifecycle admission uses an informer the same
+// way). When the mirror cannot tell, the caller reads the store, so a namespace is never refused
+// on stale information.
+import type { Backend, KeyValue } from '../../store/backend.ts'
+import { StoreMirror } from './store-mirror.ts'
 
 const PREFIX = '/registry/namespaces/'
+const decoder = new TextDecoder()
 
 export class NamespaceCache {
   private readonly phases = new Map<string, string>()
-  private watcher: Watcher | undefined
+  private mirror: StoreMirror | undefined
 
   async start (backend: Backend): Promise<void> {
-    const r = await backend.range({ key: PREFIX, rangeEnd: prefixEnd(PREFIX) })
-    for (const kv of r.kvs) this.set(kv.key, kv.value)
-    this.watcher = backend.watch({ key: PREFIX, rangeEnd: prefixEnd(PREFIX), startRevision: r.revision + 1 })
-    void this.run(this.watcher)
+    this.mirror = new StoreMirror({
+      backend,
+      prefix: PREFIX,
+      target: {
+        put: (kv: KeyValue) => {
+          const ns = JSON.parse(decoder.decode(kv.value)) as { status?: { phase?: string } }
+          this.phases.set(kv.key.slice(PREFIX.length), ns.status?.phase ?? 'Active')
+        },
+        remove: key => { this.phases.delete(key.slice(PREFIX.length)) },
+        clear: () => { this.phases.clear() },
+      },
+    })
+    await this.mirror.start()
   }
 
   /** 'Active', 'Terminating', or undefined when not known here (read the store then). */
-  phase (name: string): string | undefined { return this.phases.get(name) }
-
-  stop (): void { this.watcher?.close() }
-
-  private async run (w: Watcher): Promise<void> {
-    try {
-      for await (const batch of w) {
-        for (const e of batch) {
-          if (e.type === 'delete') this.phases.delete(e.kv.key.slice(PREFIX.length))
-          else this.set(e.kv.key, e.kv.value)
-        }
-      }
-    } catch {
-      // The store closed or cut the watch off: forget everything, every lookup reads the store.
-      this.phases.clear()
-    }
+  phase (name: string): string | undefined {
+    return this.mirror?.catchUp() === true ? this.phases.get(name) : undefined
   }
 
-  private set (key: string, value: Uint8Array): void {
-    const ns = JSON.parse(new TextDecoder().decode(value)) as { status?: { phase?: string } }
-    this.phases.set(key.slice(PREFIX.length), ns.status?.phase ?? 'Active')
-  }
+  stop (): void { this.mirror?.stop() }
 }

@@ -10,7 +10,7 @@
 import type { KubeObject } from '../../../api/object.ts'
 import type { NodeInfo, NodeScores, Snapshot } from '../../types.ts'
 import { MAX_NODE_SCORE } from '../../types.ts'
-import { hasRequiredNodeAffinity, requiredNodeAffinity } from '../shared/node-selector.ts'
+import { requiredNodeAffinity } from '../shared/node-selector.ts'
 import type { DomainCounts } from './domain-counts.ts'
 import { countMatchingOnNode, LABEL_HOSTNAME, matchMemoKey, matchNodeInclusionPolicies, nodeHasAllTopologyKeys, type SpreadConstraint } from './constraints.ts'
 
@@ -62,11 +62,10 @@ export function computePreScoreState (pod: KubeObject, constraints: SpreadConstr
   // Every node counts when none is skipped for lacking another constraint's key and no inclusion
   // policy can exclude one (Honor nodeAffinity excludes nothing for a pod without required affinity).
   const noSkips = !requireAllTopologies || constraints.length === 1
-  const constrained = hasRequiredNodeAffinity(pod)
   for (let i = 0; i < constraints.length; i++) {
     const c = constraints[i]
     if (c.topologyKey === LABEL_HOSTNAME || counts[i].size === 0) continue
-    const everyNode = noSkips && c.nodeTaintsPolicy === 'Ignore' && (c.nodeAffinityPolicy === 'Ignore' || !constrained)
+    const everyNode = noSkips && c.nodeTaintsPolicy === 'Ignore' && (c.nodeAffinityPolicy === 'Ignore' || !required.constrains)
     const totals = sums !== undefined && everyNode
       ? sums.counts.totals(sums.snapshot, c.topologyKey, c.selector, ns, matchMemoKey(c.selector, ns))
       : undefined

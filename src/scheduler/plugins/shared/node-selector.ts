@@ -67,14 +67,8 @@ export function lazyNodeSelector (terms: NodeSelectorTerm[]): (node: KubeObject)
 export interface RequiredNodeAffinity {
   /** True when the pod's nodeSelector and required node affinity both admit the node. */
   match(node: KubeObject): boolean
-}
-
-/** nodeaffinity.GetRequiredNodeAffinity(pod). */
-/** Whether the pod constrains its nodes at all (nodeSelector or required node affinity). */
-export function hasRequiredNodeAffinity (pod: KubeObject): boolean {
-  const spec: Json = (pod as Json).spec ?? {}
-  return (spec.nodeSelector !== undefined && spec.nodeSelector !== null && Object.keys(spec.nodeSelector).length > 0) ||
-    (spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? undefined) !== undefined
+  /** Whether the pod has either at all (without them every node matches). */
+  readonly constrains: boolean
 }
 
 export function requiredNodeAffinity (pod: KubeObject): RequiredNodeAffinity {
@@ -84,6 +78,7 @@ export function requiredNodeAffinity (pod: KubeObject): RequiredNodeAffinity {
   const required = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution
   const selector = required ? lazyNodeSelector(required.nodeSelectorTerms ?? []) : undefined
   return {
+    constrains: labelSelector !== undefined || selector !== undefined,
     match: (node) => {
       if (labelSelector && !labelSelector.matches(node.metadata.labels ?? {})) return false
       return selector ? selector(node) : true
