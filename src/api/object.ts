@@ -55,6 +55,34 @@ export function clone<T> (v: T): T {
   return v === undefined ? v : JSON.parse(JSON.stringify(v)) as T
 }
 
+/**
+ * JSON.stringify(a) === JSON.stringify(b), without building the strings: same keys in the same
+ * order (keys holding undefined left out), and undefined list items equal to null.
+ */
+export function jsonEqual (a: unknown, b: unknown): boolean {
+  if (a === b) return true
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i] ?? null, b[i] ?? null)) return false
+    return true
+  }
+  if (Array.isArray(b)) return false
+  const ka = definedKeys(a as Record<string, unknown>)
+  const kb = definedKeys(b as Record<string, unknown>)
+  if (ka.length !== kb.length) return false
+  for (let i = 0; i < ka.length; i++) {
+    if (ka[i] !== kb[i] || !jsonEqual((a as Record<string, unknown>)[ka[i]], (b as Record<string, unknown>)[kb[i]])) return false
+  }
+  return true
+}
+
+function definedKeys (o: Record<string, unknown>): string[] {
+  const keys = Object.keys(o)
+  for (const k of keys) if (o[k] === undefined) return keys.filter(k => o[k] !== undefined)
+  return keys
+}
+
 /** "<namespace>/<name>" or "<name>": the key informers and workqueues use. */
 export function objectKey (obj: { metadata: ObjectMeta }): string {
   const { namespace, name } = obj.metadata

@@ -1,7 +1,7 @@
 // managedFields bookkeeping (structured-merge-diff's FieldsV1 sets, simplified): every write
 // records which manager set which fields, so server-side apply can report conflicts.
 // Lists whose items carry a merge key are keyed `k:{"name":"web"}`; other lists are atomic.
-import { isObject, type KubeObject, type ManagedFieldsEntry } from '../api/object.ts'
+import { isObject, jsonEqual, type KubeObject, type ManagedFieldsEntry } from '../api/object.ts'
 
 export type FieldSet = { [k: string]: FieldSet }
 
@@ -78,7 +78,7 @@ export function union (a: FieldSet, b: FieldSet): FieldSet {
 
 /** Fields whose value differs between old and new (added or changed; removed ones are dropped from owners). */
 export function changedFields (next: FieldSet, nextObj: unknown, prevObj: unknown): FieldSet {
-  if (JSON.stringify(nextObj) === JSON.stringify(prevObj)) return {}
+  if (jsonEqual(nextObj, prevObj)) return {}
   if (Object.keys(next).length === 0) return {}
   const out: FieldSet = {}
   const nextChild = childrenOf(nextObj)
@@ -89,9 +89,33 @@ export function changedFields (next: FieldSet, nextObj: unknown, prevObj: unknow
     const b = prevChild(k)
     if (b === undefined) { out[k] = sub; continue }
     const changed = changedFields(sub, a, b)
-    if (Object.keys(sub).length === 0 ? JSON.stringify(a) !== JSON.stringify(b) : Object.keys(changed).length > 0) out[k] = changed
+    if (Object.keys(sub).length === 0 ? !jsonEqual(a, b) : Object.keys(changed).length > 0) out[k] = changed
   }
   return out
+}
+
+/**
+ * changedFields(fieldSetOf(nextObj), nextObj, prevObj), without building the field set of what
+ * did not change: a Lease renewal visits spec.renewTime, not the whole object.
+ */
+export function changedValueFields (nextObj: unknown, prevObj: unknown): FieldSet {
+  if (!isObject(nextObj)) return changedFields(fieldSetOf(nextObj), nextObj, prevObj)
+  if (jsonEqual(nextObj, prevObj)) return {}
+  const out: FieldSet = {}
+  for (const [k, a] of Object.entries(nextObj)) {
+    const b = isObject(prevObj) ? prevObj[k] : undefined
+    if (b === undefined) { out[`f:${k}`] = fieldSetOf(a); continue }
+    if (isLeaf(a)) { if (!jsonEqual(a, b)) out[`f:${k}`] = {}; continue }
+    const changed = changedValueFields(a, b)
+    if (Object.keys(changed).length > 0) out[`f:${k}`] = changed
+  }
+  return out
+}
+
+/** Whether fieldSetOf(value) is empty: a scalar, an empty object, an empty or atomic list. */
+function isLeaf (value: unknown): boolean {
+  if (Array.isArray(value)) return value.length === 0 || value.some(item => listKey(item) === undefined)
+  return !isObject(value) || Object.keys(value).length === 0
 }
 
 /**
@@ -117,8 +141,7 @@ function childrenOf (value: unknown): (key: string) => unknown {
  */
 export function recordManager (next: KubeObject, prev: KubeObject | undefined, entry: Omit<ManagedFieldsEntry, 'fieldsType' | 'fieldsV1'>): void {
   const sub = entry.subresource
-  const nextSet = objectFields(next, sub)
-  const changed = prev === undefined ? nextSet : changedFields(nextSet, stripForDiff(next, sub), stripForDiff(prev, sub))
+  const changed = prev === undefined ? objectFields(next, sub) : changedValueFields(stripForDiff(next, sub), stripForDiff(prev, sub))
   const entries = (prev?.metadata.managedFields ?? next.metadata.managedFields ?? []).map(e => ({ ...e }))
   const result: ManagedFieldsEntry[] = []
   let mine: ManagedFieldsEntry | undefined
@@ -137,8 +160,10 @@ export function recordManager (next: KubeObject, prev: KubeObject | undefined, e
   else delete next.metadata.managedFields
 }
 
+/** What objectFields covers, as a value in the same order (its field set is objectFields'). */
 function stripForDiff (obj: KubeObject, sub?: string): unknown {
-  if (sub === 'status') return { status: obj.status }
+  if (sub === 'status') return obj.status === undefined ? {} : { status: obj.status }
   const { apiVersion: _a, kind: _k, status: _s, metadata, ...rest } = obj
-  return { ...rest, metadata: Object.fromEntries(Object.entries(metadata).filter(([k]) => !IGNORED_META.has(k))) }
+  const meta = Object.fromEntries(Object.entries(metadata).filter(([k]) => !IGNORED_META.has(k)))
+  return Object.keys(meta).length > 0 ? { metadata: meta, ...rest } : rest
 }

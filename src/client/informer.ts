@@ -137,9 +137,14 @@ export class Informer<T extends KubeObject = KubeObject> {
     }
     if (old !== undefined && old.metadata.resourceVersion === obj.metadata.resourceVersion) return
     this.cache.set(key, obj)
-    if (old !== undefined) this.unindex(key, old)
-    indexAdd(this.byNamespace, obj.metadata.namespace ?? '', key, obj)
-    indexAdd(this.byController, controllerKey(obj), key, obj)
+    const namespace = obj.metadata.namespace ?? ''
+    const controller = controllerKey(obj)
+    // An update in the same buckets replaces in place (a Map's delete and re-add leaves holes
+    // that cost a rehash now and then: a Lease renewal every 10 s per node adds up).
+    if (old !== undefined && (old.metadata.namespace ?? '') !== namespace) indexRemove(this.byNamespace, old.metadata.namespace ?? '', key)
+    if (old !== undefined && controllerKey(old) !== controller) indexRemove(this.byController, controllerKey(old), key)
+    indexAdd(this.byNamespace, namespace, key, obj)
+    indexAdd(this.byController, controller, key, obj)
     this.listed = undefined
     for (const h of this.handlers) {
       if (old === undefined) h.add?.(obj)

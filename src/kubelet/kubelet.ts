@@ -1,7 +1,7 @@
 // One node's kubelet, through the Client only: registers the Node (k3s's labels, annotations,
 // capacity, nodeInfo), renews its Lease every 10 s, posts node status on change and every 5 min,
 // and runs the pods bound to it through the Runtime (pod-sync.ts), one sync per pod at a time.
-import { rfc3339, rfc3339Micro, type KubeObject } from '../api/object.ts'
+import { rfc3339, type KubeObject } from '../api/object.ts'
 import { isStatusError } from '../apiserver/errors.ts'
 import type { Client } from '../client/client.ts'
 import { EventRecorder } from '../client/events.ts'
@@ -10,10 +10,10 @@ import { WorkQueue } from '../client/workqueue.ts'
 import type { Runtime } from '../runtime/runtime.ts'
 import type { Clock, TimerHandle } from '../util/clock.ts'
 import { nodeConditions, nodeInternalIP, nodeObject, nodePodCIDR, type NodeIdentity } from './node-object.ts'
+import { NodeLease } from './node-lease.ts'
 import { removePod, syncPod, type SyncContext } from './pod-sync.ts'
 import { newPodRecord, PodIPs, restoredPodRecord, type PodRecord } from './pod-state.ts'
 
-export const LEASE_DURATION_SECONDS = 40
 const LEASE_RENEW_MS = 10_000
 const STATUS_CHECK_MS = 10_000
 const STATUS_REPORT_MS = 5 * 60_000
@@ -56,6 +56,7 @@ export class Kubelet {
   private running = false
   private lastStatusReport = 0
   private nodeUid = ''
+  private readonly lease: NodeLease
 
   constructor (options: KubeletOptions) {
     this.o = options
@@ -66,6 +67,7 @@ export class Kubelet {
     this.state = options.state ?? newKubeletState(options.identity)
     this.pods = this.state.pods
     this.ips = this.state.ips
+    this.lease = new NodeLease({ client: options.client, clock: options.clock, node: this.name, nodeUid: () => this.nodeUid, log: options.log })
   }
 
   /** Work in hand: queued or running pod syncs (timers are the clock's business). */
@@ -153,20 +155,7 @@ export class Kubelet {
   }
 
   private async renewLease (): Promise<void> {
-    if (!this.running) return
-    const renewTime = rfc3339Micro(this.o.clock.now())
-    const lease: KubeObject = {
-      apiVersion: 'coordination.k8s.io/v1',
-      kind: 'Lease',
-      metadata: { name: this.name, namespace: 'kube-node-lease', ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: this.name, uid: this.nodeUid }] },
-      spec: { holderIdentity: this.name, leaseDurationSeconds: LEASE_DURATION_SECONDS, renewTime },
-    }
-    try {
-      await this.o.client.patch('coordination.k8s.io/v1', 'Lease', 'kube-node-lease', this.name, { spec: { holderIdentity: this.name, leaseDurationSeconds: LEASE_DURATION_SECONDS, renewTime } }, { type: 'merge' })
-    } catch (err) {
-      if (isStatusError(err, 404)) await this.o.client.create(lease).catch(e => this.o.log?.(`${this.name}: lease: ${String(e)}`))
-      else this.o.log?.(`${this.name}: lease: ${String(err)}`)
-    }
+    if (this.running) await this.lease.renew()
   }
 
   /** Conditions are recomputed every 10 s and written when they change or 5 min have passed. */

@@ -12,6 +12,8 @@ const FLUSH_INTERVAL_MS = 30_000
 
 export class SchedulingQueue {
   private readonly heap: QueuedPodInfo[] = []
+  /** Each heap entry's index, so that a pod deleted while queued leaves in O(log n). */
+  private readonly position = new Map<QueuedPodInfo, number>()
   private readonly inActive = new Map<string, QueuedPodInfo>()
   private readonly backoff = new Map<string, { info: QueuedPodInfo, timer: TimerHandle }>()
   private readonly unschedulable = new Map<string, { info: QueuedPodInfo, since: number }>()
@@ -46,9 +48,11 @@ export class SchedulingQueue {
   }
 
   delete (key: string): void {
-    if (this.inActive.delete(key)) {
-      const i = this.heap.findIndex(p => objectKey(p.pod) === key)
-      if (i >= 0) this.removeAt(i)
+    const active = this.inActive.get(key)
+    if (active !== undefined) {
+      this.inActive.delete(key)
+      const i = this.position.get(active)
+      if (i !== undefined) this.removeAt(i)
     }
     this.backoff.get(key)?.timer.cancel()
     this.backoff.delete(key)
@@ -120,7 +124,7 @@ export class SchedulingQueue {
     const waiter = this.waiters.shift()
     if (waiter !== undefined) { waiter(info); return }
     this.inActive.set(key, info)
-    this.heap.push(info)
+    this.place(this.heap.length, info)
     this.up(this.heap.length - 1)
   }
 
@@ -133,18 +137,30 @@ export class SchedulingQueue {
   }
 
   private removeAt (i: number): void {
+    this.position.delete(this.heap[i])
     const last = this.heap.pop()!
     if (i === this.heap.length) return
-    this.heap[i] = last
+    this.place(i, last)
     this.down(i)
     this.up(i)
+  }
+
+  private place (i: number, info: QueuedPodInfo): void {
+    this.heap[i] = info
+    this.position.set(info, i)
+  }
+
+  private swap (i: number, j: number): void {
+    const a = this.heap[i]
+    this.place(i, this.heap[j])
+    this.place(j, a)
   }
 
   private up (i: number): void {
     while (i > 0) {
       const parent = (i - 1) >> 1
       if (!this.less(this.heap[i], this.heap[parent])) break
-      ;[this.heap[i], this.heap[parent]] = [this.heap[parent], this.heap[i]]
+      this.swap(i, parent)
       i = parent
     }
   }
@@ -157,7 +173,7 @@ export class SchedulingQueue {
       if (l < this.heap.length && this.less(this.heap[l], this.heap[m])) m = l
       if (r < this.heap.length && this.less(this.heap[r], this.heap[m])) m = r
       if (m === i) return
-      ;[this.heap[i], this.heap[m]] = [this.heap[m], this.heap[i]]
+      this.swap(i, m)
       i = m
     }
   }

@@ -254,6 +254,33 @@ describe('Client implementations against one server', function () {
         assert.deepEqual((await c.get<KubeObject>('v1', 'ConfigMap', ns, 'a')).data, { k: 'v' })
       })
 
+      it('bodies stay the caller\'s and read as their JSON: undefined left out, a Date as its text', async () => {
+        const body = deployment(ns, 'as-json', 2) as Json
+        body.metadata.labels = { keep: 'yes', gone: undefined }
+        body.metadata.annotations = undefined
+        body.spec.paused = undefined
+        const before = structuredClone(body)
+        const created = await c.create(body as KubeObject)
+        assert.deepEqual(body, before, 'defaulting must not reach into the caller\'s object')
+        assert.deepEqual(created.metadata.labels, { keep: 'yes' })
+        assert.equal('annotations' in created.metadata, false)
+        assert.equal((created.spec as Json).strategy.type, 'RollingUpdate')
+
+        const update = { ...created, spec: { ...(created.spec as Json), replicas: 3, minReadySeconds: undefined } } as Json
+        const beforeUpdate = structuredClone(update)
+        const updated = await c.update(update as KubeObject)
+        assert.deepEqual(update, beforeUpdate)
+        assert.equal((updated.spec as Json).replicas, 3)
+
+        const event = await c.create({
+          apiVersion: 'v1', kind: 'Event', metadata: { name: 'dated', namespace: ns },
+          involvedObject: { kind: 'Pod', namespace: ns, name: 'p' }, reason: 'R', message: 'm', type: 'Normal',
+          firstTimestamp: new Date('2025-01-02T03:04:05.678Z'), lastTimestamp: undefined,
+        } as KubeObject)
+        assert.equal(event.firstTimestamp, '2025-01-02T03:04:05Z')
+        assert.equal('lastTimestamp' in event, false)
+      })
+
       it('an unknown kind is a 404 StatusError naming it', async () => {
         const err = await failure(c.get('v1', 'Nope', ns, 'x'))
         assert.equal(err.code, 404)

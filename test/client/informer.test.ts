@@ -96,6 +96,36 @@ describe('Informer', function () {
         assert.deepEqual(informer.list(), [])
       })
 
+      it('its namespace and controller indexes follow updates, adoption, orphaning and deletion', async () => {
+        informer = new Informer({ client, apiVersion: 'v1', kind: 'ConfigMap', namespace: ns })
+        const seen = record(informer)
+        await informer.start()
+        // Owners that exist, so that the garbage collector leaves their dependents alone.
+        const owners = await Promise.all(['o1', 'o2'].map(name => admin.create(cm(ns, name))))
+        const owner = (i: number): Record<string, unknown> => ({ ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: owners[i].metadata.name, uid: owners[i].metadata.uid, controller: true }] })
+        await admin.create(cm(ns, 'a', { v: '1' }))
+        await admin.create(cm(ns, 'b', { v: '1' }))
+        await admin.patch('v1', 'ConfigMap', ns, 'a', { data: { v: '2' } })
+        await admin.patch('v1', 'ConfigMap', ns, 'b', { metadata: owner(0) })
+        await admin.patch('v1', 'ConfigMap', ns, 'a', { metadata: owner(0) })
+        await admin.patch('v1', 'ConfigMap', ns, 'a', { metadata: owner(1) })
+        await seen.until(e => e.length >= 8, 'four adds, four updates')
+        const names = (items: KubeObject[]): string[] => items.map(o => o.metadata.name!).sort()
+        assert.deepEqual(names(informer.inNamespace(ns)), ['a', 'b', 'o1', 'o2'])
+        assert.deepEqual(names(informer.controlledBy(owners[0].metadata.uid!)), ['b'])
+        assert.deepEqual(names(informer.controlledBy(owners[1].metadata.uid!)), ['a'])
+        assert.deepEqual(names(informer.orphans(ns)), ['o1', 'o2'])
+        assert.equal((informer.inNamespace(ns).find(o => o.metadata.name === 'a') as { data?: Record<string, string> } | undefined)?.data?.v, '2', 'the index holds the newest object')
+
+        await admin.patch('v1', 'ConfigMap', ns, 'b', { metadata: { ownerReferences: null } })
+        await admin.delete('v1', 'ConfigMap', ns, 'a')
+        await seen.until(e => e.length >= 10, 'orphaning and deletion')
+        assert.deepEqual(names(informer.controlledBy(owners[0].metadata.uid!)), [])
+        assert.deepEqual(names(informer.controlledBy(owners[1].metadata.uid!)), [])
+        assert.deepEqual(names(informer.orphans(ns)), ['b', 'o1', 'o2'])
+        assert.deepEqual(names(informer.inNamespace(ns)), ['b', 'o1', 'o2'])
+      })
+
       it('a no-op write produces no update', async () => {
         await admin.create(cm(ns, 'a', { v: '1' }))
         informer = new Informer({ client, apiVersion: 'v1', kind: 'ConfigMap', namespace: ns })

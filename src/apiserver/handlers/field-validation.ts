@@ -2,7 +2,7 @@
 // (create/update) or 422 (patch) with Go's wording; unknown fields are dropped, and with
 // fieldValidation=Strict refused, with Warn (the default) reported as warnings. Custom resources
 // are checked against their CRD schema instead.
-import type { KubeObject } from '../../api/object.ts'
+import { clone, type KubeObject } from '../../api/object.ts'
 import { StatusError } from '../errors.ts'
 import type { ApiRequest } from '../request.ts'
 import { normalizeSecret } from '../schemas/secret.ts'
@@ -12,13 +12,18 @@ import type { ApiContext } from './context.ts'
 
 export interface Decoded { object: KubeObject, warnings: string[] }
 
-/** A create or update body. */
+/**
+ * A create or update body. The result shares nothing with `obj` below its top level and
+ * metadata (a typed decode builds new objects; anything else is copied), so a body needs only a
+ * shallow copy before it gets here.
+ */
 export function decodeBody (ctx: ApiContext, req: ApiRequest, obj: KubeObject): Decoded {
   const { info } = req
   const mode = req.options.fieldValidation ?? 'Warn'
-  if (info.custom === true) return custom(ctx, req, obj, fields => new StatusError(400, 'BadRequest', strictDecodingBadRequest(info.kind, info.version, fields)))
+  if (info.custom === true) return custom(ctx, req, clone(obj), fields => new StatusError(400, 'BadRequest', strictDecodingBadRequest(info.kind, info.version, fields)))
   const r = decodeTyped(obj, info.group, info.version, info.kind)
   if (r.typeError !== undefined) throw typeErrorBadRequest(info.kind, info.version, r.typeError)
+  if (r.object === obj) r.object = clone(obj) // a kind without a model: passed through as it was
   if (r.unknownFields.length > 0 && mode === 'Strict') throw new StatusError(400, 'BadRequest', strictDecodingBadRequest(info.kind, info.version, r.unknownFields))
   return { object: finish(req, r.object as KubeObject), warnings: mode === 'Warn' ? r.unknownFields.map(unknownFieldError) : [] }
 }

@@ -7,12 +7,15 @@ import type { ApiRequest } from '../request.ts'
 import { validateMetadata } from '../validate-meta.ts'
 import type { ApiContext } from './context.ts'
 
-/** The body as a KubeObject for this request, or a 400 naming what is wrong. */
-export function bodyObject (ctx: ApiContext, req: ApiRequest): KubeObject {
+/**
+ * The body as a KubeObject for this request, or a 400 naming what is wrong. A copy: `deep` unless
+ * the caller only decodes it (decodeBody copies the rest), else of the top level and metadata.
+ */
+export function bodyObject (ctx: ApiContext, req: ApiRequest, copy: 'deep' | 'shallow' = 'deep'): KubeObject {
   const body = req.body
   if (!isObject(body)) throw badRequest(`the body of the request must be a ${req.info.kind} object`)
-  const obj = clone(body) as KubeObject
-  if (obj.metadata !== undefined && !isObject(obj.metadata)) throw badRequest('metadata must be an object')
+  if (body.metadata !== undefined && !isObject(body.metadata)) throw badRequest('metadata must be an object')
+  const obj = (copy === 'deep' ? clone(body) : { ...body, metadata: { ...body.metadata } }) as KubeObject
   obj.metadata ??= {}
   const { info } = req
   // Upstream decodes the body with the scheme: another served kind cannot be converted, an

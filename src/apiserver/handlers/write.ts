@@ -1,6 +1,6 @@
 // create, update (PUT) and the shared update path that patch and subresources reuse: the
 // GuaranteedUpdate loop of upstream (read, transform, write at the read revision, retry).
-import { clone, rfc3339, type KubeObject } from '../../api/object.ts'
+import { clone, jsonEqual, rfc3339, type KubeObject } from '../../api/object.ts'
 import type { ResourceInfo } from '../../api/resources.ts'
 import { conflict, isStatusError, notFound, StatusError } from '../errors.ts'
 import { recordManager } from '../managed-fields.ts'
@@ -15,7 +15,7 @@ const TTL_RESOURCES = new Set(['/events', 'events.k8s.io/events'])
 
 export async function createObject (ctx: ApiContext, req: ApiRequest, body?: KubeObject): Promise<Reply<KubeObject>> {
   const { info } = req
-  const decoded = decodeBody(ctx, req, body ?? bodyObject(ctx, req))
+  const decoded = decodeBody(ctx, req, body ?? bodyObject(ctx, req, 'shallow'))
   const obj = toStored(info, decoded.object)
   const warnings = decoded.warnings
   const strategy = ctx.strategyFor(info)
@@ -67,11 +67,16 @@ export interface UpdateOptions {
 
 /** Read, transform, validate, write; retried on a write conflict unless a revision was required. */
 export async function updateObject (ctx: ApiContext, req: ApiRequest, transform: Transform, options: UpdateOptions): Promise<Reply<KubeObject>> {
+  return await updateStored(ctx, req, async current => toStored(req.info, await transform(toServed(req.info, clone(current)))), options)
+}
+
+/** The loop of updateObject; `desired` gets the stored object as it is (shared: not to be changed). */
+async function updateStored (ctx: ApiContext, req: ApiRequest, desiredFor: (current: KubeObject) => Promise<KubeObject> | KubeObject, options: UpdateOptions): Promise<Reply<KubeObject>> {
   const { info } = req
   for (let attempt = 0; ; attempt++) {
     const current = await ctx.storage.get(info, req.namespace, req.name!)
     if (options.expectRevision !== undefined && options.expectRevision !== current.metadata.resourceVersion) throw conflict(info, req.name!)
-    const desired = toStored(info, await transform(toServed(info, clone(current))))
+    const desired = await desiredFor(current)
     try {
       return await writeUpdate(ctx, req, current, desired, options)
     } catch (err) {
@@ -112,14 +117,17 @@ async function writeUpdate (ctx: ApiContext, req: ApiRequest, current: KubeObjec
 
 /** Equal apart from managedFields timestamps: a no-op write keeps the resourceVersion. */
 function unchanged (a: KubeObject, b: KubeObject): boolean {
-  const strip = (o: KubeObject): string => JSON.stringify({ ...o, apiVersion: undefined, kind: undefined, metadata: { ...o.metadata, managedFields: (o.metadata.managedFields ?? []).map(m => ({ ...m, time: undefined })) } })
-  return strip(a) === strip(b)
+  const { apiVersion: _aa, kind: _ak, metadata: { managedFields: fa, ...ma }, ...ra } = a
+  const { apiVersion: _ba, kind: _bk, metadata: { managedFields: fb, ...mb }, ...rb } = b
+  if (!jsonEqual(ra, rb) || !jsonEqual(ma, mb) || (fa ?? []).length !== (fb ?? []).length) return false
+  return (fa ?? []).every((e, i) => jsonEqual({ ...e, time: undefined }, { ...fb![i], time: undefined }))
 }
 
 export async function replaceObject (ctx: ApiContext, req: ApiRequest): Promise<Reply<KubeObject>> {
-  const { object: body, warnings } = decodeBody(ctx, req, bodyObject(ctx, req))
+  const { object: body, warnings } = decodeBody(ctx, req, bodyObject(ctx, req, 'shallow'))
   const expect = body.metadata.resourceVersion
-  const reply = await updateObject(ctx, req, () => body, {
+  const stored = toStored(req.info, body)
+  const reply = await updateStored(ctx, req, () => stored, {
     expectRevision: expect === undefined || expect === '' ? undefined : expect,
     manager: req.options.fieldManager ?? 'unknown',
   })

@@ -13,6 +13,7 @@
 //   `unrecognized type: int32`; unknown fields are reported sorted.
 // Either way the result is the object as Go would re-encode it: unknown fields dropped, null
 // fields dropped, base64, times and quantities in canonical form.
+import { clone } from '../../api/object.ts'
 import { formatQuantity, parseQuantity } from '../../api/quantity.ts'
 import { goQuote } from '../../api/field-errors.ts'
 import { StatusError } from '../errors.ts'
@@ -178,6 +179,9 @@ function zero (slot: Slot): unknown {
 }
 
 function decode (value: unknown, slot: Slot, ctx: Ctx, where: Where, path: string): unknown {
+  // A body from the in-process client is not JSON text: read it as its JSON encoding would be.
+  if (value === undefined || typeof value === 'function' || typeof value === 'symbol') return OMIT
+  if (typeof value === 'object' && value !== null && typeof (value as { toJSON?: unknown }).toJSON === 'function') value = (value as { toJSON: () => unknown }).toJSON()
   // Non-pointer metav1.Time fields encode their zero value as null, so Go writes them back as
   // null (a pod condition's lastProbeTime, a template's creationTimestamp).
   if (value === null && (path.endsWith('lastProbeTime') || path.endsWith('creationTimestamp'))) return null
@@ -185,7 +189,7 @@ function decode (value: unknown, slot: Slot, ctx: Ctx, where: Where, path: strin
   const { ref } = slot
   if (slot.quantity && ref.t !== 'map') return quantity(value)
   switch (ref.t) {
-    case 'any': return value
+    case 'any': return clone(value) // the result is the caller's own: nothing shared with the input
     case 'intorstring': return intOrString(value)
     case 'time': case 'microtime': return time(value, ref.t === 'microtime')
     case 'string': if (ref.format === 'byte') return bytes(value, slot, ctx, where); break
@@ -199,7 +203,11 @@ function decode (value: unknown, slot: Slot, ctx: Ctx, where: Where, path: strin
       if (!isObject(value)) { mismatch(ctx, value, slot, where, `cannot restore map from ${goKind(value)}`); return value }
       const item = elementSlot(slot)
       const out: Record<string, unknown> = {}
-      for (const [k, v] of Object.entries(value)) { const r = decode(v, item, ctx, where, join(path, k)); out[k] = r === OMIT ? zero(item) : r }
+      for (const [k, v] of Object.entries(value)) {
+        if (v === undefined) continue // as JSON.stringify leaves it out
+        const r = decode(v, item, ctx, where, join(path, k))
+        out[k] = r === OMIT ? zero(item) : r
+      }
       return out
     }
   }
@@ -226,6 +234,7 @@ function struct (value: unknown, slot: Slot, model: string, ctx: Ctx, where: Whe
     // Fields decode in the body's order, which is also the output's: one pass.
     const out: Record<string, unknown> = {}
     for (const key of Object.keys(value)) {
+      if (value[key] === undefined) continue // as JSON.stringify leaves it out
       const field = fields.get(key)
       if (field === undefined) {
         if (ctx.unknown.length < MAX_STRICT_ERRORS) ctx.unknown.push(join(path, key))

@@ -60,20 +60,20 @@ export const podStrategy: Strategy = {
 
 /** Upstream allows only images, activeDeadlineSeconds, added tolerations and a few more to change. */
 function validatePodUpdate (obj: KubeObject, old: KubeObject): StatusCause[] {
-  const a = structuredClone(obj.spec) as Json
-  const b = structuredClone(old.spec) as Json
-  for (const s of [a, b]) {
-    for (const list of [s.containers, s.initContainers]) for (const c of list ?? []) delete c.image
-    delete s.activeDeadlineSeconds
-    delete s.tolerations
-    delete s.terminationGracePeriodSeconds
-  }
-  if (JSON.stringify(a) === JSON.stringify(b)) return []
+  if (obj.spec === old.spec || mutableFieldsDropped(obj.spec as Json) === mutableFieldsDropped(old.spec as Json)) return []
   return [{
     reason: 'FieldValueForbidden',
     field: 'spec',
     message: 'Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)',
   }]
+}
+
+/** The pod spec as JSON without the fields an update may change (compared, never stored). */
+function mutableFieldsDropped (spec: Json | undefined): string {
+  if (spec === undefined) return ''
+  const { activeDeadlineSeconds: _a, tolerations: _t, terminationGracePeriodSeconds: _g, containers, initContainers, ...rest } = spec
+  const noImage = (list: Json[] | undefined): Json[] | undefined => list?.map(({ image: _i, ...c }) => c)
+  return JSON.stringify({ ...rest, containers: noImage(containers), initContainers: noImage(initContainers) })
 }
 
 /** k3s's built-in classes (the apiserver creates them; add-ons use them). */

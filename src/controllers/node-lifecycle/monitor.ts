@@ -19,7 +19,7 @@ const EXCLUDE_DISRUPTION = 'node.kubernetes.io/exclude-disruption'
 
 export async function monitorNodeHealth (ctx: LifecycleContext): Promise<void> {
   const { state, recorder } = ctx
-  const nodes = (ctx.nodes.list() as Node[]).slice().sort((a, b) => a.metadata.name!.localeCompare(b.metadata.name!))
+  const nodes = (ctx.nodes.list() as Node[]).slice().sort((a, b) => (a.metadata.name! < b.metadata.name! ? -1 : 1))
   const errors: unknown[] = []
   const names = new Set(nodes.map(n => n.metadata.name!))
   for (const node of nodes) {

@@ -1,0 +1,70 @@
+// jsonEqual stands in for comparing two JSON.stringify results (managedFields diffs, no-op
+// updates): over random JSON-like values, it must give exactly that comparison's answer.
+import assert from 'node:assert/strict'
+import { jsonEqual } from '../../src/api/object.ts'
+
+/** A small deterministic generator (mulberry32), so a failure reproduces. */
+function random (seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+function value (r: () => number, depth: number): unknown {
+  const pick = Math.floor(r() * (depth > 2 ? 6 : 8))
+  switch (pick) {
+    case 0: return undefined
+    case 1: return null
+    case 2: return Math.floor(r() * 3)
+    case 3: return ['a', 'b', ''][Math.floor(r() * 3)]
+    case 4: return r() < 0.5
+    case 5: return String(Math.floor(r() * 2))
+    case 6: return Array.from({ length: Math.floor(r() * 3) }, () => value(r, depth + 1))
+    default: {
+      const out: Record<string, unknown> = {}
+      for (const k of ['x', 'y', 'z']) if (r() < 0.6) out[k] = value(r, depth + 1)
+      return out
+    }
+  }
+}
+
+/** b: a copy of a, sometimes changed somewhere (a value, a key's order, an undefined added). */
+function variant (a: unknown, r: () => number): unknown {
+  if (r() < 0.15) return value(r, 2)
+  if (Array.isArray(a)) return a.map(v => variant(v, r))
+  if (typeof a === 'object' && a !== null) {
+    const entries = Object.entries(a).map(([k, v]) => [k, variant(v, r)] as const)
+    if (r() < 0.1) entries.reverse()
+    if (r() < 0.1) entries.push(['w', undefined])
+    return Object.fromEntries(entries)
+  }
+  return a
+}
+
+describe('jsonEqual', () => {
+  it('answers as JSON.stringify(a) === JSON.stringify(b) over 20,000 random pairs', () => {
+    const r = random(42)
+    let equal = 0
+    for (let i = 0; i < 20_000; i++) {
+      const a = value(r, 0)
+      const b = variant(a, r)
+      const expected = JSON.stringify(a) === JSON.stringify(b)
+      if (expected) equal++
+      assert.equal(jsonEqual(a, b), expected, `${JSON.stringify(a)} vs ${JSON.stringify(b)}`)
+      assert.equal(jsonEqual(b, a), expected)
+    }
+    // Both answers were exercised plenty.
+    assert.ok(equal > 2_000 && equal < 18_000, `equal pairs: ${equal}`)
+  })
+
+  it('ignores keys holding undefined, reads undefined list items as null, and minds key order', () => {
+    assert.equal(jsonEqual({ a: 1, b: undefined }, { a: 1 }), true)
+    assert.equal(jsonEqual([undefined], [null]), true)
+    assert.equal(jsonEqual({ a: 1, b: 2 }, { b: 2, a: 1 }), false)
+    assert.equal(jsonEqual({ a: null }, {}), false)
+    assert.equal(jsonEqual([], {}), false)
+  })
+})
