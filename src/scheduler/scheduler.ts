@@ -33,6 +33,8 @@ export const EXPLAIN_ANNOTATION = 'k3sim.io/scheduling-explain'
 
 /** Pods whose last attempt explain() can show: the most recently attempted ones. */
 const EXPLAINED_PODS = 2000
+/** Per-node results (feasible nodes and filter failures) kept for explain() over all pods: ~10 MB. */
+const EXPLAINED_NODE_RESULTS = 200_000
 
 /** Scheduling cycles run back to back before the loop yields to the event loop. */
 const CYCLES_PER_TURN = 32
@@ -59,7 +61,12 @@ export class Scheduler {
   /** explain() data of the most recently attempted pods (bounded: a big cluster schedules many). */
   private readonly attempts = new LRUCache<string, Attempt>({ max: EXPLAINED_PODS })
   /** Per pod, what its last attempt found, kept raw (explain() builds the view when asked). */
-  private readonly lastOutcome = new LRUCache<string, { feasible: NodeInfo[], statuses: Map<string, Status>, totals?: Float64Array }>({ max: EXPLAINED_PODS })
+  private readonly lastOutcome = new LRUCache<string, { feasible: NodeInfo[], statuses: Map<string, Status>, totals?: Float64Array }>({
+    max: EXPLAINED_PODS,
+    // Bounded by node results too: at 5,000 nodes one pod's outcome holds hundreds of them.
+    maxSize: EXPLAINED_NODE_RESULTS,
+    sizeCalculation: o => 1 + o.feasible.length + o.statuses.size,
+  })
   private pods: Informer | undefined
   private nodes: Informer | undefined
   private scheduling = false

@@ -121,6 +121,12 @@ export interface WatchOptions {
    * events are not filtered.
    */
   trigger?: { index: string, of: (kv: KeyValue) => string | undefined, value: string }
+  /**
+   * Hand each batch to this function as it is committed, before the write is acknowledged,
+   * instead of buffering it for next(): an in-memory mirror of a prefix then reflects every
+   * acknowledged write and holds no backlog. If it throws, the watch ends with that error.
+   */
+  deliver?: (events: WatchEvent[]) => void
 }
 
 /**
@@ -130,12 +136,6 @@ export interface WatchOptions {
  */
 export interface Watcher extends AsyncIterable<WatchEvent[]> {
   next(): Promise<WatchEvent[] | null>
-  /**
-   * The events delivered and not read yet, taken now, without waiting. The store delivers a
-   * write's events before it acknowledges the write, so a cache that takes them before each
-   * lookup reflects every acknowledged write. Throws the watch's error if it failed.
-   */
-  takeBuffered(): WatchEvent[]
   close(): void
   readonly closed: boolean
 }

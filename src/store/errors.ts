@@ -10,6 +10,7 @@ export type StoreErrorCode =
   | 'lease-ttl-too-large'
   | 'key-not-found'      // ignore_value / ignore_lease on an absent key
   | 'watcher-slow'       // a watcher's buffer overflowed; the watch was cut off
+  | 'watcher-failed'     // a watcher's synchronous consumer (WatchOptions.deliver) threw
   | 'closed'             // the backend was closed
 
 /** Messages as etcd's mvcc/lease packages word them (without the `etcdserver: ` prefix). */
@@ -22,6 +23,7 @@ const defaultMessages: Record<StoreErrorCode, string> = {
   'lease-ttl-too-large': 'too large lease TTL',
   'key-not-found': 'key not found',
   'watcher-slow': 'watcher is too slow: its event buffer overflowed',
+  'watcher-failed': 'watch consumer failed',
   'closed': 'store is closed',
 }
 

@@ -136,6 +136,15 @@ class BufferedWatcher implements Watcher {
 
   push (events: WatchEvent[], replay: boolean): void {
     if (this.done) return
+    const deliver = this.options.deliver
+    if (deliver !== undefined) {
+      try {
+        deliver(events)
+      } catch (err) {
+        this.fail(new StoreError('watcher-failed', `watch consumer failed: ${err instanceof Error ? err.message : String(err)}`))
+      }
+      return
+    }
     if (this.waiting !== undefined) {
       const { resolve } = this.waiting
       this.waiting = undefined
@@ -165,13 +174,6 @@ class BufferedWatcher implements Watcher {
     if (this.error !== undefined) return Promise.reject(this.error)
     if (this.done) return Promise.resolve(null)
     return new Promise((resolve, reject) => { this.waiting = { resolve, reject } })
-  }
-
-  takeBuffered (): WatchEvent[] {
-    if (this.error !== undefined) throw this.error
-    const batch = this.buffer
-    this.buffer = []
-    return batch
   }
 
   close (): void { this.finish() }

@@ -1,11 +1,12 @@
 // Lists of one node's pods (the kubelets' `fieldSelector=spec.nodeName=<node>`) come from an index
 // kept from a store watch. They must equal what filtering every pod gives, right after any write:
-// creates, bindings, deletes, other namespaces, label selectors, and a watch that fell behind.
+// creates, bindings, deletes, other namespaces, label selectors, and a watch that ended.
 import assert from 'node:assert/strict'
 import type { KubeObject } from '../../src/api/object.ts'
 import { ApiServerCore } from '../../src/apiserver/core.ts'
 import { PodsByNode } from '../../src/apiserver/registry/pods-by-node.ts'
 import { ObjectStorage } from '../../src/apiserver/registry/storage.ts'
+import * as ops from '../../src/store/ops.ts'
 import { InProcessClient } from '../../src/client/in-process.ts'
 import { SqliteBackend } from '../../src/store/sqlite/sqlite-backend.ts'
 import type { Backend } from '../../src/store/backend.ts'
@@ -69,17 +70,24 @@ describe('pods by node (the kubelets\' lists)', () => {
     assert.deepEqual((await both('spec.nodeName=nope')).served, [])
   })
 
-  it('rebuilds itself when its watch fell behind', async () => {
+  it('follows writes as they commit, and rebuilds itself after its watch ended', async () => {
     const storage = new ObjectStorage(backend)
-    const index = new PodsByNode(storage, { maxBuffered: 3 })
+    const index = new PodsByNode(storage)
     await index.start()
+    const even = async (): Promise<string[]> => (await client.list('v1', 'Pod', { namespace: 'default' })).items
+      .filter(p => (p.spec as Json).nodeName === 'even').map(p => `/registry/pods/default/${p.metadata.name}`).sort()
     for (let i = 0; i < 10; i++) await client.create(pod(`p${i}`, 'default', {}, i % 2 === 0 ? 'even' : 'odd'))
     assert.deepEqual((await index.keysOn('even'))!.sort(), ['p0', 'p2', 'p4', 'p6', 'p8'].map(n => `/registry/pods/default/${n}`))
+    // A value the index cannot read ends its watch; the next lookup lists again (and fails while
+    // the value is there), and after it is gone the index is whole again.
+    const bad = '/registry/pods/default/zz-not-json'
+    await ops.create(backend, bad, new TextEncoder().encode('not json'))
     await client.delete('v1', 'Pod', 'default', 'p0', { gracePeriodSeconds: 0 })
     await client.create(pod('p10', 'default', {}, 'even'))
-    const stored = (await client.list('v1', 'Pod', { namespace: 'default' })).items.filter(p => (p.spec as Json).nodeName === 'even').map(p => `/registry/pods/default/${p.metadata.name}`)
-    assert.deepEqual((await index.keysOn('even'))!.sort(), stored.sort())
-    assert.ok(stored.includes('/registry/pods/default/p10'))
+    await assert.rejects(index.keysOn('even'))
+    await ops.remove(backend, bad)
+    assert.deepEqual((await index.keysOn('even'))!.sort(), await even())
+    assert.ok((await even()).includes('/registry/pods/default/p10'))
     index.stop()
     assert.equal(await index.keysOn('even'), undefined, 'stopped: the list reads every pod again')
   })

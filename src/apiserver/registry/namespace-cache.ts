@@ -30,7 +30,7 @@ export class NamespaceCache {
 
   /** 'Active', 'Terminating', or undefined when not known here (read the store then). */
   phase (name: string): string | undefined {
-    return this.mirror?.catchUp() === true ? this.phases.get(name) : undefined
+    return this.mirror?.following() === true ? this.phases.get(name) : undefined
   }
 
   stop (): void { this.mirror?.stop() }

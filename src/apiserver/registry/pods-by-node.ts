@@ -2,7 +2,7 @@
 // (store-mirror.ts) — upstream's watch cache indexes pods the same way for the kubelets' lists.
 // Every kubelet starts by listing its node's pods; without the index each list read every pod in
 // the cluster, so a thousand nodes joining a busy cluster did a million pod reads. Lookups see
-// every acknowledged write; if the watch fell behind and failed, the index is rebuilt from a list.
+// every acknowledged write; if its watch ended, the index is rebuilt from a list.
 import type { KubeObject } from '../../api/object.ts'
 import type { KeyValue } from '../../store/backend.ts'
 import { StoreMirror } from './store-mirror.ts'
@@ -17,14 +17,12 @@ export class PodsByNode {
   private readonly keysByNode = new Map<string, Set<string>>()
   private stopped = false
 
-  /** `maxBuffered`: pod events the watch may hold between two lookups before it fails (and the index is rebuilt). */
-  constructor (storage: ObjectStorage, options: { maxBuffered?: number } = {}) {
+  constructor (storage: ObjectStorage) {
     this.storage = storage
     this.mirror = new StoreMirror({
       backend: storage.backend,
       prefix: PREFIX,
       target: { put: kv => this.put(kv), remove: key => this.remove(key), clear: () => { this.nodeOf.clear(); this.keysByNode.clear() } },
-      maxBuffered: options.maxBuffered ?? 200_000,
     })
   }
 
@@ -38,9 +36,9 @@ export class PodsByNode {
   /** Storage keys of the pods on `node`, as of the newest write; undefined once stopped. */
   async keysOn (node: string): Promise<string[] | undefined> {
     if (this.stopped) return undefined
-    if (!this.mirror.catchUp()) {
+    if (!this.mirror.following()) {
       await this.mirror.start()
-      if (!this.mirror.catchUp()) return undefined
+      if (!this.mirror.following()) return undefined
     }
     return [...(this.keysByNode.get(node) ?? [])]
   }

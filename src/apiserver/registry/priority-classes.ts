@@ -43,7 +43,7 @@ export class PriorityClassCache {
    * this cache cannot tell (not started, or its watch failed): read the store then.
    */
   globalDefault (): PriorityClassInfo | null | undefined {
-    if (this.mirror?.catchUp() !== true) return undefined
+    if (this.mirror?.following() !== true) return undefined
     let best: PriorityClassInfo | null = null
     for (const c of this.classes.values()) if (c.globalDefault && (best === null || c.value < best.value)) best = c
     return best
