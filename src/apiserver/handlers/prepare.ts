@@ -91,8 +91,10 @@ export function carryOver (info: ResourceInfo, strategyStatus: boolean, obj: Kub
   let next: KubeObject = obj
   if (subresource === 'status') {
     // A status write changes only the status (upstream status strategies copy spec and metadata).
-    next = { ...clone(old), status: obj.status }
-    next.metadata = { ...clone(old.metadata), resourceVersion: obj.metadata.resourceVersion }
+    // The stored status is replaced, so only the rest is copied.
+    const { status: _replaced, ...rest } = old
+    const kept = clone(rest) as KubeObject
+    next = { ...kept, status: obj.status, metadata: { ...kept.metadata, resourceVersion: obj.metadata.resourceVersion } }
   } else if (strategyStatus && info.subresources.some(s => s.name === 'status')) {
     next = { ...obj }
     if (old.status === undefined) delete next.status

@@ -6,7 +6,7 @@ import type { KubeObject } from '../../../src/api/object.ts'
 import { SchedulerCache } from '../../../src/scheduler/cache.ts'
 import { filterConstraints, LABEL_HOSTNAME, LABEL_ZONE } from '../../../src/scheduler/plugins/pod-topology-spread/constraints.ts'
 import { DomainCounts } from '../../../src/scheduler/plugins/pod-topology-spread/domain-counts.ts'
-import { computePreScoreState } from '../../../src/scheduler/plugins/pod-topology-spread/scoring.ts'
+import { computePreScoreState, scoreNode } from '../../../src/scheduler/plugins/pod-topology-spread/scoring.ts'
 import { makeNode, makePod } from '../builders.ts'
 
 /** A small deterministic generator (the test must not depend on luck). */
@@ -47,6 +47,8 @@ describe('PodTopologySpread sums kept over every node', () => {
         const kept = computePreScoreState(incoming, constraints, filtered, all, c.requireAll, { counts, snapshot: cache })
         const full = computePreScoreState(incoming, constraints, filtered, all, c.requireAll)
         assert.deepEqual(kept.topologyValueToPodCounts, full.topologyValueToPodCounts)
+        // Hostname constraints score from the kept per-node counts: the same scores.
+        assert.deepEqual(filtered.map(ni => scoreNode(kept, incoming, ni)), filtered.map(ni => scoreNode(full, incoming, ni)))
       }
       for (let i = 0; i < 12; i++) cache.setNode(node(i))
       check()

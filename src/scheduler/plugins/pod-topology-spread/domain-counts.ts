@@ -9,6 +9,9 @@ import { countMatchingOnNode } from './constraints.ts'
 
 type Value = string | undefined
 
+/** The sums kept per node only (no label is named this, so the totals are all under undefined). */
+const PER_NODE = '\u0000node'
+
 interface Sums {
   version: number
   byNode: Map<string, { value: Value, count: number }>
@@ -28,6 +31,18 @@ export class DomainCounts {
    * countMatchingOnNode's key for the selector and namespace.
    */
   totals (snapshot: Snapshot, topologyKey: string, selector: Selector, ns: string, memoKey: string): ReadonlyMap<Value, number> | undefined {
+    return this.sumsFor(snapshot, topologyKey, selector, ns, memoKey)?.totals
+  }
+
+  /**
+   * Pods in `ns` matching `selector` on each node, by node name (what a hostname constraint
+   * scores): one map lookup per node scored instead of recounting or a per-node memo.
+   */
+  onNodes (snapshot: Snapshot, selector: Selector, ns: string, memoKey: string): ReadonlyMap<string, { count: number }> | undefined {
+    return this.sumsFor(snapshot, PER_NODE, selector, ns, memoKey)?.byNode
+  }
+
+  private sumsFor (snapshot: Snapshot, topologyKey: string, selector: Selector, ns: string, memoKey: string): Sums | undefined {
     if (snapshot.changes === undefined) return undefined
     const key = `${topologyKey}\u0000${memoKey}`
     const known = this.sums.get(key)
@@ -52,7 +67,7 @@ export class DomainCounts {
     }
     this.sums.set(key, s)
     if (this.sums.size > this.max) this.sums.delete(this.sums.keys().next().value!)
-    return s.totals
+    return s
   }
 }
 

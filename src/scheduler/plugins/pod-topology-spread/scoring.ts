@@ -23,6 +23,8 @@ export interface PreScoreState {
   topologyNormalizingWeight: number[]
   /** Per constraint, countMatchingOnNode's memo key for the pod's namespace and the selector. */
   memoKeys: string[]
+  /** Per hostname constraint, when kept sums are at hand: matching pods by node name. */
+  nodeCounts: Array<ReadonlyMap<string, { count: number }> | undefined>
 }
 
 /** log(size + 2): the weight of a topology with `size` values among the filtered nodes. */
@@ -88,7 +90,9 @@ export function computePreScoreState (pod: KubeObject, constraints: SpreadConstr
       }
     }
   }
-  return { constraints, ignoredNodes, topologyValueToPodCounts: counts, topologyNormalizingWeight: weights, memoKeys: constraints.map(c => matchMemoKey(c.selector, ns)) }
+  const allMemoKeys = constraints.map(c => matchMemoKey(c.selector, ns))
+  const nodeCounts = constraints.map((c, i) => (c.topologyKey === LABEL_HOSTNAME && sums !== undefined ? sums.counts.onNodes(sums.snapshot, c.selector, ns, allMemoKeys[i]) : undefined))
+  return { constraints, ignoredNodes, topologyValueToPodCounts: counts, topologyNormalizingWeight: weights, memoKeys: allMemoKeys, nodeCounts }
 }
 
 export function scoreNode (s: PreScoreState, pod: KubeObject, nodeInfo: NodeInfo): number {
@@ -98,9 +102,12 @@ export function scoreNode (s: PreScoreState, pod: KubeObject, nodeInfo: NodeInfo
   for (let i = 0; i < s.constraints.length; i++) {
     const c = s.constraints[i]
     if (!(c.topologyKey in labels)) continue
-    const count = c.topologyKey === LABEL_HOSTNAME
-      ? countMatchingOnNode(nodeInfo, c.selector, pod.metadata.namespace ?? '', s.memoKeys[i])
-      : s.topologyValueToPodCounts[i].get(labels[c.topologyKey]) ?? 0
+    const onNodes = s.nodeCounts[i]
+    const count = c.topologyKey !== LABEL_HOSTNAME
+      ? s.topologyValueToPodCounts[i].get(labels[c.topologyKey]) ?? 0
+      : onNodes !== undefined
+        ? onNodes.get(nodeInfo.name)?.count ?? 0
+        : countMatchingOnNode(nodeInfo, c.selector, pod.metadata.namespace ?? '', s.memoKeys[i])
     score += scoreForCount(count, c.maxSkew, s.topologyNormalizingWeight[i])
   }
   return Math.round(score)
