@@ -164,6 +164,6 @@ export function recordManager (next: KubeObject, prev: KubeObject | undefined, e
 function stripForDiff (obj: KubeObject, sub?: string): unknown {
   if (sub === 'status') return obj.status === undefined ? {} : { status: obj.status }
   const { apiVersion: _a, kind: _k, status: _s, metadata, ...rest } = obj
-  const meta = Object.fromEntries(Object.entries(metadata).filter(([k]) => !IGNORED_META.has(k)))
+  const meta = Object.fromEntries(Object.entries(metadata).filter(([k, v]) => !IGNORED_META.has(k) && v !== undefined))
   return Object.keys(meta).length > 0 ? { metadata: meta, ...rest } : rest
 }

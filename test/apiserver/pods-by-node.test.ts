@@ -9,7 +9,7 @@ import { ObjectStorage } from '../../src/apiserver/registry/storage.ts'
 import * as ops from '../../src/store/ops.ts'
 import { InProcessClient } from '../../src/client/in-process.ts'
 import { SqliteBackend } from '../../src/store/sqlite/sqlite-backend.ts'
-import type { Backend } from '../../src/store/backend.ts'
+import type { Backend, Watcher } from '../../src/store/backend.ts'
 import { VirtualClock } from '../../src/util/clock.ts'
 import { Ids } from '../../src/util/random.ts'
 
@@ -90,5 +90,23 @@ describe('pods by node (the kubelets\' lists)', () => {
     assert.ok((await even()).includes('/registry/pods/default/p10'))
     index.stop()
     assert.equal(await index.keysOn('even'), undefined, 'stopped: the list reads every pod again')
+  })
+
+  it('restarts once when lookups find its watch gone together, and leaves no watch open once stopped', async () => {
+    const opened: Watcher[] = []
+    const watch = backend.watch.bind(backend)
+    backend.watch = options => { const w = watch(options); opened.push(w); return w }
+    const index = new PodsByNode(new ObjectStorage(backend))
+    await index.start()
+    const bad = '/registry/pods/default/zz-not-json'
+    await ops.create(backend, bad, new TextEncoder().encode('not json'))
+    await ops.remove(backend, bad)
+    assert.equal(opened.filter(w => !w.closed).length, 0, 'the unreadable value ended the watch')
+    await client.create(pod('p1', 'default', {}, 'n1'))
+    const [a, b] = await Promise.all([index.keysOn('n1'), index.keysOn('n1')])
+    assert.deepEqual([a, b], [['/registry/pods/default/p1'], ['/registry/pods/default/p1']])
+    assert.equal(opened.filter(w => !w.closed).length, 1)
+    index.stop()
+    assert.equal(opened.filter(w => !w.closed).length, 0)
   })
 })

@@ -185,6 +185,13 @@ describe('Client implementations against one server', function () {
         assert.equal(withStatus.metadata.generation, d.metadata.generation, 'a status write does not bump the generation')
       })
 
+      it('a status write that changes nothing keeps the resourceVersion, wherever status sits in the object', async () => {
+        const { spec, ...rest } = deployment(ns, 'status-first', 1) as Json
+        const created = await c.create({ ...rest, status: {}, spec } as unknown as KubeObject)
+        const again = await c.update(created, { subresource: 'status' })
+        assert.equal(again.metadata.resourceVersion, created.metadata.resourceVersion)
+      })
+
       it('watch from a list resourceVersion sees ADDED, MODIFIED and DELETED in order; close() ends it', async () => {
         const rv = (await c.list('v1', 'ConfigMap', { namespace: ns })).metadata.resourceVersion
         const w = await c.watch('v1', 'ConfigMap', { namespace: ns, resourceVersion: rv })
@@ -279,6 +286,32 @@ describe('Client implementations against one server', function () {
         } as KubeObject)
         assert.equal(event.firstTimestamp, '2025-01-02T03:04:05Z')
         assert.equal('lastTimestamp' in event, false)
+      })
+
+      it('reads what JSON cannot hold as JSON.stringify writes it: functions and symbols left out, NaN as null, holes as null', async () => {
+        const body = deployment(ns, 'odd-values', 2) as Json
+        body.metadata.labels = { keep: 'yes', fn: () => 'x', sym: Symbol('s') }
+        body.metadata.annotations = { gone: { toJSON: () => undefined } }
+        body.spec.replicas = NaN
+        // eslint-disable-next-line no-sparse-arrays
+        body.spec.template.spec.containers[0].args = ['a', , 'b']
+        const created = await c.create(body as KubeObject) as Json
+        assert.deepEqual(created.metadata.labels, { keep: 'yes' })
+        assert.deepEqual(created.metadata.annotations, {})
+        assert.equal(created.spec.replicas, 1, 'NaN is null: left unset, then defaulted')
+        assert.deepEqual(created.spec.template.spec.containers[0].args, ['a', '', 'b'], 'a hole is null: Go\'s zero string')
+
+        // An object whose JSON comes from its class's toJSON (here: data only there).
+        class Manifest {
+          readonly apiVersion = 'v1'
+          readonly kind = 'ConfigMap'
+          readonly metadata: Json
+          readonly #data: Json
+          constructor (metadata: Json, data: Json) { this.metadata = metadata; this.#data = data }
+          toJSON (): Json { return { apiVersion: this.apiVersion, kind: this.kind, metadata: this.metadata, data: this.#data } }
+        }
+        const fromClass = await c.create(new Manifest({ name: 'from-class', namespace: ns }, { k: 'v' }) as unknown as KubeObject)
+        assert.deepEqual(fromClass.data, { k: 'v' })
       })
 
       it('an unknown kind is a 404 StatusError naming it', async () => {

@@ -69,13 +69,22 @@ describe('kubelet: node lease', () => {
     await clock.advance('10s')
     await lease.renew()
     assert.deepEqual(calls, ['update', 'get', 'update'], 'the stale update is refused (409), then read and renewed')
-    assert.equal((await read()).spec.holderIdentity, 'n1')
+    const renewed = await read()
+    assert.equal(renewed.spec.renewTime, '2026-01-01T00:00:40.000000Z')
+    assert.equal(renewed.spec.holderIdentity, 'someone-else', 'a renewal changes renewTime only, as upstream\'s newLease(base)')
 
     await admin.delete('coordination.k8s.io/v1', 'Lease', 'kube-node-lease', 'n1')
     calls.length = 0
     await clock.advance('10s')
     await lease.renew()
     assert.deepEqual(calls, ['update', 'get', 'create'])
-    assert.equal((await read()).spec.renewTime, '2026-01-01T00:00:50.000000Z')
+    assert.deepEqual((await read()).spec, { holderIdentity: 'n1', leaseDurationSeconds: 40, renewTime: '2026-01-01T00:00:50.000000Z' })
+  })
+
+  it('runs one renewal at a time: a tick while the last one is running is skipped', async () => {
+    const { client, calls } = counting(admin)
+    const lease = new NodeLease({ client, clock, node: 'n1', nodeUid: () => nodeUid })
+    await Promise.all([lease.renew(), lease.renew()])
+    assert.deepEqual(calls, ['get', 'update'])
   })
 })

@@ -15,7 +15,9 @@ export function bodyObject (ctx: ApiContext, req: ApiRequest, copy: 'deep' | 'sh
   const body = req.body
   if (!isObject(body)) throw badRequest(`the body of the request must be a ${req.info.kind} object`)
   if (body.metadata !== undefined && !isObject(body.metadata)) throw badRequest('metadata must be an object')
-  const obj = (copy === 'deep' ? clone(body) : { ...body, metadata: { ...body.metadata } }) as KubeObject
+  // A spread drops a prototype (and its toJSON): anything but plain objects takes the JSON copy.
+  const shallow = copy === 'shallow' && plain(body) && (body.metadata === undefined || plain(body.metadata))
+  const obj = (shallow ? { ...body, metadata: { ...body.metadata as object } } : clone(body)) as KubeObject
   obj.metadata ??= {}
   const { info } = req
   // Upstream decodes the body with the scheme: another served kind cannot be converted, an
@@ -48,6 +50,11 @@ export function bodyObject (ctx: ApiContext, req: ApiRequest, copy: 'deep' | 'sh
     throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${req.name})`)
   }
   return obj
+}
+
+function plain (o: object): boolean {
+  const proto = Object.getPrototypeOf(o)
+  return (proto === Object.prototype || proto === null) && typeof (o as { toJSON?: unknown }).toJSON !== 'function'
 }
 
 /** Everything but metadata and status: what a change to bumps the generation. */
@@ -91,10 +98,13 @@ export function carryOver (info: ResourceInfo, strategyStatus: boolean, obj: Kub
   let next: KubeObject = obj
   if (subresource === 'status') {
     // A status write changes only the status (upstream status strategies copy spec and metadata).
-    // The stored status is replaced, so only the rest is copied.
-    const { status: _replaced, ...rest } = old
-    const kept = clone(rest) as KubeObject
-    next = { ...kept, status: obj.status, metadata: { ...kept.metadata, resourceVersion: obj.metadata.resourceVersion } }
+    // The stored status is replaced, so only the rest is copied; the keys keep their order (a
+    // no-op write must encode as the stored object did).
+    const copy: Record<string, unknown> = {}
+    for (const k of Object.keys(old)) copy[k] = k === 'status' ? obj.status : clone(old[k])
+    if (!('status' in copy)) copy.status = obj.status
+    next = copy as KubeObject
+    next.metadata = { ...next.metadata, resourceVersion: obj.metadata.resourceVersion }
   } else if (strategyStatus && info.subresources.some(s => s.name === 'status')) {
     next = { ...obj }
     if (old.status === undefined) delete next.status

@@ -19,6 +19,9 @@ export class StoreMirror {
   private readonly prefix: string
   private readonly target: MirrorTarget
   private watcher: Watcher | undefined
+  /** The load in progress: lookups that find the watch gone at the same time share one. */
+  private starting: Promise<void> | undefined
+  private stopped = false
 
   constructor (options: { backend: Backend, prefix: string, target: MirrorTarget }) {
     this.backend = options.backend
@@ -27,9 +30,15 @@ export class StoreMirror {
   }
 
   /** (Re)load the prefix into the target and follow it from there. */
-  async start (): Promise<void> {
+  start (): Promise<void> {
+    this.starting ??= this.load().finally(() => { this.starting = undefined })
+    return this.starting
+  }
+
+  private async load (): Promise<void> {
     this.watcher?.close()
     const r = await this.backend.range({ key: this.prefix, rangeEnd: prefixEnd(this.prefix) })
+    if (this.stopped) return
     this.target.clear()
     for (const kv of r.kvs) this.target.put(kv)
     const apply = (events: WatchEvent[]): void => {
@@ -47,5 +56,8 @@ export class StoreMirror {
     return w !== undefined && !w.closed
   }
 
-  stop (): void { this.watcher?.close() }
+  stop (): void {
+    this.stopped = true
+    this.watcher?.close()
+  }
 }

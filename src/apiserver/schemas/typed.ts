@@ -178,10 +178,23 @@ function zero (slot: Slot): unknown {
   }
 }
 
-function decode (value: unknown, slot: Slot, ctx: Ctx, where: Where, path: string): unknown {
-  // A body from the in-process client is not JSON text: read it as its JSON encoding would be.
-  if (value === undefined || typeof value === 'function' || typeof value === 'symbol') return OMIT
+/** Not in the JSON at all: JSON.stringify leaves such a property out (and writes null in a list). */
+const ABSENT = Symbol('absent')
+
+/**
+ * A body from the in-process client is not JSON text: a value as its JSON encoding reads —
+ * toJSON() applied, NaN and ±Infinity as null, undefined, functions and symbols absent.
+ */
+function asJson (value: unknown): unknown {
   if (typeof value === 'object' && value !== null && typeof (value as { toJSON?: unknown }).toJSON === 'function') value = (value as { toJSON: () => unknown }).toJSON()
+  if (value === undefined || typeof value === 'function' || typeof value === 'symbol') return ABSENT
+  if (typeof value === 'number' && !Number.isFinite(value)) return null
+  return value
+}
+
+function decode (raw: unknown, slot: Slot, ctx: Ctx, where: Where, path: string): unknown {
+  const value = asJson(raw)
+  if (value === ABSENT) return OMIT
   // Non-pointer metav1.Time fields encode their zero value as null, so Go writes them back as
   // null (a pod condition's lastProbeTime, a template's creationTimestamp).
   if (value === null && (path.endsWith('lastProbeTime') || path.endsWith('creationTimestamp'))) return null
@@ -197,14 +210,20 @@ function decode (value: unknown, slot: Slot, ctx: Ctx, where: Where, path: strin
     case 'array': {
       if (!Array.isArray(value)) { mismatch(ctx, value, slot, where, `cannot restore slice from ${goKind(value)}`); return value }
       const item = elementSlot(slot)
-      return value.map((v, i) => { const r = decode(v, item, ctx, where, `${path}[${i}]`); return r === OMIT ? zero(item) : r })
+      // A for loop, not map(): a hole is read as null, as JSON writes it.
+      const out: unknown[] = []
+      for (let i = 0; i < value.length; i++) {
+        const r = decode(value[i], item, ctx, where, `${path}[${i}]`)
+        out.push(r === OMIT ? zero(item) : r)
+      }
+      return out
     }
     case 'map': {
       if (!isObject(value)) { mismatch(ctx, value, slot, where, `cannot restore map from ${goKind(value)}`); return value }
       const item = elementSlot(slot)
       const out: Record<string, unknown> = {}
       for (const [k, v] of Object.entries(value)) {
-        if (v === undefined) continue // as JSON.stringify leaves it out
+        if (asJson(v) === ABSENT) continue // as JSON.stringify leaves it out
         const r = decode(v, item, ctx, where, join(path, k))
         out[k] = r === OMIT ? zero(item) : r
       }
@@ -234,7 +253,7 @@ function struct (value: unknown, slot: Slot, model: string, ctx: Ctx, where: Whe
     // Fields decode in the body's order, which is also the output's: one pass.
     const out: Record<string, unknown> = {}
     for (const key of Object.keys(value)) {
-      if (value[key] === undefined) continue // as JSON.stringify leaves it out
+      if (asJson(value[key]) === ABSENT) continue // as JSON.stringify leaves it out
       const field = fields.get(key)
       if (field === undefined) {
         if (ctx.unknown.length < MAX_STRICT_ERRORS) ctx.unknown.push(join(path, key))
