@@ -87,7 +87,11 @@ async function updateNode (ctx: LifecycleContext, cached: Node, zoneConditions: 
   const { observedReady, currentReady } = result
   if (node.metadata.labels?.[EXCLUDE_DISRUPTION] === undefined) {
     const zone = zoneKey(node)
-    zoneConditions.set(zone, [...(zoneConditions.get(zone) ?? []), currentReady])
+    // Appended in place: copying the zone's list per node was quadratic (12.5 million copies per
+    // pass over 5,000 nodes in one zone).
+    const ready = zoneConditions.get(zone)
+    if (ready === undefined) zoneConditions.set(zone, [currentReady])
+    else ready.push(currentReady)
   }
   if (currentReady === undefined) {
     state.nodesToRetry.delete(name)
