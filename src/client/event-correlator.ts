@@ -30,28 +30,49 @@ export type Correlation =
 interface Observed { name: string, namespace: string, count: number, first: string }
 
 /**
- * groupcache's LRU, as client-go bounds these caches: a Map in use order. (Not lru-cache: that
- * allocates its full capacity up front, and every kubelet has a recorder — 5,000 nodes, 15,000
- * caches of 4,096 slots.)
+ * A 53-bit digest of a key (cyrb53). The caches keep digests, not the keys: a key holds the
+ * component, host, object and message (~250 characters), and every kubelet has a recorder with
+ * thousands of entries. Two keys share a digest with odds of ~1e-9 in a full cache.
+ */
+export function digest (key: string): number {
+  let h1 = 0xdeadbeef
+  let h2 = 0x41c6ce57
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i)
+    h1 = Math.imul(h1 ^ c, 2654435761)
+    h2 = Math.imul(h2 ^ c, 1597334677)
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909)
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909)
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0)
+}
+
+/**
+ * groupcache's LRU, as client-go bounds these caches: a Map in use order, by key digest. (Not
+ * lru-cache: that allocates its full capacity up front, and every kubelet has a recorder —
+ * 5,000 nodes, 15,000 caches of 4,096 slots.)
  */
 class Lru<V> {
-  private readonly map = new Map<string, V>()
+  private readonly map = new Map<number, V>()
 
   get (key: string): V | undefined {
-    const v = this.map.get(key)
-    if (v !== undefined) { this.map.delete(key); this.map.set(key, v) }
+    const d = digest(key)
+    const v = this.map.get(d)
+    if (v !== undefined) { this.map.delete(d); this.map.set(d, v) }
     return v
   }
 
   set (key: string, value: V): void {
-    this.map.delete(key)
-    this.map.set(key, value)
+    const d = digest(key)
+    this.map.delete(d)
+    this.map.set(d, value)
     if (this.map.size > MAX_LRU_ENTRIES) this.map.delete(this.map.keys().next().value!)
   }
 }
 
 export class EventCorrelator {
-  private readonly aggregates = new Lru<{ messages: Set<string>, last: number }>()
+  /** Per aggregate key: the digests of the distinct messages seen, and when the last came. */
+  private readonly aggregates = new Lru<{ messages: Set<number>, last: number }>()
   private readonly observed = new Lru<Observed>()
   private readonly spam = new Lru<{ tokens: number, at: number }>()
 
@@ -64,7 +85,7 @@ export class EventCorrelator {
     const aggregateKey = `${source}\u0000${e.type}\u0000${e.reason}`
     let record = this.aggregates.get(aggregateKey)
     if (record === undefined || now - record.last > AGGREGATE_INTERVAL_MS) record = { messages: new Set(), last: now }
-    record.messages.add(e.message)
+    record.messages.add(digest(e.message))
     record.last = now
     this.aggregates.set(aggregateKey, record)
     if (record.messages.size >= AGGREGATE_MAX_EVENTS) {

@@ -1,7 +1,7 @@
 // client-go's EventCorrelator, as the recorders run it: repeats counted, similar events combined,
 // and a source's burst about one object capped (tools/record/events_cache.go defaults).
 import assert from 'node:assert/strict'
-import { EventCorrelator, type CorrelatedEvent } from '../../src/client/event-correlator.ts'
+import { digest, EventCorrelator, type CorrelatedEvent } from '../../src/client/event-correlator.ts'
 
 const rsEvent = (message: string, object = 'ReplicaSet\u0000default\u0000web-1\u0000uid-1\u0000apps/v1'): CorrelatedEvent =>
   ({ component: 'replicaset-controller', host: '', object, fieldPath: '', type: 'Normal', reason: 'SuccessfulCreate', message })
@@ -47,5 +47,19 @@ describe('EventCorrelator (client-go defaults)', () => {
     const d = new EventCorrelator()
     drive(d, Array.from({ length: 9 }, (_, i) => rsEvent(`m${i}`)), 0)
     assert.deepEqual(drive(d, [rsEvent('m9')], 601_000), ['create m9'])
+  })
+
+  it('keys its caches by 53-bit digests: 200,000 near-identical keys, no two alike, each stable', () => {
+    const seen = new Map<number, string>()
+    for (let i = 0; i < 200_000; i++) {
+      const key = `kubelet\u0000node-${i % 1000}\u0000Pod\u0000default\u0000web-${i}\u0000uid\u0000v1\u0000spec.containers{c}\u0000Normal\u0000Started\u0000Started container c`
+      const d = digest(key)
+      assert.ok(Number.isSafeInteger(d) && d >= 0)
+      assert.equal(seen.get(d), undefined, `${key} and ${seen.get(d)} share a digest`)
+      seen.set(d, key)
+      assert.equal(digest(key), d)
+    }
+    assert.notEqual(digest('a'), digest('b'))
+    assert.notEqual(digest(''), digest('\u0000'))
   })
 })
