@@ -3,6 +3,8 @@
 // that differ only by message within 10 minutes into one "(combined from similar events): …"
 // event; the logger turns a repeat into a count bump (a patch); the spam filter lets one source
 // write 25 events about an object, then one more every 5 minutes, and skips the rest.
+import { digest } from '../util/digest.ts'
+
 const MAX_LRU_ENTRIES = 4096
 const AGGREGATE_MAX_EVENTS = 10
 const AGGREGATE_INTERVAL_MS = 600_000
@@ -30,25 +32,9 @@ export type Correlation =
 interface Observed { name: string, namespace: string, count: number, first: string }
 
 /**
- * A 53-bit digest of a key (cyrb53). The caches keep digests, not the keys: a key holds the
- * component, host, object and message (~250 characters), and every kubelet has a recorder with
- * thousands of entries. Two keys share a digest with odds of ~1e-9 in a full cache.
- */
-export function digest (key: string): number {
-  let h1 = 0xdeadbeef
-  let h2 = 0x41c6ce57
-  for (let i = 0; i < key.length; i++) {
-    const c = key.charCodeAt(i)
-    h1 = Math.imul(h1 ^ c, 2654435761)
-    h2 = Math.imul(h2 ^ c, 1597334677)
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909)
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909)
-  return 4294967296 * (2097151 & h2) + (h1 >>> 0)
-}
-
-/**
- * groupcache's LRU, as client-go bounds these caches: a Map in use order, by key digest. (Not
+ * groupcache's LRU, as client-go bounds these caches: a Map in use order, by key digest — a key
+ * holds the component, host, object and message (~250 characters), and every kubelet has a
+ * recorder with thousands of entries; two keys share a digest with odds of ~1e-9. (Not
  * lru-cache: that allocates its full capacity up front, and every kubelet has a recorder —
  * 5,000 nodes, 15,000 caches of 4,096 slots.)
  */

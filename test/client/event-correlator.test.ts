@@ -1,7 +1,8 @@
 // client-go's EventCorrelator, as the recorders run it: repeats counted, similar events combined,
 // and a source's burst about one object capped (tools/record/events_cache.go defaults).
 import assert from 'node:assert/strict'
-import { digest, EventCorrelator, type CorrelatedEvent } from '../../src/client/event-correlator.ts'
+import { EventCorrelator, type CorrelatedEvent } from '../../src/client/event-correlator.ts'
+import { digest } from '../../src/util/digest.ts'
 
 const rsEvent = (message: string, object = 'ReplicaSet\u0000default\u0000web-1\u0000uid-1\u0000apps/v1'): CorrelatedEvent =>
   ({ component: 'replicaset-controller', host: '', object, fieldPath: '', type: 'Normal', reason: 'SuccessfulCreate', message })

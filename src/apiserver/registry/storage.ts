@@ -7,6 +7,7 @@ import { isStoreError } from '../../store/errors.ts'
 import * as ops from '../../store/ops.ts'
 import { LRUCache } from 'lru-cache'
 import { alreadyExists, conflict, expired, internalError, notFound } from '../errors.ts'
+import { FieldsInterner } from './fields-interner.ts'
 import { collectionRange, objectStorageKey } from './keys.ts'
 
 const decoder = new TextDecoder()
@@ -26,8 +27,9 @@ export function decodeObject (kv: KeyValue): KubeObject {
   return obj
 }
 
+/** Frozen objects here are frozen all the way down (shared FieldsV1 sets too): not revisited. */
 function deepFreeze (v: unknown): void {
-  if (typeof v !== 'object' || v === null) return
+  if (typeof v !== 'object' || v === null || Object.isFrozen(v)) return
   Object.freeze(v)
   for (const child of Object.values(v)) deepFreeze(child)
 }
@@ -50,6 +52,7 @@ export class ObjectStorage {
    * cluster's history would otherwise keep every revision of every pod alive.
    */
   private readonly decoded = new LRUCache<string, KubeObject>({ max: 50_000, maxSize: 16 * 2 ** 20 })
+  private readonly fieldSets = new FieldsInterner()
 
   constructor (backend: Backend) { this.backend = backend }
 
@@ -58,6 +61,7 @@ export class ObjectStorage {
     const hit = this.decoded.get(id)
     if (hit !== undefined) return hit
     const obj = decodeObject(kv)
+    this.fieldSets.intern(obj, deepFreeze)
     deepFreeze(obj)
     this.decoded.set(id, obj, { size: Math.max(1, kv.value.length) })
     return obj

@@ -1,0 +1,59 @@
+// Decoded objects share equal managedFields sets (frozen, so readers cannot tell), never unequal
+// ones, even when two sets' digests collide; what clients get stays their own.
+import assert from 'node:assert/strict'
+import type { KubeObject } from '../../src/api/object.ts'
+import { ApiServerCore } from '../../src/apiserver/core.ts'
+import { FieldsInterner } from '../../src/apiserver/registry/fields-interner.ts'
+import { InProcessClient } from '../../src/client/in-process.ts'
+import { SqliteBackend } from '../../src/store/sqlite/sqlite-backend.ts'
+import { VirtualClock } from '../../src/util/clock.ts'
+import { Ids } from '../../src/util/random.ts'
+
+type Json = Record<string, any>
+
+const withFields = (name: string, fieldsV1: Json): KubeObject =>
+  ({ metadata: { name, managedFields: [{ manager: 'm', operation: 'Update', time: `2026-01-01T00:00:0${name.length}Z`, fieldsType: 'FieldsV1', fieldsV1 }] } })
+const fieldsOf = (o: KubeObject): unknown => (o.metadata.managedFields![0] as Json).fieldsV1
+const freezeAll = (v: unknown): void => { if (typeof v === 'object' && v !== null && !Object.isFrozen(v)) { Object.freeze(v); Object.values(v).forEach(freezeAll) } }
+
+describe('managedFields sets shared between decoded objects', () => {
+  it('shares equal sets (frozen) and keeps unequal ones apart', () => {
+    const interner = new FieldsInterner()
+    const a = withFields('a', { 'f:data': { 'f:k': {} } })
+    const b = withFields('bb', { 'f:data': { 'f:k': {} } })
+    const c = withFields('ccc', { 'f:data': { 'f:other': {} } })
+    for (const o of [a, b, c]) interner.intern(o, freezeAll)
+    assert.equal(fieldsOf(a), fieldsOf(b))
+    assert.notEqual(fieldsOf(a), fieldsOf(c))
+    assert.deepEqual(fieldsOf(c), { 'f:data': { 'f:other': {} } })
+    assert.ok(Object.isFrozen(fieldsOf(a)) && Object.isFrozen((fieldsOf(a) as Json)['f:data']))
+  })
+
+  it('never swaps a set for another whose digest is the same', () => {
+    const interner = new FieldsInterner({ digest: () => 42 })
+    const a = withFields('a', { 'f:spec': {} })
+    const b = withFields('bb', { 'f:status': {} })
+    const c = withFields('ccc', { 'f:status': {} })
+    for (const o of [a, b, c]) interner.intern(o, freezeAll)
+    assert.deepEqual([fieldsOf(a), fieldsOf(b), fieldsOf(c)], [{ 'f:spec': {} }, { 'f:status': {} }, { 'f:status': {} }])
+    assert.equal(fieldsOf(b), fieldsOf(c), 'the newest set under a digest is the one shared')
+  })
+
+  it('through the API server: pods of one shape share their sets; clients still get their own copies', async () => {
+    const clock = new VirtualClock()
+    const backend = await SqliteBackend.open({ path: ':memory:', clock })
+    const core = new ApiServerCore({ backend, clock, ids: new Ids({ seed: 3 }) })
+    await core.bootstrap()
+    const client = new InProcessClient({ core })
+    const pod = (name: string): KubeObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } as KubeObject)
+    await client.create(pod('p1'))
+    await client.create(pod('p2'))
+    const { items } = await client.list('v1', 'Pod', { namespace: 'default' })
+    assert.equal(fieldsOf(items[0]), fieldsOf(items[1]), 'listed (shared, frozen) objects share the set')
+    const own = await client.get('v1', 'Pod', 'default', 'p1')
+    ;(fieldsOf(own) as Json)['f:spec'] = {}
+    assert.notDeepEqual(fieldsOf((await client.get('v1', 'Pod', 'default', 'p2'))), fieldsOf(own), 'a get is the caller\'s copy')
+    core.stop()
+    await backend.close()
+  })
+})
