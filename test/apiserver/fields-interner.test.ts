@@ -39,6 +39,19 @@ describe('managedFields sets shared between decoded objects', () => {
     assert.equal(fieldsOf(b), fieldsOf(c), 'the newest set under a digest is the one shared')
   })
 
+  it('keeps at most 4 MiB of sets, and none bigger than 16 KiB (a Service with thousands of IPs)', () => {
+    const interner = new FieldsInterner()
+    const big: Json = {}
+    for (let i = 0; i < 2000; i++) big[`k:{"ip":"10.0.${i >> 8}.${i & 255}"}`] = { '.': {} }
+    const a = withFields('a', big)
+    interner.intern(a, freezeAll)
+    assert.equal(interner.size, 0, 'a big set is not kept')
+    // 20,000 distinct sets of ~500 characters: 10 MB of JSON offered.
+    const fields = (i: number): Json => Object.fromEntries(Array.from({ length: 20 }, (_, j) => [`f:field-${i}-${j}`, {}]))
+    for (let i = 0; i < 20_000; i++) interner.intern(withFields('x', fields(i)), freezeAll)
+    assert.ok(interner.size <= 4 * 2 ** 20 && interner.size > 3 * 2 ** 20, `kept ${interner.size}`)
+  })
+
   it('through the API server: pods of one shape share their sets; clients still get their own copies', async () => {
     const clock = new VirtualClock()
     const backend = await SqliteBackend.open({ path: ':memory:', clock })

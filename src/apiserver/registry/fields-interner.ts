@@ -5,11 +5,14 @@
 import { jsonEqual, type KubeObject } from '../../api/object.ts'
 import { digest } from '../../util/digest.ts'
 
-/** Distinct sets kept (a cluster has a few hundred: one per kind, manager and shape). */
-const MAX_SETS = 4096
+/** Sets kept, by their JSON's length: a cluster has a few hundred small ones worth sharing. */
+const MAX_TOTAL_JSON = 4 * 2 ** 20
+/** A bigger set (a Service's thousands of load-balancer IPs) is rarely anyone else's: not kept. */
+const MAX_SET_JSON = 16 * 2 ** 10
 
 export class FieldsInterner {
-  private readonly sets = new Map<number, unknown>()
+  private readonly sets = new Map<number, { set: unknown, size: number }>()
+  private total = 0
   private readonly digest: (text: string) => number
 
   /** `digest`: for tests, which give one that collides. */
@@ -22,16 +25,27 @@ export class FieldsInterner {
     for (const entry of entries) {
       const set = (entry as { fieldsV1?: unknown }).fieldsV1
       if (typeof set !== 'object' || set === null) continue
-      const key = this.digest(JSON.stringify(set))
+      const json = JSON.stringify(set)
+      if (json.length > MAX_SET_JSON) continue
+      const key = this.digest(json)
       const known = this.sets.get(key)
       // Equal JSON, checked: a digest collision must not swap one object's fields for another's.
-      if (known !== undefined && jsonEqual(known, set)) {
-        (entry as { fieldsV1?: unknown }).fieldsV1 = known
+      if (known !== undefined && jsonEqual(known.set, set)) {
+        (entry as { fieldsV1?: unknown }).fieldsV1 = known.set
         continue
       }
       freeze(set)
-      if (known === undefined && this.sets.size >= MAX_SETS) this.sets.delete(this.sets.keys().next().value!)
-      this.sets.set(key, set)
+      if (known !== undefined) { this.sets.delete(key); this.total -= known.size }
+      this.sets.set(key, { set, size: json.length })
+      this.total += json.length
+      for (const [k, v] of this.sets) {
+        if (this.total <= MAX_TOTAL_JSON) break
+        this.sets.delete(k)
+        this.total -= v.size
+      }
     }
   }
+
+  /** JSON characters of the sets kept (for tests: the bound holds). */
+  get size (): number { return this.total }
 }
