@@ -1,5 +1,6 @@
 // Decoded objects share equal managedFields sets (frozen, so readers cannot tell), never unequal
-// ones, even when two sets' digests collide; what clients get stays their own.
+// ones, even when two sets' digests collide; they are frozen all the way down (their short
+// strings pooled on the way); what clients get stays their own.
 import assert from 'node:assert/strict'
 import type { KubeObject } from '../../src/api/object.ts'
 import { ApiServerCore } from '../../src/apiserver/core.ts'
@@ -63,6 +64,10 @@ describe('managedFields sets shared between decoded objects', () => {
     await client.create(pod('p2'))
     const { items } = await client.list('v1', 'Pod', { namespace: 'default' })
     assert.equal(fieldsOf(items[0]), fieldsOf(items[1]), 'listed (shared, frozen) objects share the set')
+    const p1 = items[0] as Json
+    // (The item itself is the list's shallow copy without apiVersion and kind; what it holds is shared.)
+    for (const [i, part] of [p1.metadata, p1.metadata.labels, p1.spec, p1.spec.containers, p1.spec.containers[0], p1.status].entries()) assert.ok(Object.isFrozen(part), `part ${i}`)
+    assert.deepEqual([p1.metadata.labels, p1.spec.containers[0].image, p1.status.phase], [{ app: 'web' }, 'nginx', 'Pending'])
     const own = await client.get('v1', 'Pod', 'default', 'p1')
     ;(fieldsOf(own) as Json)['f:spec'] = {}
     assert.notDeepEqual(fieldsOf((await client.get('v1', 'Pod', 'default', 'p2'))), fieldsOf(own), 'a get is the caller\'s copy')
