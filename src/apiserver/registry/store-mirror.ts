@@ -61,3 +61,47 @@ export class StoreMirror {
     this.watcher?.close()
   }
 }
+
+/**
+ * The commonest mirror: a Map from the name under the prefix to what `read` makes of the stored
+ * object (an admission cache's few fields). Lookups go through `get`/`values`, which say
+ * undefined when the mirror is not following the store (the caller reads the store then).
+ */
+export class MirroredMap<T> {
+  private readonly prefix: string
+  private readonly read: (obj: unknown, name: string) => T
+  private readonly entries = new Map<string, T>()
+  private mirror: StoreMirror | undefined
+
+  constructor (options: { prefix: string, read: (obj: unknown, name: string) => T }) {
+    this.prefix = options.prefix
+    this.read = options.read
+  }
+
+  async start (backend: Backend): Promise<void> {
+    const decoder = new TextDecoder()
+    this.mirror = new StoreMirror({
+      backend,
+      prefix: this.prefix,
+      target: {
+        put: kv => {
+          const name = kv.key.slice(this.prefix.length)
+          this.entries.set(name, this.read(JSON.parse(decoder.decode(kv.value)), name))
+        },
+        remove: key => { this.entries.delete(key.slice(this.prefix.length)) },
+        clear: () => { this.entries.clear() },
+      },
+    })
+    await this.mirror.start()
+  }
+
+  stop (): void { this.mirror?.stop() }
+
+  /** The entry of `name` (undefined: none, or not known here). */
+  get (name: string): T | undefined { return this.following() ? this.entries.get(name) : undefined }
+
+  /** Every entry, or undefined when not known here. */
+  values (): Iterable<T> | undefined { return this.following() ? this.entries.values() : undefined }
+
+  private following (): boolean { return this.mirror?.following() === true }
+}
