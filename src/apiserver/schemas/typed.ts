@@ -194,7 +194,7 @@ function asJson (value: unknown): unknown {
 
 function decode (raw: unknown, slot: Slot, ctx: Ctx, where: Where, path: string): unknown {
   const value = asJson(raw)
-  if (value === ABSENT) return OMIT
+  if (value === ABSENT) return ABSENT // not in the JSON: the caller leaves the key out
   // Non-pointer metav1.Time fields encode their zero value as null, so Go writes them back as
   // null (a pod condition's lastProbeTime, a template's creationTimestamp).
   if (value === null && (path.endsWith('lastProbeTime') || path.endsWith('creationTimestamp'))) return null
@@ -214,7 +214,7 @@ function decode (raw: unknown, slot: Slot, ctx: Ctx, where: Where, path: string)
       const out: unknown[] = []
       for (let i = 0; i < value.length; i++) {
         const r = decode(value[i], item, ctx, where, `${path}[${i}]`)
-        out.push(r === OMIT ? zero(item) : r)
+        out.push(r === OMIT || r === ABSENT ? zero(item) : r)
       }
       return out
     }
@@ -223,9 +223,8 @@ function decode (raw: unknown, slot: Slot, ctx: Ctx, where: Where, path: string)
       const item = elementSlot(slot)
       const out: Record<string, unknown> = {}
       for (const [k, v] of Object.entries(value)) {
-        if (asJson(v) === ABSENT) continue // as JSON.stringify leaves it out
         const r = decode(v, item, ctx, where, join(path, k))
-        out[k] = r === OMIT ? zero(item) : r
+        if (r !== ABSENT) out[k] = r === OMIT ? zero(item) : r
       }
       return out
     }
@@ -253,14 +252,14 @@ function struct (value: unknown, slot: Slot, model: string, ctx: Ctx, where: Whe
     // Fields decode in the body's order, which is also the output's: one pass.
     const out: Record<string, unknown> = {}
     for (const key of Object.keys(value)) {
-      if (asJson(value[key]) === ABSENT) continue // as JSON.stringify leaves it out
       const field = fields.get(key)
       if (field === undefined) {
-        if (ctx.unknown.length < MAX_STRICT_ERRORS) ctx.unknown.push(join(path, key))
+        // Unknown, unless JSON would leave it out.
+        if (ctx.unknown.length < MAX_STRICT_ERRORS && asJson(value[key]) !== ABSENT) ctx.unknown.push(join(path, key))
         continue
       }
       const v = decode(value[key], field, ctx, { struct: name, field: key, parent: where }, join(path, key))
-      if (v !== OMIT) out[key] = v
+      if (v !== OMIT && v !== ABSENT) out[key] = v
     }
     return out
   }
@@ -279,7 +278,7 @@ function struct (value: unknown, slot: Slot, model: string, ctx: Ctx, where: Whe
   const out: Record<string, unknown> = {}
   for (const key of Object.keys(value)) {
     const v = decoded.get(key)
-    if (decoded.has(key) && v !== OMIT) out[key] = v
+    if (decoded.has(key) && v !== OMIT && v !== ABSENT) out[key] = v
   }
   return out
 }
@@ -303,7 +302,7 @@ export function decodeTyped (obj: unknown, group: string, version: string, kind:
   if (ctx.saved !== undefined) return { object: obj, unknownFields: [], typeError: ctx.saved }
   // FromUnstructuredWithValidation sorts its unknown-field errors by their text.
   const unknownFields = mode === 'unstructured' ? ctx.unknown.sort((a, b) => (`${a}"` < `${b}"` ? -1 : 1)) : ctx.unknown
-  return { object: object === OMIT ? null : object, unknownFields }
+  return { object: object === OMIT || object === ABSENT ? null : object, unknownFields }
 }
 
 /** transformDecodeError's text: `ConfigMap in version "v1" cannot be handled as a ConfigMap: <goError>`. */
