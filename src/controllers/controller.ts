@@ -86,6 +86,7 @@ export class ControllerLoop {
     this.queue.shutDown()
     await Promise.all(this.workers)
     this.workers = []
+    this.definition.stop?.()
   }
 
   /** Run one key through sync exactly as a worker would (tests and tools). */

@@ -74,4 +74,6 @@ export interface ControllerDefinition {
    * throw requeues it with per-key backoff, a normal return forgets its backoff.
    */
   sync(key: string, ctx: ControllerContext): Promise<void>
+  /** Release what sync opened besides the informers (watches); called once the workers stopped. */
+  stop?(): void
 }

@@ -5,9 +5,13 @@ import { isStatusError } from '../../apiserver/errors.ts'
 import type { Client } from '../../client/client.ts'
 import type { ResourceKind } from '../resources.ts'
 import type { ContentTotals } from './conditions.ts'
+import type { RemainingKind } from './content-watch.ts'
 
-export async function deleteAllContent (client: Client, kinds: readonly ResourceKind[], namespace: string): Promise<ContentTotals> {
-  const totals: ContentTotals = { remaining: new Map(), finalizers: new Map(), errors: [] }
+/** What the pass found, and the kinds with objects left (with their list's revision). */
+export type DeletionPass = ContentTotals & { left: RemainingKind[] }
+
+export async function deleteAllContent (client: Client, kinds: readonly ResourceKind[], namespace: string): Promise<DeletionPass> {
+  const totals: DeletionPass = { remaining: new Map(), finalizers: new Map(), errors: [], left: [] }
   for (const kind of kinds) {
     try {
       await deleteKind(client, kind, namespace, totals)
@@ -18,7 +22,7 @@ export async function deleteAllContent (client: Client, kinds: readonly Resource
   return totals
 }
 
-async function deleteKind (client: Client, kind: ResourceKind, namespace: string, totals: ContentTotals): Promise<void> {
+async function deleteKind (client: Client, kind: ResourceKind, namespace: string, totals: DeletionPass): Promise<void> {
   const { apiVersion } = kind
   const listed = await client.list(apiVersion, kind.kind, { namespace })
   for (const item of listed.items) {
@@ -30,8 +34,10 @@ async function deleteKind (client: Client, kind: ResourceKind, namespace: string
       if (!isStatusError(err, 404)) throw err
     }
   }
-  const left = (await client.list(apiVersion, kind.kind, { namespace })).items
+  const after = await client.list(apiVersion, kind.kind, { namespace })
+  const left = after.items
   if (left.length === 0) return
+  totals.left.push({ kind, resourceVersion: after.metadata.resourceVersion })
   // Upstream prints `<resource>.<group>`: `pods.` for the core group.
   totals.remaining.set(`${kind.resource}.${kind.group}`, left.length)
   let unexpected = false
