@@ -1,12 +1,17 @@
 // Name suffixes and UIDs from one generator per cluster: seeded (`Cluster.start({ seed })`) it
 // gives the same pod names every run; unseeded it draws from crypto.
-import { randomBytes, randomUUID } from 'node:crypto'
+import { randomFillSync, randomUUID } from 'node:crypto'
 
 /** Upstream's suffix alphabet (k8s.io/apimachinery/pkg/util/rand): no vowels, no 0/1/3. */
 const ALPHANUMS = 'bcdfghjklmnpqrstvwxz2456789'
 
+/** Unseeded draws come from a pool of crypto bytes, refilled 4 KiB at a time (one call each). */
+const POOL_SIZE = 4096
+
 export class Ids {
   private state: number[] | undefined
+  private pool: Uint8Array | undefined
+  private used = POOL_SIZE
 
   constructor (options: { seed?: number } = {}) {
     if (options.seed !== undefined) {
@@ -40,15 +45,26 @@ export class Ids {
   }
 
   bytes (n: number): Uint8Array {
-    if (this.state === undefined) return randomBytes(n)
+    if (this.state === undefined) return this.drawn(n)
     const out = new Uint8Array(n)
     for (let i = 0; i < n; i++) out[i] = this.next32() & 0xff
     return out
   }
 
+  /** n crypto-random bytes, the caller's own. */
+  private drawn (n: number): Uint8Array {
+    if (n > POOL_SIZE) return randomFillSync(new Uint8Array(n))
+    if (this.pool === undefined || this.used + n > POOL_SIZE) {
+      this.pool = randomFillSync(this.pool ?? new Uint8Array(POOL_SIZE))
+      this.used = 0
+    }
+    this.used += n
+    return this.pool.slice(this.used - n, this.used)
+  }
+
   /** sfc32: small, fast and good enough for names; crypto when unseeded. */
   private next32 (): number {
-    if (this.state === undefined) return randomBytes(4).readUInt32BE(0)
+    if (this.state === undefined) return Buffer.from(this.drawn(4)).readUInt32BE(0)
     const s = this.state
     const t = (((s[0] + s[1]) | 0) + s[3]) | 0
     s[3] = (s[3] + 1) | 0

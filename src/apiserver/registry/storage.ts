@@ -79,10 +79,11 @@ export class ObjectStorage {
    * Decoded objects by key and revision. A revision of a key never changes, so the same list or
    * watch event read by many clients (100 watchers, kubectl paging) is parsed once. Cached objects
    * are deep-frozen: nothing may change them (writers clone first, as client-go's caches require).
-   * Bounded by the stored bytes (16 MiB of JSON, a few times that decoded), not by count: a big
-   * cluster's history would otherwise keep every revision of every pod alive.
+   * Bounded by the stored bytes (32 MiB of JSON, a few times that decoded), not by count: a big
+   * cluster's history would otherwise keep every revision of every pod alive. At 16 MiB, 10,000
+   * pending pods and 5,000 nodes no longer fit, and each binding's read of its pod missed.
    */
-  private readonly decoded = new LRUCache<string, KubeObject>({ max: 50_000, maxSize: 16 * 2 ** 20 })
+  private readonly decoded = new LRUCache<string, KubeObject>({ max: 50_000, maxSize: 32 * 2 ** 20 })
   private readonly fieldSets = new FieldsInterner()
 
   constructor (backend: Backend) { this.backend = backend }

@@ -25,7 +25,17 @@ export function isPodReady (pod: KubeObject): boolean {
 
 /** Ready for at least minReadySeconds (podutil.IsPodAvailable: strictly before now). */
 export function isPodAvailable (pod: KubeObject, minReadySeconds: number, now: number): boolean {
+  return isAvailableFrom(readyCondition(pod), minReadySeconds, now)
+}
+
+/** Whether the pod is ready and available, finding its Ready condition once. */
+export function readiness (pod: KubeObject, minReadySeconds: number, now: number): { ready: boolean, available: boolean } {
   const c = readyCondition(pod)
+  const ready = c?.status === 'True'
+  return { ready, available: ready && isAvailableFrom(c, minReadySeconds, now) }
+}
+
+function isAvailableFrom (c: Json | undefined, minReadySeconds: number, now: number): boolean {
   if (c?.status !== 'True') return false
   if (minReadySeconds === 0) return true
   if (c.lastTransitionTime === undefined) return false

@@ -2,7 +2,7 @@
 // active pods the ReplicaSet controls. Zero counts are omitted, as Go's omitempty does.
 import type { KubeObject } from '../../api/object.ts'
 import { selectorFromSet } from '../../api/labels.ts'
-import { isPodAvailable, isPodReady, spec, status } from './pods.ts'
+import { isPodAvailable, readiness, spec, status } from './pods.ts'
 
 export interface ReplicaSetStatus {
   replicas: number
@@ -22,10 +22,9 @@ export function computeStatus (rs: KubeObject, pods: readonly KubeObject[], now:
   let available = 0
   for (const pod of pods) {
     if (templateLabels.matches(pod.metadata.labels)) fully++
-    if (isPodReady(pod)) {
-      ready++
-      if (isPodAvailable(pod, minReadySeconds, now)) available++
-    }
+    const r = readiness(pod, minReadySeconds, now)
+    if (r.ready) ready++
+    if (r.available) available++
   }
   const out: ReplicaSetStatus = { replicas: pods.length }
   if (fully > 0) out.fullyLabeledReplicas = fully
