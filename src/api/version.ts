@@ -13,3 +13,6 @@ export const VERSION_INFO = {
   compiler: 'gc',
   platform: 'linux/amd64',
 }
+
+/** What client-go in the k3s binary sends (rest.DefaultKubernetesUserAgent): its components' field manager is `k3s`. */
+export const K3S_USER_AGENT = `k3s/${K3S_VERSION} (linux/amd64) kubernetes/${VERSION_INFO.gitCommit.slice(0, 7)}`

@@ -146,13 +146,14 @@ export function recordManager (next: KubeObject, prev: KubeObject | undefined, e
   const result: ManagedFieldsEntry[] = []
   let mine: ManagedFieldsEntry | undefined
   for (const e of entries) {
-    if (e.manager === entry.manager && e.operation === entry.operation && (e.subresource ?? undefined) === sub) { mine = e; continue }
+    if ((e.manager ?? '') === entry.manager && e.operation === entry.operation && (e.subresource ?? undefined) === sub) { mine = e; continue }
     const left = subtract((e.fieldsV1 ?? {}) as FieldSet, changed)
     if (Object.keys(left).length > 0) result.push({ ...e, fieldsV1: left })
   }
   if (Object.keys(changed).length > 0 || mine !== undefined) {
     const owned = union(mine === undefined ? {} : subtract((mine.fieldsV1 ?? {}) as FieldSet, {}), changed)
-    const e: ManagedFieldsEntry = { manager: entry.manager, operation: entry.operation, apiVersion: entry.apiVersion, time: Object.keys(changed).length > 0 || mine === undefined ? entry.time : mine.time, fieldsType: 'FieldsV1', fieldsV1: owned }
+    // An empty manager (no fieldManager, no User-Agent) is left out, as Go's omitempty does.
+    const e: ManagedFieldsEntry = { ...(entry.manager === '' ? {} : { manager: entry.manager }), operation: entry.operation, apiVersion: entry.apiVersion, time: Object.keys(changed).length > 0 || mine === undefined ? entry.time : mine.time, fieldsType: 'FieldsV1', fieldsV1: owned }
     if (sub !== undefined) e.subresource = sub
     if (Object.keys(owned).length > 0) result.push(e)
   }

@@ -47,6 +47,8 @@ export interface ApiRequest {
   patchType?: PatchType
   options: RequestOptions
   user: UserInfo
+  /** The client's User-Agent: names the field manager of a write without ?fieldManager. */
+  userAgent?: string
 }
 
 /** Warnings for the `Warning: 299 - "…"` response header. */

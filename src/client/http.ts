@@ -1,5 +1,6 @@
 // The Client over HTTPS, for code outside the server process (`k3sim agent`, tests). Kinds are
 // mapped to resources through the server's own discovery documents, cached per group-version.
+import { K3S_USER_AGENT } from '../api/version.ts'
 import { request, type RequestOptions as HttpsOptions } from 'node:https'
 import type { KubeObject } from '../api/object.ts'
 import { parseApiVersion } from '../api/resources.ts'
@@ -14,6 +15,8 @@ export interface HttpClientOptions {
   token?: string
   cert?: string
   key?: string
+  /** Default: the k3s binary's (a `k3sim agent` is a k3s agent); names the field manager of writes without one. */
+  userAgent?: string
 }
 
 interface Resolved { resource: string, namespaced: boolean }
@@ -123,7 +126,7 @@ export class HttpClient implements Client {
   }
 
   private send (method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<import('node:http').IncomingMessage> {
-    const headers: Record<string, string> = { Accept: 'application/json' }
+    const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': this.options.userAgent ?? K3S_USER_AGENT }
     if (this.options.token !== undefined) headers.Authorization = `Bearer ${this.options.token}`
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body))
     if (payload !== undefined) { headers['Content-Type'] = contentType; headers['Content-Length'] = String(payload.length) }

@@ -1,5 +1,6 @@
 // The in-process Client: builds the same ApiRequest the HTTP layer builds and calls the same
 // handlers. No HTTP, no JSON; objects come back as copies the caller may change.
+import { K3S_USER_AGENT } from '../api/version.ts'
 import type { KubeObject } from '../api/object.ts'
 import { parseApiVersion, type ResourceInfo } from '../api/resources.ts'
 import type { ApiServerCore } from '../apiserver/core.ts'
@@ -10,10 +11,13 @@ import type { Client, DeleteOptions, ListOptions, ObjectList, PatchOptions, Watc
 export class InProcessClient implements Client {
   private readonly core: ApiServerCore
   private readonly user: UserInfo
+  private readonly userAgent: string
 
-  constructor (options: { core: ApiServerCore, user?: UserInfo }) {
+  /** `userAgent` (default: the k3s binary's) names the field manager of writes without one. */
+  constructor (options: { core: ApiServerCore, user?: UserInfo, userAgent?: string }) {
     this.core = options.core
     this.user = options.user ?? { name: 'system:admin', groups: ['system:masters'] }
+    this.userAgent = options.userAgent ?? K3S_USER_AGENT
   }
 
   async get<T extends KubeObject> (apiVersion: string, kind: string, namespace: string | undefined, name: string, options: { subresource?: string } = {}): Promise<T> {
@@ -72,7 +76,7 @@ export class InProcessClient implements Client {
     if (info.namespaced && parts.namespace === undefined && verb !== 'list' && verb !== 'watch' && verb !== 'deletecollection' && info.virtual !== true) {
       throw methodNotAllowed(verb, info)
     }
-    return { verb, info, options: {}, user: this.user, ...parts }
+    return { verb, info, options: {}, user: this.user, userAgent: this.userAgent, ...parts }
   }
 
   private resolve (apiVersion: string, kind: string): ResourceInfo {

@@ -26,6 +26,7 @@ import { localPathProvisioner } from '../addons/local-path/index.ts'
 import { traefikIngressStatus } from '../addons/traefik/index.ts'
 import { deployController, SCAN_KEY, type DeployController } from '../addons/deploy/index.ts'
 import { parseApiVersion } from '../api/resources.ts'
+import { K3S_VERSION } from '../api/version.ts'
 import { existsSync, statSync } from 'node:fs'
 import { NodePool, storedNodeSpecs, type NodeSize, type NodeSpec, type NodeState } from './nodes.ts'
 import { nodeAdmin } from './node-admin.ts'
@@ -106,7 +107,8 @@ export class Cluster {
     this.pool = pool
     this.name = cp.name
     this.virtual = virtual
-    this.client = new InProcessClient({ core: cp.core })
+    // The user's client: writes without a field manager are recorded as `k3sim`, as cluster.apply's are.
+    this.client = new InProcessClient({ core: cp.core, userAgent: `k3sim/${K3S_VERSION}` })
     this.eventInformer = events
     const base = cp.clock
     this.clock = {

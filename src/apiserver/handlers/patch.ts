@@ -7,6 +7,7 @@ import { leafPaths, objectFields, subtract, union, type FieldSet } from '../mana
 import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch } from '../patch/index.ts'
 import type { ApiRequest, Reply } from '../request.ts'
 import type { ApiContext } from './context.ts'
+import { managerOf } from './field-manager.ts'
 import { bodyObject } from './prepare.ts'
 import { createObject, updateObject } from './write.ts'
 import { decodePatched } from './field-validation.ts'
@@ -21,7 +22,7 @@ export async function patchObject (ctx: ApiContext, req: ApiRequest): Promise<Re
   if (req.patchType !== 'apply' && req.options.force !== undefined) throw invalidPatchOptions('force', 'FieldValueForbidden', 'Forbidden: may not be specified for non-apply patch')
   if (req.patchType === 'apply') return applyObject(ctx, req)
   const patch = req.body
-  const manager = req.options.fieldManager ?? defaultManager(req)
+  const manager = managerOf(req)
   let warnings: string[] = []
   const reply = await updateObject(ctx, req, current => {
     let next: unknown
@@ -49,10 +50,6 @@ export async function patchObject (ctx: ApiContext, req: ApiRequest): Promise<Re
     return obj
   }, { manager })
   return { ...reply, warnings }
-}
-
-function defaultManager (req: ApiRequest): string {
-  return req.patchType === 'json' || req.patchType === 'merge' || req.patchType === 'strategic' ? 'unknown' : 'unknown'
 }
 
 /** Server-side apply (PATCH with application/apply-patch+yaml). */

@@ -8,6 +8,7 @@ import { buildMatcherFromSelector } from '../selectors.ts'
 import { formatLabelSelector, type LabelSelector } from '../../api/labels.ts'
 import type { ApiContext } from './context.ts'
 import { deleteObject } from './delete.ts'
+import { managerOf } from './field-manager.ts'
 import { bodyObject } from './prepare.ts'
 import { updateObject } from './write.ts'
 
@@ -67,7 +68,7 @@ export async function updateScale (ctx: ApiContext, req: ApiRequest, scale: Json
     const next = clone(current)
     setAt(next, paths.specReplicasPath, replicas)
     return next
-  }, { expectRevision: expect || undefined, manager: req.options.fieldManager ?? 'unknown' })
+  }, { expectRevision: expect || undefined, manager: managerOf(req) })
   return { status: 200, body: toScale(req, r.body, paths) }
 }
 
@@ -127,7 +128,7 @@ export async function finalizeNamespace (ctx: ApiContext, req: ApiRequest): Prom
   const r = await updateObject(ctx, { ...req, subresource: undefined }, current => {
     (current.spec as Json).finalizers = (body.spec as Json | undefined)?.finalizers ?? []
     return current
-  }, { manager: req.options.fieldManager ?? 'unknown' })
+  }, { manager: managerOf(req) })
   return r
 }
 

@@ -7,6 +7,7 @@ import { recordManager } from '../managed-fields.ts'
 import { toServed, toStored } from '../conversion.ts'
 import type { ApiRequest, Reply } from '../request.ts'
 import type { ApiContext } from './context.ts'
+import { managerOf } from './field-manager.ts'
 import { decodeBody } from './field-validation.ts'
 import { asServed } from './output.ts'
 import { bodyObject, carryOver, specOf, stampNew, validateOrThrow } from './prepare.ts'
@@ -29,7 +30,7 @@ export async function createObject (ctx: ApiContext, req: ApiRequest, body?: Kub
   }
   await strategy.prepareForCreate?.(obj, { storage: ctx.storage, ids: ctx.ids, clock: ctx.clock, index: ctx.index, priorityClasses: ctx.priorityClasses })
   validateOrThrow(ctx, info, obj)
-  recordManager(obj, undefined, { manager: req.options.fieldManager ?? 'unknown', operation: 'Update', apiVersion: obj.apiVersion!, time: rfc3339(ctx.clock.now()) })
+  recordManager(obj, undefined, { manager: managerOf(req), operation: 'Update', apiVersion: obj.apiVersion!, time: rfc3339(ctx.clock.now()) })
   if (req.options.dryRun === true) {
     if (await ctx.storage.tryGet(info, obj.metadata.namespace, obj.metadata.name!) !== undefined) {
       throw new StatusError(409, 'AlreadyExists', `${info.group === '' ? info.resource : `${info.resource}.${info.group}`} "${obj.metadata.name}" already exists`, { name: obj.metadata.name, kind: info.resource })
@@ -129,7 +130,7 @@ export async function replaceObject (ctx: ApiContext, req: ApiRequest): Promise<
   const stored = toStored(req.info, body)
   const reply = await updateStored(ctx, req, () => stored, {
     expectRevision: expect === undefined || expect === '' ? undefined : expect,
-    manager: req.options.fieldManager ?? 'unknown',
+    manager: managerOf(req),
   })
   return { ...reply, warnings }
 }

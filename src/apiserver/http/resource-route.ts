@@ -42,6 +42,7 @@ export async function serveResource (core: ApiServerCore, req: Request, res: Res
     subresource: path.subresource,
     options,
     user: res.locals.user as UserInfo,
+    userAgent: req.get('user-agent'),
   }
   if (verb === 'create' || verb === 'update') api.body = await readObjectBody(req, info.kind)
   if (verb === 'patch') Object.assign(api, await readPatchBody(req))
