@@ -283,7 +283,7 @@ export class Scheduler {
         if (name === undefined) continue
         const pvc = this.listerInformers.get('PersistentVolumeClaim')?.get(`${pod.metadata.namespace}/${name}`)
         if (pvc === undefined || (pvc.spec as Json).volumeName) continue
-        await this.o.client.patch('v1', 'PersistentVolumeClaim', pod.metadata.namespace, name, { metadata: { annotations: { 'volume.kubernetes.io/selected-node': node } } }, { type: 'merge', fieldManager: this.profile.schedulerName })
+        await this.o.client.patch('v1', 'PersistentVolumeClaim', pod.metadata.namespace, name, { metadata: { annotations: { 'volume.kubernetes.io/selected-node': node } } }, { type: 'merge' })
       }
       await this.o.client.post('v1', 'Pod', pod.metadata.namespace, pod.metadata.name!, 'binding', {
         apiVersion: 'v1', kind: 'Binding', metadata: { name: pod.metadata.name, namespace: pod.metadata.namespace, uid: pod.metadata.uid }, target: { apiVersion: 'v1', kind: 'Node', name: node },

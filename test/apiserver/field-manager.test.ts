@@ -45,6 +45,9 @@ describe('apiserver field manager from the User-Agent', () => {
       const patched = await c.send({ method: 'PATCH', path: `${cms}/by-agent`, body: JSON.stringify({ data: { k: 'v' } }), headers: { 'Content-Type': 'application/merge-patch+json', 'User-Agent': 'other/0.1' } })
       assert.equal(patched.status, 200, patched.text)
       assert.deepEqual(managers(patched.json), ['my-tool/Update', 'other/Update'])
+      const utf8 = Buffer.from('tëst…/1.0', 'utf8').toString('latin1') // the UTF-8 bytes on the wire
+      const nonAscii = await c.send({ ...json('POST', cms, { metadata: { name: 'non-ascii' }, data: { a: '1' } }), headers: { 'Content-Type': 'application/json', 'User-Agent': utf8 } })
+      assert.deepEqual(managers(nonAscii.json), ['tëst…/Update'])
       const anonymous = await c.send({ ...json('POST', cms, { metadata: { name: 'anonymous' }, data: { a: '1' } }), headers: { 'Content-Type': 'application/json', 'User-Agent': '' } })
       assert.equal(anonymous.status, 201, anonymous.text)
       assert.deepEqual(anonymous.json.metadata.managedFields.map((e: Record<string, unknown>) => Object.keys(e)), [['operation', 'apiVersion', 'time', 'fieldsType', 'fieldsV1']])
@@ -70,6 +73,19 @@ describe('apiserver field manager from the User-Agent', () => {
       assert.ok(byControllers.length > 0 && byControllers.every(m => m.startsWith('k3s/')), byControllers.join())
       const [pod] = (await cluster.client.list('v1', 'Pod', { namespace: 'default' })).items
       assert.deepEqual(managers(pod), ['k3s/Update', 'k3s/Update/status'])
+      const [slice] = (await cluster.client.list('discovery.k8s.io/v1', 'EndpointSlice', { namespace: 'default' })).items
+      assert.deepEqual(managers(slice), ['k3s/Update'])
+    })
+
+    it('the namespace controller writes a terminating namespace\'s status as k3s', async () => {
+      await cluster.client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'going' } })
+      await cluster.client.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'held', namespace: 'going', finalizers: ['example.com/hold'] } })
+      await cluster.client.delete('v1', 'Namespace', undefined, 'going')
+      await cluster.settle()
+      const ns = await cluster.client.get('v1', 'Namespace', undefined, 'going')
+      assert.deepEqual(managers(ns).filter(m => m.endsWith('/status')), ['k3s/Update/status'])
+      await cluster.client.patch('v1', 'ConfigMap', 'going', 'held', { metadata: { finalizers: null } })
+      await cluster.settle()
     })
   })
 })

@@ -115,13 +115,13 @@ async function syncClaim (ctx: ControllerContext, key: string, ev: Recorders): P
   if (pvc.spec.storageClassName === undefined) {
     // No DefaultStorageClass admission here: the persistentvolume-controller's retroactive assignment (1.28+).
     pvc.spec = { ...pvc.spec, storageClassName: cls.metadata.name }
-    pvc = await ctx.client.update(pvc, { fieldManager: PV_CONTROLLER })
+    pvc = await ctx.client.update(pvc)
   }
   const volumeName = `pvc-${pvc.metadata.uid}`
   if (pvc.spec.volumeName !== undefined && pvc.spec.volumeName !== volumeName) return // bound to another volume: not ours
   if (pvc.status?.phase === undefined) {
     pvc.status = { ...pvc.status, phase: 'Pending' }
-    pvc = await ctx.client.update(pvc, { subresource: 'status', fieldManager: PV_CONTROLLER })
+    pvc = await ctx.client.update(pvc, { subresource: 'status' })
   }
   let pv = await ctx.client.get<Obj>('v1', 'PersistentVolume', undefined, volumeName).catch(ignore404)
   if (pv === undefined) {
@@ -159,7 +159,7 @@ async function provision (ctx: ControllerContext, pvc: Obj, cls: Obj, node: stri
   const annotations = pvc.metadata.annotations ?? {}
   if (annotations['volume.kubernetes.io/storage-provisioner'] !== PROVISIONER) {
     pvc.metadata.annotations = { ...annotations, 'volume.beta.kubernetes.io/storage-provisioner': PROVISIONER, 'volume.kubernetes.io/storage-provisioner': PROVISIONER }
-    Object.assign(pvc, await ctx.client.update(pvc, { fieldManager: PV_CONTROLLER }))
+    Object.assign(pvc, await ctx.client.update(pvc))
   }
   await recordEvent(ev.pvController, pvc, {
     type: 'Normal',
@@ -195,17 +195,17 @@ async function bind (ctx: ControllerContext, pvc: Obj, pv: Obj): Promise<void> {
   if (pv.status?.phase !== 'Bound') {
     pv.status = { ...pv.status, phase: 'Bound' }
     delete pv.status.lastPhaseTransitionTime
-    await ctx.client.update(pv, { subresource: 'status', fieldManager: PV_CONTROLLER })
+    await ctx.client.update(pv, { subresource: 'status' })
   }
   const annotations = pvc.metadata.annotations ?? {}
   if (pvc.spec.volumeName !== pv.metadata.name || annotations['pv.kubernetes.io/bind-completed'] !== 'yes') {
     pvc.spec = { ...pvc.spec, volumeName: pv.metadata.name }
     pvc.metadata.annotations = { ...annotations, 'pv.kubernetes.io/bind-completed': 'yes', 'pv.kubernetes.io/bound-by-controller': 'yes' }
-    pvc = await ctx.client.update(pvc, { fieldManager: PV_CONTROLLER })
+    pvc = await ctx.client.update(pvc)
   }
   if (pvc.status?.phase !== 'Bound') {
     pvc.status = { ...pvc.status, phase: 'Bound', accessModes: [...pv.spec.accessModes], capacity: { ...pv.spec.capacity } }
-    await ctx.client.update(pvc, { subresource: 'status', fieldManager: PV_CONTROLLER })
+    await ctx.client.update(pvc, { subresource: 'status' })
   }
 }
 
@@ -221,6 +221,6 @@ async function syncVolume (ctx: ControllerContext, name: string): Promise<void> 
     await ctx.client.delete('v1', 'PersistentVolume', undefined, name).catch(ignore404)
   } else if (pv.status?.phase !== 'Released') {
     pv.status = { ...pv.status, phase: 'Released' }
-    await ctx.client.update(pv, { subresource: 'status', fieldManager: PV_CONTROLLER })
+    await ctx.client.update(pv, { subresource: 'status' })
   }
 }

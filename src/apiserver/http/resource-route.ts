@@ -42,7 +42,7 @@ export async function serveResource (core: ApiServerCore, req: Request, res: Res
     subresource: path.subresource,
     options,
     user: res.locals.user as UserInfo,
-    userAgent: req.get('user-agent'),
+    userAgent: utf8Header(req.get('user-agent')),
   }
   if (verb === 'create' || verb === 'update') api.body = await readObjectBody(req, info.kind)
   if (verb === 'patch') Object.assign(api, await readPatchBody(req))
@@ -93,4 +93,9 @@ async function streamWatch (core: ApiServerCore, req: Request, res: Response, ap
     if (!res.write(out)) await new Promise(resolve => res.once('drain', resolve))
   }
   res.end()
+}
+
+/** Node reads header bytes as latin1; Go reads them as UTF-8 (bad sequences become U+FFFD). */
+function utf8Header (value: string | undefined): string | undefined {
+  return value === undefined ? undefined : Buffer.from(value, 'latin1').toString('utf8')
 }

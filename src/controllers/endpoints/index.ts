@@ -95,6 +95,6 @@ async function writeEndpoints (ctx: ControllerContext, current: Endpoints | unde
   const obj: Endpoints = { apiVersion: 'v1', kind: 'Endpoints', metadata }
   if (d.subsets.length > 0) obj.subsets = d.subsets
   // A stale cache makes these fail with 409; the runner requeues the key with backoff.
-  if (current === undefined) await ctx.client.create(obj, { fieldManager: 'endpoint-controller' })
-  else await ctx.client.update(obj, { fieldManager: 'endpoint-controller' })
+  if (current === undefined) await ctx.client.create(obj)
+  else await ctx.client.update(obj)
 }

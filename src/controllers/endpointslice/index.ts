@@ -28,7 +28,6 @@ export interface EndpointSliceControllerOptions {
 }
 
 const DISCOVERY = 'discovery.k8s.io/v1'
-const FIELD_MANAGER = 'endpointslice-controller'
 
 export function endpointSliceController (options: EndpointSliceControllerOptions = {}): ControllerDefinition {
   const max = options.maxEndpointsPerSlice ?? MAX_ENDPOINTS_PER_SLICE
@@ -90,8 +89,8 @@ export async function syncService (ctx: ControllerContext, k: string, o: { max: 
       : { ...current.metadata }
     Object.assign(metadata, { labels, annotations, ownerReferences })
     const slice = sliceObject(metadata, desired[i])
-    if (current === undefined) await ctx.client.create(slice, { fieldManager: FIELD_MANAGER })
-    else await ctx.client.update(slice, { fieldManager: FIELD_MANAGER })
+    if (current === undefined) await ctx.client.create(slice)
+    else await ctx.client.update(slice)
   }
   for (const extra of existing.slice(desired.length)) {
     await ctx.client.delete(DISCOVERY, 'EndpointSlice', namespace, extra.metadata.name!).catch(err => { if (!isStatusError(err, 404)) throw err })
@@ -125,6 +124,6 @@ async function syncApiServerSlice (ctx: ControllerContext, apiServer: ApiServerE
   const metadata: KubeObject['metadata'] = current === undefined ? { name: 'kubernetes', namespace: 'default' } : { ...current.metadata }
   metadata.labels = labels
   const slice = sliceObject(metadata, d)
-  if (current === undefined) await ctx.client.create(slice, { fieldManager: 'kube-apiserver' })
-  else await ctx.client.update(slice, { fieldManager: 'kube-apiserver' })
+  if (current === undefined) await ctx.client.create(slice)
+  else await ctx.client.update(slice)
 }

@@ -29,7 +29,7 @@ export async function patchMetadata (client: Client, id: Identity, change: (late
     if (fields === undefined) return undefined
     const metadata = { uid: id.uid, resourceVersion: latest.metadata.resourceVersion, ...fields }
     try {
-      return await client.patch(id.apiVersion, id.kind, id.namespace, id.name, { metadata }, { type: 'merge', fieldManager: 'generic-garbage-collector' })
+      return await client.patch(id.apiVersion, id.kind, id.namespace, id.name, { metadata }, { type: 'merge' })
     } catch (err) {
       if (isStatusError(err, 404)) return undefined
       if (!isStatusError(err, 409) || attempt >= CONFLICT_RETRIES) throw err

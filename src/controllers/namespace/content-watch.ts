@@ -26,20 +26,21 @@ export class ContentWatches {
    * than close(), so the next sync can open it again.
    */
   async follow (namespace: string, remaining: readonly RemainingKind[], requeue: () => void): Promise<void> {
-    let watches = this.open.get(namespace)
     const wanted = new Set(remaining.map(r => id(r.kind)))
-    for (const [name, stream] of watches ?? []) {
-      if (!wanted.has(name)) { watches!.delete(name); stream.close() }
+    for (const [name, stream] of this.open.get(namespace) ?? []) {
+      if (!wanted.has(name)) this.forget(namespace, name, stream)
     }
     for (const { kind, resourceVersion } of remaining) {
-      if (this.stopped || watches?.has(id(kind)) === true) continue
+      if (this.stopped || this.open.get(namespace)?.has(id(kind)) === true) continue
       const stream = await this.client.watch(kind.apiVersion, kind.kind, { namespace, resourceVersion })
+      // Read the map again: while we waited, another watch of this namespace may have ended
+      // (and taken the namespace's entry with it), or everything may have been stopped.
       if (this.stopped) { stream.close(); continue }
+      let watches = this.open.get(namespace)
       if (watches === undefined) this.open.set(namespace, watches = new Map())
       watches.set(id(kind), stream)
       void this.pump(namespace, id(kind), stream, requeue)
     }
-    if (watches?.size === 0) this.open.delete(namespace)
   }
 
   /** Close the namespace's watches (it is finalized or gone). */
@@ -60,6 +61,15 @@ export class ContentWatches {
     return Object.fromEntries([...this.open].map(([ns, w]) => [ns, [...w.keys()]]))
   }
 
+  private forget (namespace: string, name: string, stream: WatchStream): void {
+    const watches = this.open.get(namespace)
+    if (watches?.get(name) === stream) {
+      watches.delete(name)
+      if (watches.size === 0) this.open.delete(namespace)
+    }
+    stream.close()
+  }
+
   private async pump (namespace: string, name: string, stream: WatchStream, requeue: () => void): Promise<void> {
     try {
       for (let batch = await stream.next(); batch !== null; batch = await stream.next()) {
@@ -68,10 +78,8 @@ export class ContentWatches {
     } catch {
       // Ended; handled below like any other end.
     }
-    const watches = this.open.get(namespace)
-    if (watches?.get(name) !== stream) return // closed by us
-    watches.delete(name)
-    if (watches.size === 0) this.open.delete(namespace)
+    if (this.open.get(namespace)?.get(name) !== stream) return // closed by us
+    this.forget(namespace, name, stream)
     requeue()
   }
 }

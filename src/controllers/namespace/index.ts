@@ -62,7 +62,7 @@ async function deleteContent (ctx: ControllerContext, resources: readonly Resour
   let ns = await client.get<Namespace>('v1', 'Namespace', undefined, name)
   if (ns.metadata.deletionTimestamp === undefined) { watches?.close(name); return }
   if (ns.status?.phase !== 'Terminating') {
-    ns = await client.update<Namespace>({ ...ns, status: { ...ns.status, phase: 'Terminating' } }, { subresource: 'status', fieldManager: 'namespace-controller' })
+    ns = await client.update<Namespace>({ ...ns, status: { ...ns.status, phase: 'Terminating' } }, { subresource: 'status' })
   }
   const finalizers = ns.spec?.finalizers ?? []
   if (!finalizers.includes(FINALIZER)) { watches?.close(name); return } // already finalized by us
@@ -70,10 +70,10 @@ async function deleteContent (ctx: ControllerContext, resources: readonly Resour
   await watches?.follow(name, totals.left, () => ctx.enqueue(name))
   const conditions = namespaceConditions(ns.status?.conditions ?? [], totals, rfc3339(ctx.clock.now()))
   if (JSON.stringify(conditions) !== JSON.stringify(ns.status?.conditions ?? [])) {
-    ns = await client.update<Namespace>({ ...ns, status: { ...ns.status, conditions } }, { subresource: 'status', fieldManager: 'namespace-controller' })
+    ns = await client.update<Namespace>({ ...ns, status: { ...ns.status, conditions } }, { subresource: 'status' })
   }
   if (totals.errors.length > 0) throw new Error(`namespace ${name}: ${totals.errors.join('; ')}`)
   if (totals.remaining.size > 0) return // a deletion among what is left requeues us
   const spec = { ...ns.spec, finalizers: finalizers.filter(f => f !== FINALIZER) }
-  await client.update<Namespace>({ apiVersion: 'v1', kind: 'Namespace', metadata: ns.metadata, spec }, { subresource: 'finalize', fieldManager: 'namespace-controller' })
+  await client.update<Namespace>({ apiVersion: 'v1', kind: 'Namespace', metadata: ns.metadata, spec }, { subresource: 'finalize' })
 }

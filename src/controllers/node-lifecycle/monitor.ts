@@ -8,7 +8,7 @@ import { tryUpdateNodeHealth } from './health.ts'
 import { markPodsNotReady } from './pods.ts'
 import { nodeRef, podsOnNode, type LifecycleContext } from './state.ts'
 import { NOT_READY_NO_EXECUTE, swapTaints, taintExists, UNREACHABLE_NO_EXECUTE } from './taints.ts'
-import { NODE_CONTROLLER, NODE_LEASE_NAMESPACE, type Condition, type Lease, type Node } from './types.ts'
+import { NODE_LEASE_NAMESPACE, type Condition, type Lease, type Node } from './types.ts'
 import { zoneKey, ZoneTainter } from './zones.ts'
 
 /** Upstream tries a node's health update this many times (NodeHealthUpdateRetry), re-reading it. */
@@ -73,7 +73,7 @@ async function updateNode (ctx: LifecycleContext, cached: Node, zoneConditions: 
     state.health.set(name, result.health)
     if (result.update === undefined) break
     try {
-      await client.update<Node>(result.update.node, { subresource: 'status', fieldManager: NODE_CONTROLLER })
+      await client.update<Node>(result.update.node, { subresource: 'status' })
       state.health.set(name, result.update.health)
       node = result.update.node
       break

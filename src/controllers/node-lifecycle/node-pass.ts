@@ -3,7 +3,7 @@
 // os/arch labels follow the stable ones (reconcileNodeLabels).
 import type { LifecycleContext } from './state.ts'
 import { noScheduleTaintDiff, swapTaints } from './taints.ts'
-import { NODE_CONTROLLER, type Node } from './types.ts'
+import { type Node } from './types.ts'
 
 /** [primary, secondary]: the secondary label is set to the primary's value. */
 const RECONCILED_LABELS: ReadonlyArray<readonly [string, string]> = [
@@ -32,5 +32,5 @@ async function reconcileNodeLabels (ctx: LifecycleContext, node: Node): Promise<
     if (value !== undefined && labels[secondary] !== value) update[secondary] = value
   }
   if (Object.keys(update).length === 0) return
-  await ctx.client.patch('v1', 'Node', undefined, node.metadata.name!, { metadata: { labels: update } }, { type: 'strategic', fieldManager: NODE_CONTROLLER })
+  await ctx.client.patch('v1', 'Node', undefined, node.metadata.name!, { metadata: { labels: update } }, { type: 'strategic' })
 }

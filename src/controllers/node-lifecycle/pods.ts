@@ -3,7 +3,7 @@
 import { clone, rfc3339 } from '../../api/object.ts'
 import { isStatusError } from '../../apiserver/errors.ts'
 import type { LifecycleContext } from './state.ts'
-import { NODE_CONTROLLER, type Pod } from './types.ts'
+import { type Pod } from './types.ts'
 
 /**
  * Each pod's Ready condition becomes False (reason and message kept, lastTransitionTime now:
@@ -20,7 +20,7 @@ export async function markPodsNotReady (ctx: LifecycleContext, pods: readonly Po
     if (i < 0 || conditions[i].status === 'False') continue
     conditions[i] = { ...conditions[i], status: 'False', lastTransitionTime: rfc3339(ctx.clock.now()) }
     try {
-      await ctx.client.update<Pod>(pod, { subresource: 'status', fieldManager: NODE_CONTROLLER })
+      await ctx.client.update<Pod>(pod, { subresource: 'status' })
     } catch (err) {
       if (isStatusError(err, 404)) continue
       errors.push(err)

@@ -12,7 +12,7 @@ import type { Lister } from '../types.ts'
 import type { PodIndex } from './state.ts'
 import { noExecuteTaints } from './taints.ts'
 import { matchingTolerations, minTolerationMs } from './tolerations.ts'
-import { TAINT_EVICTION_CONTROLLER, type Condition, type Node, type Pod, type Taint, type Toleration } from './types.ts'
+import { type Condition, type Node, type Pod, type Taint, type Toleration } from './types.ts'
 
 /** deletePodHandler's attempts at condition + delete. */
 const DELETE_ATTEMPTS = 5
@@ -164,7 +164,7 @@ async function addConditionAndDeletePod (ctx: TaintEvictionContext, namespace: s
   if (!same) {
     if (i >= 0) conditions[i] = target
     else conditions.push(target)
-    await ctx.client.update<Pod>({ ...pod, status: { ...pod.status, conditions } }, { subresource: 'status', fieldManager: TAINT_EVICTION_CONTROLLER })
+    await ctx.client.update<Pod>({ ...pod, status: { ...pod.status, conditions } }, { subresource: 'status' })
   }
   await ctx.client.delete('v1', 'Pod', namespace, name)
 }

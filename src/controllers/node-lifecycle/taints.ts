@@ -6,7 +6,7 @@
 import { rfc3339 } from '../../api/object.ts'
 import { isStatusError } from '../../apiserver/errors.ts'
 import type { Client } from '../../client/client.ts'
-import { NODE_CONTROLLER, TAINT_NOT_READY, TAINT_UNREACHABLE, TAINT_UNSCHEDULABLE, type Node, type Taint } from './types.ts'
+import { TAINT_NOT_READY, TAINT_UNREACHABLE, TAINT_UNSCHEDULABLE, type Node, type Taint } from './types.ts'
 
 export const UNREACHABLE_NO_EXECUTE: Readonly<Taint> = { key: TAINT_UNREACHABLE, effect: 'NoExecute' }
 export const NOT_READY_NO_EXECUTE: Readonly<Taint> = { key: TAINT_NOT_READY, effect: 'NoExecute' }
@@ -66,7 +66,7 @@ async function writeTaints (client: Client, name: string, change: (taints: reado
     const spec = { ...node.spec, taints }
     if (taints.length === 0) delete (spec as { taints?: Taint[] }).taints
     try {
-      await client.update<Node>({ ...node, spec }, { fieldManager: NODE_CONTROLLER })
+      await client.update<Node>({ ...node, spec })
       return
     } catch (err) {
       if (!isStatusError(err, 409) || attempt >= WRITE_ATTEMPTS) throw err

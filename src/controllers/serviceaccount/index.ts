@@ -55,7 +55,7 @@ export function serviceAccountController (options: ServiceAccountControllerOptio
     async sync (namespace, ctx) {
       if (activeNamespace(ctx, namespace) === undefined) return
       if (ctx.lister('serviceaccounts').get(`${namespace}/${DEFAULT_SERVICE_ACCOUNT}`) !== undefined) return
-      await ctx.client.create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: DEFAULT_SERVICE_ACCOUNT, namespace } }, { fieldManager: 'kube-controller-manager' })
+      await ctx.client.create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: DEFAULT_SERVICE_ACCOUNT, namespace } })
         .catch(ignoreRaces)
     },
   }
@@ -94,7 +94,7 @@ export function rootCACertPublisher (options: RootCACertPublisherOptions): Contr
       const data = { [ROOT_CA_KEY]: rootCA }
       if (current === undefined) {
         const cm: ConfigMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: ROOT_CA_CONFIGMAP, namespace, annotations: { [DESCRIPTION_ANNOTATION]: ROOT_CA_DESCRIPTION } }, data }
-        await ctx.client.create(cm, { fieldManager: 'kube-controller-manager' }).catch(ignoreRaces)
+        await ctx.client.create(cm).catch(ignoreRaces)
         return
       }
       // Upstream: nothing to do when data is exactly {ca.crt} and the description is set.
@@ -102,7 +102,7 @@ export function rootCACertPublisher (options: RootCACertPublisherOptions): Contr
       if (sameData && (current.metadata.annotations?.[DESCRIPTION_ANNOTATION] ?? '') !== '') return
       const metadata = { ...current.metadata, annotations: { ...current.metadata.annotations, [DESCRIPTION_ANNOTATION]: ROOT_CA_DESCRIPTION } }
       // A 409 means our cache is behind: the newer version's update event requeues the namespace.
-      await ctx.client.update<ConfigMap>({ ...current, metadata, data }, { fieldManager: 'kube-controller-manager' }).catch(ignoreRaces)
+      await ctx.client.update<ConfigMap>({ ...current, metadata, data }).catch(ignoreRaces)
     },
   }
 }

@@ -88,6 +88,34 @@ describe('controllers/namespace content watches', () => {
     assert.equal(open(), 0)
   })
 
+  it('a watch ending while another of the namespace is being opened leaves no watch behind', async () => {
+    // The ConfigMap watch ends (a slow watcher cut off, say) while the Secret one is still opening.
+    const { client, open } = countingWatches(api.client)
+    let release!: () => void
+    let endConfigMaps!: () => void
+    const gated: Client = Object.create(client)
+    gated.watch = async (apiVersion, kind, options) => {
+      if (kind === 'Secret') await new Promise<void>(resolve => { release = resolve })
+      const stream = await client.watch(apiVersion, kind, options)
+      if (kind !== 'ConfigMap') return stream
+      const ended = new Promise<null>(resolve => { endConfigMaps = () => resolve(null) })
+      return { next: () => Promise.race([stream.next(), ended]).then(b => { if (b === null) stream.close(); return b }), close: () => stream.close() }
+    }
+    const watches = new ContentWatches(gated)
+    const rv = String(api.core.ctx.storage.backend.revision)
+    let requeued = 0
+    const following = watches.follow('team', [{ kind: configMaps, resourceVersion: rv }, { kind: secrets, resourceVersion: rv }], () => { requeued++ })
+    await turns()
+    endConfigMaps()
+    await turns()
+    release()
+    await following
+    assert.equal(requeued, 1)
+    assert.deepEqual(watches.watched(), { team: ['secrets.'] })
+    watches.close('team')
+    assert.equal(open(), 0)
+  })
+
   it('requeues when a watch ends by itself, so the next sync opens it again', async () => {
     const watches = new ContentWatches(api.client)
     let requeued = 0
