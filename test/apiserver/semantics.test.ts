@@ -50,6 +50,17 @@ describe('API semantics (in-process)', () => {
     assert.deepEqual([st.status.replicas, st.spec.replicas, st.metadata.generation], [3, 3, 2])
   })
 
+  it('a deployments/status write takes annotations but not labels or spec; a replicasets/status write takes status only', async () => {
+    const d = await client.create<any>({ ...deployment('s'), metadata: { name: 's', namespace: 'default', labels: { keep: 'me' } } } as any)
+    const st = await client.update<any>({ ...d, metadata: { ...d.metadata, labels: { changed: 'no' }, annotations: { 'deployment.kubernetes.io/revision': '1' } }, spec: { ...d.spec, replicas: 5 }, status: { replicas: 1 } }, { subresource: 'status' })
+    assert.deepEqual([st.metadata.labels, st.metadata.annotations, st.spec.replicas, st.status.replicas], [{ keep: 'me' }, { 'deployment.kubernetes.io/revision': '1' }, 1, 1])
+    const again = await client.update<any>(st, { subresource: 'status' })
+    assert.equal(again.metadata.resourceVersion, st.metadata.resourceVersion, 'a no-op status write keeps the resourceVersion')
+    const rs = await client.create<any>({ apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'r', namespace: 'default' }, spec: { selector: { matchLabels: { app: 'r' } }, template: { metadata: { labels: { app: 'r' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } } })
+    const rst = await client.update<any>({ ...rs, metadata: { ...rs.metadata, annotations: { a: 'b' } }, status: { replicas: 2 } }, { subresource: 'status' })
+    assert.deepEqual([rst.metadata.annotations, rst.status.replicas], [undefined, 2])
+  })
+
   it('keeps the resourceVersion of a no-op write', async () => {
     const cm = await client.create<any>({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'n', namespace: 'default' }, data: { a: '1' } })
     const again = await client.patch('v1', 'ConfigMap', 'default', 'n', { data: { a: '1' } })

@@ -91,20 +91,31 @@ export function stampNew (ctx: ApiContext, info: ResourceInfo, obj: KubeObject):
 }
 
 /** Carry what an update may not change from the stored object. */
-export function carryOver (info: ResourceInfo, strategyStatus: boolean, obj: KubeObject, old: KubeObject, subresource: string | undefined): KubeObject {
+export function carryOver (info: ResourceInfo, strategyStatus: boolean, obj: KubeObject, old: KubeObject, subresource: string | undefined, statusWritesMetadata = false): KubeObject {
   if (obj.metadata.name !== undefined && obj.metadata.name !== old.metadata.name) {
     throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${old.metadata.name})`)
   }
   let next: KubeObject = obj
   if (subresource === 'status') {
-    // A status write changes only the status (upstream status strategies copy spec and metadata).
-    // The stored status is replaced, so only the rest is copied; the keys keep their order (a
+    // A status write changes only the status (upstream status strategies copy spec and metadata;
+    // Deployments' keeps only spec and labels). The stored status is replaced, so only the rest is copied; the keys keep their order (a
     // no-op write must encode as the stored object did).
     const copy: Record<string, unknown> = {}
     for (const k of Object.keys(old)) copy[k] = k === 'status' ? obj.status : clone(old[k])
     if (!('status' in copy)) copy.status = obj.status
     next = copy as KubeObject
-    next.metadata = { ...next.metadata, resourceVersion: obj.metadata.resourceVersion }
+    if (statusWritesMetadata) {
+      // The body's metadata with the stored labels, in the stored key order (so a no-op write
+      // encodes as the stored object did), then what only the body has.
+      const from = obj.metadata as Record<string, unknown>
+      const metadata: Record<string, unknown> = {}
+      for (const k of Object.keys(old.metadata)) {
+        if (k === 'labels') metadata.labels = old.metadata.labels
+        else if (k in from) metadata[k] = from[k]
+      }
+      for (const k of Object.keys(from)) if (k !== 'labels' && !(k in metadata)) metadata[k] = from[k]
+      next.metadata = metadata as KubeObject['metadata']
+    } else next.metadata = { ...next.metadata, resourceVersion: obj.metadata.resourceVersion }
   } else if (strategyStatus && info.subresources.some(s => s.name === 'status')) {
     next = { ...obj }
     if (old.status === undefined) delete next.status

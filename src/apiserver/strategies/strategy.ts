@@ -23,6 +23,12 @@ export interface Strategy {
   generation: boolean
   /** The kind has a status subresource: main writes keep the old status, status writes keep the rest. */
   status: boolean
+  /**
+   * A status write also takes the body's metadata, all but the labels (upstream's
+   * deploymentStatusStrategy resets only spec and labels: the controller's UpdateStatus carries
+   * the revision annotation). Otherwise a status write changes the status only.
+   */
+  statusWritesMetadata?: boolean
   /** Names must be DNS-1123 labels (namespaces, services) rather than subdomains. */
   nameIsLabel?: boolean
   /** Names are path segments (RBAC objects: `system:coredns` is valid). */

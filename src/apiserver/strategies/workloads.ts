@@ -49,14 +49,17 @@ const workload = (defaults: (spec: Json) => void, opts: { selector?: boolean } =
   validateUpdate (obj, old) { return opts.selector === false ? [] : selectorImmutable(obj, old) },
 })
 
-export const deploymentStrategy = workload(spec => {
-  def(spec, 'replicas', 1)
-  def(spec, 'strategy', { type: 'RollingUpdate' })
-  if (spec.strategy.type === 'RollingUpdate') def(spec.strategy, 'rollingUpdate', { maxUnavailable: '25%', maxSurge: '25%' })
-  def(spec, 'revisionHistoryLimit', 10)
-  def(spec, 'progressDeadlineSeconds', 600)
-  defaultTemplate(spec.template)
-})
+export const deploymentStrategy: Strategy = {
+  ...workload(spec => {
+    def(spec, 'replicas', 1)
+    def(spec, 'strategy', { type: 'RollingUpdate' })
+    if (spec.strategy.type === 'RollingUpdate') def(spec.strategy, 'rollingUpdate', { maxUnavailable: '25%', maxSurge: '25%' })
+    def(spec, 'revisionHistoryLimit', 10)
+    def(spec, 'progressDeadlineSeconds', 600)
+    defaultTemplate(spec.template)
+  }),
+  statusWritesMetadata: true,
+}
 
 export const replicaSetStrategy = workload(spec => {
   def(spec, 'replicas', 1)

@@ -54,12 +54,13 @@ export class DeploymentSync {
         spec(copy).minReadySeconds = spec(d).minReadySeconds ?? 0
         return this.replace(existing, await this.ctx.client.update(copy))
       }
-      await this.setDeploymentRevision(copy.metadata.annotations?.[REVISION] ?? '')
+      let needsUpdate = this.setDeploymentRevision(copy.metadata.annotations?.[REVISION] ?? '')
+      const st = clone(status(d)) as DeploymentStatus
       if (hasProgressDeadline(d) && getCondition(status(d), PROGRESSING) === undefined) {
-        const st = clone(status(d)) as DeploymentStatus
         setCondition(st, newCondition(PROGRESSING, 'True', 'FoundNewReplicaSet', `Found new replica set "${copy.metadata.name}"`, this.now))
-        await this.writeStatus(st)
+        needsUpdate = true
       }
+      if (needsUpdate) await this.writeStatus(st)
       return existing
     }
     if (!create) return undefined
@@ -102,24 +103,25 @@ export class DeploymentSync {
     }
     this.rsList.push(created)
     if (!alreadyExists && count > 0) await this.event(`Scaled up replica set ${created.metadata.name} from 0 to ${count}`)
-    await this.setDeploymentRevision(newRevision)
+    let needsUpdate = this.setDeploymentRevision(newRevision)
+    const st = clone(status(d)) as DeploymentStatus
     if (!alreadyExists && hasProgressDeadline(d)) {
-      const st = clone(status(d)) as DeploymentStatus
       setCondition(st, newCondition(PROGRESSING, 'True', 'NewReplicaSetCreated', `Created new replica set "${created.metadata.name}"`, this.now))
-      await this.writeStatus(st)
+      needsUpdate = true
     }
+    // One UpdateStatus for both, as upstream: the status strategy keeps the annotation.
+    if (needsUpdate) await this.writeStatus(st)
     return created
   }
 
   /**
-   * SetDeploymentRevision. Upstream writes the annotation along with the status (the Deployment
-   * status strategy keeps annotations); our status subresource keeps metadata, so it is patched.
+   * SetDeploymentRevision, on this.d in memory: whether it changed. The caller's status write
+   * carries it (the Deployment status strategy takes annotations).
    */
-  private async setDeploymentRevision (revision: string): Promise<void> {
-    if (this.d.metadata.annotations?.[REVISION] === revision) return
-    const d = await this.ctx.client.patch('apps/v1', 'Deployment', this.d.metadata.namespace, this.d.metadata.name!,
-      { metadata: { annotations: { [REVISION]: revision }, resourceVersion: this.d.metadata.resourceVersion } }, { type: 'merge' })
-    this.d = d
+  private setDeploymentRevision (revision: string): boolean {
+    if (this.d.metadata.annotations?.[REVISION] === revision) return false
+    this.d = { ...this.d, metadata: { ...this.d.metadata, annotations: { ...this.d.metadata.annotations, [REVISION]: revision } } }
+    return true
   }
 
   /** scaleReplicaSetAndRecordEvent. */
