@@ -57,7 +57,8 @@ function deepFreeze (v: unknown): void {
     }
   } else {
     const o = v as Record<string, unknown>
-    for (const k of Object.keys(o)) {
+    // for-in: JSON.parse's plain objects have only own keys, and no keys array is allocated.
+    for (const k in o) {
       const c = o[k]
       if (typeof c === 'string') { if (c.length <= MAX_SHORT_STRING) o[k] = pooled(c) } else deepFreeze(c)
     }

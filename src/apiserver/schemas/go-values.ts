@@ -107,12 +107,31 @@ const daysIn = (month: number, year: number): number => (month === 2 && isLeap(y
 
 export interface GoTime { ms: number, nanos: number }
 
+/** The form every client writes (UTC, seconds or exactly six fraction digits). */
+const CANONICAL_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{6}))?Z$/
+
 /**
  * time.Parse(RFC3339 or RFC3339Micro, value) as Go's general parser does it (the RFC 3339 fast
  * path only ever accepts a subset): the instant, or the ParseError text, e.g.
  * `parsing time "x" as "2006-01-02T15:04:05Z07:00": cannot parse "x" as "2006"`.
+ * The canonical form with every field in range is read directly (every timestamp of every write
+ * goes through here); anything else takes the general parser.
  */
 export function goParseTime (avalue: string, micro = false): GoResult<GoTime> {
+  const m = CANONICAL_TIME.exec(avalue)
+  if (m !== null && (m[7] !== undefined) === micro) {
+    const year = Number(m[1]); const month = Number(m[2]); const day = Number(m[3])
+    const hour = Number(m[4]); const min = Number(m[5]); const sec = Number(m[6])
+    // Date.UTC reads years below 100 as 19xx: those take the general parser.
+    if (year >= 100 && month >= 1 && month <= 12 && day >= 1 && day <= daysIn(month, year) && hour < 24 && min < 60 && sec < 60) {
+      return { ok: true, value: { ms: Date.UTC(year, month - 1, day, hour, min, sec), nanos: micro ? Number(m[7]) * 1000 : 0 } }
+    }
+  }
+  return goParseTimeGeneral(avalue, micro)
+}
+
+/** goParseTime without the canonical-form shortcut: Go's general parser, chunk by chunk. */
+export function goParseTimeGeneral (avalue: string, micro = false): GoResult<GoTime> {
   const layout = micro ? RFC3339_MICRO : RFC3339
   const chunks = micro ? CHUNKS_MICRO : CHUNKS_RFC3339
   const q = goTimeQuote

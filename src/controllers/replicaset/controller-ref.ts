@@ -7,8 +7,10 @@ import type { KubeObject, OwnerReference } from '../../api/object.ts'
 import type { Selector } from '../../api/labels.ts'
 import type { Client } from '../../client/client.ts'
 
+const isController = (r: OwnerReference): boolean => r.controller === true
+
 export function controllerOf (obj: KubeObject): OwnerReference | undefined {
-  return obj.metadata.ownerReferences?.find(r => r.controller === true)
+  return obj.metadata.ownerReferences?.find(isController)
 }
 
 export function controllerRef (owner: KubeObject): OwnerReference {
@@ -34,7 +36,8 @@ export async function claim (o: ClaimOptions): Promise<KubeObject[]> {
   const uid = owner.metadata.uid
   const claimed: KubeObject[] = []
   let canAdopt: boolean | undefined
-  for (const obj of o.objects) {
+  for (let i = 0; i < o.objects.length; i++) {
+    const obj = o.objects[i]
     const ref = controllerOf(obj)
     if (ref !== undefined) {
       if (ref.uid !== uid) continue

@@ -15,7 +15,7 @@ export function isPodActive (pod: KubeObject): boolean {
   return phase !== 'Succeeded' && phase !== 'Failed' && pod.metadata.deletionTimestamp === undefined
 }
 
-function readyCondition (pod: KubeObject): Json | undefined {
+export function readyCondition (pod: KubeObject): Json | undefined {
   return (status(pod).conditions as Json[] | undefined)?.find(c => c.type === 'Ready')
 }
 
@@ -28,14 +28,8 @@ export function isPodAvailable (pod: KubeObject, minReadySeconds: number, now: n
   return isAvailableFrom(readyCondition(pod), minReadySeconds, now)
 }
 
-/** Whether the pod is ready and available, finding its Ready condition once. */
-export function readiness (pod: KubeObject, minReadySeconds: number, now: number): { ready: boolean, available: boolean } {
-  const c = readyCondition(pod)
-  const ready = c?.status === 'True'
-  return { ready, available: ready && isAvailableFrom(c, minReadySeconds, now) }
-}
-
-function isAvailableFrom (c: Json | undefined, minReadySeconds: number, now: number): boolean {
+/** Available, given the pod's Ready condition (found once by callers that also count readiness). */
+export function isAvailableFrom (c: Json | undefined, minReadySeconds: number, now: number): boolean {
   if (c?.status !== 'True') return false
   if (minReadySeconds === 0) return true
   if (c.lastTransitionTime === undefined) return false

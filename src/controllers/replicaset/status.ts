@@ -2,7 +2,7 @@
 // active pods the ReplicaSet controls. Zero counts are omitted, as Go's omitempty does.
 import type { KubeObject } from '../../api/object.ts'
 import { selectorFromSet } from '../../api/labels.ts'
-import { isPodAvailable, readiness, spec, status } from './pods.ts'
+import { isAvailableFrom, isPodAvailable, readyCondition, spec, status } from './pods.ts'
 
 export interface ReplicaSetStatus {
   replicas: number
@@ -20,11 +20,13 @@ export function computeStatus (rs: KubeObject, pods: readonly KubeObject[], now:
   let fully = 0
   let ready = 0
   let available = 0
-  for (const pod of pods) {
+  for (let i = 0; i < pods.length; i++) {
+    const pod = pods[i]
     if (templateLabels.matches(pod.metadata.labels)) fully++
-    const r = readiness(pod, minReadySeconds, now)
-    if (r.ready) ready++
-    if (r.available) available++
+    const c = readyCondition(pod)
+    if (c?.status !== 'True') continue
+    ready++
+    if (isAvailableFrom(c, minReadySeconds, now)) available++
   }
   const out: ReplicaSetStatus = { replicas: pods.length }
   if (fully > 0) out.fullyLabeledReplicas = fully

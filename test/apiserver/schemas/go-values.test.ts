@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { attributesOf } from '../../../src/apiserver/schemas/models.ts'
 import { NAMED, goModelType, goStructName } from '../../../src/apiserver/schemas/go-types.ts'
-import { formatGoTime, goBase64Decode, goFloat, goFormat, goParseTime } from '../../../src/apiserver/schemas/go-values.ts'
+import { formatGoTime, goBase64Decode, goFloat, goFormat, goParseTime, goParseTimeGeneral } from '../../../src/apiserver/schemas/go-values.ts'
 
 describe('schemas/go-values base64.StdEncoding.Decode', () => {
   const cases: Array<[string, string]> = [
@@ -57,6 +57,26 @@ describe('schemas/go-values time.Parse(RFC3339)', () => {
       assert.equal(r.ok ? formatGoTime(r.value, micro) : r.error, want)
     })
   }
+
+  it('reads 50,000 near-canonical timestamps exactly as the general parser does (the canonical shortcut)', () => {
+    // Random digits in every field (out-of-range months, days, hours included), years from 0000,
+    // leap days, with and without six fraction digits, parsed as RFC3339 and as RFC3339Micro.
+    let seed = 7
+    const rand = (n: number): number => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed % n }
+    const two = (max: number): string => String(rand(max)).padStart(2, '0')
+    let shortcut = 0
+    for (let i = 0; i < 50_000; i++) {
+      const year = [String(rand(10_000)).padStart(4, '0'), '2024', '2100', '2000', '0099', '0100'][rand(6)]
+      const frac = rand(3) === 0 ? '' : `.${String(rand(1_000_000)).padStart(6, '0')}`
+      const s = `${year}-${two(14)}-${rand(4) === 0 ? '29' : two(33)}T${two(26)}:${two(62)}:${two(62)}${frac}Z`
+      for (const micro of [false, true]) {
+        const fast = goParseTime(s, micro)
+        assert.deepEqual(fast, goParseTimeGeneral(s, micro), `${s} (micro ${micro})`)
+        if (fast.ok) shortcut++
+      }
+    }
+    assert.ok(shortcut > 10_000, `only ${shortcut} parsed: the generator misses the canonical form`)
+  })
 })
 
 describe('schemas/go-values fmt %+v', () => {
