@@ -23,16 +23,25 @@ export function listKey (item: unknown): string | undefined {
 
 /** The FieldsV1 set of a value (leaves are `{}`); `.` marks an object item of a keyed list. */
 export function fieldSetOf (value: unknown): FieldSet {
+  const out: FieldSet = {}
   if (Array.isArray(value)) {
-    const keyed = value.map(listKey)
-    if (value.length === 0 || keyed.some(k => k === undefined)) return {}
-    const out: FieldSet = {}
-    value.forEach((item, i) => { out[keyed[i]!] = { '.': {}, ...fieldSetOf(item) } })
+    // Loops, no entries arrays or closures: every create computes the whole object's set.
+    const keys: string[] = []
+    for (let i = 0; i < value.length; i++) {
+      const key = listKey(value[i])
+      if (key === undefined) return {}
+      keys.push(key)
+    }
+    for (let i = 0; i < value.length; i++) out[keys[i]] = addFields({ '.': {} }, value[i])
     return out
   }
-  if (!isObject(value)) return {}
-  const out: FieldSet = {}
-  for (const [k, v] of Object.entries(value)) out[`f:${k}`] = fieldSetOf(v)
+  return addFields(out, value)
+}
+
+/** `out` with `f:<key>` → the set of each of the object's values (nothing for a non-object). */
+function addFields (out: FieldSet, value: unknown): FieldSet {
+  if (!isObject(value)) return out
+  for (const k in value) out[`f:${k}`] = fieldSetOf(value[k])
   return out
 }
 
