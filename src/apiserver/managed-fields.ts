@@ -148,9 +148,10 @@ function childrenOf (value: unknown): (key: string) => unknown {
  * Record a write by `entry.manager`: it now owns the fields it changed (all fields on create),
  * and other managers lose them. Entries with nothing left are dropped, as upstream does.
  */
-export function recordManager (next: KubeObject, prev: KubeObject | undefined, entry: Omit<ManagedFieldsEntry, 'fieldsType' | 'fieldsV1'>): void {
+export function recordManager (next: KubeObject, prev: KubeObject | undefined, entry: Omit<ManagedFieldsEntry, 'fieldsType' | 'fieldsV1'>, options: { statusWritesMetadata?: boolean } = {}): void {
   const sub = entry.subresource
-  const changed = prev === undefined ? objectFields(next, sub) : changedValueFields(stripForDiff(next, sub), stripForDiff(prev, sub))
+  const withMeta = options.statusWritesMetadata === true
+  const changed = prev === undefined ? objectFields(next, sub) : changedValueFields(stripForDiff(next, sub, withMeta), stripForDiff(prev, sub, withMeta))
   const entries = (prev?.metadata.managedFields ?? next.metadata.managedFields ?? []).map(e => ({ ...e }))
   const result: ManagedFieldsEntry[] = []
   let mine: ManagedFieldsEntry | undefined
@@ -170,10 +171,24 @@ export function recordManager (next: KubeObject, prev: KubeObject | undefined, e
   else delete next.metadata.managedFields
 }
 
-/** What objectFields covers, as a value in the same order (its field set is objectFields'). */
-function stripForDiff (obj: KubeObject, sub?: string): unknown {
-  if (sub === 'status') return obj.status === undefined ? {} : { status: obj.status }
+/**
+ * What objectFields covers, as a value in the same order (its field set is objectFields'). With
+ * `statusWritesMetadata` (Deployments), a status write's metadata but the labels counts too:
+ * upstream diffs the whole object after the strategy reset spec and labels.
+ */
+function stripForDiff (obj: KubeObject, sub?: string, statusWritesMetadata = false): unknown {
+  if (sub === 'status') {
+    const status = obj.status === undefined ? {} : { status: obj.status }
+    if (!statusWritesMetadata) return status
+    const meta = ownedMetadata(obj.metadata, 'labels')
+    return Object.keys(meta).length > 0 ? { metadata: meta, ...status } : status
+  }
   const { apiVersion: _a, kind: _k, status: _s, metadata, ...rest } = obj
-  const meta = Object.fromEntries(Object.entries(metadata).filter(([k, v]) => !IGNORED_META.has(k) && v !== undefined))
+  const meta = ownedMetadata(metadata)
   return Object.keys(meta).length > 0 ? { metadata: meta, ...rest } : rest
+}
+
+/** The metadata fields a manager can own (set ones), `except` one more left out. */
+function ownedMetadata (metadata: KubeObject['metadata'], except?: string): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(metadata).filter(([k, v]) => !IGNORED_META.has(k) && k !== except && v !== undefined))
 }

@@ -71,6 +71,10 @@ describe('apiserver field manager from the User-Agent', () => {
       // The revision annotation comes with the status write, as upstream's UpdateStatus carries it.
       assert.deepEqual(managers(deploy), ['k3sim/Update', 'k3s/Update/status'])
       assert.equal(deploy.metadata.annotations?.['deployment.kubernetes.io/revision'], '1')
+      // …and the status entry owns it, next to the status, as on a real cluster.
+      const owned = deploy.metadata.managedFields![1].fieldsV1 as Record<string, Record<string, unknown>>
+      assert.deepEqual(Object.keys(owned), ['f:metadata', 'f:status'])
+      assert.ok('f:deployment.kubernetes.io/revision' in ((owned['f:metadata'] as Record<string, Record<string, unknown>>)['f:annotations'] ?? {}), JSON.stringify(owned))
       const [pod] = (await cluster.client.list('v1', 'Pod', { namespace: 'default' })).items
       assert.deepEqual(managers(pod), ['k3s/Update', 'k3s/Update/status'])
       const [slice] = (await cluster.client.list('discovery.k8s.io/v1', 'EndpointSlice', { namespace: 'default' })).items

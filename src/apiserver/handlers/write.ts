@@ -101,7 +101,7 @@ async function writeUpdate (ctx: ApiContext, req: ApiRequest, current: KubeObjec
   }
   if (strategy.generation && specOf(next) !== specOf(current)) next.metadata.generation = (current.metadata.generation ?? 0) + 1
   validateOrThrow(ctx, info, next, current)
-  if (!options.managedFieldsDone) recordManager(next, current, { manager: options.manager, operation: options.operation ?? 'Update', apiVersion: next.apiVersion ?? current.apiVersion!, time: rfc3339(ctx.clock.now()), subresource: req.subresource })
+  if (!options.managedFieldsDone) recordManager(next, current, { manager: options.manager, operation: options.operation ?? 'Update', apiVersion: next.apiVersion ?? current.apiVersion!, time: rfc3339(ctx.clock.now()), subresource: req.subresource }, { statusWritesMetadata: strategy.statusWritesMetadata })
   next.metadata.resourceVersion = current.metadata.resourceVersion
   if (unchanged(next, current)) return { status: 200, body: asServed(info, current) }
   if (req.options.dryRun === true) return { status: 200, body: asServed(info, next) }
