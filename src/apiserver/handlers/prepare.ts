@@ -98,24 +98,14 @@ export function carryOver (info: ResourceInfo, strategyStatus: boolean, obj: Kub
   let next: KubeObject = obj
   if (subresource === 'status') {
     // A status write changes only the status (upstream status strategies copy spec and metadata;
-    // Deployments' keeps only spec and labels). The stored status is replaced, so only the rest is copied; the keys keep their order (a
-    // no-op write must encode as the stored object did).
+    // Deployments' copies spec and labels only). The stored status is replaced, so only the rest
+    // is copied; the keys keep their order (a no-op write must encode as the stored object did).
     const copy: Record<string, unknown> = {}
-    for (const k of Object.keys(old)) copy[k] = k === 'status' ? obj.status : clone(old[k])
+    for (const k of Object.keys(old)) {
+      copy[k] = k === 'status' ? obj.status : k === 'metadata' ? statusWriteMetadata(obj, old, statusWritesMetadata) : clone(old[k])
+    }
     if (!('status' in copy)) copy.status = obj.status
     next = copy as KubeObject
-    if (statusWritesMetadata) {
-      // The body's metadata with the stored labels, in the stored key order (so a no-op write
-      // encodes as the stored object did), then what only the body has.
-      const from = obj.metadata as Record<string, unknown>
-      const metadata: Record<string, unknown> = {}
-      for (const k of Object.keys(old.metadata)) {
-        if (k === 'labels') metadata.labels = old.metadata.labels
-        else if (k in from) metadata[k] = from[k]
-      }
-      for (const k of Object.keys(from)) if (k !== 'labels' && !(k in metadata)) metadata[k] = from[k]
-      next.metadata = metadata as KubeObject['metadata']
-    } else next.metadata = { ...next.metadata, resourceVersion: obj.metadata.resourceVersion }
   } else if (strategyStatus && info.subresources.some(s => s.name === 'status')) {
     next = { ...obj }
     if (old.status === undefined) delete next.status
@@ -126,6 +116,23 @@ export function carryOver (info: ResourceInfo, strategyStatus: boolean, obj: Kub
     else next.metadata[f] = old.metadata[f] as never
   }
   return next
+}
+
+/**
+ * The metadata of a status write: the stored one with the body's resourceVersion (the
+ * precondition) or, with `fromBody`, the body's with the stored labels, in the stored key order
+ * (so a no-op write encodes as the stored object did), then what only the body has.
+ */
+function statusWriteMetadata (obj: KubeObject, old: KubeObject, fromBody: boolean): KubeObject['metadata'] {
+  if (!fromBody) return { ...clone(old.metadata), resourceVersion: obj.metadata.resourceVersion }
+  const from = obj.metadata as Record<string, unknown>
+  const metadata: Record<string, unknown> = {}
+  for (const k of Object.keys(old.metadata)) {
+    if (k === 'labels') metadata.labels = old.metadata.labels
+    else if (k in from) metadata[k] = from[k]
+  }
+  for (const k of Object.keys(from)) if (k !== 'labels' && !(k in metadata)) metadata[k] = from[k]
+  return metadata as KubeObject['metadata']
 }
 
 export function isStatusError (err: unknown): err is StatusError { return err instanceof StatusError }

@@ -5,7 +5,7 @@
 import type { KubeObject } from '../../api/object.ts'
 import { digest } from '../../util/digest.ts'
 
-/** Sets kept, by their JSON's length: a cluster has a few hundred small ones worth sharing. */
+/** Sets kept, by their JSON's length (the JSON is kept too): a cluster has a few hundred small ones worth sharing. */
 const MAX_TOTAL_JSON = 4 * 2 ** 20
 /** A bigger set (a Service's thousands of load-balancer IPs) is rarely anyone else's: not kept. */
 const MAX_SET_JSON = 16 * 2 ** 10

@@ -54,13 +54,11 @@ export class DeploymentSync {
         spec(copy).minReadySeconds = spec(d).minReadySeconds ?? 0
         return this.replace(existing, await this.ctx.client.update(copy))
       }
-      let needsUpdate = this.setDeploymentRevision(copy.metadata.annotations?.[REVISION] ?? '')
-      const st = clone(status(d)) as DeploymentStatus
-      if (hasProgressDeadline(d) && getCondition(status(d), PROGRESSING) === undefined) {
-        setCondition(st, newCondition(PROGRESSING, 'True', 'FoundNewReplicaSet', `Found new replica set "${copy.metadata.name}"`, this.now))
-        needsUpdate = true
-      }
-      if (needsUpdate) await this.writeStatus(st)
+      const revised = this.setDeploymentRevision(copy.metadata.annotations?.[REVISION] ?? '')
+      const found = hasProgressDeadline(d) && getCondition(status(d), PROGRESSING) === undefined
+        ? newCondition(PROGRESSING, 'True', 'FoundNewReplicaSet', `Found new replica set "${copy.metadata.name}"`, this.now)
+        : undefined
+      if (revised || found !== undefined) await this.writeStatusWith(found)
       return existing
     }
     if (!create) return undefined
@@ -103,14 +101,12 @@ export class DeploymentSync {
     }
     this.rsList.push(created)
     if (!alreadyExists && count > 0) await this.event(`Scaled up replica set ${created.metadata.name} from 0 to ${count}`)
-    let needsUpdate = this.setDeploymentRevision(newRevision)
-    const st = clone(status(d)) as DeploymentStatus
-    if (!alreadyExists && hasProgressDeadline(d)) {
-      setCondition(st, newCondition(PROGRESSING, 'True', 'NewReplicaSetCreated', `Created new replica set "${created.metadata.name}"`, this.now))
-      needsUpdate = true
-    }
+    const revised = this.setDeploymentRevision(newRevision)
+    const progressing = !alreadyExists && hasProgressDeadline(d)
+      ? newCondition(PROGRESSING, 'True', 'NewReplicaSetCreated', `Created new replica set "${created.metadata.name}"`, this.now)
+      : undefined
     // One UpdateStatus for both, as upstream: the status strategy keeps the annotation.
-    if (needsUpdate) await this.writeStatus(st)
+    if (revised || progressing !== undefined) await this.writeStatusWith(progressing)
     return created
   }
 
@@ -247,6 +243,13 @@ export class DeploymentSync {
     if (deploymentComplete(d, st) || cur.reason === 'ProgressDeadlineExceeded') return
     const after = Date.parse(cur.lastUpdateTime) + spec(d).progressDeadlineSeconds * 1000 - this.now
     this.ctx.enqueueAfter(`${d.metadata.namespace}/${d.metadata.name}`, Math.max(after + 1, 1000))
+  }
+
+  /** Write the status (with `condition` set, if given), carrying this.d's revision annotation. */
+  private async writeStatusWith (condition: ReturnType<typeof newCondition> | undefined): Promise<void> {
+    const st = clone(status(this.d)) as DeploymentStatus
+    if (condition !== undefined) setCondition(st, condition)
+    await this.writeStatus(st)
   }
 
   /** Write the status, keeping this.d current so later writes in the sync do not conflict. */
