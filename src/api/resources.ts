@@ -112,6 +112,7 @@ export const BUILTIN_RESOURCES: ResourceInfo[] = [
   r('networking.k8s.io', 'v1', 'Ingress', 'ingresses', { short: ['ing'], sub: ['status'], storage: 'ingress' }),
   r('networking.k8s.io', 'v1', 'IngressClass', 'ingressclasses', { cluster: true }),
   r('networking.k8s.io', 'v1', 'NetworkPolicy', 'networkpolicies', { short: ['netpol'] }),
+  r('node.k8s.io', 'v1', 'RuntimeClass', 'runtimeclasses', { cluster: true }),
   r('policy', 'v1', 'PodDisruptionBudget', 'poddisruptionbudgets', { short: ['pdb'], sub: ['status'] }),
   r('rbac.authorization.k8s.io', 'v1', 'Role', 'roles'),
   r('rbac.authorization.k8s.io', 'v1', 'ClusterRole', 'clusterroles', { cluster: true }),

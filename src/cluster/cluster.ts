@@ -24,6 +24,7 @@ import { installK3sAddons, k3sAddons } from '../addons/manifests/index.ts'
 import { serviceLBController } from '../addons/servicelb/index.ts'
 import { localPathProvisioner } from '../addons/local-path/index.ts'
 import { traefikIngressStatus } from '../addons/traefik/index.ts'
+import { nodeHostsController } from '../addons/coredns/node-hosts.ts'
 import { deployController, SCAN_KEY, type DeployController } from '../addons/deploy/index.ts'
 import { parseApiVersion } from '../api/resources.ts'
 import { K3S_VERSION } from '../api/version.ts'
@@ -78,6 +79,7 @@ function workloadControllers (disable: ReadonlySet<string>): ControllerDefinitio
     ...(disable.has('servicelb') ? [] : [serviceLBController()]),
     ...(disable.has('local-storage') ? [] : [localPathProvisioner()]),
     ...(disable.has('traefik') ? [] : [traefikIngressStatus()]),
+    ...(disable.has('coredns') ? [] : [nodeHostsController()]),
   ]
   return [...addons, replicaSetController(), deploymentController(), jobController(), cronJobController(), endpointsController(), endpointSliceController(), serviceAccountController(), daemonSetController(), statefulSetController()]
 }
@@ -199,7 +201,7 @@ export class Cluster {
         ]
     await Promise.all(specs.map(spec => pool.add(spec)))
     // As a k3s server applies server/manifests: coredns, local-path, metrics-server, traefik.
-    await installK3sAddons(client, { disable: [...disable], rbacColonNames: true })
+    await installK3sAddons(client, { disable: [...disable], clock: cp.clock, host: `k3sim-${name}-server-0` })
     // Then the user's manifests, as k3s's deploy controller applies the rest of that directory.
     if (deploy !== undefined) cp.controllers.controller(deploy.name).ctx.enqueue(SCAN_KEY)
     await cluster.settle()

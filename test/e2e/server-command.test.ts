@@ -155,7 +155,7 @@ describe('k3sim server (the command)', function () {
     const dir = join(tmpdir(), `k3sim-server-disable-${process.pid}`)
     const child = spawnSync(process.execPath, ['src/cli/main.ts', 'server', '--data-dir', dir, '--api-port', '0', '--etcd-port', '0', '--disable', 'traefik,bogus'], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 })
     assert.equal(child.status, 1, child.stdout + child.stderr)
-    assert.equal(child.stderr.trim(), 'Error: unknown --disable name "bogus"; known: coredns, servicelb, traefik, local-storage, metrics-server')
+    assert.equal(child.stderr.trim(), 'Error: unknown --disable name "bogus"; known: coredns, servicelb, traefik, local-storage, metrics-server, runtimes')
     assert.equal(existsSync(dir), false)
   })
 })

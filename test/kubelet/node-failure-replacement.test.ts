@@ -31,6 +31,8 @@ describe('node failure in virtual time: replacement', () => {
 
   it('ends with replacement pods Running and Ready on healthy nodes; the StatefulSet pod waits as upstream', async () => {
     const N = 6
+    // Only the agents take the workloads, so that the node that dies runs some of each.
+    await cluster.client.patch('v1', 'Node', undefined, 'k3sim-k3s-default-server-0', { spec: { unschedulable: true } }, { type: 'merge' })
     await cluster.client.create({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'default' }, spec: { replicas: N, selector: { matchLabels: { app: 'web' } }, template: template('web') } })
     await cluster.client.create({
       apiVersion: 'apps/v1',

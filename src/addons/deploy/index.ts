@@ -13,10 +13,9 @@ import type { KubeObject } from '../../api/object.ts'
 import { isStatusError } from '../../apiserver/errors.ts'
 import type { ControllerContext, ControllerDefinition } from '../../controllers/types.ts'
 import { addonName, checksum, manifestFiles, parseManifest } from './files.ts'
-import { applyObjectSet, type NamespacedLookup } from './objectset.ts'
+import type { NamespacedLookup } from './objectset.ts'
+import { applyManifest, getOrCreateAddon } from './addon.ts'
 
-export const GVK_ANNOTATION = 'addon.k3s.cattle.io/gvks'
-const GVK_SEP = ';'
 export const SCAN_KEY = 'scan'
 const FILE_PREFIX = 'file:'
 
@@ -33,8 +32,6 @@ export interface DeployController extends ControllerDefinition {
   /** Stop watching the directory. */
   stop(): void
 }
-
-type Addon = KubeObject & { spec?: { source?: string, checksum?: string } }
 
 export function deployController (options: DeployControllerOptions): DeployController {
   const dir = resolve(options.dir)
@@ -65,7 +62,7 @@ export function deployController (options: DeployControllerOptions): DeployContr
     }
     const force = !seen.has(path) // the first apply after start re-applies even an unchanged file, as k3s does
     const events = ctx.recorder('deploy', options.host)
-    let addon = await getOrCreateAddon(ctx, addonName(path), path)
+    const addon = await getOrCreateAddon(ctx.client, addonName(path), path)
     const sum = checksum(content)
     if (!force && addon.spec?.checksum === sum) { seen.set(path, mtimeMs); return }
     let objects: KubeObject[]
@@ -75,22 +72,7 @@ export function deployController (options: DeployControllerOptions): DeployContr
       await events.record(addon, { type: 'Warning', reason: 'ParseManifestFailed', message: `Parse manifest at ${JSON.stringify(path)} failed: ${(err as Error).message}` })
       throw err
     }
-    await events.record(addon, { type: 'Normal', reason: 'ApplyingManifest', message: `Applying manifest at ${JSON.stringify(path)}` })
-    let gvks: string[]
-    try {
-      const previousGvks = (addon.metadata.annotations?.[GVK_ANNOTATION] ?? '').split(GVK_SEP).filter(s => s !== '')
-      gvks = await applyObjectSet(ctx.client, { apiVersion: 'k3s.cattle.io/v1', kind: 'Addon', name: addon.metadata.name!, namespace: 'kube-system' }, objects, {
-        namespaced: options.namespaced, previousGvks, fieldManager: options.host === undefined ? 'deploy' : `deploy@${options.host}`,
-      })
-    } catch (err) {
-      await events.record(addon, { type: 'Warning', reason: 'ApplyManifestFailed', message: `Applying manifest at ${JSON.stringify(path)} failed: ${(err as Error).message}` })
-      throw err
-    }
-    await events.record(addon, { type: 'Normal', reason: 'AppliedManifest', message: `Applied manifest at ${JSON.stringify(path)}` })
-    addon = await ctx.client.get<Addon>('k3s.cattle.io/v1', 'Addon', 'kube-system', addon.metadata.name!)
-    addon.spec = { ...addon.spec, source: path, checksum: sum }
-    addon.metadata.annotations = { ...addon.metadata.annotations, [GVK_ANNOTATION]: gvks.join(GVK_SEP) }
-    await ctx.client.update(addon)
+    await applyManifest({ client: ctx.client, events, namespaced: options.namespaced, host: options.host }, addon, { name: addon.metadata.name!, source: path, checksum: sum, objects })
     seen.set(path, mtimeMs)
   }
 
@@ -115,13 +97,4 @@ export function deployController (options: DeployControllerOptions): DeployContr
       watcher = undefined
     },
   }
-}
-
-async function getOrCreateAddon (ctx: ControllerContext, name: string, source: string): Promise<Addon> {
-  try {
-    return await ctx.client.get<Addon>('k3s.cattle.io/v1', 'Addon', 'kube-system', name)
-  } catch (err) {
-    if (!isStatusError(err, 404)) throw err
-  }
-  return await ctx.client.create<Addon>({ apiVersion: 'k3s.cattle.io/v1', kind: 'Addon', metadata: { name, namespace: 'kube-system' }, spec: { source } } as Addon)
 }

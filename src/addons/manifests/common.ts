@@ -32,8 +32,8 @@ export function clusterRoleBinding (name: string, role: string, subjects: unknow
   }
 }
 
-/** manifests/rolebindings.yaml and manifests/ccm.yaml: applied whatever is disabled. */
-export function coreRbac (): KubeObject[] {
+/** manifests/rolebindings.yaml. */
+export function rolebindings (): KubeObject[] {
   return [
     clusterRoleBinding('kube-apiserver-kubelet-admin', 'system:kubelet-api-admin', [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'kube-apiserver' }]),
     clusterRole('system:k3s-controller', [
@@ -43,6 +43,12 @@ export function coreRbac (): KubeObject[] {
       { apiGroups: [''], resources: ['endpoints', 'pods'], verbs: ['list', 'get', 'watch'] },
     ]),
     clusterRoleBinding('system:k3s-controller', 'system:k3s-controller', [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'system:k3s-controller' }]),
+  ]
+}
+
+/** manifests/ccm.yaml: the embedded cloud controller's RBAC. */
+export function ccm (): KubeObject[] {
+  return [
     clusterRole('k3s-cloud-controller-manager', [
       { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },
       { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch', 'update'] },
@@ -55,4 +61,10 @@ export function coreRbac (): KubeObject[] {
     ]),
     clusterRoleBinding('k3s-cloud-controller-manager', 'k3s-cloud-controller-manager', [{ kind: 'User', name: 'k3s-cloud-controller-manager', namespace: KUBE_SYSTEM }]),
   ]
+}
+
+/** manifests/runtimes.yaml: a RuntimeClass per container runtime k3s can detect on a node. */
+export function runtimes (): KubeObject[] {
+  return ['nvidia', 'nvidia-experimental', 'crun', 'lunatic', 'slight', 'spin', 'wws', 'wasmedge', 'wasmer', 'wasmtime']
+    .map(name => ({ apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass', metadata: { name }, handler: name }))
 }

@@ -31,12 +31,8 @@ import /etc/coredns/custom/*.server
 `
 }
 
-/** k3s's coredns controller writes `NodeHosts`: one "<InternalIP> <node name>" line per node. */
-export function nodeHostsText (nodes: Array<{ ip: string, name: string }>): string {
-  return nodes.map(n => `${n.ip} ${n.name}`).join('\n')
-}
-
-export function corednsObjects (opts: { clusterDNS: string, clusterDomain: string, nodeHosts: string }): KubeObject[] {
+/** The ConfigMap's `NodeHosts` is not in the manifest: k3s's node controller writes it (node-hosts.ts). */
+export function corednsObjects (opts: { clusterDNS: string, clusterDomain: string }): KubeObject[] {
   const app = { 'k8s-app': 'kube-dns' }
   return [
     serviceAccount('coredns'),
@@ -52,7 +48,7 @@ export function corednsObjects (opts: { clusterDNS: string, clusterDomain: strin
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: { name: 'coredns', namespace: KUBE_SYSTEM },
-      data: { Corefile: corefile(opts.clusterDomain), NodeHosts: opts.nodeHosts },
+      data: { Corefile: corefile(opts.clusterDomain) },
     },
     {
       apiVersion: 'apps/v1',

@@ -6,7 +6,7 @@ import { addonTolerations, clusterRole, clusterRoleBinding, KUBE_SYSTEM, service
 
 export const METRICS_SERVER_IMAGE = 'rancher/mirrored-metrics-server:v0.7.2'
 
-export function metricsServerObjects (): KubeObject[] {
+function metricsServerObjects (): KubeObject[] {
   const app = { 'k8s-app': 'metrics-server' }
   return [
     clusterRole('system:aggregated-metrics-reader', [
@@ -89,5 +89,18 @@ export function metricsServerObjects (): KubeObject[] {
         ports: [{ port: 443, name: 'https', protocol: 'TCP', targetPort: 'https' }],
       },
     },
+  ]
+}
+
+/** k3s's files of manifests/metrics-server/, each with its objects (metrics-apiservice.yaml left out). */
+export function metricsServerFiles (): Array<{ file: string, objects: KubeObject[] }> {
+  const [aggregatedReader, authDelegator, authReader, resourceRole, resourceBinding, account, deployment, service] = metricsServerObjects()
+  return [
+    { file: 'metrics-server/aggregated-metrics-reader.yaml', objects: [aggregatedReader] },
+    { file: 'metrics-server/auth-delegator.yaml', objects: [authDelegator] },
+    { file: 'metrics-server/auth-reader.yaml', objects: [authReader] },
+    { file: 'metrics-server/metrics-server-deployment.yaml', objects: [account, deployment] },
+    { file: 'metrics-server/metrics-server-service.yaml', objects: [service] },
+    { file: 'metrics-server/resource-reader.yaml', objects: [resourceRole, resourceBinding] },
   ]
 }

@@ -82,7 +82,8 @@ describe('auto-deploy manifests directory (Cluster.start({ manifests }))', funct
     cluster = await Cluster.start({ manifests: dir, disable: [...ADDON_NAMES], node: { cpu: '4', memory: '8Gi' } })
 
     const addons = (await cluster.client.list<Addon>('k3s.cattle.io/v1', 'Addon', { namespace: 'kube-system' })).items
-    assert.deepEqual(addons.map(a => a.metadata.name).sort(), ['demo', 'quota', 'web'])
+    // ccm and rolebindings are k3s's own manifests, deployed whatever is disabled.
+    assert.deepEqual(addons.map(a => a.metadata.name).sort(), ['ccm', 'demo', 'quota', 'rolebindings', 'web'])
     const webAddon = addons.find(a => a.metadata.name === 'web')!
     assert.equal(webAddon.spec.source, join(dir, 'web.yaml'))
     assert.equal(webAddon.spec.checksum, checksum(web))
@@ -112,7 +113,7 @@ describe('auto-deploy manifests directory (Cluster.start({ manifests }))', funct
     writeFileSync(join(dir, '.hidden.yaml'), demo('hidden'))
     writeFileSync(join(dir, 'notes.txt'), demo('text'))
     cluster = await Cluster.start({ manifests: dir, disable: [...ADDON_NAMES] })
-    assert.deepEqual((await cluster.client.list('k3s.cattle.io/v1', 'Addon', { namespace: 'kube-system' })).items, [])
+    assert.deepEqual((await cluster.client.list('k3s.cattle.io/v1', 'Addon', { namespace: 'kube-system' })).items.map(a => a.metadata.name), ['ccm', 'rolebindings'])
     assert.equal(await exists(cluster, 'apps/v1', 'Deployment', 'default', 'web'), false)
     assert.equal(await exists(cluster, 'v1', 'Namespace', undefined, 'demo'), false)
   })

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { KubeObject } from '../../../src/api/object.ts'
 import { Cluster } from '../../../src/cluster/cluster.ts'
-import { installK3sAddons, installOrder, k3sAddons } from '../../../src/addons/manifests/index.ts'
-import { ADDON_NAMES } from '../../../src/addons/manifests/index.ts'
+import { checksum } from '../../../src/addons/deploy/files.ts'
+import { ADDON_NAMES, installK3sAddons, installOrder, k3sAddons, k3sManifests, manifestText } from '../../../src/addons/manifests/index.ts'
 
 const names = (objs: KubeObject[], kind: string): string[] => objs.filter(o => o.kind === kind).map(o => o.metadata.name!).sort()
 
@@ -37,10 +40,26 @@ describe('k3s add-on manifests', () => {
     assert.deepEqual(names(none, 'Deployment'), ['metrics-server', 'traefik'])
     assert.deepEqual(names(none, 'StorageClass'), [])
     assert.equal(k3sAddons({ disable: ['servicelb'] }).length, all.length)
-    assert.throws(() => k3sAddons({ disable: ['bogus'] }), /unknown --disable name "bogus"/)
+    assert.throws(() => k3sAddons({ disable: ['bogus'] }), /unknown --disable name "bogus"; known: coredns, servicelb, traefik, local-storage, metrics-server, runtimes$/)
     const order = installOrder(all).map(o => o.kind)
     assert.equal(order[0], 'CustomResourceDefinition')
     assert.ok(order.indexOf('HelmChart') < order.indexOf('Job'))
+  })
+
+  it('groups them by the files of k3s\'s server/manifests, sorted by path; --disable drops files', () => {
+    const files = (o: Parameters<typeof k3sManifests>[0]): string[] => k3sManifests(o).map(m => m.file)
+    const metrics = ['aggregated-metrics-reader', 'auth-delegator', 'auth-reader', 'metrics-server-deployment', 'metrics-server-service', 'resource-reader'].map(f => `metrics-server/${f}.yaml`)
+    assert.deepEqual(files({}), ['ccm.yaml', 'coredns.yaml', 'local-storage.yaml', ...metrics, 'rolebindings.yaml', 'runtimes.yaml', 'traefik.yaml'])
+    assert.deepEqual(files({ disable: [...ADDON_NAMES] }), ['ccm.yaml', 'rolebindings.yaml'])
+    assert.deepEqual(files({ disable: ['runtimes', 'metrics-server'] }), ['ccm.yaml', 'coredns.yaml', 'local-storage.yaml', 'rolebindings.yaml', 'traefik.yaml'])
+    const byFile = new Map(k3sManifests({}).map(m => [m.file, m.objects.map(o => `${o.kind}/${o.metadata.name}`)]))
+    assert.deepEqual(byFile.get('traefik.yaml'), ['HelmChart/traefik-crd', 'HelmChart/traefik'])
+    assert.deepEqual(byFile.get('metrics-server/metrics-server-deployment.yaml'), ['ServiceAccount/metrics-server', 'Deployment/metrics-server'])
+    assert.deepEqual(byFile.get('metrics-server/resource-reader.yaml'), ['ClusterRole/system:metrics-server', 'ClusterRoleBinding/system:metrics-server'])
+    assert.equal(byFile.get('runtimes.yaml')!.length, 10)
+    // The coredns ConfigMap has no NodeHosts: k3s's node controller writes it.
+    const cm = k3sManifests({}).find(m => m.file === 'coredns.yaml')!.objects.find(o => o.kind === 'ConfigMap') as KubeObject & { data: Record<string, string> }
+    assert.deepEqual(Object.keys(cm.data), ['Corefile'])
   })
 
   describe('on a cluster', function () {
@@ -84,23 +103,20 @@ describe('k3s add-on manifests', () => {
       assert.equal((pod.spec as { priority: number }).priority, 2000000000)
     })
 
-    it('installK3sAddons: NodeHosts, HelmChart owners and jobName; disable removes add-ons', async () => {
+    it('installK3sAddons: only what disable leaves; HelmChart owners and jobName', async () => {
       cluster = await Cluster.start({ disable: [...ADDON_NAMES], agents: 1, clock: 'virtual', seed: 1 })
-      await installK3sAddons(cluster.client, { disable: ['traefik', 'metrics-server'] })
+      await installK3sAddons(cluster.client, { disable: ['traefik', 'metrics-server', 'coredns', 'runtimes'] })
       await cluster.clock.advance('30s')
       const view = await pods(cluster)
-      assert.deepEqual(view.map(v => v.name.replace(/-[a-z0-9]+-[a-z0-9]{5}$/, '')).sort(), ['coredns', 'local-path-provisioner'])
-      assert.ok(view.every(v => v.phase === 'Running'))
+      assert.deepEqual(view.map(v => v.name.replace(/-[a-z0-9]+-[a-z0-9]{5}$/, '')).sort(), ['local-path-provisioner'])
+      assert.ok(view.every(v => v.phase === 'Running'), JSON.stringify(view))
       await assert.rejects(cluster.client.get('v1', 'Service', 'kube-system', 'traefik'), /not found/)
-      const cm = await cluster.client.get('v1', 'ConfigMap', 'kube-system', 'coredns')
-      const hosts = (cm.data as { NodeHosts: string }).NodeHosts.split('\n').map(l => l.split(' ').reverse().join(' ')).sort()
-      assert.equal(hosts.length, 2)
-      assert.match(hosts[0], /^k3sim-k3s-default-agent-0 172\.18\.0\.\d+$/)
-      assert.match(hosts[1], /^k3sim-k3s-default-server-0 172\.18\.0\.\d+$/)
+      const addons = (await cluster.client.list('k3s.cattle.io/v1', 'Addon')).items.map(a => a.metadata.name)
+      assert.deepEqual(addons, ['ccm', 'local-storage', 'rolebindings'])
 
       await cluster.stop()
       cluster = await Cluster.start({ disable: [...ADDON_NAMES], clock: 'virtual', seed: 1 })
-      await installK3sAddons(cluster.client, {})
+      await installK3sAddons(cluster.client, { disable: ['coredns'] })
       await cluster.clock.advance('30s')
       const chart = await cluster.client.get('helm.cattle.io/v1', 'HelmChart', 'kube-system', 'traefik')
       assert.equal((chart.status as { jobName: string }).jobName, 'helm-install-traefik')
@@ -108,7 +124,83 @@ describe('k3s add-on manifests', () => {
       assert.equal(job.metadata.ownerReferences?.[0]?.uid, chart.metadata.uid)
       assert.equal((job.status as { succeeded?: number }).succeeded, 1)
       const running = (await pods(cluster)).filter(v => v.phase === 'Running').map(v => v.name.replace(/-[a-z0-9]+-[a-z0-9]{5}$/, '')).sort()
-      assert.deepEqual(running, ['coredns', 'local-path-provisioner', 'metrics-server', 'traefik'])
+      assert.deepEqual(running, ['local-path-provisioner', 'metrics-server', 'traefik'])
+    })
+
+    it('each bundled manifest is an Addon, applied as the deploy controller applies a file', async () => {
+      cluster = await Cluster.start({ clock: 'virtual', seed: 1 })
+      const addons = (await cluster.client.list('k3s.cattle.io/v1', 'Addon', { namespace: 'kube-system' })).items as Array<KubeObject & { spec: { source: string, checksum: string } }>
+      const manifests = k3sManifests({})
+      assert.deepEqual(addons.map(a => a.metadata.name), manifests.map(m => m.file.replace(/^.*\//, '').replace(/\..*$/, '')).sort())
+      for (const m of manifests) {
+        const addon = addons.find(a => a.spec.source === `/var/lib/rancher/k3s/server/manifests/${m.file}`)
+        assert.ok(addon !== undefined, m.file)
+        assert.equal(addon.spec.checksum, checksum(manifestText(m.objects)), m.file)
+      }
+      assert.equal(addons.find(a => a.metadata.name === 'coredns')!.metadata.annotations?.['addon.k3s.cattle.io/gvks'],
+        '/v1, Kind=ServiceAccount;rbac.authorization.k8s.io/v1, Kind=ClusterRole;rbac.authorization.k8s.io/v1, Kind=ClusterRoleBinding;/v1, Kind=ConfigMap;apps/v1, Kind=Deployment;/v1, Kind=Service')
+      // The objects carry their Addon as owner and were written by deploy@<server node>.
+      const coredns = await cluster.client.get('apps/v1', 'Deployment', 'kube-system', 'coredns')
+      assert.equal(coredns.metadata.annotations?.['objectset.rio.cattle.io/owner-name'], 'coredns')
+      assert.equal(coredns.metadata.annotations?.['objectset.rio.cattle.io/owner-gvk'], 'k3s.cattle.io/v1, Kind=Addon')
+      assert.match(coredns.metadata.labels?.['objectset.rio.cattle.io/hash'] ?? '', /^[0-9a-f]{40}$/)
+      assert.ok(coredns.metadata.managedFields?.some(f => f.manager === 'deploy@k3sim-k3s-default-server-0'), JSON.stringify(coredns.metadata.managedFields))
+      const role = await cluster.client.get('rbac.authorization.k8s.io/v1', 'ClusterRole', undefined, 'system:metrics-server')
+      assert.equal(role.metadata.annotations?.['objectset.rio.cattle.io/owner-name'], 'resource-reader')
+      const events = cluster.events({ kind: 'Addon', name: 'coredns' }) as Array<KubeObject & { reason: string, message: string, source: { component: string, host: string } }>
+      assert.deepEqual(events.map(e => `${e.reason}: ${e.message}`), [
+        'ApplyingManifest: Applying manifest at "/var/lib/rancher/k3s/server/manifests/coredns.yaml"',
+        'AppliedManifest: Applied manifest at "/var/lib/rancher/k3s/server/manifests/coredns.yaml"',
+      ])
+      assert.deepEqual(events[0].source, { component: 'deploy', host: 'k3sim-k3s-default-server-0' })
+      const runtimeClasses = (await cluster.client.list('node.k8s.io/v1', 'RuntimeClass')).items
+      assert.deepEqual(runtimeClasses.map(r => `${r.metadata.name}=${(r as KubeObject & { handler: string }).handler}`).slice(0, 3), ['crun=crun', 'lunatic=lunatic', 'nvidia=nvidia'])
+    })
+
+    it('a restart re-applies the bundled manifests over what is stored, without duplicates', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'k3sim-addons-'))
+      try {
+        cluster = await Cluster.start({ dataDir: dir, clock: 'virtual', seed: 1 })
+        const before = (await cluster.client.list('k3s.cattle.io/v1', 'Addon')).items.map(a => `${a.metadata.name} ${a.metadata.uid}`)
+        await cluster.client.patch('apps/v1', 'Deployment', 'kube-system', 'coredns', { spec: { replicas: 2 } }, { type: 'merge' })
+        await cluster.stop()
+        cluster = await Cluster.start({ dataDir: dir, clock: 'virtual', seed: 1 })
+        assert.deepEqual((await cluster.client.list('k3s.cattle.io/v1', 'Addon')).items.map(a => `${a.metadata.name} ${a.metadata.uid}`), before)
+        assert.equal(cluster.events({ kind: 'Addon', name: 'coredns', reason: 'AppliedManifest' }).length, 2)
+        // replicas is not in the manifest: the user's scale survives the re-apply.
+        const coredns = await cluster.client.get('apps/v1', 'Deployment', 'kube-system', 'coredns')
+        assert.equal((coredns.spec as { replicas: number }).replicas, 2)
+        const cm = await cluster.client.get('v1', 'ConfigMap', 'kube-system', 'coredns') as KubeObject & { data: Record<string, string> }
+        assert.match(cm.data.NodeHosts, /^172\.18\.0\.2 k3sim-k3s-default-server-0\n$/)
+      } finally {
+        await cluster.stop()
+        rmSync(dir, { recursive: true, force: true })
+      }
+    })
+
+    it('a restart with --disable removes what those components deployed, as k3s does', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'k3sim-addons-'))
+      const exists = async (c: Cluster, apiVersion: string, kind: string, name: string): Promise<boolean> =>
+        await c.client.get(apiVersion, kind, 'kube-system', name).then(() => true, () => false)
+      try {
+        cluster = await Cluster.start({ dataDir: dir, clock: 'virtual', seed: 1 })
+        assert.ok(await exists(cluster, 'apps/v1', 'Deployment', 'traefik'))
+        await cluster.stop()
+        cluster = await Cluster.start({ dataDir: dir, clock: 'virtual', seed: 1, disable: ['traefik', 'metrics-server'] })
+        await cluster.clock.advance('10s')
+        const addons = (await cluster.client.list('k3s.cattle.io/v1', 'Addon')).items.map(a => a.metadata.name)
+        assert.deepEqual(addons, ['ccm', 'coredns', 'local-storage', 'rolebindings', 'runtimes'])
+        for (const [apiVersion, kind, name] of [['helm.cattle.io/v1', 'HelmChart', 'traefik'], ['apps/v1', 'Deployment', 'traefik'], ['v1', 'Service', 'traefik'],
+          ['batch/v1', 'Job', 'helm-install-traefik'], ['apps/v1', 'Deployment', 'metrics-server'], ['v1', 'Service', 'metrics-server']]) {
+          assert.equal(await exists(cluster, apiVersion, kind, name), false, `${kind} ${name}`)
+        }
+        await assert.rejects(cluster.client.get('rbac.authorization.k8s.io/v1', 'ClusterRole', undefined, 'system:metrics-server'), /not found/)
+        const running = (await pods(cluster)).filter(v => v.phase === 'Running').map(v => v.name.replace(/-[a-z0-9]+-[a-z0-9]{5}$/, '')).sort()
+        assert.deepEqual(running, ['coredns', 'local-path-provisioner'])
+      } finally {
+        await cluster.stop()
+        rmSync(dir, { recursive: true, force: true })
+      }
     })
   })
 })
