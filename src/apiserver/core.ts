@@ -14,6 +14,7 @@ import type { ApiRequest, UserInfo } from './request.ts'
 import { strategies } from './strategies/index.ts'
 import { CrdRegistry } from './crd/registry.ts'
 import { NamespaceCache } from './registry/namespace-cache.ts'
+import { ServiceAccountTokens } from './service-account-tokens.ts'
 import { PriorityClassCache } from './registry/priority-classes.ts'
 import { PodsByNode } from './registry/pods-by-node.ts'
 
@@ -57,6 +58,7 @@ export class ApiServerCore {
       namespaces: new NamespaceCache(),
       priorityClasses: new PriorityClassCache(),
       podsByNode: new PodsByNode(storage),
+      tokens: new ServiceAccountTokens(),
       scalePaths: info => this.crds.version(info)?.scale,
     }
   }

@@ -29,10 +29,14 @@ export interface ApiListener {
   close(): Promise<void>
 }
 
-export function authenticator (tokens: Map<string, UserInfo>): (req: Request) => UserInfo | undefined {
+/** Bearer tokens (the static ones, then service account JWTs), else the client certificate. */
+export function authenticator (tokens: Map<string, UserInfo>, serviceAccount: (token: string) => UserInfo | undefined = () => undefined): (req: Request) => UserInfo | undefined {
   return req => {
     const auth = req.headers.authorization
-    if (auth !== undefined && auth.startsWith('Bearer ')) return tokens.get(auth.slice(7).trim())
+    if (auth !== undefined && auth.startsWith('Bearer ')) {
+      const token = auth.slice(7).trim()
+      return tokens.get(token) ?? serviceAccount(token)
+    }
     const socket = req.socket as TLSSocket
     if (socket.authorized === true) {
       const cert = socket.getPeerCertificate()
@@ -50,7 +54,10 @@ export async function startApiListener (options: ApiListenerOptions): Promise<Ap
   const app = createApp({
     extension: () => extension,
     core: options.core,
-    authenticate: authenticator(options.tokens),
+    authenticate: authenticator(options.tokens, token => {
+      const subject = options.core.ctx.tokens.verify(token, Math.floor(options.core.clock.now() / 1000))
+      return subject === undefined ? undefined : { name: subject.username, groups: ['system:serviceaccounts', `system:serviceaccounts:${subject.namespace}`] }
+    }),
     serverAddress: () => address,
     log: options.log,
   })

@@ -17,7 +17,6 @@ import { jobController } from '../controllers/job/index.ts'
 import { cronJobController } from '../controllers/cronjob/index.ts'
 import { endpointsController } from '../controllers/endpoints/index.ts'
 import { endpointSliceController } from '../controllers/endpointslice/index.ts'
-import { serviceAccountController } from '../controllers/serviceaccount/index.ts'
 import { daemonSetController } from '../controllers/daemonset/index.ts'
 import { statefulSetController } from '../controllers/statefulset/index.ts'
 import { installK3sAddons, k3sAddons } from '../addons/manifests/index.ts'
@@ -81,7 +80,7 @@ function workloadControllers (disable: ReadonlySet<string>): ControllerDefinitio
     ...(disable.has('traefik') ? [] : [traefikIngressStatus()]),
     ...(disable.has('coredns') ? [] : [nodeHostsController()]),
   ]
-  return [...addons, replicaSetController(), deploymentController(), jobController(), cronJobController(), endpointsController(), endpointSliceController(), serviceAccountController(), daemonSetController(), statefulSetController()]
+  return [...addons, replicaSetController(), deploymentController(), jobController(), cronJobController(), endpointsController(), endpointSliceController(), daemonSetController(), statefulSetController()]
 }
 
 /** The cluster's clock: time, and on a virtual clock `advance()` that settles between timers. */

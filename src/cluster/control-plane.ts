@@ -15,13 +15,14 @@ import type { ControllerDefinition } from '../controllers/types.ts'
 import { RealClock, type Clock } from '../util/clock.ts'
 import { Ids } from '../util/random.ts'
 import { generatePki, loadOrCreatePki, pkiDir, type ClusterPki } from './certificates.ts'
+import { selfSignedCa } from './self-signed-ca.ts'
 import { InProcessClient } from '../client/in-process.ts'
 import { ControllerRunner } from '../controllers/runner.ts'
 import { garbageCollector } from '../controllers/garbage-collector/index.ts'
 import { namespaceController } from '../controllers/namespace/index.ts'
 import { nodeLifecycleController } from '../controllers/node-lifecycle/index.ts'
 import { servedResources } from '../controllers/resources.ts'
-import { rootCACertPublisher } from '../controllers/serviceaccount/index.ts'
+import { rootCACertPublisher, serviceAccountController } from '../controllers/serviceaccount/index.ts'
 import { Scheduler } from '../scheduler/scheduler.ts'
 import { buildProfile, profileConfig, type ProfileOverrides } from '../scheduler/profile.ts'
 import { kubeconfigYaml } from './kubeconfig.ts'
@@ -40,7 +41,7 @@ export interface ControlPlaneOptions {
   seed?: number
   /** The store: a SQLite file path, ':memory:' (default without dataDir), or 'memory' (no SQLite). */
   store?: string
-  /** Publish the cluster CA as ConfigMap kube-root-ca.crt in every namespace (needs the PKI). */
+  /** Publish the cluster CA as ConfigMap kube-root-ca.crt in every namespace (pods mount it). */
   publishRootCA?: boolean
   /** The default scheduler's profile changes; false = no scheduler. */
   scheduler?: ProfileOverrides | false
@@ -97,7 +98,8 @@ export async function startControlPlane (options: ControlPlaneOptions = {}): Pro
   await core.bootstrap()
   // The controllers that make deletion work as in Kubernetes (more join with the controllers issue).
   const client = new InProcessClient({ core })
-  // The PKI costs ~70 ms to generate: a library cluster without an HTTPS API does without it.
+  // The PKI costs ~70 ms to generate: a library cluster without an HTTPS API does without it,
+  // and makes only a CA for the kube-root-ca.crt ConfigMaps its pods mount (~1 ms).
   const pki = options.dataDir !== undefined
     ? await loadOrCreatePki(pkiDir(options.dataDir))
     : options.apiPort === false ? undefined : await generatePki()
@@ -111,8 +113,9 @@ export async function startControlPlane (options: ControlPlaneOptions = {}): Pro
     // `controllers` until the controllers issue makes them the default.
     // Extra controllers; one already running (by default or listed before) is not started twice.
     controllers: uniqueByName([
-      garbageCollector({ resources }), namespaceController({ resources }), nodeLifecycle,
-      ...(options.publishRootCA === true && pki !== undefined ? [rootCACertPublisher({ rootCA: pki.serverCa.cert })] : []),
+      // The `default` ServiceAccount per namespace: pods are refused until theirs exists.
+      garbageCollector({ resources }), namespaceController({ resources }), nodeLifecycle, serviceAccountController(),
+      ...(options.publishRootCA === true ? [rootCACertPublisher({ rootCA: (pki?.serverCa ?? selfSignedCa('k3s-server-ca')).cert })] : []),
       ...(options.controllers?.(resources) ?? []),
     ]),
     onError: e => options.log?.(`${e.controller}: ${e.key ?? ''}: ${String(e.error)}`),

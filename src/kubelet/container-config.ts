@@ -120,13 +120,33 @@ async function resolveEnv (pod: KubeObject, c: Json, sources: Sources, ctx: Conf
 
 function mode (n: unknown, fallback: number): number { return typeof n === 'number' ? n : fallback }
 
-/** configMap/secret items: all keys, or the listed ones at their paths. */
-function keyFiles (data: Record<string, Buffer>, items: Json[] | undefined, defaultMode: number, what: string): VolumeFile[] {
+/** configMap/secret items: all keys, or the listed ones at their paths (upstream's MakePayload). */
+function keyFiles (kind: 'ConfigMap' | 'Secret', data: Record<string, Buffer>, items: Json[] | undefined, defaultMode: number, optional: boolean): VolumeFile[] {
   if (items === undefined) return Object.keys(data).sort().map(k => ({ path: k, content: data[k], mode: defaultMode }))
-  return items.map(i => {
-    if (data[i.key] === undefined) throw configError(`configmap references non-existent config key: ${i.key} (${what})`)
-    return { path: i.path, content: data[i.key], mode: mode(i.mode, defaultMode) }
-  })
+  const files: VolumeFile[] = []
+  for (const i of items) {
+    if (data[i.key] === undefined) {
+      if (optional) continue
+      throw configError(kind === 'ConfigMap' ? `configmap references non-existent config key: ${i.key}` : `references non-existent secret key: ${i.key}`)
+    }
+    files.push({ path: i.path, content: data[i.key], mode: mode(i.mode, defaultMode) })
+  }
+  return files
+}
+
+/** A bound token of the pod's service account, as the kubelet's token manager requests it. */
+async function serviceAccountToken (ctx: ConfigContext, pod: KubeObject, src: Json): Promise<Buffer> {
+  const spec = pod.spec as Json
+  const body = await ctx.client.post('v1', 'ServiceAccount', pod.metadata.namespace, spec.serviceAccountName ?? 'default', 'token', {
+    apiVersion: 'authentication.k8s.io/v1',
+    kind: 'TokenRequest',
+    spec: {
+      audiences: typeof src.audience === 'string' && src.audience !== '' ? [src.audience] : [],
+      expirationSeconds: src.expirationSeconds ?? 3600,
+      boundObjectRef: { apiVersion: 'v1', kind: 'Pod', name: pod.metadata.name, uid: pod.metadata.uid },
+    },
+  }) as Json
+  return Buffer.from(String(body.status?.token ?? ''))
 }
 
 async function volumeSource (pod: KubeObject, v: Json, sources: Sources, ctx: ConfigContext): Promise<VolumeSource> {
@@ -136,7 +156,7 @@ async function volumeSource (pod: KubeObject, v: Json, sources: Sources, ctx: Co
   const files: VolumeFile[] = []
   const addConfig = async (kind: 'ConfigMap' | 'Secret', name: string, src: Json, defaultMode: number): Promise<void> => {
     const data = await sources.get(kind, name, src.optional === true)
-    if (data !== undefined) files.push(...keyFiles(data, src.items, defaultMode, `${kind} ${name}`))
+    if (data !== undefined) files.push(...keyFiles(kind, data, src.items, defaultMode, src.optional === true))
   }
   const addDownward = (src: Json, defaultMode: number): void => {
     for (const i of (src.items ?? []) as Json[]) {
@@ -153,6 +173,7 @@ async function volumeSource (pod: KubeObject, v: Json, sources: Sources, ctx: Co
       if (s.configMap !== undefined) await addConfig('ConfigMap', s.configMap.name, s.configMap, defaultMode)
       else if (s.secret !== undefined) await addConfig('Secret', s.secret.name, s.secret, defaultMode)
       else if (s.downwardAPI !== undefined) addDownward(s.downwardAPI, defaultMode)
+      else if (s.serviceAccountToken !== undefined) files.push({ path: s.serviceAccountToken.path, content: () => serviceAccountToken(ctx, pod, s.serviceAccountToken), mode: mode(s.serviceAccountToken.mode, defaultMode) })
       else throw configError(`projected volume "${v.name}": source ${Object.keys(s).join(', ')} is not supported by k3sim`)
     }
   } else {
@@ -160,6 +181,23 @@ async function volumeSource (pod: KubeObject, v: Json, sources: Sources, ctx: Co
     return { type: 'unsupported', message: `volume "${v.name}": ${kind} volumes are not supported by k3sim (emptyDir, hostPath, configMap, secret, downwardAPI, projected, and claims bound to hostPath/local volumes are)` }
   }
   return { type: 'files', files }
+}
+
+/**
+ * The first of the pod's volumes the kubelet cannot set up (a ConfigMap or Secret missing, or a
+ * key of it), with upstream's error: the pod waits in ContainerCreating until it can.
+ */
+export async function mountFailure (ctx: ConfigContext, pod: KubeObject): Promise<{ volume: string, message: string } | undefined> {
+  const sources = new Sources(ctx, pod.metadata.namespace!)
+  for (const v of ((pod.spec as Json).volumes ?? []) as Json[]) {
+    try {
+      await volumeSource(pod, v, sources, ctx)
+    } catch (err) {
+      if (err instanceof RuntimeError && err.reason === 'CreateContainerConfigError') return { volume: v.name, message: err.message }
+      throw err
+    }
+  }
+  return undefined
 }
 
 /** A claim mounts its bound PersistentVolume's directory (local-path makes hostPath volumes). */

@@ -34,6 +34,9 @@ export interface PodRecord {
   killed: boolean
   /** activeDeadlineSeconds ran out. */
   deadlineExceeded: boolean
+  /** While a volume cannot be set up: the current retry back-off, and when to try again. */
+  mountBackoffMs?: number
+  mountRetryAt?: number
 }
 
 export const INITIAL_BACKOFF_MS = 10_000

@@ -6,6 +6,7 @@ import type { Client } from '../client/client.ts'
 import type { EventRecorder } from '../client/events.ts'
 import type { Runtime } from '../runtime/runtime.ts'
 import { goDuration, startContainer } from './container-start.ts'
+import { mountFailure } from './container-config.ts'
 import { computePodStatus, type ContainerView } from './pod-status.ts'
 import { containerRecord, INITIAL_BACKOFF_MS, MAX_BACKOFF_MS, type ContainerRecord, type PodIPs, type PodRecord } from './pod-state.ts'
 
@@ -23,6 +24,10 @@ export interface SyncContext {
 /** Sync result: the time of the next wanted sync (back-off end, probe period), if any. */
 export interface SyncResult { wakeAt?: number, done?: boolean }
 
+/** nestedpendingoperations' exponential back-off of a failed volume operation. */
+const MOUNT_INITIAL_BACKOFF_MS = 500
+const MOUNT_MAX_BACKOFF_MS = 122_000
+
 const shouldRestart = (policy: string, exitCode: number | undefined): boolean =>
   policy === 'Always' || (policy === 'OnFailure' && exitCode !== 0)
 
@@ -36,6 +41,21 @@ export async function syncPod (ctx: SyncContext, pod: KubeObject, rec: PodRecord
   const deadline = spec.activeDeadlineSeconds === undefined ? undefined : Date.parse(rec.startTime!) + spec.activeDeadlineSeconds * 1000
   if (deadline !== undefined && ctx.now() >= deadline) return deadlineExceeded(ctx, pod, rec)
   if (rec.sandboxId === undefined) {
+    // As the kubelet's volume manager: until every volume can be set up the pod stays
+    // ContainerCreating, with a FailedMount event per attempt, retried 0.5 s later, then twice
+    // as long each time up to 2m2s.
+    // A sync in between (the pod changed) does not try again before the back-off ends.
+    if (rec.mountRetryAt !== undefined && ctx.now() < rec.mountRetryAt) return { wakeAt: rec.mountRetryAt }
+    const failed = await mountFailure({ client: ctx.client, hostIP: ctx.hostIP }, pod)
+    if (failed !== undefined) {
+      await ctx.recorder.record(pod, { type: 'Warning', reason: 'FailedMount', message: `MountVolume.SetUp failed for volume "${failed.volume}" : ${failed.message}` })
+      rec.mountBackoffMs = rec.mountBackoffMs === undefined ? MOUNT_INITIAL_BACKOFF_MS : Math.min(rec.mountBackoffMs * 2, MOUNT_MAX_BACKOFF_MS)
+      rec.mountRetryAt = ctx.now() + rec.mountBackoffMs
+      await writeStatus(ctx, pod, rec)
+      return { wakeAt: rec.mountRetryAt }
+    }
+    rec.mountBackoffMs = undefined
+    rec.mountRetryAt = undefined
     const ip = ctx.ips.allocate()
     try {
       rec.sandboxId = await ctx.runtime.runPodSandbox({ pod: ref, ip, hostname: pod.metadata.name!, labels: pod.metadata.labels, annotations: pod.metadata.annotations })

@@ -53,8 +53,17 @@ export interface ProbeHandler {
   timeoutSeconds?: number
 }
 
-/** A file the kubelet projects into a volume (configMap, secret, downwardAPI). */
-export interface VolumeFile { path: string, content: Buffer, mode: number }
+/**
+ * A file the kubelet projects into a volume (configMap, secret, downwardAPI, a service account
+ * token). A function is called only by a runtime that writes the file: a token is requested
+ * from the API server then, not for every pod of the fake runtime, which writes no files.
+ */
+export interface VolumeFile { path: string, content: Buffer | (() => Promise<Buffer>), mode: number }
+
+/** The file's bytes (made now if they are made on demand). */
+export async function fileContent (f: VolumeFile): Promise<Buffer> {
+  return typeof f.content === 'function' ? await f.content() : f.content
+}
 
 export type VolumeSource =
   | { type: 'emptyDir', medium?: string }

@@ -9,6 +9,7 @@ import { InProcessClient } from '../../src/client/in-process.ts'
 import { SqliteBackend } from '../../src/store/sqlite/sqlite-backend.ts'
 import { VirtualClock } from '../../src/util/clock.ts'
 import { Ids } from '../../src/util/random.ts'
+import { createDefaultServiceAccounts } from '../support/service-accounts.ts'
 
 type Json = Record<string, any>
 
@@ -59,6 +60,7 @@ describe('managedFields sets shared between decoded objects', () => {
     const core = new ApiServerCore({ backend, clock, ids: new Ids({ seed: 3 }) })
     await core.bootstrap()
     const client = new InProcessClient({ core })
+    await createDefaultServiceAccounts(client)
     const pod = (name: string): KubeObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } as KubeObject)
     await client.create(pod('p1'))
     await client.create(pod('p2'))

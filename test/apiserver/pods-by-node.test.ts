@@ -12,6 +12,7 @@ import { SqliteBackend } from '../../src/store/sqlite/sqlite-backend.ts'
 import type { Backend, Watcher } from '../../src/store/backend.ts'
 import { VirtualClock } from '../../src/util/clock.ts'
 import { Ids } from '../../src/util/random.ts'
+import { createDefaultServiceAccounts } from '../support/service-accounts.ts'
 
 type Json = Record<string, any>
 
@@ -26,6 +27,7 @@ describe('pods by node (the kubelets\' lists)', () => {
     await core.bootstrap()
     client = new InProcessClient({ core })
     await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'other' } } as KubeObject)
+    await createDefaultServiceAccounts(client, ['default', 'other'])
   })
   afterEach(async () => { core.stop(); await backend.close() })
 

@@ -8,6 +8,7 @@ import { SqliteBackend } from '../../src/store/sqlite/sqlite-backend.ts'
 import type { Backend } from '../../src/store/backend.ts'
 import { VirtualClock } from '../../src/util/clock.ts'
 import { Ids } from '../../src/util/random.ts'
+import { createDefaultServiceAccounts } from '../support/service-accounts.ts'
 
 type Json = Record<string, any>
 
@@ -27,6 +28,7 @@ for (const [kind, open] of Object.entries(backends)) {
       core = new ApiServerCore({ backend, clock, ids: new Ids({ seed: 1 }) })
       await core.bootstrap()
       client = new InProcessClient({ core })
+      await createDefaultServiceAccounts(client)
     })
     afterEach(async () => { core.stop(); await backend.close() })
 

@@ -8,6 +8,7 @@ import { InProcessClient } from '../../src/client/in-process.ts'
 import { MemoryBackend } from '../../src/store/memory/memory-backend.ts'
 import { VirtualClock } from '../../src/util/clock.ts'
 import { Ids } from '../../src/util/random.ts'
+import { createDefaultServiceAccounts } from '../support/service-accounts.ts'
 
 type Json = Record<string, any>
 
@@ -31,6 +32,7 @@ describe('API semantics (in-process)', () => {
     const core = new ApiServerCore({ backend, clock, ids: new Ids({ seed: 1 }) })
     await core.bootstrap()
     client = new InProcessClient({ core })
+    await createDefaultServiceAccounts(client)
   })
   afterEach(() => backend.close())
 

@@ -12,6 +12,7 @@ import { MemoryBackend } from '../../src/store/memory/memory-backend.ts'
 import { VirtualClock } from '../../src/util/clock.ts'
 import { Ids } from '../../src/util/random.ts'
 import { EventRecorder } from '../../src/client/events.ts'
+import { createDefaultServiceAccounts } from '../support/service-accounts.ts'
 
 export interface Api { core: ApiServerCore, client: InProcessClient, clock: VirtualClock, resources: ResourceKind[] }
 
@@ -19,7 +20,9 @@ export async function startApi (): Promise<Api> {
   const clock = new VirtualClock()
   const core = new ApiServerCore({ backend: new MemoryBackend(), clock, ids: new Ids({ seed: 1 }) })
   await core.bootstrap()
-  return { core, client: new InProcessClient({ core }), clock, resources: servedResources(core.index.all()) }
+  const client = new InProcessClient({ core })
+  await createDefaultServiceAccounts(client)
+  return { core, client, clock, resources: servedResources(core.index.all()) }
 }
 
 /** Wait for the runner to go idle, advancing the virtual clock while retries are pending. */

@@ -116,6 +116,13 @@ async function syncService (ctx: ControllerContext, k: string, image: string, ev
   await updateStatus(ctx, svc, applied, ev)
 }
 
+/** The `svclb` ServiceAccount the pods run as, created as k3s's cloud provider creates it. */
+async function ensureServiceAccount (ctx: ControllerContext): Promise<void> {
+  const found = await ctx.client.get('v1', 'ServiceAccount', LB_NAMESPACE, 'svclb').catch(ignore404)
+  if (found !== undefined) return
+  await ctx.client.create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'svclb', namespace: LB_NAMESPACE } }).catch(err => { if (!isStatusError(err, 409)) throw err })
+}
+
 /** Create or update the DaemonSet; true when it was written. */
 async function applyDaemonSet (ctx: ControllerContext, svc: Service, image: string, ev: Recorders): Promise<boolean> {
   const nodeSelection = (ctx.lister('nodes').list()).some(n => n.metadata.labels?.[ENABLE_LB_LABEL] !== undefined)
@@ -125,6 +132,7 @@ async function applyDaemonSet (ctx: ControllerContext, svc: Service, image: stri
     sameKeys(current.spec.template.spec.nodeSelector, desired.spec.template.spec.nodeSelector)) return false
   await recordEvent(ev.service, svc, { type: 'Normal', reason: 'EnsuringLoadBalancer', message: 'Ensuring load balancer' })
   if (current === undefined) {
+    await ensureServiceAccount(ctx)
     await ctx.client.create(desired, { fieldManager: 'service-lb-controller' })
   } else {
     await ctx.client.update({ ...desired, metadata: { ...current.metadata, labels: desired.metadata.labels } }, { fieldManager: 'service-lb-controller' })

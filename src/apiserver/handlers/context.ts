@@ -8,6 +8,7 @@ import type { NamespaceCache } from '../registry/namespace-cache.ts'
 import type { PriorityClassCache } from '../registry/priority-classes.ts'
 import type { PodsByNode } from '../registry/pods-by-node.ts'
 import type { ScalePaths } from './subresources.ts'
+import type { ServiceAccountTokens } from '../service-account-tokens.ts'
 import type { Strategy } from '../strategies/strategy.ts'
 
 export interface ApiContext {
@@ -22,6 +23,8 @@ export interface ApiContext {
   priorityClasses: PriorityClassCache
   /** Pods by spec.nodeName, for the kubelets' lists. */
   podsByNode: PodsByNode
+  /** Signs service account tokens (TokenRequest). */
+  tokens: ServiceAccountTokens
   /** A custom resource's scale subresource paths (undefined: spec.replicas/status.replicas). */
   scalePaths: (info: ResourceInfo) => ScalePaths | undefined
 }

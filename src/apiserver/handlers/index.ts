@@ -6,6 +6,7 @@ import { deleteCollection, deleteObject } from './delete.ts'
 import { patchObject } from './patch.ts'
 import { getObject, listObjects } from './read.ts'
 import { bindPod, evictPod, finalizeNamespace, review, toScale, updateScale } from './subresources.ts'
+import { issueToken } from './token-request.ts'
 import { watchObjects, type ApiWatch } from './watch.ts'
 import { createObject, replaceObject, updateObject } from './write.ts'
 import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch } from '../patch/index.ts'
@@ -57,6 +58,9 @@ async function serveSubresource (ctx: ApiContext, req: ApiRequest): Promise<Repl
       break
     case 'eviction':
       if (req.verb === 'create') return evictPod(ctx, req)
+      break
+    case 'token':
+      if (req.verb === 'create') return issueToken(ctx, req)
       break
     case 'finalize':
       if (req.verb === 'update') return finalizeNamespace(ctx, req)

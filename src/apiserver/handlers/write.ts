@@ -28,9 +28,12 @@ export async function createObject (ctx: ApiContext, req: ApiRequest, body?: Kub
     if (info.custom === true) delete obj.status
     else obj.status = {}
   }
+  // As upstream's create handler: the request's manager owns what it sent, defaults included;
+  // what admission and PrepareForCreate add after (a pod's service account, token volume,
+  // priority, default tolerations, status) is nobody's.
+  recordManager(obj, undefined, { manager: managerOf(req), operation: 'Update', apiVersion: obj.apiVersion!, time: rfc3339(ctx.clock.now()) })
   await strategy.prepareForCreate?.(obj, { storage: ctx.storage, ids: ctx.ids, clock: ctx.clock, index: ctx.index, priorityClasses: ctx.priorityClasses })
   validateOrThrow(ctx, info, obj)
-  recordManager(obj, undefined, { manager: managerOf(req), operation: 'Update', apiVersion: obj.apiVersion!, time: rfc3339(ctx.clock.now()) })
   if (req.options.dryRun === true) {
     if (await ctx.storage.tryGet(info, obj.metadata.namespace, obj.metadata.name!) !== undefined) {
       throw new StatusError(409, 'AlreadyExists', `${info.group === '' ? info.resource : `${info.resource}.${info.group}`} "${obj.metadata.name}" already exists`, { name: obj.metadata.name, kind: info.resource })

@@ -4,6 +4,7 @@ import type { KubeObject } from '../../api/object.ts'
 import type { ResourceInfo } from '../../api/resources.ts'
 import type { StatusCause } from '../errors.ts'
 import { defaultPodSpec, validatePodSpec } from './pod-spec.ts'
+import { admitServiceAccount } from './service-account.ts'
 import { def, type Strategy, type StrategyContext } from './strategy.ts'
 import { StatusError } from '../errors.ts'
 
@@ -34,20 +35,16 @@ export const podStrategy: Strategy = {
   defaults (obj) {
     const spec = (obj.spec ??= {}) as Json
     defaultPodSpec(spec)
-    def(spec, 'serviceAccountName', 'default')
-    def(spec, 'serviceAccount', spec.serviceAccountName)
-    def(spec, 'preemptionPolicy', 'PreemptLowerPriority')
-    const tolerations: Json[] = (spec.tolerations ??= [])
-    for (const key of defaultTolerations) {
-      // DefaultTolerationSeconds: a toleration of this key (or of every key: empty key, Exists)
-      // for NoExecute (or every effect) already covers it.
-      if (!tolerations.some(t => (t.key === key || ((t.key ?? '') === '' && t.operator === 'Exists')) && (t.effect === 'NoExecute' || (t.effect ?? '') === ''))) {
-        tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 })
-      }
-    }
   },
   async prepareForCreate (obj, ctx) {
+    // The admission plugins, which change only pods being created.
+    const spec = obj.spec as Json
+    def(spec, 'serviceAccountName', 'default')
+    def(spec, 'serviceAccount', spec.serviceAccountName)
+    admitDefaultTolerationSeconds(spec)
+    await admitServiceAccount(obj, ctx)
     await admitPriority(obj, ctx)
+    def(spec, 'preemptionPolicy', 'PreemptLowerPriority')
     obj.status = { phase: 'Pending', qosClass: qosClass(obj.spec as Json) }
   },
   validate (obj) {
@@ -56,6 +53,18 @@ export const podStrategy: Strategy = {
   validateUpdate (obj, old) {
     return validatePodUpdate(obj, old)
   },
+}
+
+/** DefaultTolerationSeconds: tolerate not-ready and unreachable nodes for 300 s, unless a
+ * toleration of that key (or of every key: empty key, Exists) for NoExecute (or every effect)
+ * already covers it. */
+function admitDefaultTolerationSeconds (spec: Json): void {
+  const tolerations: Json[] = (spec.tolerations ??= [])
+  for (const key of defaultTolerations) {
+    if (!tolerations.some(t => (t.key === key || ((t.key ?? '') === '' && t.operator === 'Exists')) && (t.effect === 'NoExecute' || (t.effect ?? '') === ''))) {
+      tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 })
+    }
+  }
 }
 
 /** Upstream allows only images, activeDeadlineSeconds, added tolerations and a few more to change. */

@@ -4,7 +4,7 @@
 // swap), requests the CPU shares; volumes become Docker volumes (emptyDir), binds (hostPath) or
 // files copied in before start (configMap, secret, downwardAPI).
 import { posix } from 'node:path'
-import { RuntimeError, type ContainerConfig, type Mount } from '../runtime.ts'
+import { fileContent, RuntimeError, type ContainerConfig, type Mount } from '../runtime.ts'
 import { type TarEntry, tar } from './tar.ts'
 
 /** kubelet's milliCPUToShares / milliCPUToQuota (period 100ms). */
@@ -77,18 +77,18 @@ export function createBody (input: CreateInputs): Record<string, unknown> {
  * The projected files of the container's mounts as one tar to extract at "/": each file at
  * <mountPath>/<path>, or, with a subPath, the one file at <mountPath>.
  */
-export function filesArchive (mounts: Mount[]): Buffer | undefined {
+export async function filesArchive (mounts: Mount[]): Promise<Buffer | undefined> {
   const entries: TarEntry[] = []
   for (const m of mounts) {
     if (m.source.type !== 'files') continue
     const files = m.source.files
     if (m.subPath !== undefined) {
       const f = files.find(x => x.path === m.subPath)
-      if (f !== undefined) entries.push({ path: m.containerPath, content: f.content, mode: f.mode })
+      if (f !== undefined) entries.push({ path: m.containerPath, content: await fileContent(f), mode: f.mode })
       continue
     }
     entries.push({ path: m.containerPath, mode: 0o755 })
-    for (const f of files) entries.push({ path: posix.join(m.containerPath, f.path), content: f.content, mode: f.mode })
+    for (const f of files) entries.push({ path: posix.join(m.containerPath, f.path), content: await fileContent(f), mode: f.mode })
   }
   return entries.length === 0 ? undefined : tar(entries)
 }

@@ -152,7 +152,7 @@ export class DockerRuntime implements Runtime {
       }
       throw fail(`failed to create container "${config.name}": ${(err as Error).message}`)
     }
-    const files = filesArchive(config.mounts ?? [])
+    const files = await filesArchive(config.mounts ?? [])
     if (files !== undefined) await this.ctx.engine.putArchive(id, '/', files)
     return `containerd://${id}`
   }

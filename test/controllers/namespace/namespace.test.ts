@@ -7,6 +7,7 @@ import { garbageCollector } from '../../../src/controllers/garbage-collector/ind
 import { namespaceController, syncNamespace } from '../../../src/controllers/namespace/index.ts'
 import { ControllerRunner } from '../../../src/controllers/runner.ts'
 import { configMap, deployment, directContext, pod, replicaSet, settle, startApi, tryGet, type Api } from '../support.ts'
+import { serviceAccountController } from '../../../src/controllers/serviceaccount/index.ts'
 
 const namespace = (name: string, meta: Partial<KubeObject['metadata']> = {}): KubeObject => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, ...meta } })
 type Ns = KubeObject & { spec?: { finalizers?: string[] }, status?: { phase?: string, conditions?: Array<{ type: string, status: string }> } }
@@ -56,7 +57,7 @@ describe('controllers/namespace', () => {
     let runner: ControllerRunner
     beforeEach(async () => {
       const { resources } = api
-      runner = new ControllerRunner({ client: api.client, clock: api.clock, controllers: [garbageCollector({ resources }), namespaceController({ resources })] })
+      runner = new ControllerRunner({ client: api.client, clock: api.clock, controllers: [garbageCollector({ resources }), namespaceController({ resources }), serviceAccountController()] })
       await runner.start()
     })
     afterEach(async () => { await runner.stop() })

@@ -2,18 +2,21 @@
 // `default` ServiceAccount and the `kube-root-ca.crt` ConfigMap, and gets them back when deleted.
 import assert from 'node:assert/strict'
 import { Cluster } from '../../../src/index.ts'
+import { X509Certificate } from 'node:crypto'
 import {
-  ROOT_CA_DESCRIPTION, rootCACertPublisher, serviceAccountController,
+  ROOT_CA_DESCRIPTION, rootCACertPublisher,
 } from '../../../src/controllers/serviceaccount/index.ts'
 
 type Json = Record<string, any>
 
-const CA = '-----BEGIN CERTIFICATE-----\nMIIBdzCCAR2gAwIBAgIBADAKBggqhkjOPQQDAjAjMSEwHwYDVQQDDBhrM3Mtc2Vy\n-----END CERTIFICATE-----\n'
-
 describe('serviceaccount controller and root-CA publisher', () => {
   let cluster: Cluster
+  /** The cluster's CA (a library cluster without HTTPS makes one for these ConfigMaps). */
+  let CA: string
   beforeEach(async () => {
-    cluster = await Cluster.start({ clock: 'virtual', seed: 4, controllers: () => [serviceAccountController(), rootCACertPublisher({ rootCA: CA })] })
+    cluster = await Cluster.start({ clock: 'virtual', seed: 4 })
+    CA = (await cluster.client.get('v1', 'ConfigMap', 'default', 'kube-root-ca.crt') as Json).data['ca.crt']
+    assert.ok(new X509Certificate(CA).ca)
   })
   afterEach(async () => { await cluster.stop() })
 

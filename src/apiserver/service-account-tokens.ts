@@ -1,0 +1,74 @@
+// Service account tokens as kube-apiserver issues them for TokenRequest (serviceaccounts/token):
+// JWTs signed by the cluster's service-account key, issuer and audiences as k3s configures them
+// (--service-account-issuer https://kubernetes.default.svc.cluster.local, --api-audiences
+// https://kubernetes.default.svc.cluster.local,k3s). The key is an EC P-256 key (ES256) made on
+// the first token, so a cluster that issues none pays nothing; k3s keeps one in
+// server/tls/service.key, here it lives as long as the API server.
+import { createHash, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto'
+
+export const TOKEN_ISSUER = 'https://kubernetes.default.svc.cluster.local'
+export const API_AUDIENCES = ['https://kubernetes.default.svc.cluster.local', 'k3s']
+
+const b64url = (b: Buffer | string): string => Buffer.from(b).toString('base64url')
+
+/** Claims sorted as go-jose writes them (JSON object keys in order, nested ones too). */
+function sortedJson (v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(sortedJson).join(',')}]`
+  if (v !== null && typeof v === 'object') {
+    const o = v as Record<string, unknown>
+    return `{${Object.keys(o).filter(k => o[k] !== undefined).sort().map(k => `${JSON.stringify(k)}:${sortedJson(o[k])}`).join(',')}}`
+  }
+  return JSON.stringify(v)
+}
+
+/** Who a valid token says its bearer is. */
+export interface TokenSubject { username: string, namespace: string, serviceAccount: string }
+
+export class ServiceAccountTokens {
+  private key: { privateKey: KeyObject, publicKey: KeyObject, kid: string } | undefined
+
+  /** A signed JWT of `claims` (JSON: objects' keys sorted). */
+  sign (claims: Record<string, unknown>): string {
+    this.key ??= this.newKey()
+    const header = b64url(JSON.stringify({ alg: 'ES256', kid: this.key.kid }))
+    const payload = b64url(sortedJson(claims))
+    const signature = sign('sha256', Buffer.from(`${header}.${payload}`), { key: this.key.privateKey, dsaEncoding: 'ieee-p1363' })
+    return `${header}.${payload}.${b64url(signature)}`
+  }
+
+  /**
+   * The subject of a token this server signed, if it is valid at `nowSeconds`: signature, issuer,
+   * one of the API audiences, not before / expiry. (Upstream also checks that the account and
+   * a bound object still exist.)
+   */
+  verify (token: string, nowSeconds: number): TokenSubject | undefined {
+    if (this.key === undefined) return undefined
+    const parts = token.split('.')
+    if (parts.length !== 3) return undefined
+    let header: Record<string, unknown>
+    let claims: Record<string, any>
+    try {
+      header = JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8'))
+      claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'))
+    } catch {
+      return undefined
+    }
+    if (header.alg !== 'ES256' || header.kid !== this.key.kid) return undefined
+    const signed = verify('sha256', Buffer.from(`${parts[0]}.${parts[1]}`), { key: this.key.publicKey, dsaEncoding: 'ieee-p1363' }, Buffer.from(parts[2], 'base64url'))
+    if (!signed || claims.iss !== TOKEN_ISSUER) return undefined
+    const aud: unknown[] = Array.isArray(claims.aud) ? claims.aud : [claims.aud]
+    if (!aud.some(a => API_AUDIENCES.includes(a as string))) return undefined
+    if (typeof claims.nbf === 'number' && nowSeconds < claims.nbf) return undefined
+    if (typeof claims.exp !== 'number' || nowSeconds >= claims.exp) return undefined
+    const k8s = claims['kubernetes.io'] ?? {}
+    if (typeof claims.sub !== 'string' || typeof k8s.namespace !== 'string' || typeof k8s.serviceaccount?.name !== 'string') return undefined
+    return { username: claims.sub, namespace: k8s.namespace, serviceAccount: k8s.serviceaccount.name }
+  }
+
+  private newKey (): { privateKey: KeyObject, publicKey: KeyObject, kid: string } {
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+    // keyIDFromPublicKey: base64url (unpadded) of the SHA-256 of the PKIX DER.
+    const kid = createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('base64url')
+    return { privateKey, publicKey, kid }
+  }
+}
