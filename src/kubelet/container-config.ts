@@ -27,7 +27,8 @@ class Sources {
   private readonly namespace: string
   constructor (ctx: ConfigContext, namespace: string) { this.ctx = ctx; this.namespace = namespace }
 
-  async get (kind: 'ConfigMap' | 'Secret', name: string, optional: boolean): Promise<Record<string, Buffer> | undefined> {
+  /** The object's keys: a ConfigMap's data as the (shared) strings, the rest decoded. */
+  async get (kind: 'ConfigMap' | 'Secret', name: string, optional: boolean): Promise<Record<string, Buffer | string> | undefined> {
     const k = `${kind}/${name}`
     if (!this.cache.has(k)) {
       const obj = await this.ctx.client.get('v1', kind, this.namespace, name).catch(err => { if (isStatusError(err, 404)) return undefined; throw err })
@@ -38,10 +39,10 @@ class Sources {
       if (optional) return undefined
       throw configError(`${kind.toLowerCase()} "${name}" not found`)
     }
-    const out: Record<string, Buffer> = {}
+    const out: Record<string, Buffer | string> = {}
     if (kind === 'Secret') for (const [key, v] of Object.entries(obj.data ?? {})) out[key] = Buffer.from(String(v), 'base64')
     else {
-      for (const [key, v] of Object.entries(obj.data ?? {})) out[key] = Buffer.from(String(v))
+      for (const [key, v] of Object.entries(obj.data ?? {})) out[key] = String(v)
       for (const [key, v] of Object.entries(obj.binaryData ?? {})) out[key] = Buffer.from(String(v), 'base64')
     }
     return out
@@ -121,7 +122,7 @@ async function resolveEnv (pod: KubeObject, c: Json, sources: Sources, ctx: Conf
 function mode (n: unknown, fallback: number): number { return typeof n === 'number' ? n : fallback }
 
 /** configMap/secret items: all keys, or the listed ones at their paths (upstream's MakePayload). */
-function keyFiles (kind: 'ConfigMap' | 'Secret', data: Record<string, Buffer>, items: Json[] | undefined, defaultMode: number, optional: boolean): VolumeFile[] {
+function keyFiles (kind: 'ConfigMap' | 'Secret', data: Record<string, Buffer | string>, items: Json[] | undefined, defaultMode: number, optional: boolean): VolumeFile[] {
   if (items === undefined) return Object.keys(data).sort().map(k => ({ path: k, content: data[k], mode: defaultMode }))
   const files: VolumeFile[] = []
   for (const i of items) {
@@ -135,18 +136,22 @@ function keyFiles (kind: 'ConfigMap' | 'Secret', data: Record<string, Buffer>, i
 }
 
 /** A bound token of the pod's service account, as the kubelet's token manager requests it. */
-async function serviceAccountToken (ctx: ConfigContext, pod: KubeObject, src: Json): Promise<Buffer> {
-  const spec = pod.spec as Json
-  const body = await ctx.client.post('v1', 'ServiceAccount', pod.metadata.namespace, spec.serviceAccountName ?? 'default', 'token', {
-    apiVersion: 'authentication.k8s.io/v1',
-    kind: 'TokenRequest',
-    spec: {
-      audiences: typeof src.audience === 'string' && src.audience !== '' ? [src.audience] : [],
-      expirationSeconds: src.expirationSeconds ?? 3600,
-      boundObjectRef: { apiVersion: 'v1', kind: 'Pod', name: pod.metadata.name, uid: pod.metadata.uid },
-    },
-  }) as Json
-  return Buffer.from(String(body.status?.token ?? ''))
+/** Makes, when called, a bound token of the pod's service account, as the kubelet's token
+ * manager requests it (holding only names: runtimes keep their container configs). */
+function serviceAccountToken (ctx: ConfigContext, pod: KubeObject, src: Json): () => Promise<Buffer> {
+  const { client } = ctx
+  const { namespace, name, uid } = pod.metadata
+  const account = ((pod.spec as Json).serviceAccountName as string | undefined) ?? 'default'
+  const audiences = typeof src.audience === 'string' && src.audience !== '' ? [src.audience] : []
+  const expirationSeconds = (src.expirationSeconds as number | undefined) ?? 3600
+  return async () => {
+    const body = await client.post('v1', 'ServiceAccount', namespace, account, 'token', {
+      apiVersion: 'authentication.k8s.io/v1',
+      kind: 'TokenRequest',
+      spec: { audiences, expirationSeconds, boundObjectRef: { apiVersion: 'v1', kind: 'Pod', name, uid } },
+    }) as Json
+    return Buffer.from(String(body.status?.token ?? ''))
+  }
 }
 
 async function volumeSource (pod: KubeObject, v: Json, sources: Sources, ctx: ConfigContext): Promise<VolumeSource> {
@@ -161,7 +166,7 @@ async function volumeSource (pod: KubeObject, v: Json, sources: Sources, ctx: Co
   const addDownward = (src: Json, defaultMode: number): void => {
     for (const i of (src.items ?? []) as Json[]) {
       const value = i.fieldRef !== undefined ? fieldValue(pod, i.fieldRef.fieldPath, ctx) : resourceValue((pod.spec as Json).containers.find((c: Json) => c.name === i.resourceFieldRef.containerName) ?? {}, i.resourceFieldRef)
-      files.push({ path: i.path, content: Buffer.from(value), mode: mode(i.mode, defaultMode) })
+      files.push({ path: i.path, content: value, mode: mode(i.mode, defaultMode) })
     }
   }
   if (v.configMap !== undefined) await addConfig('ConfigMap', v.configMap.name, v.configMap, mode(v.configMap.defaultMode, 0o644))
@@ -173,7 +178,7 @@ async function volumeSource (pod: KubeObject, v: Json, sources: Sources, ctx: Co
       if (s.configMap !== undefined) await addConfig('ConfigMap', s.configMap.name, s.configMap, defaultMode)
       else if (s.secret !== undefined) await addConfig('Secret', s.secret.name, s.secret, defaultMode)
       else if (s.downwardAPI !== undefined) addDownward(s.downwardAPI, defaultMode)
-      else if (s.serviceAccountToken !== undefined) files.push({ path: s.serviceAccountToken.path, content: () => serviceAccountToken(ctx, pod, s.serviceAccountToken), mode: mode(s.serviceAccountToken.mode, defaultMode) })
+      else if (s.serviceAccountToken !== undefined) files.push({ path: s.serviceAccountToken.path, content: serviceAccountToken(ctx, pod, s.serviceAccountToken), mode: mode(s.serviceAccountToken.mode, defaultMode) })
       else throw configError(`projected volume "${v.name}": source ${Object.keys(s).join(', ')} is not supported by k3sim`)
     }
   } else {
@@ -184,20 +189,22 @@ async function volumeSource (pod: KubeObject, v: Json, sources: Sources, ctx: Co
 }
 
 /**
- * The first of the pod's volumes the kubelet cannot set up (a ConfigMap or Secret missing, or a
- * key of it), with upstream's error: the pod waits in ContainerCreating until it can.
+ * Set up the pod's volumes once, as the kubelet's volume manager does before the sandbox: each
+ * volume's source by name, or the first one that cannot be set up (a ConfigMap or Secret
+ * missing, or a key of it) with upstream's error — the pod waits in ContainerCreating then.
  */
-export async function mountFailure (ctx: ConfigContext, pod: KubeObject): Promise<{ volume: string, message: string } | undefined> {
+export async function mountVolumes (ctx: ConfigContext, pod: KubeObject): Promise<{ volumes: Map<string, VolumeSource> } | { failed: { volume: string, message: string } }> {
   const sources = new Sources(ctx, pod.metadata.namespace!)
+  const volumes = new Map<string, VolumeSource>()
   for (const v of ((pod.spec as Json).volumes ?? []) as Json[]) {
     try {
-      await volumeSource(pod, v, sources, ctx)
+      volumes.set(v.name, await volumeSource(pod, v, sources, ctx))
     } catch (err) {
-      if (err instanceof RuntimeError && err.reason === 'CreateContainerConfigError') return { volume: v.name, message: err.message }
+      if (err instanceof RuntimeError && err.reason === 'CreateContainerConfigError') return { failed: { volume: v.name, message: err.message } }
       throw err
     }
   }
-  return undefined
+  return { volumes }
 }
 
 /** A claim mounts its bound PersistentVolume's directory (local-path makes hostPath volumes). */
@@ -240,6 +247,8 @@ export interface ContainerConfigInput {
   container: Json
   init: boolean
   attempt: number
+  /** The pod's volumes as mountVolumes set them up (else each is set up for this container). */
+  volumes?: ReadonlyMap<string, VolumeSource>
 }
 
 /** The runtime's config for one container of the pod, everything resolved. */
@@ -258,7 +267,7 @@ export async function containerConfig (ctx: ConfigContext, input: ContainerConfi
       containerPath: m.mountPath,
       readOnly: m.readOnly === true || v.configMap !== undefined || v.secret !== undefined || v.downwardAPI !== undefined || v.projected !== undefined,
       subPath: m.subPath === undefined || m.subPath === '' ? undefined : expandVars(m.subPath, vars),
-      source: await volumeSource(pod, v, sources, ctx),
+      source: input.volumes?.get(m.name) ?? await volumeSource(pod, v, sources, ctx),
     })
   }
   return {

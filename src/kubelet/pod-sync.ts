@@ -6,7 +6,7 @@ import type { Client } from '../client/client.ts'
 import type { EventRecorder } from '../client/events.ts'
 import type { Runtime } from '../runtime/runtime.ts'
 import { goDuration, startContainer } from './container-start.ts'
-import { mountFailure } from './container-config.ts'
+import { mountVolumes } from './container-config.ts'
 import { computePodStatus, type ContainerView } from './pod-status.ts'
 import { containerRecord, INITIAL_BACKOFF_MS, MAX_BACKOFF_MS, type ContainerRecord, type PodIPs, type PodRecord } from './pod-state.ts'
 
@@ -46,8 +46,9 @@ export async function syncPod (ctx: SyncContext, pod: KubeObject, rec: PodRecord
     // as long each time up to 2m2s.
     // A sync in between (the pod changed) does not try again before the back-off ends.
     if (rec.mountRetryAt !== undefined && ctx.now() < rec.mountRetryAt) return { wakeAt: rec.mountRetryAt }
-    const failed = await mountFailure({ client: ctx.client, hostIP: ctx.hostIP }, pod)
-    if (failed !== undefined) {
+    const mounted = await mountVolumes({ client: ctx.client, hostIP: ctx.hostIP }, pod)
+    if ('failed' in mounted) {
+      const { failed } = mounted
       await ctx.recorder.record(pod, { type: 'Warning', reason: 'FailedMount', message: `MountVolume.SetUp failed for volume "${failed.volume}" : ${failed.message}` })
       rec.mountBackoffMs = rec.mountBackoffMs === undefined ? MOUNT_INITIAL_BACKOFF_MS : Math.min(rec.mountBackoffMs * 2, MOUNT_MAX_BACKOFF_MS)
       rec.mountRetryAt = ctx.now() + rec.mountBackoffMs
@@ -56,6 +57,7 @@ export async function syncPod (ctx: SyncContext, pod: KubeObject, rec: PodRecord
     }
     rec.mountBackoffMs = undefined
     rec.mountRetryAt = undefined
+    rec.volumes = mounted.volumes
     const ip = ctx.ips.allocate()
     try {
       rec.sandboxId = await ctx.runtime.runPodSandbox({ pod: ref, ip, hostname: pod.metadata.name!, labels: pod.metadata.labels, annotations: pod.metadata.annotations })
@@ -139,7 +141,7 @@ async function run (ctx: SyncContext, pod: KubeObject, rec: PodRecord, c: Json, 
   // waits 10 s, and each one after that twice as long, up to 5 min.
   if (restart) r.backoffMs = r.backoffMs === 0 ? INITIAL_BACKOFF_MS : Math.min(r.backoffMs * 2, MAX_BACKOFF_MS)
   r.backoffUntil = undefined
-  const ok = await startContainer({ runtime: ctx.runtime, recorder: ctx.recorder, now: ctx.now, client: ctx.client, hostIP: ctx.hostIP, podIP: rec.ip }, pod, rec.sandboxId!, c, init, r)
+  const ok = await startContainer({ runtime: ctx.runtime, recorder: ctx.recorder, now: ctx.now, client: ctx.client, hostIP: ctx.hostIP, podIP: rec.ip, volumes: rec.volumes }, pod, rec.sandboxId!, c, init, r)
   // A real process may be gone by the time its start returns: its back-off starts now, not at
   // the next refresh (which would see no fresh exit).
   if (ok && r.status?.state === 'exited' && r.backoffMs > 0) r.backoffUntil = (r.status.finishedAt ?? ctx.now()) + r.backoffMs

@@ -56,13 +56,14 @@ export interface ProbeHandler {
 /**
  * A file the kubelet projects into a volume (configMap, secret, downwardAPI, a service account
  * token). A function is called only by a runtime that writes the file: a token is requested
- * from the API server then, not for every pod of the fake runtime, which writes no files.
+ * from the API server then, not for every pod of the fake runtime, which writes no files. Text
+ * (a ConfigMap's data) stays the object's string, shared, until a runtime writes it.
  */
-export interface VolumeFile { path: string, content: Buffer | (() => Promise<Buffer>), mode: number }
+export interface VolumeFile { path: string, content: Buffer | string | (() => Promise<Buffer>), mode: number }
 
-/** The file's bytes (made now if they are made on demand). */
+/** The file's bytes (made now if they are made on demand; a string is UTF-8). */
 export async function fileContent (f: VolumeFile): Promise<Buffer> {
-  return typeof f.content === 'function' ? await f.content() : f.content
+  return typeof f.content === 'function' ? await f.content() : typeof f.content === 'string' ? Buffer.from(f.content) : f.content
 }
 
 export type VolumeSource =
