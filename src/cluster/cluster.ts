@@ -200,7 +200,7 @@ export class Cluster {
         ]
     await Promise.all(specs.map(spec => pool.add(spec)))
     // As a k3s server applies server/manifests: coredns, local-path, metrics-server, traefik.
-    await installK3sAddons(client, { disable: [...disable], clock: cp.clock, host: `k3sim-${name}-server-0` })
+    await installK3sAddons(client, { disable: [...disable], clock: cp.clock, host: `k3sim-${name}-server-0`, onError: (file, err) => options.log?.(`deploy: failed to apply ${file}: ${err instanceof Error ? err.message : String(err)}`) })
     // Then the user's manifests, as k3s's deploy controller applies the rest of that directory.
     if (deploy !== undefined) cp.controllers.controller(deploy.name).ctx.enqueue(SCAN_KEY)
     await cluster.settle()

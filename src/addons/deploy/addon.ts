@@ -49,9 +49,10 @@ export async function applyManifest (t: AddonTarget, addon: Addon, m: Manifest):
   await t.events.record(addon, { type: 'Normal', reason: 'ApplyingManifest', message: `Applying manifest at ${at}` })
   let gvks: string[]
   try {
-    const previousGvks = (addon.metadata.annotations?.[GVK_ANNOTATION] ?? '').split(GVK_SEP).filter(s => s !== '')
+    const applied = addon.metadata.annotations?.[GVK_ANNOTATION]
+    const previousGvks = (applied ?? '').split(GVK_SEP).filter(s => s !== '')
     gvks = await applyObjectSet(t.client, { ...ADDON, name: m.name }, m.objects, {
-      namespaced: t.namespaced, previousGvks, fieldManager: t.host === undefined ? 'deploy' : `deploy@${t.host}`,
+      namespaced: t.namespaced, previousGvks, fieldManager: t.host === undefined ? 'deploy' : `deploy@${t.host}`, prune: applied !== undefined,
     })
   } catch (err) {
     await t.events.record(addon, { type: 'Warning', reason: 'ApplyManifestFailed', message: `Applying manifest at ${at} failed: ${(err as Error).message}` })
@@ -66,7 +67,7 @@ export async function applyManifest (t: AddonTarget, addon: Addon, m: Manifest):
 
 /**
  * Remove the Addon `name` and everything its object set holds, as k3s does for a component
- * `--disable`d after it was deployed. Returns whether the Addon existed.
+ * `--disable`d after it was deployed (event DeletingManifest). Returns whether the Addon existed.
  */
 export async function removeAddon (t: AddonTarget, name: string): Promise<boolean> {
   let addon: Addon
@@ -76,6 +77,7 @@ export async function removeAddon (t: AddonTarget, name: string): Promise<boolea
     if (isStatusError(err, 404)) return false
     throw err
   }
+  await t.events.record(addon, { type: 'Normal', reason: 'DeletingManifest', message: `Deleting manifest at ${JSON.stringify(addon.spec?.source ?? '')}` })
   const previousGvks = (addon.metadata.annotations?.[GVK_ANNOTATION] ?? '').split(GVK_SEP).filter(s => s !== '')
   await applyObjectSet(t.client, { ...ADDON, name }, [], { namespaced: t.namespaced, previousGvks, fieldManager: t.host === undefined ? 'deploy' : `deploy@${t.host}` })
   await t.client.delete(ADDON.apiVersion, ADDON.kind, ADDON.namespace, name).catch(err => { if (!isStatusError(err, 404)) throw err })

@@ -50,10 +50,11 @@ const rank = (o: KubeObject): number => o.kind === 'CustomResourceDefinition' ? 
 
 /**
  * Apply `objects` as the set owned by `owner` and prune what the set held before (listed under
- * `previousGvks` or the objects' own kinds) but no longer holds. Returns the set's GVK strings.
+ * `previousGvks` or the objects' own kinds) but no longer holds (unless `prune` is false: a set
+ * applied for the first time has held nothing). Returns the set's GVK strings.
  * Throws on the first object the API server refuses (kubectl apply's message shape).
  */
-export async function applyObjectSet (client: Client, owner: SetOwner, objects: KubeObject[], options: { namespaced: NamespacedLookup, previousGvks: string[], fieldManager: string }): Promise<string[]> {
+export async function applyObjectSet (client: Client, owner: SetOwner, objects: KubeObject[], options: { namespaced: NamespacedLookup, previousGvks: string[], fieldManager: string, prune?: boolean }): Promise<string[]> {
   const hash = setHash(owner)
   const annotations = ownerAnnotations(owner)
   const desired = new Set<string>()
@@ -77,6 +78,7 @@ export async function applyObjectSet (client: Client, owner: SetOwner, objects: 
       throw new Error(`failed to apply ${what}: ${(err as Error).message}`)
     }
   }
+  if (options.prune === false) return gvks
   for (const gvk of new Set([...options.previousGvks, ...gvks])) {
     const parsed = parseGvk(gvk)
     if (parsed === undefined || options.namespaced(parsed.apiVersion, parsed.kind) === undefined) continue

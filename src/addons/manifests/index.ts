@@ -92,12 +92,15 @@ export interface InstallOptions extends K3sAddonOptions {
   clock?: Clock
   /** The server node's name: the field manager `deploy@<host>` and the events' source host. */
   host?: string
+  /** A bundled manifest that failed to apply (default: ignored; its Addon has the event). */
+  onError?: (file: string, err: unknown) => void
 }
 
 /**
  * Install k3sAddons(options) through `client`: the CRDs (once served), each bundled manifest as
  * its Addon, then helm-controller's objects for the HelmCharts (existing ones are left alone).
- * The Addons of disabled components, and what they hold, are removed.
+ * The Addons of disabled components, and what they hold, are removed. A manifest that fails to
+ * apply is reported (onError) and the others still apply, as k3s's deploy controller does.
  */
 export async function installK3sAddons (client: Client, options: InstallOptions = {}): Promise<void> {
   const crds = [...k3sCrds(), ...helmControllerCrds()]
@@ -116,14 +119,22 @@ export async function installK3sAddons (client: Client, options: InstallOptions 
   const wanted = new Set(manifests.map(m => m.file))
   for (const m of every) {
     if (wanted.has(m.file) || !await removeAddon(target, addonName(m.file))) continue
-    // helm-controller uninstalls a deleted HelmChart's release.
-    if (m.file === 'traefik.yaml') for (const o of traefikRelease()) await client.delete(o.apiVersion!, o.kind!, o.metadata.namespace, o.metadata.name!).catch(ignoreNotFound)
+    // helm-controller removes what it made for a deleted HelmChart, and uninstalls its release.
+    if (m.file === 'traefik.yaml') {
+      for (const o of [...traefikHelmInstall(), ...traefikRelease()]) await client.delete(o.apiVersion!, o.kind!, o.metadata.namespace, o.metadata.name!).catch(ignoreNotFound)
+    }
   }
   for (const m of manifests) {
     const source = `${K3S_MANIFESTS_DIR}/${m.file}`
     const name = addonName(source)
-    const addon = await getOrCreateAddon(client, name, source)
-    await applyManifest(target, addon, { name, source, checksum: checksum(manifestText(m.objects)), objects: m.objects })
+    try {
+      const addon = await getOrCreateAddon(client, name, source)
+      await applyManifest(target, addon, { name, source, checksum: checksum(manifestText(m.objects)), objects: m.objects })
+    } catch (err) {
+      // As k3s: the failure is the Addon's ApplyManifestFailed event (and the log); the other
+      // files still apply, and the server runs on.
+      options.onError?.(m.file, err)
+    }
   }
   if (!manifests.some(m => m.file === 'traefik.yaml')) return
   const charts = new Map<string, KubeObject>()

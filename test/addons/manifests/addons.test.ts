@@ -195,8 +195,33 @@ describe('k3s add-on manifests', () => {
           assert.equal(await exists(cluster, apiVersion, kind, name), false, `${kind} ${name}`)
         }
         await assert.rejects(cluster.client.get('rbac.authorization.k8s.io/v1', 'ClusterRole', undefined, 'system:metrics-server'), /not found/)
+        await assert.rejects(cluster.client.get('rbac.authorization.k8s.io/v1', 'ClusterRoleBinding', undefined, 'helm-kube-system-traefik'), /not found/)
+        const deleting = cluster.events({ reason: 'DeletingManifest' }) as Array<KubeObject & { message: string }>
+        assert.ok(deleting.some(e => e.message === 'Deleting manifest at "/var/lib/rancher/k3s/server/manifests/traefik.yaml"'), JSON.stringify(deleting.map(e => e.message)))
         const running = (await pods(cluster)).filter(v => v.phase === 'Running').map(v => v.name.replace(/-[a-z0-9]+-[a-z0-9]{5}$/, '')).sort()
         assert.deepEqual(running, ['coredns', 'local-path-provisioner'])
+      } finally {
+        await cluster.stop()
+        rmSync(dir, { recursive: true, force: true })
+      }
+    })
+
+    it('a bundled manifest that no longer applies is an ApplyManifestFailed event; the rest apply and the cluster starts', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'k3sim-addons-'))
+      const logs: string[] = []
+      try {
+        cluster = await Cluster.start({ dataDir: dir, clock: 'virtual', seed: 1 })
+        // Recreated with another address, kube-dns can no longer take the manifest's (immutable) clusterIP.
+        await cluster.client.delete('v1', 'Service', 'kube-system', 'kube-dns')
+        await cluster.client.create({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'kube-dns', namespace: 'kube-system' }, spec: { clusterIP: '10.43.0.53', ports: [{ name: 'dns', port: 53, protocol: 'UDP' }] } } as KubeObject)
+        await cluster.stop()
+        cluster = await Cluster.start({ dataDir: dir, clock: 'virtual', seed: 1, log: m => logs.push(m) })
+        const failed = cluster.events({ kind: 'Addon', name: 'coredns', reason: 'ApplyManifestFailed' }) as Array<KubeObject & { type: string, message: string }>
+        assert.equal(failed.length, 1)
+        assert.equal(failed[0].type, 'Warning')
+        assert.match(failed[0].message, /^Applying manifest at "\/var\/lib\/rancher\/k3s\/server\/manifests\/coredns\.yaml" failed: failed to apply Service "kube-dns" in namespace "kube-system": .*field is immutable/)
+        assert.ok(logs.some(l => l.startsWith('deploy: failed to apply coredns.yaml: ')), logs.join('\n'))
+        assert.equal(cluster.events({ kind: 'Addon', name: 'traefik', reason: 'AppliedManifest' }).length, 2)
       } finally {
         await cluster.stop()
         rmSync(dir, { recursive: true, force: true })
