@@ -31,6 +31,8 @@ export interface ApiServerCoreOptions {
   backend: Backend
   clock?: Clock
   ids?: Ids
+  /** Where the service-account signing key is kept (k3s: server/tls/service.key); none: in memory. */
+  serviceAccountKeyFile?: string
 }
 
 const EVENT_TTL = 3600
@@ -58,7 +60,7 @@ export class ApiServerCore {
       namespaces: new NamespaceCache(),
       priorityClasses: new PriorityClassCache(),
       podsByNode: new PodsByNode(storage),
-      tokens: new ServiceAccountTokens(),
+      tokens: new ServiceAccountTokens({ keyFile: options.serviceAccountKeyFile }),
       scalePaths: info => this.crds.version(info)?.scale,
     }
   }

@@ -2,9 +2,11 @@
 // JWTs signed by the cluster's service-account key, issuer and audiences as k3s configures them
 // (--service-account-issuer https://kubernetes.default.svc.cluster.local, --api-audiences
 // https://kubernetes.default.svc.cluster.local,k3s). The key is an EC P-256 key (ES256) made on
-// the first token, so a cluster that issues none pays nothing; k3s keeps one in
-// server/tls/service.key, here it lives as long as the API server.
-import { createHash, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto'
+// the first token, so a cluster that issues none pays nothing; with a data dir it is kept in
+// server/tls/service.key, as k3s keeps its own, so tokens outlive a restart.
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname } from 'node:path'
 
 export const TOKEN_ISSUER = 'https://kubernetes.default.svc.cluster.local'
 export const API_AUDIENCES = ['https://kubernetes.default.svc.cluster.local', 'k3s']
@@ -26,10 +28,16 @@ export interface TokenSubject { username: string, namespace: string, serviceAcco
 
 export class ServiceAccountTokens {
   private key: { privateKey: KeyObject, publicKey: KeyObject, kid: string } | undefined
+  private readonly keyFile: string | undefined
+
+  /** `keyFile`: where the key is kept (PKCS#8 PEM), read if it exists, written when made. */
+  constructor (options: { keyFile?: string } = {}) {
+    this.keyFile = options.keyFile
+  }
 
   /** A signed JWT of `claims` (JSON: objects' keys sorted). */
   sign (claims: Record<string, unknown>): string {
-    this.key ??= this.newKey()
+    this.key ??= this.storedKey() ?? this.newKey()
     const header = b64url(JSON.stringify({ alg: 'ES256', kid: this.key.kid }))
     const payload = b64url(sortedJson(claims))
     const signature = sign('sha256', Buffer.from(`${header}.${payload}`), { key: this.key.privateKey, dsaEncoding: 'ieee-p1363' })
@@ -42,6 +50,7 @@ export class ServiceAccountTokens {
    * a bound object still exist.)
    */
   verify (token: string, nowSeconds: number): TokenSubject | undefined {
+    this.key ??= this.storedKey()
     if (this.key === undefined) return undefined
     const parts = token.split('.')
     if (parts.length !== 3) return undefined
@@ -66,9 +75,23 @@ export class ServiceAccountTokens {
   }
 
   private newKey (): { privateKey: KeyObject, publicKey: KeyObject, kid: string } {
-    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
-    // keyIDFromPublicKey: base64url (unpadded) of the SHA-256 of the PKIX DER.
-    const kid = createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('base64url')
-    return { privateKey, publicKey, kid }
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+    if (this.keyFile !== undefined) {
+      mkdirSync(dirname(this.keyFile), { recursive: true, mode: 0o700 })
+      writeFileSync(this.keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 })
+    }
+    return withKid(privateKey)
   }
+
+  private storedKey (): { privateKey: KeyObject, publicKey: KeyObject, kid: string } | undefined {
+    if (this.keyFile === undefined || !existsSync(this.keyFile)) return undefined
+    return withKid(createPrivateKey(readFileSync(this.keyFile)))
+  }
+}
+
+function withKid (privateKey: KeyObject): { privateKey: KeyObject, publicKey: KeyObject, kid: string } {
+  const publicKey = createPublicKey(privateKey)
+  // keyIDFromPublicKey: base64url (unpadded) of the SHA-256 of the PKIX DER.
+  const kid = createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('base64url')
+  return { privateKey, publicKey, kid }
 }

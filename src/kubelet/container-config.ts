@@ -189,9 +189,10 @@ async function volumeSource (pod: KubeObject, v: Json, sources: Sources, ctx: Co
 }
 
 /**
- * Set up the pod's volumes once, as the kubelet's volume manager does before the sandbox: each
- * volume's source by name, or the first one that cannot be set up (a ConfigMap or Secret
- * missing, or a key of it) with upstream's error — the pod waits in ContainerCreating then.
+ * Check the pod's volumes can be set up, as the kubelet's volume manager does before the sandbox:
+ * the first one that cannot (a ConfigMap or Secret missing, or a key of it) with upstream's
+ * error — the pod waits in ContainerCreating then. Each container start reads them again, so a
+ * restarted container sees ConfigMap edits and claims bound since.
  */
 export async function mountVolumes (ctx: ConfigContext, pod: KubeObject): Promise<{ volumes: Map<string, VolumeSource> } | { failed: { volume: string, message: string } }> {
   const sources = new Sources(ctx, pod.metadata.namespace!)
@@ -247,8 +248,6 @@ export interface ContainerConfigInput {
   container: Json
   init: boolean
   attempt: number
-  /** The pod's volumes as mountVolumes set them up (else each is set up for this container). */
-  volumes?: ReadonlyMap<string, VolumeSource>
 }
 
 /** The runtime's config for one container of the pod, everything resolved. */
@@ -267,7 +266,7 @@ export async function containerConfig (ctx: ConfigContext, input: ContainerConfi
       containerPath: m.mountPath,
       readOnly: m.readOnly === true || v.configMap !== undefined || v.secret !== undefined || v.downwardAPI !== undefined || v.projected !== undefined,
       subPath: m.subPath === undefined || m.subPath === '' ? undefined : expandVars(m.subPath, vars),
-      source: input.volumes?.get(m.name) ?? await volumeSource(pod, v, sources, ctx),
+      source: await volumeSource(pod, v, sources, ctx),
     })
   }
   return {

@@ -3,7 +3,7 @@
 import type { KubeObject } from '../api/object.ts'
 import type { Client } from '../client/client.ts'
 import type { EventRecorder } from '../client/events.ts'
-import { RuntimeError, type Runtime, type VolumeSource } from '../runtime/runtime.ts'
+import { RuntimeError, type Runtime } from '../runtime/runtime.ts'
 import { containerConfig } from './container-config.ts'
 import type { ContainerRecord } from './pod-state.ts'
 
@@ -28,7 +28,6 @@ export interface StartContext {
   client: Client
   hostIP: string
   podIP?: string
-  volumes?: ReadonlyMap<string, VolumeSource>
 }
 
 /** Returns true if the container now runs; on failure sets the record's waiting reason. */
@@ -57,7 +56,7 @@ export async function startContainer (ctx: StartContext, pod: KubeObject, sandbo
     return false
   }
   try {
-    const config = await containerConfig(ctx, { pod, container: spec, init, attempt: rec.restartCount, volumes: ctx.volumes })
+    const config = await containerConfig(ctx, { pod, container: spec, init, attempt: rec.restartCount })
     const id = await ctx.runtime.createContainer(sandboxId, config, ref)
     rec.id = id
     await event('Normal', 'Created', `Created container: ${spec.name}`)

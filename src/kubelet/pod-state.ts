@@ -1,6 +1,6 @@
 // What a kubelet remembers about each pod it runs, between syncs: the sandbox and pod IP, and per
 // container the current attempt, the previous termination, restarts and back-off.
-import type { ContainerStatus, VolumeSource } from '../runtime/runtime.ts'
+import type { ContainerStatus } from '../runtime/runtime.ts'
 
 export interface ContainerRecord {
   /** The runtime id of the current attempt. */
@@ -37,8 +37,6 @@ export interface PodRecord {
   /** While a volume cannot be set up: the current retry back-off, and when to try again. */
   mountBackoffMs?: number
   mountRetryAt?: number
-  /** The pod's volumes, set up once before its sandbox. */
-  volumes?: Map<string, VolumeSource>
 }
 
 export const INITIAL_BACKOFF_MS = 10_000

@@ -46,7 +46,17 @@ function terminated (c: ContainerStatus): Json {
   return { ...out, startedAt: t(c.startedAt), finishedAt: t(c.finishedAt), containerID: c.id }
 }
 
-function containerStatus (v: ContainerView, specImage: string): Json {
+/** v1.31+ (RecursiveReadOnlyMounts): a created container's mounts, read-only ones not recursively so. */
+function mountStatuses (spec: Json | undefined): Json[] | undefined {
+  const mounts = (spec?.volumeMounts ?? []) as Json[]
+  if (mounts.length === 0) return undefined
+  return mounts.map(m => (m.readOnly === true
+    ? { name: m.name, mountPath: m.mountPath, readOnly: true, recursiveReadOnly: 'Disabled' }
+    : { name: m.name, mountPath: m.mountPath }))
+}
+
+function containerStatus (v: ContainerView, spec: Json | undefined): Json {
+  const specImage = spec?.image ?? ''
   const c = v.current
   const out: Json = {
     containerID: c?.id,
@@ -60,6 +70,8 @@ function containerStatus (v: ContainerView, specImage: string): Json {
     state: stateOf(c, v.waiting),
   }
   if (out.containerID === undefined) delete out.containerID
+  const mounts = c === undefined ? undefined : mountStatuses(spec)
+  if (mounts !== undefined) out.volumeMounts = mounts
   return out
 }
 
@@ -124,7 +136,7 @@ export function computePodStatus (view: PodView): Json {
     condition(old, 'ContainersReady', ready ? 'True' : 'False', now, readyReason, readyMessage),
     scheduled,
   ]
-  const specImage = (name: string, init: boolean): string => ((init ? spec.initContainers : spec.containers) as Json[] ?? []).find(c => c.name === name)?.image ?? ''
+  const specOf = (name: string, init: boolean): Json | undefined => ((init ? spec.initContainers : spec.containers) as Json[] ?? []).find(c => c.name === name)
   const status: Json = {
     phase,
     conditions,
@@ -133,8 +145,8 @@ export function computePodStatus (view: PodView): Json {
   }
   if (view.podIP !== undefined) { status.podIP = view.podIP; status.podIPs = [{ ip: view.podIP }] }
   status.startTime = view.startTime
-  if (inits.length > 0) status.initContainerStatuses = inits.map(v => containerStatus(v, specImage(v.name, true)))
-  status.containerStatuses = apps.map(v => containerStatus(v, specImage(v.name, false)))
+  if (inits.length > 0) status.initContainerStatuses = inits.map(v => containerStatus(v, specOf(v.name, true)))
+  status.containerStatuses = apps.map(v => containerStatus(v, specOf(v.name, false)))
   status.qosClass = oldStatus.qosClass
   return status
 }

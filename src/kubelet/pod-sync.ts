@@ -57,7 +57,6 @@ export async function syncPod (ctx: SyncContext, pod: KubeObject, rec: PodRecord
     }
     rec.mountBackoffMs = undefined
     rec.mountRetryAt = undefined
-    rec.volumes = mounted.volumes
     const ip = ctx.ips.allocate()
     try {
       rec.sandboxId = await ctx.runtime.runPodSandbox({ pod: ref, ip, hostname: pod.metadata.name!, labels: pod.metadata.labels, annotations: pod.metadata.annotations })
@@ -141,7 +140,7 @@ async function run (ctx: SyncContext, pod: KubeObject, rec: PodRecord, c: Json, 
   // waits 10 s, and each one after that twice as long, up to 5 min.
   if (restart) r.backoffMs = r.backoffMs === 0 ? INITIAL_BACKOFF_MS : Math.min(r.backoffMs * 2, MAX_BACKOFF_MS)
   r.backoffUntil = undefined
-  const ok = await startContainer({ runtime: ctx.runtime, recorder: ctx.recorder, now: ctx.now, client: ctx.client, hostIP: ctx.hostIP, podIP: rec.ip, volumes: rec.volumes }, pod, rec.sandboxId!, c, init, r)
+  const ok = await startContainer({ runtime: ctx.runtime, recorder: ctx.recorder, now: ctx.now, client: ctx.client, hostIP: ctx.hostIP, podIP: rec.ip }, pod, rec.sandboxId!, c, init, r)
   // A real process may be gone by the time its start returns: its back-off starts now, not at
   // the next refresh (which would see no fresh exit).
   if (ok && r.status?.state === 'exited' && r.backoffMs > 0) r.backoffUntil = (r.status.finishedAt ?? ctx.now()) + r.backoffMs

@@ -79,9 +79,35 @@ describe('ServiceAccount admission', () => {
     await assert.rejects(client.get('v1', 'Pod', 'default', 'x'), /not found/)
   })
 
-  it('leaves mirror pods alone', async () => {
+  it('leaves mirror pods alone: no account, no volume', async () => {
     const p = await pod('mirror', {}, { annotations: { 'kubernetes.io/config.mirror': 'abc' } })
     assert.equal(p.spec.volumes, undefined)
+    assert.equal(p.spec.serviceAccountName, undefined)
+  })
+
+  it('gives a pod naming no image pull secrets its account\'s', async () => {
+    await client.create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'puller', namespace: 'default' }, imagePullSecrets: [{ name: 'regcred' }] } as any)
+    assert.deepEqual((await pod('p1', { serviceAccountName: 'puller' })).spec.imagePullSecrets, [{ name: 'regcred' }])
+    assert.deepEqual((await pod('p2', { serviceAccountName: 'puller', imagePullSecrets: [{ name: 'mine' }] })).spec.imagePullSecrets, [{ name: 'mine' }])
+    assert.equal((await pod('p3')).spec.imagePullSecrets, undefined)
+  })
+
+  it('records what the request sent in managedFields, not what admission added', async () => {
+    const p = await pod('mf')
+    const spec = p.metadata.managedFields[0].fieldsV1['f:spec']
+    for (const added of ['f:volumes', 'f:serviceAccountName', 'f:serviceAccount', 'f:tolerations', 'f:priority', 'f:preemptionPolicy']) assert.equal(spec[added], undefined, added)
+    assert.equal(spec['f:containers']['k:{"name":"c"}']['f:volumeMounts'], undefined)
+    assert.deepEqual(spec['f:dnsPolicy'], {}) // defaults are the sender's, as upstream
+    const named = await pod('mf2', { serviceAccountName: 'default' })
+    const namedSpec = named.metadata.managedFields[0].fieldsV1['f:spec']
+    assert.deepEqual([namedSpec['f:serviceAccountName'], namedSpec['f:serviceAccount']], [{}, {}])
+  })
+
+  it('puts the default tolerations back on an update that drops them (DefaultTolerationSeconds admits updates too)', async () => {
+    const p = await pod('tol')
+    assert.equal(p.spec.tolerations.length, 2)
+    const updated = await client.patch('v1', 'Pod', 'default', 'tol', [{ op: 'remove', path: '/spec/tolerations' }], { type: 'json' }) as Json
+    assert.deepEqual(updated.spec.tolerations, p.spec.tolerations)
   })
 
   it('waits for the default account of a namespace created just before the pod', async () => {

@@ -119,7 +119,7 @@ describe('kubectl against k3sim: basics', function () {
     assert.notEqual(tampered.code, 0)
     assert.match(tampered.stderr, /You must be logged in to the server \(Unauthorized\)/)
     const short = await s.kubectl(['create', 'token', 'default', '--duration', '5m'])
-    assert.equal(short.stderr.trim(), 'error: failed to create token: TokenRequest.authentication.k8s.io "default" is invalid: spec.expirationSeconds: Invalid value: 300: may not specify a duration less than 10 minutes')
+    assert.equal(short.stderr.trim(), 'error: failed to create token: TokenRequest.authentication.k8s.io "" is invalid: spec.expirationSeconds: Invalid value: 300: may not specify a duration less than 10 minutes')
     const missing = await s.kubectl(['create', 'token', 'ghost'])
     assert.equal(missing.stderr.trim(), 'error: failed to create token: serviceaccounts "ghost" not found')
   })

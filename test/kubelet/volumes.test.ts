@@ -31,6 +31,8 @@ describe('kubelet: volumes', () => {
     const p = await get('plain')
     assert.match(p.spec.volumes[0].name, /^kube-api-access-/)
     assert.equal(p.status.phase, 'Running')
+    // v1.31+: the container's mounts in its status.
+    assert.deepEqual(p.status.containerStatuses[0].volumeMounts, [{ name: p.spec.volumes[0].name, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true, recursiveReadOnly: 'Disabled' }])
     const ca = await cluster.client.get('v1', 'ConfigMap', 'default', 'kube-root-ca.crt') as Json
     const { X509Certificate } = await import('node:crypto')
     const cert = new X509Certificate(ca.data['ca.crt'])

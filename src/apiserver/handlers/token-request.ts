@@ -32,14 +32,20 @@ export async function issueToken (ctx: ApiContext, req: ApiRequest): Promise<Rep
   if (!Number.isInteger(seconds)) causes.push({ reason: 'FieldValueInvalid', field: 'spec.expirationSeconds', message: `Invalid value: ${JSON.stringify(seconds)}: must be an integer` })
   else if (seconds < 600) causes.push({ reason: 'FieldValueInvalid', field: 'spec.expirationSeconds', message: `Invalid value: ${seconds}: may not specify a duration less than 10 minutes` })
   else if (seconds > 2 ** 32) causes.push({ reason: 'FieldValueInvalid', field: 'spec.expirationSeconds', message: `Invalid value: ${seconds}: may not specify a duration larger than 2^32 seconds` })
+  // The request's own name is empty (upstream validates the TokenRequest object, not the account).
+  if (causes.length > 0) throw invalid('authentication.k8s.io', 'TokenRequest', '', causes)
   const ref = spec.boundObjectRef as Json | undefined
-  if (ref !== undefined && BOUND_KINDS[ref.kind] === undefined) causes.push({ reason: 'FieldValueNotSupported', field: 'spec.boundObjectRef.kind', message: `Unsupported value: ${JSON.stringify(ref.kind)}: supported values: "Node", "Pod", "Secret"` })
-  if (causes.length > 0) throw invalid('authentication.k8s.io', 'TokenRequest', req.name!, causes)
+  if (ref !== undefined && BOUND_KINDS[ref.kind] === undefined) {
+    throw badRequest(`cannot bind token to object of type ${String(ref.apiVersion ?? '').includes('/') ? ref.apiVersion : `/${ref.apiVersion ?? ''}`}, Kind=${ref.kind}`)
+  }
 
   const claims: Json = { namespace, serviceaccount: { name: account.metadata.name, uid: account.metadata.uid } }
   if (ref !== undefined) {
     const bound = await boundObject(ctx, ref, namespace)
     claims[ref.kind.toLowerCase()] = { name: bound.metadata.name, uid: bound.metadata.uid }
+    if (ref.kind === 'Pod' && ((bound.spec as Json | undefined)?.serviceAccountName ?? 'default') !== account.metadata.name) {
+      throw badRequest(`cannot bind token for serviceaccount "${account.metadata.name}" to pod running with different serviceaccount name.`)
+    }
     if (ref.kind === 'Pod') {
       const nodeName = (bound.spec as Json | undefined)?.nodeName
       const node = typeof nodeName === 'string' ? await ctx.storage.tryGet(ctx.index.lookup('', 'v1', 'nodes')!, undefined, nodeName) : undefined
@@ -48,9 +54,12 @@ export async function issueToken (ctx: ApiContext, req: ApiRequest): Promise<Rep
     spec.boundObjectRef = { kind: ref.kind, apiVersion: ref.apiVersion ?? 'v1', name: bound.metadata.name, uid: bound.metadata.uid }
   }
   const now = Math.floor(ctx.clock.now() / 1000)
-  let exp = now + seconds
-  if (seconds === WARN_ONLY_EXPIRATION && ref?.kind === 'Pod') {
-    claims.warnafter = exp
+  const requested = now + seconds
+  let exp = requested
+  // --service-account-extend-token-expiration: the kubelet's pod tokens for the API itself live
+  // a year, with a warning time at the requested expiry; the response still says the requested one.
+  if (seconds === WARN_ONLY_EXPIRATION && ref?.kind === 'Pod' && (spec.audiences as string[]).every(a => API_AUDIENCES.includes(a))) {
+    claims.warnafter = requested
     exp = now + EXTENDED_EXPIRATION
   }
   const token = ctx.tokens.sign({
@@ -70,7 +79,7 @@ export async function issueToken (ctx: ApiContext, req: ApiRequest): Promise<Rep
       apiVersion: 'authentication.k8s.io/v1',
       metadata: { name: account.metadata.name, namespace, creationTimestamp: null },
       spec,
-      status: { token, expirationTimestamp: rfc3339(exp * 1000) },
+      status: { token, expirationTimestamp: rfc3339(requested * 1000) },
     },
   }
 }
@@ -80,7 +89,7 @@ async function boundObject (ctx: ApiContext, ref: Json, namespace: string): Prom
   const info = ctx.index.lookup(group, 'v1', resource)!
   const obj = await ctx.storage.get(info, namespaced ? namespace : undefined, String(ref.name ?? ''))
   if (typeof ref.uid === 'string' && ref.uid !== '' && ref.uid !== obj.metadata.uid) {
-    throw conflict(info, obj.metadata.name!, `the UID in the bound object reference (${ref.uid}) does not match the UID in record. The object might have been deleted and then recreated`)
+    throw conflict({ group: '', resource: ref.kind }, obj.metadata.name!, `the UID in the bound object reference (${ref.uid}) does not match the UID in record. The object might have been deleted and then recreated`)
   }
   return obj
 }

@@ -35,17 +35,21 @@ export const podStrategy: Strategy = {
   defaults (obj) {
     const spec = (obj.spec ??= {}) as Json
     defaultPodSpec(spec)
+    // v1's deprecated serviceAccount mirrors serviceAccountName (its conversion sets it).
+    if (spec.serviceAccountName !== undefined) def(spec, 'serviceAccount', spec.serviceAccountName)
   },
   async prepareForCreate (obj, ctx) {
-    // The admission plugins, which change only pods being created.
+    // The admission plugins (after managedFields: what they add is nobody's).
     const spec = obj.spec as Json
-    def(spec, 'serviceAccountName', 'default')
-    def(spec, 'serviceAccount', spec.serviceAccountName)
     admitDefaultTolerationSeconds(spec)
     await admitServiceAccount(obj, ctx)
     await admitPriority(obj, ctx)
     def(spec, 'preemptionPolicy', 'PreemptLowerPriority')
     obj.status = { phase: 'Pending', qosClass: qosClass(obj.spec as Json) }
+  },
+  prepareForUpdate (obj) {
+    // DefaultTolerationSeconds admits updates too: a write that drops them gets them back.
+    admitDefaultTolerationSeconds(obj.spec as Json)
   },
   validate (obj) {
     return validatePodSpec(obj.spec as Json, 'spec')

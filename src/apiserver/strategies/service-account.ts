@@ -3,7 +3,8 @@
 // since the controller creates it just after the namespace), and unless automounting is off (on
 // the pod, else on the account) every container and init container gets the API access volume
 // at /var/run/secrets/kubernetes.io/serviceaccount: a projected `kube-api-access-<5>` volume of
-// a bound token, the cluster CA (kube-root-ca.crt) and the namespace. Mirror pods are left alone.
+// a bound token, the cluster CA (kube-root-ca.crt) and the namespace; a pod naming no image pull
+// secrets gets the account's. Mirror pods are left alone (no account at all).
 import type { KubeObject } from '../../api/object.ts'
 import { StatusError } from '../errors.ts'
 import type { StrategyContext } from './strategy.ts'
@@ -34,14 +35,20 @@ export function apiAccessVolume (name: string): Json {
 export async function admitServiceAccount (pod: KubeObject, ctx: StrategyContext): Promise<void> {
   if (pod.metadata.annotations?.[MIRROR_ANNOTATION] !== undefined) return
   const spec = pod.spec as Json
+  spec.serviceAccountName ??= 'default'
+  spec.serviceAccount ??= spec.serviceAccountName
   const namespace = pod.metadata.namespace!
   const name = spec.serviceAccountName as string
   const account = await serviceAccount(ctx, namespace, name)
   if (account === undefined) {
     throw new StatusError(403, 'Forbidden', `pods "${pod.metadata.name ?? pod.metadata.generateName ?? ''}" is forbidden: error looking up service account ${namespace}/${name}: serviceaccount "${name}" not found`, { name: pod.metadata.name, kind: 'pods' })
   }
-  if ((spec.automountServiceAccountToken ?? account.automountServiceAccountToken ?? true) === false) return
-  mountToken(spec, () => `${VOLUME_PREFIX}${ctx.ids.suffix(5)}`)
+  if ((spec.automountServiceAccountToken ?? account.automountServiceAccountToken ?? true) !== false) {
+    mountToken(spec, () => `${VOLUME_PREFIX}${ctx.ids.suffix(5)}`)
+  }
+  // A pod naming no pull secrets gets its account's.
+  const pullSecrets = (account.imagePullSecrets ?? []) as Json[]
+  if ((spec.imagePullSecrets ?? []).length === 0 && pullSecrets.length > 0) spec.imagePullSecrets = pullSecrets.map(s => ({ name: s.name }))
 }
 
 /** Every container without a mount at the token path gets one, of the pod's kube-api-access volume. */
