@@ -15,6 +15,7 @@ import { strategies } from './strategies/index.ts'
 import { CrdRegistry } from './crd/registry.ts'
 import { NamespaceCache } from './registry/namespace-cache.ts'
 import { ServiceAccountTokens } from './service-account-tokens.ts'
+import { MirroredMap } from './registry/store-mirror.ts'
 import { PriorityClassCache } from './registry/priority-classes.ts'
 import { PodsByNode } from './registry/pods-by-node.ts'
 
@@ -61,6 +62,7 @@ export class ApiServerCore {
       priorityClasses: new PriorityClassCache(),
       podsByNode: new PodsByNode(storage),
       tokens: new ServiceAccountTokens({ keyFile: options.serviceAccountKeyFile }),
+      serviceAccounts: new MirroredMap({ prefix: '/registry/serviceaccounts/', read: sa => (sa as { metadata: { uid: string } }).metadata.uid }),
       scalePaths: info => this.crds.version(info)?.scale,
     }
   }
@@ -133,6 +135,7 @@ export class ApiServerCore {
     this.ctx.namespaces.stop()
     this.ctx.priorityClasses.stop()
     this.ctx.podsByNode.stop()
+    this.ctx.serviceAccounts.stop()
   }
 
   /** OpenAPI schema of a resource, when one is known (CRDs carry theirs). */
@@ -150,6 +153,7 @@ export class ApiServerCore {
     await this.ctx.namespaces.start(this.ctx.storage.backend)
     await this.ctx.priorityClasses.start(this.ctx.storage.backend)
     await this.ctx.podsByNode.start()
+    await this.ctx.serviceAccounts.start(this.ctx.storage.backend)
     await this.crds.load()
     await Promise.all(['default', 'kube-system', 'kube-public', 'kube-node-lease'].map(name =>
       this.ensure(this.index.lookup('', 'v1', 'namespaces')!, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } })))

@@ -55,8 +55,12 @@ export async function startApiListener (options: ApiListenerOptions): Promise<Ap
     extension: () => extension,
     core: options.core,
     authenticate: authenticator(options.tokens, token => {
-      const subject = options.core.ctx.tokens.verify(token, Math.floor(options.core.clock.now() / 1000))
-      return subject === undefined ? undefined : { name: subject.username, groups: ['system:serviceaccounts', `system:serviceaccounts:${subject.namespace}`] }
+      const { ctx } = options.core
+      const subject = ctx.tokens.verify(token, Math.floor(options.core.clock.now() / 1000))
+      if (subject === undefined) return undefined
+      // The account must still be the one the token was issued to (deleted, or deleted and recreated: refused).
+      if (ctx.serviceAccounts.known() && ctx.serviceAccounts.get(`${subject.namespace}/${subject.serviceAccount}`) !== subject.uid) return undefined
+      return { name: subject.username, groups: ['system:serviceaccounts', `system:serviceaccounts:${subject.namespace}`] }
     }),
     serverAddress: () => address,
     log: options.log,

@@ -24,7 +24,7 @@ function sortedJson (v: unknown): string {
 }
 
 /** Who a valid token says its bearer is. */
-export interface TokenSubject { username: string, namespace: string, serviceAccount: string }
+export interface TokenSubject { username: string, namespace: string, serviceAccount: string, uid: string }
 
 export class ServiceAccountTokens {
   private key: { privateKey: KeyObject, publicKey: KeyObject, kid: string } | undefined
@@ -46,8 +46,8 @@ export class ServiceAccountTokens {
 
   /**
    * The subject of a token this server signed, if it is valid at `nowSeconds`: signature, issuer,
-   * one of the API audiences, not before / expiry. (Upstream also checks that the account and
-   * a bound object still exist.)
+   * one of the API audiences, not before / expiry. (The caller checks that the account still
+   * exists; upstream also checks a bound object.)
    */
   verify (token: string, nowSeconds: number): TokenSubject | undefined {
     this.key ??= this.storedKey()
@@ -71,7 +71,7 @@ export class ServiceAccountTokens {
     if (typeof claims.exp !== 'number' || nowSeconds >= claims.exp) return undefined
     const k8s = claims['kubernetes.io'] ?? {}
     if (typeof claims.sub !== 'string' || typeof k8s.namespace !== 'string' || typeof k8s.serviceaccount?.name !== 'string') return undefined
-    return { username: claims.sub, namespace: k8s.namespace, serviceAccount: k8s.serviceaccount.name }
+    return { username: claims.sub, namespace: k8s.namespace, serviceAccount: k8s.serviceaccount.name, uid: String(k8s.serviceaccount.uid ?? '') }
   }
 
   private newKey (): { privateKey: KeyObject, publicKey: KeyObject, kid: string } {

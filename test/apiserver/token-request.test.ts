@@ -44,7 +44,7 @@ describe('TokenRequest', () => {
     assert.equal(claims.iat, now)
     assert.equal(claims.exp, now + 3600)
     assert.equal(r.status.expirationTimestamp, new Date((now + 3600) * 1000).toISOString().replace('.000Z', 'Z'))
-    assert.deepEqual(cp.core.ctx.tokens.verify(r.status.token, now), { username: 'system:serviceaccount:default:robot', namespace: 'default', serviceAccount: 'robot' })
+    assert.deepEqual(cp.core.ctx.tokens.verify(r.status.token, now), { username: 'system:serviceaccount:default:robot', namespace: 'default', serviceAccount: 'robot', uid: account.metadata.uid })
   })
 
   it('binds a token to a pod (with its node), extending the kubelet\'s 3607 s tokens to a year with warnafter', async () => {

@@ -9,6 +9,7 @@ import type { PriorityClassCache } from '../registry/priority-classes.ts'
 import type { PodsByNode } from '../registry/pods-by-node.ts'
 import type { ScalePaths } from './subresources.ts'
 import type { ServiceAccountTokens } from '../service-account-tokens.ts'
+import type { MirroredMap } from '../registry/store-mirror.ts'
 import type { Strategy } from '../strategies/strategy.ts'
 
 export interface ApiContext {
@@ -25,6 +26,8 @@ export interface ApiContext {
   podsByNode: PodsByNode
   /** Signs service account tokens (TokenRequest). */
   tokens: ServiceAccountTokens
+  /** The service accounts' uids by "<namespace>/<name>", for authenticating their tokens. */
+  serviceAccounts: MirroredMap<string>
   /** A custom resource's scale subresource paths (undefined: spec.replicas/status.replicas). */
   scalePaths: (info: ResourceInfo) => ScalePaths | undefined
 }

@@ -100,6 +100,9 @@ export class MirroredMap<T> {
   /** The entry of `name` (undefined: none, or not known here). */
   get (name: string): T | undefined { return this.following() ? this.entries.get(name) : undefined }
 
+  /** Whether lookups answer from the store's current state (else undefined means "not known"). */
+  known (): boolean { return this.following() }
+
   /** Every entry, or undefined when not known here. */
   values (): Iterable<T> | undefined { return this.following() ? this.entries.values() : undefined }
 
