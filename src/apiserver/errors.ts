@@ -108,3 +108,9 @@ export const timeout = (message: string): StatusError => new StatusError(504, 'T
 export function isStatusError (err: unknown, code?: number): err is StatusError {
   return err instanceof StatusError && (code === undefined || err.code === code)
 }
+
+/** For `.catch()`: a 404 becomes undefined (gone already, not there), anything else is rethrown. */
+export function ignoreNotFound (err: unknown): undefined {
+  if (isStatusError(err, 404)) return undefined
+  throw err
+}

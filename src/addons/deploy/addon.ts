@@ -4,7 +4,7 @@
 // AppliedManifest or ApplyManifestFailed on the Addon. Used for the user's manifests directory
 // and for the manifests k3s bundles (coredns, local-storage, metrics-server, ...).
 import type { KubeObject } from '../../api/object.ts'
-import { isStatusError } from '../../apiserver/errors.ts'
+import { ignoreNotFound } from '../../apiserver/errors.ts'
 import type { Client } from '../../client/client.ts'
 import type { EventRecorder } from '../../client/events.ts'
 import { applyObjectSet, type NamespacedLookup } from './objectset.ts'
@@ -33,14 +33,18 @@ export interface Manifest {
   objects: KubeObject[]
 }
 
+const getAddon = async (client: Client, name: string): Promise<Addon | undefined> =>
+  await client.get<Addon>(ADDON.apiVersion, ADDON.kind, ADDON.namespace, name).catch(ignoreNotFound)
+
+/** The kinds the Addon's set held when last applied. */
+const appliedGvks = (addon: Addon): string[] => (addon.metadata.annotations?.[GVK_ANNOTATION] ?? '').split(GVK_SEP).filter(s => s !== '')
+
+const fieldManager = (t: AddonTarget): string => (t.host === undefined ? 'deploy' : `deploy@${t.host}`)
+
 /** The Addon `name`, created (with its source) if it does not exist yet. */
 export async function getOrCreateAddon (client: Client, name: string, source: string): Promise<Addon> {
-  try {
-    return await client.get<Addon>(ADDON.apiVersion, ADDON.kind, ADDON.namespace, name)
-  } catch (err) {
-    if (!isStatusError(err, 404)) throw err
-  }
-  return await client.create<Addon>({ apiVersion: ADDON.apiVersion, kind: ADDON.kind, metadata: { name, namespace: ADDON.namespace }, spec: { source } } as Addon)
+  return await getAddon(client, name) ??
+    await client.create<Addon>({ apiVersion: ADDON.apiVersion, kind: ADDON.kind, metadata: { name, namespace: ADDON.namespace }, spec: { source } } as Addon)
 }
 
 /** Apply `m` as the object set of its Addon `addon`, then record its source and checksum on it. */
@@ -49,10 +53,8 @@ export async function applyManifest (t: AddonTarget, addon: Addon, m: Manifest):
   await t.events.record(addon, { type: 'Normal', reason: 'ApplyingManifest', message: `Applying manifest at ${at}` })
   let gvks: string[]
   try {
-    const applied = addon.metadata.annotations?.[GVK_ANNOTATION]
-    const previousGvks = (applied ?? '').split(GVK_SEP).filter(s => s !== '')
     gvks = await applyObjectSet(t.client, { ...ADDON, name: m.name }, m.objects, {
-      namespaced: t.namespaced, previousGvks, fieldManager: t.host === undefined ? 'deploy' : `deploy@${t.host}`, prune: applied !== undefined,
+      namespaced: t.namespaced, previousGvks: appliedGvks(addon), fieldManager: fieldManager(t), prune: addon.metadata.annotations?.[GVK_ANNOTATION] !== undefined,
     })
   } catch (err) {
     await t.events.record(addon, { type: 'Warning', reason: 'ApplyManifestFailed', message: `Applying manifest at ${at} failed: ${(err as Error).message}` })
@@ -70,16 +72,10 @@ export async function applyManifest (t: AddonTarget, addon: Addon, m: Manifest):
  * `--disable`d after it was deployed (event DeletingManifest). Returns whether the Addon existed.
  */
 export async function removeAddon (t: AddonTarget, name: string): Promise<boolean> {
-  let addon: Addon
-  try {
-    addon = await t.client.get<Addon>(ADDON.apiVersion, ADDON.kind, ADDON.namespace, name)
-  } catch (err) {
-    if (isStatusError(err, 404)) return false
-    throw err
-  }
+  const addon = await getAddon(t.client, name)
+  if (addon === undefined) return false
   await t.events.record(addon, { type: 'Normal', reason: 'DeletingManifest', message: `Deleting manifest at ${JSON.stringify(addon.spec?.source ?? '')}` })
-  const previousGvks = (addon.metadata.annotations?.[GVK_ANNOTATION] ?? '').split(GVK_SEP).filter(s => s !== '')
-  await applyObjectSet(t.client, { ...ADDON, name }, [], { namespaced: t.namespaced, previousGvks, fieldManager: t.host === undefined ? 'deploy' : `deploy@${t.host}` })
-  await t.client.delete(ADDON.apiVersion, ADDON.kind, ADDON.namespace, name).catch(err => { if (!isStatusError(err, 404)) throw err })
+  await applyObjectSet(t.client, { ...ADDON, name }, [], { namespaced: t.namespaced, previousGvks: appliedGvks(addon), fieldManager: fieldManager(t) })
+  await t.client.delete(ADDON.apiVersion, ADDON.kind, ADDON.namespace, name).catch(ignoreNotFound)
   return true
 }

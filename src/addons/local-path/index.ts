@@ -5,7 +5,7 @@
 // a Ready node for Immediate), bound both ways; with reclaim policy Delete the PV goes with its claim.
 // No helper pods (`helper-pod-create-pvc-…`): the fake runtime has no disks to prepare.
 // Reads through listers, writes through the Client only.
-import { isStatusError } from '../../apiserver/errors.ts'
+import { ignoreNotFound, isStatusError } from '../../apiserver/errors.ts'
 import type { KubeObject } from '../../api/object.ts'
 import { EventRecorder, type RecordOptions } from '../../client/events.ts'
 import type { ControllerContext, ControllerDefinition } from '../../controllers/types.ts'
@@ -83,7 +83,6 @@ function volumeKeys (pv: Obj): string[] {
   return keys
 }
 
-const ignore404 = (err: unknown): undefined => { if (isStatusError(err, 404)) return undefined; throw err }
 
 /** The claim's class: named, or (no name) the default one, as the DefaultStorageClass admission picks it. */
 function classOf (ctx: ControllerContext, pvc: Obj): Obj | undefined {
@@ -123,7 +122,7 @@ async function syncClaim (ctx: ControllerContext, key: string, ev: Recorders): P
     pvc.status = { ...pvc.status, phase: 'Pending' }
     pvc = await ctx.client.update(pvc, { subresource: 'status' })
   }
-  let pv = await ctx.client.get<Obj>('v1', 'PersistentVolume', undefined, volumeName).catch(ignore404)
+  let pv = await ctx.client.get<Obj>('v1', 'PersistentVolume', undefined, volumeName).catch(ignoreNotFound)
   if (pv === undefined) {
     if (pvc.status?.phase === 'Bound') return // its volume is gone: Lost upstream; leave it
     const node = await nodeFor(ctx, pvc, cls, ev)
@@ -211,14 +210,14 @@ async function bind (ctx: ControllerContext, pvc: Obj, pv: Obj): Promise<void> {
 
 /** A released local-path volume: Delete removes it, Retain marks it Released. */
 async function syncVolume (ctx: ControllerContext, name: string): Promise<void> {
-  const pv = await ctx.client.get<Obj>('v1', 'PersistentVolume', undefined, name).catch(ignore404)
+  const pv = await ctx.client.get<Obj>('v1', 'PersistentVolume', undefined, name).catch(ignoreNotFound)
   if (pv === undefined || pv.metadata.annotations?.['pv.kubernetes.io/provisioned-by'] !== PROVISIONER) return
   const ref = pv.spec?.claimRef
   if (ref === undefined || pv.metadata.deletionTimestamp !== undefined) return
-  const claim = await ctx.client.get<Obj>('v1', 'PersistentVolumeClaim', ref.namespace, ref.name).catch(ignore404)
+  const claim = await ctx.client.get<Obj>('v1', 'PersistentVolumeClaim', ref.namespace, ref.name).catch(ignoreNotFound)
   if (claim !== undefined && claim.metadata.uid === ref.uid) return
   if (pv.spec.persistentVolumeReclaimPolicy === 'Delete') {
-    await ctx.client.delete('v1', 'PersistentVolume', undefined, name).catch(ignore404)
+    await ctx.client.delete('v1', 'PersistentVolume', undefined, name).catch(ignoreNotFound)
   } else if (pv.status?.phase !== 'Released') {
     pv.status = { ...pv.status, phase: 'Released' }
     await ctx.client.update(pv, { subresource: 'status' })

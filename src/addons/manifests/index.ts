@@ -14,7 +14,7 @@
 // controller), traefik, local-storage, metrics-server, runtimes. The system-* PriorityClasses
 // are built into the API server and are not created here.
 import type { KubeObject } from '../../api/object.ts'
-import { isStatusError } from '../../apiserver/errors.ts'
+import { ignoreNotFound, isStatusError } from '../../apiserver/errors.ts'
 import type { Client } from '../../client/client.ts'
 import { EventRecorder } from '../../client/events.ts'
 import { RealClock, type Clock } from '../../util/clock.ts'
@@ -177,10 +177,6 @@ async function createOnce (client: Client, obj: KubeObject): Promise<KubeObject>
     throw err
   }
 }
-function ignoreNotFound (err: unknown): void {
-  if (!isStatusError(err, 404)) throw err
-}
-
 async function setJobName (client: Client, chart: KubeObject, jobName: string): Promise<void> {
   const current = await client.get('helm.cattle.io/v1', 'HelmChart', chart.metadata.namespace, chart.metadata.name!)
   await client.update({ ...current, status: { ...(current.status as object | undefined), jobName } }, { subresource: 'status' })

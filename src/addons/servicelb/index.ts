@@ -4,7 +4,7 @@
 // kube-system; its ready pods' nodes become status.loadBalancer.ingress. When the Service goes
 // (or stops being a LoadBalancer) the DaemonSet is deleted and the finalizer removed.
 // Reads through listers, writes through the Client only.
-import { isStatusError } from '../../apiserver/errors.ts'
+import { ignoreNotFound, isStatusError } from '../../apiserver/errors.ts'
 import type { KubeObject } from '../../api/object.ts'
 import { EventRecorder } from '../../client/events.ts'
 import type { ControllerContext, ControllerDefinition, InformerEvent } from '../../controllers/types.ts'
@@ -80,7 +80,6 @@ function loadBalancers (ctx: ControllerContext): string[] {
   return (ctx.lister('services').list() as Service[]).filter(s => s.spec?.type === 'LoadBalancer').map(key)
 }
 
-const ignore404 = (err: unknown): undefined => { if (isStatusError(err, 404)) return undefined; throw err }
 
 const wanted = (svc: Service): boolean =>
   svc.spec.type === 'LoadBalancer' && (svc.spec.loadBalancerClass ?? '') === '' && svc.metadata.deletionTimestamp === undefined
@@ -118,7 +117,7 @@ async function syncService (ctx: ControllerContext, k: string, image: string, ev
 
 /** The `svclb` ServiceAccount the pods run as, created as k3s's cloud provider creates it. */
 async function ensureServiceAccount (ctx: ControllerContext): Promise<void> {
-  const found = await ctx.client.get('v1', 'ServiceAccount', LB_NAMESPACE, 'svclb').catch(ignore404)
+  const found = await ctx.client.get('v1', 'ServiceAccount', LB_NAMESPACE, 'svclb').catch(ignoreNotFound)
   if (found !== undefined) return
   await ctx.client.create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'svclb', namespace: LB_NAMESPACE } }).catch(err => { if (!isStatusError(err, 409)) throw err })
 }
@@ -127,7 +126,7 @@ async function ensureServiceAccount (ctx: ControllerContext): Promise<void> {
 async function applyDaemonSet (ctx: ControllerContext, svc: Service, image: string, ev: Recorders): Promise<boolean> {
   const nodeSelection = (ctx.lister('nodes').list()).some(n => n.metadata.labels?.[ENABLE_LB_LABEL] !== undefined)
   const desired = newDaemonSet(svc, { image, nodeSelection }) as KubeObject & Json
-  const current = await ctx.client.get<KubeObject & Json>('apps/v1', 'DaemonSet', LB_NAMESPACE, desired.metadata.name!).catch(ignore404)
+  const current = await ctx.client.get<KubeObject & Json>('apps/v1', 'DaemonSet', LB_NAMESPACE, desired.metadata.name!).catch(ignoreNotFound)
   if (current !== undefined && covers(current.metadata.labels, desired.metadata.labels) && covers(current.spec, desired.spec) &&
     sameKeys(current.spec.template.spec.nodeSelector, desired.spec.template.spec.nodeSelector)) return false
   await recordEvent(ev.service, svc, { type: 'Normal', reason: 'EnsuringLoadBalancer', message: 'Ensuring load balancer' })
@@ -149,7 +148,7 @@ async function deleteDaemonSets (ctx: ControllerContext, namespace: string, name
     .filter(ds => ds.metadata.labels?.[SVC_NAME_LABEL] === name && ds.metadata.labels?.[SVC_NAMESPACE_LABEL] === namespace && ds.metadata.deletionTimestamp === undefined)
   const deleted: string[] = []
   for (const ds of mine) {
-    const gone = await ctx.client.delete('apps/v1', 'DaemonSet', LB_NAMESPACE, ds.metadata.name!).then(() => true, err => { ignore404(err); return false })
+    const gone = await ctx.client.delete('apps/v1', 'DaemonSet', LB_NAMESPACE, ds.metadata.name!).then(() => true, err => { ignoreNotFound(err); return false })
     if (gone) deleted.push(ds.metadata.name!)
   }
   return deleted

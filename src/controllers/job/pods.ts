@@ -2,7 +2,7 @@
 // generateName `<job>-`, or `<job>-<index>-` for Indexed Jobs), delete, and drop the tracking
 // finalizer once a finished pod has been counted.
 import { clone, type KubeObject } from '../../api/object.ts'
-import { isStatusError } from '../../apiserver/errors.ts'
+import { ignoreNotFound } from '../../apiserver/errors.ts'
 import type { Client } from '../../client/client.ts'
 import { COMPLETION_INDEX, TRACKING_FINALIZER, type Job, type Pod } from './status.ts'
 
@@ -59,11 +59,6 @@ export async function removeFinalizer (client: Client, pod: Pod): Promise<void> 
     { op: 'test', path: `/metadata/finalizers/${i}`, value: TRACKING_FINALIZER },
     { op: 'remove', path: `/metadata/finalizers/${i}` },
   ], { type: 'json' }).catch(ignoreNotFound)
-}
-
-export function ignoreNotFound (err: unknown): undefined {
-  if (isStatusError(err, 404)) return undefined
-  throw err
 }
 
 /** The pods this Job controls: its selector's label, and its uid as controller. */
