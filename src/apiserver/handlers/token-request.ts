@@ -11,6 +11,7 @@ import { conflict, invalid, badRequest } from '../errors.ts'
 import type { ApiRequest, Reply } from '../request.ts'
 import { API_AUDIENCES, TOKEN_ISSUER } from '../service-account-tokens.ts'
 import type { ApiContext } from './context.ts'
+import { decodeTyped, typeErrorBadRequest } from '../schemas/typed.ts'
 
 type Json = Record<string, any>
 
@@ -19,8 +20,11 @@ const EXTENDED_EXPIRATION = 365 * 24 * 3600
 const BOUND_KINDS: Record<string, [string, string, boolean]> = { Pod: ['', 'pods', true], Secret: ['', 'secrets', true], Node: ['', 'nodes', false] }
 
 export async function issueToken (ctx: ApiContext, req: ApiRequest): Promise<Reply> {
-  const body = req.body as Json | undefined
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('the body of the request must be a TokenRequest object')
+  if (req.body === null || typeof req.body !== 'object' || Array.isArray(req.body)) throw badRequest('the body of the request must be a TokenRequest object')
+  // Decoded as upstream decodes it into the typed struct: a wrong type is a 400.
+  const decoded = decodeTyped(req.body, 'authentication.k8s.io', 'v1', 'TokenRequest')
+  if (decoded.typeError !== undefined) throw typeErrorBadRequest('TokenRequest', 'v1', decoded.typeError)
+  const body = decoded.object as Json
   const namespace = req.namespace!
   const account = await ctx.storage.get(req.info, namespace, req.name!)
   // Go decodes null as absent (kubectl create token sends nulls).
