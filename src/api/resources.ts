@@ -123,7 +123,9 @@ export const BUILTIN_RESOURCES: ResourceInfo[] = [
   r('apiextensions.k8s.io', 'v1', 'CustomResourceDefinition', 'customresourcedefinitions', { short: ['crd', 'crds'], cluster: true, sub: ['status'], storage: 'apiextensions.k8s.io/customresourcedefinitions' }),
   // answered, not stored
   r('authorization.k8s.io', 'v1', 'SelfSubjectAccessReview', 'selfsubjectaccessreviews', { cluster: true, verbs: ['create'], virtual: true }),
-  r('authorization.k8s.io', 'v1', 'SelfSubjectRulesReview', 'selfsubjectrulesreviews', { verbs: ['create'], virtual: true }),
+  r('authorization.k8s.io', 'v1', 'SelfSubjectRulesReview', 'selfsubjectrulesreviews', { cluster: true, verbs: ['create'], virtual: true }),
+  r('authorization.k8s.io', 'v1', 'SubjectAccessReview', 'subjectaccessreviews', { cluster: true, verbs: ['create'], virtual: true }),
+  r('authorization.k8s.io', 'v1', 'LocalSubjectAccessReview', 'localsubjectaccessreviews', { verbs: ['create'], virtual: true }),
   r('authentication.k8s.io', 'v1', 'SelfSubjectReview', 'selfsubjectreviews', { cluster: true, verbs: ['create'], virtual: true }),
   r('authentication.k8s.io', 'v1', 'TokenReview', 'tokenreviews', { cluster: true, verbs: ['create'], virtual: true }),
 ]

@@ -18,6 +18,10 @@ import { ServiceAccountTokens } from './service-account-tokens.ts'
 import { MirroredMap } from './registry/store-mirror.ts'
 import { PriorityClassCache } from './registry/priority-classes.ts'
 import { PodsByNode } from './registry/pods-by-node.ts'
+import { RbacAuthorizer, isPrivileged } from './rbac/authorizer.ts'
+import { forbiddenError, requestAttributes } from './rbac/attributes.ts'
+import { bootstrapPolicy } from './rbac/bootstrap.ts'
+import { parseApiVersion } from '../api/resources.ts'
 
 export const SYSTEM_USER: UserInfo = { name: 'system:apiserver', groups: ['system:masters'] }
 
@@ -64,13 +68,22 @@ export class ApiServerCore {
       tokens: new ServiceAccountTokens({ keyFile: options.serviceAccountKeyFile }),
       serviceAccounts: new MirroredMap({ prefix: '/registry/serviceaccounts/', read: sa => (sa as { metadata: { uid: string } }).metadata.uid }),
       scalePaths: info => this.crds.version(info)?.scale,
+      authorizer: new RbacAuthorizer(options.backend),
     }
   }
 
   async serve (req: ApiRequest): Promise<Served> {
+    if (!isPrivileged(req.user)) await this.authorize(req)
     const isCrd = req.info.group === 'apiextensions.k8s.io' && req.info.resource === 'customresourcedefinitions'
     if (!isCrd || req.verb === 'get' || req.verb === 'list' || req.verb === 'watch' || req.options.dryRun === true) return serve(this.ctx, req)
     return this.serveCrdWrite(req)
+  }
+
+  /** The request as the authorizer sees it; a denial is upstream's Forbidden Status. */
+  private async authorize (req: ApiRequest): Promise<void> {
+    const attributes = requestAttributes(req)
+    const decision = await this.ctx.authorizer.authorize(attributes)
+    if (!decision.allowed) throw forbiddenError(attributes, decision.reason)
   }
 
   /** CRD writes change what is served, at once: the next request can use the new resource. */
@@ -102,6 +115,7 @@ export class ApiServerCore {
 
   /** pods/log: the text so far, and with `follow=true` a function that streams the rest. */
   async logs (req: ApiRequest): Promise<string> {
+    if (!isPrivileged(req.user)) await this.authorize(req)
     const { pod, container } = await this.logTarget(req)
     try {
       return await this.logSource!.read(pod, container, req.options.log ?? {})
@@ -111,6 +125,7 @@ export class ApiServerCore {
   }
 
   async followLogs (req: ApiRequest, onData: (chunk: string) => void, onEnd: () => void): Promise<() => void> {
+    if (!isPrivileged(req.user)) await this.authorize(req)
     const { pod, container } = await this.logTarget(req)
     return this.logSource!.follow(pod, container, req.options.log ?? {}, onData, onEnd)
   }
@@ -136,6 +151,7 @@ export class ApiServerCore {
     this.ctx.priorityClasses.stop()
     this.ctx.podsByNode.stop()
     this.ctx.serviceAccounts.stop()
+    this.ctx.authorizer.stop()
   }
 
   /** OpenAPI schema of a resource, when one is known (CRDs carry theirs). */
@@ -154,6 +170,7 @@ export class ApiServerCore {
     await this.ctx.priorityClasses.start(this.ctx.storage.backend)
     await this.ctx.podsByNode.start()
     await this.ctx.serviceAccounts.start(this.ctx.storage.backend)
+    await this.ctx.authorizer.start()
     await this.crds.load()
     await Promise.all(['default', 'kube-system', 'kube-public', 'kube-node-lease'].map(name =>
       this.ensure(this.index.lookup('', 'v1', 'namespaces')!, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } })))
@@ -163,6 +180,26 @@ export class ApiServerCore {
       metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
       spec: { clusterIP: '10.43.0.1', ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }], sessionAffinity: 'None', type: 'ClusterIP' },
     })
+    await this.ensureMissing(bootstrapPolicy())
+  }
+
+  /** Create those not stored yet: one list per kind, then the creates together. */
+  private async ensureMissing (objects: KubeObject[]): Promise<void> {
+    const known = new Map<ResourceInfo, Set<string>>()
+    const missing: Array<{ info: ResourceInfo, obj: KubeObject }> = []
+    for (const obj of objects) {
+      const { group, version } = parseApiVersion(obj.apiVersion!)
+      const info = this.index.byGroupVersionKind(group, version, obj.kind!)!
+      let names = known.get(info)
+      if (names === undefined) {
+        names = new Set((await this.ctx.storage.list(info, undefined)).items.map(o => `${o.metadata.namespace ?? ''}/${o.metadata.name}`))
+        known.set(info, names)
+      }
+      if (!names.has(`${obj.metadata.namespace ?? ''}/${obj.metadata.name}`)) missing.push({ info, obj })
+    }
+    await Promise.all(missing.map(({ info, obj }) =>
+      this.serve({ verb: 'create', info, namespace: obj.metadata.namespace, body: obj, options: { fieldManager: 'k3s' }, user: SYSTEM_USER })
+        .catch(err => { if (!isStatusError(err, 409)) throw err })))
   }
 
   /** Create it unless it exists (a restart finds them in the store). */

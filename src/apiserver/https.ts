@@ -8,6 +8,7 @@ import { userFromSubject, type ClusterPki } from '../cluster/certificates.ts'
 import type { ApiServerCore } from './core.ts'
 import { createApp, type ApiExtension } from './http/app.ts'
 import type { UserInfo } from './request.ts'
+import { serviceAccountUser } from './service-account-auth.ts'
 
 export interface ApiListenerOptions {
   core: ApiServerCore
@@ -29,19 +30,24 @@ export interface ApiListener {
   close(): Promise<void>
 }
 
-/** Bearer tokens (the static ones, then service account JWTs), else the client certificate. */
+/**
+ * Bearer tokens (the static ones, then service account JWTs), else the client certificate. Every
+ * authenticated user is also in system:authenticated, as the apiserver's authenticator adds it.
+ */
 export function authenticator (tokens: Map<string, UserInfo>, serviceAccount: (token: string) => UserInfo | undefined = () => undefined): (req: Request) => UserInfo | undefined {
+  const authenticated = (user: UserInfo | undefined): UserInfo | undefined =>
+    user === undefined || user.groups.includes('system:authenticated') ? user : { ...user, groups: [...user.groups, 'system:authenticated'] }
   return req => {
     const auth = req.headers.authorization
     if (auth !== undefined && auth.startsWith('Bearer ')) {
       const token = auth.slice(7).trim()
-      return tokens.get(token) ?? serviceAccount(token)
+      return authenticated(tokens.get(token) ?? serviceAccount(token))
     }
     const socket = req.socket as TLSSocket
     if (socket.authorized === true) {
       const cert = socket.getPeerCertificate()
       const user = userFromSubject(cert.subject as { CN?: string, O?: string })
-      if (user.name !== '') return user
+      if (user.name !== '') return authenticated(user)
     }
     return undefined
   }
@@ -54,14 +60,7 @@ export async function startApiListener (options: ApiListenerOptions): Promise<Ap
   const app = createApp({
     extension: () => extension,
     core: options.core,
-    authenticate: authenticator(options.tokens, token => {
-      const { ctx } = options.core
-      const subject = ctx.tokens.verify(token, Math.floor(options.core.clock.now() / 1000))
-      if (subject === undefined) return undefined
-      // The account must still be the one the token was issued to (deleted, or deleted and recreated: refused).
-      if (ctx.serviceAccounts.known() && ctx.serviceAccounts.get(`${subject.namespace}/${subject.serviceAccount}`) !== subject.uid) return undefined
-      return { name: subject.username, groups: ['system:serviceaccounts', `system:serviceaccounts:${subject.namespace}`] }
-    }),
+    authenticate: authenticator(options.tokens, token => serviceAccountUser(options.core.ctx, token)),
     serverAddress: () => address,
     log: options.log,
   })

@@ -9,7 +9,11 @@ export type PatchType = 'json' | 'merge' | 'strategic' | 'apply'
 
 export interface UserInfo {
   name: string
+  /** Service accounts: the account's uid. */
+  uid?: string
   groups: string[]
+  /** Impersonate-Extra-* values (and service accounts' credential details upstream). */
+  extra?: Record<string, string[]>
 }
 
 export interface RequestOptions {

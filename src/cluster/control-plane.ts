@@ -23,6 +23,7 @@ import { namespaceController } from '../controllers/namespace/index.ts'
 import { nodeLifecycleController } from '../controllers/node-lifecycle/index.ts'
 import { servedResources } from '../controllers/resources.ts'
 import { rootCACertPublisher, serviceAccountController } from '../controllers/serviceaccount/index.ts'
+import { clusterRoleAggregationController } from '../controllers/clusterrole-aggregation/index.ts'
 import { Scheduler } from '../scheduler/scheduler.ts'
 import { buildProfile, profileConfig, type ProfileOverrides } from '../scheduler/profile.ts'
 import { kubeconfigYaml } from './kubeconfig.ts'
@@ -114,7 +115,7 @@ export async function startControlPlane (options: ControlPlaneOptions = {}): Pro
     // Extra controllers; one already running (by default or listed before) is not started twice.
     controllers: uniqueByName([
       // The `default` ServiceAccount per namespace: pods are refused until theirs exists.
-      garbageCollector({ resources }), namespaceController({ resources }), nodeLifecycle, serviceAccountController(),
+      garbageCollector({ resources }), namespaceController({ resources }), nodeLifecycle, serviceAccountController(), clusterRoleAggregationController(),
       ...(options.publishRootCA === true ? [rootCACertPublisher({ rootCA: (pki?.serverCa ?? selfSignedCa('k3s-server-ca')).cert })] : []),
       ...(options.controllers?.(resources) ?? []),
     ]),

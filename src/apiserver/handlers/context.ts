@@ -11,6 +11,7 @@ import type { ScalePaths } from './subresources.ts'
 import type { ServiceAccountTokens } from '../service-account-tokens.ts'
 import type { MirroredMap } from '../registry/store-mirror.ts'
 import type { Strategy } from '../strategies/strategy.ts'
+import type { RbacAuthorizer } from '../rbac/authorizer.ts'
 
 export interface ApiContext {
   storage: ObjectStorage
@@ -30,4 +31,6 @@ export interface ApiContext {
   serviceAccounts: MirroredMap<string>
   /** A custom resource's scale subresource paths (undefined: spec.replicas/status.replicas). */
   scalePaths: (info: ResourceInfo) => ScalePaths | undefined
+  /** RBAC (system:masters bypasses it): requests, access reviews, escalation checks. */
+  authorizer: RbacAuthorizer
 }

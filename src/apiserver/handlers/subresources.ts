@@ -1,7 +1,6 @@
 // Subresources: scale (autoscaling/v1 Scale over spec.replicas), pods/binding, pods/eviction
-// (honouring PodDisruptionBudgets), namespaces/finalize, and the answered-not-stored reviews.
+// (honouring PodDisruptionBudgets) and namespaces/finalize.
 import { clone, rfc3339, type KubeObject } from '../../api/object.ts'
-import { groupVersion } from '../../api/resources.ts'
 import { badRequest, conflict, StatusError } from '../errors.ts'
 import type { ApiRequest, Reply } from '../request.ts'
 import { buildMatcherFromSelector } from '../selectors.ts'
@@ -130,24 +129,4 @@ export async function finalizeNamespace (ctx: ApiContext, req: ApiRequest): Prom
     return current
   }, { manager: managerOf(req) })
   return r
-}
-
-/** Reviews are answered and not stored; everyone who gets past authentication is an admin. */
-export function review (req: ApiRequest): Reply {
-  const body = clone((req.body ?? {}) as Json)
-  const out: Json = { ...body, apiVersion: groupVersion(req.info), kind: req.info.kind, metadata: { creationTimestamp: null, ...(body.metadata ?? {}) } }
-  switch (req.info.resource) {
-    case 'selfsubjectaccessreviews':
-      out.status = { allowed: true, reason: 'k3sim authorizes every authenticated user (system:masters)' }
-      break
-    case 'selfsubjectrulesreviews':
-      out.status = { resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }], nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }], incomplete: false }
-      break
-    case 'selfsubjectreviews':
-      out.status = { userInfo: { username: req.user.name, groups: [...req.user.groups, 'system:authenticated'] } }
-      break
-    default:
-      out.status = { authenticated: false, error: 'token reviews are not supported by k3sim' }
-  }
-  return { status: 201, body: out }
 }

@@ -9,6 +9,10 @@ import { openapiDocument, openapiIndex } from '../openapi.ts'
 import type { UserInfo } from '../request.ts'
 import { readRaw } from './body.ts'
 import { serveResource } from './resource-route.ts'
+import { parseResourcePath } from './paths.ts'
+import { impersonate, ImpersonationError } from './impersonation.ts'
+import { isPrivileged } from '../rbac/authorizer.ts'
+import { forbiddenError } from '../rbac/attributes.ts'
 
 export interface AppOptions {
   core: ApiServerCore
@@ -40,8 +44,13 @@ export function createApp (options: AppOptions): express.Express {
   app.use((req: Request, res: Response, next: NextFunction) => {
     const user = options.authenticate(req)
     if (user === undefined) { sendJson(res, 401, unauthorized().status); return }
-    res.locals.user = user
-    next()
+    impersonate(core, req, user).then(async acting => {
+      res.locals.user = acting
+      await authorizePath(core, req, acting)
+    }).then(() => next(), (err: unknown) => {
+      if (err instanceof ImpersonationError) res.status(500).type('text/plain').send(`Internal Server Error: ${JSON.stringify(req.originalUrl)}: ${err.message}\n`)
+      else next(err)
+    })
   })
 
   app.get('/version', (_req, res) => sendJson(res, 200, VERSION_INFO))
@@ -84,6 +93,18 @@ export function createApp (options: AppOptions): express.Express {
     sendJson(res, status.code, status.status)
   })
   return app
+}
+
+/**
+ * Requests that name no resource (discovery, /version, health, OpenAPI, unknown paths) are
+ * authorized by path, as RequestInfo makes them non-resource requests: system:discovery and
+ * system:public-info-viewer grant the usual ones to every authenticated user.
+ */
+async function authorizePath (core: ApiServerCore, req: Request, user: UserInfo): Promise<void> {
+  if (isPrivileged(user) || parseResourcePath(req.path, () => false) !== undefined) return
+  const attributes = { user, verb: req.method.toLowerCase(), path: req.path }
+  const decision = await core.ctx.authorizer.authorize(attributes)
+  if (!decision.allowed) throw forbiddenError(attributes, decision.reason)
 }
 
 async function serveExtension (ext: ApiExtension, req: Request, res: Response): Promise<void> {

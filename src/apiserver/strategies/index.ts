@@ -9,6 +9,7 @@ import { podStrategy } from './pods.ts'
 import { serviceStrategy } from './services.ts'
 import { generic, withStatus, type Strategy } from './strategy.ts'
 import { cronJobStrategy, daemonSetStrategy, deploymentStrategy, jobStrategy, replicaSetStrategy, replicationControllerStrategy, statefulSetStrategy } from './workloads.ts'
+import { rbacStrategies } from './rbac.ts'
 
 export function strategies (index: ResourceIndex, custom: (info: ResourceInfo) => Strategy): (info: ResourceInfo) => Strategy {
   const table: Record<string, Strategy> = {
@@ -34,10 +35,7 @@ export function strategies (index: ResourceIndex, custom: (info: ResourceInfo) =
     '/persistentvolumeclaims': { generation: false, status: true },
     '/resourcequotas': { generation: false, status: true },
     // RBAC names are path segments (ValidateRBACName): `system:coredns` is a valid name.
-    'rbac.authorization.k8s.io/roles': { generation: false, status: false, nameIsPathSegment: true },
-    'rbac.authorization.k8s.io/clusterroles': { generation: false, status: false, nameIsPathSegment: true },
-    'rbac.authorization.k8s.io/rolebindings': { generation: false, status: false, nameIsPathSegment: true },
-    'rbac.authorization.k8s.io/clusterrolebindings': { generation: false, status: false, nameIsPathSegment: true },
+    ...rbacStrategies,
   }
   return info => {
     if (info.custom) return custom(info)

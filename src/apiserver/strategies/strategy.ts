@@ -7,6 +7,8 @@ import type { Ids } from '../../util/random.ts'
 import type { Clock } from '../../util/clock.ts'
 import type { ResourceIndex } from '../resource-index.ts'
 import type { PriorityClassCache } from '../registry/priority-classes.ts'
+import type { UserInfo } from '../request.ts'
+import type { RbacAuthorizer } from '../rbac/authorizer.ts'
 
 export interface StrategyContext {
   storage: ObjectStorage
@@ -16,6 +18,9 @@ export interface StrategyContext {
   priorityClasses?: PriorityClassCache
   ids: Ids
   clock: Clock
+  /** Who writes (RBAC's escalation checks). */
+  user?: UserInfo
+  authorizer?: RbacAuthorizer
 }
 
 export interface Strategy {

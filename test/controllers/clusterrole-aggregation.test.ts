@@ -1,0 +1,30 @@
+// The clusterrole-aggregation controller's arithmetic: selectors in order, matched roles by name,
+// each rule once, the role itself left out.
+import assert from 'node:assert/strict'
+import { aggregateRules } from '../../src/controllers/clusterrole-aggregation/index.ts'
+
+const role = (name: string, labels: Record<string, string>, rules: Array<{ verbs: string[], resources: string[] }>) =>
+  ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name, labels }, rules: rules.map(r => ({ apiGroups: [''], ...r })) })
+
+describe('clusterrole aggregation', () => {
+  const target = { ...role('target', { 'agg-b': 'true' }, []), aggregationRule: { clusterRoleSelectors: [{ matchLabels: { 'agg-a': 'true' } }, { matchLabels: { 'agg-b': 'true' } }] } }
+  const all = [
+    role('zeta', { 'agg-a': 'true' }, [{ verbs: ['get'], resources: ['pods'] }]),
+    role('alpha', { 'agg-a': 'true' }, [{ verbs: ['list'], resources: ['pods'] }, { verbs: ['get'], resources: ['pods'] }]),
+    role('beta', { 'agg-b': 'true' }, [{ verbs: ['get'], resources: ['pods'] }, { verbs: ['watch'], resources: ['services'] }]),
+    role('unrelated', {}, [{ verbs: ['*'], resources: ['*'] }]),
+    target,
+  ]
+
+  it('takes matched roles sorted by name, selector by selector, each rule once, never its own', () => {
+    assert.deepEqual(aggregateRules(target, all), [
+      { apiGroups: [''], verbs: ['list'], resources: ['pods'] },
+      { apiGroups: [''], verbs: ['get'], resources: ['pods'] },
+      { apiGroups: [''], verbs: ['watch'], resources: ['services'] },
+    ])
+  })
+
+  it('gives no rules when nothing matches', () => {
+    assert.deepEqual(aggregateRules({ ...target, aggregationRule: { clusterRoleSelectors: [{ matchLabels: { none: 'x' } }] } }, all), [])
+  })
+})
