@@ -32,7 +32,7 @@ export class SqliteLog implements LogStorage {
    * of a write. Kept exact: an append replaces its key's entry (version + 1) and a rollback or a
    * compaction (which changes the counted history) empties it. Bounded by the values' bytes.
    */
-  private readonly heads = new LRUCache<string, Head>({ max: 100_000, maxSize: 16 * 2 ** 20, sizeCalculation: h => Math.max(1, h.kv.value.length) })
+  private readonly heads = new LRUCache<string, Head>({ maxSize: 16 * 2 ** 20, sizeCalculation: h => Math.max(1, h.kv.value.length) })
 
   constructor (options: SqliteLogOptions) {
     this.db = new DatabaseSync(options.path)
