@@ -8,5 +8,7 @@ export function serviceAccountUser (ctx: ApiContext, token: string): UserInfo | 
   const subject = ctx.tokens.verify(token, Math.floor(ctx.clock.now() / 1000))
   if (subject === undefined) return undefined
   if (ctx.serviceAccounts.known() && ctx.serviceAccounts.get(`${subject.namespace}/${subject.serviceAccount}`) !== subject.uid) return undefined
-  return { name: subject.username, uid: subject.uid, groups: ['system:serviceaccounts', `system:serviceaccounts:${subject.namespace}`, 'system:authenticated'] }
+  const user: UserInfo = { name: subject.username, uid: subject.uid, groups: ['system:serviceaccounts', `system:serviceaccounts:${subject.namespace}`, 'system:authenticated'] }
+  if (Object.keys(subject.extra).length > 0) user.extra = subject.extra
+  return user
 }

@@ -24,7 +24,14 @@ function sortedJson (v: unknown): string {
 }
 
 /** Who a valid token says its bearer is. */
-export interface TokenSubject { username: string, namespace: string, serviceAccount: string, uid: string }
+export interface TokenSubject {
+  username: string
+  namespace: string
+  serviceAccount: string
+  uid: string
+  /** ServiceAccountInfo.UserInfo's extra: the credential id (JTI), the bound pod and its node. */
+  extra: Record<string, string[]>
+}
 
 export class ServiceAccountTokens {
   private key: { privateKey: KeyObject, publicKey: KeyObject, kid: string } | undefined
@@ -71,7 +78,15 @@ export class ServiceAccountTokens {
     if (typeof claims.exp !== 'number' || nowSeconds >= claims.exp) return undefined
     const k8s = claims['kubernetes.io'] ?? {}
     if (typeof claims.sub !== 'string' || typeof k8s.namespace !== 'string' || typeof k8s.serviceaccount?.name !== 'string') return undefined
-    return { username: claims.sub, namespace: k8s.namespace, serviceAccount: k8s.serviceaccount.name, uid: String(k8s.serviceaccount.uid ?? '') }
+    const extra: Record<string, string[]> = {}
+    const key = (k: string): string => `authentication.kubernetes.io/${k}`
+    if (typeof k8s.pod?.name === 'string' && typeof k8s.pod?.uid === 'string') { extra[key('pod-name')] = [k8s.pod.name]; extra[key('pod-uid')] = [k8s.pod.uid] }
+    if (typeof claims.jti === 'string' && claims.jti !== '') extra[key('credential-id')] = [`JTI=${claims.jti}`]
+    if (typeof k8s.node?.name === 'string') {
+      extra[key('node-name')] = [k8s.node.name]
+      if (typeof k8s.node.uid === 'string' && k8s.node.uid !== '') extra[key('node-uid')] = [k8s.node.uid]
+    }
+    return { username: claims.sub, namespace: k8s.namespace, serviceAccount: k8s.serviceaccount.name, uid: String(k8s.serviceaccount.uid ?? ''), extra }
   }
 
   private newKey (): { privateKey: KeyObject, publicKey: KeyObject, kid: string } {

@@ -7,7 +7,8 @@ const role = (name: string, labels: Record<string, string>, rules: Array<{ verbs
   ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name, labels }, rules: rules.map(r => ({ apiGroups: [''], ...r })) })
 
 describe('clusterrole aggregation', () => {
-  const target = { ...role('target', { 'agg-b': 'true' }, []), aggregationRule: { clusterRoleSelectors: [{ matchLabels: { 'agg-a': 'true' } }, { matchLabels: { 'agg-b': 'true' } }] } }
+  const selectors: Array<{ matchLabels: Record<string, string> }> = [{ matchLabels: { 'agg-a': 'true' } }, { matchLabels: { 'agg-b': 'true' } }]
+  const target = { ...role('target', { 'agg-b': 'true' }, []), aggregationRule: { clusterRoleSelectors: selectors } }
   const all = [
     role('zeta', { 'agg-a': 'true' }, [{ verbs: ['get'], resources: ['pods'] }]),
     role('alpha', { 'agg-a': 'true' }, [{ verbs: ['list'], resources: ['pods'] }, { verbs: ['get'], resources: ['pods'] }]),

@@ -56,6 +56,15 @@ describe('kubectl against k3sim: RBAC', function () {
     assert.match((await asRobot(['auth', 'can-i', 'list', 'pods', '-n', 'kube-system'])).stdout, /^no$/m)
   })
 
+  it('shows a token\'s account uid and credential id, as ServiceAccountInfo.UserInfo gives them', async () => {
+    const uid = (await ok(['get', 'serviceaccount', 'default', '-o', 'jsonpath={.metadata.uid}']))
+    const jti = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')).jti
+    const whoami = (await asRobot(['auth', 'whoami'])).stdout
+    assert.match(whoami, new RegExp(`^UID\\s+${uid}$`, 'm'))
+    assert.match(whoami, new RegExp(`^Extra: authentication.kubernetes.io/credential-id\\s+\\[JTI=${jti}\\]$`, 'm'))
+    assert.match(await ok(['auth', 'whoami']), /^Groups\s+\[system:masters system:authenticated\]$/m)
+  })
+
   it('checks impersonation: the admin may impersonate anyone, a service account no one', async () => {
     const whoami = await ok(['auth', 'whoami', '--as=bob', '--as-group=devs'])
     assert.match(whoami, /^Username\s+bob$/m)

@@ -122,6 +122,18 @@ describe('RBAC authorization', () => {
       `subjectaccessreviews.authorization.k8s.io is forbidden: User "${SA}" cannot create resource "subjectaccessreviews" in API group "authorization.k8s.io" at the cluster scope`)
   })
 
+  it('answers TokenReviews of this server\'s service account tokens', async () => {
+    await admin.create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'robot', namespace: 'default' } })
+    const issued = await admin.post('v1', 'ServiceAccount', 'default', 'robot', 'token', { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: {} }) as Json
+    const review = (token: string): Promise<Json> => admin.create({ apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', metadata: {}, spec: { token } } as any) as Promise<Json>
+    const ok = await review(issued.status.token)
+    assert.equal(ok.status.authenticated, true)
+    assert.equal(ok.status.user.username, SA)
+    assert.deepEqual(ok.status.user.groups, saUser.groups)
+    assert.match(ok.status.user.extra['authentication.kubernetes.io/credential-id'][0], /^JTI=/)
+    assert.deepEqual((await review('not-a-token')).status, { user: {} })
+  })
+
   it('refuses access reviews without exactly one kind of attributes', async () => {
     const err = await refusal(admin.create({ apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', metadata: {}, spec: {} } as any))
     assert.equal(err.code, 422)
