@@ -57,6 +57,12 @@ try {
   show('kubectl', ['apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'stable.example.com/v1', kind: 'CronTab', metadata: { name: 'nightly', namespace: 'shop' }, spec: { cronSpec: '0 3 * * *', image: 'backup' } }) })
   kubectl('get', 'crontabs', '-n', 'shop')
   kubectl('explain', 'deployment.spec.strategy')
+  // RBAC: a service account may do nothing until a binding grants it (view: no secrets).
+  const robot = '--as=system:serviceaccount:shop:default'
+  kubectl('auth', 'can-i', 'list', 'pods', '-n', 'shop', robot)
+  kubectl('create', 'rolebinding', 'default-view', '-n', 'shop', '--clusterrole=view', '--serviceaccount=shop:default')
+  kubectl('get', 'pods', '-n', 'shop', robot)
+  kubectl('get', 'secrets', '-n', 'shop', robot)
   kubectl('delete', 'namespace', 'shop')
   kubectl('get', 'namespaces')
   show('etcdctl', ['--endpoints', etcd, 'get', '/registry/namespaces/default'], { env: { ETCDCTL_API: '3' } })
