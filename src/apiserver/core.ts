@@ -21,6 +21,7 @@ import { PodsByNode } from './registry/pods-by-node.ts'
 import { RbacAuthorizer, isPrivileged } from './rbac/authorizer.ts'
 import { forbiddenError, requestAttributes } from './rbac/attributes.ts'
 import { bootstrapPolicy } from './rbac/bootstrap.ts'
+import { reconcileBinding, reconcileRole } from './rbac/reconcile.ts'
 import { parseApiVersion } from '../api/resources.ts'
 
 export const SYSTEM_USER: UserInfo = { name: 'system:apiserver', groups: ['system:masters'] }
@@ -183,23 +184,36 @@ export class ApiServerCore {
     await this.ensureMissing(bootstrapPolicy())
   }
 
-  /** Create those not stored yet: one list per kind, then the creates together. */
+  /**
+   * Create those not stored yet and reconcile the RBAC ones that are (rbac/reconcile.ts), as the
+   * bootstrap hook does at every start: one list per kind, then the writes together.
+   */
   private async ensureMissing (objects: KubeObject[]): Promise<void> {
-    const known = new Map<ResourceInfo, Set<string>>()
-    const missing: Array<{ info: ResourceInfo, obj: KubeObject }> = []
+    const known = new Map<ResourceInfo, Map<string, KubeObject>>()
+    const writes: Array<() => Promise<unknown>> = []
     for (const obj of objects) {
       const { group, version } = parseApiVersion(obj.apiVersion!)
       const info = this.index.byGroupVersionKind(group, version, obj.kind!)!
-      let names = known.get(info)
-      if (names === undefined) {
-        names = new Set((await this.ctx.storage.list(info, undefined)).items.map(o => `${o.metadata.namespace ?? ''}/${o.metadata.name}`))
-        known.set(info, names)
+      let stored = known.get(info)
+      if (stored === undefined) {
+        stored = new Map((await this.ctx.storage.list(info, undefined)).items.map(o => [`${o.metadata.namespace ?? ''}/${o.metadata.name}`, o]))
+        known.set(info, stored)
       }
-      if (!names.has(`${obj.metadata.namespace ?? ''}/${obj.metadata.name}`)) missing.push({ info, obj })
+      const existing = stored.get(`${obj.metadata.namespace ?? ''}/${obj.metadata.name}`)
+      const request = (verb: 'create' | 'update' | 'delete', body?: KubeObject): Promise<unknown> =>
+        this.serve({ verb, info, namespace: obj.metadata.namespace, name: verb === 'create' ? undefined : obj.metadata.name, body, options: { fieldManager: 'k3s' }, user: SYSTEM_USER })
+      if (existing === undefined) {
+        writes.push(() => request('create', obj).catch(err => { if (!isStatusError(err, 409)) throw err }))
+      } else if (obj.kind === 'ClusterRole' || obj.kind === 'Role') {
+        const next = reconcileRole(existing, obj)
+        if (next !== undefined) writes.push(() => request('update', next))
+      } else if (obj.kind === 'ClusterRoleBinding' || obj.kind === 'RoleBinding') {
+        const { update, recreate } = reconcileBinding(existing, obj)
+        if (update !== undefined) writes.push(() => request('update', update))
+        if (recreate !== undefined) writes.push(async () => { await request('delete'); await request('create', recreate) })
+      }
     }
-    await Promise.all(missing.map(({ info, obj }) =>
-      this.serve({ verb: 'create', info, namespace: obj.metadata.namespace, body: obj, options: { fieldManager: 'k3s' }, user: SYSTEM_USER })
-        .catch(err => { if (!isStatusError(err, 409)) throw err })))
+    await Promise.all(writes.map(w => w()))
   }
 
   /** Create it unless it exists (a restart finds them in the store). */
