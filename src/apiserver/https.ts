@@ -34,14 +34,14 @@ export interface ApiListener {
  * Bearer tokens (the static ones, then service account JWTs), else the client certificate. Every
  * authenticated user is also in system:authenticated, as the apiserver's authenticator adds it.
  */
-export function authenticator (tokens: Map<string, UserInfo>, serviceAccount: (token: string) => UserInfo | undefined = () => undefined): (req: Request) => UserInfo | undefined {
+export function authenticator (tokens: Map<string, UserInfo>, serviceAccount: (token: string) => Promise<UserInfo | undefined> = async () => undefined): (req: Request) => Promise<UserInfo | undefined> {
   const authenticated = (user: UserInfo | undefined): UserInfo | undefined =>
     user === undefined || user.groups.includes('system:authenticated') ? user : { ...user, groups: [...user.groups, 'system:authenticated'] }
-  return req => {
+  return async req => {
     const auth = req.headers.authorization
     if (auth !== undefined && auth.startsWith('Bearer ')) {
       const token = auth.slice(7).trim()
-      return authenticated(tokens.get(token) ?? serviceAccount(token))
+      return authenticated(tokens.get(token) ?? await serviceAccount(token))
     }
     const socket = req.socket as TLSSocket
     if (socket.authorized === true) {
@@ -60,7 +60,7 @@ export async function startApiListener (options: ApiListenerOptions): Promise<Ap
   const app = createApp({
     extension: () => extension,
     core: options.core,
-    authenticate: authenticator(options.tokens, token => serviceAccountUser(options.core.ctx, token)),
+    authenticate: authenticator(options.tokens, async token => (await serviceAccountUser(options.core.ctx, token))?.user),
     serverAddress: () => address,
     log: options.log,
   })

@@ -53,6 +53,8 @@ export interface ApiRequest {
   user: UserInfo
   /** The client's User-Agent: names the field manager of a write without ?fieldManager. */
   userAgent?: string
+  /** Authorized already: the HTTP layer authorizes a request before it reads or checks anything of it. */
+  authorized?: boolean
 }
 
 /** Warnings for the `Warning: 299 - "…"` response header. */

@@ -1,14 +1,41 @@
-// Who a service account token is: this server's signature, still valid, and its account still the
-// one it was issued to (deleted, or deleted and recreated: refused). Used by HTTPS
+// Who a service account token is, as upstream's service account token validator decides: this
+// server's signature, still valid, one of the wanted audiences, its account still the one it was
+// issued to, and the pod or secret it is bound to (a node, for a token bound to a node alone)
+// still there with the same uid — deleted more than 60 s ago counts as gone. Anything else:
+// "service account token has been invalidated" (a 401 over HTTPS). Used by HTTPS
 // authentication and by TokenReview.
+import type { KubeObject } from '../api/object.ts'
 import type { ApiContext } from './handlers/context.ts'
 import type { UserInfo } from './request.ts'
+import type { ObjectRef } from './service-account-tokens.ts'
 
-export function serviceAccountUser (ctx: ApiContext, token: string): UserInfo | undefined {
-  const subject = ctx.tokens.verify(token, Math.floor(ctx.clock.now() / 1000))
+const DELETION_GRACE_MS = 60_000
+
+export async function serviceAccountUser (ctx: ApiContext, token: string, audiences?: readonly string[]): Promise<{ user: UserInfo, audiences: string[] } | undefined> {
+  const now = ctx.clock.now()
+  const subject = ctx.tokens.verify(token, Math.floor(now / 1000), audiences)
   if (subject === undefined) return undefined
-  if (ctx.serviceAccounts.known() && ctx.serviceAccounts.get(`${subject.namespace}/${subject.serviceAccount}`) !== subject.uid) return undefined
-  const user: UserInfo = { name: subject.username, uid: subject.uid, groups: ['system:serviceaccounts', `system:serviceaccounts:${subject.namespace}`, 'system:authenticated'] }
+  const { namespace } = subject
+  // The watch-fed map when it follows the store; else the store itself (never fail open).
+  const accountUid = ctx.serviceAccounts.known()
+    ? ctx.serviceAccounts.get(`${namespace}/${subject.serviceAccount}`)
+    : (await lookup(ctx, 'serviceaccounts', namespace, subject.serviceAccount))?.metadata.uid
+  if (accountUid === undefined || accountUid !== subject.uid) return undefined
+  const alive = async (resource: string, ns: string | undefined, ref: ObjectRef): Promise<boolean> => {
+    const obj = await lookup(ctx, resource, ns, ref.name)
+    if (obj === undefined || obj.metadata.uid !== ref.uid) return false
+    const deleted = obj.metadata.deletionTimestamp
+    return deleted === undefined || Date.parse(deleted) >= now - DELETION_GRACE_MS
+  }
+  const { pod, secret, node } = subject.bound
+  if (secret !== undefined && !await alive('secrets', namespace, secret)) return undefined
+  if (pod !== undefined && !await alive('pods', namespace, pod)) return undefined
+  if (pod === undefined && node !== undefined && !await alive('nodes', undefined, node)) return undefined
+  const user: UserInfo = { name: subject.username, uid: subject.uid, groups: ['system:serviceaccounts', `system:serviceaccounts:${namespace}`, 'system:authenticated'] }
   if (Object.keys(subject.extra).length > 0) user.extra = subject.extra
-  return user
+  return { user, audiences: subject.audiences }
+}
+
+async function lookup (ctx: ApiContext, resource: string, namespace: string | undefined, name: string): Promise<KubeObject | undefined> {
+  return await ctx.storage.tryGet(ctx.index.lookup('', 'v1', resource)!, namespace, name)
 }

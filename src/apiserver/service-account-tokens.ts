@@ -31,7 +31,13 @@ export interface TokenSubject {
   uid: string
   /** ServiceAccountInfo.UserInfo's extra: the credential id (JTI), the bound pod and its node. */
   extra: Record<string, string[]>
+  /** The objects the token is bound to, checked by the caller (claims' pod, secret, node). */
+  bound: { pod?: ObjectRef, secret?: ObjectRef, node?: ObjectRef }
+  /** The audiences of the token among those asked for. */
+  audiences: string[]
 }
+
+export interface ObjectRef { name: string, uid: string }
 
 export class ServiceAccountTokens {
   private key: { privateKey: KeyObject, publicKey: KeyObject, kid: string } | undefined
@@ -56,7 +62,7 @@ export class ServiceAccountTokens {
    * one of the API audiences, not before / expiry. (The caller checks that the account still
    * exists; upstream also checks a bound object.)
    */
-  verify (token: string, nowSeconds: number): TokenSubject | undefined {
+  verify (token: string, nowSeconds: number, audiences: readonly string[] = API_AUDIENCES): TokenSubject | undefined {
     this.key ??= this.storedKey()
     if (this.key === undefined) return undefined
     const parts = token.split('.')
@@ -73,7 +79,8 @@ export class ServiceAccountTokens {
     const signed = verify('sha256', Buffer.from(`${parts[0]}.${parts[1]}`), { key: this.key.publicKey, dsaEncoding: 'ieee-p1363' }, Buffer.from(parts[2], 'base64url'))
     if (!signed || claims.iss !== TOKEN_ISSUER) return undefined
     const aud: unknown[] = Array.isArray(claims.aud) ? claims.aud : [claims.aud]
-    if (!aud.some(a => API_AUDIENCES.includes(a as string))) return undefined
+    const matched = audiences.filter(a => aud.includes(a))
+    if (matched.length === 0) return undefined
     if (typeof claims.nbf === 'number' && nowSeconds < claims.nbf) return undefined
     if (typeof claims.exp !== 'number' || nowSeconds >= claims.exp) return undefined
     const k8s = claims['kubernetes.io'] ?? {}
@@ -86,7 +93,12 @@ export class ServiceAccountTokens {
       extra[key('node-name')] = [k8s.node.name]
       if (typeof k8s.node.uid === 'string' && k8s.node.uid !== '') extra[key('node-uid')] = [k8s.node.uid]
     }
-    return { username: claims.sub, namespace: k8s.namespace, serviceAccount: k8s.serviceaccount.name, uid: String(k8s.serviceaccount.uid ?? ''), extra }
+    const ref = (c: unknown): ObjectRef | undefined => {
+      const o = c as { name?: unknown, uid?: unknown } | undefined
+      return typeof o?.name === 'string' ? { name: o.name, uid: typeof o.uid === 'string' ? o.uid : '' } : undefined
+    }
+    const bound = { pod: ref(k8s.pod), secret: ref(k8s.secret), node: ref(k8s.node) }
+    return { username: claims.sub, namespace: k8s.namespace, serviceAccount: k8s.serviceaccount.name, uid: String(k8s.serviceaccount.uid ?? ''), extra, bound, audiences: matched }
   }
 
   private newKey (): { privateKey: KeyObject, publicKey: KeyObject, kid: string } {

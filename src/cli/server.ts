@@ -37,7 +37,7 @@ export function serverCommand (): Command {
     .description('run a k3sim server in the foreground (store, etcd API, Kubernetes API over HTTPS), like `k3s server`')
     .option('--data-dir <dir>', 'data directory (db/state.db, server/tls, kubeconfig.yaml)', join(process.env.K3SIM_HOME ?? join(homedir(), '.k3sim'), 'server'))
     .option('--cluster-name <name>', 'cluster name used in the kubeconfig (k3sim-<name>)', 'k3s-default')
-    .option('--bind-address <ip>', 'address the API and etcd listen on', '127.0.0.1')
+    .option('--bind-address <ip>', 'address the API listens on (the etcd API, unauthenticated, stays on loopback)', '127.0.0.1')
     .option('--api-port <port>', 'Kubernetes API port (0: a free port)', port, 6443)
     .option('--etcd-port <port>', 'etcd v3 API port (0: a free port)', port, 2379)
     .option('--disable-etcd', 'do not serve the etcd API')

@@ -128,7 +128,10 @@ export async function startControlPlane (options: ControlPlaneOptions = {}): Pro
   const admin: UserInfo = { name: 'system:admin', groups: ['system:masters'] }
   const tokens = new Map<string, UserInfo>([[token, admin]])
   const api = options.apiPort === false || pki === undefined ? undefined : await startApiListener({ core, pki, tokens, host, port: options.apiPort ?? 6443, log: options.log })
-  const etcd = options.etcdPort === false ? undefined : await startEtcdServer({ backend, host, port: options.etcdPort ?? 2379, clock })
+  // The etcd API has no authentication (k3s keeps kine on a unix socket, and its etcd wants
+  // client certificates): it listens on loopback whatever address the API is bound to.
+  const etcdHost = host.includes(':') ? '::1' : '127.0.0.1'
+  const etcd = options.etcdPort === false ? undefined : await startEtcdServer({ backend, host: etcdHost, port: options.etcdPort ?? 2379, clock })
   const kubeconfig = (): string => {
     if (pki === undefined) throw new Error('this cluster has no HTTPS API, so no kubeconfig')
     return kubeconfigYaml({ name, server: api?.url ?? 'https://127.0.0.1:6443', pki })

@@ -44,7 +44,9 @@ describe('TokenRequest', () => {
     assert.equal(claims.iat, now)
     assert.equal(claims.exp, now + 3600)
     assert.equal(r.status.expirationTimestamp, new Date((now + 3600) * 1000).toISOString().replace('.000Z', 'Z'))
-    assert.deepEqual(cp.core.ctx.tokens.verify(r.status.token, now), { username: 'system:serviceaccount:default:robot', namespace: 'default', serviceAccount: 'robot', uid: account.metadata.uid })
+    const { extra, ...subject } = cp.core.ctx.tokens.verify(r.status.token, now)!
+    assert.deepEqual(subject, { username: 'system:serviceaccount:default:robot', namespace: 'default', serviceAccount: 'robot', uid: account.metadata.uid, bound: { pod: undefined, secret: undefined, node: undefined }, audiences: ['https://kubernetes.default.svc.cluster.local', 'k3s'] })
+    assert.deepEqual(extra, { 'authentication.kubernetes.io/credential-id': [`JTI=${claims.jti}`] })
   })
 
   it('binds a token to a pod (with its node), extending the kubelet\'s 3607 s tokens to a year with warnafter', async () => {
@@ -111,6 +113,7 @@ describe('TokenRequest', () => {
     const base = claimsOf(r.status.token)
     assert.ok(tokens.verify(tokens.sign(base), now) !== undefined)
     assert.equal(tokens.verify(tokens.sign({ ...base, aud: ['vault'] }), now), undefined, 'audience')
+    assert.deepEqual(tokens.verify(tokens.sign({ ...base, aud: ['vault'] }), now, ['vault'])?.audiences, ['vault'], 'an audience asked for (TokenReview)')
     assert.equal(tokens.verify(tokens.sign({ ...base, iss: 'https://elsewhere' }), now), undefined, 'issuer')
     assert.equal(tokens.verify(tokens.sign({ ...base, nbf: now + 60 }), now), undefined, 'not before')
   })

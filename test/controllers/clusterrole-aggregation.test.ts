@@ -25,6 +25,12 @@ describe('clusterrole aggregation', () => {
     ])
   })
 
+  it('takes rules equal field by field as the same rule (key order, empty and absent lists)', () => {
+    const a = { ...role('a', { 'agg-a': 'true' }, []), rules: [{ verbs: ['get'], apiGroups: [''], resources: ['pods'], resourceNames: [] }] }
+    const b = { ...role('b', { 'agg-a': 'true' }, []), rules: [{ resources: ['pods'], apiGroups: [''], verbs: ['get'] }] }
+    assert.equal(aggregateRules(target, [a, b, target]).length, 1)
+  })
+
   it('gives no rules when nothing matches', () => {
     assert.deepEqual(aggregateRules({ ...target, aggregationRule: { clusterRoleSelectors: [{ matchLabels: { none: 'x' } }] } }, all), [])
   })

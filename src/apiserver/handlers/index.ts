@@ -7,7 +7,6 @@ import { patchObject } from './patch.ts'
 import { getObject, listObjects } from './read.ts'
 import { bindPod, evictPod, finalizeNamespace, toScale, updateScale } from './subresources.ts'
 import { review } from './reviews.ts'
-import { serviceAccountUser } from '../service-account-auth.ts'
 import { issueToken } from './token-request.ts'
 import { watchObjects, type ApiWatch } from './watch.ts'
 import { createObject, replaceObject, updateObject } from './write.ts'
@@ -21,7 +20,7 @@ export async function serve (ctx: ApiContext, req: ApiRequest): Promise<Served> 
     ? (info.verbs as string[]).includes(req.verb)
     : info.subresources.some(s => s.name === req.subresource)
   if (!verbAllowed) throw methodNotAllowed(req.verb, info)
-  if (info.virtual === true) return review(ctx, req, token => serviceAccountUser(ctx, token))
+  if (info.virtual === true) return review(ctx, req)
   if (req.subresource !== undefined) return serveSubresource(ctx, req)
   switch (req.verb) {
     case 'get': return { status: 200, body: await getObject(ctx, req) }

@@ -1,18 +1,33 @@
 // The reviews that are answered, not stored (pkg/registry/authorization, authentication): access
 // reviews decided by the authorizer, rules reviews listing what RBAC grants, SelfSubjectReview's
 // user, TokenReview of this server's service account tokens.
-import { clone } from '../../api/object.ts'
+import { clone, rfc3339 } from '../../api/object.ts'
 import { groupVersion } from '../../api/resources.ts'
 import { badRequest, StatusError, type StatusCause } from '../errors.ts'
 import type { ApiRequest, Reply, UserInfo } from '../request.ts'
 import type { Attributes } from '../rbac/attributes.ts'
 import type { ApiContext } from './context.ts'
+import { decodeTyped, typeErrorBadRequest } from '../schemas/typed.ts'
+import { serviceAccountUser } from '../service-account-auth.ts'
+import { aggregate } from '../rbac/rules.ts'
 
 type Json = Record<string, any>
 
-export async function review (ctx: ApiContext, req: ApiRequest, authenticateToken: (token: string) => UserInfo | undefined): Promise<Reply> {
-  const body = clone((req.body ?? {}) as Json)
-  const out: Json = { ...body, apiVersion: groupVersion(req.info), kind: req.info.kind, metadata: { creationTimestamp: null, ...(body.metadata ?? {}) } }
+/** JSON null is Go's nil: absent. */
+const present = (v: unknown): boolean => v !== undefined && v !== null
+
+export async function review (ctx: ApiContext, req: ApiRequest): Promise<Reply> {
+  if (req.body !== undefined && (req.body === null || typeof req.body !== 'object' || Array.isArray(req.body))) throw badRequest(`the body of the request must be a ${req.info.kind} object`)
+  // Decoded as upstream decodes it into the typed struct: a wrong type is a 400.
+  const decoded = decodeTyped(clone((req.body ?? {}) as Json), req.info.group, req.info.version, req.info.kind)
+  if (decoded.typeError !== undefined) throw typeErrorBadRequest(req.info.kind, req.info.version, decoded.typeError)
+  const body = decoded.object as Json
+  const metadata: Json = body.metadata ?? {}
+  if (req.info.namespaced) {
+    if (present(metadata.namespace) && metadata.namespace !== '' && metadata.namespace !== req.namespace) throw badRequest('the namespace of the provided object does not match the namespace sent on the request')
+    metadata.namespace = req.namespace
+  }
+  const out: Json = { ...body, apiVersion: groupVersion(req.info), kind: req.info.kind, metadata: { creationTimestamp: null, ...metadata } }
   const spec: Json = body.spec ?? {}
   switch (req.info.resource) {
     case 'selfsubjectaccessreviews':
@@ -22,7 +37,7 @@ export async function review (ctx: ApiContext, req: ApiRequest, authenticateToke
     case 'subjectaccessreviews':
     case 'localsubjectaccessreviews': {
       checkAttributes(req, spec)
-      const user: UserInfo = { name: spec.user ?? '', uid: spec.uid, groups: Array.isArray(spec.groups) ? spec.groups : [], extra: spec.extra }
+      const user: UserInfo = { name: spec.user ?? '', uid: spec.uid ?? undefined, groups: spec.groups ?? [], extra: spec.extra ?? undefined }
       out.status = await decide(ctx, user, spec)
       break
     }
@@ -33,13 +48,15 @@ export async function review (ctx: ApiContext, req: ApiRequest, authenticateToke
       out.status = await rules(ctx, req.user, String(spec.namespace))
       break
     case 'selfsubjectreviews':
-      out.status = { userInfo: userInfo(req.user) }
-      break
+      // A new object, made now; nothing of the request is echoed.
+      return { status: 201, body: { kind: req.info.kind, apiVersion: groupVersion(req.info), metadata: { creationTimestamp: rfc3339(ctx.clock.now()) }, status: { userInfo: userInfo(req.user) } } }
     default: {
-      const user = typeof spec.token === 'string' && spec.token !== '' ? authenticateToken(spec.token) : undefined
-      out.status = user === undefined
+      if (typeof spec.token !== 'string' || spec.token === '') throw badRequest('token is required for TokenReview in authentication')
+      const wanted: string[] | undefined = Array.isArray(spec.audiences) && spec.audiences.length > 0 ? spec.audiences : undefined
+      const found = await serviceAccountUser(ctx, spec.token, wanted)
+      out.status = found === undefined
         ? { user: {} }
-        : { authenticated: true, user: userInfo(user), audiences: ['https://kubernetes.default.svc.cluster.local', 'k3s'] }
+        : { authenticated: true, user: userInfo(found.user), audiences: found.audiences }
     }
   }
   return { status: 201, body: out }
@@ -55,7 +72,7 @@ function userInfo (user: UserInfo): Json {
 
 /** SubjectAccessReviewStatus: allowed, and the authorizer's reason when it gave one. */
 async function decide (ctx: ApiContext, user: UserInfo, spec: Json): Promise<Json> {
-  const attributes: Attributes = spec.resourceAttributes !== undefined
+  const attributes: Attributes = present(spec.resourceAttributes)
     ? {
         user,
         verb: String(spec.resourceAttributes.verb ?? ''),
@@ -94,7 +111,7 @@ async function rules (ctx: ApiContext, user: UserInfo, namespace: string): Promi
     if ((r.nonResourceURLs ?? []).length > 0) nonResourceRules.push({ verbs: r.verbs, nonResourceURLs: r.nonResourceURLs })
   }
   const status: Json = { resourceRules, nonResourceRules, incomplete: granted.errors.length > 0 }
-  if (granted.errors.length > 0) status.evaluationError = granted.errors.length === 1 ? granted.errors[0] : `[${granted.errors.join(', ')}]`
+  if (granted.errors.length > 0) status.evaluationError = aggregate(granted.errors)
   return status
 }
 
@@ -113,10 +130,10 @@ const invalidCause = (field: string, value: unknown, message: string): StatusCau
 /** ValidateSubjectAccessReviewSpec (and the Self/Local variants). */
 function checkAttributes (req: ApiRequest, spec: Json): void {
   const causes: StatusCause[] = []
-  if (spec.resourceAttributes !== undefined && spec.nonResourceAttributes !== undefined) {
+  if (present(spec.resourceAttributes) && present(spec.nonResourceAttributes)) {
     causes.push(invalidCause('spec.nonResourceAttributes', spec.nonResourceAttributes, 'cannot be specified in combination with resourceAttributes'))
   }
-  if (spec.resourceAttributes === undefined && spec.nonResourceAttributes === undefined) {
+  if (!present(spec.resourceAttributes) && !present(spec.nonResourceAttributes)) {
     causes.push(invalidCause('spec.resourceAttributes', spec.nonResourceAttributes, 'exactly one of nonResourceAttributes or resourceAttributes must be specified'))
   }
   const groups = Array.isArray(spec.groups) ? spec.groups : []
@@ -124,10 +141,10 @@ function checkAttributes (req: ApiRequest, spec: Json): void {
     causes.push(invalidCause('spec.user', spec.user ?? '', 'at least one of user or group must be specified'))
   }
   if (req.info.resource === 'localsubjectaccessreviews') {
-    if (spec.resourceAttributes !== undefined && (spec.resourceAttributes.namespace ?? '') !== (req.namespace ?? '')) {
+    if (present(spec.resourceAttributes) && (spec.resourceAttributes.namespace ?? '') !== (req.namespace ?? '')) {
       causes.push(invalidCause('spec.resourceAttributes.namespace', spec.resourceAttributes.namespace ?? '', 'must match metadata.namespace'))
     }
-    if (spec.nonResourceAttributes !== undefined) causes.push(invalidCause('spec.nonResourceAttributes', spec.nonResourceAttributes, 'disallowed on this kind of request'))
+    if (present(spec.nonResourceAttributes)) causes.push(invalidCause('spec.nonResourceAttributes', spec.nonResourceAttributes, 'disallowed on this kind of request'))
   }
   if (causes.length > 0) throw invalidReview(req, causes)
 }

@@ -32,7 +32,7 @@ export async function createObject (ctx: ApiContext, req: ApiRequest, body?: Kub
   // what admission and PrepareForCreate add after (a pod's service account, token volume,
   // priority, default tolerations, status) is nobody's.
   recordManager(obj, undefined, { manager: managerOf(req), operation: 'Update', apiVersion: obj.apiVersion!, time: rfc3339(ctx.clock.now()) })
-  await strategy.prepareForCreate?.(obj, { storage: ctx.storage, ids: ctx.ids, clock: ctx.clock, index: ctx.index, priorityClasses: ctx.priorityClasses, user: req.user, authorizer: ctx.authorizer })
+  await strategy.prepareForCreate?.(obj, { storage: ctx.storage, ids: ctx.ids, clock: ctx.clock, index: ctx.index, priorityClasses: ctx.priorityClasses, user: req.user, requestName: req.name, authorizer: ctx.authorizer })
   validateOrThrow(ctx, info, obj)
   if (req.options.dryRun === true) {
     if (await ctx.storage.tryGet(info, obj.metadata.namespace, obj.metadata.name!) !== undefined) {
@@ -100,7 +100,7 @@ async function writeUpdate (ctx: ApiContext, req: ApiRequest, current: KubeObjec
   let next = carryOver(info, strategy.status, desired, current, req.subresource, strategy.statusWritesMetadata)
   if (req.subresource !== 'status') {
     strategy.defaults?.(next)
-    await strategy.prepareForUpdate?.(next, current, { storage: ctx.storage, ids: ctx.ids, clock: ctx.clock, user: req.user, authorizer: ctx.authorizer })
+    await strategy.prepareForUpdate?.(next, current, { storage: ctx.storage, ids: ctx.ids, clock: ctx.clock, user: req.user, requestName: req.name, authorizer: ctx.authorizer })
   }
   if (strategy.generation && specOf(next) !== specOf(current)) next.metadata.generation = (current.metadata.generation ?? 0) + 1
   validateOrThrow(ctx, info, next, current)

@@ -9,14 +9,14 @@ import { openapiDocument, openapiIndex } from '../openapi.ts'
 import type { UserInfo } from '../request.ts'
 import { readRaw } from './body.ts'
 import { serveResource } from './resource-route.ts'
-import { parseResourcePath } from './paths.ts'
+import { decodedPath, isResourcePath } from './paths.ts'
 import { impersonate, ImpersonationError } from './impersonation.ts'
 import { isPrivileged } from '../rbac/authorizer.ts'
-import { forbiddenError } from '../rbac/attributes.ts'
+import { forbiddenError, sanitize } from '../rbac/attributes.ts'
 
 export interface AppOptions {
   core: ApiServerCore
-  authenticate: (req: Request) => UserInfo | undefined
+  authenticate: (req: Request) => Promise<UserInfo | undefined>
   /** host:port clients use, for /api's serverAddressByClientCIDRs. */
   serverAddress: () => string
   /** Routes outside the Kubernetes API (k3sim's admin endpoint), looked up per request. */
@@ -41,14 +41,19 @@ export function createApp (options: AppOptions): express.Express {
   app.disable('etag')
   app.set('query parser', 'extended')
 
+  // The filter chain: authentication, impersonation, then authorization of non-resource paths
+  // (resource requests are authorized by resource-route.ts once their path is parsed).
   app.use((req: Request, res: Response, next: NextFunction) => {
-    const user = options.authenticate(req)
-    if (user === undefined) { sendJson(res, 401, unauthorized().status); return }
-    impersonate(core, req, user).then(async acting => {
+    const chain = async (): Promise<boolean> => {
+      const user = await options.authenticate(req)
+      if (user === undefined) { sendJson(res, 401, unauthorized().status); return false }
+      const acting = await impersonate(core, req, user)
       res.locals.user = acting
       await authorizePath(core, req, acting)
-    }).then(() => next(), (err: unknown) => {
-      if (err instanceof ImpersonationError) res.status(500).type('text/plain').send(`Internal Server Error: ${JSON.stringify(req.originalUrl)}: ${err.message}\n`)
+      return true
+    }
+    chain().then(go => { if (go) next() }, (err: unknown) => {
+      if (err instanceof ImpersonationError) res.status(500).type('text/plain').send(`Internal Server Error: ${sanitize(JSON.stringify(req.originalUrl))}: ${sanitize(err.message)}\n`)
       else next(err)
     })
   })
@@ -101,8 +106,8 @@ export function createApp (options: AppOptions): express.Express {
  * system:public-info-viewer grant the usual ones to every authenticated user.
  */
 async function authorizePath (core: ApiServerCore, req: Request, user: UserInfo): Promise<void> {
-  if (isPrivileged(user) || parseResourcePath(req.path, () => false) !== undefined) return
-  const attributes = { user, verb: req.method.toLowerCase(), path: req.path }
+  if (isPrivileged(user) || isResourcePath(req.path)) return
+  const attributes = { user, verb: req.method.toLowerCase(), path: decodedPath(req.path) }
   const decision = await core.ctx.authorizer.authorize(attributes)
   if (!decision.allowed) throw forbiddenError(attributes, decision.reason)
 }

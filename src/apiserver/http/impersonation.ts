@@ -6,6 +6,7 @@ import type { ApiServerCore } from '../core.ts'
 import type { UserInfo } from '../request.ts'
 import type { Attributes } from '../rbac/attributes.ts'
 import { forbiddenError } from '../rbac/attributes.ts'
+import { isDNS1123Label, isDNS1123Subdomain } from '../../api/validation.ts'
 
 const EXTRA_PREFIX = 'impersonate-extra-'
 
@@ -14,19 +15,20 @@ interface Impersonation { kind: 'ServiceAccount' | 'User' | 'Group' | 'UserExtra
 /** The requests the headers make, in upstream's order; undefined when there are none. */
 function requested (req: Request): Impersonation[] | undefined {
   const out: Impersonation[] = []
-  const user = req.get('impersonate-user') ?? ''
-  if (user !== '') {
-    const sa = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(user)
-    out.push(sa !== null ? { kind: 'ServiceAccount', namespace: sa[1], name: sa[2] } : { kind: 'User', name: user })
-  }
   const headers = req.headersDistinct
+  // Header.Get: the first value of a repeated header.
+  const user = headers['impersonate-user']?.[0] ?? ''
+  if (user !== '') {
+    const sa = serviceAccountOf(user)
+    out.push(sa !== undefined ? { kind: 'ServiceAccount', ...sa } : { kind: 'User', name: user })
+  }
   for (const g of headers['impersonate-group'] ?? []) out.push({ kind: 'Group', name: g })
   for (const [header, values] of Object.entries(headers)) {
     if (!header.startsWith(EXTRA_PREFIX)) continue
-    const key = decodeURIComponent(header.slice(EXTRA_PREFIX.length))
+    const key = unescapeExtraKey(header.slice(EXTRA_PREFIX.length))
     for (const v of values ?? []) out.push({ kind: 'UserExtra', name: v, extraKey: key })
   }
-  const uid = req.get('impersonate-uid') ?? ''
+  const uid = headers['impersonate-uid']?.[0] ?? ''
   if (uid !== '') out.push({ kind: 'UID', name: uid })
   if (out.length === 0) return undefined
   if (user === '') {
@@ -38,6 +40,26 @@ function requested (req: Request): Impersonation[] | undefined {
 }
 
 export class ImpersonationError extends Error {}
+
+/** serviceaccount.SplitUsername: system:serviceaccount:<namespace>:<name>, both valid names. */
+function serviceAccountOf (username: string): { namespace: string, name: string } | undefined {
+  const prefix = 'system:serviceaccount:'
+  if (!username.startsWith(prefix)) return undefined
+  const parts = username.slice(prefix.length).split(':')
+  if (parts.length !== 2) return undefined
+  const [namespace, name] = parts
+  if (isDNS1123Label(namespace).length > 0 || isDNS1123Subdomain(name).length > 0) return undefined
+  return { namespace, name }
+}
+
+/** unescapeExtraKey: url.PathUnescape, or the key as sent when it does not unescape. */
+function unescapeExtraKey (key: string): string {
+  try {
+    return decodeURIComponent(key)
+  } catch {
+    return key
+  }
+}
 
 /** The user the request runs as: `user` itself, or whom it may and does impersonate. */
 export async function impersonate (core: ApiServerCore, req: Request, user: UserInfo): Promise<UserInfo> {

@@ -2,6 +2,7 @@
 //   /api/v1/pods                        /apis/apps/v1/namespaces/default/deployments/web/scale
 //   /api/v1/namespaces/kube-system      /api/v1/namespaces/kube-system/status
 //   /api/v1/watch/namespaces/default/pods (the deprecated watch prefix)
+import { StatusError } from '../errors.ts'
 
 export interface ResourcePath {
   group: string
@@ -41,3 +42,24 @@ export function parseResourcePath (path: string, hasSubresource: (group: string,
   if (resource === undefined || extra.length > 0) return undefined
   return { group, version, resource, name, subresource, watchPrefix }
 }
+
+/** Whether RequestInfo would call the path a resource request (else: authorized by path). */
+export function isResourcePath (path: string): boolean {
+  try {
+    return parseResourcePath(path, () => false) !== undefined
+  } catch {
+    throw badPath()
+  }
+}
+
+/** The URL path decoded, as Go's url.URL.Path holds it. */
+export function decodedPath (path: string): string {
+  try {
+    return decodeURIComponent(path)
+  } catch {
+    throw badPath()
+  }
+}
+
+/** Go's HTTP server refuses a path with a malformed %-escape before any handler runs. */
+const badPath = (): StatusError => new StatusError(400, 'BadRequest', 'invalid URL escape in the request path')

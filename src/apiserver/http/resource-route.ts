@@ -6,7 +6,10 @@ import { methodNotAllowed, StatusError } from '../errors.ts'
 import type { ApiRequest, RequestVerb, UserInfo } from '../request.ts'
 import { wantsTable, toTable, tableWatchEvent } from '../tables.ts'
 import { mergeDeleteOptions, parseOptions } from './query.ts'
-import { parseResourcePath } from './paths.ts'
+import { parseResourcePath, type ResourcePath } from './paths.ts'
+import { isPrivileged } from '../rbac/authorizer.ts'
+import { escapeFieldValue } from '../../api/fields.ts'
+import { forbiddenError, resourceAttributes } from '../rbac/attributes.ts'
 import { readObjectBody, readPatchBody } from './body.ts'
 import { sendJson } from './app.ts'
 import type { ApiWatch } from '../handlers/watch.ts'
@@ -22,15 +25,42 @@ function verbFor (method: string, hasName: boolean, watch: boolean): RequestVerb
   return undefined
 }
 
+/** ListOptions.Watch from ?watch=: anything but "false" or "0" (any case) is true, as Go's conversion reads it. */
+function watchParam (v: unknown): boolean {
+  if (v === undefined) return false
+  const first = Array.isArray(v) ? v[0] : v
+  return !['false', '0'].includes(String(first).toLowerCase())
+}
+
+/** The path's attributes, authorized before anything else of the request is looked at (as upstream's filter chain). */
+async function authorizeFirst (core: ApiServerCore, user: UserInfo, verb: RequestVerb | undefined, path: ResourcePath, fieldSelector: unknown): Promise<void> {
+  if (isPrivileged(user)) return
+  // An HTTP method with no verb (OPTIONS, …) is the empty verb, which no rule but "*" grants.
+  const attributes = resourceAttributes(user, verb ?? '', { ...path, fieldSelector: typeof fieldSelector === 'string' ? fieldSelector : undefined })
+  const decision = await core.ctx.authorizer.authorize(attributes)
+  if (!decision.allowed) throw forbiddenError(attributes, decision.reason)
+}
+
 export async function serveResource (core: ApiServerCore, req: Request, res: Response): Promise<void> {
   const path = parseResourcePath(req.path, (g, v, r, s) => core.index.lookup(g, v, r)?.subresources.some(x => x.name === s) === true)
   if (path === undefined) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource')
+  const watch = path.watchPrefix || watchParam(req.query.watch)
+  // /watch/…/pods/web watches that one pod: its name goes into the field selector.
+  const namedWatch = path.watchPrefix && path.name !== undefined && req.method === 'GET'
+  const verb = namedWatch ? 'watch' : verbFor(req.method, path.name !== undefined, watch)
+  const user = res.locals.user as UserInfo
+  await authorizeFirst(core, user, verb, path, req.query.fieldSelector)
   const info = core.index.lookup(path.group, path.version, path.resource)
   if (info === undefined) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource')
   if (path.namespace !== undefined && !info.namespaced) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource')
+  // A namespaced review (LocalSubjectAccessReview) has no cluster-wide route.
+  if (info.virtual === true && info.namespaced && path.namespace === undefined) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource')
   const options = parseOptions(req.query as Record<string, unknown>)
-  const watch = path.watchPrefix || req.query.watch === 'true' || req.query.watch === '1'
-  const verb = verbFor(req.method, path.name !== undefined, watch)
+  if (namedWatch) {
+    const byName = `metadata.name=${escapeFieldValue(path.name!)}`
+    options.fieldSelector = options.fieldSelector === undefined || options.fieldSelector === '' ? byName : `${options.fieldSelector},${byName}`
+    path.name = undefined
+  }
   if (verb === undefined) throw methodNotAllowed(req.method, info)
   // POST to a name is only for subresources (binding, eviction); POST on a collection item otherwise is 405.
   if (verb === 'create' && path.name !== undefined && path.subresource === undefined) throw methodNotAllowed('create', info)
@@ -41,8 +71,9 @@ export async function serveResource (core: ApiServerCore, req: Request, res: Res
     name: path.name,
     subresource: path.subresource,
     options,
-    user: res.locals.user as UserInfo,
+    user,
     userAgent: utf8Header(req.get('user-agent')),
+    authorized: true,
   }
   if (verb === 'create' || verb === 'update') api.body = await readObjectBody(req, info.kind)
   if (verb === 'patch') Object.assign(api, await readPatchBody(req))

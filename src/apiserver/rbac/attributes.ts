@@ -2,6 +2,7 @@
 // Forbidden Status a denial becomes (responsewriters.ForbiddenStatusError).
 import { StatusError, type StatusDetails } from '../errors.ts'
 import type { ApiRequest, UserInfo } from '../request.ts'
+import { parseFieldSelector, requiresExactMatch } from '../../api/fields.ts'
 
 export interface Attributes {
   user: UserInfo
@@ -11,19 +12,39 @@ export interface Attributes {
   path?: string
 }
 
+export interface ResourceRequest { group: string, resource: string, subresource?: string, namespace?: string, name?: string, fieldSelector?: string }
+
 /**
- * RequestInfo's view of a request: a named namespace is its own namespace (a RoleBinding in
- * `foo` may grant `get namespaces` on `foo`).
+ * RequestInfo's view of a resource request: a named namespace is its own namespace (a
+ * RoleBinding in `foo` may grant `get namespaces` on `foo`), and a list or watch whose field
+ * selector pins metadata.name names that object (resourceNames rules then apply).
  */
-export function requestAttributes (req: ApiRequest): Attributes {
-  const { info } = req
-  const name = req.name ?? ''
-  const namespace = info.group === '' && info.resource === 'namespaces' ? name : (req.namespace ?? '')
-  return { user: req.user, verb: req.verb, resource: { group: info.group, resource: info.resource, subresource: req.subresource ?? '', namespace, name } }
+export function resourceAttributes (user: UserInfo, verb: string, r: ResourceRequest): Attributes {
+  let name = r.name ?? ''
+  if (name === '' && (verb === 'list' || verb === 'watch') && r.fieldSelector !== undefined && r.fieldSelector !== '') {
+    try {
+      name = requiresExactMatch(parseFieldSelector(r.fieldSelector), 'metadata.name') ?? ''
+    } catch { /* a bad selector is refused later, as upstream's handler refuses it */ }
+  }
+  let namespace = r.namespace ?? ''
+  if (r.group === '' && r.resource === 'namespaces' && name !== '' && (r.name ?? '') !== '') namespace = name
+  return { user, verb, resource: { group: r.group, resource: r.resource, subresource: r.subresource ?? '', namespace, name } }
 }
 
-/** authorizer's forbiddenMessage. */
+/** The attributes of a request as the handler layer has it (the in-process client's). */
+export function requestAttributes (req: ApiRequest): Attributes {
+  return resourceAttributes(req.user, req.verb, { group: req.info.group, resource: req.info.resource, subresource: req.subresource, namespace: req.namespace, name: req.name, fieldSelector: req.options.fieldSelector })
+}
+
+/** responsewriters' sanitizer: the message may echo a path or names the client chose. */
+export const sanitize = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+
+/** authorizer's forbiddenMessage (sanitized, as responsewriters.Forbidden writes it). */
 export function forbiddenMessage (a: Attributes): string {
+  return sanitize(rawForbiddenMessage(a))
+}
+
+function rawForbiddenMessage (a: Attributes): string {
   const who = JSON.stringify(a.user.name)
   if (a.resource === undefined) return `User ${who} cannot ${a.verb} path ${JSON.stringify(a.path ?? '')}`
   const r = a.resource

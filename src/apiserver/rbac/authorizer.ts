@@ -6,7 +6,7 @@ import type { Backend } from '../../store/backend.ts'
 import type { UserInfo } from '../request.ts'
 import type { Attributes } from './attributes.ts'
 import { PolicyCache, type Binding } from './policy-cache.ts'
-import { appliesTo, describeSubject, ruleAllows, type PolicyRule, type Subject } from './rules.ts'
+import { aggregate, appliesTo, describeSubject, ruleAllows, type PolicyRule, type Subject } from './rules.ts'
 
 export const PRIVILEGED_GROUP = 'system:masters'
 
@@ -44,7 +44,7 @@ export class RbacAuthorizer {
       if (err !== undefined) errors.push(err)
       return true
     })
-    if (!allowed && errors.length > 0) reason = `RBAC: ${errors.length === 1 ? errors[0] : `[${errors.join(', ')}]`}`
+    if (!allowed && errors.length > 0) reason = `RBAC: ${aggregate(errors)}`
     return { allowed, reason }
   }
 

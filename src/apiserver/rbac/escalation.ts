@@ -7,7 +7,7 @@ import type { UserInfo } from '../request.ts'
 import { forbiddenStatus } from './attributes.ts'
 import { notFound, StatusError } from '../errors.ts'
 import { isPrivileged, type RbacAuthorizer } from './authorizer.ts'
-import type { PolicyRule, RoleRef } from './rules.ts'
+import { aggregate, type PolicyRule, type RoleRef } from './rules.ts'
 
 const RBAC_GROUP = 'rbac.authorization.k8s.io'
 
@@ -98,7 +98,8 @@ export async function confirmNoEscalation (authorizer: RbacAuthorizer, user: Use
   if (missing.length === 0) return undefined
   const lines = [...new Set(compactRules(missing).map(compactString))].sort()
   let msg = `user ${JSON.stringify(user.name)} (groups=${goQuoted(user.groups)}) is attempting to grant RBAC permissions not currently held:\n${lines.join('\n')}`
-  if (owner.errors.length > 0) msg += `; resolution errors: [${owner.errors.join(' ')}]`
+  // %v of a []error holding the resolver's one aggregate error.
+  if (owner.errors.length > 0) msg += `; resolution errors: [${aggregate(owner.errors)}]`
   return msg
 }
 
@@ -107,6 +108,8 @@ export interface EscalationRequest {
   authorizer: RbacAuthorizer
   /** The object before an update (undefined: a create). */
   old?: KubeObject
+  /** The name in the request's path (none for a POST). */
+  requestName?: string
 }
 
 const rulesOf = (obj: KubeObject): PolicyRule[] => ((obj as { rules?: PolicyRule[] }).rules ?? [])
@@ -125,8 +128,8 @@ export async function checkRoleEscalation (obj: KubeObject, kind: 'Role' | 'Clus
   const resource = kind === 'Role' ? 'roles' : 'clusterroles'
   const namespace = obj.metadata.namespace ?? ''
   const name = obj.metadata.name ?? ''
-  // The escalate check's name comes from the request path: none on a create.
-  const escalate = await r.authorizer.authorize({ user: r.user, verb: 'escalate', resource: { group: RBAC_GROUP, resource, subresource: '', namespace, name: r.old === undefined ? '' : name } })
+  // The escalate check's name comes from the request path: none on a POST.
+  const escalate = await r.authorizer.authorize({ user: r.user, verb: 'escalate', resource: { group: RBAC_GROUP, resource, subresource: '', namespace, name: r.requestName ?? '' } })
   if (escalate.allowed) return
   const msg = await confirmNoEscalation(r.authorizer, r.user, namespace, rulesOf(obj))
   if (msg !== undefined) throw forbiddenStatus(RBAC_GROUP, resource, name, msg)

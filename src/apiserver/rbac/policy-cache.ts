@@ -12,11 +12,12 @@ const decoder = new TextDecoder()
 /** name → T, grouped by namespace ('' for cluster-scoped), from /registry/<resource>/[ns/]name. */
 export class NamespacedMirror<T> {
   private readonly prefix: string
-  private readonly read: (obj: Record<string, unknown>, namespace: string, name: string) => T
+  private readonly read: (obj: Record<string, unknown>, namespace: string, name: string) => T | undefined
   private readonly byNamespace = new Map<string, Map<string, T>>()
   private mirror: StoreMirror | undefined
 
-  constructor (resource: string, read: (obj: Record<string, unknown>, namespace: string, name: string) => T) {
+  /** `read` says undefined for an object it cannot use (as an informer that cannot decode it: not there). */
+  constructor (resource: string, read: (obj: Record<string, unknown>, namespace: string, name: string) => T | undefined) {
     this.prefix = `/registry/${resource}/`
     this.read = read
   }
@@ -28,16 +29,19 @@ export class NamespacedMirror<T> {
       target: {
         put: kv => {
           const [namespace, name] = this.split(kv.key)
+          let value: T | undefined
+          try {
+            const obj: unknown = JSON.parse(decoder.decode(kv.value))
+            value = obj !== null && typeof obj === 'object' ? this.read(obj as Record<string, unknown>, namespace, name) : undefined
+          } catch {
+            value = undefined
+          }
+          if (value === undefined) { this.remove(namespace, name); return }
           let m = this.byNamespace.get(namespace)
           if (m === undefined) { m = new Map(); this.byNamespace.set(namespace, m) }
-          m.set(name, this.read(JSON.parse(decoder.decode(kv.value)) as Record<string, unknown>, namespace, name))
+          m.set(name, value)
         },
-        remove: key => {
-          const [namespace, name] = this.split(key)
-          const m = this.byNamespace.get(namespace)
-          m?.delete(name)
-          if (m?.size === 0) this.byNamespace.delete(namespace)
-        },
+        remove: key => { this.remove(...this.split(key)) },
         clear: () => { this.byNamespace.clear() },
       },
     })
@@ -55,6 +59,12 @@ export class NamespacedMirror<T> {
 
   in (namespace: string): Iterable<T> { return this.byNamespace.get(namespace)?.values() ?? [] }
 
+  private remove (namespace: string, name: string): void {
+    const m = this.byNamespace.get(namespace)
+    m?.delete(name)
+    if (m?.size === 0) this.byNamespace.delete(namespace)
+  }
+
   private split (key: string): [string, string] {
     const rest = key.slice(this.prefix.length)
     const i = rest.indexOf('/')
@@ -62,10 +72,25 @@ export class NamespacedMirror<T> {
   }
 }
 
-const rulesOf = (obj: Record<string, unknown>): PolicyRule[] => (Array.isArray(obj.rules) ? obj.rules as PolicyRule[] : [])
+// Stored objects are what the API accepted, but the etcd port writes anything: a value that is
+// not the typed shape counts as absent, as an informer that fails to decode it would have it.
+const strings = (v: unknown): boolean => v === undefined || v === null || (Array.isArray(v) && v.every(s => typeof s === 'string'))
+const str = (v: unknown): boolean => v === undefined || typeof v === 'string'
 
-const bindingOf = (obj: Record<string, unknown>, namespace: string, name: string): Binding =>
-  ({ name, namespace, roleRef: (obj.roleRef ?? { kind: '', name: '' }) as RoleRef, subjects: Array.isArray(obj.subjects) ? obj.subjects as Subject[] : [] })
+function rulesOf (obj: Record<string, unknown>): PolicyRule[] | undefined {
+  if (obj.rules === undefined || obj.rules === null) return []
+  if (!Array.isArray(obj.rules)) return undefined
+  const ok = obj.rules.every(r => r !== null && typeof r === 'object' && strings(r.verbs) && strings(r.apiGroups) && strings(r.resources) && strings(r.resourceNames) && strings(r.nonResourceURLs))
+  return ok ? (obj.rules as PolicyRule[]).map(r => ({ ...r, verbs: r.verbs ?? [] })) : undefined
+}
+
+function bindingOf (obj: Record<string, unknown>, namespace: string, name: string): Binding | undefined {
+  const ref = obj.roleRef as Record<string, unknown> | null | undefined
+  if (ref === null || typeof ref !== 'object' || typeof ref.kind !== 'string' || typeof ref.name !== 'string') return undefined
+  const subjects = obj.subjects ?? []
+  if (!Array.isArray(subjects) || !subjects.every(s => s !== null && typeof s === 'object' && typeof s.kind === 'string' && typeof s.name === 'string' && str(s.namespace))) return undefined
+  return { name, namespace, roleRef: ref as unknown as RoleRef, subjects: subjects as Subject[] }
+}
 
 export class PolicyCache {
   readonly clusterRoles = new NamespacedMirror<PolicyRule[]>('clusterroles', rulesOf)

@@ -31,7 +31,7 @@ export function resourceNameMatches (rule: PolicyRule, name: string): boolean {
 export function nonResourceURLMatches (rule: PolicyRule, path: string): boolean {
   for (const u of rule.nonResourceURLs ?? []) {
     if (u === '*' || u === path) return true
-    if (u.endsWith('*') && path.startsWith(u.slice(0, -1))) return true
+    if (u.endsWith('*') && path.startsWith(u.replace(/\*+$/, ''))) return true
   }
   return false
 }
@@ -61,4 +61,10 @@ export function appliesTo (user: UserInfo, subject: Subject, bindingNamespace: s
 export function describeSubject (s: Subject, bindingNamespace: string): string {
   if (s.kind === 'ServiceAccount') return `${s.kind} ${JSON.stringify(`${s.name}/${s.namespace !== undefined && s.namespace !== '' ? s.namespace : bindingNamespace}`)}`
   return `${s.kind} ${JSON.stringify(s.name)}`
+}
+
+/** utilerrors.NewAggregate(errs).Error(): duplicates once, one error bare, several in [a, b]. */
+export function aggregate (errors: string[]): string {
+  const unique = [...new Set(errors)]
+  return unique.length === 1 ? unique[0] : `[${unique.join(', ')}]`
 }

@@ -18,8 +18,9 @@ export interface StrategyContext {
   priorityClasses?: PriorityClassCache
   ids: Ids
   clock: Clock
-  /** Who writes (RBAC's escalation checks). */
+  /** Who writes, and the object name of the request's path if it has one (RBAC's escalation checks). */
   user?: UserInfo
+  requestName?: string
   authorizer?: RbacAuthorizer
 }
 

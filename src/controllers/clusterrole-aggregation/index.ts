@@ -3,7 +3,6 @@
 // once), applied with server-side apply as field manager clusterrole-aggregation-controller.
 // Any ClusterRole change requeues every aggregated role. Reads through the lister only.
 import type { KubeObject } from '../../api/object.ts'
-import { jsonEqual } from '../../api/object.ts'
 import { selectorFromLabelSelector, type LabelSelector } from '../../api/labels.ts'
 import type { PolicyRule } from '../../apiserver/rbac/rules.ts'
 import type { ControllerContext, ControllerDefinition } from '../types.ts'
@@ -15,15 +14,26 @@ type ClusterRole = KubeObject & { rules?: PolicyRule[] | null, aggregationRule?:
 const aggregated = (ctx: ControllerContext): string[] =>
   (ctx.lister('clusterroles').list() as ClusterRole[]).filter(r => r.aggregationRule != null).map(r => r.metadata.name!)
 
+/** equality.Semantic: field by field, in field order, nil and empty lists alike. */
+const semantic = (r: PolicyRule): string =>
+  JSON.stringify([r.verbs ?? [], r.apiGroups ?? [], r.resources ?? [], r.resourceNames ?? [], r.nonResourceURLs ?? []])
+
+const sameRules = (a: readonly PolicyRule[], b: readonly PolicyRule[]): boolean =>
+  a.length === b.length && a.every((r, i) => semantic(r) === semantic(b[i]))
+
 /** The rules an aggregated role should have: matched roles sorted by name, selector by selector. */
 export function aggregateRules (role: ClusterRole, all: readonly ClusterRole[]): PolicyRule[] {
   const rules: PolicyRule[] = []
+  const seen = new Set<string>()
   for (const ls of role.aggregationRule?.clusterRoleSelectors ?? []) {
     const selector = selectorFromLabelSelector(ls)
     const matched = all.filter(r => selector.matches(r.metadata.labels ?? {})).sort((a, b) => (a.metadata.name! < b.metadata.name! ? -1 : a.metadata.name! > b.metadata.name! ? 1 : 0))
     for (const r of matched) {
       if (r.metadata.name === role.metadata.name) continue
-      for (const rule of r.rules ?? []) if (!rules.some(known => jsonEqual(known, rule))) rules.push(rule)
+      for (const rule of r.rules ?? []) {
+        const key = semantic(rule)
+        if (!seen.has(key)) { seen.add(key); rules.push(rule) }
+      }
     }
   }
   return rules
@@ -41,7 +51,7 @@ export function clusterRoleAggregationController (): ControllerDefinition {
       if (role === undefined || role.aggregationRule == null) return
       const rules = aggregateRules(role, lister.list() as ClusterRole[])
       // Semantic equality: no rules and `rules: null` are the same.
-      if (jsonEqual(rules, role.rules ?? [])) return
+      if (sameRules(rules, role.rules ?? [])) return
       await ctx.client.patch('rbac.authorization.k8s.io/v1', 'ClusterRole', undefined, name,
         { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name }, rules },
         { type: 'apply', fieldManager: FIELD_MANAGER, force: true })

@@ -170,6 +170,14 @@ describe('RBAC authorization', () => {
       await robotRole('anything', [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }])
     })
 
+    it('checks `escalate` against the name in the request path (a server-side apply names it, a POST does not)', async () => {
+      await admin.create({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'escalate-foo' }, rules: [{ apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'], verbs: ['create', 'patch', 'escalate'], resourceNames: ['foo'] }, { apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'], verbs: ['create'] }] } as any)
+      await admin.create({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'robot-escalate-foo' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'escalate-foo' }, subjects: [{ kind: 'ServiceAccount', name: 'robot', namespace: 'default' }] } as any)
+      const foo = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'foo' }, rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }] }
+      assert.match((await refusal(robot.create(foo as any))).message, /is attempting to grant RBAC permissions not currently held/)
+      await robot.patch('rbac.authorization.k8s.io/v1', 'ClusterRole', undefined, 'foo', foo, { type: 'apply', fieldManager: 'robot' })
+    })
+
     it('refuses binding a role the user does not hold, unless it may bind it', async () => {
       const bind = (name: string): Promise<unknown> => robot.create({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name, namespace: 'default' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' }, subjects: [{ kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: 'mallory' }] } as any)
       const err = await refusal(bind('steal'))
