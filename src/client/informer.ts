@@ -102,6 +102,7 @@ export class Informer<T extends KubeObject = KubeObject> {
 
   private async run (): Promise<void> {
     const { client, apiVersion, kind, namespace, labelSelector, fieldSelector } = this.options
+    let failures = 0
     while (!this.stopped) {
       try {
         const stream = await client.watch(apiVersion, kind, { namespace, labelSelector, fieldSelector, resourceVersion: this.resourceVersion, allowWatchBookmarks: true })
@@ -110,6 +111,7 @@ export class Informer<T extends KubeObject = KubeObject> {
         for (let batch = await stream.next(); batch !== null; batch = await stream.next()) {
           for (const e of batch) {
             if (e.type === 'ERROR') throw Object.assign(new Error('watch error'), { status: e.object })
+            failures = 0
             const obj = e.object as T
             this.resourceVersion = obj.metadata.resourceVersion ?? this.resourceVersion
             if (e.type === 'BOOKMARK') continue
@@ -119,8 +121,16 @@ export class Informer<T extends KubeObject = KubeObject> {
       } catch (err) {
         if (this.stopped) break
         const code = isStatusError(err) ? err.code : (err as { status?: { code?: number } }).status?.code
-        if (code === 410) await this.relist().catch(() => {})
-        else await new Promise(resolve => setImmediate(resolve))
+        if (code === 410) {
+          await this.relist().catch(() => {})
+        } else if (code !== undefined && code >= 500) {
+          // A server error (an object it cannot decode, say) comes back on every retry: back off
+          // as client-go's reflector does (0.8 s doubling to 30 s, real time), then list again.
+          await new Promise(resolve => setTimeout(resolve, Math.min(30_000, 800 * 2 ** failures++)).unref())
+          await this.relist().catch(() => {})
+        } else {
+          await new Promise(resolve => setImmediate(resolve))
+        }
       }
     }
   }

@@ -5,7 +5,7 @@ import type { KubeObject } from '../../api/object.ts'
 import { groupVersion } from '../../api/resources.ts'
 import type { WatchEvent, WatchOptions } from '../../store/backend.ts'
 import { isStoreError } from '../../store/errors.ts'
-import { expired, StatusError } from '../errors.ts'
+import { expired, isStatusError, StatusError } from '../errors.ts'
 import { collectionRange } from '../registry/keys.ts'
 import type { ApiRequest } from '../request.ts'
 import { buildMatcher, selectedNodeName } from '../selectors.ts'
@@ -80,6 +80,9 @@ export async function watchObjects (ctx: ApiContext, req: ApiRequest): Promise<A
     } catch (err) {
       if (isStoreError(err, 'watcher-slow')) {
         pending.push([{ type: 'ERROR', object: expired(`too old resource version: ${start - 1} (${backend.revision})`).status as unknown as Record<string, unknown> }])
+      } else if (isStatusError(err)) {
+        // An event that cannot be decoded ends the watch with its error, as an ERROR event.
+        pending.push([{ type: 'ERROR', object: err.status as unknown as Record<string, unknown> }])
       }
     } finally {
       stop()
@@ -126,7 +129,14 @@ function translate (ctx: ApiContext, req: ApiRequest, e: WatchEvent, matches: (o
 function nodeNameTrigger (ctx: ApiContext, req: ApiRequest): WatchOptions['trigger'] {
   const node = selectedNodeName(req.info, req.options)
   if (node === undefined) return undefined
-  return { index: 'pods/spec.nodeName', value: node, of: kv => ((ctx.storage.decode(kv).spec as { nodeName?: string } | undefined)?.nodeName ?? '') }
+  return {
+    index: 'pods/spec.nodeName',
+    value: node,
+    of: kv => {
+      // An undecodable pod is offered to every such watch, whose decode then reports it.
+      try { return (ctx.storage.decode(kv).spec as { nodeName?: string } | undefined)?.nodeName ?? '' } catch { return node }
+    },
+  }
 }
 
 function bookmark (req: ApiRequest, revision: number, initialEnd: boolean): Record<string, unknown> {

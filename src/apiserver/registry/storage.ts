@@ -6,7 +6,7 @@ import type { Backend, KeyValue } from '../../store/backend.ts'
 import { isStoreError } from '../../store/errors.ts'
 import * as ops from '../../store/ops.ts'
 import { LRUCache } from 'lru-cache'
-import { alreadyExists, conflict, expired, internalError, notFound } from '../errors.ts'
+import { alreadyExists, conflict, expired, internalError, notFound, type StatusError } from '../errors.ts'
 import { FieldsInterner } from './fields-interner.ts'
 import { collectionRange, objectStorageKey } from './keys.ts'
 
@@ -21,11 +21,23 @@ export function encodeObject (obj: KubeObject): Uint8Array {
   return encoder.encode(JSON.stringify({ ...obj, metadata }))
 }
 
+/**
+ * The stored object of a row. A value that is not an object's JSON (written through the etcd
+ * API, say) is a 500 naming the key, for the request that read it — never a crash or a hang.
+ */
 export function decodeObject (kv: KeyValue): KubeObject {
-  const obj = JSON.parse(decoder.decode(kv.value)) as KubeObject
+  let obj: KubeObject
+  try {
+    obj = JSON.parse(decoder.decode(kv.value)) as KubeObject
+  } catch (err) {
+    throw undecodable(kv.key, (err as Error).message)
+  }
+  if (obj === null || typeof obj !== 'object' || Array.isArray(obj) || obj.metadata === null || typeof obj.metadata !== 'object') throw undecodable(kv.key, 'not an object with metadata')
   obj.metadata.resourceVersion = String(kv.modRevision)
   return obj
 }
+
+const undecodable = (key: string, why: string): StatusError => internalError(new Error(`unable to decode ${JSON.stringify(key)}: ${why}`))
 
 /**
  * Short strings seen in decoded objects, one copy each: JSON.parse gives every object its own
