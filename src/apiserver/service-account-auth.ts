@@ -12,6 +12,11 @@ import type { ObjectRef } from './service-account-tokens.ts'
 const DELETION_GRACE_MS = 60_000
 
 export async function serviceAccountUser (ctx: ApiContext, token: string, audiences?: readonly string[]): Promise<{ user: UserInfo, audiences: string[] } | undefined> {
+  // A lookup that fails (an object the store cannot decode) leaves the token unauthenticated: a 401.
+  return await validated(ctx, token, audiences).catch(() => undefined)
+}
+
+async function validated (ctx: ApiContext, token: string, audiences?: readonly string[]): Promise<{ user: UserInfo, audiences: string[] } | undefined> {
   const now = ctx.clock.now()
   const subject = ctx.tokens.verify(token, Math.floor(now / 1000), audiences)
   if (subject === undefined) return undefined

@@ -53,10 +53,12 @@ export function serverCommand (): Command {
     .option('--scheduler-config <file>', 'a KubeSchedulerConfiguration YAML (one profile: plugins disabled, score weights, pluginConfig)')
     .action(async (o: { dataDir: string, clusterName: string, bindAddress: string, apiPort: number, etcdPort: number, disableEtcd?: boolean, servers: number, agents: number, nodeCpu?: string, nodeMemory?: string, schedulerConfig?: string, disable: string[], manifests?: string, runtime: 'fake' | 'docker', lbPort: Array<{ hostPort: number, port: number }> }) => {
       let cluster: Cluster
+      let settlePki = async (): Promise<void> => {}
       try {
         // A new cluster's certificates are generated on a worker thread while the cluster's modules
         // load; the control plane's loadOrCreatePki takes them (and reports a failure).
-        const { pregeneratePki, pkiDir } = await import('../cluster/certificates.ts')
+        const { pregeneratePki, pkiDir, settlePregenerated } = await import('../cluster/certificates.ts')
+        settlePki = settlePregenerated
         pregeneratePki(pkiDir(o.dataDir))
         // Loaded here so other commands (and `k3sim --help`) start without the whole cluster.
         const [{ Cluster }, { loadSchedulerConfig }] = await Promise.all([import('../cluster/cluster.ts'), import('../scheduler/config-file.ts')])
@@ -81,7 +83,9 @@ export function serverCommand (): Command {
         if (e.code === 'EADDRINUSE') console.error(`Error: ${e.message}: another k3s, etcd or k3sim is using the port; choose one with --api-port / --etcd-port (0 picks a free one)`)
         else console.error(`Error: ${e.message ?? String(err)}`)
         // Exit now: a start that failed part-way may leave servers and timers behind that would
-        // keep the process alive, and `cluster create` waits for it to exit.
+        // keep the process alive, and `cluster create` waits for it to exit. Not while a worker
+        // generates keys: that aborts the process instead of exiting with 1.
+        await settlePki()
         process.exit(1)
       }
       let stopping = false

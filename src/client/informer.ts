@@ -127,7 +127,7 @@ export class Informer<T extends KubeObject = KubeObject> {
           // A server error (an object it cannot decode, say) comes back on every retry: back off
           // as client-go's reflector does (0.8 s doubling to 30 s, real time), then list again.
           await new Promise(resolve => setTimeout(resolve, Math.min(30_000, 800 * 2 ** failures++)).unref())
-          await this.relist().catch(() => {})
+          await this.relist().then(() => { failures = 0 }, () => {})
         } else {
           await new Promise(resolve => setImmediate(resolve))
         }

@@ -56,6 +56,14 @@ export function pregeneratePki (dir: string): void {
   pregenerated.set(dir, pki)
 }
 
+/**
+ * Wait for key generation still running on a worker: a process that exits while a worker is
+ * inside a key generation job dies on a native assertion (SIGABRT), not with its exit code.
+ */
+export async function settlePregenerated (): Promise<void> {
+  await Promise.all([...pregenerated.values()].map(p => p.catch(() => undefined)))
+}
+
 /** Load the PKI from `<dir>` (k3s: <data-dir>/server/tls), generating it on first use. */
 export async function loadOrCreatePki (dir: string): Promise<ClusterPki> {
   if (hasPki(dir)) {

@@ -95,7 +95,7 @@ export async function startControlPlane (options: ControlPlaneOptions = {}): Pro
       : await SqliteBackend.open({ path: options.store, clock })
   const compactor = new Compactor({ backend, clock, onError: err => options.log?.(`compaction failed: ${String(err)}`) })
   const ids = new Ids({ seed: options.seed })
-  const core = new ApiServerCore({ backend, clock, ids, serviceAccountKeyFile: options.dataDir === undefined ? undefined : join(pkiDir(options.dataDir), 'service.key') })
+  const core = new ApiServerCore({ backend, clock, ids, serviceAccountKeyFile: options.dataDir === undefined ? undefined : join(pkiDir(options.dataDir), 'service.key'), log: options.log })
   await core.bootstrap()
   // The controllers that make deletion work as in Kubernetes (more join with the controllers issue).
   const client = new InProcessClient({ core })

@@ -61,6 +61,11 @@ describe('authorization over HTTPS', function () {
     assert.equal(r.json.message, `forbidden: User "${SA}" cannot get path "/a&lt;b&amp;c"`)
     assert.deepEqual(r.json.details, {})
     assert.equal((await c.send({ method: 'GET', path: '/api/v1/namespaces/%zz/pods', token })).status, 400)
+    assert.equal((await c.get('/api/v1/namespaces/default/configmaps/%zz')).status, 400, 'the admin too')
+    // %FF is a valid escape (not UTF-8): a name nobody has, not a bad request.
+    assert.equal((await c.get('/api/v1/namespaces/default/configmaps/a%FF')).status, 404)
+    assert.equal((await c.get('/api/v1/watch/namespaces/default/pods/p/log')).status, 404)
+    assert.equal((await c.send({ method: 'HEAD', path: '/api/v1/namespaces/kube-system/secrets', token })).status, 403)
   })
 
   it('reads impersonation headers as Go does', async () => {

@@ -106,7 +106,8 @@ export function createApp (options: AppOptions): express.Express {
  * system:public-info-viewer grant the usual ones to every authenticated user.
  */
 async function authorizePath (core: ApiServerCore, req: Request, user: UserInfo): Promise<void> {
-  if (isPrivileged(user) || isResourcePath(req.path)) return
+  // Parsed for everyone: a malformed escape is a 400 before anything else, admin or not.
+  if (isResourcePath(req.path) || isPrivileged(user)) return
   const attributes = { user, verb: req.method.toLowerCase(), path: decodedPath(req.path) }
   const decision = await core.ctx.authorizer.authorize(attributes)
   if (!decision.allowed) throw forbiddenError(attributes, decision.reason)

@@ -7,6 +7,7 @@ import type { UserInfo } from '../request.ts'
 import type { Attributes } from '../rbac/attributes.ts'
 import { forbiddenError } from '../rbac/attributes.ts'
 import { isDNS1123Label, isDNS1123Subdomain } from '../../api/validation.ts'
+import { unescapePath } from './paths.ts'
 
 const EXTRA_PREFIX = 'impersonate-extra-'
 
@@ -55,7 +56,7 @@ function serviceAccountOf (username: string): { namespace: string, name: string 
 /** unescapeExtraKey: url.PathUnescape, or the key as sent when it does not unescape. */
 function unescapeExtraKey (key: string): string {
   try {
-    return decodeURIComponent(key)
+    return unescapePath(key)
   } catch {
     return key
   }

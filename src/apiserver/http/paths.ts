@@ -16,7 +16,7 @@ export interface ResourcePath {
 }
 
 export function parseResourcePath (path: string, hasSubresource: (group: string, version: string, resource: string, sub: string) => boolean): ResourcePath | undefined {
-  const parts = path.split('/').filter(p => p !== '').map(decodeURIComponent)
+  const parts = path.split('/').filter(p => p !== '').map(unescapePath)
   let group: string
   let version: string
   let rest: string[]
@@ -43,22 +43,33 @@ export function parseResourcePath (path: string, hasSubresource: (group: string,
   return { group, version, resource, name, subresource, watchPrefix }
 }
 
+/**
+ * url.PathUnescape: %XX escapes become bytes (any byte: %FF is valid even though it is not
+ * UTF-8), read as UTF-8 as Go's string conversion keeps them; a malformed escape is the 400 Go's
+ * server answers before any handler runs.
+ */
+export function unescapePath (s: string): string {
+  if (!s.includes('%')) return s
+  const bytes: number[] = []
+  const raw = Buffer.from(s, 'utf8')
+  for (let i = 0; i < raw.length; i++) {
+    if (raw[i] !== 0x25) { bytes.push(raw[i]); continue }
+    const hex = raw.subarray(i + 1, i + 3).toString('latin1')
+    if (!/^[0-9a-fA-F]{2}$/.test(hex)) throw badPath()
+    bytes.push(parseInt(hex, 16))
+    i += 2
+  }
+  return Buffer.from(bytes).toString('utf8')
+}
+
 /** Whether RequestInfo would call the path a resource request (else: authorized by path). */
 export function isResourcePath (path: string): boolean {
-  try {
-    return parseResourcePath(path, () => false) !== undefined
-  } catch {
-    throw badPath()
-  }
+  return parseResourcePath(path, () => false) !== undefined
 }
 
 /** The URL path decoded, as Go's url.URL.Path holds it. */
 export function decodedPath (path: string): string {
-  try {
-    return decodeURIComponent(path)
-  } catch {
-    throw badPath()
-  }
+  return unescapePath(path)
 }
 
 /** Go's HTTP server refuses a path with a malformed %-escape before any handler runs. */

@@ -46,10 +46,13 @@ export async function serveResource (core: ApiServerCore, req: Request, res: Res
   if (path === undefined) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource')
   const watch = path.watchPrefix || watchParam(req.query.watch)
   // /watch/…/pods/web watches that one pod: its name goes into the field selector.
-  const namedWatch = path.watchPrefix && path.name !== undefined && req.method === 'GET'
+  const namedWatch = path.watchPrefix && path.name !== undefined && path.subresource === undefined && req.method === 'GET'
   const verb = namedWatch ? 'watch' : verbFor(req.method, path.name !== undefined, watch)
   const user = res.locals.user as UserInfo
-  await authorizeFirst(core, user, verb, path, req.query.fieldSelector)
+  // HEAD is authorized as the GET it mirrors (RequestInfo), though only GET is served.
+  await authorizeFirst(core, user, req.method === 'HEAD' ? verbFor('GET', path.name !== undefined, watch) : verb, path, req.query.fieldSelector)
+  // The deprecated /watch/ prefix serves watches only.
+  if (path.watchPrefix && (req.method !== 'GET' || path.subresource !== undefined)) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource')
   const info = core.index.lookup(path.group, path.version, path.resource)
   if (info === undefined) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource')
   if (path.namespace !== undefined && !info.namespaced) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource')

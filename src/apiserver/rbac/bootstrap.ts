@@ -1,8 +1,8 @@
 // What kube-apiserver's rbac/bootstrap-roles post-start hook creates: the default ClusterRoles
 // and bindings (cluster-admin, admin/edit/view, system:*, system:controller:*) and the Roles of
 // kube-system and kube-public, each labelled kubernetes.io/bootstrapping=rbac-defaults and
-// annotated autoupdate. Missing ones are created at every start; existing ones are left as
-// they are (upstream also reconciles autoupdate objects' rules with its own).
+// annotated autoupdate. Missing ones are created at every start and existing ones reconciled
+// (reconcile.ts; ApiServerCore.bootstrap writes them).
 import type { KubeObject } from '../../api/object.ts'
 import { CLUSTER_ROLE_BINDINGS, CLUSTER_ROLES, NAMESPACE_ROLE_BINDINGS, NAMESPACE_ROLES, type BootstrapBinding, type BootstrapRole } from './bootstrap-data.ts'
 

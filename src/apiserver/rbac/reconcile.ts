@@ -23,6 +23,9 @@ function mergedMeta (existing: KubeObject, expected: KubeObject): KubeObject['me
 /** computeReconciledRole (union): the object to write, or undefined when nothing is to change. */
 export function reconcileRole (existing: KubeObject, expected: KubeObject): KubeObject | undefined {
   if (protectedFromUpdate(existing)) return undefined
+  // A stored object the API would not accept (written through etcd) is left to its owner.
+  const rules = (existing as Json).rules
+  if (rules !== undefined && rules !== null && !Array.isArray(rules)) return undefined
   const out: Json = { ...existing, metadata: mergedMeta(existing, expected) }
   const missing = covers((existing as Json).rules ?? [], (expected as Json).rules ?? [])
   if (missing.length > 0) out.rules = [...((existing as Json).rules ?? []), ...missing] as PolicyRule[]
@@ -43,6 +46,8 @@ const sameSubject = (a: Subject, b: Subject): boolean =>
 /** computeReconciledRoleBinding (union): update, recreate (another roleRef), or nothing. */
 export function reconcileBinding (existing: KubeObject, expected: KubeObject): { update?: KubeObject, recreate?: KubeObject } {
   if (protectedFromUpdate(existing)) return {}
+  const subjects = (existing as Json).subjects
+  if (subjects !== undefined && subjects !== null && !Array.isArray(subjects)) return {}
   if (!jsonEqual((existing as Json).roleRef, (expected as Json).roleRef)) return { recreate: expected }
   const out: Json = { ...existing, metadata: mergedMeta(existing, expected) }
   const have: Subject[] = (existing as Json).subjects ?? []

@@ -94,7 +94,10 @@ function validateSubject (s: Json, namespaced: boolean, path: string): FieldErro
 export function validateBindingUpdate (obj: KubeObject, old: KubeObject): StatusCause[] {
   const a: Json = (obj as Json).roleRef ?? {}
   const b: Json = (old as Json).roleRef ?? {}
-  if (a.apiGroup === b.apiGroup && a.kind === b.kind && a.name === b.name) return []
+  // Compared defaulted, as upstream reads stored objects: one stored without an apiGroup (by an
+  // older k3sim) has RBAC's.
+  const group = (r: Json): string => ((r.apiGroup ?? '') === '' ? RBAC_GROUP : r.apiGroup)
+  if (group(a) === group(b) && a.kind === b.kind && a.name === b.name) return []
   return causes([invalid('roleRef', { goRepr: `rbac.RoleRef{APIGroup:${JSON.stringify(a.apiGroup ?? '')}, Kind:${JSON.stringify(a.kind ?? '')}, Name:${JSON.stringify(a.name ?? '')}}` }, 'cannot change roleRef')])
 }
 

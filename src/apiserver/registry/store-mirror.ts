@@ -86,7 +86,15 @@ export class MirroredMap<T> {
       target: {
         put: kv => {
           const name = kv.key.slice(this.prefix.length)
-          this.entries.set(name, this.read(JSON.parse(decoder.decode(kv.value)), name))
+          let value: T
+          try {
+            value = this.read(JSON.parse(decoder.decode(kv.value)), name)
+          } catch {
+            // Not an object's JSON (written through etcd): not there, as for an informer.
+            this.entries.delete(name)
+            return
+          }
+          this.entries.set(name, value)
         },
         remove: key => { this.entries.delete(key.slice(this.prefix.length)) },
         clear: () => { this.entries.clear() },

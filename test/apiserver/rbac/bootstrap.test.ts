@@ -6,6 +6,7 @@ import { ApiServerCore } from '../../../src/apiserver/core.ts'
 import { InProcessClient } from '../../../src/client/in-process.ts'
 import { MemoryBackend } from '../../../src/store/memory/memory-backend.ts'
 import { VirtualClock } from '../../../src/util/clock.ts'
+import * as ops from '../../../src/store/ops.ts'
 
 type Json = Record<string, any>
 const RBAC = 'rbac.authorization.k8s.io/v1'
@@ -61,5 +62,37 @@ describe('RBAC bootstrap policy', () => {
     assert.equal(db.roleRef.name, 'system:discovery')
     assert.deepEqual((await c.get(RBAC, 'ClusterRole', undefined, 'system:heapster') as Json).rules, [])
     again.stop()
+  })
+
+  it('starts even when a stored bootstrap object is one the API now refuses, and says so', async () => {
+    const backend = new MemoryBackend()
+    const core = new ApiServerCore({ backend, clock: new VirtualClock() })
+    await core.bootstrap()
+    core.stop()
+    // As an older k3sim stored it: a rule without apiGroups (validation refuses it today).
+    const key = '/registry/clusterroles/system:discovery'
+    const stored = JSON.parse(new TextDecoder().decode((await backend.range({ key })).kvs[0].value))
+    stored.rules = [{ verbs: ['get'], resources: ['pods'] }]
+    await ops.put(backend, key, new TextEncoder().encode(JSON.stringify(stored)))
+    const logs: string[] = []
+    const again = new ApiServerCore({ backend, clock: new VirtualClock(), log: m => logs.push(m) })
+    await again.bootstrap()
+    assert.deepEqual(logs, ['rbac/bootstrap-roles: ClusterRole system:discovery left as stored: ClusterRole.rbac.authorization.k8s.io "system:discovery" is invalid: rules[0].apiGroups: Required value: resource rules must supply at least one api group'])
+    again.stop()
+  })
+
+  it('lets a binding stored without roleRef.apiGroup (by an older k3sim) be updated', async () => {
+    const backend = new MemoryBackend()
+    const core = new ApiServerCore({ backend, clock: new VirtualClock() })
+    await core.bootstrap()
+    const c = new InProcessClient({ core })
+    const b = await c.create({ apiVersion: RBAC, kind: 'RoleBinding', metadata: { name: 'old', namespace: 'default' }, roleRef: { kind: 'ClusterRole', name: 'view' }, subjects: [] } as any) as Json
+    const key = '/registry/rolebindings/default/old'
+    const stored = JSON.parse(new TextDecoder().decode((await backend.range({ key })).kvs[0].value))
+    delete stored.roleRef.apiGroup
+    await ops.put(backend, key, new TextEncoder().encode(JSON.stringify(stored)))
+    await c.patch(RBAC, 'RoleBinding', 'default', 'old', { metadata: { labels: { a: 'b' } } })
+    assert.equal(b.roleRef.apiGroup, 'rbac.authorization.k8s.io')
+    core.stop()
   })
 })
