@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict'
 import { isStatusError } from '../../src/apiserver/errors.ts'
 import { ServiceAccountTokens } from '../../src/apiserver/service-account-tokens.ts'
+import { serviceAccountUser } from '../../src/apiserver/service-account-auth.ts'
 import { InProcessClient } from '../../src/client/in-process.ts'
 import { startControlPlane, type ControlPlane } from '../../src/cluster/control-plane.ts'
 import { VirtualClock } from '../../src/util/clock.ts'
@@ -116,6 +117,26 @@ describe('TokenRequest', () => {
     assert.deepEqual(tokens.verify(tokens.sign({ ...base, aud: ['vault'] }), now, ['vault'])?.audiences, ['vault'], 'an audience asked for (TokenReview)')
     assert.equal(tokens.verify(tokens.sign({ ...base, iss: 'https://elsewhere' }), now), undefined, 'issuer')
     assert.equal(tokens.verify(tokens.sign({ ...base, nbf: now + 60 }), now), undefined, 'not before')
+  })
+
+  it('authenticates a token while its account and bound pod exist, remembering a success 10 s as kube-apiserver does', async () => {
+    const auth = (t: string) => serviceAccountUser(cp.core.ctx, t)
+    await client.create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'temp', namespace: 'default' } })
+    await client.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'holder', namespace: 'default' }, spec: { serviceAccountName: 'temp', containers: [{ name: 'c', image: 'nginx' }] } } as any)
+    const plain = (await request('temp', {})).status.token
+    const bound = (await request('temp', { boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: 'holder' } })).status.token
+    assert.equal((await auth(plain))?.user.name, 'system:serviceaccount:default:temp')
+    assert.equal((await auth(bound))?.user.extra?.['authentication.kubernetes.io/pod-name']?.[0], 'holder')
+    await client.delete('v1', 'Pod', 'default', 'holder', { gracePeriodSeconds: 0 })
+    assert.ok(await auth(bound) !== undefined, 'cached for 10 s')
+    await clock.advance(10_001)
+    assert.equal(await auth(bound), undefined, 'the pod is gone')
+    assert.ok(await auth(plain) !== undefined)
+    // A deleted account's tokens stop working, even once an account of that name is made again.
+    await client.delete('v1', 'ServiceAccount', 'default', 'temp')
+    await client.create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'temp', namespace: 'default' } })
+    await clock.advance(10_001)
+    assert.equal(await auth(plain), undefined)
   })
 
   it('keeps its signing key in server/tls/service.key with a data dir: tokens outlive a restart', async () => {
