@@ -4,7 +4,7 @@
 // annotated autoupdate. Missing ones are created at every start and existing ones reconciled
 // (reconcile.ts; ApiServerCore.bootstrap writes them).
 import type { KubeObject } from '../../api/object.ts'
-import { CLUSTER_ROLE_BINDINGS, CLUSTER_ROLES, NAMESPACE_ROLE_BINDINGS, NAMESPACE_ROLES, type BootstrapBinding, type BootstrapRole } from './bootstrap-data.ts'
+import { CLUSTER_ROLE_BINDINGS, CLUSTER_ROLES, NAMESPACE_ROLE_BINDINGS, NAMESPACE_ROLES, type BootstrapBinding, type BootstrapRole } from './bootstrap-policy/index.ts'
 
 const RBAC = 'rbac.authorization.k8s.io'
 const RBAC_V1 = `${RBAC}/v1`
