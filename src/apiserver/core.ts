@@ -19,10 +19,8 @@ import { MirroredMap } from './registry/store-mirror.ts'
 import { PriorityClassCache } from './registry/priority-classes.ts'
 import { PodsByNode } from './registry/pods-by-node.ts'
 import { RbacAuthorizer, isPrivileged } from './rbac/authorizer.ts'
-import { forbiddenError, requestAttributes } from './rbac/attributes.ts'
-import { bootstrapPolicy } from './rbac/bootstrap.ts'
-import { reconcileBinding, reconcileRole } from './rbac/reconcile.ts'
-import { parseApiVersion } from '../api/resources.ts'
+import { requestAttributes } from './rbac/attributes.ts'
+import { ensureBootstrapPolicy } from './rbac/bootstrap.ts'
 
 export const SYSTEM_USER: UserInfo = { name: 'system:apiserver', groups: ['system:masters'] }
 
@@ -78,17 +76,16 @@ export class ApiServerCore {
   }
 
   async serve (req: ApiRequest): Promise<Served> {
-    if (req.authorized !== true && !isPrivileged(req.user)) await this.authorize(req)
+    await this.authorize(req)
     const isCrd = req.info.group === 'apiextensions.k8s.io' && req.info.resource === 'customresourcedefinitions'
     if (!isCrd || req.verb === 'get' || req.verb === 'list' || req.verb === 'watch' || req.options.dryRun === true) return serve(this.ctx, req)
     return this.serveCrdWrite(req)
   }
 
-  /** The request as the authorizer sees it; a denial is upstream's Forbidden Status. */
+  /** The request as the authorizer sees it (unless the HTTP layer authorized it already). */
   private async authorize (req: ApiRequest): Promise<void> {
-    const attributes = requestAttributes(req)
-    const decision = await this.ctx.authorizer.authorize(attributes)
-    if (!decision.allowed) throw forbiddenError(attributes, decision.reason)
+    if (req.authorized === true || isPrivileged(req.user)) return
+    await this.ctx.authorizer.require(requestAttributes(req))
   }
 
   /** CRD writes change what is served, at once: the next request can use the new resource. */
@@ -120,7 +117,7 @@ export class ApiServerCore {
 
   /** pods/log: the text so far, and with `follow=true` a function that streams the rest. */
   async logs (req: ApiRequest): Promise<string> {
-    if (req.authorized !== true && !isPrivileged(req.user)) await this.authorize(req)
+    await this.authorize(req)
     const { pod, container } = await this.logTarget(req)
     try {
       return await this.logSource!.read(pod, container, req.options.log ?? {})
@@ -130,7 +127,7 @@ export class ApiServerCore {
   }
 
   async followLogs (req: ApiRequest, onData: (chunk: string) => void, onEnd: () => void): Promise<() => void> {
-    if (req.authorized !== true && !isPrivileged(req.user)) await this.authorize(req)
+    await this.authorize(req)
     const { pod, container } = await this.logTarget(req)
     return this.logSource!.follow(pod, container, req.options.log ?? {}, onData, onEnd)
   }
@@ -185,42 +182,7 @@ export class ApiServerCore {
       metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
       spec: { clusterIP: '10.43.0.1', ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }], sessionAffinity: 'None', type: 'ClusterIP' },
     })
-    await this.ensureMissing(bootstrapPolicy())
-  }
-
-  /**
-   * Create those not stored yet and reconcile the RBAC ones that are (rbac/reconcile.ts), as the
-   * bootstrap hook does at every start: one list per kind, then the writes together.
-   */
-  private async ensureMissing (objects: KubeObject[]): Promise<void> {
-    const known = new Map<ResourceInfo, Map<string, KubeObject>>()
-    const writes: Array<{ what: string, run: () => Promise<unknown> }> = []
-    for (const obj of objects) {
-      const { group, version } = parseApiVersion(obj.apiVersion!)
-      const info = this.index.byGroupVersionKind(group, version, obj.kind!)!
-      let stored = known.get(info)
-      if (stored === undefined) {
-        stored = new Map((await this.ctx.storage.list(info, undefined)).items.map(o => [`${o.metadata.namespace ?? ''}/${o.metadata.name}`, o]))
-        known.set(info, stored)
-      }
-      const existing = stored.get(`${obj.metadata.namespace ?? ''}/${obj.metadata.name}`)
-      const what = `${obj.kind} ${obj.metadata.namespace === undefined ? '' : `${obj.metadata.namespace}/`}${obj.metadata.name}`
-      const request = (verb: 'create' | 'update' | 'delete', body?: KubeObject): Promise<unknown> =>
-        this.serve({ verb, info, namespace: obj.metadata.namespace, name: verb === 'create' ? undefined : obj.metadata.name, body, options: { fieldManager: 'k3s' }, user: SYSTEM_USER })
-      if (existing === undefined) {
-        writes.push({ what, run: () => request('create', obj).catch(err => { if (!isStatusError(err, 409)) throw err }) })
-      } else if (obj.kind === 'ClusterRole' || obj.kind === 'Role') {
-        const next = reconcileRole(existing, obj)
-        if (next !== undefined) writes.push({ what, run: () => request('update', next) })
-      } else if (obj.kind === 'ClusterRoleBinding' || obj.kind === 'RoleBinding') {
-        const { update, recreate } = reconcileBinding(existing, obj)
-        if (update !== undefined) writes.push({ what, run: () => request('update', update) })
-        if (recreate !== undefined) writes.push({ what, run: async () => { await request('delete'); await request('create', recreate) } })
-      }
-    }
-    // One object the API refuses (an older k3sim stored what validation now rejects) is
-    // reported and left as it is; the others are written and the server starts.
-    await Promise.all(writes.map(w => w.run().catch((err: unknown) => this.log(`rbac/bootstrap-roles: ${w.what} left as stored: ${err instanceof Error ? err.message : String(err)}`))))
+    await ensureBootstrapPolicy(this, this.log)
   }
 
   /** Create it unless it exists (a restart finds them in the store). */

@@ -1,5 +1,5 @@
 // ObjectMeta validation with upstream's messages (src/api/validation.ts), as Status causes.
-import { toCause } from '../api/field-errors.ts'
+import { toCause, type FieldError } from '../api/field-errors.ts'
 import type { KubeObject } from '../api/object.ts'
 import { nameIsDNSLabel, nameIsDNSSubdomain, validateObjectMeta, validatePathSegmentName } from '../api/validation.ts'
 import type { StatusCause } from './errors.ts'
@@ -9,6 +9,11 @@ export function validateMetadata (obj: KubeObject, options: { namespaced: boolea
     namespaced: options.namespaced,
     nameValidator: options.nameIsPathSegment === true ? validatePathSegmentName : options.nameIsLabel ? nameIsDNSLabel : nameIsDNSSubdomain,
   })
+  return statusCauses(errors)
+}
+
+/** Field errors (src/api/field-errors.ts) as a Status's causes. */
+export function statusCauses (errors: readonly FieldError[]): StatusCause[] {
   return errors.map(e => {
     const c = toCause(e)
     return { reason: c.type, message: c.message, field: c.field }

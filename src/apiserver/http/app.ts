@@ -11,8 +11,7 @@ import { readRaw } from './body.ts'
 import { serveResource } from './resource-route.ts'
 import { decodedPath, isResourcePath } from './paths.ts'
 import { impersonate, ImpersonationError } from './impersonation.ts'
-import { isPrivileged } from '../rbac/authorizer.ts'
-import { forbiddenError, sanitize } from '../rbac/attributes.ts'
+import { sanitize } from '../rbac/attributes.ts'
 
 export interface AppOptions {
   core: ApiServerCore
@@ -107,10 +106,8 @@ export function createApp (options: AppOptions): express.Express {
  */
 async function authorizePath (core: ApiServerCore, req: Request, user: UserInfo): Promise<void> {
   // Parsed for everyone: a malformed escape is a 400 before anything else, admin or not.
-  if (isResourcePath(req.path) || isPrivileged(user)) return
-  const attributes = { user, verb: req.method.toLowerCase(), path: decodedPath(req.path) }
-  const decision = await core.ctx.authorizer.authorize(attributes)
-  if (!decision.allowed) throw forbiddenError(attributes, decision.reason)
+  if (isResourcePath(req.path)) return
+  await core.ctx.authorizer.require({ user, verb: req.method.toLowerCase(), path: decodedPath(req.path) })
 }
 
 async function serveExtension (ext: ApiExtension, req: Request, res: Response): Promise<void> {

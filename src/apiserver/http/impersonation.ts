@@ -5,7 +5,6 @@ import type { Request } from 'express'
 import type { ApiServerCore } from '../core.ts'
 import type { UserInfo } from '../request.ts'
 import type { Attributes } from '../rbac/attributes.ts'
-import { forbiddenError } from '../rbac/attributes.ts'
 import { isDNS1123Label, isDNS1123Subdomain } from '../../api/validation.ts'
 import { unescapePath } from './paths.ts'
 
@@ -96,8 +95,7 @@ export async function impersonate (core: ApiServerCore, req: Request, user: User
         uid = r.name
         break
     }
-    const decision = await core.ctx.authorizer.authorize(a)
-    if (!decision.allowed) throw forbiddenError(a, decision.reason)
+    await core.ctx.authorizer.require(a)
   }
   if (name !== 'system:anonymous') {
     if (!groups.includes('system:authenticated') && !groups.includes('system:unauthenticated')) groups.push('system:authenticated')

@@ -7,9 +7,8 @@ import type { ApiRequest, RequestVerb, UserInfo } from '../request.ts'
 import { wantsTable, toTable, tableWatchEvent } from '../tables.ts'
 import { mergeDeleteOptions, parseOptions } from './query.ts'
 import { parseResourcePath, type ResourcePath } from './paths.ts'
-import { isPrivileged } from '../rbac/authorizer.ts'
 import { escapeFieldValue } from '../../api/fields.ts'
-import { forbiddenError, resourceAttributes } from '../rbac/attributes.ts'
+import { resourceAttributes } from '../rbac/attributes.ts'
 import { readObjectBody, readPatchBody } from './body.ts'
 import { sendJson } from './app.ts'
 import type { ApiWatch } from '../handlers/watch.ts'
@@ -34,11 +33,8 @@ function watchParam (v: unknown): boolean {
 
 /** The path's attributes, authorized before anything else of the request is looked at (as upstream's filter chain). */
 async function authorizeFirst (core: ApiServerCore, user: UserInfo, verb: RequestVerb | undefined, path: ResourcePath, fieldSelector: unknown): Promise<void> {
-  if (isPrivileged(user)) return
   // An HTTP method with no verb (OPTIONS, …) is the empty verb, which no rule but "*" grants.
-  const attributes = resourceAttributes(user, verb ?? '', { ...path, fieldSelector: typeof fieldSelector === 'string' ? fieldSelector : undefined })
-  const decision = await core.ctx.authorizer.authorize(attributes)
-  if (!decision.allowed) throw forbiddenError(attributes, decision.reason)
+  await core.ctx.authorizer.require(resourceAttributes(user, verb ?? '', { ...path, fieldSelector: typeof fieldSelector === 'string' ? fieldSelector : undefined }))
 }
 
 export async function serveResource (core: ApiServerCore, req: Request, res: Response): Promise<void> {

@@ -4,7 +4,7 @@
 // nothing to decide here.
 import type { Backend } from '../../store/backend.ts'
 import type { UserInfo } from '../request.ts'
-import type { Attributes } from './attributes.ts'
+import { forbiddenError, type Attributes } from './attributes.ts'
 import { PolicyCache, type Binding } from './policy-cache.ts'
 import { aggregate, appliesTo, describeSubject, ruleAllows, type PolicyRule, type Subject } from './rules.ts'
 
@@ -46,6 +46,13 @@ export class RbacAuthorizer {
     })
     if (!allowed && errors.length > 0) reason = `RBAC: ${aggregate(errors)}`
     return { allowed, reason }
+  }
+
+  /** Refuse with upstream's Forbidden Status unless allowed (what every request path calls). */
+  async require (a: Attributes): Promise<void> {
+    if (isPrivileged(a.user)) return
+    const decision = await this.authorize(a)
+    if (!decision.allowed) throw forbiddenError(a, decision.reason)
   }
 
   /**

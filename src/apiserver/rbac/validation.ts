@@ -1,7 +1,8 @@
 // pkg/apis/rbac/validation (v1.32) with upstream's messages: policy rules, aggregation selectors,
 // role references and subjects, and the immutable roleRef; plus the v1 defaults of subjects' and
 // roleRefs' apiGroup.
-import { forbidden, invalid, notSupported, required, toCause, type FieldError } from '../../api/field-errors.ts'
+import { forbidden, invalid, notSupported, required, type FieldError } from '../../api/field-errors.ts'
+import { statusCauses as causes } from '../validate-meta.ts'
 import type { KubeObject } from '../../api/object.ts'
 import { isDNS1123Subdomain, isQualifiedName, isValidLabelValue, validateLabels, validatePathSegmentName } from '../../api/validation.ts'
 import type { StatusCause } from '../errors.ts'
@@ -109,8 +110,3 @@ export function defaultBinding (obj: KubeObject): void {
     if (s !== null && typeof s === 'object' && (s.apiGroup ?? '') === '' && (s.kind === 'User' || s.kind === 'Group')) s.apiGroup = RBAC_GROUP
   }
 }
-
-const causes = (errs: FieldError[]): StatusCause[] => errs.map(e => {
-  const c = toCause(e)
-  return { reason: c.type, message: c.message, field: c.field }
-})
