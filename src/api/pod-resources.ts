@@ -84,17 +84,21 @@ const isSidecar = (c: Json): boolean => c.restartPolicy === 'Always'
  * result = max(sumC, initMax) + overhead.
  */
 function podRequestList (pod: KubeObject, nonZero: boolean): ResourceList {
-  const spec: Json = (pod as Json).spec ?? {}
-  const reqs: ResourceList = new Map()
-  const containerReqs = (c: Json): ResourceList => {
+  return podList(pod, c => {
     const l = toList(c?.resources?.requests)
     return nonZero ? withDefaults(l) : l
-  }
-  for (const c of spec.containers ?? []) addList(reqs, containerReqs(c))
+  }, (reqs, overhead) => addList(reqs, overhead))
+}
+
+/** The sum, init-container maximum and sidecar formula that PodRequests and PodLimits share. */
+function podList (pod: KubeObject, ofContainer: (c: Json) => ResourceList, addOverhead: (to: ResourceList, overhead: ResourceList) => void): ResourceList {
+  const spec: Json = (pod as Json).spec ?? {}
+  const reqs: ResourceList = new Map()
+  for (const c of spec.containers ?? []) addList(reqs, ofContainer(c))
   const sidecars: ResourceList = new Map()
   const initMax: ResourceList = new Map()
   for (const c of spec.initContainers ?? []) {
-    const r = containerReqs(c)
+    const r = ofContainer(c)
     let use: ResourceList
     if (isSidecar(c)) {
       addList(reqs, r)
@@ -108,8 +112,23 @@ function podRequestList (pod: KubeObject, nonZero: boolean): ResourceList {
     maxList(initMax, use)
   }
   maxList(reqs, initMax)
-  if (spec.overhead) addList(reqs, toList(spec.overhead))
+  if (spec.overhead) addOverhead(reqs, toList(spec.overhead))
   return reqs
+}
+
+/**
+ * The pod's requests and limits as Quantities (resourcehelper.PodRequests / PodLimits, what
+ * ResourceQuota and LimitRange count): overhead is added to every request, and to the limits the
+ * pod sets.
+ */
+export function podResourceLists (pod: KubeObject): { requests: Map<string, Quantity>, limits: Map<string, Quantity> } {
+  const limits = podList(pod, c => toList(c?.resources?.limits), (to, overhead) => {
+    for (const [k, q] of overhead) {
+      const cur = to.get(k)
+      if (cur !== undefined) to.set(k, addQuantities(cur, q))
+    }
+  })
+  return { requests: podRequestList(pod, false), limits }
 }
 
 /** Hugepages, `kubernetes.io/`-prefixed, extended (`example.com/foo`) and attachable-volume names. */
@@ -150,6 +169,23 @@ export function resourcesFromList (rl: Record<string, unknown> | undefined): Res
 export function podRequests (pod: KubeObject, opts: { nonZero?: boolean } = {}): Resources {
   const r = toResources(podRequestList(pod, opts.nonZero === true))
   return { milliCPU: r.milliCPU, memory: r.memory, ephemeralStorage: r.ephemeralStorage, scalar: r.scalar }
+}
+
+/** ComputePodQOS: Guaranteed: every container has cpu and memory limits equal to requests; BestEffort: none set. */
+export function podQOSClass (spec: Json): 'Guaranteed' | 'Burstable' | 'BestEffort' {
+  const containers: Json[] = [...(spec.initContainers ?? []), ...(spec.containers ?? [])]
+  let any = false
+  let guaranteed = true
+  for (const c of containers) {
+    const req: Json = c.resources?.requests ?? {}
+    const lim: Json = c.resources?.limits ?? {}
+    for (const r of ['cpu', 'memory']) {
+      if (req[r] !== undefined || lim[r] !== undefined) any = true
+      if (lim[r] === undefined || (req[r] !== undefined && String(req[r]) !== String(lim[r]))) guaranteed = false
+    }
+  }
+  if (!any) return 'BestEffort'
+  return guaranteed ? 'Guaranteed' : 'Burstable'
 }
 
 /** The pod's host ports (app containers only, as upstream): hostPort > 0, empty IP = 0.0.0.0, empty protocol = TCP. */

@@ -21,6 +21,8 @@ import { PodsByNode } from './registry/pods-by-node.ts'
 import { RbacAuthorizer, isPrivileged } from './rbac/authorizer.ts'
 import { requestAttributes } from './rbac/attributes.ts'
 import { ensureBootstrapPolicy } from './rbac/bootstrap.ts'
+import { Admission } from './admission/index.ts'
+import { K3S_VERSION } from '../api/version.ts'
 
 export const SYSTEM_USER: UserInfo = { name: 'system:apiserver', groups: ['system:masters'] }
 
@@ -72,7 +74,14 @@ export class ApiServerCore {
       serviceAccounts: new MirroredMap({ prefix: '/registry/serviceaccounts/', read: sa => (sa as { metadata: { uid: string } }).metadata.uid }),
       scalePaths: info => this.crds.version(info)?.scale,
       authorizer: new RbacAuthorizer(options.backend),
+      admission: new Admission({ writeQuotaStatus: quota => this.writeQuotaStatus(quota), now: () => this.clock.now() }),
     }
+  }
+
+  /** The quota admission's charge, written as kube-apiserver's loopback client writes it (k3s is one binary: manager `k3s`). */
+  private async writeQuotaStatus (quota: KubeObject): Promise<void> {
+    const info = this.index.lookup('', 'v1', 'resourcequotas')!
+    await serve(this.ctx, { verb: 'update', info, namespace: quota.metadata.namespace, name: quota.metadata.name, subresource: 'status', body: quota, options: {}, user: SYSTEM_USER, userAgent: `k3s/${K3S_VERSION}` })
   }
 
   async serve (req: ApiRequest): Promise<Served> {
@@ -154,6 +163,7 @@ export class ApiServerCore {
     this.ctx.podsByNode.stop()
     this.ctx.serviceAccounts.stop()
     this.ctx.authorizer.stop()
+    this.ctx.admission.stop()
   }
 
   /** OpenAPI schema of a resource, when one is known (CRDs carry theirs). */
@@ -173,6 +183,7 @@ export class ApiServerCore {
     await this.ctx.podsByNode.start()
     await this.ctx.serviceAccounts.start(this.ctx.storage.backend)
     await this.ctx.authorizer.start()
+    await this.ctx.admission.start(this.ctx.storage.backend)
     await this.crds.load()
     await Promise.all(['default', 'kube-system', 'kube-public', 'kube-node-lease'].map(name =>
       this.ensure(this.index.lookup('', 'v1', 'namespaces')!, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } })))

@@ -97,6 +97,10 @@ export const forbidden = (user: string, verb: string, q: Qualified, namespace?: 
   return new StatusError(403, 'Forbidden', `${what} is forbidden: User "${user}" cannot ${verb} resource "${q.resource}" in API group "${q.group}" ${where}`, detailsOf(q, name))
 }
 
+/** admission.NewForbidden: an admission plugin refuses the object (`pods "x" is forbidden: <why>`). */
+export const admissionForbidden = (q: Qualified, name: string, why: string): StatusError =>
+  new StatusError(403, 'Forbidden', `${qualifiedName(q)} "${name}" is forbidden: ${why}`, detailsOf(q, name))
+
 export const tooLarge = (limit: number): StatusError =>
   new StatusError(413, 'RequestEntityTooLarge', `Request entity too large: limit is ${limit}`)
 

@@ -12,6 +12,8 @@ import { parseDuration, RealClock, VirtualClock, type Clock } from '../util/cloc
 import { startControlPlane, type ControlPlane, type ControlPlaneOptions } from './control-plane.ts'
 import type { ControllerDefinition } from '../controllers/types.ts'
 import { replicaSetController } from '../controllers/replicaset/index.ts'
+import { resourceQuotaController } from '../controllers/resourcequota/index.ts'
+import type { ResourceKind } from '../controllers/resources.ts'
 import { deploymentController } from '../controllers/deployment/index.ts'
 import { jobController } from '../controllers/job/index.ts'
 import { cronJobController } from '../controllers/cronjob/index.ts'
@@ -73,14 +75,14 @@ export interface ClusterOptions {
 
 /** kube-controller-manager's controllers beyond the core three (names unique: extra ones with
  * the same name are not started twice). */
-function workloadControllers (disable: ReadonlySet<string>): ControllerDefinition[] {
+function workloadControllers (disable: ReadonlySet<string>, resources: readonly ResourceKind[]): ControllerDefinition[] {
   const addons = [
     ...(disable.has('servicelb') ? [] : [serviceLBController()]),
     ...(disable.has('local-storage') ? [] : [localPathProvisioner()]),
     ...(disable.has('traefik') ? [] : [traefikIngressStatus()]),
     ...(disable.has('coredns') ? [] : [nodeHostsController()]),
   ]
-  return [...addons, replicaSetController(), deploymentController(), jobController(), cronJobController(), endpointsController(), endpointSliceController(), daemonSetController(), statefulSetController()]
+  return [...addons, replicaSetController(), deploymentController(), jobController(), cronJobController(), endpointsController(), endpointSliceController(), daemonSetController(), statefulSetController(), resourceQuotaController({ resources })]
 }
 
 /** The cluster's clock: time, and on a virtual clock `advance()` that settles between timers. */
@@ -160,7 +162,7 @@ export class Cluster {
       scheduler: options.scheduler,
       publishRootCA: true,
       // A cluster runs k3s's kube-controller-manager: the workload controllers join the core ones.
-      controllers: resources => [...workloadControllers(disable), ...(deploy === undefined ? [] : [deploy]), ...(options.controllers?.(resources) ?? [])],
+      controllers: resources => [...workloadControllers(disable, resources), ...(deploy === undefined ? [] : [deploy]), ...(options.controllers?.(resources) ?? [])],
       log: options.log,
     })
     core = cp.core

@@ -12,6 +12,7 @@ import type { ServiceAccountTokens } from '../service-account-tokens.ts'
 import type { MirroredMap } from '../registry/store-mirror.ts'
 import type { Strategy } from '../strategies/strategy.ts'
 import type { RbacAuthorizer } from '../rbac/authorizer.ts'
+import type { Admission } from '../admission/index.ts'
 
 export interface ApiContext {
   storage: ObjectStorage
@@ -33,4 +34,6 @@ export interface ApiContext {
   scalePaths: (info: ResourceInfo) => ScalePaths | undefined
   /** RBAC (system:masters bypasses it): requests, access reviews, escalation checks. */
   authorizer: RbacAuthorizer
+  /** LimitRanger and ResourceQuota: the admission plugins that read other objects. */
+  admission: Admission
 }

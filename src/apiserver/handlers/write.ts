@@ -32,8 +32,10 @@ export async function createObject (ctx: ApiContext, req: ApiRequest, body?: Kub
   // what admission and PrepareForCreate add after (a pod's service account, token volume,
   // priority, default tolerations, status) is nobody's.
   recordManager(obj, undefined, { manager: managerOf(req), operation: 'Update', apiVersion: obj.apiVersion!, time: rfc3339(ctx.clock.now()) })
+  await ctx.admission.mutate(info, obj)
   await strategy.prepareForCreate?.(obj, { storage: ctx.storage, ids: ctx.ids, clock: ctx.clock, index: ctx.index, priorityClasses: ctx.priorityClasses, user: req.user, requestName: req.name, authorizer: ctx.authorizer })
   validateOrThrow(ctx, info, obj)
+  await ctx.admission.validate({ operation: 'create', info, obj, dryRun: req.options.dryRun === true })
   if (req.options.dryRun === true) {
     if (await ctx.storage.tryGet(info, obj.metadata.namespace, obj.metadata.name!) !== undefined) {
       throw new StatusError(409, 'AlreadyExists', `${info.group === '' ? info.resource : `${info.resource}.${info.group}`} "${obj.metadata.name}" already exists`, { name: obj.metadata.name, kind: info.resource })
@@ -104,6 +106,7 @@ async function writeUpdate (ctx: ApiContext, req: ApiRequest, current: KubeObjec
   }
   if (strategy.generation && specOf(next) !== specOf(current)) next.metadata.generation = (current.metadata.generation ?? 0) + 1
   validateOrThrow(ctx, info, next, current)
+  await ctx.admission.validate({ operation: 'update', info, subresource: req.subresource, obj: next, old: current, dryRun: req.options.dryRun === true })
   if (!options.managedFieldsDone) recordManager(next, current, { manager: options.manager, operation: options.operation ?? 'Update', apiVersion: next.apiVersion ?? current.apiVersion!, time: rfc3339(ctx.clock.now()), subresource: req.subresource }, { statusWritesMetadata: strategy.statusWritesMetadata })
   next.metadata.resourceVersion = current.metadata.resourceVersion
   if (unchanged(next, current)) return { status: 200, body: asServed(info, current) }

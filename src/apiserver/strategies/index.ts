@@ -1,4 +1,5 @@
 // The strategy for each resource; anything not listed is generic (no generation, no status).
+import { limitRangeStrategy, resourceQuotaStrategy } from './quota.ts'
 import type { ResourceIndex } from '../resource-index.ts'
 import type { ResourceInfo } from '../../api/resources.ts'
 import { configMapStrategy, secretStrategy } from './config.ts'
@@ -33,7 +34,8 @@ export function strategies (index: ResourceIndex, custom: (info: ResourceInfo) =
     '/nodes': { generation: false, status: true },
     '/persistentvolumes': { generation: false, status: true },
     '/persistentvolumeclaims': { generation: false, status: true },
-    '/resourcequotas': { generation: false, status: true },
+    '/resourcequotas': resourceQuotaStrategy,
+    '/limitranges': limitRangeStrategy,
     // RBAC names are path segments (ValidateRBACName): `system:coredns` is a valid name.
     ...rbacStrategies,
   }

@@ -4,6 +4,7 @@ import type { KubeObject } from '../../api/object.ts'
 import type { ResourceInfo } from '../../api/resources.ts'
 import type { StatusCause } from '../errors.ts'
 import { defaultPodSpec, validatePodSpec } from './pod-spec.ts'
+import { podQOSClass } from '../../api/pod-resources.ts'
 import { admitServiceAccount } from './service-account.ts'
 import { def, type Strategy, type StrategyContext } from './strategy.ts'
 import { StatusError } from '../errors.ts'
@@ -11,23 +12,6 @@ import { StatusError } from '../errors.ts'
 type Json = Record<string, any>
 
 const defaultTolerations = ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']
-
-/** Guaranteed: every container has cpu and memory limits equal to requests; BestEffort: none set. */
-export function qosClass (spec: Json): 'Guaranteed' | 'Burstable' | 'BestEffort' {
-  const containers: Json[] = [...(spec.initContainers ?? []), ...(spec.containers ?? [])]
-  let any = false
-  let guaranteed = true
-  for (const c of containers) {
-    const req: Json = c.resources?.requests ?? {}
-    const lim: Json = c.resources?.limits ?? {}
-    for (const r of ['cpu', 'memory']) {
-      if (req[r] !== undefined || lim[r] !== undefined) any = true
-      if (lim[r] === undefined || (req[r] !== undefined && String(req[r]) !== String(lim[r]))) guaranteed = false
-    }
-  }
-  if (!any) return 'BestEffort'
-  return guaranteed ? 'Guaranteed' : 'Burstable'
-}
 
 export const podStrategy: Strategy = {
   generation: false,
@@ -45,7 +29,7 @@ export const podStrategy: Strategy = {
     await admitServiceAccount(obj, ctx)
     await admitPriority(obj, ctx)
     def(spec, 'preemptionPolicy', 'PreemptLowerPriority')
-    obj.status = { phase: 'Pending', qosClass: qosClass(obj.spec as Json) }
+    obj.status = { phase: 'Pending', qosClass: podQOSClass(obj.spec as Json) }
   },
   prepareForUpdate (obj) {
     // DefaultTolerationSeconds admits updates too: a write that drops them gets them back.

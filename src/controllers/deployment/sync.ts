@@ -8,7 +8,7 @@ import type { ControllerContext } from '../types.ts'
 import { controllerRef, isNotFound } from '../replicaset/controller-ref.ts'
 import {
   computeStatus, deploymentComplete, deploymentProgressing, deploymentTimedOut, getCondition,
-  hasProgressDeadline, newCondition, PROGRESSING, removeCondition, setCondition, type DeploymentStatus,
+  hasProgressDeadline, newCondition, PROGRESSING, removeCondition, setCondition, type Condition, type DeploymentStatus,
 } from './conditions.ts'
 import { computeHash } from './hash.ts'
 import {
@@ -231,6 +231,10 @@ export class DeploymentSync {
         setCondition(st, newCondition(PROGRESSING, 'False', 'ProgressDeadlineExceeded', msg, this.now))
       }
     }
+    // Move the ReplicaSets' failure (the new one's first) into the Deployment's conditions.
+    const failure = replicaFailure(newRS, all)
+    if (failure !== undefined) setCondition(st, failure)
+    else removeCondition(st, REPLICA_FAILURE)
     if (JSON.stringify(st) === JSON.stringify(status(d))) { this.requeueStuck(st); return }
     await this.writeStatus(st)
   }
@@ -270,4 +274,15 @@ export class DeploymentSync {
 
   /** Whether the selector is empty (upstream refuses to select everything). */
   get selectsEverything (): boolean { return selectorFromLabelSelector(spec(this.d).selector).empty() }
+}
+
+const REPLICA_FAILURE = 'ReplicaFailure'
+
+/** getReplicaFailures' first condition, as ReplicaSetToDeploymentCondition converts it. */
+function replicaFailure (newRS: KubeObject | undefined, all: readonly KubeObject[]): Condition | undefined {
+  for (const rs of [newRS, ...all]) {
+    const c = ((rs as { status?: { conditions?: Array<Record<string, string>> } } | undefined)?.status?.conditions ?? []).find(x => x.type === REPLICA_FAILURE)
+    if (c !== undefined) return { type: REPLICA_FAILURE, status: c.status as Condition['status'], lastUpdateTime: c.lastTransitionTime, lastTransitionTime: c.lastTransitionTime, reason: c.reason, message: c.message }
+  }
+  return undefined
 }

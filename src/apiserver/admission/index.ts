@@ -1,0 +1,79 @@
+// The admission plugins that read other objects of the namespace, as k3s enables them:
+// LimitRanger (mutating for new pods, validating for pods and claims) and ResourceQuota
+// (validating, last). LimitRanges and ResourceQuotas are mirrored from the store (upstream: the
+// plugins' informers), so a namespace without any costs a map lookup per write.
+import type { KubeObject } from '../../api/object.ts'
+import type { ResourceInfo } from '../../api/resources.ts'
+import type { QuotaOperation } from '../../api/quota/evaluators.ts'
+import type { Backend } from '../../store/backend.ts'
+import { admissionForbidden } from '../errors.ts'
+import { NamespacedMirror } from '../registry/namespaced-mirror.ts'
+import { defaultPodResources, limitRangeViolation } from './limit-ranger.ts'
+import { QuotaAdmission } from './resource-quota.ts'
+
+const byName = (a: KubeObject, b: KubeObject): number => (a.metadata.name! < b.metadata.name! ? -1 : a.metadata.name! > b.metadata.name! ? 1 : 0)
+
+export interface AdmissionOptions {
+  /** Write a quota's status as kube-apiserver's loopback client does (optimistic). */
+  writeQuotaStatus: (quota: KubeObject) => Promise<void>
+  now: () => number
+}
+
+export interface WriteAttributes {
+  operation: QuotaOperation
+  info: ResourceInfo
+  subresource?: string
+  obj: KubeObject
+  old?: KubeObject
+  dryRun: boolean
+}
+
+export class Admission {
+  private readonly limitRanges = new NamespacedMirror<KubeObject>('limitranges', obj => obj as KubeObject)
+  private readonly quotas = new NamespacedMirror<KubeObject>('resourcequotas', obj => obj as KubeObject)
+  private readonly quota: QuotaAdmission
+  private backend: Backend | undefined
+
+  constructor (options: AdmissionOptions) {
+    this.quota = new QuotaAdmission({ quotas: ns => this.inNamespace(this.quotas, ns), writeStatus: options.writeQuotaStatus, now: options.now })
+  }
+
+  async start (backend: Backend): Promise<void> {
+    this.backend = backend
+    await Promise.all([this.limitRanges.start(backend), this.quotas.start(backend)])
+  }
+
+  stop (): void {
+    this.limitRanges.stop()
+    this.quotas.stop()
+  }
+
+  /** The namespace's objects, sorted by name; a mirror whose watch is gone is loaded again first. */
+  private async inNamespace (mirror: NamespacedMirror<KubeObject>, namespace: string): Promise<KubeObject[]> {
+    if (this.backend !== undefined && !mirror.following()) await mirror.reload()
+    return [...mirror.in(namespace)].sort(byName)
+  }
+
+  /** Mutating admission of a create (after defaulting, before the kind's own preparation). */
+  async mutate (info: ResourceInfo, obj: KubeObject): Promise<void> {
+    if (info.group !== '' || info.resource !== 'pods') return
+    const ranges = await this.inNamespace(this.limitRanges, obj.metadata.namespace ?? '')
+    if (ranges.length > 0) defaultPodResources(obj, ranges)
+  }
+
+  /** Validating admission of a create or update, once the object is final and valid. */
+  async validate (attrs: WriteAttributes): Promise<void> {
+    const { info, obj } = attrs
+    const namespace = obj.metadata.namespace
+    if (namespace === undefined || namespace === '') return
+    const sub = attrs.subresource ?? ''
+    const pods = info.group === '' && info.resource === 'pods' && attrs.operation === 'create'
+    const claims = info.group === '' && info.resource === 'persistentvolumeclaims'
+    if (sub === '' && (pods || claims) && attrs.old?.metadata.deletionTimestamp === undefined) {
+      const ranges = await this.inNamespace(this.limitRanges, namespace)
+      const why = ranges.length === 0 ? undefined : limitRangeViolation(pods ? 'pods' : 'persistentvolumeclaims', obj, ranges)
+      if (why !== undefined) throw admissionForbidden(info, obj.metadata.name ?? '', why)
+    }
+    await this.quota.admit({ operation: attrs.operation, resource: info, subresource: attrs.subresource, obj, old: attrs.old, dryRun: attrs.dryRun })
+  }
+}
