@@ -118,10 +118,15 @@ function podList (pod: KubeObject, ofContainer: (c: Json) => ResourceList, addOv
 
 /**
  * The pod's requests and limits as Quantities (resourcehelper.PodRequests / PodLimits, what
- * ResourceQuota and LimitRange count): overhead is added to every request, and to the limits the
- * pod sets.
+ * ResourceQuota counts): overhead is added to every request, and to the limits the pod sets;
+ * with `overhead: false`, not at all (LimitRanger's Pod items).
  */
-export function podResourceLists (pod: KubeObject): { requests: Map<string, Quantity>, limits: Map<string, Quantity> } {
+export function podResourceLists (pod: KubeObject, options: { overhead?: boolean } = {}): { requests: Map<string, Quantity>, limits: Map<string, Quantity> } {
+  if (options.overhead === false) {
+    // LimitRanger's own podRequests/podLimits: the containers alone.
+    const none = (): void => {}
+    return { requests: podList(pod, c => toList(c?.resources?.requests), none), limits: podList(pod, c => toList(c?.resources?.limits), none) }
+  }
   const limits = podList(pod, c => toList(c?.resources?.limits), (to, overhead) => {
     for (const [k, q] of overhead) {
       const cur = to.get(k)
@@ -171,21 +176,34 @@ export function podRequests (pod: KubeObject, opts: { nonZero?: boolean } = {}):
   return { milliCPU: r.milliCPU, memory: r.memory, ephemeralStorage: r.ephemeralStorage, scalar: r.scalar }
 }
 
-/** ComputePodQOS: Guaranteed: every container has cpu and memory limits equal to requests; BestEffort: none set. */
+/**
+ * ComputePodQOS (v1.32, pod-level resources off): only cpu and memory above zero count.
+ * BestEffort: none set; Guaranteed: every container limits both, and the summed requests equal
+ * the summed limits resource by resource; Burstable otherwise.
+ */
 export function podQOSClass (spec: Json): 'Guaranteed' | 'Burstable' | 'BestEffort' {
-  const containers: Json[] = [...(spec.initContainers ?? []), ...(spec.containers ?? [])]
-  let any = false
+  const requests: ResourceList = new Map()
+  const limits: ResourceList = new Map()
   let guaranteed = true
-  for (const c of containers) {
-    const req: Json = c.resources?.requests ?? {}
-    const lim: Json = c.resources?.limits ?? {}
-    for (const r of ['cpu', 'memory']) {
-      if (req[r] !== undefined || lim[r] !== undefined) any = true
-      if (lim[r] === undefined || (req[r] !== undefined && String(req[r]) !== String(lim[r]))) guaranteed = false
+  const positive = (list: unknown): ResourceList => {
+    const out: ResourceList = new Map()
+    for (const [k, q] of toList(list)) if ((k === 'cpu' || k === 'memory') && q.unscaled > 0n) out.set(k, q)
+    return out
+  }
+  for (const c of [...(spec.containers ?? []), ...(spec.initContainers ?? [])] as Json[]) {
+    addList(requests, positive(c?.resources?.requests))
+    const l = positive(c?.resources?.limits)
+    addList(limits, l)
+    if (!l.has('cpu') || !l.has('memory')) guaranteed = false
+  }
+  if (requests.size === 0 && limits.size === 0) return 'BestEffort'
+  if (guaranteed) {
+    for (const [k, q] of requests) {
+      const lim = limits.get(k)
+      if (lim === undefined || compareQuantities(lim, q) !== 0) { guaranteed = false; break }
     }
   }
-  if (!any) return 'BestEffort'
-  return guaranteed ? 'Guaranteed' : 'Burstable'
+  return guaranteed && requests.size === limits.size ? 'Guaranteed' : 'Burstable'
 }
 
 /** The pod's host ports (app containers only, as upstream): hostPort > 0, empty IP = 0.0.0.0, empty protocol = TCP. */

@@ -46,8 +46,11 @@ export interface ControlPlaneOptions {
   publishRootCA?: boolean
   /** The default scheduler's profile changes; false = no scheduler. */
   scheduler?: ProfileOverrides | false
-  /** Controllers to run besides the garbage collector and the namespace controller. */
-  controllers?: (resources: ReturnType<typeof servedResources>) => ControllerDefinition[]
+  /**
+   * Controllers to run besides the garbage collector and the namespace controller: given the kinds
+   * served at start, and a function answering the kinds served now (CRDs come and go).
+   */
+  controllers?: (resources: ReturnType<typeof servedResources>, served: () => ReturnType<typeof servedResources>) => ControllerDefinition[]
   log?: (msg: string) => void
 }
 
@@ -117,7 +120,7 @@ export async function startControlPlane (options: ControlPlaneOptions = {}): Pro
       // The `default` ServiceAccount per namespace: pods are refused until theirs exists.
       garbageCollector({ resources }), namespaceController({ resources }), nodeLifecycle, serviceAccountController(), clusterRoleAggregationController(),
       ...(options.publishRootCA === true ? [rootCACertPublisher({ rootCA: (pki?.serverCa ?? selfSignedCa('k3s-server-ca')).cert })] : []),
-      ...(options.controllers?.(resources) ?? []),
+      ...(options.controllers?.(resources, () => servedResources(core.index.all())) ?? []),
     ]),
     onError: e => options.log?.(`${e.controller}: ${e.key ?? ''}: ${String(e.error)}`),
   })

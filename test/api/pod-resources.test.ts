@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { DEFAULT_MEMORY_REQUEST, hostPorts, isScalarResourceName, podRequests, resourcesFromList } from '../../src/api/pod-resources.ts'
+import { DEFAULT_MEMORY_REQUEST, hostPorts, isScalarResourceName, podQOSClass, podRequests, resourcesFromList } from '../../src/api/pod-resources.ts'
 import type { Resources } from '../../src/api/pod-resources.ts'
 import { makePod } from '../scheduler/builders.ts'
 
@@ -67,4 +67,18 @@ describe('resourcesFromList (node allocatable)', () => {
     assert.deepEqual(['example.com/a', 'kubernetes.io/x', 'hugepages-1Gi', 'attachable-volumes-aws-ebs', 'cpu', 'requests.example.com/a'].map(isScalarResourceName),
       [true, true, true, true, false, false])
   })
+})
+
+describe('podQOSClass (ComputePodQOS)', () => {
+  const c = (requests?: Record<string, string>, limits?: Record<string, string>) => ({ name: 'c', resources: { requests, limits } })
+  const cases: Array<[string, Record<string, any>, string]> = [
+    ['nothing set is BestEffort', { containers: [c()] }, 'BestEffort'],
+    ['zero requests and limits count as not set', { containers: [c({ cpu: '0' }, { memory: '0' })] }, 'BestEffort'],
+    ['only other resources set is BestEffort', { containers: [c({ 'ephemeral-storage': '1Gi' })] }, 'BestEffort'],
+    ['cpu and memory limits equal to requests in every container is Guaranteed', { containers: [c({ cpu: '1', memory: '1Gi' }, { cpu: '1', memory: '1Gi' }), c({ cpu: '500m', memory: '1Gi' }, { cpu: '0.5', memory: '1Gi' })] }, 'Guaranteed'],
+    ['a container without a memory limit is Burstable', { containers: [c({ cpu: '1' }, { cpu: '1' })] }, 'Burstable'],
+    ['requests below limits is Burstable', { containers: [c({ cpu: '500m', memory: '1Gi' }, { cpu: '1', memory: '1Gi' })] }, 'Burstable'],
+    ['sums are compared, not containers: unequal containers with equal sums are Guaranteed', { containers: [c({ cpu: '1', memory: '1Gi' }, { cpu: '2', memory: '1Gi' }), c({ cpu: '2', memory: '1Gi' }, { cpu: '1', memory: '1Gi' })] }, 'Guaranteed'],
+  ]
+  for (const [name, spec, want] of cases) it(name, () => assert.equal(podQOSClass(spec), want))
 })

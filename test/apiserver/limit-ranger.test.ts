@@ -97,14 +97,14 @@ describe('LimitRanger admission', () => {
     assert.equal(await refusal(client.create(claim('tiny', '500Mi'))), 'persistentvolumeclaims "tiny" is forbidden: minimum storage usage per PersistentVolumeClaim is 1Gi, but request is 500Mi')
     assert.equal(await refusal(client.create(claim('huge', '20Gi'))), 'persistentvolumeclaims "huge" is forbidden: maximum storage usage per PersistentVolumeClaim is 10Gi, but request is 20Gi')
     const ok = await client.create(claim('ok', '5Gi')) as Json
-    assert.equal(await refusal(client.update({ ...ok, spec: { ...ok.spec, resources: { requests: { storage: '50Gi' } } } } as KubeObject)),
+    assert.equal(await refusal(client.update({ ...ok, spec: { ...ok.spec, resources: { requests: { storage: '50Gi' } } } } as unknown as unknown as KubeObject)),
       'persistentvolumeclaims "ok" is forbidden: maximum storage usage per PersistentVolumeClaim is 10Gi, but request is 50Gi')
   })
 
   it('does not check pod updates (containers cannot change) nor pods created before the range', async () => {
     const before = await pod('early', [container('app', { limits: { cpu: '4' } })])
     await range('lr', [{ type: 'Container', max: { cpu: '1' } }])
-    const updated = await client.update({ ...before, metadata: { ...before.metadata, labels: { x: 'y' } } } as KubeObject) as Json
+    const updated = await client.update({ ...before, metadata: { ...before.metadata, labels: { x: 'y' } } } as unknown as KubeObject) as Json
     assert.equal(updated.metadata.labels.x, 'y')
   })
 

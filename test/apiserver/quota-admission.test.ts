@@ -4,7 +4,9 @@
 import assert from 'node:assert/strict'
 import type { KubeObject } from '../../src/api/object.ts'
 import { ApiServerCore } from '../../src/apiserver/core.ts'
-import { isStatusError } from '../../src/apiserver/errors.ts'
+import { isStatusError, StatusError } from '../../src/apiserver/errors.ts'
+import { QuotaAdmission } from '../../src/apiserver/admission/resource-quota.ts'
+import * as ops from '../../src/store/ops.ts'
 import { InProcessClient } from '../../src/client/in-process.ts'
 import { MemoryBackend } from '../../src/store/memory/memory-backend.ts'
 import { VirtualClock } from '../../src/util/clock.ts'
@@ -100,7 +102,7 @@ describe('ResourceQuota admission', () => {
     await client.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c1', namespace: 'default' } } as KubeObject)
     assert.match(await refusal(client.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c2', namespace: 'default' } } as KubeObject)), /requested: configmaps=1, used: configmaps=1, limited: configmaps=1$/)
     const svc = await client.create({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's', namespace: 'default' }, spec: { ports: [{ name: 'a', port: 80 }, { name: 'b', port: 443 }, { name: 'c', port: 8080 }] } } as KubeObject) as Json
-    assert.equal(await refusal(client.update({ ...svc, spec: { ...svc.spec, type: 'NodePort' } } as KubeObject)),
+    assert.equal(await refusal(client.update({ ...svc, spec: { ...svc.spec, type: 'NodePort' } } as unknown as unknown as KubeObject)),
       'services "s" is forbidden: exceeded quota: objects, requested: services.nodeports=3, used: services.nodeports=0, limited: services.nodeports=2')
     assert.equal(((await client.get('v1', 'Service', 'default', 's')) as Json).spec.type, 'ClusterIP')
   })
@@ -112,8 +114,53 @@ describe('ResourceQuota admission', () => {
     assert.deepEqual(q.metadata.managedFields.map((f: Json) => [f.manager, f.operation, f.subresource]), [['test', 'Update', undefined], ['test', 'Update', 'status'], ['k3s', 'Update', 'status']])
   })
 
-  it('ignores Events and namespaces without quotas', async () => {
+  it('ignores Events (both APIs), namespaces without quotas, and every subresource write', async () => {
     await client.create(pod('free'))
+    await quota('strict', { 'count/events': '0', 'count/events.events.k8s.io': '0', services: '5' }, undefined)
     await client.create({ apiVersion: 'v1', kind: 'Event', metadata: { name: 'e', namespace: 'default' }, involvedObject: { kind: 'Pod', name: 'free', namespace: 'default' }, reason: 'X', message: 'y' } as KubeObject)
+    await client.create({ apiVersion: 'events.k8s.io/v1', kind: 'Event', metadata: { name: 'e2', namespace: 'default' }, eventTime: '2024-01-01T00:00:00.000000Z', reportingController: 'x', reportingInstance: 'y', action: 'A', reason: 'R', regarding: { kind: 'Pod', name: 'free', namespace: 'default' } } as KubeObject)
+    // services has no used yet ("status unknown" for a create), but a status write is not evaluated.
+    const svc = await client.get('v1', 'Service', 'default', 'kubernetes') as Json
+    await client.update({ ...svc, status: { loadBalancer: { ingress: [{ ip: '10.0.0.1' }] } } } as unknown as KubeObject, { subresource: 'status' })
+  })
+
+  it('counts a quota or LimitRange written through the etcd port that would not decode as absent', async () => {
+    const backend = core.ctx.storage.backend
+    const put = (key: string, value: object): Promise<unknown> => ops.create(backend, key, new TextEncoder().encode(JSON.stringify(value)), {})
+    await put('/registry/resourcequotas/default/junk', { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'junk', namespace: 'default' }, spec: { hard: { pods: 'abc' } }, status: { hard: { pods: 'abc' }, used: { pods: '0' } } })
+    await put('/registry/limitranges/default/junk', { apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'junk', namespace: 'default' }, spec: { limits: 'none' } })
+    await put('/registry/limitranges/default/junk2', { apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'junk2', namespace: 'default' }, spec: { limits: [{ type: 'Container', max: { cpu: 'lots' } }] } })
+    await client.create(pod('still-fine'))
+  })
+})
+
+describe('ResourceQuota admission, its retries', () => {
+  const quotaObj = (rv: string): KubeObject => ({ apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'q', namespace: 'ns', resourceVersion: rv }, spec: { hard: { configmaps: '5' } }, status: { hard: { configmaps: '5' }, used: { configmaps: '1' } } } as unknown as KubeObject)
+  const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'ns' } } as KubeObject
+  const admit = (admission: QuotaAdmission): Promise<void> => admission.admit({ operation: 'create', resource: { group: '', resource: 'configmaps' }, obj: configMap, dryRun: false })
+
+  it('admits a write whose quota was deleted while it was being charged (the retry reads it gone)', async () => {
+    let reads = 0
+    const admission = new QuotaAdmission({
+      quotas: async () => (reads++ < 2 ? [quotaObj('1')] : []),
+      writeStatus: async () => { throw new StatusError(404, 'NotFound', 'resourcequotas "q" not found') },
+      now: () => 0,
+    })
+    await admit(admission)
+  })
+
+  it('charges again the newer quota after a conflict, and each quota once', async () => {
+    const writes: string[] = []
+    let current = quotaObj('1')
+    const admission = new QuotaAdmission({
+      quotas: async () => [current],
+      writeStatus: async q => {
+        writes.push(`${q.metadata.resourceVersion}:${(q as Json).status.used.configmaps}`)
+        if (q.metadata.resourceVersion === '1') { current = { ...quotaObj('2'), status: { hard: { configmaps: '5' }, used: { configmaps: '3' } } } as unknown as KubeObject; throw new StatusError(409, 'Conflict', 'changed') }
+      },
+      now: () => 0,
+    })
+    await admit(admission)
+    assert.deepEqual(writes, ['1:2', '2:4'])
   })
 })

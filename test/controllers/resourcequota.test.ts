@@ -30,7 +30,7 @@ describe('resourcequota controller', () => {
     await cluster.client.create(pod('b', { cpu: '1', memory: '1Gi' }))
     await cluster.settle()
     const b = await cluster.client.get('v1', 'Pod', 'default', 'b') as Json
-    await cluster.client.update({ ...b, status: { ...b.status, phase: 'Succeeded' } } as KubeObject, { subresource: 'status' })
+    await cluster.client.update({ ...b, status: { ...b.status, phase: 'Succeeded' } } as unknown as KubeObject, { subresource: 'status' })
     await createQuota('q', { pods: '10', 'requests.cpu': '4', 'requests.memory': '8Gi', configmaps: '5', 'count/pods': '20', services: '3' })
     assert.deepEqual(await status('q'), {
       hard: { configmaps: '5', 'count/pods': '20', pods: '10', 'requests.cpu': '4', 'requests.memory': '8Gi', services: '3' },
@@ -48,7 +48,7 @@ describe('resourcequota controller', () => {
     await cluster.settle()
     assert.deepEqual((await status('q')).used, { pods: '2', 'requests.cpu': '500m' })
     const b = await cluster.client.get('v1', 'Pod', 'default', 'b') as Json
-    await cluster.client.update({ ...b, status: { ...b.status, phase: 'Failed' } } as KubeObject, { subresource: 'status' })
+    await cluster.client.update({ ...b, status: { ...b.status, phase: 'Failed' } } as unknown as KubeObject, { subresource: 'status' })
     await cluster.settle()
     assert.deepEqual((await status('q')).used, { pods: '1', 'requests.cpu': '250m' })
   })
@@ -64,9 +64,30 @@ describe('resourcequota controller', () => {
     await cluster.settle()
     assert.deepEqual((await status('q')).used, { 'count/deployments.apps': '1' })
     const q = await cluster.client.get('v1', 'ResourceQuota', 'default', 'q') as Json
-    await cluster.client.update({ ...q, spec: { hard: { 'count/deployments.apps': '5', 'count/replicasets.apps': '9' } } } as KubeObject)
+    await cluster.client.update({ ...q, spec: { hard: { 'count/deployments.apps': '5', 'count/replicasets.apps': '9' } } } as unknown as KubeObject)
     await cluster.settle()
     assert.deepEqual(await status('q'), { hard: { 'count/deployments.apps': '5', 'count/replicasets.apps': '9' }, used: { 'count/deployments.apps': '1', 'count/replicasets.apps': '1' } })
+  })
+
+  it('counts custom resources of a CRD created after the cluster started', async () => {
+    await cluster.client.create({
+      apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.com' },
+      spec: { group: 'example.com', scope: 'Namespaced', names: { plural: 'widgets', singular: 'widget', kind: 'Widget' }, versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }] },
+    } as unknown as KubeObject)
+    await createQuota('q', { 'count/widgets.example.com': '2' })
+    assert.deepEqual((await status('q')).used, { 'count/widgets.example.com': '0' })
+    const widget = (name: string): KubeObject => ({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name, namespace: 'default' } } as KubeObject)
+    await cluster.client.create(widget('w1'))
+    await cluster.client.create(widget('w2'))
+    await assert.rejects(cluster.client.create(widget('w3')), /exceeded quota: q, requested: count\/widgets\.example\.com=1/)
+    await cluster.client.delete('example.com/v1', 'Widget', 'default', 'w1')
+    await cluster.settle()
+    assert.deepEqual((await status('q')).used, { 'count/widgets.example.com': '1' })
+  })
+
+  it('never counts Events, and leaves used out when it tracks nothing countable', async () => {
+    await createQuota('q', { 'count/events': '100', 'example.com/widgets': '3' })
+    assert.deepEqual(await status('q'), { hard: { 'count/events': '100', 'example.com/widgets': '3' } })
   })
 
   it('counts only the pods a scoped quota selects', async () => {
@@ -84,7 +105,7 @@ describe('resourcequota controller', () => {
     await cluster.client.create(pod('a'))
     await cluster.settle()
     const q = await cluster.client.get('v1', 'ResourceQuota', 'default', 'q') as Json
-    await cluster.client.update({ ...q, status: { ...q.status, used: { pods: '7' } } } as KubeObject, { subresource: 'status' })
+    await cluster.client.update({ ...q, status: { ...q.status, used: { pods: '7' } } } as unknown as KubeObject, { subresource: 'status' })
     await cluster.clock.advance('4m')
     assert.deepEqual((await status('q')).used, { pods: '7' })
     await cluster.clock.advance('1m')
@@ -108,7 +129,7 @@ describe('resourcequota controller', () => {
     assert.deepEqual([dFailure.status, dFailure.reason, dFailure.message], ['True', 'FailedCreate', rsFailure.message])
 
     const q = await cluster.client.get('v1', 'ResourceQuota', 'default', 'compute') as Json
-    await cluster.client.update({ ...q, spec: { hard: { 'requests.cpu': '2' } } } as KubeObject)
+    await cluster.client.update({ ...q, spec: { hard: { 'requests.cpu': '2' } } } as unknown as KubeObject)
     await cluster.clock.advance('1m')
     await cluster.settle()
     assert.equal((await cluster.client.list('v1', 'Pod', { namespace: 'default' })).items.length, 3)

@@ -19,8 +19,8 @@ export type QuotaOperation = 'create' | 'update'
 export interface Evaluator {
   readonly group: string
   readonly resource: string
-  /** Whether a write of this kind can change what the quota counts (Evaluator.Handles). */
-  handles(operation: QuotaOperation, subresource: string | undefined, obj: KubeObject, old?: KubeObject): boolean
+  /** Whether a write of this kind can change what the quota counts (Evaluator.Handles; subresource writes are never evaluated). */
+  handles(operation: QuotaOperation): boolean
   /** The names of `names` this evaluator counts. */
   matchingResources(names: readonly string[]): string[]
   /** Whether the object is in the scope (kinds without scopes: never). */
@@ -164,7 +164,7 @@ function podMatchesScope (selector: ScopeSelectorRequirement, pod: KubeObject): 
 const podEvaluator: Evaluator = {
   group: '',
   resource: 'pods',
-  handles: (operation, subresource) => operation === 'create' && (subresource === undefined || subresource === ''),
+  handles: operation => operation === 'create',
   matchingResources (input) {
     const out = input.filter(n => POD_RESOURCES.includes(n))
     for (const n of input) {
@@ -258,12 +258,7 @@ function claimClass (pvc: Json): string {
 const pvcEvaluator: Evaluator = {
   group: '',
   resource: 'persistentvolumeclaims',
-  handles (operation, subresource, obj, old) {
-    if (subresource === undefined || subresource === '') return operation === 'create' || operation === 'update'
-    if (subresource !== 'status' || old === undefined) return false
-    const storage = (o: KubeObject): string | undefined => (o as Json).status?.allocatedResources?.storage
-    return storage(obj) !== storage(old)
-  },
+  handles: operation => operation === 'create' || operation === 'update',
   matchingResources: input => input.filter(n => n === 'count/persistentvolumeclaims' || PVC_RESOURCES.includes(n) || PVC_RESOURCES.some(r => n.endsWith(STORAGE_CLASS_SUFFIX + r))),
   matchesScope: () => false,
   usage (pvc) {
@@ -278,6 +273,18 @@ const pvcEvaluator: Evaluator = {
     return out
   },
   constraints: () => undefined,
+}
+
+/** Kinds quota never counts (quota/v1/install/registry.go ignoredResources). */
+const IGNORED = new Set([
+  '/events', 'events.k8s.io/events', '/bindings', '/componentstatuses',
+  'authentication.k8s.io/tokenreviews', 'authentication.k8s.io/selfsubjectreviews',
+  'authorization.k8s.io/subjectaccessreviews', 'authorization.k8s.io/selfsubjectaccessreviews',
+  'authorization.k8s.io/localsubjectaccessreviews', 'authorization.k8s.io/selfsubjectrulesreviews',
+])
+
+export function isQuotaIgnored (group: string, resource: string): boolean {
+  return IGNORED.has(`${group}/${resource}`)
 }
 
 const SPECIFIC: Record<string, Evaluator> = { pods: podEvaluator, services: serviceEvaluator, persistentvolumeclaims: pvcEvaluator }

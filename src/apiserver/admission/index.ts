@@ -8,6 +8,7 @@ import type { QuotaOperation } from '../../api/quota/evaluators.ts'
 import type { Backend } from '../../store/backend.ts'
 import { admissionForbidden } from '../errors.ts'
 import { NamespacedMirror } from '../registry/namespaced-mirror.ts'
+import { wellFormedLimitRange, wellFormedQuota } from '../../api/quota/shape.ts'
 import { defaultPodResources, limitRangeViolation } from './limit-ranger.ts'
 import { QuotaAdmission } from './resource-quota.ts'
 
@@ -29,8 +30,8 @@ export interface WriteAttributes {
 }
 
 export class Admission {
-  private readonly limitRanges = new NamespacedMirror<KubeObject>('limitranges', obj => obj as KubeObject)
-  private readonly quotas = new NamespacedMirror<KubeObject>('resourcequotas', obj => obj as KubeObject)
+  private readonly limitRanges = new NamespacedMirror<KubeObject>('limitranges', obj => (wellFormedLimitRange(obj) ? obj as KubeObject : undefined))
+  private readonly quotas = new NamespacedMirror<KubeObject>('resourcequotas', obj => (wellFormedQuota(obj) ? obj as KubeObject : undefined))
   private readonly quota: QuotaAdmission
   private backend: Backend | undefined
 
@@ -74,6 +75,7 @@ export class Admission {
       const why = ranges.length === 0 ? undefined : limitRangeViolation(pods ? 'pods' : 'persistentvolumeclaims', obj, ranges)
       if (why !== undefined) throw admissionForbidden(info, obj.metadata.name ?? '', why)
     }
-    await this.quota.admit({ operation: attrs.operation, resource: info, subresource: attrs.subresource, obj, old: attrs.old, dryRun: attrs.dryRun })
+    // Quota ignores every subresource write (status, binding, scale…), as upstream's plugin does.
+    if (sub === '') await this.quota.admit({ operation: attrs.operation, resource: info, obj, old: attrs.old, dryRun: attrs.dryRun })
   }
 }

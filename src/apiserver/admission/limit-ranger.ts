@@ -150,7 +150,7 @@ function validatePod (range: KubeObject, pod: KubeObject): string | undefined {
       }
     }
     if (item.type === 'Pod') {
-      const { requests, limits } = podResourceLists(pod)
+      const { requests, limits } = podResourceLists(pod, { overhead: false })
       checkItem(item, 'Pod', requests, limits, errs)
     }
   }

@@ -5,19 +5,15 @@
 // sees it. Requests of one namespace are evaluated one at a time (upstream: one worker per
 // namespace at a time), so two creates cannot both take the last unit.
 import type { KubeObject } from '../../api/object.ts'
-import { evaluatorFor, quotaMatches, type Evaluator, type QuotaOperation } from '../../api/quota/evaluators.ts'
+import { evaluatorFor, isQuotaIgnored, quotaMatches, type Evaluator, type QuotaOperation } from '../../api/quota/evaluators.ts'
 import { add, equals, exceeded, mask, negativeNames, prettyPrint, removeZeros, resourceList, subtractNonNegative, toJsonList, type ResourceList } from '../../api/quota/resource-list.ts'
 import { admissionForbidden, isStatusError, type Qualified } from '../errors.ts'
 
 type Json = Record<string, any>
 
-/** Kinds quota never counts (quota/v1/install: ignoredResources). */
-const IGNORED = new Set(['/events'])
-
 export interface QuotaRequest {
   operation: QuotaOperation
   resource: Qualified
-  subresource?: string
   obj: KubeObject
   old?: KubeObject
   dryRun: boolean
@@ -43,9 +39,9 @@ export class QuotaAdmission {
 
   async admit (req: QuotaRequest): Promise<void> {
     const namespace = req.obj.metadata.namespace
-    if (namespace === undefined || namespace === '' || IGNORED.has(`${req.resource.group}/${req.resource.resource}`)) return
+    if (namespace === undefined || namespace === '' || isQuotaIgnored(req.resource.group, req.resource.resource)) return
     const evaluator = evaluatorFor(req.resource.group, req.resource.resource)
-    if (!evaluator.handles(req.operation, req.subresource, req.obj, req.old)) return
+    if (!evaluator.handles(req.operation)) return
     if ((await this.options.quotas(namespace)).length === 0) return
     await this.inLane(namespace, () => this.evaluate(req, evaluator, namespace))
   }
@@ -64,8 +60,9 @@ export class QuotaAdmission {
 
   /**
    * checkQuotas: evaluate against the current quotas and write what changed. A write that meets
-   * a newer quota (the controller recounted) is evaluated again against it, up to three times;
-   * quotas already charged are not charged twice.
+   * a newer quota (the controller recounted) is evaluated again against it, up to three times,
+   * and one that finds its quota deleted meanwhile is evaluated again without it; quotas already
+   * charged are not charged twice.
    */
   private async evaluate (req: QuotaRequest, evaluator: Evaluator, namespace: string): Promise<void> {
     const charged = new Set<string>()
@@ -85,7 +82,7 @@ export class QuotaAdmission {
           await this.options.writeStatus({ ...quota, status: { ...(quota as Json).status, used: toJsonList(used) } } as KubeObject)
           charged.add(quota.metadata.name!)
         } catch (err) {
-          if (!isStatusError(err, 409) || retries <= 0) throw err
+          if (!(isStatusError(err, 409) || isStatusError(err, 404)) || retries <= 0) throw err
           conflicted = true
         }
       }
@@ -135,11 +132,9 @@ export function checkRequest (quotas: readonly KubeObject[], req: QuotaRequest, 
     const used = resourceList((quota as Json).status.used)
     const requested = mask(delta, hard.keys())
     const next = add(used, requested)
-    if (req.subresource !== 'status') {
-      const over = exceeded(mask(next, requested.keys()), hard)
-      if (over.length > 0) {
-        throw new Refusal(`exceeded quota: ${quota.metadata.name}, requested: ${prettyPrint(mask(requested, over))}, used: ${prettyPrint(mask(used, over))}, limited: ${prettyPrint(mask(hard, over))}`)
-      }
+    const over = exceeded(mask(next, requested.keys()), hard)
+    if (over.length > 0) {
+      throw new Refusal(`exceeded quota: ${quota.metadata.name}, requested: ${prettyPrint(mask(requested, over))}, used: ${prettyPrint(mask(used, over))}, limited: ${prettyPrint(mask(hard, over))}`)
     }
     if (!equals(next, used)) out.push({ quota, used: next })
   }

@@ -8,6 +8,7 @@
 // are listed at sync and watched for deletions once a quota names them.
 import { jsonEqual, type KubeObject } from '../../api/object.ts'
 import { podCounts } from '../../api/quota/evaluators.ts'
+import { wellFormedQuota } from '../../api/quota/shape.ts'
 import { equals, resourceList, toJsonList, type ResourceList } from '../../api/quota/resource-list.ts'
 import type { ResourceKind } from '../resources.ts'
 import type { ControllerContext, ControllerDefinition, EventRule, InformerEvent } from '../types.ts'
@@ -31,8 +32,8 @@ const INFORMED: Record<string, { apiVersion: string, kind: string }> = {
 }
 
 export interface ResourceQuotaControllerOptions {
-  /** The served kinds (servedResources), for `count/<resource>.<group>` of any of them. */
-  resources: readonly ResourceKind[]
+  /** The kinds served now (servedResources), for `count/<resource>.<group>` of any of them, CRDs included. */
+  served: () => readonly ResourceKind[]
   /** Concurrent syncs (--concurrent-resource-quota-syncs); default 5. */
   workers?: number
 }
@@ -52,13 +53,13 @@ const serviceType = (s: KubeObject): string => {
   const t = (s as Json).spec?.type
   return t === 'NodePort' || t === 'LoadBalancer' ? t : ''
 }
-const allocatedStorage = (c: KubeObject): unknown => (c as Json).status?.allocatedResources?.storage
 
 /** DefaultUpdateFilter: the updates that can lower usage. */
 const UPDATE_FREES: Record<string, (e: InformerEvent, now: number) => boolean> = {
   pods: (e, now) => podCounts(e.old!, now) && !podCounts(e.obj, now),
   services: e => serviceType(e.old!) !== serviceType(e.obj),
-  persistentvolumeclaims: e => allocatedStorage(e.old!) !== allocatedStorage(e.obj),
+  // Upstream compares two fresh pointers (Status.AllocatedResources.Storage()): every update.
+  persistentvolumeclaims: () => true,
 }
 
 function replenishRules (): EventRule[] {
@@ -73,7 +74,6 @@ function replenishRules (): EventRule[] {
 }
 
 export function resourceQuotaController (options: ResourceQuotaControllerOptions): ControllerDefinition {
-  const served = options.resources
   let deletions: DeletionWatches | undefined
   return {
     name: 'resourcequota-controller',
@@ -91,18 +91,21 @@ export function resourceQuotaController (options: ResourceQuotaControllerOptions
     ],
     async sync (key, ctx) {
       const quota = ctx.lister('resourcequotas').get(key)
-      if (quota === undefined) return
+      // One that would not decode (written through the etcd port) is not there for the controller either.
+      if (quota === undefined || !wellFormedQuota(quota)) return
       deletions ??= new DeletionWatches(ctx.client, (group, resource, namespace) => { for (const k of replenish(ctx, group, resource, namespace)) ctx.enqueue(k) })
-      const used = await calculateUsage(quota, async (group, resource) => {
+      const { usage, errors } = await calculateUsage(quota, async (group, resource) => {
         if (group === '' && resource in INFORMED) return ctx.lister(resource).inNamespace(quota.metadata.namespace!)
-        const kind = served.find(r => r.group === group && r.resource === resource && r.namespaced)
+        const kind = options.served().find(r => r.group === group && r.resource === resource && r.namespaced)
         if (kind === undefined) return undefined
         const list = await ctx.client.list(kind.apiVersion, kind.kind, { namespace: quota.metadata.namespace })
         await deletions!.follow(kind, list.metadata.resourceVersion)
         return list.items
       }, ctx.clock.now())
-      await writeStatus(ctx, quota, used)
+      await writeStatus(ctx, quota, usage)
       ctx.enqueueAfter(key, QUOTA_RESYNC_MS)
+      // As upstream: what could be counted is written, then the sync fails (and is retried) for the rest.
+      if (errors.length > 0) throw errors[0]
     },
     stop () { deletions?.stop() },
   }
@@ -116,8 +119,9 @@ async function writeStatus (ctx: ControllerContext, quota: KubeObject, counted: 
   const used = new Map(previous)
   for (const [k, v] of counted) used.set(k, v)
   for (const k of [...used.keys()]) if (!hard.has(k)) used.delete(k)
-  const dirty = q.status?.hard === undefined || q.status?.used === undefined || !equals(hard, resourceList(q.status.hard)) || !equals(used, previous)
+  const dirty = q.status?.hard === undefined || (q.status?.used === undefined && used.size > 0) || !equals(hard, resourceList(q.status.hard)) || !equals(used, previous)
   if (!dirty) return
   // A 409 (admission charged the quota meanwhile) retries the key; the retry recounts.
-  await ctx.client.update({ ...quota, status: { hard: toJsonList(hard), used: toJsonList(used) } }, { subresource: 'status' })
+  // An empty used is left out, as Go's omitempty leaves it.
+  await ctx.client.update({ ...quota, status: used.size === 0 ? { hard: toJsonList(hard) } : { hard: toJsonList(hard), used: toJsonList(used) } }, { subresource: 'status' })
 }

@@ -2,7 +2,7 @@
 // the objects of every kind whose evaluator counts one of its names, those objects filtered by
 // the quota's scopes. Every tracked name gets a value, zero when nothing counts.
 import type { KubeObject } from '../../api/object.ts'
-import { countedKind, evaluatorFor, scopeSelectors, type Evaluator } from '../../api/quota/evaluators.ts'
+import { countedKind, evaluatorFor, isQuotaIgnored, scopeSelectors, type Evaluator } from '../../api/quota/evaluators.ts'
 import { add, mask, zero, type ResourceList } from '../../api/quota/resource-list.ts'
 
 type Json = Record<string, any>
@@ -16,7 +16,7 @@ export function evaluatorsFor (hard: readonly string[]): Evaluator[] {
   for (const resource of ['pods', 'services', 'persistentvolumeclaims']) consider(evaluatorFor('', resource))
   for (const name of hard) {
     const kind = countedKind(name)
-    if (kind !== undefined) consider(evaluatorFor(kind.group, kind.resource))
+    if (kind !== undefined && !isQuotaIgnored(kind.group, kind.resource)) consider(evaluatorFor(kind.group, kind.resource))
   }
   return [...out.values()]
 }
@@ -24,15 +24,25 @@ export function evaluatorsFor (hard: readonly string[]): Evaluator[] {
 /** The namespace's objects of one kind (undefined: the kind is not served; it counts nothing). */
 export type ObjectsOf = (group: string, resource: string) => Promise<readonly KubeObject[] | undefined>
 
-/** The usage of every hard name some evaluator counts (names none counts are left out). */
-export async function calculateUsage (quota: KubeObject, objectsOf: ObjectsOf, now: number): Promise<ResourceList> {
+/**
+ * The usage of every hard name some evaluator counts (names none counts are left out, and so are
+ * those of a kind that could not be listed: `errors` says why).
+ */
+export async function calculateUsage (quota: KubeObject, objectsOf: ObjectsOf, now: number): Promise<{ usage: ResourceList, errors: unknown[] }> {
   const hard = Object.keys((quota as Json).spec?.hard ?? {})
   const selectors = scopeSelectors(quota)
   let usage: ResourceList = new Map()
   const matched = new Set<string>()
+  const errors: unknown[] = []
   for (const evaluator of evaluatorsFor(hard)) {
     const names = evaluator.matchingResources(hard)
-    const items = await objectsOf(evaluator.group, evaluator.resource)
+    let items: readonly KubeObject[] | undefined
+    try {
+      items = await objectsOf(evaluator.group, evaluator.resource)
+    } catch (err) {
+      errors.push(err)
+      continue
+    }
     if (items === undefined) continue
     let used: ResourceList = new Map(names.map(n => [n, zero()]))
     for (const item of items) {
@@ -41,5 +51,5 @@ export async function calculateUsage (quota: KubeObject, objectsOf: ObjectsOf, n
     usage = add(usage, used)
     for (const n of names) matched.add(n)
   }
-  return mask(usage, matched)
+  return { usage: mask(usage, matched), errors }
 }
