@@ -9,9 +9,13 @@ const root = join(import.meta.dirname, '..')
 const dataDir = mkdtempSync(join(tmpdir(), 'k3sim-demo-'))
 const home = mkdtempSync(join(tmpdir(), 'k3sim-demo-home-'))
 const started = performance.now()
-const server = spawn(process.execPath, [join(root, 'src', 'cli', 'main.ts'), 'server', '--data-dir', dataDir, '--api-port', '0', '--etcd-port', '0', '--agents', '2', '--node-cpu', '2', '--node-memory', '4Gi'], { stdio: ['ignore', 'pipe', 'inherit'] })
+const server = spawn(process.execPath, [join(root, 'src', 'cli', 'main.ts'), 'server', '--data-dir', dataDir, '--api-port', '0', '--etcd-port', '0', '--agents', '2', '--node-cpu', '2', '--node-memory', '4Gi'], { stdio: ['ignore', 'pipe', 'pipe'] })
+// The server's log (controllers retrying refused creates, as kube-controller-manager logs them)
+// is kept, not interleaved with the walkthrough; it is printed if the server stops on its own.
+let serverLog = ''
+server.stderr.on('data', (chunk: Buffer) => { serverLog = (serverLog + chunk.toString()).slice(-20000) })
 const etcd = await new Promise<string>((resolve, reject) => {
-  server.on('exit', code => reject(new Error(`k3sim server exited with code ${code}`)))
+  server.on('exit', code => reject(new Error(`k3sim server exited with code ${code}:\n${serverLog}`)))
   let out = ''
   server.stdout.on('data', (chunk: Buffer) => {
     out += chunk.toString()
@@ -63,6 +67,13 @@ try {
   kubectl('create', 'rolebinding', 'default-view', '-n', 'shop', '--clusterrole=view', '--serviceaccount=shop:default')
   kubectl('get', 'pods', '-n', 'shop', robot)
   kubectl('get', 'secrets', '-n', 'shop', robot)
+  // A LimitRange gives new containers a CPU request; a quota caps the namespace's requests.
+  show('kubectl', ['apply', '-n', 'shop', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'cpu-defaults' }, spec: { limits: [{ type: 'Container', defaultRequest: { cpu: '250m' }, default: { cpu: '500m' } }] } }) })
+  kubectl('create', 'quota', 'compute', '-n', 'shop', '--hard=requests.cpu=1')
+  kubectl('scale', 'deploy', 'web', '-n', 'shop', '--replicas=8')
+  await new Promise(resolve => setTimeout(resolve, 1000))
+  kubectl('describe', 'quota', 'compute', '-n', 'shop')
+  kubectl('get', 'deploy', 'web', '-n', 'shop', '-o', 'jsonpath={.status.conditions[?(@.type=="ReplicaFailure")].message}{"\\n"}')
   kubectl('delete', 'namespace', 'shop')
   kubectl('get', 'namespaces')
   show('etcdctl', ['--endpoints', etcd, 'get', '/registry/namespaces/default'], { env: { ETCDCTL_API: '3' } })
