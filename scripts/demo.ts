@@ -1,6 +1,6 @@
 // `npm run demo`: starts `k3sim server` on a fresh data dir and walks through it with the real
 // kubectl and etcdctl, printing each command and its output. Run by the README's first command.
-import { execFileSync, spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -28,14 +28,10 @@ const kubeconfig = join(dataDir, 'kubeconfig.yaml')
 
 function show (cmd: string, args: string[], options: { input?: string, env?: Record<string, string> } = {}): string {
   console.log(`\n$ ${cmd} ${args.map(a => (/[\s{}"'*]/.test(a) ? `'${a}'` : a)).join(' ')}`)
-  let out: string
-  try {
-    out = execFileSync(cmd, args, { env: { PATH: process.env.PATH, HOME: home, KUBECONFIG: kubeconfig, ...options.env }, input: options.input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] })
-  } catch (err) {
-    const e = err as { stdout?: string, stderr?: string, code?: string }
-    if (e.code === 'ENOENT') throw new Error(`${cmd} not found: run \`npm run setup\``)
-    out = `${e.stdout ?? ''}${e.stderr ?? ''}`
-  }
+  const r = spawnSync(cmd, args, { env: { PATH: process.env.PATH, HOME: home, KUBECONFIG: kubeconfig, ...options.env }, input: options.input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] })
+  if ((r.error as { code?: string } | undefined)?.code === 'ENOENT') throw new Error(`${cmd} not found: run \`npm run setup\``)
+  // What a terminal shows: the warnings and errors (stderr) with the output.
+  const out = `${r.stderr ?? ''}${r.stdout ?? ''}`
   process.stdout.write(out)
   return out
 }
@@ -74,6 +70,9 @@ try {
   await new Promise(resolve => setTimeout(resolve, 1000))
   kubectl('describe', 'quota', 'compute', '-n', 'shop')
   kubectl('get', 'deploy', 'web', '-n', 'shop', '-o', 'jsonpath={.status.conditions[?(@.type=="ReplicaFailure")].message}{"\\n"}')
+  // Pod Security admission: labelling the namespace warns about what runs there; new pods are refused.
+  kubectl('label', 'namespace', 'shop', 'pod-security.kubernetes.io/enforce=restricted')
+  kubectl('run', 'probe', '--image=busybox', '-n', 'shop')
   kubectl('delete', 'namespace', 'shop')
   kubectl('get', 'namespaces')
   show('etcdctl', ['--endpoints', etcd, 'get', '/registry/namespaces/default'], { env: { ETCDCTL_API: '3' } })

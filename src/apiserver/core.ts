@@ -74,7 +74,12 @@ export class ApiServerCore {
       serviceAccounts: new MirroredMap({ prefix: '/registry/serviceaccounts/', read: sa => (sa as { metadata: { uid: string } }).metadata.uid }),
       scalePaths: info => this.crds.version(info)?.scale,
       authorizer: new RbacAuthorizer(options.backend),
-      admission: new Admission({ writeQuotaStatus: quota => this.writeQuotaStatus(quota), now: () => this.clock.now() }),
+      admission: new Admission({
+        writeQuotaStatus: quota => this.writeQuotaStatus(quota),
+        getNamespace: name => storage.tryGet(this.index.lookup('', 'v1', 'namespaces')!, undefined, name),
+        listPods: async namespace => (await storage.list(this.index.lookup('', 'v1', 'pods')!, namespace)).items,
+        now: () => this.clock.now(),
+      }),
     }
   }
 

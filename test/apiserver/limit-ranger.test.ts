@@ -3,26 +3,17 @@
 // LimitRange objects defaulted and validated as upstream.
 import assert from 'node:assert/strict'
 import type { KubeObject } from '../../src/api/object.ts'
-import { ApiServerCore } from '../../src/apiserver/core.ts'
+import type { ApiServerCore } from '../../src/apiserver/core.ts'
 import { isStatusError } from '../../src/apiserver/errors.ts'
-import { InProcessClient } from '../../src/client/in-process.ts'
-import { MemoryBackend } from '../../src/store/memory/memory-backend.ts'
-import { VirtualClock } from '../../src/util/clock.ts'
-import { Ids } from '../../src/util/random.ts'
-import { createDefaultServiceAccounts } from '../support/service-accounts.ts'
+import type { InProcessClient } from '../../src/client/in-process.ts'
+import { startCore } from '../support/api-core.ts'
 
 type Json = Record<string, any>
 
 describe('LimitRanger admission', () => {
   let core: ApiServerCore
   let client: InProcessClient
-  beforeEach(async () => {
-    const clock = new VirtualClock()
-    core = new ApiServerCore({ backend: new MemoryBackend({ clock }), clock, ids: new Ids({ seed: 1 }) })
-    await core.bootstrap()
-    client = new InProcessClient({ core })
-    await createDefaultServiceAccounts(client)
-  })
+  beforeEach(async () => { ({ core, client } = await startCore()) })
   afterEach(() => core.stop())
 
   const range = (name: string, limits: Json[]): Promise<Json> => client.create({ apiVersion: 'v1', kind: 'LimitRange', metadata: { name, namespace: 'default' }, spec: { limits } } as KubeObject) as Promise<Json>

@@ -3,28 +3,19 @@
 // before the object is stored, one namespace evaluated at a time, dry runs charging nothing.
 import assert from 'node:assert/strict'
 import type { KubeObject } from '../../src/api/object.ts'
-import { ApiServerCore } from '../../src/apiserver/core.ts'
+import type { ApiServerCore } from '../../src/apiserver/core.ts'
 import { isStatusError, StatusError } from '../../src/apiserver/errors.ts'
 import { QuotaAdmission } from '../../src/apiserver/admission/resource-quota.ts'
 import * as ops from '../../src/store/ops.ts'
-import { InProcessClient } from '../../src/client/in-process.ts'
-import { MemoryBackend } from '../../src/store/memory/memory-backend.ts'
-import { VirtualClock } from '../../src/util/clock.ts'
-import { Ids } from '../../src/util/random.ts'
-import { createDefaultServiceAccounts } from '../support/service-accounts.ts'
+import type { InProcessClient } from '../../src/client/in-process.ts'
+import { startCore } from '../support/api-core.ts'
 
 type Json = Record<string, any>
 
 describe('ResourceQuota admission', () => {
   let core: ApiServerCore
   let client: InProcessClient
-  beforeEach(async () => {
-    const clock = new VirtualClock()
-    core = new ApiServerCore({ backend: new MemoryBackend({ clock }), clock, ids: new Ids({ seed: 1 }) })
-    await core.bootstrap()
-    client = new InProcessClient({ core, userAgent: 'test/1.0' })
-    await createDefaultServiceAccounts(client)
-  })
+  beforeEach(async () => { ({ core, client } = await startCore({ userAgent: 'test/1.0' })) })
   afterEach(() => core.stop())
 
   /** A quota as the controller leaves it: status.hard = spec.hard, status.used as given. */

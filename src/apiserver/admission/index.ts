@@ -1,7 +1,7 @@
-// The admission plugins that read other objects of the namespace, as k3s enables them:
-// LimitRanger (mutating for new pods, validating for pods and claims) and ResourceQuota
-// (validating, last). LimitRanges and ResourceQuotas are mirrored from the store (upstream: the
-// plugins' informers), so a namespace without any costs a map lookup per write.
+// The admission plugins that read other objects, in k3s's order: LimitRanger (mutating for new
+// pods, validating for pods and claims), PodSecurity (namespace labels) and ResourceQuota
+// (validating, last). LimitRanges, ResourceQuotas and namespaces' labels are mirrored from the
+// store (upstream: the plugins' informers), so a namespace without any costs a map lookup per write.
 import type { KubeObject } from '../../api/object.ts'
 import type { ResourceInfo } from '../../api/resources.ts'
 import type { QuotaOperation } from '../../api/quota/evaluators.ts'
@@ -11,12 +11,18 @@ import { NamespacedMirror } from '../registry/namespaced-mirror.ts'
 import { wellFormedLimitRange, wellFormedQuota } from '../../api/quota/shape.ts'
 import { defaultPodResources, limitRangeViolation } from './limit-ranger.ts'
 import { QuotaAdmission } from './resource-quota.ts'
+import { PodSecurity } from './pod-security/index.ts'
+import { MirroredMap } from '../registry/store-mirror.ts'
 
 const byName = (a: KubeObject, b: KubeObject): number => (a.metadata.name! < b.metadata.name! ? -1 : a.metadata.name! > b.metadata.name! ? 1 : 0)
 
 export interface AdmissionOptions {
   /** Write a quota's status as kube-apiserver's loopback client does (optimistic). */
   writeQuotaStatus: (quota: KubeObject) => Promise<void>
+  /** A namespace read from the store (when the mirror cannot tell). */
+  getNamespace: (name: string) => Promise<KubeObject | undefined>
+  /** A namespace's pods (PodSecurity's check of a raised enforce level). */
+  listPods: (namespace: string) => Promise<readonly KubeObject[]>
   now: () => number
 }
 
@@ -32,21 +38,37 @@ export interface WriteAttributes {
 export class Admission {
   private readonly limitRanges = new NamespacedMirror<KubeObject>('limitranges', obj => (wellFormedLimitRange(obj) ? obj as KubeObject : undefined))
   private readonly quotas = new NamespacedMirror<KubeObject>('resourcequotas', obj => (wellFormedQuota(obj) ? obj as KubeObject : undefined))
+  /** Namespaces' labels (PodSecurity's policy), undefined for a namespace without any. */
+  private readonly namespaceLabels = new MirroredMap<Record<string, string> | null>({
+    prefix: '/registry/namespaces/',
+    read: ns => ((ns as KubeObject).metadata?.labels ?? null),
+  })
+
   private readonly quota: QuotaAdmission
+  private readonly podSecurity: PodSecurity
   private backend: Backend | undefined
 
   constructor (options: AdmissionOptions) {
     this.quota = new QuotaAdmission({ quotas: ns => this.inNamespace(this.quotas, ns), writeStatus: options.writeQuotaStatus, now: options.now })
+    this.podSecurity = new PodSecurity({
+      namespaceLabels: async name => {
+        const known = this.namespaceLabels.get(name)
+        if (known !== undefined || this.namespaceLabels.known()) return known ?? undefined
+        return (await options.getNamespace(name))?.metadata.labels
+      },
+      listPods: options.listPods,
+    })
   }
 
   async start (backend: Backend): Promise<void> {
     this.backend = backend
-    await Promise.all([this.limitRanges.start(backend), this.quotas.start(backend)])
+    await Promise.all([this.limitRanges.start(backend), this.quotas.start(backend), this.namespaceLabels.start(backend)])
   }
 
   stop (): void {
     this.limitRanges.stop()
     this.quotas.stop()
+    this.namespaceLabels.stop()
   }
 
   /** The namespace's objects, sorted by name; a mirror whose watch is gone is loaded again first. */
@@ -62,20 +84,22 @@ export class Admission {
     if (ranges.length > 0) defaultPodResources(obj, ranges)
   }
 
-  /** Validating admission of a create or update, once the object is final and valid. */
-  async validate (attrs: WriteAttributes): Promise<void> {
+  /** Validating admission of a create or update, once the object is final and valid: the warnings to send. */
+  async validate (attrs: WriteAttributes): Promise<string[]> {
     const { info, obj } = attrs
-    const namespace = obj.metadata.namespace
-    if (namespace === undefined || namespace === '') return
     const sub = attrs.subresource ?? ''
+    const namespace = obj.metadata.namespace
+    const namespaced = namespace !== undefined && namespace !== ''
     const pods = info.group === '' && info.resource === 'pods' && attrs.operation === 'create'
     const claims = info.group === '' && info.resource === 'persistentvolumeclaims'
-    if (sub === '' && (pods || claims) && attrs.old?.metadata.deletionTimestamp === undefined) {
+    if (namespaced && sub === '' && (pods || claims) && attrs.old?.metadata.deletionTimestamp === undefined) {
       const ranges = await this.inNamespace(this.limitRanges, namespace)
       const why = ranges.length === 0 ? undefined : limitRangeViolation(pods ? 'pods' : 'persistentvolumeclaims', obj, ranges)
       if (why !== undefined) throw admissionForbidden(info, obj.metadata.name ?? '', why)
     }
+    const warnings = await this.podSecurity.validate({ operation: attrs.operation, info, subresource: sub, obj, old: attrs.old })
     // Quota ignores every subresource write (status, binding, scale…), as upstream's plugin does.
-    if (sub === '') await this.quota.admit({ operation: attrs.operation, resource: info, obj, old: attrs.old, dryRun: attrs.dryRun })
+    if (namespaced && sub === '') await this.quota.admit({ operation: attrs.operation, resource: info, obj, old: attrs.old, dryRun: attrs.dryRun })
+    return warnings
   }
 }

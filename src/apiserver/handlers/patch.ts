@@ -49,7 +49,7 @@ export async function patchObject (ctx: ApiContext, req: ApiRequest): Promise<Re
     }
     return obj
   }, { manager })
-  return { ...reply, warnings }
+  return { ...reply, warnings: [...warnings, ...(reply.warnings ?? [])] }
 }
 
 /** Server-side apply (PATCH with application/apply-patch+yaml). */
@@ -65,7 +65,7 @@ async function applyObject (ctx: ApiContext, req: ApiRequest): Promise<Reply<Kub
     const created = clone(config)
     created.metadata.managedFields = [{ manager, operation: 'Apply', apiVersion: config.apiVersion, time, fieldsType: 'FieldsV1', fieldsV1: applied }]
     const r = await createObject(ctx, { ...req, verb: 'create', body: created }, created)
-    return { status: 201, body: restoreApplyManager(r.body, manager, applied, config.apiVersion!, time) }
+    return { status: 201, body: restoreApplyManager(r.body, manager, applied, config.apiVersion!, time), warnings: r.warnings }
   }
   return updateObject(ctx, req, current => {
     const entries = current.metadata.managedFields ?? []

@@ -18,7 +18,6 @@ export async function createObject (ctx: ApiContext, req: ApiRequest, body?: Kub
   const { info } = req
   const decoded = decodeBody(ctx, req, body ?? bodyObject(ctx, req, 'shallow'))
   const obj = toStored(info, decoded.object)
-  const warnings = decoded.warnings
   const strategy = ctx.strategyFor(info)
   stampNew(ctx, info, obj)
   if (info.namespaced) await checkNamespaceOpen(ctx, req.namespace!)
@@ -35,7 +34,8 @@ export async function createObject (ctx: ApiContext, req: ApiRequest, body?: Kub
   await ctx.admission.mutate(info, obj)
   await strategy.prepareForCreate?.(obj, { storage: ctx.storage, ids: ctx.ids, clock: ctx.clock, index: ctx.index, priorityClasses: ctx.priorityClasses, user: req.user, requestName: req.name, authorizer: ctx.authorizer })
   validateOrThrow(ctx, info, obj)
-  await ctx.admission.validate({ operation: 'create', info, obj, dryRun: req.options.dryRun === true })
+  const admissionWarnings = await ctx.admission.validate({ operation: 'create', info, obj, dryRun: req.options.dryRun === true })
+  const warnings = withWarnings(decoded.warnings, admissionWarnings)
   if (req.options.dryRun === true) {
     if (await ctx.storage.tryGet(info, obj.metadata.namespace, obj.metadata.name!) !== undefined) {
       throw new StatusError(409, 'AlreadyExists', `${info.group === '' ? info.resource : `${info.resource}.${info.group}`} "${obj.metadata.name}" already exists`, { name: obj.metadata.name, kind: info.resource })
@@ -106,20 +106,26 @@ async function writeUpdate (ctx: ApiContext, req: ApiRequest, current: KubeObjec
   }
   if (strategy.generation && specOf(next) !== specOf(current)) next.metadata.generation = (current.metadata.generation ?? 0) + 1
   validateOrThrow(ctx, info, next, current)
-  await ctx.admission.validate({ operation: 'update', info, subresource: req.subresource, obj: next, old: current, dryRun: req.options.dryRun === true })
+  const warnings = withWarnings(undefined, await ctx.admission.validate({ operation: 'update', info, subresource: req.subresource, obj: next, old: current, dryRun: req.options.dryRun === true }))
   if (!options.managedFieldsDone) recordManager(next, current, { manager: options.manager, operation: options.operation ?? 'Update', apiVersion: next.apiVersion ?? current.apiVersion!, time: rfc3339(ctx.clock.now()), subresource: req.subresource }, { statusWritesMetadata: strategy.statusWritesMetadata })
   next.metadata.resourceVersion = current.metadata.resourceVersion
-  if (unchanged(next, current)) return { status: 200, body: asServed(info, current) }
-  if (req.options.dryRun === true) return { status: 200, body: asServed(info, next) }
+  if (unchanged(next, current)) return { status: 200, body: asServed(info, current), warnings }
+  if (req.options.dryRun === true) return { status: 200, body: asServed(info, next), warnings }
   // Removing the last finalizer of an object being deleted deletes it (upstream's update path).
   const nsFinalizersLeft = info.group === '' && info.resource === 'namespaces' && ((next.spec as { finalizers?: string[] } | undefined)?.finalizers ?? []).length > 0
   if (current.metadata.deletionTimestamp !== undefined && (current.metadata.deletionGracePeriodSeconds ?? 0) === 0 && (next.metadata.finalizers ?? []).length === 0 && !nsFinalizersLeft) {
     const written = await ctx.storage.update(info, next, Number(current.metadata.resourceVersion))
     await ctx.storage.delete(info, written)
-    return { status: 200, body: asServed(info, written) }
+    return { status: 200, body: asServed(info, written), warnings }
   }
   const written = await ctx.storage.update(info, next, Number(current.metadata.resourceVersion))
-  return { status: 200, body: asServed(info, written) }
+  return { status: 200, body: asServed(info, written), warnings }
+}
+
+/** The decoder's warnings, then admission's (none: undefined, as a reply without warnings has). */
+function withWarnings (decoded: string[] | undefined, admission: string[]): string[] | undefined {
+  if (admission.length === 0) return decoded
+  return [...(decoded ?? []), ...admission]
 }
 
 /** Equal apart from managedFields timestamps: a no-op write keeps the resourceVersion. */
@@ -138,7 +144,7 @@ export async function replaceObject (ctx: ApiContext, req: ApiRequest): Promise<
     expectRevision: expect === undefined || expect === '' ? undefined : expect,
     manager: managerOf(req),
   })
-  return { ...reply, warnings }
+  return { ...reply, warnings: withWarnings(warnings, reply.warnings ?? []) }
 }
 
 export type { ResourceInfo }
