@@ -1,4 +1,5 @@
-// The API server: in-process create/get/list throughput (the path controllers use), HTTPS GET
+// The API server: in-process create/get/list throughput (the path controllers use; pod creates
+// also in a namespace with a LimitRange, a ResourceQuota and restricted PodSecurity), HTTPS GET
 // latency, a Table list of 10,000 pods over HTTPS, `kubectl get pods -A` with 10,000 pods,
 // and watch fan-out (100 HTTPS watchers, 10,000 events: events/s and the slowest delivery).
 import { execFile } from 'node:child_process'
@@ -18,6 +19,22 @@ const pod = (ns: string, i: number): any => ({
   metadata: { name: `web-${i}`, namespace: ns, labels: { app: 'web', shard: String(i % 10) } },
   spec: { nodeName: `node-${i % 50}`, containers: [{ name: 'nginx', image: 'nginx:1.27', ports: [{ containerPort: 80 }], resources: { requests: { cpu: '100m', memory: '64Mi' } } }] },
 })
+
+/** A pod that passes `restricted`, without requests (a LimitRange gives them). */
+const hardenedPod = (ns: string, i: number): any => ({
+  apiVersion: 'v1', kind: 'Pod',
+  metadata: { name: `web-${i}`, namespace: ns },
+  spec: { nodeName: `node-${i % 50}`, securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } }, containers: [{ name: 'nginx', image: 'nginx:1.27', securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } }] },
+})
+
+/** A namespace enforcing `restricted`, with a LimitRange's defaults and a ResourceQuota (its status as the controller leaves it). */
+async function guardedNamespace (client: InProcessClient, name: string): Promise<void> {
+  await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } })
+  await client.create({ apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'defaults', namespace: name }, spec: { limits: [{ type: 'Container', defaultRequest: { cpu: '100m', memory: '64Mi' }, default: { cpu: '200m', memory: '128Mi' } }] } } as any)
+  const hard = { pods: '1000000', 'requests.cpu': '100000', 'limits.memory': '1000Ti' }
+  const q = await client.create({ apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'compute', namespace: name }, spec: { hard } } as any)
+  await client.update({ ...q, status: { hard, used: { pods: '0', 'requests.cpu': '0', 'limits.memory': '0' } } }, { subresource: 'status' })
+}
 
 function https (cp: ControlPlane, agent: Agent, path: string, accept = 'application/json'): Promise<{ status: number, body: string }> {
   const u = new URL(cp.api!.url)
@@ -46,6 +63,7 @@ export async function apiserverBench (): Promise<Result[]> {
   await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bench' } })
   await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'big' } })
   await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'small' } })
+  await guardedNamespace(client, 'guarded')
   await Promise.all(Array.from({ length: 1000 }, (_, i) => client.create(pod('small', i))))
   for (let b = 0; b < 10; b++) await Promise.all(Array.from({ length: 1000 }, (_, i) => client.create(pod('big', b * 1000 + i))))
   const tableMs = await timeIt(async () => {
@@ -71,6 +89,7 @@ export async function apiserverBench (): Promise<Result[]> {
   results.push(...await runCases('API server, in process (SQLite file)', [
     { name: 'create configmaps (1000 in flight)', unit: 'creates', perOp: 1000, fn: () => Promise.all(Array.from({ length: 1000 }, () => client.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${n++}`, namespace: 'bench' }, data: { key: 'value' } }))) },
     { name: 'create pods (1000 in flight)', unit: 'creates', perOp: 1000, fn: () => Promise.all(Array.from({ length: 1000 }, () => client.create(pod('bench', n++)))) },
+    { name: 'the same under LimitRange, ResourceQuota and restricted PodSecurity', unit: 'creates', perOp: 1000, fn: () => Promise.all(Array.from({ length: 1000 }, () => client.create(hardenedPod('guarded', n++)))) },
     { name: 'get a pod', unit: 'gets', perOp: 100, fn: async () => { for (let i = 0; i < 100; i++) await client.get('v1', 'Pod', 'small', `web-${i}`) } },
     { name: 'list a namespace of 1,000 pods', unit: 'lists', fn: () => client.list('v1', 'Pod', { namespace: 'small' }) },
     { name: 'list 1,000 pods with a label selector (100 match)', unit: 'lists', fn: () => client.list('v1', 'Pod', { namespace: 'small', labelSelector: 'shard=3' }) },

@@ -140,6 +140,21 @@ describe('ResourceQuota admission, its retries', () => {
     await admit(admission)
   })
 
+  it('evaluates a burst of requests together, each against what the ones before charged, with one write per quota', async () => {
+    let current = { ...quotaObj('1'), status: { hard: { configmaps: '5' }, used: { configmaps: '0' } } } as unknown as KubeObject
+    const writes: string[] = []
+    const admission = new QuotaAdmission({
+      quotas: async () => [current],
+      writeStatus: async q => { writes.push((q as Json).status.used.configmaps); current = q },
+      now: () => 0,
+    })
+    const results = await Promise.allSettled(Array.from({ length: 8 }, () => admit(admission)))
+    assert.deepEqual(results.map(r => r.status), ['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'rejected', 'rejected'])
+    // The first request alone, then the seven that arrived while it was written.
+    assert.deepEqual(writes, ['1', '5'])
+    assert.match(String((results[5] as PromiseRejectedResult).reason), /exceeded quota: q, requested: configmaps=1, used: configmaps=5, limited: configmaps=5/)
+  })
+
   it('charges again the newer quota after a conflict, and each quota once', async () => {
     const writes: string[] = []
     let current = quotaObj('1')

@@ -2,8 +2,9 @@
 // update that would take a namespace's usage past a quota's hard limit is refused with upstream's
 // messages (`exceeded quota: …`, `failed quota: …: must specify …`, `status unknown for quota: …`);
 // an admitted one is charged to the quotas' status.used before it is stored, so the next request
-// sees it. Requests of one namespace are evaluated one at a time (upstream: one worker per
-// namespace at a time), so two creates cannot both take the last unit.
+// sees it. A namespace's requests are evaluated one batch at a time (upstream: one worker per
+// namespace), each against what the ones before it charged, so two creates cannot both take the
+// last unit, and a burst of creates costs one status write per quota, not one per create.
 import type { KubeObject } from '../../api/object.ts'
 import { evaluatorFor, isQuotaIgnored, quotaMatches, type Evaluator, type QuotaOperation } from '../../api/quota/evaluators.ts'
 import { add, equals, exceeded, mask, negativeNames, prettyPrint, removeZeros, resourceList, subtractNonNegative, toJsonList, type ResourceList } from '../../api/quota/resource-list.ts'
@@ -30,10 +31,18 @@ export interface QuotaAdmissionOptions {
 /** Raised with the message's reason: the caller turns it into a Forbidden for its object. */
 class Refusal extends Error {}
 
+/** A request waiting for its namespace's evaluation. */
+interface Waiter {
+  req: QuotaRequest
+  evaluator: Evaluator
+  settle: (err?: unknown) => void
+}
+
 export class QuotaAdmission {
   private readonly options: QuotaAdmissionOptions
-  /** namespace → the tail of its evaluations. */
-  private readonly lanes = new Map<string, Promise<void>>()
+  /** namespace → requests waiting for the evaluation in progress to end. */
+  private readonly waiting = new Map<string, Waiter[]>()
+  private readonly running = new Set<string>()
 
   constructor (options: QuotaAdmissionOptions) { this.options = options }
 
@@ -43,50 +52,80 @@ export class QuotaAdmission {
     const evaluator = evaluatorFor(req.resource.group, req.resource.resource)
     if (!evaluator.handles(req.operation)) return
     if ((await this.options.quotas(namespace)).length === 0) return
-    await this.inLane(namespace, () => this.evaluate(req, evaluator, namespace))
-  }
-
-  private async inLane (namespace: string, fn: () => Promise<void>): Promise<void> {
-    const before = this.lanes.get(namespace) ?? Promise.resolve()
-    const run = before.then(fn)
-    const tail = run.catch(() => {})
-    this.lanes.set(namespace, tail)
-    try {
-      await run
-    } finally {
-      if (this.lanes.get(namespace) === tail) this.lanes.delete(namespace)
-    }
+    await new Promise<void>((resolve, reject) => {
+      let queue = this.waiting.get(namespace)
+      if (queue === undefined) this.waiting.set(namespace, queue = [])
+      queue.push({ req, evaluator, settle: err => (err === undefined ? resolve() : reject(err)) })
+      if (!this.running.has(namespace)) void this.drain(namespace)
+    })
   }
 
   /**
-   * checkQuotas: evaluate against the current quotas and write what changed. A write that meets
-   * a newer quota (the controller recounted) is evaluated again against it, up to three times,
-   * and one that finds its quota deleted meanwhile is evaluated again without it; quotas already
-   * charged are not charged twice.
+   * Upstream's quotaEvaluator worker: one evaluation per namespace at a time, and the requests
+   * that arrive meanwhile are evaluated together next, each against the usage the ones before it
+   * charged, with one status write per quota for the whole batch.
    */
-  private async evaluate (req: QuotaRequest, evaluator: Evaluator, namespace: string): Promise<void> {
-    const charged = new Set<string>()
-    for (let retries = 3; ; retries--) {
-      const quotas = (await this.options.quotas(namespace)).filter(q => !charged.has(q.metadata.name!))
-      let changes: Array<{ quota: KubeObject, used: ResourceList }>
-      try {
-        changes = checkRequest(quotas, req, evaluator, this.options.now())
-      } catch (err) {
-        if (err instanceof Refusal) throw admissionForbidden(req.resource, req.obj.metadata.name ?? '', err.message)
-        throw err
-      }
-      if (req.dryRun) return
-      let conflicted = false
-      for (const { quota, used } of changes) {
+  private async drain (namespace: string): Promise<void> {
+    this.running.add(namespace)
+    try {
+      for (let batch = this.take(namespace); batch.length > 0; batch = this.take(namespace)) {
         try {
-          await this.options.writeStatus({ ...quota, status: { ...(quota as Json).status, used: toJsonList(used) } } as KubeObject)
-          charged.add(quota.metadata.name!)
+          await this.checkQuotas(namespace, batch)
         } catch (err) {
-          if (!(isStatusError(err, 409) || isStatusError(err, 404)) || retries <= 0) throw err
-          conflicted = true
+          for (const w of batch) w.settle(err)
         }
       }
-      if (!conflicted) return
+    } finally {
+      this.running.delete(namespace)
+    }
+  }
+
+  private take (namespace: string): Waiter[] {
+    const batch = this.waiting.get(namespace) ?? []
+    this.waiting.delete(namespace)
+    return batch
+  }
+
+  /**
+   * checkQuotas: evaluate the batch against the current quotas and write what changed. A write
+   * that meets a newer quota (the controller recounted) evaluates the undecided requests again
+   * against it, up to three times; one that finds its quota deleted evaluates them without it;
+   * quotas already written are not charged twice.
+   */
+  private async checkQuotas (namespace: string, batch: Waiter[]): Promise<void> {
+    const written = new Set<string>()
+    let undecided = batch
+    for (let retries = 3; ; retries--) {
+      const original = (await this.options.quotas(namespace)).filter(q => !written.has(q.metadata.name!))
+      const current = new Map(original.map(q => [q.metadata.name!, q]))
+      const charged: Waiter[] = []
+      for (const w of undecided) {
+        let changes: Array<{ quota: KubeObject, used: ResourceList }>
+        try {
+          changes = checkRequest([...current.values()], w.req, w.evaluator, this.options.now())
+        } catch (err) {
+          w.settle(err instanceof Refusal ? admissionForbidden(w.req.resource, w.req.obj.metadata.name ?? '', err.message) : err)
+          continue
+        }
+        if (w.req.dryRun || changes.length === 0) { w.settle(); continue }
+        for (const { quota, used } of changes) current.set(quota.metadata.name!, { ...quota, status: { ...(quota as Json).status, used: toJsonList(used) } } as KubeObject)
+        charged.push(w)
+      }
+      let conflict: unknown
+      for (const q of original) {
+        const next = current.get(q.metadata.name!)!
+        if (next === q) continue
+        try {
+          await this.options.writeStatus(next)
+          written.add(q.metadata.name!)
+        } catch (err) {
+          if (!(isStatusError(err, 409) || isStatusError(err, 404))) throw err
+          conflict = err
+        }
+      }
+      if (conflict === undefined) { for (const w of charged) w.settle(); return }
+      if (retries <= 0) { for (const w of charged) w.settle(conflict); return }
+      undecided = charged
     }
   }
 }
