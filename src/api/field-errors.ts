@@ -52,14 +52,23 @@ const SHORT_ESCAPES: Record<string, string> = {
   '\x07': '\\a', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\v': '\\v', '"': '\\"', '\\': '\\\\',
 }
 
-/** Go's strconv.Quote / `%q` for a string (printable Unicode is kept as is). */
+const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u
+
+/**
+ * Go's strconv.Quote / `%q` for a string: printable Unicode (unicode.IsPrint: letters, marks,
+ * numbers, punctuation, symbols, the ASCII space) is kept as is; the rest is escaped as Go does.
+ */
 export function goQuote(s: string): string {
   let out = '"'
   for (const ch of s) {
-    const code = ch.codePointAt(0)!
+    let code = ch.codePointAt(0)!
     if (SHORT_ESCAPES[ch]) out += SHORT_ESCAPES[ch]
     else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`
-    else out += ch
+    else if (ch === ' ' || PRINTABLE.test(ch)) out += ch
+    else {
+      if (code >= 0xd800 && code <= 0xdfff) code = 0xfffd // a lone surrogate is not a rune
+      out += code < 0x10000 ? `\\u${code.toString(16).padStart(4, '0')}` : `\\U${code.toString(16).padStart(8, '0')}`
+    }
   }
   return out + '"'
 }

@@ -75,6 +75,25 @@ describe('PodSecurity admission', () => {
     await write('create', ['', 'v1', 'pods'], 'secure', pod('fine', hardened()))
   })
 
+  it('judges pods after their defaults: a volume without a source is an emptyDir, a hostNetwork port a hostPort', async () => {
+    await namespace('strict', { [`${PSA}enforce`]: 'restricted' })
+    const withScratch = { ...hardened(), volumes: [{ name: 'scratch' }] }
+    const created = await write('create', ['', 'v1', 'pods'], 'strict', pod('scratch', withScratch))
+    assert.deepEqual(created.body.spec.volumes[0], { name: 'scratch', emptyDir: {} })
+    const host = { ...hardened(), hostNetwork: true, containers: [{ ...hardened().containers[0], ports: [{ containerPort: 8080 }] }] }
+    await assert.rejects(write('create', ['', 'v1', 'pods'], 'strict', pod('host', host)),
+      /violates PodSecurity "restricted:latest": host namespaces \(hostNetwork=true\), hostPort \(container "nginx" uses hostPort 8080\)$/)
+  })
+
+  it('does not evaluate scale writes (a subresource)', async () => {
+    await namespace('audited', { [`${PSA}warn`]: 'restricted' })
+    const d = await write('create', ['apps', 'v1', 'deployments'], 'audited', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'nginx', image: 'nginx' }] } } } })
+    assert.equal(d.warnings?.length, 1)
+    const info = core.index.lookup('apps', 'v1', 'deployments')!
+    const scaled = await serve(core.ctx, { verb: 'update', info, namespace: 'audited', name: 'd', subresource: 'scale', body: { apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name: 'd', namespace: 'audited' }, spec: { replicas: 3 } }, options: {}, user: SYSTEM_USER }) as { warnings?: string[] }
+    assert.deepEqual(scaled.warnings ?? [], [])
+  })
+
   it('evaluates a pod update only when it changes an image', async () => {
     await namespace('later')
     const created = (await write('create', ['', 'v1', 'pods'], 'later', pod('p'))).body

@@ -1,7 +1,7 @@
 // The Pod Security Standards' checks (k8s.io/pod-security-admission/policy, v1.32) one by one:
 // what each refuses, and the reason and detail upstream prints, in upstream's order.
 import assert from 'node:assert/strict'
-import { policyFor, violations, type LevelVersion } from '../../src/apiserver/admission/pod-security/policy.ts'
+import { levelVersionString, policyFor, violations, type LevelVersion } from '../../src/apiserver/admission/pod-security/policy.ts'
 
 type Json = Record<string, any>
 
@@ -82,7 +82,10 @@ describe('Pod Security checks', () => {
   it('reads a namespace\'s policy from its labels: warn follows enforce unless set, bad values fail closed for enforce only', () => {
     const p = (labels: Record<string, string>) => policyFor(labels)
     assert.deepEqual(p({ 'pod-security.kubernetes.io/enforce': 'baseline', 'pod-security.kubernetes.io/enforce-version': 'v1.25' }).policy,
-      { enforce: { level: 'baseline', version: 25 }, audit: { level: 'privileged', version: undefined }, warn: { level: 'baseline', version: 25 } })
+      { enforce: { level: 'baseline', version: 25, minor: '25' }, audit: { level: 'privileged', version: undefined }, warn: { level: 'baseline', version: 25, minor: '25' } })
+    // strconv.Atoi's range: a minor past int64 is not a version; one past 2^53 is echoed as written.
+    assert.equal(p({ 'pod-security.kubernetes.io/enforce-version': 'v1.9223372036854775808' }).errors.length, 1)
+    assert.equal(levelVersionString(p({ 'pod-security.kubernetes.io/enforce': 'baseline', 'pod-security.kubernetes.io/enforce-version': 'v1.9007199254740993' }).policy.enforce), 'baseline:v1.9007199254740993')
     assert.deepEqual(p({ 'pod-security.kubernetes.io/enforce': 'baseline', 'pod-security.kubernetes.io/warn': 'restricted' }).policy.warn, { level: 'restricted', version: undefined })
     const bad = p({ 'pod-security.kubernetes.io/enforce': 'strict', 'pod-security.kubernetes.io/warn': 'loud', 'pod-security.kubernetes.io/audit-version': '1.25' })
     assert.deepEqual([bad.policy.enforce.level, bad.policy.warn.level], ['restricted', 'privileged'])

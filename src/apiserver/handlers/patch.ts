@@ -49,7 +49,8 @@ export async function patchObject (ctx: ApiContext, req: ApiRequest): Promise<Re
     }
     return obj
   }, { manager })
-  return { ...reply, warnings: [...warnings, ...(reply.warnings ?? [])] }
+  const all = [...warnings, ...(reply.warnings ?? [])]
+  return { ...reply, warnings: all.length > 0 ? all : undefined }
 }
 
 /** Server-side apply (PATCH with application/apply-patch+yaml). */

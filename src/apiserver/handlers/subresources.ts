@@ -67,8 +67,8 @@ export async function updateScale (ctx: ApiContext, req: ApiRequest, scale: Json
     const next = clone(current)
     setAt(next, paths.specReplicasPath, replicas)
     return next
-  }, { expectRevision: expect || undefined, manager: managerOf(req) })
-  return { status: 200, body: toScale(req, r.body, paths) }
+  }, { expectRevision: expect || undefined, manager: managerOf(req), admissionSubresource: 'scale' })
+  return { status: 200, body: toScale(req, r.body, paths), warnings: r.warnings }
 }
 
 /**
@@ -127,6 +127,6 @@ export async function finalizeNamespace (ctx: ApiContext, req: ApiRequest): Prom
   const r = await updateObject(ctx, { ...req, subresource: undefined }, current => {
     (current.spec as Json).finalizers = (body.spec as Json | undefined)?.finalizers ?? []
     return current
-  }, { manager: managerOf(req) })
+  }, { manager: managerOf(req), admissionSubresource: 'finalize' })
   return r
 }

@@ -69,6 +69,8 @@ export interface UpdateOptions {
   operation?: 'Update' | 'Apply'
   /** Skip the managedFields bookkeeping (server-side apply does its own). */
   managedFieldsDone?: boolean
+  /** The subresource admission sees, for writes served through the main object (scale, finalize). */
+  admissionSubresource?: string
 }
 
 /** Read, transform, validate, write; retried on a write conflict unless a revision was required. */
@@ -106,7 +108,8 @@ async function writeUpdate (ctx: ApiContext, req: ApiRequest, current: KubeObjec
   }
   if (strategy.generation && specOf(next) !== specOf(current)) next.metadata.generation = (current.metadata.generation ?? 0) + 1
   validateOrThrow(ctx, info, next, current)
-  const warnings = withWarnings(undefined, await ctx.admission.validate({ operation: 'update', info, subresource: req.subresource, obj: next, old: current, dryRun: req.options.dryRun === true }))
+  const subresource = options.admissionSubresource ?? req.subresource
+  const warnings = withWarnings(undefined, await ctx.admission.validate({ operation: 'update', info, subresource, obj: next, old: current, dryRun: req.options.dryRun === true }))
   if (!options.managedFieldsDone) recordManager(next, current, { manager: options.manager, operation: options.operation ?? 'Update', apiVersion: next.apiVersion ?? current.apiVersion!, time: rfc3339(ctx.clock.now()), subresource: req.subresource }, { statusWritesMetadata: strategy.statusWritesMetadata })
   next.metadata.resourceVersion = current.metadata.resourceVersion
   if (unchanged(next, current)) return { status: 200, body: asServed(info, current), warnings }

@@ -1,5 +1,6 @@
 // One REST request: path → resource, method → verb, body and query → ApiRequest, then the
 // reply as JSON, as a Table when the Accept header asks for one, or as a watch stream.
+import { warningHeaders } from './warnings.ts'
 import type { Request, Response } from 'express'
 import type { ApiServerCore } from '../core.ts'
 import { methodNotAllowed, StatusError } from '../errors.ts'
@@ -97,7 +98,8 @@ export async function serveResource (core: ApiServerCore, req: Request, res: Res
   }
   const result = await core.serve(api)
   if ('watch' in result) { await streamWatch(core, req, res, api, result.watch); return }
-  if (result.warnings !== undefined) res.set('Warning', result.warnings.map(w => `299 - ${JSON.stringify(w)}`).join(', '))
+  const warnings = warningHeaders(result.warnings ?? [])
+  if (warnings.length > 0) res.set('Warning', warnings)
   const body = wantsTable(req.headers.accept) && (verb === 'get' || verb === 'list') && path.subresource === undefined
     ? toTable(core, api, result.body as Record<string, unknown>, verb === 'list')
     : result.body

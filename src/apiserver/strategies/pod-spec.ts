@@ -47,8 +47,24 @@ export function defaultPodSpec (spec: Json): void {
   for (const c of spec.initContainers ?? []) defaultContainer(c)
   for (const c of spec.containers ?? []) defaultContainer(c)
   for (const v of spec.volumes ?? []) {
+    if (v === null || typeof v !== 'object') continue
+    // SetDefaults_Volume: a volume naming no source is an emptyDir.
+    if (volumeSources(v).length === 0) v.emptyDir = {}
     if (v.configMap !== undefined) def(v.configMap, 'defaultMode', 420)
     if (v.secret !== undefined) def(v.secret, 'defaultMode', 420)
+  }
+}
+
+/** The VolumeSource fields a volume sets (every key but its name). */
+function volumeSources (v: Json): string[] {
+  return Object.keys(v).filter(k => k !== 'name' && v[k] !== undefined && v[k] !== null)
+}
+
+/** SetDefaults_Pod, for pods only (not templates): a hostNetwork pod's ports are host ports. */
+export function defaultHostNetworkPorts (spec: Json): void {
+  if (spec.hostNetwork !== true) return
+  for (const c of [...(spec.containers ?? []), ...(spec.initContainers ?? [])] as Json[]) {
+    for (const p of c?.ports ?? []) if (p !== null && typeof p === 'object' && (p.hostPort ?? 0) === 0) p.hostPort = p.containerPort
   }
 }
 
@@ -77,8 +93,26 @@ export function validatePodSpec (spec: Json | undefined, path: string): StatusCa
   }
   check(spec.initContainers, 'initContainers')
   check(spec.containers, 'containers')
+  causes.push(...validateVolumes(spec.volumes, `${path}.volumes`))
   if (spec.restartPolicy !== undefined && !restartPolicies.includes(spec.restartPolicy)) {
     causes.push(unsupported(`${path}.restartPolicy`, spec.restartPolicy, restartPolicies))
   }
+  return causes
+}
+
+/** ValidateVolumes' name and source rules: each named once, with exactly one source. */
+function validateVolumes (volumes: Json[] | undefined, path: string): StatusCause[] {
+  const causes: StatusCause[] = []
+  const names = new Set<string>()
+  ;(volumes ?? []).forEach((v, i) => {
+    const at = `${path}[${i}]`
+    const name: unknown = v?.name
+    if (typeof name !== 'string' || name === '') causes.push(required(`${at}.name`))
+    else if (names.has(name)) causes.push({ reason: 'FieldValueDuplicate', message: `Duplicate value: "${name}"`, field: `${at}.name` })
+    else names.add(name)
+    const sources = v === null || typeof v !== 'object' ? [] : volumeSources(v)
+    if (sources.length === 0) causes.push({ reason: 'FieldValueRequired', message: 'Required value: must specify a volume type', field: at })
+    else if (sources.length > 1) causes.push({ reason: 'FieldValueForbidden', message: 'Forbidden: may not specify more than 1 volume type', field: `${at}.${sources[1]}` })
+  })
   return causes
 }

@@ -3,7 +3,7 @@
 import type { KubeObject } from '../../api/object.ts'
 import type { ResourceInfo } from '../../api/resources.ts'
 import type { StatusCause } from '../errors.ts'
-import { defaultPodSpec, validatePodSpec } from './pod-spec.ts'
+import { defaultHostNetworkPorts, defaultPodSpec, validatePodSpec } from './pod-spec.ts'
 import { podQOSClass } from '../../api/pod-resources.ts'
 import { admitServiceAccount } from './service-account.ts'
 import { def, type Strategy, type StrategyContext } from './strategy.ts'
@@ -19,6 +19,7 @@ export const podStrategy: Strategy = {
   defaults (obj) {
     const spec = (obj.spec ??= {}) as Json
     defaultPodSpec(spec)
+    defaultHostNetworkPorts(spec)
     // v1's deprecated serviceAccount mirrors serviceAccountName (its conversion sets it).
     if (spec.serviceAccountName !== undefined) def(spec, 'serviceAccount', spec.serviceAccountName)
   },

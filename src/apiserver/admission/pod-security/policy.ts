@@ -9,8 +9,8 @@ import { RESTRICTED_CHECKS } from './restricted.ts'
 
 export type Level = 'privileged' | 'baseline' | 'restricted'
 
-/** A minor version of 1.x, or undefined for latest. */
-export interface LevelVersion { level: Level, version: number | undefined }
+/** A minor version of 1.x, or undefined for latest (`minor`: its digits, as the label wrote them). */
+export interface LevelVersion { level: Level, version: number | undefined, minor?: string }
 
 export interface Policy { enforce: LevelVersion, audit: LevelVersion, warn: LevelVersion }
 
@@ -18,16 +18,20 @@ const PREFIX = 'pod-security.kubernetes.io/'
 export const POLICY_LABELS = ['enforce', 'enforce-version', 'audit', 'audit-version', 'warn', 'warn-version'].map(l => PREFIX + l)
 const LEVELS: Level[] = ['privileged', 'baseline', 'restricted']
 
-export const levelVersionString = (lv: LevelVersion): string => `${lv.level}:${lv.version === undefined ? 'latest' : `v1.${lv.version}`}`
+export const levelVersionString = (lv: LevelVersion): string => `${lv.level}:${lv.version === undefined ? 'latest' : `v1.${lv.minor ?? lv.version}`}`
 
 function parseLevel (v: string): Level | undefined {
   return (LEVELS as string[]).includes(v) ? v as Level : undefined
 }
 
-function parseVersion (v: string): number | undefined | 'bad' {
+const MAX_INT64 = (1n << 63n) - 1n
+
+/** ParseVersion: `latest` or `v1.<minor>`, the minor an int64 as strconv.Atoi reads it. */
+function parseVersion (v: string): { version: number, minor: string } | undefined | 'bad' {
   if (v === 'latest') return undefined
   const m = /^v1\.([0-9]|[1-9][0-9]*)$/.exec(v)
-  return m === null ? 'bad' : Number(m[1])
+  if (m === null || BigInt(m[1]) > MAX_INT64) return 'bad'
+  return { version: Number(m[1]), minor: m[1] }
 }
 
 const rank = (l: Level): number => LEVELS.indexOf(l)
@@ -51,7 +55,8 @@ export function policyFor (labels: Record<string, string> | undefined): { policy
     if (v === undefined) return false
     const parsed = parseVersion(v)
     if (parsed === 'bad') errors.push(invalid(field(`${mode}-version`), v, 'must be "latest" or "v1.x"'))
-    policy[mode].version = parsed === 'bad' ? undefined : parsed
+    if (parsed === 'bad' || parsed === undefined) policy[mode] = { level: policy[mode].level, version: undefined }
+    else policy[mode] = { level: policy[mode].level, version: parsed.version, minor: parsed.minor }
     return true
   }
   const hasEnforce = level('enforce', true)
@@ -63,8 +68,7 @@ export function policyFor (labels: Record<string, string> | undefined): { policy
   const hasWarnVersion = version('warn')
   // Warn at least as strictly as enforce, unless warn is set.
   if (!hasWarnLevel && hasEnforce && rank(policy.enforce.level) > rank(policy.warn.level)) {
-    policy.warn.level = policy.enforce.level
-    if (!hasWarnVersion) policy.warn.version = policy.enforce.version
+    policy.warn = hasWarnVersion ? { ...policy.warn, level: policy.enforce.level } : { ...policy.enforce }
   }
   return { policy, errors }
 }
