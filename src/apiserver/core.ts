@@ -78,6 +78,7 @@ export class ApiServerCore {
         writeQuotaStatus: quota => this.writeQuotaStatus(quota),
         getNamespace: name => storage.tryGet(this.index.lookup('', 'v1', 'namespaces')!, undefined, name),
         listPods: async namespace => (await storage.list(this.index.lookup('', 'v1', 'pods')!, namespace)).items,
+        listStorageClasses: async () => (await storage.list(this.index.lookup('storage.k8s.io', 'v1', 'storageclasses')!, undefined)).items,
         now: () => this.clock.now(),
       }),
     }

@@ -112,7 +112,7 @@ async function syncClaim (ctx: ControllerContext, key: string, ev: Recorders): P
   if (cls === undefined || cls.provisioner !== PROVISIONER) return
   let pvc = await ctx.client.get<Obj>('v1', 'PersistentVolumeClaim', cached.metadata.namespace, cached.metadata.name!)
   if (pvc.spec.storageClassName === undefined) {
-    // No DefaultStorageClass admission here: the persistentvolume-controller's retroactive assignment (1.28+).
+    // Created before any class was the default (DefaultStorageClass admission names it otherwise): the persistentvolume-controller's retroactive assignment (1.28+).
     pvc.spec = { ...pvc.spec, storageClassName: cls.metadata.name }
     pvc = await ctx.client.update(pvc)
   }

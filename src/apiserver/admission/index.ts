@@ -23,6 +23,8 @@ export interface AdmissionOptions {
   getNamespace: (name: string) => Promise<KubeObject | undefined>
   /** A namespace's pods (PodSecurity's check of a raised enforce level). */
   listPods: (namespace: string) => Promise<readonly KubeObject[]>
+  /** The StorageClasses read from the store (when the mirror cannot tell). */
+  listStorageClasses: () => Promise<readonly KubeObject[]>
   now: () => number
 }
 
@@ -44,11 +46,23 @@ export class Admission {
     read: ns => ((ns as KubeObject).metadata?.labels ?? null),
   })
 
+  /** StorageClasses that say they are the default (DefaultStorageClass), with their creation time. */
+  private readonly defaultClasses = new MirroredMap<{ created: number } | null>({
+    prefix: '/registry/storageclasses/',
+    read: sc => {
+      const a = (sc as KubeObject).metadata?.annotations ?? {}
+      const isDefault = a['storageclass.kubernetes.io/is-default-class'] === 'true' || a['storageclass.beta.kubernetes.io/is-default-class'] === 'true'
+      return isDefault ? { created: Date.parse((sc as KubeObject).metadata.creationTimestamp ?? '') || 0 } : null
+    },
+  })
+
+  private readonly getStorageClasses: () => Promise<readonly KubeObject[]>
   private readonly quota: QuotaAdmission
   private readonly podSecurity: PodSecurity
   private backend: Backend | undefined
 
   constructor (options: AdmissionOptions) {
+    this.getStorageClasses = options.listStorageClasses
     this.quota = new QuotaAdmission({ quotas: ns => this.inNamespace(this.quotas, ns), writeStatus: options.writeQuotaStatus, now: options.now })
     this.podSecurity = new PodSecurity({
       namespaceLabels: async name => {
@@ -62,13 +76,14 @@ export class Admission {
 
   async start (backend: Backend): Promise<void> {
     this.backend = backend
-    await Promise.all([this.limitRanges.start(backend), this.quotas.start(backend), this.namespaceLabels.start(backend)])
+    await Promise.all([this.limitRanges.start(backend), this.quotas.start(backend), this.namespaceLabels.start(backend), this.defaultClasses.start(backend)])
   }
 
   stop (): void {
     this.limitRanges.stop()
     this.quotas.stop()
     this.namespaceLabels.stop()
+    this.defaultClasses.stop()
   }
 
   /** The namespace's objects, sorted by name; a mirror whose watch is gone is loaded again first. */
@@ -79,9 +94,34 @@ export class Admission {
 
   /** Mutating admission of a create (after defaulting, before the kind's own preparation). */
   async mutate (info: ResourceInfo, obj: KubeObject): Promise<void> {
-    if (info.group !== '' || info.resource !== 'pods') return
+    if (info.group !== '') return
+    if (info.resource === 'persistentvolumeclaims') { await this.defaultStorageClass(obj); return }
+    if (info.resource !== 'pods') return
     const ranges = await this.inNamespace(this.limitRanges, obj.metadata.namespace ?? '')
     if (ranges.length > 0) defaultPodResources(obj, ranges)
+  }
+
+  /**
+   * DefaultStorageClass: a claim naming no class (neither spec.storageClassName nor the beta
+   * annotation) gets the default one; of several, the newest, then the first by name (GetDefaultClass).
+   */
+  private async defaultStorageClass (claim: KubeObject): Promise<void> {
+    const spec = ((claim as { spec?: Record<string, unknown> }).spec ??= {})
+    if (spec.storageClassName !== undefined && spec.storageClassName !== null) return
+    if (claim.metadata.annotations?.['volume.beta.kubernetes.io/storage-class'] !== undefined) return
+    let candidates: Array<{ name: string, created: number }>
+    const known = this.defaultClasses.named()
+    if (known !== undefined) {
+      candidates = []
+      for (const [name, c] of known) if (c !== null) candidates.push({ name, created: c.created })
+    } else {
+      candidates = (await this.getStorageClasses()).filter(sc => {
+        const a = sc.metadata.annotations ?? {}
+        return a['storageclass.kubernetes.io/is-default-class'] === 'true' || a['storageclass.beta.kubernetes.io/is-default-class'] === 'true'
+      }).map(sc => ({ name: sc.metadata.name!, created: Date.parse(sc.metadata.creationTimestamp ?? '') || 0 }))
+    }
+    candidates.sort((a, b) => (a.created !== b.created ? b.created - a.created : a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    if (candidates.length > 0) spec.storageClassName = candidates[0].name
   }
 
   /** Validating admission of a create or update, once the object is final and valid: the warnings to send. */

@@ -114,5 +114,8 @@ export class MirroredMap<T> {
   /** Every entry, or undefined when not known here. */
   values (): Iterable<T> | undefined { return this.following() ? this.entries.values() : undefined }
 
+  /** Every name with its entry, or undefined when not known here. */
+  named (): Iterable<[string, T]> | undefined { return this.following() ? this.entries.entries() : undefined }
+
   private following (): boolean { return this.mirror?.following() === true }
 }
