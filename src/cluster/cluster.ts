@@ -13,6 +13,7 @@ import { startControlPlane, type ControlPlane, type ControlPlaneOptions } from '
 import type { ControllerDefinition } from '../controllers/types.ts'
 import { replicaSetController } from '../controllers/replicaset/index.ts'
 import { resourceQuotaController } from '../controllers/resourcequota/index.ts'
+import { pvcProtectionController, pvProtectionController } from '../controllers/volume-protection/index.ts'
 import type { ResourceKind } from '../controllers/resources.ts'
 import { deploymentController } from '../controllers/deployment/index.ts'
 import { jobController } from '../controllers/job/index.ts'
@@ -82,7 +83,7 @@ function workloadControllers (disable: ReadonlySet<string>, served: () => readon
     ...(disable.has('traefik') ? [] : [traefikIngressStatus()]),
     ...(disable.has('coredns') ? [] : [nodeHostsController()]),
   ]
-  return [...addons, replicaSetController(), deploymentController(), jobController(), cronJobController(), endpointsController(), endpointSliceController(), daemonSetController(), statefulSetController(), resourceQuotaController({ served })]
+  return [...addons, replicaSetController(), deploymentController(), jobController(), cronJobController(), endpointsController(), endpointSliceController(), daemonSetController(), statefulSetController(), resourceQuotaController({ served }), pvcProtectionController(), pvProtectionController()]
 }
 
 /** The cluster's clock: time, and on a virtual clock `advance()` that settles between timers. */

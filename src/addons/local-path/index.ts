@@ -208,7 +208,7 @@ async function bind (ctx: ControllerContext, pvc: Obj, pv: Obj): Promise<void> {
   }
 }
 
-/** A released local-path volume: Delete removes it, Retain marks it Released. */
+/** A local-path volume whose claim is gone: marked Released, then removed when its reclaim policy is Delete. */
 async function syncVolume (ctx: ControllerContext, name: string): Promise<void> {
   const pv = await ctx.client.get<Obj>('v1', 'PersistentVolume', undefined, name).catch(ignoreNotFound)
   if (pv === undefined || pv.metadata.annotations?.['pv.kubernetes.io/provisioned-by'] !== PROVISIONER) return
@@ -216,10 +216,11 @@ async function syncVolume (ctx: ControllerContext, name: string): Promise<void> 
   if (ref === undefined || pv.metadata.deletionTimestamp !== undefined) return
   const claim = await ctx.client.get<Obj>('v1', 'PersistentVolumeClaim', ref.namespace, ref.name).catch(ignoreNotFound)
   if (claim !== undefined && claim.metadata.uid === ref.uid) return
-  if (pv.spec.persistentVolumeReclaimPolicy === 'Delete') {
-    await ctx.client.delete('v1', 'PersistentVolume', undefined, name).catch(ignoreNotFound)
-  } else if (pv.status?.phase !== 'Released') {
+  // The persistentvolume-controller releases the volume first (pv-protection lets a Bound one be).
+  if (pv.status?.phase !== 'Released') {
     pv.status = { ...pv.status, phase: 'Released' }
     await ctx.client.update(pv, { subresource: 'status' })
+    return // its update event comes back here
   }
+  if (pv.spec.persistentVolumeReclaimPolicy === 'Delete') await ctx.client.delete('v1', 'PersistentVolume', undefined, name).catch(ignoreNotFound)
 }

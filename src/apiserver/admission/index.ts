@@ -1,6 +1,6 @@
 // The admission plugins that read other objects, in k3s's order: LimitRanger (mutating for new
-// pods, validating for pods and claims), PodSecurity (namespace labels) and ResourceQuota
-// (validating, last). LimitRanges, ResourceQuotas and namespaces' labels are mirrored from the
+// pods, validating for pods and claims), DefaultStorageClass and StorageObjectInUseProtection
+// (mutating, claims and volumes), PodSecurity (namespace labels) and ResourceQuota (validating, last). LimitRanges, ResourceQuotas and namespaces' labels are mirrored from the
 // store (upstream: the plugins' informers), so a namespace without any costs a map lookup per write.
 import type { KubeObject } from '../../api/object.ts'
 import type { ResourceInfo } from '../../api/resources.ts'
@@ -13,6 +13,13 @@ import { defaultPodResources, limitRangeViolation } from './limit-ranger.ts'
 import { QuotaAdmission } from './resource-quota.ts'
 import { PodSecurity } from './pod-security/index.ts'
 import { MirroredMap } from '../registry/store-mirror.ts'
+import { PV_PROTECTION, PVC_PROTECTION } from '../../api/storage-protection.ts'
+
+/** StorageObjectInUseProtection: a new claim or volume carries its protection finalizer. */
+function protect (obj: KubeObject, finalizer: string): void {
+  const finalizers = obj.metadata.finalizers ?? []
+  if (!finalizers.includes(finalizer)) obj.metadata.finalizers = [...finalizers, finalizer]
+}
 
 const byName = (a: KubeObject, b: KubeObject): number => (a.metadata.name! < b.metadata.name! ? -1 : a.metadata.name! > b.metadata.name! ? 1 : 0)
 
@@ -95,7 +102,8 @@ export class Admission {
   /** Mutating admission of a create (after defaulting, before the kind's own preparation). */
   async mutate (info: ResourceInfo, obj: KubeObject): Promise<void> {
     if (info.group !== '') return
-    if (info.resource === 'persistentvolumeclaims') { await this.defaultStorageClass(obj); return }
+    if (info.resource === 'persistentvolumes') { protect(obj, PV_PROTECTION); return }
+    if (info.resource === 'persistentvolumeclaims') { await this.defaultStorageClass(obj); protect(obj, PVC_PROTECTION); return }
     if (info.resource !== 'pods') return
     const ranges = await this.inNamespace(this.limitRanges, obj.metadata.namespace ?? '')
     if (ranges.length > 0) defaultPodResources(obj, ranges)
