@@ -14,6 +14,7 @@ import type { ControllerDefinition } from '../controllers/types.ts'
 import { replicaSetController } from '../controllers/replicaset/index.ts'
 import { resourceQuotaController } from '../controllers/resourcequota/index.ts'
 import { pvcProtectionController, pvProtectionController } from '../controllers/volume-protection/index.ts'
+import { ephemeralVolumeController } from '../controllers/ephemeral-volume/index.ts'
 import type { ResourceKind } from '../controllers/resources.ts'
 import { deploymentController } from '../controllers/deployment/index.ts'
 import { jobController } from '../controllers/job/index.ts'
@@ -83,7 +84,7 @@ function workloadControllers (disable: ReadonlySet<string>, served: () => readon
     ...(disable.has('traefik') ? [] : [traefikIngressStatus()]),
     ...(disable.has('coredns') ? [] : [nodeHostsController()]),
   ]
-  return [...addons, replicaSetController(), deploymentController(), jobController(), cronJobController(), endpointsController(), endpointSliceController(), daemonSetController(), statefulSetController(), resourceQuotaController({ served }), pvcProtectionController(), pvProtectionController()]
+  return [...addons, replicaSetController(), deploymentController(), jobController(), cronJobController(), endpointsController(), endpointSliceController(), daemonSetController(), statefulSetController(), resourceQuotaController({ served }), pvcProtectionController(), pvProtectionController(), ephemeralVolumeController()]
 }
 
 /** The cluster's clock: time, and on a virtual clock `advance()` that settles between timers. */

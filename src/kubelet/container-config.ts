@@ -157,7 +157,9 @@ function serviceAccountToken (ctx: ConfigContext, pod: KubeObject, src: Json): (
 async function volumeSource (pod: KubeObject, v: Json, sources: Sources, ctx: ConfigContext): Promise<VolumeSource> {
   if (v.emptyDir !== undefined) return { type: 'emptyDir', medium: v.emptyDir.medium }
   if (v.hostPath !== undefined) return { type: 'hostPath', path: v.hostPath.path, hostPathType: v.hostPath.type }
-  if (v.persistentVolumeClaim !== undefined) return claimSource(v, ctx, pod.metadata.namespace!)
+  if (v.persistentVolumeClaim !== undefined) return claimSource(v, v.persistentVolumeClaim.claimName, ctx, pod.metadata.namespace!)
+  // A generic ephemeral volume mounts the claim the ephemeral-volume controller made for the pod.
+  if (v.ephemeral !== undefined && v.ephemeral !== null) return claimSource(v, `${pod.metadata.name}-${v.name}`, ctx, pod.metadata.namespace!)
   const files: VolumeFile[] = []
   const addConfig = async (kind: 'ConfigMap' | 'Secret', name: string, src: Json, defaultMode: number): Promise<void> => {
     const data = await sources.get(kind, name, src.optional === true)
@@ -209,8 +211,7 @@ export async function mountVolumes (ctx: ConfigContext, pod: KubeObject): Promis
 }
 
 /** A claim mounts its bound PersistentVolume's directory (local-path makes hostPath volumes). */
-async function claimSource (v: Json, ctx: ConfigContext, namespace: string): Promise<VolumeSource> {
-  const name = v.persistentVolumeClaim.claimName
+async function claimSource (v: Json, name: string, ctx: ConfigContext, namespace: string): Promise<VolumeSource> {
   const pvc = await ctx.client.get('v1', 'PersistentVolumeClaim', namespace, name).catch(err => { if (isStatusError(err, 404)) return undefined; throw err }) as Json | undefined
   // Still provisioning (WaitForFirstConsumer): a runtime that mounts it fails and retries.
   if (pvc === undefined) return { type: 'unsupported', message: `persistentvolumeclaim "${name}" not found` }

@@ -1,6 +1,7 @@
 // The scheduler: informers feed the queue and the cache; one pod at a time is popped, run through
 // the profile's plugins, and bound (pods/binding) — or, when nothing fits, given the upstream
 // FailedScheduling event and PodScheduled=False condition and parked until the cluster changes.
+import { podClaims } from '../api/pod-volumes.ts'
 import { objectKey, rfc3339, type KubeObject } from '../api/object.ts'
 import { LRUCache } from 'lru-cache'
 import type { Client } from '../client/client.ts'
@@ -278,9 +279,7 @@ export class Scheduler {
   private async bind (pod: KubeObject, node: string, info: QueuedPodInfo): Promise<void> {
     try {
       // WaitForFirstConsumer claims follow the pod: the provisioner reads the selected node.
-      for (const v of ((pod.spec as Json).volumes ?? []) as Json[]) {
-        const name = v.persistentVolumeClaim?.claimName
-        if (name === undefined) continue
+      for (const { claim: name } of podClaims(pod)) {
         const pvc = this.listerInformers.get('PersistentVolumeClaim')?.get(`${pod.metadata.namespace}/${name}`)
         if (pvc === undefined || (pvc.spec as Json).volumeName) continue
         await this.o.client.patch('v1', 'PersistentVolumeClaim', pod.metadata.namespace, name, { metadata: { annotations: { 'volume.kubernetes.io/selected-node': node } } }, { type: 'merge' })

@@ -3,6 +3,7 @@
 // binds WaitForFirstConsumer (the provisioner then follows the scheduler's choice, recorded on
 // the claim as volume.kubernetes.io/selected-node at binding). Messages as upstream v1.32.
 import type { KubeObject } from '../../../api/object.ts'
+import { ephemeralClaimMismatch, podClaims } from '../../../api/pod-volumes.ts'
 import { selectorFromLabelSelector } from '../../../api/labels.ts'
 import { type CycleState, type FilterPlugin, type PreFilterPlugin, skip, success, unresolvable } from '../../types.ts'
 import type { PluginOptions } from '../shared/options.ts'
@@ -14,9 +15,6 @@ const STATE = 'VolumeBinding/claims'
 
 interface Claims { bound: KubeObject[] }
 
-function claimNames (pod: KubeObject): string[] {
-  return ((pod.spec as Json).volumes ?? []).map((v: Json) => v.persistentVolumeClaim?.claimName).filter((n: unknown) => typeof n === 'string')
-}
 
 /** A PV's required node affinity against a node's labels (nodeSelectorTerms are ORed). */
 function volumeAllows (pv: KubeObject, node: KubeObject): boolean {
@@ -36,13 +34,18 @@ export function newVolumeBinding (options: PluginOptions = {}): PreFilterPlugin 
   return {
     name: NAME,
     preFilter (state: CycleState, pod: KubeObject) {
-      const names = claimNames(pod)
-      if (names.length === 0) return { status: skip() }
+      const used = podClaims(pod)
+      if (used.length === 0) return { status: skip() }
       const claims: Claims = { bound: [] }
-      for (const name of names) {
+      for (const { claim: name, ephemeral } of used) {
         const pvc = listers.persistentVolumeClaim?.(pod.metadata.namespace ?? '', name)
-        if (pvc === undefined) return { status: unresolvable(`persistentvolumeclaim "${name}" not found`) }
+        if (pvc === undefined) {
+          // Normal just after a pod with a generic ephemeral volume is created.
+          return { status: unresolvable(ephemeral ? `waiting for ephemeral volume controller to create the persistentvolumeclaim "${name}"` : `persistentvolumeclaim "${name}" not found`) }
+        }
         if (pvc.metadata.deletionTimestamp !== undefined) return { status: unresolvable(`persistentvolumeclaim "${name}" is being deleted`) }
+        const mismatch = ephemeral ? ephemeralClaimMismatch(pod, pvc) : undefined
+        if (mismatch !== undefined) return { status: unresolvable(mismatch) }
         const volumeName = (pvc.spec as Json).volumeName
         if (volumeName) { claims.bound.push(pvc); continue }
         const className = (pvc.spec as Json).storageClassName
