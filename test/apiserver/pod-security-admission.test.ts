@@ -85,6 +85,15 @@ describe('PodSecurity admission', () => {
       /violates PodSecurity "restricted:latest": host namespaces \(hostNetwork=true\), hostPort \(container "nginx" uses hostPort 8080\)$/)
   })
 
+  it('syncs AppArmor annotations and fields at create before judging them (version skew)', async () => {
+    await namespace('base', { [`${PSA}enforce`]: 'baseline' })
+    const annotated = { ...pod('a'), metadata: { name: 'a', annotations: { 'container.apparmor.security.beta.kubernetes.io/nginx': 'unconfined' } } }
+    await assert.rejects(write('create', ['', 'v1', 'pods'], 'base', annotated),
+      /violates PodSecurity "baseline:latest": forbidden AppArmor profiles \(container "nginx" and annotation must not set AppArmor profile type to "Unconfined", "container\.apparmor\.security\.beta\.kubernetes\.io\/nginx="unconfined""\)$/)
+    const fielded = await write('create', ['', 'v1', 'pods'], 'base', pod('b', { securityContext: { appArmorProfile: { type: 'Localhost', localhostProfile: 'k8s-nginx' } }, containers: [{ name: 'nginx', image: 'nginx' }] }))
+    assert.equal(fielded.body.metadata.annotations['container.apparmor.security.beta.kubernetes.io/nginx'], 'localhost/k8s-nginx')
+  })
+
   it('does not evaluate scale writes (a subresource)', async () => {
     await namespace('audited', { [`${PSA}warn`]: 'restricted' })
     const d = await write('create', ['apps', 'v1', 'deployments'], 'audited', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'nginx', image: 'nginx' }] } } } })

@@ -30,6 +30,7 @@ export const podStrategy: Strategy = {
     await admitServiceAccount(obj, ctx)
     await admitPriority(obj, ctx)
     def(spec, 'preemptionPolicy', 'PreemptLowerPriority')
+    applyAppArmorVersionSkew(obj)
     obj.status = { phase: 'Pending', qosClass: podQOSClass(obj.spec as Json) }
   },
   prepareForUpdate (obj) {
@@ -42,6 +43,47 @@ export const podStrategy: Strategy = {
   validateUpdate (obj, old) {
     return validatePodUpdate(obj, old)
   },
+}
+
+const APPARMOR_PREFIX = 'container.apparmor.security.beta.kubernetes.io/'
+
+/** appArmorAnnotationForField */
+function annotationForField (f: Json): string {
+  if (f.type === 'Unconfined') return 'unconfined'
+  if (f.type === 'RuntimeDefault') return 'runtime/default'
+  if (f.type === 'Localhost' && typeof f.localhostProfile === 'string') return `localhost/${f.localhostProfile}`
+  return ''
+}
+
+/** apparmorFieldForAnnotation (undefined: no valid field says the same) */
+function fieldForAnnotation (a: string): Json | undefined {
+  if (a === 'unconfined') return { type: 'Unconfined' }
+  if (a === 'runtime/default') return { type: 'RuntimeDefault' }
+  if (a.startsWith('localhost/') && a.length > 'localhost/'.length) return { type: 'Localhost', localhostProfile: a.slice('localhost/'.length) }
+  return undefined
+}
+
+/**
+ * applyAppArmorVersionSkew (v1.30+), at create: each container's AppArmor annotation and field
+ * say the same — a field (the container's, else the pod's) becomes the annotation, an annotation
+ * becomes the container's field unless the pod's field already says it.
+ */
+function applyAppArmorVersionSkew (pod: KubeObject): void {
+  const spec = pod.spec as Json
+  if (spec.os?.name === 'windows') return
+  const podProfile: Json | undefined = spec.securityContext?.appArmorProfile ?? undefined
+  for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? []), ...(spec.ephemeralContainers ?? [])] as Json[]) {
+    const key = APPARMOR_PREFIX + c.name
+    const annotation = pod.metadata.annotations?.[key]
+    const containerProfile: Json | undefined = c.securityContext?.appArmorProfile ?? undefined
+    if (annotation === undefined) {
+      const value = containerProfile !== undefined ? annotationForField(containerProfile) : podProfile !== undefined ? annotationForField(podProfile) : ''
+      if (value !== '') pod.metadata.annotations = { ...pod.metadata.annotations, [key]: value }
+    } else if (containerProfile === undefined) {
+      const field = fieldForAnnotation(annotation)
+      if (field !== undefined && !(field.type === podProfile?.type && field.localhostProfile === (podProfile?.localhostProfile ?? undefined))) c.securityContext = { ...c.securityContext, appArmorProfile: field }
+    }
+  }
 }
 
 /** DefaultTolerationSeconds: tolerate not-ready and unreachable nodes for 300 s, unless a
