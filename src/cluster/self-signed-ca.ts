@@ -38,8 +38,12 @@ function oid (dotted: string): Buffer {
   return tlv(0x06, Buffer.from(out))
 }
 
+/** A non-negative INTEGER from big-endian bytes, in DER's minimal form (no redundant leading zeros). */
 function integer (b: Buffer): Buffer {
-  return tlv(0x02, (b[0] & 0x80) !== 0 ? Buffer.concat([Buffer.from([0]), b]) : b)
+  let i = 0
+  while (i < b.length - 1 && b[i] === 0) i++
+  const v = b.subarray(i)
+  return tlv(0x02, (v[0] & 0x80) !== 0 ? Buffer.concat([Buffer.from([0]), v]) : v)
 }
 
 /** UTCTime through 2049, GeneralizedTime after (RFC 5280 4.1.2.5). */
@@ -57,7 +61,8 @@ export function selfSignedCa (commonName: string, now = Date.now()): KeyPairPem 
   // RFC 5280's method 1: SHA-1 of the subjectPublicKey bits (the 65-byte point ends the SPKI).
   const keyId = createHash('sha1').update(spki.subarray(spki.length - 65)).digest()
   const serial = randomBytes(8)
-  serial[0] &= 0x7f
+  // Positive and a full 8 bytes (a leading zero byte would not be minimal DER: OpenSSL refuses it).
+  serial[0] = (serial[0] & 0x7f) || 0x01
   const extensions = tlv(0xa3, seq(
     seq(oid('2.5.29.15'), TRUE, octets(bits(Buffer.from([0x86]), 1))), // digitalSignature, keyCertSign, cRLSign
     seq(oid('2.5.29.19'), TRUE, octets(seq(TRUE))),
