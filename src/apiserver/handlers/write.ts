@@ -34,8 +34,9 @@ export async function createObject (ctx: ApiContext, req: ApiRequest, body?: Kub
   await ctx.admission.mutate(info, obj)
   await strategy.prepareForCreate?.(obj, { storage: ctx.storage, ids: ctx.ids, clock: ctx.clock, index: ctx.index, priorityClasses: ctx.priorityClasses, user: req.user, requestName: req.name, authorizer: ctx.authorizer })
   validateOrThrow(ctx, info, obj)
+  const strategyWarnings = strategy.warningsOnCreate?.(obj) ?? []
   const admissionWarnings = await ctx.admission.validate({ operation: 'create', info, obj, dryRun: req.options.dryRun === true })
-  const warnings = withWarnings(decoded.warnings, admissionWarnings)
+  const warnings = withWarnings(decoded.warnings, [...strategyWarnings, ...admissionWarnings])
   if (req.options.dryRun === true) {
     if (await ctx.storage.tryGet(info, obj.metadata.namespace, obj.metadata.name!) !== undefined) {
       throw new StatusError(409, 'AlreadyExists', `${info.group === '' ? info.resource : `${info.resource}.${info.group}`} "${obj.metadata.name}" already exists`, { name: obj.metadata.name, kind: info.resource })
@@ -109,7 +110,8 @@ async function writeUpdate (ctx: ApiContext, req: ApiRequest, current: KubeObjec
   if (strategy.generation && specOf(next) !== specOf(current)) next.metadata.generation = (current.metadata.generation ?? 0) + 1
   validateOrThrow(ctx, info, next, current)
   const subresource = options.admissionSubresource ?? req.subresource
-  const warnings = withWarnings(undefined, await ctx.admission.validate({ operation: 'update', info, subresource, obj: next, old: current, dryRun: req.options.dryRun === true }))
+  const strategyWarnings = req.subresource === undefined ? strategy.warningsOnUpdate?.(next, current) ?? [] : []
+  const warnings = withWarnings(undefined, [...strategyWarnings, ...await ctx.admission.validate({ operation: 'update', info, subresource, obj: next, old: current, dryRun: req.options.dryRun === true })])
   if (!options.managedFieldsDone) recordManager(next, current, { manager: options.manager, operation: options.operation ?? 'Update', apiVersion: next.apiVersion ?? current.apiVersion!, time: rfc3339(ctx.clock.now()), subresource: req.subresource }, { statusWritesMetadata: strategy.statusWritesMetadata })
   next.metadata.resourceVersion = current.metadata.resourceVersion
   if (unchanged(next, current)) return { status: 200, body: asServed(info, current), warnings }

@@ -11,6 +11,26 @@ import { serviceStrategy } from './services.ts'
 import { generic, withStatus, type Strategy } from './strategy.ts'
 import { cronJobStrategy, daemonSetStrategy, deploymentStrategy, jobStrategy, replicaSetStrategy, replicationControllerStrategy, statefulSetStrategy } from './workloads.ts'
 import { rbacStrategies } from './rbac.ts'
+import { podWarnings } from './pod-warnings.ts'
+import type { KubeObject } from '../../api/object.ts'
+
+type Json = Record<string, any>
+
+/**
+ * A workload's strategy with GetWarningsForPodTemplate: on create, and on an update that changes
+ * the generation (the spec), for the template at `path`.
+ */
+function withTemplateWarnings (strategy: Strategy, path: string, template: (o: Json) => Json | undefined): Strategy {
+  const warn = (o: KubeObject): string[] => {
+    const t = template(o as Json)
+    return t === undefined || t === null ? [] : podWarnings(`${path}.`, t.spec, t.metadata)
+  }
+  return {
+    ...strategy,
+    warningsOnCreate: warn,
+    warningsOnUpdate: (o, old) => (o.metadata.generation !== old.metadata.generation ? warn(o) : []),
+  }
+}
 
 export function strategies (index: ResourceIndex, custom: (info: ResourceInfo) => Strategy): (info: ResourceInfo) => Strategy {
   const table: Record<string, Strategy> = {
@@ -19,13 +39,14 @@ export function strategies (index: ResourceIndex, custom: (info: ResourceInfo) =
     '/secrets': secretStrategy,
     '/namespaces': namespaceStrategy,
     '/services': serviceStrategy(() => index.lookup('', 'v1', 'services')!),
-    '/replicationcontrollers': replicationControllerStrategy,
-    'apps/deployments': deploymentStrategy,
-    'apps/replicasets': replicaSetStrategy,
-    'apps/statefulsets': statefulSetStrategy,
-    'apps/daemonsets': daemonSetStrategy,
-    'batch/jobs': jobStrategy,
-    'batch/cronjobs': cronJobStrategy,
+    '/replicationcontrollers': withTemplateWarnings(replicationControllerStrategy, 'spec.template', o => o.spec?.template),
+    '/podtemplates': { ...generic, warningsOnCreate: o => podWarnings('template.', (o as Json).template?.spec, (o as Json).template?.metadata), warningsOnUpdate: o => podWarnings('template.', (o as Json).template?.spec, (o as Json).template?.metadata) },
+    'apps/deployments': withTemplateWarnings(deploymentStrategy, 'spec.template', o => o.spec?.template),
+    'apps/replicasets': withTemplateWarnings(replicaSetStrategy, 'spec.template', o => o.spec?.template),
+    'apps/statefulsets': withTemplateWarnings(statefulSetStrategy, 'spec.template', o => o.spec?.template),
+    'apps/daemonsets': withTemplateWarnings(daemonSetStrategy, 'spec.template', o => o.spec?.template),
+    'batch/jobs': withTemplateWarnings(jobStrategy, 'spec.template', o => o.spec?.template),
+    'batch/cronjobs': withTemplateWarnings(cronJobStrategy, 'spec.jobTemplate.spec.template', o => o.spec?.jobTemplate?.spec?.template),
     'policy/poddisruptionbudgets': withStatus,
     'networking.k8s.io/ingresses': ingressStrategy,
     'networking.k8s.io/networkpolicies': { generation: true, status: false },

@@ -5,6 +5,7 @@ import type { ResourceInfo } from '../../api/resources.ts'
 import type { StatusCause } from '../errors.ts'
 import { defaultHostNetworkPorts, defaultPodSpec, validatePodSpec } from './pod-spec.ts'
 import { podQOSClass } from '../../api/pod-resources.ts'
+import { podWarnings } from './pod-warnings.ts'
 import { admitServiceAccount } from './service-account.ts'
 import { def, type Strategy, type StrategyContext } from './strategy.ts'
 import { StatusError } from '../errors.ts'
@@ -40,6 +41,14 @@ export const podStrategy: Strategy = {
   validate (obj) {
     return validatePodSpec(obj.spec as Json, 'spec')
   },
+  warningsOnCreate (obj) {
+    const skew = skewWarnings.get(obj) ?? []
+    skewWarnings.delete(obj)
+    return [...skew, ...podWarnings('', obj.spec as Json, obj.metadata)]
+  },
+  warningsOnUpdate (obj) {
+    return podWarnings('', obj.spec as Json, obj.metadata)
+  },
   validateUpdate (obj, old) {
     return validatePodUpdate(obj, old)
   },
@@ -68,6 +77,9 @@ function fieldForAnnotation (a: string): Json | undefined {
  * say the same — a field (the container's, else the pod's) becomes the annotation, an annotation
  * becomes the container's field unless the pod's field already says it.
  */
+/** The version skew's deprecation warnings, from PrepareForCreate to WarningsOnCreate of the same object. */
+const skewWarnings = new WeakMap<KubeObject, string[]>()
+
 function applyAppArmorVersionSkew (pod: KubeObject): void {
   const spec = pod.spec as Json
   if (spec.os?.name === 'windows') return
@@ -81,7 +93,13 @@ function applyAppArmorVersionSkew (pod: KubeObject): void {
       if (value !== '') pod.metadata.annotations = { ...pod.metadata.annotations, [key]: value }
     } else if (containerProfile === undefined) {
       const field = fieldForAnnotation(annotation)
-      if (field !== undefined && !(field.type === podProfile?.type && field.localhostProfile === (podProfile?.localhostProfile ?? undefined))) c.securityContext = { ...c.securityContext, appArmorProfile: field }
+      // Warned when the annotation says nothing valid, or says what only the annotation said.
+      let warn = field === undefined
+      if (field !== undefined && !(field.type === podProfile?.type && field.localhostProfile === (podProfile?.localhostProfile ?? undefined))) {
+        c.securityContext = { ...c.securityContext, appArmorProfile: field }
+        warn = true
+      }
+      if (warn) skewWarnings.set(pod, [...skewWarnings.get(pod) ?? [], `metadata.annotations[${key}]: deprecated since v1.30; use the "appArmorProfile" field instead`])
     }
   }
 }

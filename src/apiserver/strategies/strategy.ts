@@ -49,6 +49,10 @@ export interface Strategy {
   /** Fields the schema does not know (for fieldValidation Strict/Warn); built-ins use the OpenAPI models. */
   unknownFields?(obj: KubeObject): string[]
   validateUpdate?(obj: KubeObject, old: KubeObject): StatusCause[]
+  /** WarningsOnCreate: what the response's Warning headers say about a valid new object. */
+  warningsOnCreate?(obj: KubeObject): string[]
+  /** WarningsOnUpdate (main resource writes only). */
+  warningsOnUpdate?(obj: KubeObject, old: KubeObject): string[]
 }
 
 export const generic: Strategy = { generation: false, status: false }
