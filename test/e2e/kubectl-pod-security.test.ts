@@ -53,4 +53,11 @@ describe('kubectl against k3sim: Pod Security admission', function () {
     assert.equal(r.code, 1)
     assert.equal(r.stderr.trim(), 'The Namespace "team" is invalid: metadata.labels[pod-security.kubernetes.io/enforce]: Invalid value: "strict": must be one of privileged, baseline, restricted')
   })
+
+  it('prints the API server\'s warnings about a template using deprecated node labels', async () => {
+    const manifest = JSON.stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'legacy', namespace: 'default' }, spec: { selector: { matchLabels: { app: 'legacy' } }, template: { metadata: { labels: { app: 'legacy' } }, spec: { nodeSelector: { 'beta.kubernetes.io/os': 'linux' }, containers: [{ name: 'app', image: 'nginx' }] } } } })
+    const r = await runKubectl(['apply', '-f', '-'], { home, kubeconfig, input: manifest })
+    assert.equal(r.code, 0, r.stderr)
+    assert.equal(r.stderr, 'Warning: spec.template.spec.nodeSelector[beta.kubernetes.io/os]: deprecated since v1.14; use "kubernetes.io/os" instead\n')
+  })
 })
