@@ -60,6 +60,7 @@ export class ApiServerCore {
     this.log = options.log ?? (() => {})
     const storage = new ObjectStorage(options.backend)
     this.crds = new CrdRegistry({ index: this.index, storage })
+    const namespaces = new NamespaceCache()
     this.ctx = {
       storage,
       index: this.index,
@@ -67,7 +68,7 @@ export class ApiServerCore {
       clock: this.clock,
       ids: options.ids ?? new Ids(),
       eventLease: () => this.eventLease(),
-      namespaces: new NamespaceCache(),
+      namespaces,
       priorityClasses: new PriorityClassCache(),
       podsByNode: new PodsByNode(storage),
       tokens: new ServiceAccountTokens({ keyFile: options.serviceAccountKeyFile }),
@@ -76,6 +77,7 @@ export class ApiServerCore {
       authorizer: new RbacAuthorizer(options.backend),
       admission: new Admission({
         writeQuotaStatus: quota => this.writeQuotaStatus(quota),
+        cachedNamespaceLabels: name => namespaces.labels(name),
         getNamespace: name => storage.tryGet(this.index.lookup('', 'v1', 'namespaces')!, undefined, name),
         listPods: async namespace => (await storage.list(this.index.lookup('', 'v1', 'pods')!, namespace)).items,
         listStorageClasses: async () => (await storage.list(this.index.lookup('storage.k8s.io', 'v1', 'storageclasses')!, undefined)).items,

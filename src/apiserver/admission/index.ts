@@ -1,7 +1,8 @@
 // The admission plugins that read other objects, in k3s's order: LimitRanger (mutating for new
 // pods, validating for pods and claims), DefaultStorageClass and StorageObjectInUseProtection
 // (mutating, claims and volumes), PodSecurity (namespace labels) and ResourceQuota (validating, last). LimitRanges, ResourceQuotas and namespaces' labels are mirrored from the
-// store (upstream: the plugins' informers), so a namespace without any costs a map lookup per write.
+// store (upstream: the plugins' informers; namespaces' labels come from the API server's namespace
+// cache), so a namespace without any costs a map lookup per write.
 import type { KubeObject } from '../../api/object.ts'
 import type { ResourceInfo } from '../../api/resources.ts'
 import type { QuotaOperation } from '../../api/quota/evaluators.ts'
@@ -13,7 +14,7 @@ import { defaultPodResources, limitRangeViolation } from './limit-ranger.ts'
 import { QuotaAdmission } from './resource-quota.ts'
 import { PodSecurity } from './pod-security/index.ts'
 import { MirroredMap } from '../registry/store-mirror.ts'
-import { PV_PROTECTION, PVC_PROTECTION } from '../../api/storage-protection.ts'
+import { isDefaultStorageClass, PV_PROTECTION, PVC_PROTECTION } from '../../api/storage.ts'
 
 /** StorageObjectInUseProtection: a new claim or volume carries its protection finalizer. */
 function protect (obj: KubeObject, finalizer: string): void {
@@ -26,7 +27,9 @@ const byName = (a: KubeObject, b: KubeObject): number => (a.metadata.name! < b.m
 export interface AdmissionOptions {
   /** Write a quota's status as kube-apiserver's loopback client does (optimistic). */
   writeQuotaStatus: (quota: KubeObject) => Promise<void>
-  /** A namespace read from the store (when the mirror cannot tell). */
+  /** A namespace's labels from the API server's namespace cache: null for none, undefined when it cannot tell. */
+  cachedNamespaceLabels: (name: string) => Record<string, string> | null | undefined
+  /** A namespace read from the store (when the cache cannot tell). */
   getNamespace: (name: string) => Promise<KubeObject | undefined>
   /** A namespace's pods (PodSecurity's check of a raised enforce level). */
   listPods: (namespace: string) => Promise<readonly KubeObject[]>
@@ -47,20 +50,10 @@ export interface WriteAttributes {
 export class Admission {
   private readonly limitRanges = new NamespacedMirror<KubeObject>('limitranges', obj => (wellFormedLimitRange(obj) ? obj as KubeObject : undefined))
   private readonly quotas = new NamespacedMirror<KubeObject>('resourcequotas', obj => (wellFormedQuota(obj) ? obj as KubeObject : undefined))
-  /** Namespaces' labels (PodSecurity's policy), undefined for a namespace without any. */
-  private readonly namespaceLabels = new MirroredMap<Record<string, string> | null>({
-    prefix: '/registry/namespaces/',
-    read: ns => ((ns as KubeObject).metadata?.labels ?? null),
-  })
-
   /** StorageClasses that say they are the default (DefaultStorageClass), with their creation time. */
   private readonly defaultClasses = new MirroredMap<{ created: number } | null>({
     prefix: '/registry/storageclasses/',
-    read: sc => {
-      const a = (sc as KubeObject).metadata?.annotations ?? {}
-      const isDefault = a['storageclass.kubernetes.io/is-default-class'] === 'true' || a['storageclass.beta.kubernetes.io/is-default-class'] === 'true'
-      return isDefault ? { created: Date.parse((sc as KubeObject).metadata.creationTimestamp ?? '') || 0 } : null
-    },
+    read: sc => (isDefaultStorageClass(sc as KubeObject) ? { created: Date.parse((sc as KubeObject).metadata.creationTimestamp ?? '') || 0 } : null),
   })
 
   private readonly getStorageClasses: () => Promise<readonly KubeObject[]>
@@ -73,8 +66,8 @@ export class Admission {
     this.quota = new QuotaAdmission({ quotas: ns => this.inNamespace(this.quotas, ns), writeStatus: options.writeQuotaStatus, now: options.now })
     this.podSecurity = new PodSecurity({
       namespaceLabels: async name => {
-        const known = this.namespaceLabels.get(name)
-        if (known !== undefined || this.namespaceLabels.known()) return known ?? undefined
+        const cached = options.cachedNamespaceLabels(name)
+        if (cached !== undefined) return cached ?? undefined
         return (await options.getNamespace(name))?.metadata.labels
       },
       listPods: options.listPods,
@@ -83,13 +76,12 @@ export class Admission {
 
   async start (backend: Backend): Promise<void> {
     this.backend = backend
-    await Promise.all([this.limitRanges.start(backend), this.quotas.start(backend), this.namespaceLabels.start(backend), this.defaultClasses.start(backend)])
+    await Promise.all([this.limitRanges.start(backend), this.quotas.start(backend), this.defaultClasses.start(backend)])
   }
 
   stop (): void {
     this.limitRanges.stop()
     this.quotas.stop()
-    this.namespaceLabels.stop()
     this.defaultClasses.stop()
   }
 
@@ -123,10 +115,7 @@ export class Admission {
       candidates = []
       for (const [name, c] of known) if (c !== null) candidates.push({ name, created: c.created })
     } else {
-      candidates = (await this.getStorageClasses()).filter(sc => {
-        const a = sc.metadata.annotations ?? {}
-        return a['storageclass.kubernetes.io/is-default-class'] === 'true' || a['storageclass.beta.kubernetes.io/is-default-class'] === 'true'
-      }).map(sc => ({ name: sc.metadata.name!, created: Date.parse(sc.metadata.creationTimestamp ?? '') || 0 }))
+      candidates = (await this.getStorageClasses()).filter(isDefaultStorageClass).map(sc => ({ name: sc.metadata.name!, created: Date.parse(sc.metadata.creationTimestamp ?? '') || 0 }))
     }
     candidates.sort((a, b) => (a.created !== b.created ? b.created - a.created : a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     if (candidates.length > 0) spec.storageClassName = candidates[0].name

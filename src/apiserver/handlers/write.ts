@@ -32,9 +32,10 @@ export async function createObject (ctx: ApiContext, req: ApiRequest, body?: Kub
   // priority, default tolerations, status) is nobody's.
   recordManager(obj, undefined, { manager: managerOf(req), operation: 'Update', apiVersion: obj.apiVersion!, time: rfc3339(ctx.clock.now()) })
   await ctx.admission.mutate(info, obj)
-  await strategy.prepareForCreate?.(obj, { storage: ctx.storage, ids: ctx.ids, clock: ctx.clock, index: ctx.index, priorityClasses: ctx.priorityClasses, user: req.user, requestName: req.name, authorizer: ctx.authorizer })
+  const prepareWarnings: string[] = []
+  await strategy.prepareForCreate?.(obj, { storage: ctx.storage, ids: ctx.ids, clock: ctx.clock, index: ctx.index, priorityClasses: ctx.priorityClasses, user: req.user, requestName: req.name, authorizer: ctx.authorizer, warnings: prepareWarnings })
   validateOrThrow(ctx, info, obj)
-  const strategyWarnings = strategy.warningsOnCreate?.(obj) ?? []
+  const strategyWarnings = [...prepareWarnings, ...strategy.warningsOnCreate?.(obj) ?? []]
   const admissionWarnings = await ctx.admission.validate({ operation: 'create', info, obj, dryRun: req.options.dryRun === true })
   const warnings = withWarnings(decoded.warnings, [...strategyWarnings, ...admissionWarnings])
   if (req.options.dryRun === true) {

@@ -1,5 +1,6 @@
 // Storage printers: core/v1 persistentvolumes and persistentvolumeclaims, storage.k8s.io
 // storageclasses, csidrivers, csinodes, volumeattachments. Quantities print as stored.
+import { isDefaultStorageClass } from '../../api/storage.ts'
 import { type Printer, ageColumn, column, nameColumn, wide } from './types.ts'
 import { quantityOrZero } from './format.ts'
 import { translateAge } from './time.ts'
@@ -80,11 +81,6 @@ export const persistentVolumeClaimPrinter: Printer = {
   }
 }
 
-/** storageutil.IsDefaultAnnotation: GA or beta annotation equal to "true". */
-function isDefaultClass (obj: any): boolean {
-  const a = obj.metadata?.annotations ?? {}
-  return a['storageclass.kubernetes.io/is-default-class'] === 'true' || a['storageclass.beta.kubernetes.io/is-default-class'] === 'true'
-}
 
 export const storageClassPrinter: Printer = {
   columns: [
@@ -96,7 +92,7 @@ export const storageClassPrinter: Printer = {
     ageColumn
   ],
   row: (obj, now) => [
-    isDefaultClass(obj) ? `${name(obj)} (default)` : name(obj), obj.provisioner ?? '', obj.reclaimPolicy ?? 'Delete',
+    isDefaultStorageClass(obj) ? `${name(obj)} (default)` : name(obj), obj.provisioner ?? '', obj.reclaimPolicy ?? 'Delete',
     obj.volumeBindingMode ?? 'Immediate', obj.allowVolumeExpansion ?? false, age(obj, now)
   ]
 }

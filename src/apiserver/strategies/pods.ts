@@ -31,7 +31,7 @@ export const podStrategy: Strategy = {
     await admitServiceAccount(obj, ctx)
     await admitPriority(obj, ctx)
     def(spec, 'preemptionPolicy', 'PreemptLowerPriority')
-    applyAppArmorVersionSkew(obj)
+    applyAppArmorVersionSkew(obj, ctx.warnings)
     obj.status = { phase: 'Pending', qosClass: podQOSClass(obj.spec as Json) }
   },
   prepareForUpdate (obj) {
@@ -42,9 +42,7 @@ export const podStrategy: Strategy = {
     return validatePodSpec(obj.spec as Json, 'spec')
   },
   warningsOnCreate (obj) {
-    const skew = skewWarnings.get(obj) ?? []
-    skewWarnings.delete(obj)
-    return [...skew, ...podWarnings('', obj.spec as Json, obj.metadata)]
+    return podWarnings('', obj.spec as Json, obj.metadata)
   },
   warningsOnUpdate (obj) {
     return podWarnings('', obj.spec as Json, obj.metadata)
@@ -77,10 +75,7 @@ function fieldForAnnotation (a: string): Json | undefined {
  * say the same — a field (the container's, else the pod's) becomes the annotation, an annotation
  * becomes the container's field unless the pod's field already says it.
  */
-/** The version skew's deprecation warnings, from PrepareForCreate to WarningsOnCreate of the same object. */
-const skewWarnings = new WeakMap<KubeObject, string[]>()
-
-function applyAppArmorVersionSkew (pod: KubeObject): void {
+function applyAppArmorVersionSkew (pod: KubeObject, warnings: string[] | undefined): void {
   const spec = pod.spec as Json
   if (spec.os?.name === 'windows') return
   const podProfile: Json | undefined = spec.securityContext?.appArmorProfile ?? undefined
@@ -99,7 +94,7 @@ function applyAppArmorVersionSkew (pod: KubeObject): void {
         c.securityContext = { ...c.securityContext, appArmorProfile: field }
         warn = true
       }
-      if (warn) skewWarnings.set(pod, [...skewWarnings.get(pod) ?? [], `metadata.annotations[${key}]: deprecated since v1.30; use the "appArmorProfile" field instead`])
+      if (warn) warnings?.push(`metadata.annotations[${key}]: deprecated since v1.30; use the "appArmorProfile" field instead`)
     }
   }
 }

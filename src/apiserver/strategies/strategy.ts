@@ -22,6 +22,8 @@ export interface StrategyContext {
   user?: UserInfo
   requestName?: string
   authorizer?: RbacAuthorizer
+  /** Where preparation adds the warnings it raises (the AppArmor version skew's), sent before WarningsOnCreate's. */
+  warnings?: string[]
 }
 
 export interface Strategy {

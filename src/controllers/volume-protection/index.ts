@@ -6,7 +6,8 @@ import { isStatusError } from '../../apiserver/errors.ts'
 import type { KubeObject } from '../../api/object.ts'
 import type { ControllerContext, ControllerDefinition } from '../types.ts'
 
-import { PV_PROTECTION, PVC_PROTECTION } from '../../api/storage-protection.ts'
+import { PV_PROTECTION, PVC_PROTECTION } from '../../api/storage.ts'
+import { podClaims } from '../../api/pod-volumes.ts'
 
 type Json = Record<string, any>
 
@@ -16,20 +17,10 @@ const deleting = (o: KubeObject): boolean => o.metadata.deletionTimestamp !== un
 /** The pod's terminal phase (podIsShutDown). */
 const shutDown = (pod: Json): boolean => pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed'
 
-/** The claims a pod names: its persistentVolumeClaim volumes, and its generic ephemeral ones (<pod>-<volume>). */
-function claimsOf (pod: Json): Array<{ name: string, ephemeral: boolean }> {
-  const out: Array<{ name: string, ephemeral: boolean }> = []
-  for (const v of (pod.spec?.volumes ?? []) as Json[]) {
-    if (v?.persistentVolumeClaim?.claimName !== undefined) out.push({ name: v.persistentVolumeClaim.claimName, ephemeral: false })
-    else if (v?.ephemeral !== undefined && v?.ephemeral !== null) out.push({ name: `${pod.metadata.name}-${v.name}`, ephemeral: true })
-  }
-  return out
-}
-
 /** podUsesPVC: only scheduled pods count (the kubelet will not start one whose claim is being deleted). */
 function podUses (pod: Json, claim: string): boolean {
   if ((pod.spec?.nodeName ?? '') === '') return false
-  return claimsOf(pod).some(c => c.name === claim && (!c.ephemeral || !shutDown(pod)))
+  return podClaims(pod as KubeObject).some(c => c.claim === claim && (!c.ephemeral || !shutDown(pod)))
 }
 
 /** Add or remove a finalizer on the stored object; a 409 (our cache was behind) retries the key, a 404 ends it. */
@@ -54,7 +45,7 @@ export function pvcProtectionController (): ControllerDefinition {
         keys: ({ obj }) => (deleting(obj) || !hasFinalizer(obj, PVC_PROTECTION) ? [`${obj.metadata.namespace}/${obj.metadata.name}`] : []),
       },
       // A pod going away, finishing or being scheduled can free (or hold) the claims it names.
-      { informer: 'pods', on: ['update', 'delete'], keys: ({ obj }) => claimsOf(obj as Json).map(c => `${obj.metadata.namespace}/${c.name}`) },
+      { informer: 'pods', on: ['update', 'delete'], keys: ({ obj }) => podClaims(obj).map(c => `${obj.metadata.namespace}/${c.claim}`) },
     ],
     async sync (key, ctx) {
       const claim = ctx.lister('claims').get(key)

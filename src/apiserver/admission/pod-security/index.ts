@@ -13,7 +13,7 @@ import type { ResourceInfo } from '../../../api/resources.ts'
 import { admissionForbidden, invalid } from '../../errors.ts'
 import { statusCauses } from '../../validate-meta.ts'
 import type { Json } from './check.ts'
-import { levelVersionString, policyFor, violations, type Level, type LevelVersion, type Policy } from './policy.ts'
+import { levelVersionString, policyFor, rank, violations, type LevelVersion, type Policy } from './policy.ts'
 import { aggregateMessage } from '../../../api/field-errors.ts'
 
 /** The pod template of each workload kind (DefaultPodSpecExtractor). */
@@ -51,7 +51,6 @@ export interface PodSecurityRequest {
 
 const fullyPrivileged = (p: Policy): boolean => p.enforce.level === 'privileged' && p.audit.level === 'privileged' && p.warn.level === 'privileged'
 const sameLevelVersion = (a: LevelVersion, b: LevelVersion): boolean => a.level === b.level && a.version === b.version
-const rank = (l: Level): number => ['privileged', 'baseline', 'restricted'].indexOf(l)
 
 export class PodSecurity {
   private readonly options: PodSecurityOptions

@@ -34,7 +34,8 @@ function parseVersion (v: string): { version: number, minor: string } | undefine
   return { version: Number(m[1]), minor: m[1] }
 }
 
-const rank = (l: Level): number => LEVELS.indexOf(l)
+/** CompareLevels as a number: privileged < baseline < restricted. */
+export const rank = (l: Level): number => LEVELS.indexOf(l)
 
 /** PolicyToEvaluate: the policy and the label errors (metadata.labels[...]: Invalid value). */
 export function policyFor (labels: Record<string, string> | undefined): { policy: Policy, errors: FieldError[] } {
