@@ -31,6 +31,8 @@ export interface ResourceInfo {
   virtual?: boolean
   /** A custom resource served from a CRD. */
   custom?: boolean
+  /** Served by an aggregated API's backend (metrics.k8s.io), not stored. */
+  aggregated?: boolean
 }
 
 const ALL: Verb[] = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch']
@@ -121,6 +123,7 @@ export const BUILTIN_RESOURCES: ResourceInfo[] = [
   r('scheduling.k8s.io', 'v1', 'PriorityClass', 'priorityclasses', { short: ['pc'], cluster: true }),
   r('storage.k8s.io', 'v1', 'StorageClass', 'storageclasses', { short: ['sc'], cluster: true }),
   r('apiextensions.k8s.io', 'v1', 'CustomResourceDefinition', 'customresourcedefinitions', { short: ['crd', 'crds'], cluster: true, sub: ['status'], storage: 'apiextensions.k8s.io/customresourcedefinitions' }),
+  r('apiregistration.k8s.io', 'v1', 'APIService', 'apiservices', { cluster: true, sub: ['status'], storage: 'apiregistration.k8s.io/apiservices' }),
   // answered, not stored
   r('authorization.k8s.io', 'v1', 'SelfSubjectAccessReview', 'selfsubjectaccessreviews', { cluster: true, verbs: ['create'], virtual: true }),
   r('authorization.k8s.io', 'v1', 'SelfSubjectRulesReview', 'selfsubjectrulesreviews', { cluster: true, verbs: ['create'], virtual: true }),

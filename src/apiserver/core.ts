@@ -23,6 +23,7 @@ import { requestAttributes } from './rbac/attributes.ts'
 import { ensureBootstrapPolicy } from './rbac/bootstrap.ts'
 import { Admission } from './admission/index.ts'
 import { K3S_VERSION } from '../api/version.ts'
+import { Aggregator } from './aggregator/index.ts'
 
 export const SYSTEM_USER: UserInfo = { name: 'system:apiserver', groups: ['system:masters'] }
 
@@ -51,6 +52,8 @@ export class ApiServerCore {
   readonly clock: Clock
   readonly ctx: ApiContext
   readonly crds: CrdRegistry
+  /** In-process aggregated APIs (metrics.k8s.io from the metrics-server add-on). */
+  readonly aggregator: Aggregator
   logSource: LogSource | undefined
   private readonly log: (msg: string) => void
   private eventLeaseState: { id: number, from: number } | undefined
@@ -60,6 +63,7 @@ export class ApiServerCore {
     this.log = options.log ?? (() => {})
     const storage = new ObjectStorage(options.backend)
     this.crds = new CrdRegistry({ index: this.index, storage })
+    this.aggregator = new Aggregator(this.index)
     const namespaces = new NamespaceCache()
     this.ctx = {
       storage,
@@ -94,6 +98,7 @@ export class ApiServerCore {
 
   async serve (req: ApiRequest): Promise<Served> {
     await this.authorize(req)
+    if (req.info.aggregated === true) return this.aggregator.serve(req)
     const isCrd = req.info.group === 'apiextensions.k8s.io' && req.info.resource === 'customresourcedefinitions'
     if (!isCrd || req.verb === 'get' || req.verb === 'list' || req.verb === 'watch' || req.options.dryRun === true) return serve(this.ctx, req)
     return this.serveCrdWrite(req)
@@ -172,6 +177,7 @@ export class ApiServerCore {
     this.ctx.serviceAccounts.stop()
     this.ctx.authorizer.stop()
     this.ctx.admission.stop()
+    this.aggregator.stop()
   }
 
   /** OpenAPI schema of a resource, when one is known (CRDs carry theirs). */
@@ -192,6 +198,7 @@ export class ApiServerCore {
     await this.ctx.serviceAccounts.start(this.ctx.storage.backend)
     await this.ctx.authorizer.start()
     await this.ctx.admission.start(this.ctx.storage.backend)
+    await this.aggregator.start(this.ctx.storage.backend)
     await this.crds.load()
     await Promise.all(['default', 'kube-system', 'kube-public', 'kube-node-lease'].map(name =>
       this.ensure(this.index.lookup('', 'v1', 'namespaces')!, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } })))

@@ -37,7 +37,8 @@ export function apiResourceList (index: ResourceIndex, group: string, version: s
     const entry: Record<string, unknown> = { name: r.resource, singularName: r.singular, namespaced: r.namespaced, kind: r.kind, verbs: r.verbs }
     if (r.shortNames.length > 0) entry.shortNames = r.shortNames
     if (r.categories.length > 0) entry.categories = r.categories
-    entry.storageVersionHash = hash(`${groupVersion(r)}/${r.kind}`)
+    // Aggregated APIs (metrics-server) store nothing and advertise no hash.
+    if (r.aggregated !== true) entry.storageVersionHash = hash(`${groupVersion(r)}/${r.kind}`)
     resources.push(entry)
     for (const s of r.subresources) {
       const sub: Record<string, unknown> = { name: `${r.resource}/${s.name}`, singularName: r.singular, namespaced: r.namespaced, kind: s.kind, verbs: s.verbs }
@@ -70,13 +71,13 @@ function aggregatedResource (r: ResourceInfo): object {
 }
 
 /** Aggregated discovery for /api (core only) or /apis (every named group). */
-export function aggregated (index: ResourceIndex, core: boolean): object {
+export function aggregated (index: ResourceIndex, core: boolean, stale: (group: string, version: string) => boolean = () => false): object {
   const items: object[] = []
   for (const [group, versions] of index.groups()) {
     if ((group === '') !== core) continue
     items.push({
       metadata: core ? { creationTimestamp: null } : { name: group, creationTimestamp: null },
-      versions: versions.map(v => ({ version: v, resources: index.inGroupVersion(group, v).map(aggregatedResource), freshness: 'Current' })),
+      versions: versions.map(v => ({ version: v, resources: index.inGroupVersion(group, v).map(aggregatedResource), freshness: stale(group, v) ? 'Stale' : 'Current' })),
     })
   }
   return { kind: 'APIGroupDiscoveryList', apiVersion: 'apidiscovery.k8s.io/v2', metadata: {}, items }

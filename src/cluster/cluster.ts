@@ -23,6 +23,7 @@ import { endpointsController } from '../controllers/endpoints/index.ts'
 import { endpointSliceController } from '../controllers/endpointslice/index.ts'
 import { daemonSetController } from '../controllers/daemonset/index.ts'
 import { statefulSetController } from '../controllers/statefulset/index.ts'
+import { MetricsServer } from '../addons/metrics-server/index.ts'
 import { installK3sAddons, k3sAddons } from '../addons/manifests/index.ts'
 import { serviceLBController } from '../addons/servicelb/index.ts'
 import { localPathProvisioner } from '../addons/local-path/index.ts'
@@ -105,6 +106,9 @@ export class Cluster {
   private readonly eventInformer: Informer
   private readonly docker: DockerCluster | undefined
   private deploy: DeployController | undefined
+  /** The metrics-server add-on (unless disabled), and how to take its API out of the aggregator. */
+  metricsServer: MetricsServer | undefined
+  private unregisterMetrics: (() => void) | undefined
 
   private constructor (cp: ControlPlane, pool: NodePool, virtual: VirtualClock | undefined, events: Informer, docker: DockerCluster | undefined) {
     this.cp = cp
@@ -187,6 +191,17 @@ export class Cluster {
     const cluster = new Cluster(cp, pool, virtual, events, docker)
     cluster.deploy = deploy
     const kubeletOf = (pod: KubeObject): Kubelet => cluster.pool.get((pod.spec as { nodeName: string }).nodeName).kubelet
+    if (!disable.has('metrics-server')) {
+      const metrics = new MetricsServer({
+        client,
+        clock,
+        targets: () => [...pool.nodes.values()].map(n => ({ name: n.name, scrape: () => n.kubelet.resourceUsage() })),
+        log: options.log,
+      })
+      cluster.metricsServer = metrics
+      cluster.unregisterMetrics = cp.core.aggregator.register(metrics.backend)
+      await metrics.start()
+    }
     cp.core.logSource = {
       read: (pod, container, opts) => kubeletOf(pod).logs(pod, container, opts),
       follow: (pod, container, _opts, onData, onEnd) => kubeletOf(pod).followLogs(pod, container, onData, onEnd),
@@ -294,6 +309,8 @@ export class Cluster {
 
   async stop (): Promise<void> {
     this.deploy?.stop()
+    this.metricsServer?.stop()
+    this.unregisterMetrics?.()
     this.eventInformer.stop()
     await this.pool.closeAll()
     await this.docker?.close()

@@ -24,6 +24,7 @@ import { nodeLifecycleController } from '../controllers/node-lifecycle/index.ts'
 import { servedResources } from '../controllers/resources.ts'
 import { rootCACertPublisher, serviceAccountController } from '../controllers/serviceaccount/index.ts'
 import { clusterRoleAggregationController } from '../controllers/clusterrole-aggregation/index.ts'
+import { apiServiceAvailabilityController } from '../controllers/apiservice-availability/index.ts'
 import { Scheduler } from '../scheduler/scheduler.ts'
 import { buildProfile, profileConfig, type ProfileOverrides } from '../scheduler/profile.ts'
 import { kubeconfigYaml } from './kubeconfig.ts'
@@ -119,6 +120,7 @@ export async function startControlPlane (options: ControlPlaneOptions = {}): Pro
     controllers: uniqueByName([
       // The `default` ServiceAccount per namespace: pods are refused until theirs exists.
       garbageCollector({ resources }), namespaceController({ resources }), nodeLifecycle, serviceAccountController(), clusterRoleAggregationController(),
+      apiServiceAvailabilityController({ serves: (group, version) => core.aggregator.serves(group, version) }),
       ...(options.publishRootCA === true ? [rootCACertPublisher({ rootCA: (pki?.serverCa ?? selfSignedCa('k3s-server-ca')).cert })] : []),
       ...(options.controllers?.(resources, () => servedResources(core.index.all())) ?? []),
     ]),

@@ -2,6 +2,7 @@
 // capacity, nodeInfo), renews its Lease every 10 s, posts node status on change and every 5 min,
 // and runs the pods bound to it through the Runtime (pod-sync.ts), one sync per pod at a time.
 import { rfc3339, type KubeObject } from '../api/object.ts'
+import { simulatedUsage, type NodeUsageSample, type PodUsageSample } from '../api/resource-usage.ts'
 import { isStatusError } from '../apiserver/errors.ts'
 import type { Client } from '../client/client.ts'
 import { EventRecorder } from '../client/events.ts'
@@ -129,6 +130,37 @@ export class Kubelet {
       sinceTime: options.sinceSeconds === undefined ? undefined : this.o.clock.now() - Number(options.sinceSeconds) * 1000,
       limitBytes: options.limitBytes === undefined ? undefined : Number(options.limitBytes),
     })
+  }
+
+  /**
+   * What /metrics/resource reports: every running container of this node's pods, and the node as
+   * their sum (a simulated node runs nothing else). A stopped kubelet cannot be scraped.
+   */
+  async resourceUsage (): Promise<NodeUsageSample> {
+    if (!this.running) throw new Error(`node ${this.name} is not running`)
+    const timestamp = this.o.clock.now()
+    const pods = await Promise.all([...this.pods.values()].map(rec => this.podUsage(rec)))
+    const sample: NodeUsageSample = { node: this.name, timestamp, usage: { cpuNanoCores: 0, memoryBytes: 0 }, pods: [] }
+    for (const p of pods) {
+      if (p === undefined) continue
+      sample.pods.push(p)
+      for (const c of p.containers) { sample.usage.cpuNanoCores += c.usage.cpuNanoCores; sample.usage.memoryBytes += c.usage.memoryBytes }
+    }
+    return sample
+  }
+
+  private async podUsage (rec: PodRecord): Promise<PodUsageSample | undefined> {
+    const pod = this.informer?.get(rec.key)
+    if (pod === undefined || rec.killed || pod.metadata.uid !== rec.uid) return undefined
+    const simulated = simulatedUsage(pod)
+    const running = [...rec.containers].filter(([, c]) => c.status?.state === 'running')
+    if (running.length === 0) return undefined
+    const containers = await Promise.all(running.map(async ([name, c]) => ({
+      name,
+      startedAt: c.status!.startedAt ?? c.runningSince ?? this.o.clock.now(),
+      usage: await this.o.runtime.containerStats(c.status!.id, simulated),
+    })))
+    return { namespace: pod.metadata.namespace!, name: pod.metadata.name!, uid: rec.uid, containers }
   }
 
   private async register (): Promise<void> {

@@ -156,8 +156,16 @@ export interface ProbeService {
   probe(containerId: string, kind: ProbeKind): Promise<{ success: boolean, message?: string }>
 }
 
+/** A container's resource usage now: CPU as a rate in nanocores, memory as the working set. */
+export interface ContainerUsage { cpuNanoCores: number, memoryBytes: number }
+
 export interface StatsService {
-  containerStats(containerId: string): Promise<{ cpuNanoCores: number, memoryBytes: number }>
+  /**
+   * The container's usage. `simulated` is what the pod asks a simulating runtime to report (the
+   * `k3sim.io/usage-cpu` / `-memory` annotations); the fake runtime reports it while the container
+   * runs, a real runtime measures instead.
+   */
+  containerStats(containerId: string, simulated?: Partial<ContainerUsage>): Promise<ContainerUsage>
 }
 
 /** Something changed without the kubelet asking (a container exited): the pod needs a sync. */

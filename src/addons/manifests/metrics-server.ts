@@ -1,6 +1,6 @@
-// manifests/metrics-server/*.yaml (k3s v1.32). The APIService v1beta1.metrics.k8s.io
-// (metrics-apiservice.yaml) is left out: k3sim's API server does not aggregate APIs, and an
-// APIService pointing at a backend that never answers would only break discovery.
+// manifests/metrics-server/*.yaml (k3s v1.32). The APIService v1beta1.metrics.k8s.io points
+// the API server's aggregator at the metrics-server Service; k3sim's metrics-server add-on
+// (addons/metrics-server) is the in-process backend behind it.
 import type { KubeObject } from '../../api/object.ts'
 import { addonTolerations, clusterRole, clusterRoleBinding, KUBE_SYSTEM, serviceAccount } from './common.ts'
 
@@ -77,6 +77,19 @@ function metricsServerObjects (): KubeObject[] {
       },
     },
     {
+      apiVersion: 'apiregistration.k8s.io/v1',
+      kind: 'APIService',
+      metadata: { name: 'v1beta1.metrics.k8s.io' },
+      spec: {
+        service: { name: 'metrics-server', namespace: KUBE_SYSTEM },
+        group: 'metrics.k8s.io',
+        version: 'v1beta1',
+        insecureSkipTLSVerify: true,
+        groupPriorityMinimum: 100,
+        versionPriority: 100,
+      },
+    },
+    {
       apiVersion: 'v1',
       kind: 'Service',
       metadata: {
@@ -92,13 +105,14 @@ function metricsServerObjects (): KubeObject[] {
   ]
 }
 
-/** k3s's files of manifests/metrics-server/, each with its objects (metrics-apiservice.yaml left out). */
+/** k3s's files of manifests/metrics-server/, each with its objects. */
 export function metricsServerFiles (): Array<{ file: string, objects: KubeObject[] }> {
-  const [aggregatedReader, authDelegator, authReader, resourceRole, resourceBinding, account, deployment, service] = metricsServerObjects()
+  const [aggregatedReader, authDelegator, authReader, resourceRole, resourceBinding, account, deployment, apiService, service] = metricsServerObjects()
   return [
     { file: 'metrics-server/aggregated-metrics-reader.yaml', objects: [aggregatedReader] },
     { file: 'metrics-server/auth-delegator.yaml', objects: [authDelegator] },
     { file: 'metrics-server/auth-reader.yaml', objects: [authReader] },
+    { file: 'metrics-server/metrics-apiservice.yaml', objects: [apiService] },
     { file: 'metrics-server/metrics-server-deployment.yaml', objects: [account, deployment] },
     { file: 'metrics-server/metrics-server-service.yaml', objects: [service] },
     { file: 'metrics-server/resource-reader.yaml', objects: [resourceRole, resourceBinding] },

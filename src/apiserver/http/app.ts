@@ -2,6 +2,7 @@
 // routes, all answered through the one handler layer. Errors become Status bodies.
 import express, { type NextFunction, type Request, type Response } from 'express'
 import { VERSION_INFO } from '../../api/version.ts'
+import { ServiceUnavailableError } from '../aggregator/index.ts'
 import { aggregated, AGGREGATED_TYPE, apiGroup, apiGroupList, apiResourceList, apiVersions, wantsAggregated } from '../discovery.ts'
 import { internalError, notFound, StatusError, unauthorized } from '../errors.ts'
 import type { ApiServerCore } from '../core.ts'
@@ -68,12 +69,16 @@ export function createApp (options: AppOptions): express.Express {
     else sendJson(res, 200, apiVersions(options.serverAddress()))
   })
   app.get('/apis', (req, res) => {
-    if (wantsAggregated(req.headers.accept)) sendJson(res, 200, aggregated(core.index, false), AGGREGATED_TYPE)
+    if (wantsAggregated(req.headers.accept)) sendJson(res, 200, aggregated(core.index, false, (g, v) => core.aggregator.unavailable(g, v)), AGGREGATED_TYPE)
     else sendJson(res, 200, apiGroupList(core.index))
   })
   app.get('/api/:version', (req, res) => discoveryOr404(res, apiResourceList(core.index, '', String(req.params.version))))
   app.get('/apis/:group', (req, res) => discoveryOr404(res, apiGroup(core.index, String(req.params.group))))
-  app.get('/apis/:group/:version', (req, res) => discoveryOr404(res, apiResourceList(core.index, String(req.params.group), String(req.params.version))))
+  app.get('/apis/:group/:version', (req, res) => {
+    const [group, version] = [String(req.params.group), String(req.params.version)]
+    if (core.aggregator.unavailable(group, version)) throw new ServiceUnavailableError()
+    discoveryOr404(res, apiResourceList(core.index, group, version))
+  })
 
   app.get('/openapi/v3', (_req, res) => sendJson(res, 200, openapiIndex(core.index, r => core.schemaFor(r))))
   app.get('/openapi/v3/*path', (req, res) => {
@@ -94,6 +99,7 @@ export function createApp (options: AppOptions): express.Express {
     const status = err instanceof StatusError ? err : internalError(err)
     if (!(err instanceof StatusError)) options.log?.(`${req.method} ${req.originalUrl}: ${err instanceof Error ? err.stack : String(err)}`)
     if (res.headersSent) { res.end(); return }
+    if (err instanceof ServiceUnavailableError) { res.status(503).type('text/plain').send(err.plainText); return }
     sendJson(res, status.code, status.status)
   })
   return app

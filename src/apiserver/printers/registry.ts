@@ -15,6 +15,7 @@ import * as storage from './storage.ts'
 import { clusterRoleBindingPrinter, roleBindingPrinter } from './rbac.ts'
 import { horizontalPodAutoscalerPrinter, podDisruptionBudgetPrinter } from './autoscaling-policy.ts'
 import * as cluster from './cluster.ts'
+import { nodeMetricsPrinter, podMetricsPrinter } from './metrics.ts'
 
 /** rest.DefaultTableConvertor: the name and the RFC3339 creation time. */
 export const defaultPrinter: Printer = {
@@ -66,7 +67,9 @@ const printers: Record<string, Printer> = {
   'flowcontrol.apiserver.k8s.io/flowschemas': cluster.flowSchemaPrinter,
   'flowcontrol.apiserver.k8s.io/prioritylevelconfigurations': cluster.priorityLevelPrinter,
   'certificates.k8s.io/certificatesigningrequests': cluster.certificateSigningRequestPrinter,
-  'apiregistration.k8s.io/apiservices': cluster.apiServicePrinter
+  'apiregistration.k8s.io/apiservices': cluster.apiServicePrinter,
+  'metrics.k8s.io/nodes': nodeMetricsPrinter,
+  'metrics.k8s.io/pods': podMetricsPrinter
 }
 
 /** The printer for a resource (plural, group), or the default (Name, Created At) for kinds without one. */

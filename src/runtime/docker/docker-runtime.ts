@@ -6,7 +6,7 @@
 // event), host-port forwarders and klipper-lb processes live in memory.
 import { parseImage } from '../images.ts'
 import {
-  type ContainerConfig, type ContainerStatus, type LogOptions, type PodRef, type ProbeKind, type PullResult,
+  type ContainerConfig, type ContainerStatus, type ContainerUsage, type LogOptions, type PodRef, type ProbeKind, type PullResult,
   type Runtime, RuntimeError, type RuntimeEvent, type SandboxConfig,
 } from '../runtime.ts'
 import { createBody, filesArchive } from './container-spec.ts'
@@ -252,7 +252,8 @@ export class DockerRuntime implements Runtime {
     return runProbe({ engine: this.ctx.engine, containerId: info.id, podIP: info.labels[LABEL.podIP] ?? '', ports: JSON.parse(info.labels[PORTS_LABEL] ?? '[]') }, handlers?.[kind])
   }
 
-  async containerStats (containerId: string): Promise<{ cpuNanoCores: number, memoryBytes: number }> {
+  /** Measured by Docker (`simulated` is for the fake runtime). */
+  async containerStats (containerId: string): Promise<ContainerUsage> {
     this.check()
     if (this.klipper.has(stripScheme(containerId))) return { cpuNanoCores: 0, memoryBytes: 0 }
     const info = await this.inspect(containerId)

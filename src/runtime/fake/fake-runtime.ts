@@ -15,7 +15,7 @@ import { containerSpec, type LifecycleProfile } from '../profiles/types.ts'
 import { ProfileError } from '../profiles/validate.ts'
 import { ProfileRegistry } from '../profiles/registry.ts'
 import {
-  type ContainerConfig, type ContainerStatus, type LogOptions, type PodRef, type ProbeKind, type PullResult,
+  type ContainerConfig, type ContainerStatus, type ContainerUsage, type LogOptions, type PodRef, type ProbeKind, type PullResult,
   type Runtime, RuntimeError, type RuntimeEvent, type SandboxConfig,
 } from '../runtime.ts'
 import { CallLog, type RecordedCall, type RuntimeMethod } from './calls.ts'
@@ -224,10 +224,10 @@ export class FakeRuntime implements Runtime {
     return probeAnswer(rec.spec, kind, this.clock.now() - rec.startedAt!)
   }
 
-  async containerStats (containerId: string): Promise<{ cpuNanoCores: number, memoryBytes: number }> {
+  async containerStats (containerId: string, simulated?: Partial<ContainerUsage>): Promise<ContainerUsage> {
     this.enter('containerStats', [containerId])
     const rec = this.record(containerId)
-    return statsOf(rec.hex, rec.state === 'running')
+    return statsOf(rec.hex, rec.state === 'running', simulated)
   }
 
   /** Kill everything without events, cancel every timer, end log streams; later calls fail. */

@@ -1,6 +1,6 @@
 // Pure rules of a fake container's life, read from its lifecycle settings: when and how a run
 // ends, what probes answer, what a stop does. FakeRuntime turns these into clock timers.
-import type { ContainerConfig, ProbeKind } from '../runtime.ts'
+import type { ContainerConfig, ContainerUsage, ProbeKind } from '../runtime.ts'
 import type { LifecycleSpec } from '../profiles/types.ts'
 
 export interface Exit {
@@ -85,10 +85,17 @@ export function expandLine (line: string, vars: Record<string, string | number>)
   return line.replace(/\{(\w+)\}/g, (all, key: string) => key in vars ? String(vars[key]) : all)
 }
 
-/** Small steady numbers per container: 1–5 millicores and 4–44 MiB while running. */
-export function statsOf (hex: string, running: boolean): { cpuNanoCores: number, memoryBytes: number } {
+/**
+ * While running: what the pod asks for (`simulated`), else small steady numbers per container,
+ * 1–5 millicores and 4–44 MiB. Nothing once it stopped.
+ */
+export function statsOf (hex: string, running: boolean, simulated: Partial<ContainerUsage> = {}): ContainerUsage {
   if (!running) return { cpuNanoCores: 0, memoryBytes: 0 }
   const a = parseInt(hex.slice(0, 8), 16)
   const b = parseInt(hex.slice(8, 16), 16)
-  return { cpuNanoCores: 1_000_000 + (a % 4_000_000), memoryBytes: 4 * 1024 * 1024 + (b % (40 * 1024 * 1024)) }
+  return {
+    cpuNanoCores: simulated.cpuNanoCores ?? 1_000_000 + (a % 4_000_000),
+    // Whole pages, as a working set is (metrics-server prints it in Ki).
+    memoryBytes: simulated.memoryBytes ?? 4 * 1024 * 1024 + (b % (40 * 1024 * 1024)) - (b % 4096),
+  }
 }

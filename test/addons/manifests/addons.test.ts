@@ -26,13 +26,14 @@ describe('k3s add-on manifests', () => {
     assert.deepEqual(names(all, 'HelmChart'), ['traefik', 'traefik-crd'])
     assert.deepEqual(names(all, 'CustomResourceDefinition'), ['addons.k3s.cattle.io', 'helmchartconfigs.helm.cattle.io', 'helmcharts.helm.cattle.io'])
     assert.equal(all.filter(o => o.kind === 'PriorityClass').length, 0)
-    assert.equal(all.filter(o => o.kind === 'APIService').length, 0)
+    assert.deepEqual(names(all, 'APIService'), ['v1beta1.metrics.k8s.io'])
     const dns = all.find(o => o.kind === 'Service' && o.metadata.name === 'kube-dns')!
     assert.equal((dns.spec as { clusterIP: string }).clusterIP, '10.43.0.10')
     assert.equal((k3sAddons({ clusterDNS: '10.43.0.20' }).find(o => o.metadata.name === 'kube-dns')!.spec as { clusterIP: string }).clusterIP, '10.43.0.20')
 
     const some = k3sAddons({ disable: ['traefik', 'metrics-server'] })
     assert.deepEqual(names(some, 'Deployment'), ['coredns', 'local-path-provisioner'])
+    assert.deepEqual(names(some, 'APIService'), [])
     assert.deepEqual(names(some, 'HelmChart'), [])
     assert.deepEqual(names(some, 'Job'), [])
     assert.ok(!some.some(o => o.kind === 'Service' && ['traefik', 'metrics-server'].includes(o.metadata.name!)))
@@ -48,7 +49,7 @@ describe('k3s add-on manifests', () => {
 
   it('groups them by the files of k3s\'s server/manifests, sorted by path; --disable drops files', () => {
     const files = (o: Parameters<typeof k3sManifests>[0]): string[] => k3sManifests(o).map(m => m.file)
-    const metrics = ['aggregated-metrics-reader', 'auth-delegator', 'auth-reader', 'metrics-server-deployment', 'metrics-server-service', 'resource-reader'].map(f => `metrics-server/${f}.yaml`)
+    const metrics = ['aggregated-metrics-reader', 'auth-delegator', 'auth-reader', 'metrics-apiservice', 'metrics-server-deployment', 'metrics-server-service', 'resource-reader'].map(f => `metrics-server/${f}.yaml`)
     assert.deepEqual(files({}), ['ccm.yaml', 'coredns.yaml', 'local-storage.yaml', ...metrics, 'rolebindings.yaml', 'runtimes.yaml', 'traefik.yaml'])
     assert.deepEqual(files({ disable: [...ADDON_NAMES] }), ['ccm.yaml', 'rolebindings.yaml'])
     assert.deepEqual(files({ disable: ['runtimes', 'metrics-server'] }), ['ccm.yaml', 'coredns.yaml', 'local-storage.yaml', 'rolebindings.yaml', 'traefik.yaml'])
