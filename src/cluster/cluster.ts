@@ -24,6 +24,7 @@ import { endpointSliceController } from '../controllers/endpointslice/index.ts'
 import { daemonSetController } from '../controllers/daemonset/index.ts'
 import { statefulSetController } from '../controllers/statefulset/index.ts'
 import { MetricsServer } from '../addons/metrics-server/index.ts'
+import { horizontalPodAutoscalerController } from '../controllers/horizontal-pod-autoscaler/index.ts'
 import { installK3sAddons, k3sAddons } from '../addons/manifests/index.ts'
 import { serviceLBController } from '../addons/servicelb/index.ts'
 import { localPathProvisioner } from '../addons/local-path/index.ts'
@@ -85,7 +86,7 @@ function workloadControllers (disable: ReadonlySet<string>, served: () => readon
     ...(disable.has('traefik') ? [] : [traefikIngressStatus()]),
     ...(disable.has('coredns') ? [] : [nodeHostsController()]),
   ]
-  return [...addons, replicaSetController(), deploymentController(), jobController(), cronJobController(), endpointsController(), endpointSliceController(), daemonSetController(), statefulSetController(), resourceQuotaController({ served }), pvcProtectionController(), pvProtectionController(), ephemeralVolumeController()]
+  return [...addons, replicaSetController(), deploymentController(), jobController(), cronJobController(), endpointsController(), endpointSliceController(), daemonSetController(), statefulSetController(), resourceQuotaController({ served }), pvcProtectionController(), pvProtectionController(), ephemeralVolumeController(), horizontalPodAutoscalerController()]
 }
 
 /** The cluster's clock: time, and on a virtual clock `advance()` that settles between timers. */

@@ -2,35 +2,20 @@
 // APIService v1beta1.metrics.k8s.io, scraping the kubelets every 15 s on the virtual clock;
 // pods report what their k3sim.io/usage-* annotations say.
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { Cluster } from '../../src/index.ts'
-import { runKubectl } from '../support/kubectl.ts'
+import type { Cluster } from '../../src/index.ts'
+import { startKubectlCluster, type KubectlCluster } from '../support/kubectl.ts'
 
 describe('kubectl top against k3sim: the metrics-server add-on', function () {
+  let k: KubectlCluster
   let cluster: Cluster
-  let home: string
-  let kubeconfig: string
   before(async () => {
-    cluster = await Cluster.start({ clock: 'virtual', disable: ['coredns', 'servicelb', 'traefik', 'local-storage'], apiServer: { port: 0 }, node: { cpu: '2', memory: '4Gi' }, seed: 21 })
-    home = mkdtempSync(join(tmpdir(), 'k3sim-top-'))
-    kubeconfig = join(home, 'kubeconfig.yaml')
-    writeFileSync(kubeconfig, cluster.kubeconfig())
+    k = await startKubectlCluster({ clock: 'virtual', disable: ['coredns', 'servicelb', 'traefik', 'local-storage'], node: { cpu: '2', memory: '4Gi' }, seed: 21 })
+    cluster = k.cluster
   })
-  after(async () => { await cluster.stop(); rmSync(home, { recursive: true, force: true }) })
+  after(async () => { await k.stop() })
 
-  const run = (args: string[], input?: string) => runKubectl(args, { home, kubeconfig, input })
-  const ok = async (args: string[], input?: string): Promise<string> => {
-    const r = await run(args, input)
-    assert.equal(r.code, 0, `kubectl ${args.join(' ')} failed: ${r.stderr}`)
-    return r.stdout
-  }
-  const fails = async (args: string[]): Promise<string> => {
-    const r = await run(args)
-    assert.notEqual(r.code, 0, `kubectl ${args.join(' ')} succeeded: ${r.stdout}`)
-    return r.stderr
-  }
+  const ok = (args: string[], input?: string) => k.ok(args, input)
+  const fails = (args: string[]) => k.fails(args)
 
   it('has no metrics API while metrics-server is not ready: the APIService is unavailable and requests get 503', async () => {
     assert.match(await ok(['get', 'apiservices']), /^v1beta1\.metrics\.k8s\.io\s+kube-system\/metrics-server\s+False \(MissingEndpoints\)\s+\d+s$/m)

@@ -132,7 +132,7 @@ describe('the k3s walkthrough with kubectl against `k3sim server --agents 1`', f
     assert.match(addons[0], /^NAME\s+SOURCE\s+CHECKSUM$/)
     assert.ok(addons.some(l => /^settings\s+\S+\/settings\.yaml\s+[0-9a-f]{64}$/.test(l)), addons.join('\n'))
     assert.ok(addons.some(l => /^coredns\s+\/var\/lib\/rancher\/k3s\/server\/manifests\/coredns\.yaml\s+[0-9a-f]{64}$/.test(l)), addons.join('\n'))
-    assert.equal(addons.length, 1 + 13)
+    assert.equal(addons.length, 1 + 14)
     assert.equal(await ok(['-n', 'kube-system', 'get', 'cm', 'settings', '-o', 'jsonpath={.data.greeting}']), 'hello')
     writeFileSync(join(manifests, 'settings.yaml'), settings('bonjour'))
     await ok(['-n', 'kube-system', 'wait', '--for=jsonpath={.data.greeting}=bonjour', 'configmap/settings', '--timeout=30s'])

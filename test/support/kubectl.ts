@@ -4,7 +4,9 @@ import { execFile } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import assert from 'node:assert/strict'
 import { startControlPlane, type ControlPlane } from '../../src/cluster/control-plane.ts'
+import { Cluster, type ClusterOptions } from '../../src/cluster/cluster.ts'
 
 export interface KubectlResult { code: number, stdout: string, stderr: string }
 
@@ -42,4 +44,41 @@ export function runKubectl (args: string[], o: { home: string, kubeconfig: strin
     if (o.input !== undefined) child.stdin!.end(o.input)
     else child.stdin!.end()
   })
+}
+
+/** A library Cluster with HTTPS and kubectl wired to it (fresh HOME), for kubectl end-to-end tests. */
+export interface KubectlCluster {
+  cluster: Cluster
+  run(args: string[], input?: string): Promise<KubectlResult>
+  /** stdout of a command that must succeed. */
+  ok(args: string[], input?: string): Promise<string>
+  /** stderr of a command that must fail. */
+  fails(args: string[], input?: string): Promise<string>
+  stop(): Promise<void>
+}
+
+export async function startKubectlCluster (options: ClusterOptions): Promise<KubectlCluster> {
+  const cluster = await Cluster.start({ ...options, apiServer: { port: 0 } })
+  const home = mkdtempSync(join(tmpdir(), 'k3sim-kubectl-'))
+  const kubeconfig = join(home, 'kubeconfig.yaml')
+  writeFileSync(kubeconfig, cluster.kubeconfig())
+  const run = (args: string[], input?: string): Promise<KubectlResult> => runKubectl(args, { home, kubeconfig, input })
+  return {
+    cluster,
+    run,
+    async ok (args, input) {
+      const r = await run(args, input)
+      assert.equal(r.code, 0, `kubectl ${args.join(' ')} failed: ${r.stderr}`)
+      return r.stdout
+    },
+    async fails (args, input) {
+      const r = await run(args, input)
+      assert.notEqual(r.code, 0, `kubectl ${args.join(' ')} succeeded: ${r.stdout}`)
+      return r.stderr
+    },
+    async stop () {
+      await cluster.stop()
+      rmSync(home, { recursive: true, force: true })
+    },
+  }
 }

@@ -1,5 +1,6 @@
 // The strategy for each resource; anything not listed is generic (no generation, no status).
 import { limitRangeStrategy, resourceQuotaStrategy } from './quota.ts'
+import { horizontalPodAutoscalerStrategy } from './autoscaling.ts'
 import type { ResourceIndex } from '../resource-index.ts'
 import type { ResourceInfo } from '../../api/resources.ts'
 import { configMapStrategy, secretStrategy } from './config.ts'
@@ -50,7 +51,7 @@ export function strategies (index: ResourceIndex, custom: (info: ResourceInfo) =
     'policy/poddisruptionbudgets': withStatus,
     'networking.k8s.io/ingresses': ingressStrategy,
     'networking.k8s.io/networkpolicies': { generation: true, status: false },
-    'autoscaling/horizontalpodautoscalers': { generation: false, status: true },
+    'autoscaling/horizontalpodautoscalers': horizontalPodAutoscalerStrategy,
     'apiextensions.k8s.io/customresourcedefinitions': crdStrategy,
     '/nodes': { generation: false, status: true },
     '/persistentvolumes': { generation: false, status: true },

@@ -69,6 +69,12 @@ export const clusterCases: GoldenSet = {
     { name: 'local', obj: { metadata: meta('v1.apps'), spec: { group: 'apps', version: 'v1' }, status: { conditions: [{ type: 'Available', status: 'True', reason: 'Local' }] } } },
     { name: 'metrics-server unavailable', obj: { metadata: meta('v1beta1.metrics.k8s.io'), spec: { service: { namespace: 'kube-system', name: 'metrics-server' } }, status: { conditions: [{ type: 'Available', status: 'False', reason: 'MissingEndpoints' }] } } }
   ],
+  'metrics.k8s.io/nodes': [
+    { name: 'a node', obj: { metadata: { name: 'k3sim-k3s-default-server-0', creationTimestamp: '2025-06-01T12:00:00Z' }, timestamp: '2025-06-01T11:59:50Z', window: '15.001s', usage: { cpu: '138824473n', memory: '5074568Ki' } } }
+  ],
+  'metrics.k8s.io/pods': [
+    { name: 'two containers summed', obj: { metadata: { name: 'web', namespace: 'default', creationTimestamp: '2025-06-01T12:00:00Z' }, timestamp: '2025-06-01T11:59:50Z', window: '15s', containers: [{ name: 'app', usage: { cpu: '250m', memory: '64Mi' } }, { name: 'proxy', usage: { cpu: '1267873n', memory: '3136Ki' } }] } }
+  ],
   'apiextensions.k8s.io/customresourcedefinitions': [
     { name: 'default table', obj: { metadata: meta('helmcharts.helm.cattle.io', { creationTimestamp: '2025-05-29T07:59:59Z' }), spec: {} } }
   ]
