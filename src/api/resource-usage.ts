@@ -8,7 +8,7 @@ export interface Usage { cpuNanoCores: number, memoryBytes: number }
 
 export interface ContainerUsageSample { name: string, /** ms on the cluster clock */ startedAt: number, usage: Usage }
 
-export interface PodUsageSample { namespace: string, name: string, uid: string, containers: ContainerUsageSample[] }
+export interface PodUsageSample { namespace: string, name: string, uid: string, labels?: Readonly<Record<string, string>>, containers: ContainerUsageSample[] }
 
 export interface NodeUsageSample {
   node: string

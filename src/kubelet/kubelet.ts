@@ -160,7 +160,7 @@ export class Kubelet {
       startedAt: c.status!.startedAt ?? c.runningSince ?? this.o.clock.now(),
       usage: await this.o.runtime.containerStats(c.status!.id, simulated),
     })))
-    return { namespace: pod.metadata.namespace!, name: pod.metadata.name!, uid: rec.uid, containers }
+    return { namespace: pod.metadata.namespace!, name: pod.metadata.name!, uid: rec.uid, labels: pod.metadata.labels, containers }
   }
 
   private async register (): Promise<void> {

@@ -25,21 +25,24 @@ function resource (kind: string, plural: string, namespaced: boolean): ResourceI
 export const NODE_METRICS = resource('NodeMetrics', 'nodes', false)
 export const POD_METRICS = resource('PodMetrics', 'pods', true)
 
-/** What the metrics API needs besides the scrapes: the objects' labels (metrics-server's listers). */
+/**
+ * What the metrics API needs besides the scrapes (metrics-server's listers): the nodes, and
+ * whether a pod exists. Pods' labels come with the scrapes (their kubelets have them), so no
+ * second cache of every pod is kept.
+ */
 export interface MetricsListers {
   node(name: string): KubeObject | undefined
   nodes(): readonly KubeObject[]
-  pod(namespace: string, name: string): KubeObject | undefined
-  pods(namespace: string | undefined): readonly KubeObject[]
+  podExists(namespace: string, name: string): Promise<boolean>
 }
 
-export function serveMetrics (req: ApiRequest, storage: MetricsStorage, listers: MetricsListers, now: number): Served {
+export async function serveMetrics (req: ApiRequest, storage: MetricsStorage, listers: MetricsListers, now: number): Promise<Served> {
   const nodes = req.info.resource === 'nodes'
   if (req.verb === 'get') {
     // The object itself missing is its lister's NotFound (`node "x"`, `pods "x"`), as metrics-server returns it.
     if (nodes && listers.node(req.name!) === undefined) throw notFound({ group: '', resource: 'node' }, req.name!)
-    if (!nodes && listers.pod(req.namespace!, req.name!) === undefined) throw notFound({ group: '', resource: 'pods' }, req.name!)
-    const obj = nodes ? nodeMetrics(req.name!, storage, listers, now) : podMetrics(req.namespace!, req.name!, storage, listers, now)
+    if (!nodes && !await listers.podExists(req.namespace!, req.name!)) throw notFound({ group: '', resource: 'pods' }, req.name!)
+    const obj = nodes ? nodeMetrics(req.name!, storage, listers, now) : podMetrics(req.namespace!, req.name!, storage, now)
     if (obj === undefined) throw notFound({ group: METRICS_GROUP, resource: nodes ? 'nodemetrics' : 'podmetrics' }, nodes ? req.name! : `${req.namespace}/${req.name}`)
     return { status: 200, body: obj }
   }
@@ -49,9 +52,9 @@ export function serveMetrics (req: ApiRequest, storage: MetricsStorage, listers:
   checkFieldSelector(req.options.fieldSelector)
   const matches = buildMatcher(req.info, req.options)
   const items: KubeObject[] = []
-  const objects = nodes ? listers.nodes() : listers.pods(req.namespace)
+  const objects = nodes ? listers.nodes() : storage.podsIn(req.namespace).map(p => ({ metadata: p }) as KubeObject)
   for (const o of [...objects].filter(matches).sort(byNamespaceAndName)) {
-    const m = nodes ? nodeMetrics(o.metadata.name!, storage, listers, now) : podMetrics(o.metadata.namespace!, o.metadata.name!, storage, listers, now)
+    const m = nodes ? nodeMetrics(o.metadata.name!, storage, listers, now) : podMetrics(o.metadata.namespace!, o.metadata.name!, storage, now)
     // List items carry no kind/apiVersion of their own.
     if (m !== undefined) { const { kind: _k, apiVersion: _a, ...item } = m; items.push(item as KubeObject) }
   }
@@ -75,28 +78,26 @@ function nodeMetrics (name: string, storage: MetricsStorage, listers: MetricsLis
   return {
     kind: 'NodeMetrics',
     apiVersion: API_VERSION,
-    metadata: withLabels({ name, creationTimestamp: rfc3339(now) }, node),
+    metadata: withLabels({ name, creationTimestamp: rfc3339(now) }, node.metadata.labels),
     ...timing(point),
     usage: usageList(point.usage),
   } as KubeObject
 }
 
-function podMetrics (namespace: string, name: string, storage: MetricsStorage, listers: MetricsListers, now: number): KubeObject | undefined {
-  const pod = listers.pod(namespace, name)
+function podMetrics (namespace: string, name: string, storage: MetricsStorage, now: number): KubeObject | undefined {
   const entry = storage.pod(namespace, name)
-  if (pod === undefined || entry === undefined) return undefined
+  if (entry === undefined) return undefined
   return {
     kind: 'PodMetrics',
     apiVersion: API_VERSION,
-    metadata: withLabels({ name, namespace, creationTimestamp: rfc3339(now) }, pod),
+    metadata: withLabels({ name, namespace, creationTimestamp: rfc3339(now) }, entry.labels),
     timestamp: rfc3339(entry.timestamp),
     window: goDuration(entry.windowMs),
     containers: entry.containers.map(c => ({ name: c.name, usage: usageList(c.point.usage) })),
   } as KubeObject
 }
 
-function withLabels (meta: Record<string, unknown>, obj: KubeObject): KubeObject['metadata'] {
-  const labels = obj.metadata.labels
+function withLabels (meta: Record<string, unknown>, labels: Readonly<Record<string, string>> | undefined): KubeObject['metadata'] {
   return (labels !== undefined && Object.keys(labels).length > 0 ? { ...meta, labels } : meta) as KubeObject['metadata']
 }
 

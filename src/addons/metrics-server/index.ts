@@ -7,6 +7,7 @@ import type { NodeUsageSample } from '../../api/resource-usage.ts'
 import type { AggregatedBackend } from '../../apiserver/aggregator/index.ts'
 import type { Client } from '../../client/client.ts'
 import { Informer } from '../../client/informer.ts'
+import { isStatusError } from '../../apiserver/errors.ts'
 import type { Clock, TimerHandle } from '../../util/clock.ts'
 import { METRICS_GROUP, METRICS_VERSION, NODE_METRICS, POD_METRICS, serveMetrics, type MetricsListers } from './api.ts'
 import { MetricsStorage } from './storage.ts'
@@ -29,7 +30,6 @@ export class MetricsServer {
   private readonly o: MetricsServerOptions
   private readonly storage: MetricsStorage
   private readonly nodes: Informer
-  private readonly pods: Informer
   private timer: TimerHandle | undefined
   private scraping: Promise<void> | undefined
   /** Nodes whose last scrape failed (logged once, not every 15 s). */
@@ -39,30 +39,35 @@ export class MetricsServer {
     this.o = options
     this.storage = new MetricsStorage(options.resolutionMs ?? METRIC_RESOLUTION_MS)
     this.nodes = new Informer({ client: options.client, apiVersion: 'v1', kind: 'Node' })
-    this.pods = new Informer({ client: options.client, apiVersion: 'v1', kind: 'Pod' })
     const listers: MetricsListers = {
       node: name => this.nodes.get(name),
       nodes: () => this.nodes.list(),
-      pod: (namespace, name) => this.pods.get(`${namespace}/${name}`),
-      pods: namespace => namespace === undefined ? this.pods.list() : this.pods.inNamespace(namespace),
+      podExists: async (namespace, name) => {
+        try {
+          await options.client.get('v1', 'Pod', namespace, name)
+          return true
+        } catch (err) {
+          if (isStatusError(err, 404)) return false
+          throw err
+        }
+      },
     }
     this.backend = {
       group: METRICS_GROUP,
       version: METRICS_VERSION,
       resources: [NODE_METRICS, POD_METRICS],
-      serve: async req => serveMetrics(req, this.storage, listers, this.o.clock.now()),
+      serve: req => serveMetrics(req, this.storage, listers, this.o.clock.now()),
     }
   }
 
   async start (): Promise<void> {
-    await Promise.all([this.nodes.start(), this.pods.start()])
+    await this.nodes.start()
     this.timer = this.o.clock.setInterval(() => { void this.scrape() }, this.o.resolutionMs ?? METRIC_RESOLUTION_MS)
   }
 
   stop (): void {
     this.timer?.cancel()
     this.nodes.stop()
-    this.pods.stop()
   }
 
   /** One scrape of every node (a node that cannot be reached is left out, as metrics-server logs and skips it). */

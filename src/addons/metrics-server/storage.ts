@@ -10,9 +10,12 @@ export interface MetricsPoint { timestamp: number, /** ms between the two scrape
 
 export interface ContainerMetrics { name: string, point: MetricsPoint }
 
-export interface PodMetricsEntry { namespace: string, name: string, containers: ContainerMetrics[], timestamp: number, windowMs: number }
+export interface PodMetricsEntry { namespace: string, name: string, labels?: Readonly<Record<string, string>>, containers: ContainerMetrics[], timestamp: number, windowMs: number }
 
 interface Tracked { timestamp: number, startedAt: number, usage: Usage, prevTimestamp?: number }
+
+/** A pod as the last scrape saw it: its labels as its kubelet had them, and its containers. */
+interface TrackedPod { namespace: string, name: string, uid: string, labels?: Readonly<Record<string, string>>, containers: Map<string, Tracked> }
 
 /** freshContainerMinMetricsResolution */
 const FRESH_CONTAINER_MS = 10_000
@@ -21,14 +24,14 @@ export class MetricsStorage {
   private readonly resolutionMs: number
   private nodes = new Map<string, Tracked>()
   /** `ns/name` → container name → its last scrape. */
-  private pods = new Map<string, { namespace: string, name: string, uid: string, containers: Map<string, Tracked> }>()
+  private pods = new Map<string, TrackedPod>()
 
   constructor (resolutionMs: number) { this.resolutionMs = resolutionMs }
 
   /** One scrape of every reachable node. */
   store (samples: NodeUsageSample[]): void {
     const nodes = new Map<string, Tracked>()
-    const pods = new Map<string, { namespace: string, name: string, uid: string, containers: Map<string, Tracked> }>()
+    const pods = new Map<string, TrackedPod>()
     for (const s of samples) {
       if (complete(s.usage)) nodes.set(s.node, next(this.nodes.get(s.node), { timestamp: s.timestamp, startedAt: 0, usage: s.usage }))
       for (const p of s.pods) {
@@ -43,7 +46,7 @@ export class MetricsStorage {
           if (tracked.prevTimestamp === undefined && age >= FRESH_CONTAINER_MS && age < this.resolutionMs) tracked.prevTimestamp = c.startedAt
           containers.set(c.name, tracked)
         }
-        pods.set(key, { namespace: p.namespace, name: p.name, uid: p.uid, containers })
+        pods.set(key, { namespace: p.namespace, name: p.name, uid: p.uid, labels: p.labels, containers })
       }
     }
     this.nodes = nodes
@@ -67,10 +70,15 @@ export class MetricsStorage {
     // The pod's time and window are its first container's (metrics-server takes the earliest).
     let first = containers[0].point
     for (const c of containers) if (c.point.timestamp < first.timestamp) first = c.point
-    return { namespace, name, containers, timestamp: first.timestamp, windowMs: first.windowMs }
+    return { namespace, name, labels: p.labels, containers, timestamp: first.timestamp, windowMs: first.windowMs }
   }
 
-  podKeys (): Iterable<{ namespace: string, name: string }> { return this.pods.values() }
+  /** The pods the last scrape saw (with metrics or not yet), in one namespace or all. */
+  podsIn (namespace: string | undefined): Array<{ namespace: string, name: string, labels?: Readonly<Record<string, string>> }> {
+    const out = []
+    for (const p of this.pods.values()) if (namespace === undefined || p.namespace === namespace) out.push(p)
+    return out
+  }
 }
 
 const complete = (u: Usage): boolean => u.cpuNanoCores > 0 && u.memoryBytes > 0
