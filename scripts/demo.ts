@@ -36,6 +36,11 @@ function show (cmd: string, args: string[], options: { input?: string, env?: Rec
   return out
 }
 const kubectl = (...args: string[]): string => show('kubectl', args)
+/** kubectl's stdout without printing it (for waiting on what takes real time, as metrics do). */
+const quiet = (...args: string[]): string => spawnSync('kubectl', args, { env: { PATH: process.env.PATH, HOME: home, KUBECONFIG: kubeconfig }, encoding: 'utf8' }).stdout ?? ''
+async function until (ready: () => boolean, timeoutMs: number): Promise<void> {
+  for (const end = Date.now() + timeoutMs; !ready() && Date.now() < end;) await new Promise(resolve => setTimeout(resolve, 1000))
+}
 
 try {
   kubectl('version')
@@ -70,6 +75,14 @@ try {
   await new Promise(resolve => setTimeout(resolve, 1000))
   kubectl('describe', 'quota', 'compute', '-n', 'shop')
   kubectl('get', 'deploy', 'web', '-n', 'shop', '-o', 'jsonpath={.status.conditions[?(@.type=="ReplicaFailure")].message}{"\\n"}')
+  // metrics-server (behind the APIService v1beta1.metrics.k8s.io) scrapes the kubelets every 15 s;
+  // a pod's k3sim.io/usage-cpu annotation says what its fake containers use.
+  kubectl('get', 'apiservices')
+  kubectl('annotate', 'pods', '-n', 'shop', '-l', 'app=web', 'k3sim.io/usage-cpu=400m')
+  await until(() => /k3sim/.test(quiet('top', 'nodes')), 45_000)
+  kubectl('top', 'nodes')
+  await until(() => /400m/.test(quiet('top', 'pods', '-n', 'shop')), 45_000)
+  kubectl('top', 'pods', '-n', 'shop')
   // Pod Security admission: labelling the namespace warns about what runs there; new pods are refused.
   kubectl('label', 'namespace', 'shop', 'pod-security.kubernetes.io/enforce=restricted')
   kubectl('run', 'probe', '--image=busybox', '-n', 'shop')
