@@ -319,10 +319,11 @@ export class Cluster {
   }
 
   private readonly quiescence: Quiescence = {
-    anyBusy: () => this.cp.controllers.busy() || this.cp.scheduler?.busy() === true || this.pool.anyKubeletBusy,
+    anyBusy: () => this.cp.controllers.busy() || this.cp.scheduler?.busy() === true || this.pool.anyKubeletBusy || this.metricsServer?.busy() === true,
     busyNames: () => [
       ...(this.cp.controllers.busy() ? ['controllers'] : []),
       ...(this.cp.scheduler?.busy() === true ? ['scheduler'] : []),
+      ...(this.metricsServer?.busy() === true ? ['metrics-server'] : []),
       ...[...this.pool.nodes.values()].filter(n => n.kubelet.busy()).map(n => `kubelet ${n.name}`),
     ],
   }

@@ -70,6 +70,9 @@ export class MetricsServer {
     this.nodes.stop()
   }
 
+  /** A scrape is under way (the cluster's settle() waits for it). */
+  busy (): boolean { return this.scraping !== undefined }
+
   /** One scrape of every node (a node that cannot be reached is left out, as metrics-server logs and skips it). */
   scrape (): Promise<void> {
     this.scraping ??= this.scrapeAll().finally(() => { this.scraping = undefined })
