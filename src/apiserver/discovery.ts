@@ -1,7 +1,7 @@
 // Discovery documents derived from the resource table: legacy (APIVersions, APIGroupList,
 // APIGroup, APIResourceList) and aggregated v2 (APIGroupDiscoveryList), api-facts.md §2.
 import { groupVersion, type ResourceInfo } from '../api/resources.ts'
-import type { ResourceIndex } from './resource-index.ts'
+import type { DiscoverableIndex as ResourceIndex } from './aggregator/index.ts'
 
 export const AGGREGATED_TYPE = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList'
 

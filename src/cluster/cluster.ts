@@ -79,14 +79,14 @@ export interface ClusterOptions {
 
 /** kube-controller-manager's controllers beyond the core three (names unique: extra ones with
  * the same name are not started twice). */
-function workloadControllers (disable: ReadonlySet<string>, served: () => readonly ResourceKind[]): ControllerDefinition[] {
+function workloadControllers (disable: ReadonlySet<string>, served: () => readonly ResourceKind[], log?: (msg: string) => void): ControllerDefinition[] {
   const addons = [
     ...(disable.has('servicelb') ? [] : [serviceLBController()]),
     ...(disable.has('local-storage') ? [] : [localPathProvisioner()]),
     ...(disable.has('traefik') ? [] : [traefikIngressStatus()]),
     ...(disable.has('coredns') ? [] : [nodeHostsController()]),
   ]
-  return [...addons, replicaSetController(), deploymentController(), jobController(), cronJobController(), endpointsController(), endpointSliceController(), daemonSetController(), statefulSetController(), resourceQuotaController({ served }), pvcProtectionController(), pvProtectionController(), ephemeralVolumeController(), horizontalPodAutoscalerController()]
+  return [...addons, replicaSetController(), deploymentController(), jobController(), cronJobController(), endpointsController(), endpointSliceController(), daemonSetController(), statefulSetController(), resourceQuotaController({ served }), pvcProtectionController(), pvProtectionController(), ephemeralVolumeController(), horizontalPodAutoscalerController({ log })]
 }
 
 /** The cluster's clock: time, and on a virtual clock `advance()` that settles between timers. */
@@ -169,7 +169,7 @@ export class Cluster {
       scheduler: options.scheduler,
       publishRootCA: true,
       // A cluster runs k3s's kube-controller-manager: the workload controllers join the core ones.
-      controllers: (resources, served) => [...workloadControllers(disable, served), ...(deploy === undefined ? [] : [deploy]), ...(options.controllers?.(resources, served) ?? [])],
+      controllers: (resources, served) => [...workloadControllers(disable, served, options.log), ...(deploy === undefined ? [] : [deploy]), ...(options.controllers?.(resources, served) ?? [])],
       log: options.log,
     })
     core = cp.core

@@ -19,6 +19,8 @@ const LEASE_RENEW_MS = 10_000
 const STATUS_CHECK_MS = 10_000
 const STATUS_REPORT_MS = 5 * 60_000
 const WORKERS = 4
+/** What a node's own processes use besides its pods (a k3s agent and containerd, at rest). */
+export const NODE_SYSTEM_USAGE = Object.freeze({ cpuNanoCores: 10_000_000, memoryBytes: 128 * 1024 * 1024 })
 
 /** What survives a kubelet restart on the same node: the pods it ran and their IPs. */
 export interface KubeletState {
@@ -133,14 +135,15 @@ export class Kubelet {
   }
 
   /**
-   * What /metrics/resource reports: every running container of this node's pods, and the node as
-   * their sum (a simulated node runs nothing else). A stopped kubelet cannot be scraped.
+   * What /metrics/resource reports: every running container of this node's pods, and the node:
+   * their sum plus the node's own system (k3s and containerd: NODE_SYSTEM_USAGE), so an empty node
+   * has metrics too. A stopped kubelet cannot be scraped; a pod whose stats fail is left out.
    */
   async resourceUsage (): Promise<NodeUsageSample> {
     if (!this.running) throw new Error(`node ${this.name} is not running`)
     const timestamp = this.o.clock.now()
-    const pods = await Promise.all([...this.pods.values()].map(rec => this.podUsage(rec)))
-    const sample: NodeUsageSample = { node: this.name, timestamp, usage: { cpuNanoCores: 0, memoryBytes: 0 }, pods: [] }
+    const pods = await Promise.all([...this.pods.values()].map(rec => this.podUsage(rec).catch(() => undefined)))
+    const sample: NodeUsageSample = { node: this.name, timestamp, usage: { ...NODE_SYSTEM_USAGE }, pods: [] }
     for (const p of pods) {
       if (p === undefined) continue
       sample.pods.push(p)

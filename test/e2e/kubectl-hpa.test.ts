@@ -64,8 +64,8 @@ describe('kubectl against k3sim: HorizontalPodAutoscalers', function () {
     assert.match(described, /New size: 6; reason: cpu resource utilization \(percentage of request\) above target/)
   })
 
-  it('scales down only after the 5-minute stabilization window once the load drops', async () => {
-    await ok(['annotate', 'pods', '-l', 'app=web', 'k3sim.io/usage-cpu=5m', '--overwrite'])
+  it('scales down only after the 5-minute stabilization window once the pods are idle', async () => {
+    await ok(['annotate', 'pods', '-l', 'app=web', 'k3sim.io/usage-cpu=0', '--overwrite'])
     await cluster.clock.advance('60s')
     assert.equal(await replicas(), '6')
     assert.match(await ok(['describe', 'hpa', 'web']), /AbleToScale\s+True\s+ScaleDownStabilized\s+recent recommendations were higher than current one, applying the highest recent recommendation/)

@@ -67,4 +67,11 @@ describe('kubectl top against k3sim: the metrics-server add-on', function () {
     assert.match(await ok(['get', 'apiservices']), /False \(MissingEndpoints\)/)
     assert.equal(await fails(['top', 'pod']), 'error: Metrics API not available\n')
   })
+
+  it('has no metrics group at all once its APIService is deleted', async () => {
+    await ok(['delete', 'apiservice', 'v1beta1.metrics.k8s.io'])
+    assert.equal(await fails(['top', 'node']), 'error: Metrics API not available\n')
+    assert.match(await fails(['get', '--raw', '/apis/metrics.k8s.io/v1beta1']), /NotFound/)
+    assert.doesNotMatch(await ok(['api-versions']), /metrics/)
+  })
 })

@@ -80,7 +80,10 @@ export class MetricsServer {
   }
 
   private async scrapeAll (): Promise<void> {
-    const samples = await Promise.all([...this.o.targets()].map(async t => {
+    const targets = [...this.o.targets()]
+    const names = new Set(targets.map(t => t.name))
+    for (const n of this.failing) if (!names.has(n)) this.failing.delete(n)
+    const samples = await Promise.all(targets.map(async t => {
       try {
         const sample = await t.scrape()
         this.failing.delete(t.name)

@@ -2,8 +2,10 @@
 // node and each container. A rate needs two points, so a node or container shows up only from its
 // second scrape on (a container started 10 s to one resolution before a scrape counts its start
 // as the first point), and a container that restarted in between starts over; a pod is reported
-// once all its running containers are. A zero cpu or memory value drops the node, or the whole
-// pod, as metrics-server's decoder does. What a scrape did not see is forgotten.
+// once all its running containers are. A zero memory value drops the node, or the whole pod, as
+// metrics-server's decoder does (its zero-CPU check is on the cumulative counter, which only a
+// container that never ran has: an idle container's rate of 0 is reported). What a scrape did
+// not see is forgotten.
 import type { NodeUsageSample, Usage } from '../../api/resource-usage.ts'
 
 export interface MetricsPoint { timestamp: number, /** ms between the two scrapes */ windowMs: number, usage: Usage }
@@ -23,21 +25,20 @@ const FRESH_CONTAINER_MS = 10_000
 export class MetricsStorage {
   private readonly resolutionMs: number
   private nodes = new Map<string, Tracked>()
-  /** `ns/name` → container name → its last scrape. */
-  private pods = new Map<string, TrackedPod>()
+  /** namespace → name → the pod, with its containers' last scrapes. */
+  private pods = new Map<string, Map<string, TrackedPod>>()
 
   constructor (resolutionMs: number) { this.resolutionMs = resolutionMs }
 
   /** One scrape of every reachable node. */
   store (samples: NodeUsageSample[]): void {
     const nodes = new Map<string, Tracked>()
-    const pods = new Map<string, TrackedPod>()
+    const pods = new Map<string, Map<string, TrackedPod>>()
     for (const s of samples) {
       if (complete(s.usage)) nodes.set(s.node, next(this.nodes.get(s.node), { timestamp: s.timestamp, startedAt: 0, usage: s.usage }))
       for (const p of s.pods) {
         if (!p.containers.every(c => complete(c.usage))) continue
-        const key = `${p.namespace}/${p.name}`
-        const before = this.pods.get(key)
+        const before = this.pods.get(p.namespace)?.get(p.name)
         const same = before?.uid === p.uid ? before : undefined
         const containers = new Map<string, Tracked>()
         for (const c of p.containers) {
@@ -46,7 +47,9 @@ export class MetricsStorage {
           if (tracked.prevTimestamp === undefined && age >= FRESH_CONTAINER_MS && age < this.resolutionMs) tracked.prevTimestamp = c.startedAt
           containers.set(c.name, tracked)
         }
-        pods.set(key, { namespace: p.namespace, name: p.name, uid: p.uid, labels: p.labels, containers })
+        let inNamespace = pods.get(p.namespace)
+        if (inNamespace === undefined) pods.set(p.namespace, inNamespace = new Map())
+        inNamespace.set(p.name, { namespace: p.namespace, name: p.name, uid: p.uid, labels: p.labels, containers })
       }
     }
     this.nodes = nodes
@@ -58,7 +61,7 @@ export class MetricsStorage {
   nodeNames (): Iterable<string> { return this.nodes.keys() }
 
   pod (namespace: string, name: string): PodMetricsEntry | undefined {
-    const p = this.pods.get(`${namespace}/${name}`)
+    const p = this.pods.get(namespace)?.get(name)
     if (p === undefined) return undefined
     const containers: ContainerMetrics[] = []
     for (const [cname, t] of p.containers) {
@@ -75,13 +78,14 @@ export class MetricsStorage {
 
   /** The pods the last scrape saw (with metrics or not yet), in one namespace or all. */
   podsIn (namespace: string | undefined): Array<{ namespace: string, name: string, labels?: Readonly<Record<string, string>> }> {
+    if (namespace !== undefined) return [...this.pods.get(namespace)?.values() ?? []]
     const out = []
-    for (const p of this.pods.values()) if (namespace === undefined || p.namespace === namespace) out.push(p)
+    for (const inNamespace of this.pods.values()) out.push(...inNamespace.values())
     return out
   }
 }
 
-const complete = (u: Usage): boolean => u.cpuNanoCores > 0 && u.memoryBytes > 0
+const complete = (u: Usage): boolean => u.memoryBytes > 0
 
 /** The new scrape, remembering the one before unless the container restarted since. */
 function next (before: Tracked | undefined, now: Tracked): Tracked {

@@ -13,6 +13,9 @@ import { MirroredMap } from '../registry/store-mirror.ts'
 import type { ResourceIndex } from '../resource-index.ts'
 import type { ApiRequest } from '../request.ts'
 
+/** What discovery reads of the resource table. */
+export type DiscoverableIndex = Pick<ResourceIndex, 'groups' | 'inGroupVersion'>
+
 export interface AggregatedBackend {
   group: string
   version: string
@@ -86,6 +89,28 @@ export class Aggregator {
     if (!this.backends.has(name)) return false
     const entry = this.apiServices.get(name)
     return entry !== undefined && !entry.local && !entry.available
+  }
+
+  /**
+   * The resource table as discovery shows it: a registered group/version without its APIService
+   * (deleted, or not applied yet) is not there, as the aggregator serves only what APIServices name.
+   */
+  discoverable (): DiscoverableIndex {
+    const hidden = (group: string, version: string): boolean => {
+      const name = apiServiceName(group, version)
+      return this.backends.has(name) && this.apiServices.known() && this.apiServices.get(name) === undefined
+    }
+    return {
+      groups: () => {
+        const out = new Map<string, string[]>()
+        for (const [g, vs] of this.index.groups()) {
+          const shown = vs.filter(v => !hidden(g, v))
+          if (shown.length > 0) out.set(g, shown)
+        }
+        return out
+      },
+      inGroupVersion: (group, version) => hidden(group, version) ? [] : this.index.inGroupVersion(group, version),
+    }
   }
 
   async serve (req: ApiRequest): Promise<Served> {

@@ -69,15 +69,15 @@ export function createApp (options: AppOptions): express.Express {
     else sendJson(res, 200, apiVersions(options.serverAddress()))
   })
   app.get('/apis', (req, res) => {
-    if (wantsAggregated(req.headers.accept)) sendJson(res, 200, aggregated(core.index, false, (g, v) => core.aggregator.unavailable(g, v)), AGGREGATED_TYPE)
-    else sendJson(res, 200, apiGroupList(core.index))
+    if (wantsAggregated(req.headers.accept)) sendJson(res, 200, aggregated(core.aggregator.discoverable(), false, (g, v) => core.aggregator.unavailable(g, v)), AGGREGATED_TYPE)
+    else sendJson(res, 200, apiGroupList(core.aggregator.discoverable()))
   })
   app.get('/api/:version', (req, res) => discoveryOr404(res, apiResourceList(core.index, '', String(req.params.version))))
-  app.get('/apis/:group', (req, res) => discoveryOr404(res, apiGroup(core.index, String(req.params.group))))
+  app.get('/apis/:group', (req, res) => discoveryOr404(res, apiGroup(core.aggregator.discoverable(), String(req.params.group))))
   app.get('/apis/:group/:version', (req, res) => {
     const [group, version] = [String(req.params.group), String(req.params.version)]
     if (core.aggregator.unavailable(group, version)) throw new ServiceUnavailableError()
-    discoveryOr404(res, apiResourceList(core.index, group, version))
+    discoveryOr404(res, apiResourceList(core.aggregator.discoverable(), group, version))
   })
 
   app.get('/openapi/v3', (_req, res) => sendJson(res, 200, openapiIndex(core.index, r => core.schemaFor(r))))

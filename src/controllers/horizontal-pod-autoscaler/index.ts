@@ -7,8 +7,11 @@
 // Errors do not retry sooner: the next sync is the next period, as upstream's.
 import { jsonEqual, rfc3339, type KubeObject } from '../../api/object.ts'
 import { parseLabelSelector } from '../../api/label-parser.ts'
+import type { Selector } from '../../api/labels.ts'
 import { formatQuantity, milliValue, newMilliQuantity, parseQuantity } from '../../api/quantity.ts'
 import type { ControllerContext, ControllerDefinition } from '../types.ts'
+import { isStatusError } from '../../apiserver/errors.ts'
+import { parseApiVersion } from '../../api/resources.ts'
 import { CalculationError, DEFAULT_SETTINGS, rawResourceReplicas, resourceReplicas, type CalculatorSettings } from './calculator.ts'
 import { customMetricsError, resourceMetrics } from './metrics.ts'
 import { newMemory, normalizeLegacy, normalizeWithBehavior, storeScaleEvent, type ConditionUpdate, type HpaMemory } from './normalize.ts'
@@ -30,9 +33,14 @@ export interface HpaControllerOptions {
 export function horizontalPodAutoscalerController (options: HpaControllerOptions = {}): ControllerDefinition {
   const settings = { ...DEFAULT_SETTINGS, ...options.settings }
   const memory = new Map<string, HpaMemory>()
-  /** Each HPA's parsed target selector, to find pods that two HPAs both control. */
-  const selectors = new Map<string, string>()
-  const forget = (key: string): void => { memory.delete(key); selectors.delete(key) }
+  /** Each HPA's parsed target selector by namespace, to find pods that two HPAs both control. */
+  const selectors = new Map<string, Map<string, Selector>>()
+  const forget = (key: string): void => {
+    memory.delete(key)
+    const ns = key.slice(0, key.indexOf('/'))
+    selectors.get(ns)?.delete(key)
+    if (selectors.get(ns)?.size === 0) selectors.delete(ns)
+  }
   return {
     name: 'horizontal-pod-autoscaler',
     workers: 5,
@@ -65,7 +73,7 @@ interface Reconcile {
   hpa: Hpa
   key: string
   memory: Map<string, HpaMemory>
-  selectors: Map<string, string>
+  selectors: Map<string, Map<string, Selector>>
   settings: CalculatorSettings
 }
 
@@ -102,7 +110,10 @@ async function reconcile (r: Reconcile): Promise<void> {
   try {
     scale = await ctx.client.get(ref.apiVersion ?? '', ref.kind ?? '', ns, ref.name ?? '', { subresource: 'scale' })
   } catch (err) {
-    const msg = err instanceof Error ? err.message : String(err)
+    // An unknown kind is the RESTMapper's NoKindMatchError, worded for the group kind.
+    const msg = isStatusError(err, 404) && err.message.startsWith('no matches for kind')
+      ? `no matches for kind "${ref.kind ?? ''}" in group "${parseApiVersion(ref.apiVersion ?? '').group}"`
+      : err instanceof Error ? err.message : String(err)
     warn('FailedGetScale', msg)
     set('AbleToScale', 'False', 'FailedGetScale', `the HPA controller was unable to get the target's current scale: ${msg}`)
     await writeStatus({ ...original })
@@ -187,18 +198,18 @@ interface Computed { replicas: number, metric: string, statuses: Json[], error?:
 
 /** computeReplicasForMetrics */
 async function computeReplicas (r: Reconcile, scale: Json, set: (type: string, status: 'True' | 'False', reason: string, message: string) => void, warn: (reason: string, message: string) => void, now: number): Promise<Computed> {
-  const { ctx, hpa } = r
+  const { hpa } = r
   const ns = hpa.metadata.namespace!
   const specs = (hpa.spec.metrics ?? []) as Json[]
   const selector: string = scale.status?.selector ?? ''
-  const selectorError = checkSelector(r, selector, ns)
-  if (selectorError !== undefined) {
-    warn(selectorError.event, selectorError.message)
-    set('ScalingActive', 'False', selectorError.reason, selectorError.condition)
-    return { replicas: -1, metric: '', statuses: [], error: selectorError.message }
+  const checked = checkSelector(r, selector, ns)
+  if ('error' in checked) {
+    const e = checked.error
+    warn(e.event, e.message)
+    set('ScalingActive', 'False', e.reason, e.condition)
+    return { replicas: -1, metric: '', statuses: [], error: e.message }
   }
-  const parsed = parseLabelSelector(selector)
-  const pods = ctx.lister('pods').inNamespace(ns).filter(p => parsed.matches(p.metadata.labels ?? {}))
+  const pods = checked.pods
   const specReplicas: number = scale.spec?.replicas ?? 0
   const statuses: Json[] = specs.map(() => ({ type: '' }))
   let replicas = 0
@@ -287,28 +298,32 @@ async function computeForMetric (r: Reconcile, spec: Json, specReplicas: number,
 /** resource.NewMilliQuantity(v, DecimalSI).String() */
 const milliQuantity = (milli: number): string => formatQuantity(newMilliQuantity(milli))
 
-/** validateAndParseSelector: required, parseable, and no pod under two HPAs. */
-function checkSelector (r: Reconcile, selector: string, ns: string): { event: string, reason: string, condition: string, message: string } | undefined {
-  if (selector === '') return { event: 'SelectorRequired', reason: 'InvalidSelector', condition: 'the HPA target\'s scale is missing a selector', message: 'selector is required' }
-  let parsed
+interface SelectorError { event: string, reason: string, condition: string, message: string }
+
+/**
+ * validateAndParseSelector: required, parseable, and no pod under two HPAs. Returns the target's
+ * pods (the namespace's pods the selector matches) when it is usable.
+ */
+function checkSelector (r: Reconcile, selector: string, ns: string): { pods: KubeObject[] } | { error: SelectorError } {
+  if (selector === '') return { error: { event: 'SelectorRequired', reason: 'InvalidSelector', condition: 'the HPA target\'s scale is missing a selector', message: 'selector is required' } }
+  let parsed: Selector
   try {
     parsed = parseLabelSelector(selector)
   } catch (err) {
     const msg = `couldn't convert selector into a corresponding internal selector object: ${err instanceof Error ? err.message : String(err)}`
-    return { event: 'InvalidSelector', reason: 'InvalidSelector', condition: msg, message: msg }
+    return { error: { event: 'InvalidSelector', reason: 'InvalidSelector', condition: msg, message: msg } }
   }
-  r.selectors.set(r.key, selector)
+  let inNamespace = r.selectors.get(ns)
+  if (inNamespace === undefined) r.selectors.set(ns, inNamespace = new Map())
+  inNamespace.set(r.key, parsed)
   const pods = r.ctx.lister('pods').inNamespace(ns).filter(p => parsed.matches(p.metadata.labels ?? {}))
   const controlling: string[] = []
-  for (const [k, s] of r.selectors) {
-    if (!k.startsWith(`${ns}/`)) continue
-    let other
-    try { other = parseLabelSelector(s) } catch { continue }
-    if (pods.some(p => other.matches(p.metadata.labels ?? {}))) controlling.push(k)
+  for (const [k, other] of inNamespace) {
+    if (k === r.key || pods.some(p => other.matches(p.metadata.labels ?? {}))) controlling.push(k)
   }
   if (controlling.length > 1) {
     const msg = `pods by selector ${selector} are controlled by multiple HPAs: [${controlling.sort().join(' ')}]`
-    return { event: 'AmbiguousSelector', reason: 'AmbiguousSelector', condition: msg, message: msg }
+    return { error: { event: 'AmbiguousSelector', reason: 'AmbiguousSelector', condition: msg, message: msg } }
   }
-  return undefined
+  return { pods }
 }

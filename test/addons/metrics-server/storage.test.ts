@@ -49,13 +49,16 @@ describe('metrics-server storage', () => {
     assert.equal(s.pod('default', 'two'), undefined)
   })
 
-  it('drops a pod with any zero value and a node with zero usage, as the decoder does', () => {
+  it('drops a pod with any container at zero memory and a node at zero memory, as the decoder does; an idle cpu of 0 is reported', () => {
     const s = new MetricsStorage(15_000)
-    const zero = pod('idle', 0, [['a', 5, 10], ['b', 0, 10]])
-    s.store([sample(100_000, [zero], usage(0, 10))])
-    s.store([sample(115_000, [zero], usage(0, 10))])
-    assert.equal(s.pod('default', 'idle'), undefined)
+    const empty = pod('empty', 0, [['a', 5, 10], ['b', 5, 0]])
+    const idle = pod('idle', 0, [['a', 0, 10]])
+    s.store([sample(100_000, [empty, idle], usage(0, 0)), { ...sample(100_000, [], usage(0, 64)), node: 'n2' }])
+    s.store([sample(115_000, [empty, idle], usage(0, 0)), { ...sample(115_000, [], usage(0, 64)), node: 'n2' }])
+    assert.equal(s.pod('default', 'empty'), undefined)
+    assert.equal(s.pod('default', 'idle')!.containers[0].point.usage.cpuNanoCores, 0)
     assert.equal(s.node('n1'), undefined)
+    assert.equal(s.node('n2')!.usage.cpuNanoCores, 0)
   })
 
   it('forgets what a scrape did not see (a node that went down, a pod that stopped)', () => {

@@ -50,7 +50,7 @@ describe('horizontal-pod-autoscaler controller', () => {
 
   it('brings replicas into [min, max] without metrics, and reports a missing target as FailedGetScale', async () => {
     cluster = await Cluster.start({ clock: 'virtual', disable: [...ADDON_NAMES], seed: 4 })
-    await cluster.apply(deployment('big', 7) + '---\n' + hpa('big', 'big', 1, 3) + '---\n' + hpa('ghost', 'nothing'))
+    await cluster.apply(deployment('big', 7) + '---\n' + hpa('big', 'big', 1, 3) + '---\n' + hpa('ghost', 'nothing') + '---\n' + hpa('odd', 'x', 1, 5, 'Foo'))
     await cluster.clock.advance('15s')
     const scale = await cluster.client.get('apps/v1', 'Deployment', 'default', 'big') as unknown as { spec: { replicas: number } }
     assert.equal(scale.spec.replicas, 3)
@@ -58,6 +58,7 @@ describe('horizontal-pod-autoscaler controller', () => {
     assert.equal(condition(await get('big'), 'AbleToScale'), 'True SucceededRescale: the HPA controller was able to update the target scale to 3')
     assert.equal(condition(await get('ghost'), 'AbleToScale'), 'False FailedGetScale: the HPA controller was unable to get the target\'s current scale: deployments.apps "nothing" not found')
     assert.deepEqual(events('ghost'), ['Warning FailedGetScale: deployments.apps "nothing" not found'])
+    assert.equal(condition(await get('odd'), 'AbleToScale'), 'False FailedGetScale: the HPA controller was unable to get the target\'s current scale: no matches for kind "Foo" in group "apps"')
   })
 
   it('refuses to act on pods two HPAs control (AmbiguousSelector)', async () => {
