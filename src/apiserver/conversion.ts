@@ -3,6 +3,7 @@
 // The conversions are upstream's field mappings (k8s.io/kubernetes/pkg/apis/*/v1/conversion.go).
 import type { KubeObject } from '../api/object.ts'
 import type { ResourceInfo } from '../api/resources.ts'
+import { hpaV1ToV2, hpaV2ToV1, withoutRoundTripAnnotations } from './hpa-conversion.ts'
 
 type Json = Record<string, any>
 
@@ -22,11 +23,13 @@ const EVENT_FIELDS: Array<[string, string]> = [
 
 function isEventsV1 (info: ResourceInfo): boolean { return info.group === 'events.k8s.io' && info.resource === 'events' }
 function isHpaV1 (info: ResourceInfo): boolean { return info.group === 'autoscaling' && info.version === 'v1' && info.resource === 'horizontalpodautoscalers' }
+function isHpaV2 (info: ResourceInfo): boolean { return info.group === 'autoscaling' && info.version === 'v2' && info.resource === 'horizontalpodautoscalers' }
 
 /** The stored shape of an object received through `info`. */
 export function toStored (info: ResourceInfo, obj: KubeObject): KubeObject {
   if (isEventsV1(info)) return { ...rename(obj, EVENT_FIELDS), apiVersion: 'v1', kind: 'Event' } as KubeObject
   if (isHpaV1(info)) return hpaV1ToV2(obj)
+  if (isHpaV2(info)) return withoutRoundTripAnnotations(obj)
   return obj
 }
 
@@ -38,32 +41,6 @@ export function toServed (info: ResourceInfo, obj: KubeObject): KubeObject {
   }
   if (isHpaV1(info)) return hpaV2ToV1(obj)
   if (info.group === '' && info.resource === 'events') return { ...obj, apiVersion: 'v1', kind: 'Event' }
-  if (info.group === 'autoscaling' && info.resource === 'horizontalpodautoscalers') return { ...obj, apiVersion: 'autoscaling/v2' }
+  if (isHpaV2(info)) return { ...withoutRoundTripAnnotations(obj), apiVersion: 'autoscaling/v2' }
   return obj
-}
-
-function hpaV1ToV2 (obj: KubeObject): KubeObject {
-  const spec = { ...(obj.spec as Json ?? {}) }
-  const target = spec.targetCPUUtilizationPercentage
-  delete spec.targetCPUUtilizationPercentage
-  if (target !== undefined) spec.metrics = [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: target } } }]
-  const status = { ...(obj.status as Json ?? {}) }
-  const current = status.currentCPUUtilizationPercentage
-  delete status.currentCPUUtilizationPercentage
-  if (current !== undefined) status.currentMetrics = [{ type: 'Resource', resource: { name: 'cpu', current: { averageUtilization: current } } }]
-  return { ...obj, apiVersion: 'autoscaling/v2', spec, status }
-}
-
-function hpaV2ToV1 (obj: KubeObject): KubeObject {
-  const spec = { ...(obj.spec as Json ?? {}) }
-  const cpu = (spec.metrics as Json[] | undefined)?.find(m => m.type === 'Resource' && m.resource?.name === 'cpu')
-  delete spec.metrics
-  delete spec.behavior
-  if (cpu?.resource?.target?.averageUtilization !== undefined) spec.targetCPUUtilizationPercentage = cpu.resource.target.averageUtilization
-  const status = { ...(obj.status as Json ?? {}) }
-  const current = (status.currentMetrics as Json[] | undefined)?.find(m => m.type === 'Resource' && m.resource?.name === 'cpu')
-  delete status.currentMetrics
-  delete status.conditions
-  if (current?.resource?.current?.averageUtilization !== undefined) status.currentCPUUtilizationPercentage = current.resource.current.averageUtilization
-  return { ...obj, apiVersion: 'autoscaling/v1', spec, status }
 }

@@ -116,6 +116,25 @@ describe('API semantics (in-process)', () => {
     assert.equal(v1.spec.targetCPUUtilizationPercentage, 70)
   })
 
+  it('keeps what only v2 can say through a v1 read-modify-write, in upstream\'s round-trip annotations', async () => {
+    const memory = { type: 'Resource', resource: { name: 'memory', target: { type: 'AverageValue', averageValue: '500Mi' } } }
+    const cpu = { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 60 } } }
+    const behavior = { scaleDown: { stabilizationWindowSeconds: 60, selectPolicy: 'Max', policies: [{ type: 'Pods', value: 1, periodSeconds: 30 }] } }
+    await client.create({ apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'rt', namespace: 'default', annotations: { 'autoscaling.alpha.kubernetes.io/metrics': '[]', keep: 'me' } }, spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'x' }, maxReplicas: 5, metrics: [memory, cpu], behavior } } as any)
+    const v1 = await client.get<any>('autoscaling/v1', 'HorizontalPodAutoscaler', 'default', 'rt')
+    assert.equal(v1.spec.targetCPUUtilizationPercentage, 60)
+    assert.equal(v1.spec.metrics, undefined)
+    assert.deepEqual(JSON.parse(v1.metadata.annotations['autoscaling.alpha.kubernetes.io/metrics']), [{ type: 'Resource', resource: { name: 'memory', targetAverageValue: '500Mi' } }])
+    assert.deepEqual(JSON.parse(v1.metadata.annotations['autoscaling.alpha.kubernetes.io/behavior']).ScaleDown, { StabilizationWindowSeconds: 60, SelectPolicy: 'Max', Policies: [{ Type: 'Pods', Value: 1, PeriodSeconds: 30 }] })
+    assert.equal(v1.metadata.annotations.keep, 'me')
+    await client.update({ ...v1, spec: { ...v1.spec, minReplicas: 2 } })
+    const v2 = await client.get<any>('autoscaling/v2', 'HorizontalPodAutoscaler', 'default', 'rt')
+    assert.deepEqual(v2.spec.metrics, [memory, cpu])
+    assert.equal(v2.spec.minReplicas, 2)
+    assert.deepEqual(v2.spec.behavior.scaleDown, behavior.scaleDown)
+    assert.deepEqual(v2.metadata.annotations, { keep: 'me' }, 'v2 never shows the round-trip annotations')
+  })
+
   it('watches with a label selector: objects entering and leaving it are ADDED and DELETED', async () => {
     const w = await client.watch('v1', 'ConfigMap', { namespace: 'default', labelSelector: 'watch=me', resourceVersion: String(backend.revision) })
     await client.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'w', namespace: 'default' } })
