@@ -107,6 +107,17 @@ describe('DockerRuntime (real Docker daemon)', function () {
       assert.deepEqual([s.exitCode, s.reason], [137, 'OOMKilled'])
     })
 
+    it('measures CPU as the rate of the cumulative counter between two samples, as metrics-server does', async () => {
+      const { id } = await run({ command: ['sh', '-c', 'while :; do :; done'] })
+      const first = await rt.containerStats(id)
+      assert.equal(first.cpuNanoCores, 0, 'a first sample has no rate')
+      assert.ok(first.memoryBytes > 0)
+      await sleep(1000)
+      const second = await rt.containerStats(id)
+      // A busy loop: well above a tenth of a core however slow the machine (a ~1 s window).
+      assert.ok(second.cpuNanoCores > 100_000_000, `cpu ${second.cpuNanoCores}`)
+    })
+
     it('maps limits to the CFS quota and the memory cgroup, requests to CPU shares', async () => {
       const { id } = await run({ command: ['sleep', '30'], resources: { cpuLimitMillis: 500, memoryLimitBytes: 64 * 1024 * 1024, cpuRequestMillis: 250 } })
       const hex = id.replace('containerd://', '')

@@ -46,6 +46,8 @@ export class DockerRuntime implements Runtime {
   /** Host ports held per running container. */
   private readonly hostPorts = new Map<string, Array<() => void>>()
   private readonly klipper = new Map<string, KlipperProcess>()
+  /** Each running container's last CPU sample, for the rate between two. */
+  private readonly cpuSamples = new Map<string, { totalNs: number, at: number }>()
   private readonly followers = new Set<() => void>()
   private closed = false
 
@@ -199,6 +201,7 @@ export class DockerRuntime implements Runtime {
     if ((await this.ctx.engine.inspectContainer(id))?.state.running === true) this.stopping.add(id)
     await this.ctx.engine.removeContainer(id)
     this.releasePorts(id)
+    this.cpuSamples.delete(id)
   }
 
   async containerStatus (containerId: string): Promise<ContainerStatus> {
@@ -252,16 +255,24 @@ export class DockerRuntime implements Runtime {
     return runProbe({ engine: this.ctx.engine, containerId: info.id, podIP: info.labels[LABEL.podIP] ?? '', ports: JSON.parse(info.labels[PORTS_LABEL] ?? '[]') }, handlers?.[kind])
   }
 
-  /** Measured by Docker (`simulated` is for the fake runtime). */
+  /**
+   * Measured by Docker (`simulated` is for the fake runtime): memory as it reads it, CPU as the
+   * rate of the cumulative counter since this container's previous sample, as metrics-server
+   * derives it from the kubelet's counters (a one-shot read has no previous sample of its own).
+   * The first sample of a container is 0.
+   */
   async containerStats (containerId: string): Promise<ContainerUsage> {
     this.check()
     if (this.klipper.has(stripScheme(containerId))) return { cpuNanoCores: 0, memoryBytes: 0 }
     const info = await this.inspect(containerId)
-    if (!info.state.running) return { cpuNanoCores: 0, memoryBytes: 0 }
+    if (!info.state.running) { this.cpuSamples.delete(info.id); return { cpuNanoCores: 0, memoryBytes: 0 } }
     const s = await this.ctx.engine.stats(info.id)
-    const cpuDelta = s.cpuTotalNs - s.preCpuTotalNs
-    const sysDelta = s.systemNs - s.preSystemNs
-    const cpuNanoCores = s.preSystemNs > 0 && sysDelta > 0 ? Math.round(cpuDelta / sysDelta * s.onlineCpus * 1e9) : 0
+    const at = Number.isFinite(s.readAt) ? s.readAt : this.ctx.now()
+    const before = this.cpuSamples.get(info.id)
+    this.cpuSamples.set(info.id, { totalNs: s.cpuTotalNs, at })
+    const cpuNanoCores = before !== undefined && at > before.at && s.cpuTotalNs >= before.totalNs
+      ? Math.round((s.cpuTotalNs - before.totalNs) * 1000 / (at - before.at))
+      : 0
     return { cpuNanoCores, memoryBytes: s.memoryBytes }
   }
 

@@ -249,9 +249,11 @@ export class DockerEngine {
     return { exitCode: info.ExitCode ?? -1, output }
   }
 
-  async stats (id: string): Promise<{ cpuTotalNs: number, systemNs: number, onlineCpus: number, memoryBytes: number, preCpuTotalNs: number, preSystemNs: number }> {
+  /** One sample: cumulative CPU, when Docker read it (ms since the epoch), and memory. */
+  async stats (id: string): Promise<{ cpuTotalNs: number, readAt: number, systemNs: number, onlineCpus: number, memoryBytes: number, preCpuTotalNs: number, preSystemNs: number }> {
     const s = await this.docker.getContainer(id).stats({ stream: false, 'one-shot': true } as { stream: false }) as unknown as Docker.ContainerStats
     return {
+      readAt: Date.parse(s.read),
       cpuTotalNs: s.cpu_stats.cpu_usage.total_usage,
       systemNs: s.cpu_stats.system_cpu_usage ?? 0,
       onlineCpus: s.cpu_stats.online_cpus ?? 1,
