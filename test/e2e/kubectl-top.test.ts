@@ -19,6 +19,9 @@ describe('kubectl top against k3sim: the metrics-server add-on', function () {
 
   it('has no metrics API while metrics-server is not ready: the APIService is unavailable and requests get 503', async () => {
     assert.match(await ok(['get', 'apiservices']), /^v1beta1\.metrics\.k8s\.io\s+kube-system\/metrics-server\s+False \(MissingEndpoints\)\s+\d+s$/m)
+    // The API server's own group/versions are local APIServices (autoregister), CRDs' too.
+    const all = await ok(['get', 'apiservices'])
+    for (const name of ['v1\\.', 'v1\\.apps', 'v2\\.autoscaling', 'v1\\.helm\\.cattle\\.io']) assert.match(all, new RegExp(`^${name}\\s+Local\\s+True\\s+\\d+s$`, 'm'))
     assert.equal(await fails(['top', 'node']), 'error: Metrics API not available\n')
     assert.match(await fails(['get', '--raw', '/apis/metrics.k8s.io/v1beta1/nodes']), /the server is currently unable to handle the request/)
   })
@@ -73,5 +76,10 @@ describe('kubectl top against k3sim: the metrics-server add-on', function () {
     assert.equal(await fails(['top', 'node']), 'error: Metrics API not available\n')
     assert.match(await fails(['get', '--raw', '/apis/metrics.k8s.io/v1beta1']), /NotFound/)
     assert.doesNotMatch(await ok(['api-versions']), /metrics/)
+  })
+
+  it('validates APIServices as kube-aggregator does', async () => {
+    const bad = JSON.stringify({ apiVersion: 'apiregistration.k8s.io/v1', kind: 'APIService', metadata: { name: 'v1.wrong' }, spec: { group: 'example.com', version: 'v1', groupPriorityMinimum: 0, versionPriority: 10 } })
+    assert.equal(await k.fails(['create', '-f', '-'], bad), 'The APIService "v1.wrong" is invalid: \n* metadata.name: Invalid value: "v1.wrong": must be `spec.version+"."+spec.group`: "v1.example.com"\n* spec.groupPriorityMinimum: Invalid value: 0: must be positive and less than 20000\n')
   })
 })

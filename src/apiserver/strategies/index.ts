@@ -1,6 +1,7 @@
 // The strategy for each resource; anything not listed is generic (no generation, no status).
 import { limitRangeStrategy, resourceQuotaStrategy } from './quota.ts'
 import { horizontalPodAutoscalerStrategy } from './autoscaling.ts'
+import { apiServiceStrategy } from './apiservices.ts'
 import type { ResourceIndex } from '../resource-index.ts'
 import type { ResourceInfo } from '../../api/resources.ts'
 import { configMapStrategy, secretStrategy } from './config.ts'
@@ -52,6 +53,7 @@ export function strategies (index: ResourceIndex, custom: (info: ResourceInfo) =
     'networking.k8s.io/ingresses': ingressStrategy,
     'networking.k8s.io/networkpolicies': { generation: true, status: false },
     'autoscaling/horizontalpodautoscalers': horizontalPodAutoscalerStrategy,
+    'apiregistration.k8s.io/apiservices': apiServiceStrategy,
     'apiextensions.k8s.io/customresourcedefinitions': crdStrategy,
     '/nodes': { generation: false, status: true },
     '/persistentvolumes': { generation: false, status: true },
