@@ -121,13 +121,22 @@ export class ApiServerCore {
       for (const crd of targets) {
         if (await this.ctx.storage.tryGet(req.info, undefined, crd.metadata.name!) === undefined) await this.crds.remove(crd)
       }
-      await this.registerLocalApiServices()
+      await this.registerLocalApiServicesAfterCrdWrite()
       return served
     }
     const served = await serve(this.ctx, req)
     if ('body' in served) this.crds.sync(served.body as KubeObject)
-    if (req.options.dryRun !== true) await this.registerLocalApiServices()
+    if (req.options.dryRun !== true) await this.registerLocalApiServicesAfterCrdWrite()
     return served
+  }
+
+  /** The CRD write succeeded whatever happens to its APIServices (upstream's controller retries; a log line here). */
+  private async registerLocalApiServicesAfterCrdWrite (): Promise<void> {
+    try {
+      await this.registerLocalApiServices()
+    } catch (err) {
+      this.log(`autoregister: ${err instanceof Error ? err.message : String(err)}`)
+    }
   }
 
   /** autoregister: the local APIServices of what this server serves (CRDs' come and go with them). */
@@ -143,7 +152,9 @@ export class ApiServerCore {
       const created = await this.ctx.storage.tryGet(info, undefined, s.name)
       if (created !== undefined && (created.status as { conditions?: unknown[] } | undefined)?.conditions === undefined) {
         const status = { conditions: [{ type: 'Available', status: 'True', lastTransitionTime: rfc3339(this.clock.now()), reason: 'Local', message: 'Local APIServices are always available' }] }
+        // The availability controller may have written it meanwhile: then it is already done.
         await this.serve({ verb: 'update', info, name: s.name, subresource: 'status', body: { ...created, status }, options: { fieldManager: 'k3s' }, user: SYSTEM_USER })
+          .catch(err => { if (!isStatusError(err, 409)) throw err })
       }
     }
     const served = new Set(wanted.map(s => s.name))
