@@ -28,6 +28,13 @@ const isCpuUtilization = (m: Json): boolean => m?.type === 'Resource' && m.resou
 
 const compact = (o: Json): Json => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined))
 
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/** An annotation's array of objects; anything else in it is not something upstream could decode. */
+function objects (v: unknown): Json[] | undefined {
+  return Array.isArray(v) && v.every(isObject) ? v : undefined
+}
+
 function metricSpecToV1 (m: Json): Json {
   switch (m.type) {
     case 'Resource': return { type: m.type, resource: compact({ name: m.resource?.name, targetAverageUtilization: m.resource?.target?.averageUtilization, targetAverageValue: m.resource?.target?.averageValue }) }
@@ -50,8 +57,9 @@ function metricSpecFromV1 (m: Json): Json {
     case 'Resource': return { type: m.type, resource: { name: m.resource?.name, target: target(m.resource?.targetAverageUtilization, m.resource?.targetAverageValue) } }
     case 'ContainerResource': return { type: m.type, containerResource: { name: m.containerResource?.name, container: m.containerResource?.container, target: target(m.containerResource?.targetAverageUtilization, m.containerResource?.targetAverageValue) } }
     case 'Pods': return { type: m.type, pods: { metric: compact({ name: m.pods?.metricName, selector: m.pods?.selector }), target: { type: 'AverageValue', averageValue: m.pods?.targetAverageValue } } }
-    case 'Object': return { type: m.type, object: { describedObject: m.object?.target, metric: compact({ name: m.object?.metricName, selector: m.object?.selector }), target: target(undefined, m.object?.averageValue, m.object?.targetValue) } }
-    case 'External': return { type: m.type, external: { metric: compact({ name: m.external?.metricName, selector: m.external?.metricSelector }), target: target(undefined, m.external?.targetAverageValue, m.external?.targetValue) } }
+    // Object keeps both values (AverageValue when it has one); External prefers Value, as upstream converts them.
+    case 'Object': return { type: m.type, object: { describedObject: m.object?.target, metric: compact({ name: m.object?.metricName, selector: m.object?.selector }), target: compact({ type: m.object?.averageValue != null ? 'AverageValue' : 'Value', value: m.object?.targetValue, averageValue: m.object?.averageValue }) } }
+    case 'External': return { type: m.type, external: { metric: compact({ name: m.external?.metricName, selector: m.external?.metricSelector }), target: m.external?.targetValue != null ? { type: 'Value', value: m.external.targetValue } : target(undefined, m.external?.targetAverageValue) } }
   }
   return { type: m.type }
 }
@@ -88,9 +96,14 @@ function behaviorToGo (b: Json): Json {
 }
 
 function behaviorFromGo (g: Json): Json | undefined {
-  const rules = (r: Json | null | undefined): Json | undefined => r == null
+  // What json.Unmarshal into the internal type would refuse makes the whole annotation ignored.
+  for (const r of [g.ScaleUp, g.ScaleDown]) {
+    if (r == null) continue
+    if (!isObject(r) || (r.Policies != null && objects(r.Policies) === undefined)) return undefined
+  }
+  const rules = (r: unknown): Json | undefined => !isObject(r)
     ? undefined
-    : compact({ stabilizationWindowSeconds: r.StabilizationWindowSeconds ?? undefined, selectPolicy: r.SelectPolicy ?? undefined, policies: (r.Policies ?? []).map((p: Json) => ({ type: p.Type, value: p.Value, periodSeconds: p.PeriodSeconds })) })
+    : compact({ stabilizationWindowSeconds: r.StabilizationWindowSeconds ?? undefined, selectPolicy: r.SelectPolicy ?? undefined, policies: (objects(r.Policies) ?? []).map(p => ({ type: p.Type, value: p.Value, periodSeconds: p.PeriodSeconds })) })
   const out = compact({ scaleUp: rules(g?.ScaleUp), scaleDown: rules(g?.ScaleDown) })
   return Object.keys(out).length === 0 ? undefined : out
 }
@@ -104,43 +117,47 @@ function annotationJson (obj: KubeObject, key: string): unknown {
 
 /** autoscaling/v1 → the stored v2 object. */
 export function hpaV1ToV2 (obj: KubeObject): KubeObject {
-  const spec = { ...(obj.spec as Json ?? {}) }
-  const targetCpu = spec.targetCPUUtilizationPercentage
-  delete spec.targetCPUUtilizationPercentage
-  const metrics: Json[] = []
-  const fromAnnotation = annotationJson(obj, METRICS)
-  if (Array.isArray(fromAnnotation)) metrics.push(...fromAnnotation.map(metricSpecFromV1))
+  const v1 = (obj.spec as Json ?? {})
+  const targetCpu = v1.targetCPUUtilizationPercentage
+  const metrics: Json[] = [...(objects(annotationJson(obj, METRICS)) ?? []).map(metricSpecFromV1)]
   if (targetCpu != null) metrics.push({ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: targetCpu } } })
-  if (metrics.length > 0) spec.metrics = metrics
+  // metrics takes targetCPUUtilizationPercentage's place, so a v1 read-modify-write stores the same object.
+  const spec: Json = {}
+  for (const [k, v] of Object.entries(v1)) {
+    if (k === 'targetCPUUtilizationPercentage') { if (metrics.length > 0) spec.metrics = metrics } else spec[k] = v
+  }
+  if (metrics.length > 0 && spec.metrics === undefined) spec.metrics = metrics
   const behavior = annotationJson(obj, BEHAVIOR)
-  if (behavior !== null && typeof behavior === 'object') {
-    const b = behaviorFromGo(behavior as Json)
+  if (isObject(behavior)) {
+    const b = behaviorFromGo(behavior)
     if (b !== undefined) spec.behavior = b
   }
   const status = { ...(obj.status as Json ?? {}) }
   const current = status.currentCPUUtilizationPercentage
   delete status.currentCPUUtilizationPercentage
   if (current != null) status.currentMetrics = [{ type: 'Resource', resource: { name: 'cpu', current: { averageUtilization: current } } }]
-  const currentMetrics = annotationJson(obj, CURRENT_METRICS)
-  if (Array.isArray(currentMetrics)) status.currentMetrics = currentMetrics.map(metricStatusFromV1)
-  const conditions = annotationJson(obj, CONDITIONS)
-  if (Array.isArray(conditions)) status.conditions = conditions
+  const currentMetrics = objects(annotationJson(obj, CURRENT_METRICS))
+  if (currentMetrics !== undefined) status.currentMetrics = currentMetrics.map(metricStatusFromV1)
+  const conditions = objects(annotationJson(obj, CONDITIONS))
+  if (conditions !== undefined) status.conditions = conditions
   return withoutRoundTripAnnotations({ ...obj, apiVersion: 'autoscaling/v2', spec, status })
 }
 
 /** The stored v2 object → autoscaling/v1. */
 export function hpaV2ToV1 (stored: KubeObject): KubeObject {
   const obj = withoutRoundTripAnnotations(stored)
-  const spec = { ...(obj.spec as Json ?? {}) }
-  const metrics = (spec.metrics ?? []) as Json[]
+  const spec = (obj.spec as Json ?? {})
+  const metrics = (Array.isArray(spec.metrics) ? spec.metrics : []) as Json[]
   const annotations: Record<string, string> = { ...obj.metadata.annotations }
   const cpu = metrics.find(isCpuUtilization)
   const others = metrics.filter(m => m !== cpu)
   if (others.length > 0) annotations[METRICS] = JSON.stringify(others.map(metricSpecToV1))
   if (spec.behavior != null) annotations[BEHAVIOR] = JSON.stringify(behaviorToGo(spec.behavior))
-  delete spec.metrics
-  delete spec.behavior
-  if (cpu !== undefined) spec.targetCPUUtilizationPercentage = cpu.resource.target.averageUtilization
+  // targetCPUUtilizationPercentage takes metrics' place (see hpaV1ToV2).
+  const v1Spec: Json = {}
+  for (const [k, v] of Object.entries(spec)) {
+    if (k === 'metrics') { if (cpu !== undefined) v1Spec.targetCPUUtilizationPercentage = cpu.resource.target.averageUtilization } else if (k !== 'behavior') v1Spec[k] = v
+  }
   const status = { ...(obj.status as Json ?? {}) }
   const currentMetrics = (status.currentMetrics ?? []) as Json[]
   if (currentMetrics.length > 0) annotations[CURRENT_METRICS] = JSON.stringify(currentMetrics.map(metricStatusToV1))
@@ -150,5 +167,5 @@ export function hpaV2ToV1 (stored: KubeObject): KubeObject {
   delete status.currentMetrics
   delete status.conditions
   const metadata = Object.keys(annotations).length > 0 ? { ...obj.metadata, annotations } : obj.metadata
-  return { ...obj, apiVersion: 'autoscaling/v1', metadata, spec, status }
+  return { ...obj, apiVersion: 'autoscaling/v1', metadata, spec: v1Spec, status }
 }

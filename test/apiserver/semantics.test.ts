@@ -135,6 +135,28 @@ describe('API semantics (in-process)', () => {
     assert.deepEqual(v2.metadata.annotations, { keep: 'me' }, 'v2 never shows the round-trip annotations')
   })
 
+  it('round-trips every metric type through v1, stores nothing new for an unchanged v1 update, and ignores malformed round-trip annotations', async () => {
+    const metrics = [
+      { type: 'Pods', pods: { metric: { name: 'rps' }, target: { type: 'AverageValue', averageValue: '10' } } },
+      { type: 'Object', object: { describedObject: { apiVersion: 'v1', kind: 'Service', name: 's' }, metric: { name: 'hits' }, target: { type: 'Value', value: '100' } } },
+      { type: 'External', external: { metric: { name: 'queue', selector: { matchLabels: { q: 'jobs' } } }, target: { type: 'AverageValue', averageValue: '30' } } },
+      { type: 'ContainerResource', containerResource: { name: 'cpu', container: 'app', target: { type: 'Utilization', averageUtilization: 70 } } },
+      { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } } },
+    ]
+    await client.create({ apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'all', namespace: 'default' }, spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'x' }, minReplicas: 1, maxReplicas: 5, metrics } } as any)
+    const stored = await client.get<any>('autoscaling/v2', 'HorizontalPodAutoscaler', 'default', 'all')
+    const v1 = await client.get<any>('autoscaling/v1', 'HorizontalPodAutoscaler', 'default', 'all')
+    const again = await client.update(v1)
+    assert.equal(again.metadata.resourceVersion, stored.metadata.resourceVersion, 'an unchanged v1 update writes nothing')
+    assert.deepEqual((await client.get<any>('autoscaling/v2', 'HorizontalPodAutoscaler', 'default', 'all')).spec.metrics, metrics)
+    const annotations = { 'autoscaling.alpha.kubernetes.io/metrics': '[null]', 'autoscaling.alpha.kubernetes.io/current-metrics': '{"a":1}', 'autoscaling.alpha.kubernetes.io/behavior': '{"ScaleUp":{"Policies":{}}}', 'autoscaling.alpha.kubernetes.io/conditions': 'not json' }
+    const odd = await client.create({ apiVersion: 'autoscaling/v1', kind: 'HorizontalPodAutoscaler', metadata: { name: 'odd', namespace: 'default', annotations }, spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'x' }, maxReplicas: 3 } } as any)
+    assert.equal(odd.metadata.annotations, undefined)
+    const oddV2 = await client.get<any>('autoscaling/v2', 'HorizontalPodAutoscaler', 'default', 'odd')
+    assert.deepEqual(oddV2.spec.metrics, [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }])
+    assert.equal(oddV2.spec.behavior, undefined)
+  })
+
   it('watches with a label selector: objects entering and leaving it are ADDED and DELETED', async () => {
     const w = await client.watch('v1', 'ConfigMap', { namespace: 'default', labelSelector: 'watch=me', resourceVersion: String(backend.revision) })
     await client.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'w', namespace: 'default' } })
