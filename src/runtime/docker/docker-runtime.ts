@@ -258,8 +258,8 @@ export class DockerRuntime implements Runtime {
   /**
    * Measured by Docker (`simulated` is for the fake runtime): memory as it reads it, CPU as the
    * rate of the cumulative counter since this container's previous sample, as metrics-server
-   * derives it from the kubelet's counters (a one-shot read has no previous sample of its own).
-   * The first sample of a container is 0.
+   * derives it from the kubelet's counters (a one-shot read has no previous sample of its own);
+   * a container's first sample is its rate since it started.
    */
   async containerStats (containerId: string): Promise<ContainerUsage> {
     this.check()
@@ -270,9 +270,11 @@ export class DockerRuntime implements Runtime {
     const at = Number.isFinite(s.readAt) ? s.readAt : this.ctx.now()
     const before = this.cpuSamples.get(info.id)
     this.cpuSamples.set(info.id, { totalNs: s.cpuTotalNs, at })
-    const cpuNanoCores = before !== undefined && at > before.at && s.cpuTotalNs >= before.totalNs
-      ? Math.round((s.cpuTotalNs - before.totalNs) * 1000 / (at - before.at))
-      : 0
+    // Without an earlier sample, the container's start is the first point (cumulative 0), as
+    // metrics-server counts a fresh container's.
+    const started = Date.parse(info.state.startedAt)
+    const from = before !== undefined && s.cpuTotalNs >= before.totalNs ? before : Number.isFinite(started) ? { totalNs: 0, at: started } : undefined
+    const cpuNanoCores = from !== undefined && at > from.at ? Math.round((s.cpuTotalNs - from.totalNs) * 1000 / (at - from.at)) : 0
     return { cpuNanoCores, memoryBytes: s.memoryBytes }
   }
 
