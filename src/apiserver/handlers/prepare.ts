@@ -67,7 +67,8 @@ export function validateOrThrow (ctx: ApiContext, info: ResourceInfo, obj: KubeO
   const strategy = ctx.strategyFor(info)
   const causes: StatusCause[] = validateMetadata(obj, { namespaced: info.namespaced, nameIsLabel: strategy.nameIsLabel === true, nameIsPathSegment: strategy.nameIsPathSegment === true })
   causes.push(...(strategy.validate?.(obj) ?? []))
-  if (old !== undefined) causes.push(...(strategy.validateUpdate?.(obj, old) ?? []))
+  if (old === undefined) causes.push(...(strategy.validateCreate?.(obj) ?? []))
+  else causes.push(...(strategy.validateUpdate?.(obj, old) ?? []))
   if (causes.length > 0) throw invalid(info.group, info.kind, obj.metadata.name ?? '', causes)
 }
 

@@ -48,6 +48,8 @@ export interface Strategy {
   /** Update preparation (carry allocations over). Mutates `obj`. */
   prepareForUpdate?(obj: KubeObject, old: KubeObject, ctx: StrategyContext): Promise<void> | void
   validate?(obj: KubeObject): StatusCause[]
+  /** Checks of a new object only (an update is checked by validateUpdate, which sees the old one). */
+  validateCreate?(obj: KubeObject): StatusCause[]
   /** Fields the schema does not know (for fieldValidation Strict/Warn); built-ins use the OpenAPI models. */
   unknownFields?(obj: KubeObject): string[]
   validateUpdate?(obj: KubeObject, old: KubeObject): StatusCause[]
