@@ -1,6 +1,6 @@
 // The API server without its HTTP face: the resource table, storage, strategies and handlers,
 // plus what k3s's apiserver creates at start (namespaces, the `kubernetes` Service).
-import { rfc3339, type KubeObject } from '../api/object.ts'
+import type { KubeObject } from '../api/object.ts'
 import type { ResourceInfo } from '../api/resources.ts'
 import type { Backend } from '../store/backend.ts'
 import { RealClock, type Clock } from '../util/clock.ts'
@@ -24,7 +24,7 @@ import { ensureBootstrapPolicy } from './rbac/bootstrap.ts'
 import { Admission } from './admission/index.ts'
 import { K3S_VERSION } from '../api/version.ts'
 import { Aggregator } from './aggregator/index.ts'
-import { apiServiceObject, AUTOMANAGED_LABEL, localApiServices } from './aggregator/autoregister.ts'
+import { AutoRegister } from './aggregator/autoregister.ts'
 
 export const SYSTEM_USER: UserInfo = { name: 'system:apiserver', groups: ['system:masters'] }
 
@@ -55,6 +55,7 @@ export class ApiServerCore {
   readonly crds: CrdRegistry
   /** In-process aggregated APIs (metrics.k8s.io from the metrics-server add-on). */
   readonly aggregator: Aggregator
+  private readonly autoregister: AutoRegister
   logSource: LogSource | undefined
   private readonly log: (msg: string) => void
   private eventLeaseState: { id: number, from: number } | undefined
@@ -65,6 +66,14 @@ export class ApiServerCore {
     const storage = new ObjectStorage(options.backend)
     this.crds = new CrdRegistry({ index: this.index, storage })
     this.aggregator = new Aggregator(this.index)
+    this.autoregister = new AutoRegister({
+      index: this.index,
+      storage,
+      serve: req => this.serve({ ...req, user: SYSTEM_USER }),
+      now: () => this.clock.now(),
+      log: msg => this.log(msg),
+    })
+    this.aggregator.onApiServiceRemoved(() => { void this.autoregister.sync() })
     const namespaces = new NamespaceCache()
     this.ctx = {
       storage,
@@ -121,47 +130,13 @@ export class ApiServerCore {
       for (const crd of targets) {
         if (await this.ctx.storage.tryGet(req.info, undefined, crd.metadata.name!) === undefined) await this.crds.remove(crd)
       }
-      await this.registerLocalApiServicesAfterCrdWrite()
+      await this.autoregister.sync()
       return served
     }
     const served = await serve(this.ctx, req)
     if ('body' in served) this.crds.sync(served.body as KubeObject)
-    if (req.options.dryRun !== true) await this.registerLocalApiServicesAfterCrdWrite()
+    if (req.options.dryRun !== true) await this.autoregister.sync()
     return served
-  }
-
-  /** The CRD write succeeded whatever happens to its APIServices (upstream's controller retries; a log line here). */
-  private async registerLocalApiServicesAfterCrdWrite (): Promise<void> {
-    try {
-      await this.registerLocalApiServices()
-    } catch (err) {
-      this.log(`autoregister: ${err instanceof Error ? err.message : String(err)}`)
-    }
-  }
-
-  /** autoregister: the local APIServices of what this server serves (CRDs' come and go with them). */
-  private async registerLocalApiServices (): Promise<void> {
-    const info = this.index.lookup('apiregistration.k8s.io', 'v1', 'apiservices')!
-    const wanted = localApiServices(this.index)
-    const existing = (await this.ctx.storage.list(info, undefined)).items
-    const names = new Set(existing.map(o => o.metadata.name))
-    for (const s of wanted) {
-      if (names.has(s.name)) continue
-      await this.ensure(info, undefined, apiServiceObject(s))
-      // Available at once, as the availability controller would find it (no write left for later).
-      const created = await this.ctx.storage.tryGet(info, undefined, s.name)
-      if (created !== undefined && (created.status as { conditions?: unknown[] } | undefined)?.conditions === undefined) {
-        const status = { conditions: [{ type: 'Available', status: 'True', lastTransitionTime: rfc3339(this.clock.now()), reason: 'Local', message: 'Local APIServices are always available' }] }
-        // The availability controller may have written it meanwhile: then it is already done.
-        await this.serve({ verb: 'update', info, name: s.name, subresource: 'status', body: { ...created, status }, options: { fieldManager: 'k3s' }, user: SYSTEM_USER })
-          .catch(err => { if (!isStatusError(err, 409)) throw err })
-      }
-    }
-    const served = new Set(wanted.map(s => s.name))
-    for (const o of existing) {
-      if (o.metadata.labels?.[AUTOMANAGED_LABEL] !== 'true' || served.has(o.metadata.name!)) continue
-      await this.serve({ verb: 'delete', info, name: o.metadata.name, options: {}, user: SYSTEM_USER }).catch(err => { if (!isStatusError(err, 404)) throw err })
-    }
   }
 
   /** Events live one hour; like the upstream apiserver, one lease serves a minute's worth. */
@@ -246,7 +221,7 @@ export class ApiServerCore {
       spec: { clusterIP: '10.43.0.1', ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }], sessionAffinity: 'None', type: 'ClusterIP' },
     })
     await ensureBootstrapPolicy(this, this.log)
-    await this.registerLocalApiServices()
+    await this.autoregister.start()
   }
 
   /** Create it unless it exists (a restart finds them in the store). */

@@ -3,6 +3,9 @@
 import assert from 'node:assert/strict'
 import type { KubeObject } from '../../src/api/object.ts'
 import { startCore } from '../support/api-core.ts'
+import { ApiServerCore } from '../../src/apiserver/core.ts'
+import { InProcessClient } from '../../src/client/in-process.ts'
+import { MemoryBackend } from '../../src/store/memory/memory-backend.ts'
 
 const crd = (group: string, versions: string[]): KubeObject => ({
   apiVersion: 'apiextensions.k8s.io/v1',
@@ -42,5 +45,49 @@ describe('local APIServices (autoregister)', () => {
     await client.delete('apiextensions.k8s.io/v1', 'CustomResourceDefinition', undefined, 'widgets.example.com')
     assert.deepEqual(await names(), [])
     core.stop()
+  })
+
+  it('puts back a CRD\'s APIService a user deleted or changed, drops a version the CRD no longer serves, and leaves built-in ones to the next start', async () => {
+    const { core, client } = await startCore()
+    await client.create(crd('example.com', ['v1', 'v1beta1']))
+    await client.delete('apiregistration.k8s.io/v1', 'APIService', undefined, 'v1.example.com')
+    await client.delete('apiregistration.k8s.io/v1', 'APIService', undefined, 'v1.apps')
+    await new Promise(resolve => setImmediate(resolve))
+    const names = async (): Promise<string[]> => (await client.list('apiregistration.k8s.io/v1', 'APIService')).items.map(i => i.metadata.name!)
+    assert.ok((await names()).includes('v1.example.com'), 'recreated')
+    assert.ok(!(await names()).includes('v1.apps'), 'an onstart one waits for the next start')
+    const stored = await client.get<any>('apiextensions.k8s.io/v1', 'CustomResourceDefinition', undefined, 'widgets.example.com')
+    await client.update({ ...stored, spec: { ...stored.spec, versions: stored.spec.versions.filter((v: { name: string }) => v.name === 'v1') } })
+    assert.deepEqual((await names()).filter(n => n.endsWith('example.com')), ['v1.example.com'])
+    const v1 = await client.get<ApiService>('apiregistration.k8s.io/v1', 'APIService', undefined, 'v1.example.com')
+    await client.update({ ...v1, spec: { ...v1.spec, versionPriority: 7 } } as KubeObject)
+    await client.create(crd('other.com', ['v1']))
+    assert.equal((await client.get<ApiService>('apiregistration.k8s.io/v1', 'APIService', undefined, 'v1.example.com')).spec.versionPriority, 100, 'spec reset')
+    core.stop()
+  })
+
+  it('at a restart, recreates the built-in ones and resets their spec, and keeps APIServices users made', async () => {
+    const backend = new MemoryBackend()
+    const first = new ApiServerCore({ backend })
+    await first.bootstrap()
+    const c1 = new InProcessClient({ core: first })
+    await c1.delete('apiregistration.k8s.io/v1', 'APIService', undefined, 'v1.apps')
+    const batch = await c1.get<ApiService>('apiregistration.k8s.io/v1', 'APIService', undefined, 'v1.batch')
+    await c1.update({ ...batch, spec: { ...batch.spec, groupPriorityMinimum: 5 } } as KubeObject)
+    await c1.create({ apiVersion: 'apiregistration.k8s.io/v1', kind: 'APIService', metadata: { name: 'v1.mine.io' }, spec: { group: 'mine.io', version: 'v1', groupPriorityMinimum: 10, versionPriority: 10 } } as KubeObject)
+    // What an older server registered and this one no longer serves.
+    await c1.create({ apiVersion: 'apiregistration.k8s.io/v1', kind: 'APIService', metadata: { name: 'v1beta1.batch', labels: { 'kube-aggregator.kubernetes.io/automanaged': 'onstart' } }, spec: { group: 'batch', version: 'v1beta1', groupPriorityMinimum: 17400, versionPriority: 9 } } as KubeObject)
+    await c1.create(crd('example.com', ['v1']))
+    await c1.delete('apiextensions.k8s.io/v1', 'CustomResourceDefinition', undefined, 'widgets.example.com')
+    assert.ok((await c1.list('apiregistration.k8s.io/v1', 'APIService')).items.some(i => i.metadata.name === 'v1beta1.batch'), 'onstart ones are left until the next start')
+    first.stop()
+    const second = new ApiServerCore({ backend })
+    await second.bootstrap()
+    const c2 = new InProcessClient({ core: second })
+    assert.equal((await c2.get<ApiService>('apiregistration.k8s.io/v1', 'APIService', undefined, 'v1.apps')).spec.groupPriorityMinimum, 17800)
+    assert.equal((await c2.get<ApiService>('apiregistration.k8s.io/v1', 'APIService', undefined, 'v1.batch')).spec.groupPriorityMinimum, 17400)
+    assert.equal((await c2.get<ApiService>('apiregistration.k8s.io/v1', 'APIService', undefined, 'v1.mine.io')).spec.groupPriorityMinimum, 10)
+    assert.ok(!(await c2.list('apiregistration.k8s.io/v1', 'APIService')).items.some(i => i.metadata.name === 'v1beta1.batch'), 'removed at the start')
+    second.stop()
   })
 })

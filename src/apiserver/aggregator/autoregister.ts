@@ -1,12 +1,18 @@
 // kube-apiserver's autoregister and CRD registration controllers: a local APIService (no
 // spec.service) for every group/version the server itself serves — `v1.`, `v1.apps`,
 // `v2.autoscaling`, … with kube-apiserver's priorities (pkg/controlplane/apiserver/aggregator.go),
-// and one per CRD group/version (priority 1000/100) while a CRD serves it. kube-aggregator's
-// availability controller then marks them `Available: True (Local)`, as `kubectl get apiservices`
-// shows on k3s. Built-in ones are labelled automanaged `onstart`, CRD ones `true`; only `true`
-// ones are removed when nothing serves their group/version any more.
-import type { KubeObject } from '../../api/object.ts'
+// and one per CRD group/version (priority 1000/100) while a CRD serves it; each Available (Local)
+// from the start, as `kubectl get apiservices` shows on k3s. As upstream: built-in ones are
+// labelled automanaged `onstart` and reconciled at start only (created, spec reset, removed when
+// no longer served); CRD ones `true` and kept so all along (recreated when deleted). Reconciles
+// run one at a time.
+import { jsonEqual, rfc3339, type KubeObject } from '../../api/object.ts'
+import type { ResourceInfo } from '../../api/resources.ts'
+import { isStatusError } from '../errors.ts'
+import type { Served } from '../handlers/index.ts'
+import type { ObjectStorage } from '../registry/storage.ts'
 import type { ResourceIndex } from '../resource-index.ts'
+import type { ApiRequest } from '../request.ts'
 import { apiServiceName } from './index.ts'
 
 export const AUTOMANAGED_LABEL = 'kube-aggregator.kubernetes.io/automanaged'
@@ -65,4 +71,71 @@ export function apiServiceObject (s: LocalApiService): KubeObject {
     metadata: { name: s.name, labels: { [AUTOMANAGED_LABEL]: s.automanaged } },
     spec: { group: s.group, version: s.version, groupPriorityMinimum: s.priority[0], versionPriority: s.priority[1] },
   } as KubeObject
+}
+
+const LOCAL_AVAILABLE = { type: 'Available', status: 'True', reason: 'Local', message: 'Local APIServices are always available' }
+
+export interface AutoRegisterOptions {
+  index: ResourceIndex
+  storage: ObjectStorage
+  /** A request as the API server's own (system:apiserver). */
+  serve(req: Omit<ApiRequest, 'user'>): Promise<Served>
+  now(): number
+  log(msg: string): void
+}
+
+export class AutoRegister {
+  private readonly o: AutoRegisterOptions
+  private chain: Promise<void> = Promise.resolve()
+
+  constructor (options: AutoRegisterOptions) { this.o = options }
+
+  /** At bootstrap: every local APIService. */
+  start (): Promise<void> { return this.queue('onstart') }
+
+  /** After a CRD write or an APIService's removal: the CRDs' ones. Never throws (it logs). */
+  sync (): Promise<void> {
+    return this.queue('true').catch(err => { this.o.log(`autoregister: ${err instanceof Error ? err.message : String(err)}`) })
+  }
+
+  private queue (phase: 'onstart' | 'true'): Promise<void> {
+    const next = this.chain.then(() => this.reconcile(phase))
+    this.chain = next.catch(() => {})
+    return next
+  }
+
+  private async reconcile (phase: 'onstart' | 'true'): Promise<void> {
+    const info = this.o.index.lookup('apiregistration.k8s.io', 'v1', 'apiservices')!
+    const wanted = localApiServices(this.o.index).filter(s => phase === 'onstart' || s.automanaged === 'true')
+    const existing = new Map((await this.o.storage.list(info, undefined)).items.map(o => [o.metadata.name!, o]))
+    // Concurrent writes share the store's commits.
+    await Promise.all(wanted.map(async s => {
+      const current = existing.get(s.name)
+      const object = apiServiceObject(s)
+      if (current === undefined) return this.create(info, object)
+      if (current.metadata.labels?.[AUTOMANAGED_LABEL] === undefined) return // the user's own: left alone
+      if (!jsonEqual(current.spec, object.spec)) await this.o.serve({ verb: 'update', info, name: s.name, body: { ...current, spec: object.spec }, options: { fieldManager: 'k3s' } })
+    }))
+    const served = new Set(localApiServices(this.o.index).map(s => s.name))
+    await Promise.all([...existing.values()].map(async o => {
+      const label = o.metadata.labels?.[AUTOMANAGED_LABEL]
+      if (served.has(o.metadata.name!) || label === undefined || (phase === 'true' && label !== 'true')) return
+      await this.o.serve({ verb: 'delete', info, name: o.metadata.name, options: {} }).catch(err => { if (!isStatusError(err, 404)) throw err })
+    }))
+  }
+
+  /** Created, then Available at once (as the availability controller would find it). */
+  private async create (info: ResourceInfo, object: KubeObject): Promise<void> {
+    let created: KubeObject
+    try {
+      created = (await this.o.serve({ verb: 'create', info, body: object, options: { fieldManager: 'k3s' } }) as { body: KubeObject }).body
+    } catch (err) {
+      if (isStatusError(err, 409)) return
+      throw err
+    }
+    const status = { conditions: [{ ...LOCAL_AVAILABLE, lastTransitionTime: rfc3339(this.o.now()) }] }
+    // The availability controller may have written it meanwhile: then it is done already.
+    await this.o.serve({ verb: 'update', info, name: object.metadata.name, subresource: 'status', body: { ...created, status }, options: { fieldManager: 'k3s' } })
+      .catch(err => { if (!isStatusError(err, 409)) throw err })
+  }
 }

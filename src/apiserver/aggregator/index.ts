@@ -44,13 +44,18 @@ export const apiServiceName = (group: string, version: string): string => `${ver
 export class Aggregator {
   private readonly index: ResourceIndex
   private readonly backends = new Map<string, AggregatedBackend>()
+  private readonly removedListeners: Array<(name: string) => void> = []
   private readonly apiServices = new MirroredMap<ApiServiceEntry>({
     prefix: APISERVICES_PREFIX,
     read: obj => {
       const o = obj as { spec?: { service?: unknown }, status?: { conditions?: Array<{ type?: string, status?: string }> } }
       return { local: o.spec?.service == null, available: (o.status?.conditions ?? []).some(c => c.type === 'Available' && c.status === 'True') }
     },
+    onRemove: name => { for (const fn of this.removedListeners) fn(name) },
   })
+
+  /** Told when an APIService is deleted (autoregister puts back the ones it keeps). */
+  onApiServiceRemoved (fn: (name: string) => void): void { this.removedListeners.push(fn) }
 
   private backend: Backend | undefined
 

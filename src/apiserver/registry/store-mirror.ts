@@ -70,12 +70,15 @@ export class StoreMirror {
 export class MirroredMap<T> {
   private readonly prefix: string
   private readonly read: (obj: unknown, name: string) => T
+  private readonly onRemove: ((name: string) => void) | undefined
   private readonly entries = new Map<string, T>()
   private mirror: StoreMirror | undefined
 
-  constructor (options: { prefix: string, read: (obj: unknown, name: string) => T }) {
+  /** `onRemove`: told of each name the store deletes (not of a reload's clearing). */
+  constructor (options: { prefix: string, read: (obj: unknown, name: string) => T, onRemove?: (name: string) => void }) {
     this.prefix = options.prefix
     this.read = options.read
+    this.onRemove = options.onRemove
   }
 
   async start (backend: Backend): Promise<void> {
@@ -96,7 +99,11 @@ export class MirroredMap<T> {
           }
           this.entries.set(name, value)
         },
-        remove: key => { this.entries.delete(key.slice(this.prefix.length)) },
+        remove: key => {
+          const name = key.slice(this.prefix.length)
+          this.entries.delete(name)
+          this.onRemove?.(name)
+        },
         clear: () => { this.entries.clear() },
       },
     })
