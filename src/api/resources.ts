@@ -124,6 +124,7 @@ export const BUILTIN_RESOURCES: ResourceInfo[] = [
   r('storage.k8s.io', 'v1', 'StorageClass', 'storageclasses', { short: ['sc'], cluster: true }),
   r('apiextensions.k8s.io', 'v1', 'CustomResourceDefinition', 'customresourcedefinitions', { short: ['crd', 'crds'], cluster: true, sub: ['status'], storage: 'apiextensions.k8s.io/customresourcedefinitions' }),
   r('apiregistration.k8s.io', 'v1', 'APIService', 'apiservices', { cluster: true, sub: ['status'], storage: 'apiregistration.k8s.io/apiservices' }),
+  r('certificates.k8s.io', 'v1', 'CertificateSigningRequest', 'certificatesigningrequests', { short: ['csr'], cluster: true, sub: ['status', { name: 'approval', kind: 'CertificateSigningRequest', verbs: ['get', 'patch', 'update'] }], storage: 'certificates.k8s.io/certificatesigningrequests' }),
   // answered, not stored
   r('authorization.k8s.io', 'v1', 'SelfSubjectAccessReview', 'selfsubjectaccessreviews', { cluster: true, verbs: ['create'], virtual: true }),
   r('authorization.k8s.io', 'v1', 'SelfSubjectRulesReview', 'selfsubjectrulesreviews', { cluster: true, verbs: ['create'], virtual: true }),

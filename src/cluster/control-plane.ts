@@ -25,6 +25,7 @@ import { servedResources } from '../controllers/resources.ts'
 import { rootCACertPublisher, serviceAccountController } from '../controllers/serviceaccount/index.ts'
 import { clusterRoleAggregationController } from '../controllers/clusterrole-aggregation/index.ts'
 import { apiServiceAvailabilityController } from '../controllers/apiservice-availability/index.ts'
+import { csrSigningController, type CsrSigner } from '../controllers/csr-signing/index.ts'
 import { Scheduler } from '../scheduler/scheduler.ts'
 import { buildProfile, profileConfig, type ProfileOverrides } from '../scheduler/profile.ts'
 import { kubeconfigYaml } from './kubeconfig.ts'
@@ -121,6 +122,9 @@ export async function startControlPlane (options: ControlPlaneOptions = {}): Pro
       // The `default` ServiceAccount per namespace: pods are refused until theirs exists.
       garbageCollector({ resources }), namespaceController({ resources }), nodeLifecycle, serviceAccountController(), clusterRoleAggregationController(),
       apiServiceAvailabilityController({ serves: (group, version) => core.aggregator.serves(group, version) }),
+      // k3s's --cluster-signing-* files: the client CA for client certificates, the server CA for serving ones.
+      // Certificates are checked by the real TLS stack, so their validity is on the wall clock, as the PKI's.
+      ...(pki === undefined ? [] : [csrSigningController(clusterSigner(pki, () => Date.now()))]),
       ...(options.publishRootCA === true ? [rootCACertPublisher({ rootCA: (pki?.serverCa ?? selfSignedCa('k3s-server-ca')).cert })] : []),
       ...(options.controllers?.(resources, () => servedResources(core.index.all())) ?? []),
     ]),
@@ -169,3 +173,23 @@ export async function startControlPlane (options: ControlPlaneOptions = {}): Pro
 }
 
 export { SYSTEM_USER }
+
+/** The cluster's CAs as csrsigning's signers (the x509 code loads on the first signature). */
+function clusterSigner (pki: ClusterPki, now: () => number): CsrSigner {
+  const caFor = (signerName: string): ClusterPki['clientCa'] | undefined => {
+    switch (signerName) {
+      case 'kubernetes.io/kube-apiserver-client':
+      case 'kubernetes.io/kube-apiserver-client-kubelet': return pki.clientCa
+      case 'kubernetes.io/kubelet-serving':
+      case 'kubernetes.io/legacy-unknown': return pki.serverCa
+    }
+    return undefined
+  }
+  return {
+    signs: signerName => caFor(signerName) !== undefined,
+    async sign (signerName, request) {
+      const { signCsr } = await import('./csr-signer.ts')
+      return await signCsr(caFor(signerName)!, { ...request, now: now() })
+    },
+  }
+}

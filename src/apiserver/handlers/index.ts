@@ -39,6 +39,7 @@ async function serveSubresource (ctx: ApiContext, req: ApiRequest): Promise<Repl
   const key = `${sub}:${req.verb}`
   switch (sub) {
     case 'status':
+    case 'approval':
       if (req.verb === 'get') return { status: 200, body: await getObject(ctx, req) }
       if (req.verb === 'update') return replaceObject(ctx, req)
       if (req.verb === 'patch') return patchObject(ctx, req)

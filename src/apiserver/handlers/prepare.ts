@@ -97,7 +97,12 @@ export function carryOver (info: ResourceInfo, strategyStatus: boolean, obj: Kub
     throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${old.metadata.name})`)
   }
   let next: KubeObject = obj
-  if (subresource === 'status') {
+  if (subresource === 'approval') {
+    // certificatesigningrequests/approval changes only status.conditions (csrApprovalStrategy).
+    next = { ...clone(old), metadata: statusWriteMetadata(obj, old, false) }
+    next.status = { ...(old.status ?? {}), conditions: (obj.status as { conditions?: unknown } | undefined)?.conditions }
+    if ((next.status as { conditions?: unknown }).conditions === undefined) delete (next.status as { conditions?: unknown }).conditions
+  } else if (subresource === 'status') {
     // A status write changes only the status (upstream status strategies copy spec and metadata;
     // Deployments' copies spec and labels only). The stored status is replaced, so only the rest
     // is copied; the keys keep their order (a no-op write must encode as the stored object did).

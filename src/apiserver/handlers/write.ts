@@ -104,7 +104,7 @@ async function writeUpdate (ctx: ApiContext, req: ApiRequest, current: KubeObjec
     throw new StatusError(409, 'Conflict', `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${current.metadata.uid}`, { name: req.name, kind: info.resource })
   }
   let next = carryOver(info, strategy.status, desired, current, req.subresource, strategy.statusWritesMetadata)
-  if (req.subresource !== 'status') {
+  if (req.subresource !== 'status' && req.subresource !== 'approval') {
     strategy.defaults?.(next)
     await strategy.prepareForUpdate?.(next, current, { storage: ctx.storage, ids: ctx.ids, clock: ctx.clock, user: req.user, requestName: req.name, authorizer: ctx.authorizer })
   }

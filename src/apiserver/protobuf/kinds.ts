@@ -45,6 +45,7 @@ export const PROTOBUF_KINDS: Readonly<Record<string, string>> = {
   'autoscaling/v1/HorizontalPodAutoscaler': 'k8s.io.api.autoscaling.v1.HorizontalPodAutoscaler',
   'autoscaling/v1/Scale': 'k8s.io.api.autoscaling.v1.Scale',
   'autoscaling/v2/HorizontalPodAutoscaler': 'k8s.io.api.autoscaling.v2.HorizontalPodAutoscaler',
+  'certificates.k8s.io/v1/CertificateSigningRequest': 'k8s.io.api.certificates.v1.CertificateSigningRequest',
 };
 
 /** The proto file (relative to proto/k8s/) that declares a message of PROTOBUF_KINDS. */

@@ -33,9 +33,10 @@ export const SPECIAL_TYPES: Readonly<Record<string, SpecialMapper>> = {
     if (!raw) return null;
     return isJson(raw) ? parseJson(raw) : decodeRaw(raw);
   },
-  // authentication/v1 and authorization/v1 `ExtraValue []string`: a bare string array.
+  // authentication/v1, authorization/v1 and certificates/v1 `ExtraValue []string`: a bare string array.
   'k8s.io.api.authentication.v1.ExtraValue': (m) => strings(m, 'items'),
   'k8s.io.api.authorization.v1.ExtraValue': (m) => strings(m, 'items'),
+  'k8s.io.api.certificates.v1.ExtraValue': (m) => strings(m, 'items'),
 };
 
 function num(m: Decoded | undefined, field: string): number {

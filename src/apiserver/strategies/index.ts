@@ -2,6 +2,7 @@
 import { limitRangeStrategy, resourceQuotaStrategy } from './quota.ts'
 import { horizontalPodAutoscalerStrategy } from './autoscaling.ts'
 import { apiServiceStrategy } from './apiservices.ts'
+import { certificateSigningRequestStrategy } from './certificates.ts'
 import type { ResourceIndex } from '../resource-index.ts'
 import type { ResourceInfo } from '../../api/resources.ts'
 import { configMapStrategy, secretStrategy } from './config.ts'
@@ -54,6 +55,7 @@ export function strategies (index: ResourceIndex, custom: (info: ResourceInfo) =
     'networking.k8s.io/networkpolicies': { generation: true, status: false },
     'autoscaling/horizontalpodautoscalers': horizontalPodAutoscalerStrategy,
     'apiregistration.k8s.io/apiservices': apiServiceStrategy,
+    'certificates.k8s.io/certificatesigningrequests': certificateSigningRequestStrategy,
     'apiextensions.k8s.io/customresourcedefinitions': crdStrategy,
     '/nodes': { generation: false, status: true },
     '/persistentvolumes': { generation: false, status: true },
