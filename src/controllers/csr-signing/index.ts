@@ -39,15 +39,24 @@ export function csrSigningController (signer: CsrSigner): ControllerDefinition {
       const rules = ALLOWED[signerName]
       const wrong = rules === undefined ? undefined : usages.find(u => !rules.allowed.includes(u))
       const missing = rules?.required !== undefined && !usages.includes(rules.required)
-      if (rules !== undefined && (wrong !== undefined || missing)) {
-        const message = wrong !== undefined ? `invalid usage for ${rules.kind} certificate: ${wrong}` : `missing required usage for ${rules.kind} certificate: ${rules.required!}`
+      const fail = async (message: string): Promise<void> => {
         const now = rfc3339(ctx.clock.now())
         const conditions = [...(csr.status?.conditions ?? []), { type: 'Failed', status: 'True', reason: 'SignerValidationFailure', message, lastUpdateTime: now, lastTransitionTime: now }]
         await ctx.client.update({ ...csr, status: { ...csr.status, conditions } } as KubeObject, { subresource: 'status' })
+      }
+      if (rules !== undefined && (wrong !== undefined || missing)) {
+        await fail(wrong !== undefined ? `invalid usage for ${rules.kind} certificate: ${wrong}` : `missing required usage for ${rules.kind} certificate: ${rules.required!}`)
         return
       }
       const request = Buffer.from(csr.spec.request, 'base64').toString('utf8')
-      const pem = await signer.sign(signerName, { request, usages, expirationSeconds: csr.spec.expirationSeconds })
+      let pem: string
+      try {
+        pem = await signer.sign(signerName, { request, usages, expirationSeconds: csr.spec.expirationSeconds })
+      } catch (err) {
+        // A request that passed the PEM check but is no CertificationRequest: failed, not retried forever.
+        await fail(`unable to parse csr "${name}": ${err instanceof Error ? err.message : String(err)}`)
+        return
+      }
       await ctx.client.update({ ...csr, status: { ...csr.status, certificate: Buffer.from(pem).toString('base64') } } as KubeObject, { subresource: 'status' })
     },
   }
