@@ -4,7 +4,7 @@
 // `autoscaling.alpha.kubernetes.io/*` annotations, so a v1 read-modify-write loses nothing. The
 // metric annotations use v1's (v2beta1-like) field names; the behavior annotation is the internal
 // type marshalled without json tags (Go field names), as upstream writes it.
-import type { KubeObject } from '../api/object.ts'
+import { isObject, type KubeObject } from '../api/object.ts'
 
 type Json = Record<string, any>
 
@@ -27,8 +27,6 @@ export function withoutRoundTripAnnotations (obj: KubeObject): KubeObject {
 const isCpuUtilization = (m: Json): boolean => m?.type === 'Resource' && m.resource?.name === 'cpu' && m.resource?.target?.averageUtilization != null
 
 const compact = (o: Json): Json => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined))
-
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 /** An annotation's array of objects; anything else in it is not something upstream could decode. */
 function objects (v: unknown): Json[] | undefined {

@@ -8,10 +8,7 @@ import 'reflect-metadata' // @peculiar/x509 needs it (tsyringe)
 import * as x509 from '@peculiar/x509'
 import { randomBytes, webcrypto } from 'node:crypto'
 import type { KeyPairPem } from './certificates.ts'
-
-x509.cryptoProvider.set(webcrypto as unknown as Crypto)
-
-const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const
+import { ALG, importKey } from './pki-generate.ts' // also sets @peculiar/x509's crypto provider
 const YEAR = 365 * 24 * 3600_000
 const BACKDATE = 5 * 60_000
 
@@ -30,7 +27,6 @@ export async function signCsr (ca: KeyPairPem, r: SignRequest): Promise<string> 
   const csr = new x509.Pkcs10CertificateRequest(r.request)
   if (!await csr.verify()) throw new Error('the request\'s signature does not verify')
   const caCert = new x509.X509Certificate(ca.cert)
-  const signingKey = await webcrypto.subtle.importKey('pkcs8', x509.PemConverter.decodeFirst(ca.key), ALG, false, ['sign']) as unknown as CryptoKey
   const ttl = r.expirationSeconds === undefined ? YEAR : Math.min(YEAR, Math.max(600, r.expirationSeconds) * 1000)
   let keyUsage = 0
   for (const u of r.usages) keyUsage |= USAGE_FLAGS[u] ?? 0
@@ -54,7 +50,7 @@ export async function signCsr (ca: KeyPairPem, r: SignRequest): Promise<string> 
     notAfter: new Date(r.now + ttl),
     signingAlgorithm: ALG,
     publicKey: await csr.publicKey.export(webcrypto as unknown as Crypto),
-    signingKey,
+    signingKey: await importKey(ca.key),
     extensions,
   })
   return cert.toString('pem')

@@ -8,7 +8,8 @@ import { SERVING_DNS, SERVING_IPS, type ClusterPki, type KeyPairPem } from './ce
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto)
 
-const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const
+/** Every key and signature of the cluster's PKI (k3s: ECDSA P-256). */
+export const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const
 const TEN_YEARS = 10 * 365 * 24 * 3600 * 1000
 
 async function keyPem (key: CryptoKey): Promise<string> {
@@ -16,7 +17,8 @@ async function keyPem (key: CryptoKey): Promise<string> {
   return x509.PemConverter.encode(der, 'PRIVATE KEY')
 }
 
-async function importKey (pem: string): Promise<CryptoKey> {
+/** A PKCS#8 PEM key, for signing. */
+export async function importKey (pem: string): Promise<CryptoKey> {
   return webcrypto.subtle.importKey('pkcs8', x509.PemConverter.decodeFirst(pem), ALG, true, ['sign']) as Promise<CryptoKey>
 }
 

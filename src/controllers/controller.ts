@@ -116,7 +116,10 @@ export class ControllerLoop {
 
   private fire (rule: EventRule, event: InformerEvent): void {
     try {
-      for (const key of rule.keys(event, this.ctx)) this.queue.add(key)
+      for (const key of rule.keys(event, this.ctx)) {
+        if (rule.delayMs === undefined) this.queue.add(key)
+        else this.queue.addAfter(key, rule.delayMs)
+      }
     } catch (error) {
       this.onError({ controller: this.name, error })
     }

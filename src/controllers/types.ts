@@ -47,6 +47,8 @@ export interface EventRule {
   informer: string
   on: readonly EventType[]
   keys(event: InformerEvent, ctx: ControllerContext): Iterable<string>
+  /** Enqueue the keys this long after the event (upstream's fixed-interval queues: the HPA's 15 s). */
+  delayMs?: number
 }
 
 /** What sync and the event table may use: the Client, the clock, listers, the own queue. */

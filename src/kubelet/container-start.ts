@@ -5,21 +5,10 @@ import type { Client } from '../client/client.ts'
 import type { EventRecorder } from '../client/events.ts'
 import { RuntimeError, type Runtime } from '../runtime/runtime.ts'
 import { containerConfig } from './container-config.ts'
+import { goDuration } from '../util/go-duration.ts'
 import type { ContainerRecord } from './pod-state.ts'
 
 type Json = Record<string, any>
-
-/** Go's time.Duration String: 550ms, 1.234s, 2m40s, 1h0m0s. */
-export function goDuration (ms: number): string {
-  if (ms === 0) return '0s'
-  if (ms < 1000) return `${Math.round(ms)}ms`
-  const h = Math.floor(ms / 3_600_000)
-  const m = Math.floor((ms % 3_600_000) / 60_000)
-  const s = Number(((ms % 60_000) / 1000).toFixed(3))
-  if (h > 0) return `${h}h${m}m${s}s`
-  if (m > 0) return `${m}m${s}s`
-  return `${s}s`
-}
 
 export interface StartContext {
   runtime: Runtime

@@ -1,28 +1,22 @@
 // Pod Security Standards with the real kubectl, as the CKS exercises go: label a namespace,
 // read the warnings about what already runs there, see a pod refused and a Deployment warned.
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { Cluster } from '../../src/index.ts'
+import type { Cluster } from '../../src/index.ts'
 import { ADDON_NAMES } from '../../src/addons/manifests/index.ts'
-import { runKubectl } from '../support/kubectl.ts'
+import { startKubectlCluster, type KubectlCluster } from '../support/kubectl.ts'
 
 const REASONS = 'allowPrivilegeEscalation != false (container "nginx" must set securityContext.allowPrivilegeEscalation=false), unrestricted capabilities (container "nginx" must set securityContext.capabilities.drop=["ALL"]), runAsNonRoot != true (pod or container "nginx" must set securityContext.runAsNonRoot=true), seccompProfile (pod or container "nginx" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")'
 
 describe('kubectl against k3sim: Pod Security admission', function () {
+  let k: KubectlCluster
   let cluster: Cluster
-  let home: string
-  let kubeconfig: string
   before(async () => {
-    cluster = await Cluster.start({ disable: [...ADDON_NAMES], apiServer: { port: 0 }, seed: 13 })
-    home = mkdtempSync(join(tmpdir(), 'k3sim-psa-'))
-    kubeconfig = join(home, 'kubeconfig.yaml')
-    writeFileSync(kubeconfig, cluster.kubeconfig())
+    k = await startKubectlCluster({ disable: [...ADDON_NAMES], seed: 13 })
+    cluster = k.cluster
   })
-  after(async () => { await cluster.stop(); rmSync(home, { recursive: true, force: true }) })
+  after(async () => { await k.stop() })
 
-  const run = (args: string[]) => runKubectl(args, { home, kubeconfig })
+  const run = (args: string[]) => k.run(args)
 
   it('warns about running pods when a namespace is labelled restricted, then refuses new ones', async () => {
     assert.equal((await run(['create', 'namespace', 'team'])).code, 0)
@@ -56,7 +50,7 @@ describe('kubectl against k3sim: Pod Security admission', function () {
 
   it('prints the API server\'s warnings about a template using deprecated node labels', async () => {
     const manifest = JSON.stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'legacy', namespace: 'default' }, spec: { selector: { matchLabels: { app: 'legacy' } }, template: { metadata: { labels: { app: 'legacy' } }, spec: { nodeSelector: { 'beta.kubernetes.io/os': 'linux' }, containers: [{ name: 'app', image: 'nginx' }] } } } })
-    const r = await runKubectl(['apply', '-f', '-'], { home, kubeconfig, input: manifest })
+    const r = await k.run(['apply', '-f', '-'], manifest)
     assert.equal(r.code, 0, r.stderr)
     assert.equal(r.stderr, 'Warning: spec.template.spec.nodeSelector[beta.kubernetes.io/os]: deprecated since v1.14; use "kubernetes.io/os" instead\n')
   })

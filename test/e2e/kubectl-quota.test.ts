@@ -2,12 +2,9 @@
 // LimitRange gives containers default requests, a quota counts them, a Deployment that would
 // exceed it stops with FailedCreate, and what LimitRanger and quota refuse reads as upstream's.
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { Cluster } from '../../src/index.ts'
+import type { Cluster } from '../../src/index.ts'
 import { ADDON_NAMES } from '../../src/addons/manifests/index.ts'
-import { runKubectl } from '../support/kubectl.ts'
+import { startKubectlCluster, type KubectlCluster } from '../support/kubectl.ts'
 
 const LIMIT_RANGE = `apiVersion: v1
 kind: LimitRange
@@ -25,23 +22,16 @@ spec:
 `
 
 describe('kubectl against k3sim: LimitRanges and ResourceQuotas', function () {
+  let k: KubectlCluster
   let cluster: Cluster
-  let home: string
-  let kubeconfig: string
   before(async () => {
-    cluster = await Cluster.start({ disable: [...ADDON_NAMES], apiServer: { port: 0 }, node: { cpu: '4', memory: '8Gi' }, seed: 12 })
-    home = mkdtempSync(join(tmpdir(), 'k3sim-quota-'))
-    kubeconfig = join(home, 'kubeconfig.yaml')
-    writeFileSync(kubeconfig, cluster.kubeconfig())
+    k = await startKubectlCluster({ disable: [...ADDON_NAMES], node: { cpu: '4', memory: '8Gi' }, seed: 12 })
+    cluster = k.cluster
   })
-  after(async () => { await cluster.stop(); rmSync(home, { recursive: true, force: true }) })
+  after(async () => { await k.stop() })
 
-  const run = (args: string[], input?: string) => runKubectl(args, { home, kubeconfig, input })
-  const ok = async (args: string[], input?: string): Promise<string> => {
-    const r = await run(args, input)
-    assert.equal(r.code, 0, `kubectl ${args.join(' ')} failed: ${r.stderr}`)
-    return r.stdout
-  }
+  const run = (args: string[], input?: string) => k.run(args, input)
+  const ok = (args: string[], input?: string) => k.ok(args, input)
 
   it('creates a LimitRange and a quota, and describes them as kubectl does', async () => {
     assert.equal(await ok(['apply', '-f', '-'], LIMIT_RANGE), 'limitrange/cpu-defaults created\n')

@@ -13,6 +13,7 @@ import type { Served } from '../../apiserver/handlers/index.ts'
 import type { ApiRequest } from '../../apiserver/request.ts'
 import { buildMatcher } from '../../apiserver/selectors.ts'
 import type { MetricsPoint, MetricsStorage } from './storage.ts'
+import { goDuration } from '../../util/go-duration.ts'
 
 export const METRICS_GROUP = 'metrics.k8s.io'
 export const METRICS_VERSION = 'v1beta1'
@@ -112,17 +113,6 @@ export function usageList (u: Usage): { cpu: string, memory: string } {
     memory: formatQuantity({ unscaled: BigInt(Math.round(u.memoryBytes)), scale: 0, format: 'BinarySI', big: false }),
   }
 }
-
-/** Go's time.Duration.String() for the windows metrics-server reports (`15s`, `15.5s`, `1m30s`, `500ms`). */
-export function goDuration (ms: number): string {
-  if (ms === 0) return '0s'
-  if (ms < 1000) return `${trim(ms.toFixed(6))}ms`
-  const minutes = Math.floor(ms / 60_000)
-  const seconds = trim(((ms - minutes * 60_000) / 1000).toFixed(9))
-  return minutes > 0 ? `${minutes}m${seconds}s` : `${seconds}s`
-}
-
-const trim = (s: string): string => s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s
 
 const byNamespaceAndName = (a: KubeObject, b: KubeObject): number =>
   compareStrings(a.metadata.namespace ?? '', b.metadata.namespace ?? '') || compareStrings(a.metadata.name!, b.metadata.name!)

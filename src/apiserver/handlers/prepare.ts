@@ -92,6 +92,9 @@ export function stampNew (ctx: ApiContext, info: ResourceInfo, obj: KubeObject):
 }
 
 /** Carry what an update may not change from the stored object. */
+/** Subresources that write the status only (a CSR's /approval: its conditions). */
+export const statusWrite = (subresource: string | undefined): boolean => subresource === 'status' || subresource === 'approval'
+
 export function carryOver (info: ResourceInfo, strategyStatus: boolean, obj: KubeObject, old: KubeObject, subresource: string | undefined, statusWritesMetadata = false): KubeObject {
   if (obj.metadata.name !== undefined && obj.metadata.name !== old.metadata.name) {
     throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${old.metadata.name})`)

@@ -10,7 +10,7 @@ import type { ApiContext } from './context.ts'
 import { managerOf } from './field-manager.ts'
 import { decodeBody } from './field-validation.ts'
 import { asServed } from './output.ts'
-import { bodyObject, carryOver, specOf, stampNew, validateOrThrow } from './prepare.ts'
+import { bodyObject, carryOver, specOf, stampNew, statusWrite, validateOrThrow } from './prepare.ts'
 
 const TTL_RESOURCES = new Set(['/events', 'events.k8s.io/events'])
 
@@ -104,7 +104,7 @@ async function writeUpdate (ctx: ApiContext, req: ApiRequest, current: KubeObjec
     throw new StatusError(409, 'Conflict', `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${current.metadata.uid}`, { name: req.name, kind: info.resource })
   }
   let next = carryOver(info, strategy.status, desired, current, req.subresource, strategy.statusWritesMetadata)
-  if (req.subresource !== 'status' && req.subresource !== 'approval') {
+  if (!statusWrite(req.subresource)) {
     strategy.defaults?.(next)
     await strategy.prepareForUpdate?.(next, current, { storage: ctx.storage, ids: ctx.ids, clock: ctx.clock, user: req.user, requestName: req.name, authorizer: ctx.authorizer })
   }

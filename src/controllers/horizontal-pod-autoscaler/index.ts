@@ -50,7 +50,7 @@ export function horizontalPodAutoscalerController (options: HpaControllerOptions
     },
     events: [
       // Always one period after the change, as upstream's FixedItemIntervalRateLimiter.
-      { informer: 'hpas', on: ['add', 'update'], keys: ({ obj }, ctx) => { ctx.enqueueAfter(key(obj), SYNC_PERIOD_MS); return [] } },
+      { informer: 'hpas', on: ['add', 'update'], keys: ({ obj }) => [key(obj)], delayMs: SYNC_PERIOD_MS },
       { informer: 'hpas', on: ['delete'], keys: ({ obj }) => { forget(key(obj)); return [] } },
     ],
     async sync (k, ctx) {

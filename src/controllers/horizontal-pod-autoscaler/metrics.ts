@@ -6,9 +6,15 @@ import type { KubeObject } from '../../api/object.ts'
 import { milliValue, parseQuantity } from '../../api/quantity.ts'
 import { isStatusError } from '../../apiserver/errors.ts'
 import type { Client } from '../../client/client.ts'
+import { parseDuration } from '../../util/clock.ts'
 import { CalculationError, type PodMetrics } from './calculator.ts'
 
 type PodMetricsObject = KubeObject & { timestamp?: string, window?: string, containers?: Array<{ name: string, usage?: Record<string, string> }> }
+
+/** A metrics window (`15s`, `15.001s`, `1m0s`) in ms; one that does not parse counts 0. */
+function windowOf (window: string | undefined): number {
+  try { return parseDuration(window ?? '0s') } catch { return 0 }
+}
 
 /** client-go's wording of a failed list of pods.metrics.k8s.io. */
 function listError (err: unknown): string {
@@ -29,7 +35,7 @@ export async function resourceMetrics (client: Client, namespace: string, select
   const out: PodMetrics = new Map()
   for (const m of items) {
     const timestamp = Date.parse(m.timestamp ?? '') || 0
-    const windowMs = parseGoDuration(m.window ?? '0s')
+    const windowMs = windowOf(m.window)
     const containers = m.containers ?? []
     if (container !== '') {
       const c = containers.find(x => x.name === container)
@@ -51,11 +57,4 @@ export async function resourceMetrics (client: Client, namespace: string, select
 export function customMetricsError (type: string, metricName: string): string {
   if (type === 'External') return `unable to get external metric ${metricName}: unable to fetch metrics from external metrics API: the server could not find the requested resource (get ${metricName}.external.metrics.k8s.io)`
   return `unable to get metric ${metricName}: unable to fetch metrics from custom metrics API: no custom metrics API (custom.metrics.k8s.io) registered`
-}
-
-/** time.ParseDuration for the windows metrics-server writes (`15s`, `15.5s`, `1m30s`, `500ms`). */
-export function parseGoDuration (s: string): number {
-  let ms = 0
-  for (const [, n, unit] of s.matchAll(/([\d.]+)(ms|h|m|s)/g)) ms += Number(n) * ({ h: 3_600_000, m: 60_000, s: 1000, ms: 1 } as Record<string, number>)[unit]
-  return ms
 }
