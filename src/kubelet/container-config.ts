@@ -20,6 +20,21 @@ export interface ConfigContext {
 
 const configError = (message: string): RuntimeError => new RuntimeError('CreateContainerConfigError', message)
 
+/**
+ * One copy of each ConfigMap text the kubelets hold: every pod's API access volume carries the
+ * cluster CA from kube-root-ca.crt, and each read of the ConfigMap is the reader's own copy (6 MB
+ * of the same PEM at 10,000 pods). Generational: emptied when full.
+ */
+const texts = new Map<string, string>()
+const MAX_TEXTS = 1000
+function sharedText (s: string): string {
+  const known = texts.get(s)
+  if (known !== undefined) return known
+  if (texts.size >= MAX_TEXTS) texts.clear()
+  texts.set(s, s)
+  return s
+}
+
 /** Reads ConfigMaps/Secrets once per container config. */
 class Sources {
   private readonly cache = new Map<string, KubeObject | undefined>()
@@ -42,7 +57,7 @@ class Sources {
     const out: Record<string, Buffer | string> = {}
     if (kind === 'Secret') for (const [key, v] of Object.entries(obj.data ?? {})) out[key] = Buffer.from(String(v), 'base64')
     else {
-      for (const [key, v] of Object.entries(obj.data ?? {})) out[key] = String(v)
+      for (const [key, v] of Object.entries(obj.data ?? {})) out[key] = sharedText(String(v))
       for (const [key, v] of Object.entries(obj.binaryData ?? {})) out[key] = Buffer.from(String(v), 'base64')
     }
     return out

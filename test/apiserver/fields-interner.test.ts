@@ -31,6 +31,28 @@ describe('managedFields sets shared between decoded objects', () => {
     assert.ok(Object.isFrozen(fieldsOf(a)) && Object.isFrozen((fieldsOf(a) as Json)['f:data']))
   })
 
+  it('shares the equal parts of sets that differ (a running pod\'s status set names its own IP)', () => {
+    const interner = new FieldsInterner()
+    const status = (ip: string): Json => ({ 'f:status': { 'f:conditions': { 'k:{"type":"Ready"}': { '.': {}, 'f:status': {} } }, 'f:phase': {}, 'f:podIPs': { '.': {}, [`k:{"ip":"${ip}"}`]: { '.': {}, 'f:ip': {} } } } })
+    const a = withFields('a', status('10.42.0.5'))
+    const b = withFields('bb', status('10.42.0.6'))
+    for (const o of [a, b]) interner.intern(o, freezeAll)
+    const [fa, fb] = [fieldsOf(a), fieldsOf(b)] as Json[]
+    assert.notEqual(fa, fb)
+    assert.deepEqual([fa, fb], [status('10.42.0.5'), status('10.42.0.6')], 'each keeps its own content')
+    assert.equal(fa['f:status']['f:conditions'], fb['f:status']['f:conditions'])
+    assert.equal(fa['f:status']['f:podIPs']['k:{"ip":"10.42.0.5"}'], fb['f:status']['f:podIPs']['k:{"ip":"10.42.0.6"}'], 'equal parts under different keys')
+    assert.equal(fa['f:status']['f:phase'], fb['f:status']['f:podIPs']['.'], 'one {} leaf for all')
+    assert.notEqual(fa['f:status']['f:podIPs'], fb['f:status']['f:podIPs'])
+    assert.ok(Object.isFrozen(fb) && Object.isFrozen(fb['f:status']['f:podIPs']))
+    // 20,000 distinct sets: the parts kept stay bounded, and the shared ones are still shared.
+    for (let i = 0; i < 20_000; i++) interner.intern(withFields('x', status(`10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`)), freezeAll)
+    const c = withFields('ccc', status('10.43.0.1'))
+    interner.intern(c, freezeAll)
+    assert.equal((fieldsOf(c) as Json)['f:status']['f:conditions'], fa['f:status']['f:conditions'])
+    assert.ok(interner.size <= 4 * 2 ** 20, `kept ${interner.size}`)
+  })
+
   it('never swaps a set for another whose digest is the same', () => {
     const interner = new FieldsInterner({ digest: () => 42 })
     const a = withFields('a', { 'f:spec': {} })
