@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict'
 import { FakeRuntime, formatLogTimestamp, renderLogs } from '../../src/runtime/fake/index.ts'
 import { LogBuffer } from '../../src/runtime/fake/logs.ts'
+import { MAX_RECORDED_CALLS } from '../../src/runtime/fake/calls.ts'
 import { PROFILE_INLINE_ANNOTATION, ProfileRegistry } from '../../src/runtime/profiles/index.ts'
 import { type RuntimeEvent, RuntimeError } from '../../src/runtime/runtime.ts'
 import { VirtualClock } from '../../src/util/clock.ts'
@@ -155,6 +156,14 @@ describe('FakeRuntime', () => {
       await t.runtime.containerStatus(id)
       assert.deepEqual(t.runtime.callNames(), ['runPodSandbox', 'pullImage', 'createContainer', 'startContainer', 'containerStatus'])
       assert.deepEqual(t.runtime.calls[4].args, [id])
+    })
+
+    it('keeps the newest calls only: a long-running node\'s scrapes and probes do not pile up', async () => {
+      t.runtime.clearCalls()
+      const { id } = await setUp(t.h, { image: 'nginx' })
+      for (let i = 0; i < 3 * MAX_RECORDED_CALLS; i++) await t.runtime.containerStatus(id)
+      assert.ok(t.runtime.calls.length <= 2 * MAX_RECORDED_CALLS && t.runtime.calls.length >= MAX_RECORDED_CALLS, `${t.runtime.calls.length} kept`)
+      assert.deepEqual(new Set(t.runtime.callNames()), new Set(['containerStatus']), 'the oldest went first')
     })
 
     it('fails the next call of a method with an injected error, once', async () => {

@@ -1,5 +1,5 @@
 // What the CRI fakes (k8s.io/cri-api/pkg/apis/testing FakeRuntimeService) offer tests: the calls
-// recorded in order (the newest 2,000 to 4,000), and errors injected for the next call of a method.
+// recorded in order (the newest 256 to 512), and errors injected for the next call of a method.
 import type { Runtime } from '../runtime.ts'
 
 /** The Runtime methods that can be recorded and made to fail. */
@@ -14,8 +14,12 @@ export interface RecordedCall {
   at: number
 }
 
-/** Calls kept: the newest ones (a node runs for days; a test looks at the few it made). */
-export const MAX_RECORDED_CALLS = 2000
+/**
+ * Calls kept: the newest ones (a node runs for days; a test looks at the few it made). Every
+ * metrics scrape and probe is a call, and a call holds its arguments (a container's whole
+ * config): 2,000 to 4,000 of them were ~0.5 MB per node of a long-running cluster.
+ */
+export const MAX_RECORDED_CALLS = 256
 
 export class CallLog {
   calls: RecordedCall[] = []
