@@ -18,6 +18,8 @@ const MAX_SET_JSON = 16 * 2 ** 10
 /** Parts of sets kept, by their JSON's length. */
 const MAX_PARTS_JSON = 2 * 2 ** 20
 
+const EMPTY = Object.freeze({})
+
 export class FieldsInterner {
   /** By digest: the set and its JSON (kept to check equality without walking both sets). */
   private readonly sets = new Map<number, { set: unknown, json: string }>()
@@ -78,6 +80,10 @@ export class FieldsInterner {
       }
       json = `[${items.join(',')}]`
     } else {
+      // The leaves, most of a set: one frozen {} for all, no lookup.
+      let empty = true
+      for (const _ in o) { empty = false; break }
+      if (empty) return { value: EMPTY, json: '{}' }
       json = '{'
       let first = true
       for (const k in o) {
