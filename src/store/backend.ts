@@ -177,6 +177,11 @@ export interface Backend {
   readonly leases: Leases
 
   range(options: RangeOptions): Promise<RangeResult>
+  /**
+   * The same read, answered synchronously (every backend here is in-process): for the few
+   * callers that cannot wait, such as the library's `cluster.events()`.
+   */
+  rangeNow(options: RangeOptions): RangeResult
   /** Evaluate the guards and run one branch, atomically: no other write lands in between. */
   txn(request: TxnRequest): Promise<TxnResult>
   watch(options: WatchOptions): Watcher

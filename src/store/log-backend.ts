@@ -51,6 +51,10 @@ export class LogBackend implements Backend {
   get compactRevision (): number { return this.storage.compactRevision() }
 
   async range (options: RangeOptions): Promise<RangeResult> {
+    return this.rangeNow(options)
+  }
+
+  rangeNow (options: RangeOptions): RangeResult {
     this.checkOpen()
     checkRangeOptions(options)
     const revision = this.readRevision(options.revision)

@@ -131,6 +131,15 @@ export class ObjectStorage {
     return { items: r.kvs.map(kv => this.decode(kv)), revision: options.revision || r.revision, more: r.more, count: r.count }
   }
 
+  /**
+   * Every object of the resource (in one namespace or all), now, oldest created first (the
+   * order an informer saw them in): read synchronously, for callers that cannot wait.
+   */
+  listNow (info: ResourceInfo, namespace: string | undefined): KubeObject[] {
+    const kvs = this.backend.rangeNow(collectionRange(info, namespace)).kvs
+    return kvs.sort((a, b) => a.createRevision - b.createRevision).map(kv => this.decode(kv))
+  }
+
   async create (info: ResourceInfo, obj: KubeObject, options: { lease?: number } = {}): Promise<KubeObject> {
     const key = objectStorageKey(info, obj.metadata.namespace, obj.metadata.name!)
     const r = await this.call(() => ops.create(this.backend, key, encodeObject(obj), { lease: options.lease }))
