@@ -118,16 +118,28 @@ const CANONICAL_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d
  * goes through here); anything else takes the general parser.
  */
 export function goParseTime (avalue: string, micro = false): GoResult<GoTime> {
+  return canonicalTime(avalue, micro) ?? goParseTimeGeneral(avalue, micro)
+}
+
+/**
+ * A metav1.Time / MicroTime from JSON, as it is marshalled again (UTC, RFC 3339 with no or six
+ * fraction digits). The canonical form — what every client writes — is its own answer.
+ */
+export function goNormalizeTime (avalue: string, micro = false): GoResult<string> {
+  if (canonicalTime(avalue, micro) !== undefined) return { ok: true, value: avalue }
+  const t = goParseTimeGeneral(avalue, micro)
+  return t.ok ? { ok: true, value: formatGoTime(t.value, micro) } : t
+}
+
+/** The instant of a canonical-form time with every field in range; else undefined. */
+function canonicalTime (avalue: string, micro: boolean): GoResult<GoTime> | undefined {
   const m = CANONICAL_TIME.exec(avalue)
-  if (m !== null && (m[7] !== undefined) === micro) {
-    const year = Number(m[1]); const month = Number(m[2]); const day = Number(m[3])
-    const hour = Number(m[4]); const min = Number(m[5]); const sec = Number(m[6])
-    // Date.UTC reads years below 100 as 19xx: those take the general parser.
-    if (year >= 100 && month >= 1 && month <= 12 && day >= 1 && day <= daysIn(month, year) && hour < 24 && min < 60 && sec < 60) {
-      return { ok: true, value: { ms: Date.UTC(year, month - 1, day, hour, min, sec), nanos: micro ? Number(m[7]) * 1000 : 0 } }
-    }
-  }
-  return goParseTimeGeneral(avalue, micro)
+  if (m === null || (m[7] !== undefined) !== micro) return undefined
+  const year = Number(m[1]); const month = Number(m[2]); const day = Number(m[3])
+  const hour = Number(m[4]); const min = Number(m[5]); const sec = Number(m[6])
+  // Date.UTC reads years below 100 as 19xx: those take the general parser.
+  if (year < 100 || month < 1 || month > 12 || day < 1 || day > daysIn(month, year) || hour >= 24 || min >= 60 || sec >= 60) return undefined
+  return { ok: true, value: { ms: Date.UTC(year, month - 1, day, hour, min, sec), nanos: micro ? Number(m[7]) * 1000 : 0 } }
 }
 
 /** goParseTime without the canonical-form shortcut: Go's general parser, chunk by chunk. */

@@ -19,7 +19,7 @@ import { goQuote } from '../../api/field-errors.ts'
 import { StatusError } from '../errors.ts'
 import { attributesOf, modelNameFor } from './models.ts'
 import { elementSlot, fieldSlot, goStructName, modelSlot, type Slot } from './go-types.ts'
-import { formatGoTime, goBase64Decode, goFormat, goJSON, goParseTime } from './go-values.ts'
+import { goBase64Decode, goFormat, goJSON, goNormalizeTime } from './go-values.ts'
 
 export type DecodeMode = 'json' | 'unstructured'
 
@@ -145,8 +145,8 @@ function bytes (value: unknown, slot: Slot, ctx: Ctx, where: Where): unknown {
 /** Custom UnmarshalJSON of metav1.Time / MicroTime: a JSON string in RFC 3339. */
 function time (value: unknown, micro: boolean): string {
   if (typeof value !== 'string') return fatal(`json: cannot unmarshal ${jsonKind(value)} into Go value of type string`)
-  const t = goParseTime(value, micro)
-  return t.ok ? formatGoTime(t.value, micro) : fatal(t.error)
+  const t = goNormalizeTime(value, micro)
+  return t.ok ? t.value : fatal(t.error)
 }
 
 /** Custom UnmarshalJSON of intstr.IntOrString: a string, or else an int32. */
