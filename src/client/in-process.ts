@@ -1,7 +1,7 @@
 // The in-process Client: builds the same ApiRequest the HTTP layer builds and calls the same
 // handlers. No HTTP, no JSON; objects come back as copies the caller may change.
 import { K3S_USER_AGENT } from '../api/version.ts'
-import type { KubeObject } from '../api/object.ts'
+import { clone, type KubeObject } from '../api/object.ts'
 import { parseApiVersion, type ResourceInfo } from '../api/resources.ts'
 import type { ApiServerCore } from '../apiserver/core.ts'
 import { methodNotAllowed, StatusError } from '../apiserver/errors.ts'
@@ -103,9 +103,11 @@ function writeOptions (o: WriteOptions): RequestOptions {
 /**
  * The server shares decoded objects between readers, frozen; the caller gets a copy it may
  * change. Objects built for this reply (a create's result, say) are not frozen and need none.
+ * A JSON copy, not structuredClone: that would keep the equal parts the server shares inside
+ * an object (managedFields' `{}` leaves) as one object in the copy too.
  */
 function ownCopy<T> (body: T): T {
   if (typeof body !== 'object' || body === null) return body
   const b = body as { metadata?: object }
-  return b.metadata !== undefined && Object.isFrozen(b.metadata) ? structuredClone(body) : body
+  return b.metadata !== undefined && Object.isFrozen(b.metadata) ? clone(body) : body
 }

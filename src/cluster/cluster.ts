@@ -3,6 +3,8 @@
 // with a real or virtual clock and `settle()` so tests never sleep.
 import { parseAllDocuments } from 'yaml'
 import type { KubeObject } from '../api/object.ts'
+import type { ResourceInfo } from '../api/resources.ts'
+import type { KeyValue } from '../store/backend.ts'
 import { isStatusError } from '../apiserver/errors.ts'
 import type { Client } from '../client/client.ts'
 import { InProcessClient } from '../client/in-process.ts'
@@ -104,6 +106,7 @@ export class Cluster {
   private readonly pool: NodePool
   private readonly virtual: VirtualClock | undefined
   private readonly docker: DockerCluster | undefined
+  private eventRowsAtStop: KeyValue[] | undefined
   private deploy: DeployController | undefined
   /** The metrics-server add-on (unless disabled), and how to take its API out of the aggregator. */
   metricsServer: MetricsServer | undefined
@@ -248,13 +251,16 @@ export class Cluster {
   }
 
   /**
-   * The Events stored now (core/v1), filtered; oldest first. Read from the store when asked (no
-   * cache of every Event: a 10,000-pod cluster writes 40,000 of them, and decoding each one as it
-   * was written cost a fifth of an Event write and 33 MB).
+   * The Events stored now (core/v1), filtered, in the order they were last written; after
+   * `stop()`, those stored when it stopped. Read from the store when asked (no cache of every
+   * Event: a 10,000-pod cluster writes ~40,000, and decoding each one as it was written cost a
+   * third of an Event write and 33 MB): a call over tens of thousands of Events takes about a
+   * second. The objects are frozen (shared with the API server's readers): copy one to change it.
    */
   events (filter: EventFilter = {}): KubeObject[] {
-    const info = this.cp.core.index.byGroupVersionKind('', 'v1', 'Event')!
-    return this.cp.core.ctx.storage.listNow(info, filter.namespace)
+    const storage = this.cp.core.ctx.storage
+    const rows = this.eventRowsAtStop ?? storage.rowsNow(this.eventInfo(), filter.namespace)
+    return rows.map(kv => storage.decodeAside(kv))
       .filter(e => {
         const ev = e as KubeObject & { reason?: string, type?: string, involvedObject?: { kind?: string, name?: string, namespace?: string } }
         return (filter.reason === undefined || ev.reason === filter.reason) &&
@@ -264,6 +270,10 @@ export class Cluster {
           (filter.namespace === undefined || e.metadata.namespace === filter.namespace)
       })
       .sort((a, b) => Number(a.metadata.resourceVersion) - Number(b.metadata.resourceVersion))
+  }
+
+  private eventInfo (): ResourceInfo {
+    return this.cp.core.index.byGroupVersionKind('', 'v1', 'Event')!
   }
 
   async addNode (spec: Partial<NodeSpec> & { name: string }): Promise<void> {
@@ -309,6 +319,10 @@ export class Cluster {
   }
 
   async stop (): Promise<void> {
+    // What events() answers from now on (its rows only: decoded if asked).
+    if (this.eventRowsAtStop === undefined) {
+      try { this.eventRowsAtStop = this.cp.core.ctx.storage.rowsNow(this.eventInfo(), undefined) } catch { this.eventRowsAtStop = [] }
+    }
     this.deploy?.stop()
     this.metricsServer?.stop()
     this.unregisterMetrics?.()

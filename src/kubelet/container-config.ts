@@ -27,7 +27,10 @@ const configError = (message: string): RuntimeError => new RuntimeError('CreateC
  */
 const texts = new Map<string, string>()
 const MAX_TEXTS = 1000
+/** Longer texts are rarely one of many equal copies: not kept (at most 16 MB pooled). */
+const MAX_TEXT = 16 * 2 ** 10
 function sharedText (s: string): string {
+  if (s.length > MAX_TEXT) return s
   const known = texts.get(s)
   if (known !== undefined) return known
   if (texts.size >= MAX_TEXTS) texts.clear()

@@ -93,6 +93,10 @@ describe('managedFields sets shared between decoded objects', () => {
     for (const [i, part] of [p1.metadata, p1.metadata.labels, p1.spec, p1.spec.containers, p1.spec.containers[0], p1.status].entries()) assert.ok(Object.isFrozen(part), `part ${i}`)
     assert.deepEqual([p1.metadata.labels, p1.spec.containers[0].image, p1.status.phase], [{ app: 'web' }, 'nginx', 'Pending'])
     const own = await client.get('v1', 'Pod', 'default', 'p1')
+    // The shared {} leaves are separate objects in the caller's copy.
+    const spec = (fieldsOf(own) as Json)['f:spec']
+    spec['f:restartPolicy'].changed = {}
+    assert.deepEqual(spec['f:dnsPolicy'], {})
     ;(fieldsOf(own) as Json)['f:spec'] = {}
     assert.notDeepEqual(fieldsOf((await client.get('v1', 'Pod', 'default', 'p2'))), fieldsOf(own), 'a get is the caller\'s copy')
     core.stop()

@@ -38,6 +38,14 @@ describe('EventCorrelator (client-go defaults)', () => {
     assert.deepEqual(drive(c, [backoff, backoff, backoff], 0), ['create Back-off restarting failed container', 'patch ev0 count=2 Back-off restarting failed container', 'patch ev0 count=3 Back-off restarting failed container'])
   })
 
+  it('counts distinct messages towards combining: repeats of one message count once', () => {
+    const c = new EventCorrelator()
+    const out = drive(c, [...Array.from({ length: 5 }, () => rsEvent('m0')), ...Array.from({ length: 9 }, (_, i) => rsEvent(`m${i + 1}`))], 0)
+    assert.deepEqual(out.slice(0, 5), ['create m0', 'patch ev0 count=2 m0', 'patch ev0 count=3 m0', 'patch ev0 count=4 m0', 'patch ev0 count=5 m0'])
+    assert.deepEqual(out.slice(5, 13), Array.from({ length: 8 }, (_, i) => `create m${i + 1}`))
+    assert.equal(out[13], 'create (combined from similar events): m9', 'the 10th distinct message')
+  })
+
   it('keeps objects, reasons and sources apart', () => {
     const c = new EventCorrelator()
     // 4 events on each of 10 pods: none combined, none skipped.

@@ -86,6 +86,18 @@ export function runBackendContract (name: string, options: ContractOptions): voi
         assert.deepEqual(keys.kvs.map(kv => kv.value.length), [0, 0, 0, 0])
       })
 
+      it('answers a read synchronously too (rangeNow), as range does; refuses one when closed', async () => {
+        for (const k of ['a', 'b', 'c']) await ops.put(b, k, enc(k))
+        const r = await ops.put(b, 'b', enc('bb'))
+        for (const o of [{ key: 'a', rangeEnd: 'c' }, { key: 'a', rangeEnd: '\0', limit: 2 }, { key: 'b', revision: r.revision - 1 }, { key: 'a', rangeEnd: 'z', countOnly: true }]) {
+          assert.deepEqual(b.rangeNow(o), await b.range(o), JSON.stringify(o))
+        }
+        assert.throws(() => b.rangeNow({ key: 'a', revision: r.revision + 5 }), (err: unknown) => isStoreError(err, 'future-revision'))
+        await b.close()
+        assert.throws(() => b.rangeNow({ key: 'a' }), (err: unknown) => isStoreError(err, 'closed'))
+        b = await options.newBackend(clock)
+      })
+
       it('lists at a past revision, skipping keys deleted by then and created after', async () => {
         await ops.put(b, '/l/a', enc('a'))
         const r = (await ops.put(b, '/l/b', enc('b'))).revision

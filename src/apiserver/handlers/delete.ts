@@ -1,6 +1,6 @@
 // delete and deletecollection: preconditions, graceful deletion of pods bound to a node,
 // finalizers (an object with finalizers only gets its deletionTimestamp), propagation policy.
-import { rfc3339, type KubeObject } from '../../api/object.ts'
+import { clone, rfc3339, type KubeObject } from '../../api/object.ts'
 import { conflict, StatusError } from '../errors.ts'
 import type { ApiRequest, Reply } from '../request.ts'
 import type { ApiContext } from './context.ts'
@@ -62,7 +62,7 @@ export async function deleteObject (ctx: ApiContext, req: ApiRequest): Promise<R
     const isNs = info.group === '' && info.resource === 'namespaces'
     const nsFinalizers = isNs ? ((current.spec as Json | undefined)?.finalizers ?? []) as string[] : []
     if (isNs && nsFinalizers.length > 0) {
-      const next: KubeObject = structuredClone(current)
+      const next: KubeObject = clone(current)
       next.metadata.deletionTimestamp ??= rfc3339(ctx.clock.now())
       next.metadata.deletionGracePeriodSeconds ??= 0
       next.metadata.finalizers = finalizers
@@ -83,7 +83,7 @@ export async function deleteObject (ctx: ApiContext, req: ApiRequest): Promise<R
       }
     }
     // Graceful: mark for deletion; the kubelet (pods) or the finalizer's owner finishes it.
-    const next: KubeObject = structuredClone(current)
+    const next: KubeObject = clone(current)
     const now = ctx.clock.now()
     const existing = current.metadata.deletionTimestamp
     const shorter = existing === undefined || now + grace * 1000 < Date.parse(existing)

@@ -3,6 +3,7 @@
  * HTTP code kube-apiserver answers with), and Go's `%v` / type-name formatting, which upstream's
  * error messages embed. Pure, no I/O.
  */
+import { clone as jsonClone } from '../../api/object.ts'
 
 export type Json = null | boolean | number | string | Json[] | JsonMap
 export interface JsonMap { [key: string]: Json }
@@ -23,9 +24,14 @@ export class PatchError extends Error {
 
 export const isMap = (v: unknown): v is JsonMap => typeof v === 'object' && v !== null && !Array.isArray(v)
 
-/** A deep copy, so the appliers can follow upstream's in-place algorithms without touching their inputs. */
+/**
+ * A deep copy, so the appliers can follow upstream's in-place algorithms without touching their
+ * inputs. A JSON copy: structuredClone would keep parts that are one shared object in a stored
+ * object (managedFields' `{}` leaves) as one object in the copy, and an in-place patch of one
+ * would change them all.
+ */
 export function clone<T extends Json | undefined>(v: T): T {
-  return v === undefined ? v : structuredClone(v)
+  return jsonClone(v)
 }
 
 /** Go's `%v` of a decoded JSON value: `map[a:1 b:[x y]]`, `<nil>`. */

@@ -132,12 +132,28 @@ export class ObjectStorage {
   }
 
   /**
-   * Every object of the resource (in one namespace or all), now, oldest created first (the
-   * order an informer saw them in): read synchronously, for callers that cannot wait.
+   * The rows of every object of the resource (in one namespace or all), now, in key order: read
+   * synchronously, for callers that cannot wait (with `decodeAside` to read them).
    */
-  listNow (info: ResourceInfo, namespace: string | undefined): KubeObject[] {
-    const kvs = this.backend.rangeNow(collectionRange(info, namespace)).kvs
-    return kvs.sort((a, b) => a.createRevision - b.createRevision).map(kv => this.decode(kv))
+  rowsNow (info: ResourceInfo, namespace: string | undefined): KeyValue[] {
+    try {
+      return this.backend.rangeNow(collectionRange(info, namespace)).kvs
+    } catch (err) {
+      throw apiError(err)
+    }
+  }
+
+  /**
+   * A row's object like `decode`'s (shared if already decoded, else frozen), without adding it to
+   * the cache: a caller reading every Event must not push the hot objects out.
+   */
+  decodeAside (kv: KeyValue): KubeObject {
+    const hit = this.decoded.peek(`${kv.modRevision}@${kv.key}`)
+    if (hit !== undefined) return hit
+    const obj = decodeObject(kv)
+    this.fieldSets.intern(obj, deepFreeze)
+    deepFreeze(obj)
+    return obj
   }
 
   async create (info: ResourceInfo, obj: KubeObject, options: { lease?: number } = {}): Promise<KubeObject> {
@@ -174,12 +190,17 @@ export class ObjectStorage {
     try {
       return await fn()
     } catch (err) {
-      if (isStoreError(err, 'compacted')) throw expired(`The resourceVersion for the provided list is too old.`)
-      if (isStoreError(err, 'future-revision')) throw expired('Too large resource version')
-      if (isStoreError(err)) throw internalError(err)
-      throw err
+      throw apiError(err)
     }
   }
+}
+
+/** A store error as the API reports it; anything else as it is. */
+function apiError (err: unknown): unknown {
+  if (isStoreError(err, 'compacted')) return expired(`The resourceVersion for the provided list is too old.`)
+  if (isStoreError(err, 'future-revision')) return expired('Too large resource version')
+  if (isStoreError(err)) return internalError(err)
+  return err
 }
 
 function withRevision (obj: KubeObject, revision: number): KubeObject {
