@@ -10,7 +10,11 @@ import type { Client } from '../../client/client.ts'
 const isController = (r: OwnerReference): boolean => r.controller === true
 
 export function controllerOf (obj: KubeObject): OwnerReference | undefined {
-  return obj.metadata.ownerReferences?.find(isController)
+  // A plain loop: called for every candidate of every claim.
+  const refs = obj.metadata.ownerReferences
+  if (refs === undefined) return undefined
+  for (let i = 0; i < refs.length; i++) if (isController(refs[i])) return refs[i]
+  return undefined
 }
 
 export function controllerRef (owner: KubeObject): OwnerReference {

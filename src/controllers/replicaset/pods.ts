@@ -16,7 +16,11 @@ export function isPodActive (pod: KubeObject): boolean {
 }
 
 export function readyCondition (pod: KubeObject): Json | undefined {
-  return (status(pod).conditions as Json[] | undefined)?.find(c => c.type === 'Ready')
+  // A plain loop: a ReplicaSet's sync looks at every pod it controls (10,000 per sync at most).
+  const conditions = status(pod).conditions as Json[] | undefined
+  if (conditions === undefined) return undefined
+  for (let i = 0; i < conditions.length; i++) if (conditions[i].type === 'Ready') return conditions[i]
+  return undefined
 }
 
 export function isPodReady (pod: KubeObject): boolean {
