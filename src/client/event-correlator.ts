@@ -25,8 +25,8 @@ export interface CorrelatedEvent {
 
 /** What to write: a new event, a patch of an earlier one (count + 1), or nothing. */
 export type Correlation =
-  | { action: 'create', key: string, message: string }
-  | { action: 'patch', key: string, message: string, name: string, namespace: string, count: number, first: string }
+  | { action: 'create', key: number, message: string }
+  | { action: 'patch', key: number, message: string, name: string, namespace: string, count: number, first: string }
   | { action: 'skip' }
 
 interface Observed { name: string, namespace: string, count: number, first: string }
@@ -38,22 +38,42 @@ interface Observed { name: string, namespace: string, count: number, first: stri
  * lru-cache: that allocates its full capacity up front, and every kubelet has a recorder —
  * 5,000 nodes, 15,000 caches of 4,096 slots.)
  */
-class Lru<V> {
+export class Lru<V> {
   private readonly map = new Map<number, V>()
+  private readonly max: number
+  /**
+   * Where the oldest entry is: a live iterator, which moves past what it has returned. A fresh
+   * `keys()` per eviction starts at the front and steps over every entry deleted there since the
+   * Map last rehashed (thousands, for a recorder that sees thousands of objects: the scheduler's).
+   * Everything before it has been evicted, and a refreshed key moves behind it, so its next key is
+   * always the least recently used.
+   */
+  private oldest = this.map.keys()
 
-  get (key: string): V | undefined {
-    const d = digest(key)
+  constructor (max = MAX_LRU_ENTRIES) { this.max = max }
+
+  /** `d`: the key's digest (computed once per event, not once per lookup). */
+  get (d: number): V | undefined {
     const v = this.map.get(d)
     if (v !== undefined) { this.map.delete(d); this.map.set(d, v) }
     return v
   }
 
-  set (key: string, value: V): void {
-    const d = digest(key)
+  set (d: number, value: V): void {
     this.map.delete(d)
     this.map.set(d, value)
-    if (this.map.size > MAX_LRU_ENTRIES) this.map.delete(this.map.keys().next().value!)
+    if (this.map.size > this.max) this.map.delete(this.nextOldest())
   }
+
+  private nextOldest (): number {
+    let r = this.oldest.next()
+    // Spent only if it once reached the end with nothing left to return: start over.
+    if (r.done === true) { this.oldest = this.map.keys(); r = this.oldest.next() }
+    return r.value!
+  }
+
+  /** Keys from least to most recently used (for tests). */
+  keys (): number[] { return [...this.map.keys()] }
 }
 
 export class EventCorrelator {
@@ -69,10 +89,11 @@ export class EventCorrelator {
   /** EventCorrelate: aggregate, then observe (repeat → patch), then the spam filter. */
   correlate (e: CorrelatedEvent, now: number): Correlation {
     const source = `${e.component}\u0000${e.host}\u0000${e.object}`
-    let key = `${source}\u0000${e.fieldPath}\u0000${e.type}\u0000${e.reason}\u0000${e.message}`
+    const sourceKey = digest(source)
+    let key = digest(`${source}\u0000${e.fieldPath}\u0000${e.type}\u0000${e.reason}\u0000${e.message}`)
     let message = e.message
     // EventAggregatorByReasonFunc: reportingController and reportingInstance are the source here.
-    const aggregateKey = `${source}\u0000${e.type}\u0000${e.reason}`
+    const aggregateKey = digest(`${source}\u0000${e.type}\u0000${e.reason}`)
     const d = digest(e.message)
     let record = this.aggregates.get(aggregateKey)
     if (record === undefined || now - record.last > AGGREGATE_INTERVAL_MS) record = { messages: d, last: now }
@@ -86,7 +107,7 @@ export class EventCorrelator {
       key = aggregateKey
       message = `(combined from similar events): ${e.message}`
     }
-    if (!this.allow(source, now)) return { action: 'skip' }
+    if (!this.allow(sourceKey, now)) return { action: 'skip' }
     const seen = this.observed.get(key)
     return seen === undefined
       ? { action: 'create', key, message }
@@ -94,12 +115,12 @@ export class EventCorrelator {
   }
 
   /** After the write: remember the event under its key (eventObserve's cache update). */
-  written (key: string, event: Observed): void {
+  written (key: number, event: Observed): void {
     this.observed.set(key, event)
   }
 
   /** EventSourceObjectSpamFilter: a token bucket per source and object, full at first. */
-  private allow (source: string, now: number): boolean {
+  private allow (source: number, now: number): boolean {
     const bucket = this.spam.get(source) ?? { tokens: SPAM_BURST, at: now }
     bucket.tokens = Math.min(SPAM_BURST, bucket.tokens + ((now - bucket.at) / 1000) * SPAM_QPS)
     bucket.at = now

@@ -1,7 +1,7 @@
 // client-go's EventCorrelator, as the recorders run it: repeats counted, similar events combined,
 // and a source's burst about one object capped (tools/record/events_cache.go defaults).
 import assert from 'node:assert/strict'
-import { EventCorrelator, type CorrelatedEvent } from '../../src/client/event-correlator.ts'
+import { EventCorrelator, Lru, type CorrelatedEvent } from '../../src/client/event-correlator.ts'
 import { digest } from '../../src/util/digest.ts'
 
 const rsEvent = (message: string, object = 'ReplicaSet\u0000default\u0000web-1\u0000uid-1\u0000apps/v1'): CorrelatedEvent =>
@@ -56,6 +56,28 @@ describe('EventCorrelator (client-go defaults)', () => {
     const d = new EventCorrelator()
     drive(d, Array.from({ length: 9 }, (_, i) => rsEvent(`m${i}`)), 0)
     assert.deepEqual(drive(d, [rsEvent('m9')], 601_000), ['create m9'])
+  })
+
+  it('evicts the least recently used key, exactly, over 200,000 random reads and writes', () => {
+    // Reference: an array in use order. Small capacity, few keys: every kind of turn happens.
+    const lru = new Lru<number>(50)
+    let model: number[] = []
+    let seed = 11
+    const rand = (n: number): number => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed % n }
+    for (let i = 0; i < 200_000; i++) {
+      const k = rand(rand(10) === 0 ? 1000 : 80)
+      if (rand(2) === 0) {
+        const hit = lru.get(k)
+        assert.equal(hit !== undefined, model.includes(k))
+        if (hit !== undefined) model = [...model.filter(x => x !== k), k]
+      } else {
+        lru.set(k, i)
+        model = [...model.filter(x => x !== k), k]
+        if (model.length > 50) model.shift()
+      }
+      if (i % 997 === 0) assert.deepEqual(lru.keys(), model, `after ${i} operations`)
+    }
+    assert.deepEqual(lru.keys(), model)
   })
 
   it('keys its caches by 53-bit digests: 200,000 near-identical keys, no two alike, each stable', () => {
