@@ -23,6 +23,7 @@ const EMPTY = Object.freeze({})
 export class FieldsInterner {
   /** By digest: the set and its JSON (kept to check equality without walking both sets). */
   private readonly sets = new Map<number, { set: unknown, json: string }>()
+  private oldest = this.sets.entries()
   private total = 0
   /** Parts of sets (subtrees, `{}` leaves included), by their JSON: the parts every set has stay while one-off ones go. */
   private readonly parts = new LRUCache<string, object>({ maxSize: MAX_PARTS_JSON, sizeCalculation: (_v, json) => json.length })
@@ -52,12 +53,22 @@ export class FieldsInterner {
       if (known !== undefined) { this.sets.delete(key); this.total -= known.json.length }
       this.sets.set(key, { set: shared, json })
       this.total += json.length
-      for (const [k, v] of this.sets) {
-        if (this.total <= MAX_TOTAL_JSON) break
-        this.sets.delete(k)
-        this.total -= v.json.length
-      }
+      while (this.total > MAX_TOTAL_JSON) this.evictOldest()
     }
+  }
+
+  /**
+   * Drop the oldest set. Through a live iterator: a fresh one per eviction would start at the
+   * Map's front and step over every set deleted there since it last rehashed (thousands, when
+   * every running pod's status set is its own).
+   */
+  private evictOldest (): void {
+    let r = this.oldest.next()
+    if (r.done === true) { this.oldest = this.sets.entries(); r = this.oldest.next() }
+    if (r.done === true) return
+    const [k, v] = r.value
+    this.sets.delete(k)
+    this.total -= v.json.length
   }
 
   /** JSON characters of the sets kept (for tests: the bound holds). */
