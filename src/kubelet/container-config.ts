@@ -6,6 +6,7 @@
 import type { KubeObject } from '../api/object.ts'
 import { milliValue, parseQuantity, value as quantityValue } from '../api/quantity.ts'
 import { isStatusError } from '../apiserver/errors.ts'
+import { StringPool } from '../util/string-pool.ts'
 import type { Client } from '../client/client.ts'
 import { type ContainerConfig, type Mount, type ProbeHandler, RuntimeError, type VolumeFile, type VolumeSource } from '../runtime/runtime.ts'
 
@@ -23,20 +24,9 @@ const configError = (message: string): RuntimeError => new RuntimeError('CreateC
 /**
  * One copy of each ConfigMap text the kubelets hold: every pod's API access volume carries the
  * cluster CA from kube-root-ca.crt, and each read of the ConfigMap is the reader's own copy (6 MB
- * of the same PEM at 10,000 pods). Generational: emptied when full.
+ * of the same PEM at 10,000 pods). At most 1,000 texts of up to 16 KiB.
  */
-const texts = new Map<string, string>()
-const MAX_TEXTS = 1000
-/** Longer texts are rarely one of many equal copies: not kept (at most 16 MB pooled). */
-const MAX_TEXT = 16 * 2 ** 10
-function sharedText (s: string): string {
-  if (s.length > MAX_TEXT) return s
-  const known = texts.get(s)
-  if (known !== undefined) return known
-  if (texts.size >= MAX_TEXTS) texts.clear()
-  texts.set(s, s)
-  return s
-}
+const texts = new StringPool({ maxEntries: 1000, maxLength: 16 * 2 ** 10 })
 
 /** Reads ConfigMaps/Secrets once per container config. */
 class Sources {
@@ -60,7 +50,7 @@ class Sources {
     const out: Record<string, Buffer | string> = {}
     if (kind === 'Secret') for (const [key, v] of Object.entries(obj.data ?? {})) out[key] = Buffer.from(String(v), 'base64')
     else {
-      for (const [key, v] of Object.entries(obj.data ?? {})) out[key] = sharedText(String(v))
+      for (const [key, v] of Object.entries(obj.data ?? {})) out[key] = texts.get(String(v))
       for (const [key, v] of Object.entries(obj.binaryData ?? {})) out[key] = Buffer.from(String(v), 'base64')
     }
     return out

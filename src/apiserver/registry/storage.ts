@@ -8,6 +8,7 @@ import * as ops from '../../store/ops.ts'
 import { LRUCache } from 'lru-cache'
 import { alreadyExists, conflict, expired, internalError, notFound, type StatusError } from '../errors.ts'
 import { FieldsInterner } from './fields-interner.ts'
+import { StringPool } from '../../util/string-pool.ts'
 import { collectionRange, objectStorageKey } from './keys.ts'
 
 const decoder = new TextDecoder()
@@ -42,19 +43,8 @@ const undecodable = (key: string, why: string): StatusError => internalError(new
 /**
  * Short strings seen in decoded objects, one copy each: JSON.parse gives every object its own
  * copies of the same timestamps, names, images and reasons (a tenth of the heap at 5,000 pods).
- * Generational: emptied when full.
  */
-const MAX_SHORT_STRING = 64
-const MAX_POOLED = 100_000
-const pool = new Map<string, string>()
-
-function pooled (s: string): string {
-  const known = pool.get(s)
-  if (known !== undefined) return known
-  if (pool.size >= MAX_POOLED) pool.clear()
-  pool.set(s, s)
-  return s
-}
+const pool = new StringPool({ maxEntries: 100_000, maxLength: 64 })
 
 /**
  * Freeze a decoded value all the way down, its short strings pooled on the way. Frozen objects
@@ -65,14 +55,16 @@ function deepFreeze (v: unknown): void {
   if (Array.isArray(v)) {
     for (let i = 0; i < v.length; i++) {
       const c: unknown = v[i]
-      if (typeof c === 'string') { if (c.length <= MAX_SHORT_STRING) v[i] = pooled(c) } else deepFreeze(c)
+      if (typeof c === 'string') v[i] = pool.get(c)
+      else deepFreeze(c)
     }
   } else {
     const o = v as Record<string, unknown>
     // for-in: JSON.parse's plain objects have only own keys, and no keys array is allocated.
     for (const k in o) {
       const c = o[k]
-      if (typeof c === 'string') { if (c.length <= MAX_SHORT_STRING) o[k] = pooled(c) } else deepFreeze(c)
+      if (typeof c === 'string') o[k] = pool.get(c)
+      else deepFreeze(c)
     }
   }
   Object.freeze(v)
