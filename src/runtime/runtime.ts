@@ -2,6 +2,7 @@
 // containers, logs, probes, stats) composed into one. Two implementations pass one contract
 // suite (test/runtime/contract.ts): fake/ (lifecycle profiles as data) and, later, docker/.
 // Times are milliseconds since the epoch on the cluster clock.
+import type { Usage } from '../api/resource-usage.ts'
 
 export interface PodRef {
   uid: string
@@ -157,7 +158,7 @@ export interface ProbeService {
 }
 
 /** A container's resource usage now: CPU as a rate in nanocores, memory as the working set. */
-export interface ContainerUsage { cpuNanoCores: number, memoryBytes: number }
+export type ContainerUsage = Usage
 
 export interface StatsService {
   /**

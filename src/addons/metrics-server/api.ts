@@ -12,7 +12,7 @@ import { badRequest, notFound, StatusError } from '../../apiserver/errors.ts'
 import type { Served } from '../../apiserver/handlers/index.ts'
 import type { ApiRequest } from '../../apiserver/request.ts'
 import { buildMatcher } from '../../apiserver/selectors.ts'
-import type { MetricsPoint, MetricsStorage } from './storage.ts'
+import type { MetricsStorage } from './storage.ts'
 import { goDuration } from '../../util/go-duration.ts'
 
 export const METRICS_GROUP = 'metrics.k8s.io'
@@ -92,8 +92,7 @@ function podMetrics (namespace: string, name: string, storage: MetricsStorage, n
     kind: 'PodMetrics',
     apiVersion: API_VERSION,
     metadata: withLabels({ name, namespace, creationTimestamp: rfc3339(now) }, entry.labels),
-    timestamp: rfc3339(entry.timestamp),
-    window: goDuration(entry.windowMs),
+    ...timing(entry),
     containers: entry.containers.map(c => ({ name: c.name, usage: usageList(c.point.usage) })),
   } as KubeObject
 }
@@ -102,7 +101,7 @@ function withLabels (meta: Record<string, unknown>, labels: Readonly<Record<stri
   return (labels !== undefined && Object.keys(labels).length > 0 ? { ...meta, labels } : meta) as KubeObject['metadata']
 }
 
-function timing (p: MetricsPoint): { timestamp: string, window: string } {
+function timing (p: { timestamp: number, windowMs: number }): { timestamp: string, window: string } {
   return { timestamp: rfc3339(p.timestamp), window: goDuration(p.windowMs) }
 }
 

@@ -7,6 +7,7 @@
 // availability controller marks it unavailable (controllers/apiservice-availability).
 import type { ResourceInfo } from '../../api/resources.ts'
 import type { Backend } from '../../store/backend.ts'
+import * as ops from '../../store/ops.ts'
 import { StatusError } from '../errors.ts'
 import type { Served } from '../handlers/index.ts'
 import { MirroredMap } from '../registry/store-mirror.ts'
@@ -47,10 +48,7 @@ export class Aggregator {
   private readonly removedListeners: Array<(name: string) => void> = []
   private readonly apiServices = new MirroredMap<ApiServiceEntry>({
     prefix: APISERVICES_PREFIX,
-    read: obj => {
-      const o = obj as { spec?: { service?: unknown }, status?: { conditions?: Array<{ type?: string, status?: string }> } }
-      return { local: o.spec?.service == null, available: (o.status?.conditions ?? []).some(c => c.type === 'Available' && c.status === 'True') }
-    },
+    read: readEntry,
     onRemove: name => { for (const fn of this.removedListeners) fn(name) },
   })
 
@@ -128,9 +126,24 @@ export class Aggregator {
     return backend.serve(req)
   }
 
+  /**
+   * The APIService's entry: from the mirror, or — while the mirror is not following the store
+   * (its watch ended) — read from the store, as the other mirrors' owners do. (Restarting the
+   * mirror here made a new watch per request until one of them had loaded.)
+   */
   private async entry (name: string): Promise<ApiServiceEntry | undefined> {
     if (this.apiServices.known()) return this.apiServices.get(name)
-    await this.apiServices.start(this.backend!)
-    return this.apiServices.get(name)
+    const { kv } = await ops.get(this.backend!, APISERVICES_PREFIX + name)
+    if (kv === undefined) return undefined
+    try {
+      return readEntry(JSON.parse(new TextDecoder().decode(kv.value)))
+    } catch {
+      return undefined // not an object's JSON (written through etcd): not there
+    }
   }
+}
+
+function readEntry (obj: unknown): ApiServiceEntry {
+  const o = obj as { spec?: { service?: unknown }, status?: { conditions?: Array<{ type?: string, status?: string }> } }
+  return { local: o.spec?.service == null, available: (o.status?.conditions ?? []).some(c => c.type === 'Available' && c.status === 'True') }
 }
