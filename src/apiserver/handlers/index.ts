@@ -9,6 +9,7 @@ import { bindPod, evictPod, finalizeNamespace, toScale, updateScale } from './su
 import { review } from './reviews.ts'
 import { issueToken } from './token-request.ts'
 import { watchObjects, type ApiWatch } from './watch.ts'
+import { statusWrite } from './prepare.ts'
 import { createObject, replaceObject, updateObject } from './write.ts'
 import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch } from '../patch/index.ts'
 
@@ -37,13 +38,13 @@ export async function serve (ctx: ApiContext, req: ApiRequest): Promise<Served> 
 async function serveSubresource (ctx: ApiContext, req: ApiRequest): Promise<Reply> {
   const sub = req.subresource!
   const key = `${sub}:${req.verb}`
+  // status, and the subresources that write one part of it (a CSR's approval).
+  if (statusWrite(ctx.strategyFor(req.info), sub)) {
+    if (req.verb === 'get') return { status: 200, body: await getObject(ctx, req) }
+    if (req.verb === 'update') return replaceObject(ctx, req)
+    if (req.verb === 'patch') return patchObject(ctx, req)
+  }
   switch (sub) {
-    case 'status':
-    case 'approval':
-      if (req.verb === 'get') return { status: 200, body: await getObject(ctx, req) }
-      if (req.verb === 'update') return replaceObject(ctx, req)
-      if (req.verb === 'patch') return patchObject(ctx, req)
-      break
     case 'scale':
       if (req.verb === 'get') return { status: 200, body: toScale(req, await getObject(ctx, req), ctx.scalePaths(req.info)) }
       if (req.verb === 'update') return updateScale(ctx, req, req.body as Record<string, unknown>)

@@ -6,6 +6,7 @@ import { badRequest, invalid, StatusError, type StatusCause } from '../errors.ts
 import type { ApiRequest } from '../request.ts'
 import { validateMetadata } from '../validate-meta.ts'
 import type { ApiContext } from './context.ts'
+import type { Strategy } from '../strategies/strategy.ts'
 
 /**
  * The body as a KubeObject for this request, or a 400 naming what is wrong. A copy: `deep` unless
@@ -91,31 +92,31 @@ export function stampNew (ctx: ApiContext, info: ResourceInfo, obj: KubeObject):
   else delete meta.generation
 }
 
-/** Carry what an update may not change from the stored object. */
-/** Subresources that write the status only (a CSR's /approval: its conditions). */
-export const statusWrite = (subresource: string | undefined): boolean => subresource === 'status' || subresource === 'approval'
+/** A write through `status` or one of the strategy's status parts: it changes the status only. */
+export const statusWrite = (strategy: Strategy, subresource: string | undefined): boolean =>
+  subresource === 'status' || (subresource !== undefined && strategy.statusParts?.[subresource] !== undefined)
 
-export function carryOver (info: ResourceInfo, strategyStatus: boolean, obj: KubeObject, old: KubeObject, subresource: string | undefined, statusWritesMetadata = false): KubeObject {
+/** Carry what an update may not change from the stored object. */
+export function carryOver (info: ResourceInfo, strategy: Strategy, obj: KubeObject, old: KubeObject, subresource: string | undefined): KubeObject {
   if (obj.metadata.name !== undefined && obj.metadata.name !== old.metadata.name) {
     throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${old.metadata.name})`)
   }
   let next: KubeObject = obj
-  if (subresource === 'approval') {
-    // certificatesigningrequests/approval changes only status.conditions (csrApprovalStrategy).
+  const part = subresource === undefined ? undefined : strategy.statusParts?.[subresource]
+  if (part !== undefined) {
     next = { ...clone(old), metadata: statusWriteMetadata(obj, old, false) }
-    next.status = { ...(old.status ?? {}), conditions: (obj.status as { conditions?: unknown } | undefined)?.conditions }
-    if ((next.status as { conditions?: unknown }).conditions === undefined) delete (next.status as { conditions?: unknown }).conditions
+    next.status = part(obj.status as Record<string, unknown> | undefined, old.status as Record<string, unknown> | undefined)
   } else if (subresource === 'status') {
     // A status write changes only the status (upstream status strategies copy spec and metadata;
     // Deployments' copies spec and labels only). The stored status is replaced, so only the rest
     // is copied; the keys keep their order (a no-op write must encode as the stored object did).
     const copy: Record<string, unknown> = {}
     for (const k of Object.keys(old)) {
-      copy[k] = k === 'status' ? obj.status : k === 'metadata' ? statusWriteMetadata(obj, old, statusWritesMetadata) : clone(old[k])
+      copy[k] = k === 'status' ? obj.status : k === 'metadata' ? statusWriteMetadata(obj, old, strategy.statusWritesMetadata === true) : clone(old[k])
     }
     if (!('status' in copy)) copy.status = obj.status
     next = copy as KubeObject
-  } else if (strategyStatus && info.subresources.some(s => s.name === 'status')) {
+  } else if (strategy.status && info.subresources.some(s => s.name === 'status')) {
     next = { ...obj }
     if (old.status === undefined) delete next.status
     else next.status = clone(old.status)

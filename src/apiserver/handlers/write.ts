@@ -103,8 +103,8 @@ async function writeUpdate (ctx: ApiContext, req: ApiRequest, current: KubeObjec
   if (uid !== undefined && uid !== '' && uid !== current.metadata.uid) {
     throw new StatusError(409, 'Conflict', `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${current.metadata.uid}`, { name: req.name, kind: info.resource })
   }
-  let next = carryOver(info, strategy.status, desired, current, req.subresource, strategy.statusWritesMetadata)
-  if (!statusWrite(req.subresource)) {
+  let next = carryOver(info, strategy, desired, current, req.subresource)
+  if (!statusWrite(strategy, req.subresource)) {
     strategy.defaults?.(next)
     await strategy.prepareForUpdate?.(next, current, { storage: ctx.storage, ids: ctx.ids, clock: ctx.clock, user: req.user, requestName: req.name, authorizer: ctx.authorizer })
   }

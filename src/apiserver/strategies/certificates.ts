@@ -24,6 +24,14 @@ export const certificateSigningRequestStrategy: Strategy = {
     obj.status = {}
   },
   prepareForUpdate: (obj, old) => { obj.spec = old.spec },
+  statusParts: {
+    // certificatesigningrequests/approval changes only status.conditions (csrApprovalStrategy).
+    approval: (body, stored) => {
+      const status: Json = { ...(stored ?? {}), conditions: body?.conditions }
+      if (status.conditions === undefined) delete status.conditions
+      return status
+    },
+  },
   validateCreate: obj => statusCauses(validateCsrSpec((obj as Json).spec)),
   validateUpdate: (obj, old) => statusCauses(validateCsrStatus((obj as Json).status, (old as Json).status)),
 }

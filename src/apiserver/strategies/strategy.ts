@@ -37,6 +37,11 @@ export interface Strategy {
    * the revision annotation). Otherwise a status write changes the status only.
    */
   statusWritesMetadata?: boolean
+  /**
+   * Subresources besides `status` that write one part of the status (a CSR's `approval`: its
+   * conditions), served as `status` is: the status to store, from the body's and the stored one.
+   */
+  statusParts?: Readonly<Record<string, (body: Record<string, unknown> | undefined, stored: Record<string, unknown> | undefined) => Record<string, unknown>>>
   /** Names must be DNS-1123 labels (namespaces, services) rather than subdomains. */
   nameIsLabel?: boolean
   /** Names are path segments (RBAC objects: `system:coredns` is valid). */
