@@ -9,12 +9,12 @@ const PEM = Buffer.from('-----BEGIN CERTIFICATE REQUEST-----\nMIIBADCBpgIBADAP\n
 describe('CertificateSigningRequest subresources', () => {
   it('/approval takes the conditions only: never the certificate, nor the spec', async () => {
     const { core, client } = await startCore()
-    const created = await client.create({ apiVersion: 'certificates.k8s.io/v1', kind: 'CertificateSigningRequest', metadata: { name: 'jane' }, spec: { request: PEM, signerName: 'example.com/signer', usages: ['client auth'] } } as KubeObject) as Json
-    const approved = await client.update({
+    const created: KubeObject & Json = await client.create({ apiVersion: 'certificates.k8s.io/v1', kind: 'CertificateSigningRequest', metadata: { name: 'jane' }, spec: { request: PEM, signerName: 'example.com/signer', usages: ['client auth'] } } as KubeObject) as KubeObject & Json
+    const approved: KubeObject & Json = await client.update({
       ...created,
       spec: { ...created.spec, signerName: 'example.com/other' },
       status: { conditions: [{ type: 'Approved', status: 'True', reason: 'OK', message: 'yes' }], certificate: Buffer.from('not yet').toString('base64') },
-    } as KubeObject, { subresource: 'approval' }) as Json
+    } as KubeObject, { subresource: 'approval' })
     assert.deepEqual(approved.status.conditions.map((c: Json) => c.type), ['Approved'])
     assert.equal(approved.status.certificate, undefined, 'the approval cannot issue')
     assert.equal(approved.spec.signerName, 'example.com/signer')
