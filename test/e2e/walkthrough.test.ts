@@ -149,6 +149,40 @@ describe('the k3s walkthrough with kubectl against `k3sim server --agents 1`', f
     await eventually(['get', 'endpoints', 'nginx', '-o', 'jsonpath={.subsets[0].addresses[*].ip}'], out => /^10\.42\.\d+\.\d+$/.test(out), 'the Service has the pod\'s endpoint')
   })
 
+  it('serves traefik\'s CRDs as the traefik-crd chart installs them: an IngressRoute and a Middleware apply', async () => {
+    const crds = (await ok(['get', 'crd', '-o', 'name'])).trim().split('\n').map(l => l.replace('customresourcedefinition.apiextensions.k8s.io/', ''))
+    for (const name of ['addons.k3s.cattle.io', 'etcdsnapshotfiles.k3s.cattle.io', 'helmcharts.helm.cattle.io', 'ingressroutes.traefik.io', 'middlewares.traefik.io', 'tlsoptions.traefik.io']) {
+      assert.ok(crds.includes(name), `${name} not in ${crds.join(' ')}`)
+    }
+    assert.equal(crds.filter(n => n.endsWith('.traefik.io')).length, 10)
+    const route = `apiVersion: traefik.io/v1alpha1
+kind: Middleware
+metadata: { name: strip }
+spec:
+  stripPrefix: { prefixes: [/app] }
+---
+apiVersion: traefik.io/v1alpha1
+kind: IngressRoute
+metadata: { name: nginx }
+spec:
+  entryPoints: [web]
+  routes:
+  - match: PathPrefix(\`/app\`)
+    kind: Rule
+    middlewares: [{ name: strip }]
+    services: [{ name: nginx, port: 80 }]
+`
+    assert.equal(await ok(['apply', '-f', '-'], route), 'middleware.traefik.io/strip created\ningressroute.traefik.io/nginx created\n')
+    assert.match(await ok(['get', 'ingressroutes']), /^NAME\s+AGE\nnginx\s+\d+s\n$/)
+    assert.equal(await ok(['get', 'ingressroute', 'nginx', '-o', 'jsonpath={.spec.routes[0].services[0].port}']), '80')
+    const bad = await kubectl(['apply', '-f', '-'], route.replace('  - match: PathPrefix(`/app`)\n    kind: Rule\n', '  - kind: Rule\n'))
+    assert.equal(bad.code, 1)
+    assert.match(bad.stderr, /The IngressRoute "nginx" is invalid: spec\.routes\[0\]\.match: Required value/)
+    // Cluster-scoped, and empty: k3sim has no etcd to snapshot.
+    const snapshots = await kubectl(['get', 'etcdsnapshotfiles'])
+    assert.deepEqual([snapshots.code, snapshots.stdout, snapshots.stderr], [0, '', 'No resources found\n'])
+  })
+
   it('scales to 3, rolls an image change out and undoes it', async () => {
     await ok(['scale', 'deployment/nginx', '--replicas=3'])
     await ok(['rollout', 'status', 'deployment/nginx', '--timeout=30s'])

@@ -27,6 +27,7 @@ import { k3sCrds } from './k3s-crds.ts'
 import { localStorageObjects } from './local-storage.ts'
 import { metricsServerFiles } from './metrics-server.ts'
 import { CHART_LABEL, traefikHelmCharts, traefikHelmInstall } from './traefik.ts'
+import { traefikCrds } from './traefik-crds.ts'
 import { traefikRelease } from './traefik-release.ts'
 
 export { CHART_LABEL } from './traefik.ts'
@@ -67,10 +68,14 @@ export function k3sManifests (options: K3sAddonOptions = {}): BundledManifest[] 
   return files.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))
 }
 
+/** What helm-controller makes for the traefik HelmCharts: its install Jobs and what the two
+ * releases install (traefik-crd's CRDs, traefik's objects). */
+const helmReleases = (): KubeObject[] => [...traefikHelmInstall(), ...traefikCrds(), ...traefikRelease()]
+
 /** Every object of a fresh server's add-ons: the CRDs, the manifests' objects, helm's. */
 export function k3sAddons (options: K3sAddonOptions = {}): KubeObject[] {
   const manifests = k3sManifests(options)
-  const helm = manifests.some(m => m.file === 'traefik.yaml') ? [...traefikHelmInstall(), ...traefikRelease()] : []
+  const helm = manifests.some(m => m.file === 'traefik.yaml') ? helmReleases() : []
   return [...k3sCrds(), ...helmControllerCrds(), ...manifests.flatMap(m => m.objects), ...helm]
 }
 
@@ -121,7 +126,7 @@ export async function installK3sAddons (client: Client, options: InstallOptions 
     if (wanted.has(m.file) || !await removeAddon(target, addonName(m.file))) continue
     // helm-controller removes what it made for a deleted HelmChart, and uninstalls its release.
     if (m.file === 'traefik.yaml') {
-      for (const o of [...traefikHelmInstall(), ...traefikRelease()]) await client.delete(o.apiVersion!, o.kind!, o.metadata.namespace, o.metadata.name!).catch(ignoreNotFound)
+      for (const o of helmReleases()) await client.delete(o.apiVersion!, o.kind!, o.metadata.namespace, o.metadata.name!).catch(ignoreNotFound)
     }
   }
   for (const m of manifests) {
@@ -139,7 +144,7 @@ export async function installK3sAddons (client: Client, options: InstallOptions 
   if (!manifests.some(m => m.file === 'traefik.yaml')) return
   const charts = new Map<string, KubeObject>()
   for (const chart of traefikHelmCharts()) charts.set(chart.metadata.name!, await client.get('helm.cattle.io/v1', 'HelmChart', chart.metadata.namespace, chart.metadata.name!))
-  for (const obj of installOrder([...traefikHelmInstall(), ...traefikRelease()])) {
+  for (const obj of installOrder(helmReleases())) {
     const chart = obj.metadata.labels?.[CHART_LABEL]
     const owner = chart === undefined || obj.kind === 'ClusterRoleBinding' ? undefined : charts.get(chart)
     if (owner !== undefined) {

@@ -1,8 +1,8 @@
 // What `helm install traefik` (chart traefik 34.2.1+up34.2.0 with k3s's values) leaves in
 // kube-system, modeled because no helm-controller runs: ServiceAccount, ClusterRole/Binding
 // `traefik-kube-system`, IngressClass `traefik` (default), Deployment `traefik` and the
-// LoadBalancer Service `traefik` (web 80, websecure 443). Not modeled: the Helm release Secrets
-// (sh.helm.release.v1.*) and the traefik.io CRDs from the traefik-crd chart.
+// LoadBalancer Service `traefik` (web 80, websecure 443). The traefik-crd release's CRDs are
+// traefik-crds.ts. Not modeled: the Helm release Secrets (sh.helm.release.v1.*).
 import type { KubeObject } from '../../api/object.ts'
 import { addonTolerations, clusterRole, clusterRoleBinding, KUBE_SYSTEM, serviceAccount } from './common.ts'
 import { TRAEFIK_CHART_VERSION, TRAEFIK_IMAGE } from './traefik.ts'

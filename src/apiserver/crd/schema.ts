@@ -1,7 +1,8 @@
 // Structural-schema handling of custom resources, the common cases of apiextensions-apiserver:
 // defaulting (`default`), pruning of unknown fields (unless x-kubernetes-preserve-unknown-fields),
 // and validation of type, required, enum, numeric and string bounds, pattern and array items,
-// with upstream's messages ("spec.replicas in body must be of type integer: \"two\"").
+// with upstream's messages ("spec.replicas: Invalid value: \"string\": spec.replicas in body must
+// be of type integer: \"string\""). Nulls in fields that are not nullable are dropped, as upstream.
 import { isObject } from '../../api/object.ts'
 import type { StatusCause } from '../errors.ts'
 
@@ -52,7 +53,11 @@ function invalid (path: string, v: unknown, message: string): StatusCause {
 function walk (v: unknown, s: Json, path: string, causes: StatusCause[], unknown: string[], prune: boolean): unknown {
   const where = path === '' ? 'body' : `${path} in body`
   if (!typeMatches(s, v)) {
-    causes.push(invalid(path, v, `${where} must be of type ${s.type}: ${JSON.stringify(typeName(v))}`))
+    // kube-openapi's InvalidType: the bad value shown is the JSON type's name; an int-or-string
+    // field is of type "integer,string" (apiextensions' conversion of the schema).
+    const type = s['x-kubernetes-int-or-string'] === true ? 'integer,string' : s.type
+    const got = JSON.stringify(typeName(v))
+    causes.push({ reason: 'FieldValueTypeInvalid', field: path, message: `Invalid value: ${got}: ${where} must be of type ${type}: ${got}` })
     return v
   }
   if (v === null) return v
@@ -83,10 +88,13 @@ function walkObject (v: Json, s: Json, path: string, causes: StatusCause[], unkn
   const keep = s['x-kubernetes-preserve-unknown-fields'] === true
   for (const [k, child] of Object.entries(v)) {
     const childPath = path === '' ? k : `${path}.${k}`
+    const childSchema: Json | undefined = props?.[k] ?? (isObject(s.additionalProperties) ? s.additionalProperties : undefined)
     // apiVersion, kind and metadata of the object itself are the apiserver's, not the schema's.
     if (path === '' && (k === 'apiVersion' || k === 'kind' || k === 'metadata')) out[k] = child
-    else if (props?.[k] !== undefined) out[k] = walk(child, props[k], childPath, causes, unknown, prune)
-    else if (isObject(s.additionalProperties)) out[k] = walk(child, s.additionalProperties, childPath, causes, unknown, prune)
+    // A null the field's schema does not allow is dropped (then defaulted), as apiextensions'
+    // PruneNonNullableNullsWithoutDefaults does, rather than refused.
+    else if (child === null && childSchema !== undefined && childSchema.nullable !== true) continue
+    else if (childSchema !== undefined) out[k] = walk(child, childSchema, childPath, causes, unknown, prune)
     else if (keep || s.additionalProperties === true || props === undefined) out[k] = child
     else if (prune) unknown.push(childPath)
     else out[k] = child

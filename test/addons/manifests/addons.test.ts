@@ -24,7 +24,9 @@ describe('k3s add-on manifests', () => {
     assert.deepEqual(names(all, 'Deployment'), ['coredns', 'local-path-provisioner', 'metrics-server', 'traefik'])
     assert.deepEqual(names(all, 'Job'), ['helm-install-traefik', 'helm-install-traefik-crd'])
     assert.deepEqual(names(all, 'HelmChart'), ['traefik', 'traefik-crd'])
-    assert.deepEqual(names(all, 'CustomResourceDefinition'), ['addons.k3s.cattle.io', 'helmchartconfigs.helm.cattle.io', 'helmcharts.helm.cattle.io'])
+    const traefikCrds = ['ingressroutes', 'ingressroutetcps', 'ingressrouteudps', 'middlewares', 'middlewaretcps', 'serverstransports', 'serverstransporttcps', 'tlsoptions', 'tlsstores', 'traefikservices'].map(p => `${p}.traefik.io`)
+    const k3sCrds = ['addons.k3s.cattle.io', 'etcdsnapshotfiles.k3s.cattle.io', 'helmchartconfigs.helm.cattle.io', 'helmcharts.helm.cattle.io']
+    assert.deepEqual(names(all, 'CustomResourceDefinition'), [...k3sCrds, ...traefikCrds])
     assert.equal(all.filter(o => o.kind === 'PriorityClass').length, 0)
     assert.deepEqual(names(all, 'APIService'), ['v1beta1.metrics.k8s.io'])
     const dns = all.find(o => o.kind === 'Service' && o.metadata.name === 'kube-dns')!
@@ -36,6 +38,7 @@ describe('k3s add-on manifests', () => {
     assert.deepEqual(names(some, 'APIService'), [])
     assert.deepEqual(names(some, 'HelmChart'), [])
     assert.deepEqual(names(some, 'Job'), [])
+    assert.deepEqual(names(some, 'CustomResourceDefinition'), k3sCrds)
     assert.ok(!some.some(o => o.kind === 'Service' && ['traefik', 'metrics-server'].includes(o.metadata.name!)))
     const none = k3sAddons({ disable: ['coredns', 'local-storage', 'servicelb'] })
     assert.deepEqual(names(none, 'Deployment'), ['metrics-server', 'traefik'])
@@ -186,6 +189,8 @@ describe('k3s add-on manifests', () => {
       try {
         cluster = await Cluster.start({ dataDir: dir, clock: 'virtual', seed: 1 })
         assert.ok(await exists(cluster, 'apps/v1', 'Deployment', 'traefik'))
+        const crd = async (): Promise<boolean> => await cluster.client.get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', undefined, 'ingressroutes.traefik.io').then(() => true, () => false)
+        assert.ok(await crd())
         await cluster.stop()
         cluster = await Cluster.start({ dataDir: dir, clock: 'virtual', seed: 1, disable: ['traefik', 'metrics-server'] })
         await cluster.clock.advance('10s')
@@ -195,6 +200,8 @@ describe('k3s add-on manifests', () => {
           ['batch/v1', 'Job', 'helm-install-traefik'], ['apps/v1', 'Deployment', 'metrics-server'], ['v1', 'Service', 'metrics-server']]) {
           assert.equal(await exists(cluster, apiVersion, kind, name), false, `${kind} ${name}`)
         }
+        // helm uninstall of traefik-crd removes its CRDs (they are the chart's templates).
+        assert.equal(await crd(), false)
         await assert.rejects(cluster.client.get('rbac.authorization.k8s.io/v1', 'ClusterRole', undefined, 'system:metrics-server'), /not found/)
         await assert.rejects(cluster.client.get('rbac.authorization.k8s.io/v1', 'ClusterRoleBinding', undefined, 'helm-kube-system-traefik'), /not found/)
         const deleting = cluster.events({ reason: 'DeletingManifest' }) as Array<KubeObject & { message: string }>
