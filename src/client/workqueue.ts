@@ -15,14 +15,19 @@ export class WorkQueue<K = string> {
   private readonly base: number
   private readonly max: number
   private readonly onBusyChange: ((busy: boolean) => void) | undefined
+  private readonly onChange: (() => void) | undefined
   private wasBusy = false
 
-  /** `onBusyChange`: told whenever `busy` flips, so an owner of many queues need not ask each. */
-  constructor (options: { clock: Clock, baseDelayMs?: number, maxDelayMs?: number, onBusyChange?: (busy: boolean) => void }) {
+  /**
+   * `onBusyChange`: told whenever `busy` flips, so an owner of many queues need not ask each.
+   * `onChange`: told after every change of the queued or processing keys.
+   */
+  constructor (options: { clock: Clock, baseDelayMs?: number, maxDelayMs?: number, onBusyChange?: (busy: boolean) => void, onChange?: () => void }) {
     this.clock = options.clock
     this.base = options.baseDelayMs ?? 5
     this.max = options.maxDelayMs ?? 1_000_000
     this.onBusyChange = options.onBusyChange
+    this.onChange = options.onChange
   }
 
   add (key: K): void {
@@ -36,6 +41,7 @@ export class WorkQueue<K = string> {
   }
 
   private changed (): void {
+    this.onChange?.()
     if (this.onBusyChange === undefined || this.busy === this.wasBusy) return
     this.wasBusy = !this.wasBusy
     this.onBusyChange(this.wasBusy)
@@ -72,6 +78,7 @@ export class WorkQueue<K = string> {
     if (key !== undefined) {
       this.dirty.delete(key)
       this.processing.add(key)
+      this.changed()
       return Promise.resolve(key)
     }
     if (this.shuttingDown) return Promise.resolve(undefined)
@@ -90,6 +97,8 @@ export class WorkQueue<K = string> {
   /** Keys waiting, being processed or delayed: the queue is idle when all are zero. */
   get length (): number { return this.queue.length }
   get busy (): boolean { return this.queue.length > 0 || this.processing.size > 0 }
+  /** Keys being processed (handed out by get(), not yet done()). */
+  get processingCount (): number { return this.processing.size }
   get pendingDelayed (): number { return this.delayed.size }
 
   shutDown (): void {

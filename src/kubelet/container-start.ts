@@ -25,21 +25,29 @@ export async function startContainer (ctx: StartContext, pod: KubeObject, sandbo
   const event = (type: 'Normal' | 'Warning', reason: string, message: string): Promise<unknown> => ctx.recorder.record(pod, { type, reason, message, fieldPath })
   const ref = { uid: pod.metadata.uid!, namespace: pod.metadata.namespace!, name: pod.metadata.name! }
   const policy = spec.imagePullPolicy ?? 'IfNotPresent'
+  // Pulling is told when the pull begins (the runtime's onPull), before its delay.
+  let pulling: Promise<unknown> | undefined
+  const pullingEvent = (): Promise<unknown> => (pulling ??= event('Normal', 'Pulling', `Pulling image "${spec.image}"`))
   try {
     const started = ctx.now()
-    const pull = await ctx.runtime.pullImage(spec.image, { pod: ref, pullPolicy: policy, container: spec.name })
+    const pull = await ctx.runtime.pullImage(spec.image, { pod: ref, pullPolicy: policy, container: spec.name, onPull: () => { void pullingEvent() } })
     if (pull.cached) {
       await event('Normal', 'Pulled', `Container image "${spec.image}" already present on machine`)
     } else {
-      await event('Normal', 'Pulling', `Pulling image "${spec.image}"`)
+      await pullingEvent()
       const took = goDuration(pull.durationMs)
       await event('Normal', 'Pulled', `Successfully pulled image "${spec.image}" in ${took} (${goDuration(Math.max(pull.durationMs, ctx.now() - started))} including waiting). Image size: ${pull.size} bytes.`)
     }
   } catch (err) {
     const reason = err instanceof RuntimeError ? err.reason : 'ErrImagePull'
     const message = err instanceof Error ? err.message : String(err)
-    await event('Normal', 'Pulling', `Pulling image "${spec.image}"`)
-    await event('Warning', 'Failed', `Failed to pull image "${spec.image}": ${message}`)
+    if (reason === 'ErrImageNeverPull') {
+      // Nothing was pulled: the image manager's own warning, then the start's error.
+      await event('Warning', 'ErrImageNeverPull', message)
+    } else {
+      await pullingEvent()
+      await event('Warning', 'Failed', `Failed to pull image "${spec.image}": ${message}`)
+    }
     await event('Warning', 'Failed', `Error: ${reason}`)
     rec.waiting = { reason, message }
     return false

@@ -10,6 +10,7 @@ import { Informer } from '../client/informer.ts'
 import { WorkQueue } from '../client/workqueue.ts'
 import type { Runtime } from '../runtime/runtime.ts'
 import type { Clock, TimerHandle } from '../util/clock.ts'
+import { withParking, type ParkingSpot } from '../util/parking.ts'
 import { nodeConditions, nodeInternalIP, nodeObject, nodePodCIDR, type NodeIdentity } from './node-object.ts'
 import { NodeLease } from './node-lease.ts'
 import { removePod, syncPod, type SyncContext } from './pod-sync.ts'
@@ -57,6 +58,10 @@ export class Kubelet {
   private timers: TimerHandle[] = []
   private unsubscribe: (() => void) | undefined
   private running = false
+  /** Worker loops running, and syncs among them parked on the clock. */
+  private workers = 0
+  private parked = 0
+  private wasBusy = false
   private lastStatusReport = 0
   private nodeUid = ''
   private readonly lease: NodeLease
@@ -65,16 +70,39 @@ export class Kubelet {
     this.o = options
     this.name = options.identity.name
     this.recorder = new EventRecorder({ client: options.client, clock: options.clock, source: { component: 'kubelet', host: this.name } })
-    // busy() is the queue's: a running sync holds its key in the queue's processing set.
-    this.queue = new WorkQueue({ clock: options.clock, onBusyChange: options.onBusyChange })
+    // A running sync holds its key in the queue's processing set; see busy().
+    this.queue = new WorkQueue({ clock: options.clock, onChange: () => this.busyChanged() })
     this.state = options.state ?? newKubeletState(options.identity)
     this.pods = this.state.pods
     this.ips = this.state.ips
     this.lease = new NodeLease({ client: options.client, clock: options.clock, node: this.name, nodeUid: () => this.nodeUid, log: options.log })
   }
 
-  /** Work in hand: queued or running pod syncs (timers are the clock's business). */
-  busy (): boolean { return this.queue.busy }
+  /**
+   * Work in hand: queued pod syncs, or running ones not parked on the clock (a fake runtime's
+   * pull, start or graceful stop waiting for its delay: util/parking). Timers are the clock's.
+   */
+  busy (): boolean { return this.queue.length > 0 || this.queue.processingCount > this.parked }
+
+  private busyChanged (): void {
+    const busy = this.busy()
+    if (busy === this.wasBusy) return
+    this.wasBusy = busy
+    this.o.onBusyChange?.(busy)
+  }
+
+  /** Syncs parked on the clock hold no worker: WORKERS syncs at a time still make progress. */
+  private readonly parking: ParkingSpot = {
+    park: () => { this.parked++; this.busyChanged(); this.spawnWorkers() },
+    unpark: () => { this.parked--; this.busyChanged() },
+  }
+
+  private spawnWorkers (): void {
+    while (this.running && this.workers - this.parked < WORKERS) {
+      this.workers++
+      void this.worker()
+    }
+  }
 
   get hostIP (): string { return nodeInternalIP(this.o.identity.index) }
 
@@ -84,7 +112,7 @@ export class Kubelet {
     await Promise.all([this.renewLease(), this.startPodInformer()])
     this.timers.push(this.o.clock.setInterval(() => { void this.renewLease() }, LEASE_RENEW_MS))
     this.timers.push(this.o.clock.setInterval(() => { void this.postStatus(false) }, STATUS_CHECK_MS))
-    for (let i = 0; i < WORKERS; i++) void this.worker()
+    this.spawnWorkers()
   }
 
   private async startPodInformer (): Promise<void> {
@@ -211,10 +239,11 @@ export class Kubelet {
     }
   }
 
+  /** Takes keys until shut down, or until a parked sync it made room for is working again. */
   private async worker (): Promise<void> {
     for (let k = await this.queue.get(); k !== undefined; k = await this.queue.get()) {
       try {
-        await this.sync(k)
+        await withParking(this.parking, () => this.sync(k))
         this.queue.forget(k)
       } catch (err) {
         this.o.log?.(`${this.name}: sync ${k}: ${err instanceof Error ? err.message : String(err)}`)
@@ -222,7 +251,9 @@ export class Kubelet {
       } finally {
         this.queue.done(k)
       }
+      if (this.workers - this.parked > WORKERS) break
     }
+    this.workers--
   }
 
   private async sync (k: string): Promise<void> {

@@ -115,9 +115,19 @@ export interface PullResult {
   cached: boolean
 }
 
+export interface PullOptions {
+  pod: PodRef
+  /** Always, IfNotPresent, Never. */
+  pullPolicy: string
+  container?: string
+  /** Called when a pull from the registry begins (never for an image already present): the
+   * kubelet's Pulling event comes then, before the pull's delay. */
+  onPull?: () => void
+}
+
 export interface ImageService {
-  /** Pull (or find locally) an image; resolves when it is there. pullPolicy: Always, IfNotPresent, Never. */
-  pullImage(image: string, options: { pod: PodRef, pullPolicy: string, container?: string }): Promise<PullResult>
+  /** Pull (or find locally) an image; resolves when it is there. */
+  pullImage(image: string, options: PullOptions): Promise<PullResult>
 }
 
 export interface SandboxService {

@@ -6,7 +6,7 @@
 // event), host-port forwarders and klipper-lb processes live in memory.
 import { parseImage } from '../images.ts'
 import {
-  type ContainerConfig, type ContainerStatus, type ContainerUsage, type LogOptions, type PodRef, type ProbeKind, type PullResult,
+  type ContainerConfig, type ContainerStatus, type ContainerUsage, type LogOptions, type PodRef, type ProbeKind, type PullOptions, type PullResult,
   type Runtime, RuntimeError, type RuntimeEvent, type SandboxConfig,
 } from '../runtime.ts'
 import { createBody, filesArchive } from './container-spec.ts'
@@ -70,9 +70,9 @@ export class DockerRuntime implements Runtime {
 
   // --- images -----------------------------------------------------------------------------
 
-  async pullImage (image: string, options: { pod: PodRef, pullPolicy: string }): Promise<PullResult> {
+  async pullImage (image: string, options: PullOptions): Promise<PullResult> {
     this.check()
-    return pullImage({ engine: this.ctx.engine, cluster: this.ctx.cluster, now: this.ctx.now }, image, options.pullPolicy)
+    return pullImage({ engine: this.ctx.engine, cluster: this.ctx.cluster, now: this.ctx.now }, image, options.pullPolicy, options.onPull)
   }
 
   // --- sandboxes --------------------------------------------------------------------------

@@ -19,7 +19,7 @@ export interface PullContext {
   now: () => number
 }
 
-export async function pullImage (ctx: PullContext, image: string, pullPolicy: string): Promise<PullResult> {
+export async function pullImage (ctx: PullContext, image: string, pullPolicy: string, onPull?: () => void): Promise<PullResult> {
   const name = parseImage(image)
   if (isKlipperImage(image)) return { imageRef: `${name.repository}@${KLIPPER_IMAGE_ID}`, size: 0, durationMs: 0, cached: true }
   const present = await ctx.engine.inspectImage(name.normalized)
@@ -28,6 +28,7 @@ export async function pullImage (ctx: PullContext, image: string, pullPolicy: st
     throw new RuntimeError('ErrImageNeverPull', `Container image "${image}" is not present with pull policy of Never`)
   }
   const started = ctx.now()
+  onPull?.()
   try {
     await ctx.engine.pullImage(name.normalized)
   } catch (err) {

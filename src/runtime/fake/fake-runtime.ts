@@ -15,7 +15,7 @@ import { containerSpec, type LifecycleProfile } from '../profiles/types.ts'
 import { ProfileError } from '../profiles/validate.ts'
 import { ProfileRegistry } from '../profiles/registry.ts'
 import {
-  type ContainerConfig, type ContainerStatus, type ContainerUsage, type LogOptions, type PodRef, type ProbeKind, type PullResult,
+  type ContainerConfig, type ContainerStatus, type ContainerUsage, type LogOptions, type PodRef, type ProbeKind, type PullOptions, type PullResult,
   type Runtime, RuntimeError, type RuntimeEvent, type SandboxConfig,
 } from '../runtime.ts'
 import { CallLog, type RecordedCall, type RuntimeMethod } from './calls.ts'
@@ -91,10 +91,10 @@ export class FakeRuntime implements Runtime {
 
   // --- images -----------------------------------------------------------------------------
 
-  async pullImage (image: string, options: { pod: PodRef, pullPolicy: string, container?: string }): Promise<PullResult> {
+  async pullImage (image: string, options: PullOptions): Promise<PullResult> {
     this.enter('pullImage', [image, options])
     // Per-container settings apply when the caller names the container (not in ImageService yet).
-    return this.images.pull(image, options.pullPolicy, containerSpec(this.profileOfPod(options.pod.uid), options.container))
+    return this.images.pull(image, options.pullPolicy, containerSpec(this.profileOfPod(options.pod.uid), options.container), options.onPull)
   }
 
   // --- sandboxes --------------------------------------------------------------------------

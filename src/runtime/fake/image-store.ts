@@ -27,7 +27,7 @@ export class ImageStore {
    * Always: a pull every time (the kubelet asks the registry for the tag each start).
    * A pull takes pullDelay on the clock, then fails with pullError (ErrImagePull) if set.
    */
-  async pull (image: string, pullPolicy: string, spec: LifecycleSpec): Promise<PullResult> {
+  async pull (image: string, pullPolicy: string, spec: LifecycleSpec, onPull?: () => void): Promise<PullResult> {
     const name = parseImage(image)
     const cached = (): PullResult => ({ imageRef: imageRef(image), size: imageSize(image), durationMs: 0, cached: true })
     const present = this.present.has(name.normalized)
@@ -44,6 +44,7 @@ export class ImageStore {
         throw new RuntimeError('ErrImagePull', `pullPolicy "${pullPolicy}" is not supported (use Always, IfNotPresent or Never)`)
     }
     const delay = spec.pullDelay ?? 0
+    onPull?.()
     await this.waits.wait(delay).promise
     if (spec.pullError !== undefined) {
       throw new RuntimeError('ErrImagePull', expandLine(spec.pullError, { image: name.normalized }))

@@ -1,6 +1,7 @@
 // The fake runtime's state: sandboxes and containers as plain records, and waits on the cluster
 // clock that close() (or a stop) can cancel so no caller is left hanging.
 import type { Clock, TimerHandle } from '../../util/clock.ts'
+import { parkHere } from '../../util/parking.ts'
 import type { LifecycleProfile, LifecycleSpec } from '../profiles/types.ts'
 import type { ContainerConfig, ContainerState, ContainerStatus, PodRef, SandboxConfig } from '../runtime.ts'
 import type { LogBuffer } from './logs.ts'
@@ -61,18 +62,21 @@ export class Waits {
 
   constructor (clock: Clock) { this.clock = clock }
 
+  /** A wait on the clock; the kubelet sync that made it counts as parked meanwhile (util/parking). */
   wait (ms: number): Wait {
     if (ms <= 0) return { promise: Promise.resolve(), cancel: () => {} }
     let timer: TimerHandle | undefined
     let rejectIt: (error: Error) => void = () => {}
+    const unpark = parkHere()
     const w: Wait = {
       promise: new Promise<void>((resolve, reject) => {
         rejectIt = reject
-        timer = this.clock.setTimeout(() => { this.pending.delete(w); resolve() }, ms)
+        timer = this.clock.setTimeout(() => { this.pending.delete(w); unpark(); resolve() }, ms)
       }),
       cancel: (error: Error) => {
         if (!this.pending.delete(w)) return
         timer?.cancel()
+        unpark()
         rejectIt(error)
       },
     }
