@@ -81,6 +81,15 @@ describe('kubectl against k3sim: writes and errors', function () {
     assert.equal(await ok(['get', 'cm', 'ssa', '-n', 'gen', '-o', 'jsonpath={.data}']), '{"k":"v2"}')
   })
 
+  it('server-side apply that creates is an Apply: the same manager re-applies, changes and drops its fields', async () => {
+    const m = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ssa2', namespace: 'gen' }, data: { a: '1', b: '1' } }
+    assert.equal(await ok(['apply', '--server-side', '-f', '-'], JSON.stringify(m)), 'configmap/ssa2 serverside-applied\n')
+    const managed = JSON.parse(await ok(['get', 'cm', 'ssa2', '-n', 'gen', '--show-managed-fields', '-o', 'jsonpath={.metadata.managedFields}']))
+    assert.deepEqual(managed.map((e: Record<string, unknown>) => [e.manager, e.operation, e.fieldsV1]), [['kubectl', 'Apply', { 'f:data': { 'f:a': {}, 'f:b': {} } }]])
+    assert.equal(await ok(['apply', '--server-side', '-f', '-'], JSON.stringify({ ...m, data: { b: '2' } })), 'configmap/ssa2 serverside-applied\n')
+    assert.equal(await ok(['get', 'cm', 'ssa2', '-n', 'gen', '-o', 'jsonpath={.data}']), '{"b":"2"}')
+  })
+
   it('diffs a changed manifest without storing it (dryRun=All)', async () => {
     const m = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg', namespace: 'gen' }, data: { a: 'diffed' } }
     const r = await s.kubectl(['diff', '-f', '-'], { input: JSON.stringify(m) })

@@ -64,9 +64,9 @@ async function applyObject (ctx: ApiContext, req: ApiRequest): Promise<Reply<Kub
   const existing = await ctx.storage.tryGet(req.info, req.namespace, req.name!)
   if (existing === undefined) {
     const created = clone(config)
-    created.metadata.managedFields = [{ manager, operation: 'Apply', apiVersion: config.apiVersion, time, fieldsType: 'FieldsV1', fieldsV1: applied }]
-    const r = await createObject(ctx, { ...req, verb: 'create', body: created }, created)
-    return { status: 201, body: restoreApplyManager(r.body, manager, applied, config.apiVersion!, time), warnings: r.warnings }
+    delete created.metadata.managedFields
+    const r = await createObject(ctx, { ...req, verb: 'create', body: created }, created, applied)
+    return { status: 201, body: r.body, warnings: r.warnings }
   }
   return updateObject(ctx, req, current => {
     const entries = current.metadata.managedFields ?? []
@@ -90,11 +90,6 @@ async function applyObject (ctx: ApiContext, req: ApiRequest): Promise<Reply<Kub
     merged.metadata.managedFields = [...others, mineNext]
     return merged
   }, { manager, operation: 'Apply', managedFieldsDone: true })
-}
-
-function restoreApplyManager (obj: KubeObject, manager: string, applied: FieldSet, apiVersion: string, time: string): KubeObject {
-  obj.metadata.managedFields = [{ manager, operation: 'Apply', apiVersion, time, fieldsType: 'FieldsV1', fieldsV1: applied }]
-  return obj
 }
 
 interface Conflict { manager: string, apiVersion: string, path: string }

@@ -3,7 +3,7 @@
 import { clone, jsonEqual, rfc3339, type KubeObject } from '../../api/object.ts'
 import type { ResourceInfo } from '../../api/resources.ts'
 import { conflict, isStatusError, notFound, StatusError } from '../errors.ts'
-import { recordManager } from '../managed-fields.ts'
+import { recordManager, type FieldSet } from '../managed-fields.ts'
 import { toServed, toStored } from '../conversion.ts'
 import type { ApiRequest, Reply } from '../request.ts'
 import type { ApiContext } from './context.ts'
@@ -14,7 +14,11 @@ import { bodyObject, carryOver, specOf, stampNew, statusWrite, validateOrThrow }
 
 const TTL_RESOURCES = new Set(['/events', 'events.k8s.io/events'])
 
-export async function createObject (ctx: ApiContext, req: ApiRequest, body?: KubeObject): Promise<Reply<KubeObject>> {
+/**
+ * Create `body` (default: the request's). `applied`: a server-side apply that creates; its
+ * manager owns exactly the applied fields, as an Apply entry, rather than what it sent as Update.
+ */
+export async function createObject (ctx: ApiContext, req: ApiRequest, body?: KubeObject, applied?: FieldSet): Promise<Reply<KubeObject>> {
   const { info } = req
   const decoded = decodeBody(ctx, req, body ?? bodyObject(ctx, req, 'shallow'))
   const obj = toStored(info, decoded.object)
@@ -30,7 +34,9 @@ export async function createObject (ctx: ApiContext, req: ApiRequest, body?: Kub
   // As upstream's create handler: the request's manager owns what it sent, defaults included;
   // what admission and PrepareForCreate add after (a pod's service account, token volume,
   // priority, default tolerations, status) is nobody's.
-  recordManager(obj, undefined, { manager: managerOf(req), operation: 'Update', apiVersion: obj.apiVersion!, time: rfc3339(ctx.clock.now()) })
+  const entry = { manager: managerOf(req), apiVersion: obj.apiVersion!, time: rfc3339(ctx.clock.now()) }
+  if (applied === undefined) recordManager(obj, undefined, { ...entry, operation: 'Update' })
+  else obj.metadata.managedFields = [{ ...entry, operation: 'Apply', fieldsType: 'FieldsV1', fieldsV1: applied }]
   await ctx.admission.mutate(info, obj)
   const prepareWarnings: string[] = []
   await strategy.prepareForCreate?.(obj, { storage: ctx.storage, ids: ctx.ids, clock: ctx.clock, index: ctx.index, priorityClasses: ctx.priorityClasses, user: req.user, requestName: req.name, authorizer: ctx.authorizer, warnings: prepareWarnings })
