@@ -77,6 +77,29 @@ export function jsonEqual (a: unknown, b: unknown): boolean {
   return true
 }
 
+/**
+ * Equal as JSON values whatever the order of object keys (Go's DeepEqual of the decoded values:
+ * a client's key order is not part of an object); keys holding undefined are left out.
+ */
+export function sameJson (a: unknown, b: unknown): boolean {
+  if (a === b) return true
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i] ?? null, b[i] ?? null)) return false
+    return true
+  }
+  if (Array.isArray(b)) return false
+  const ka = definedKeys(a as Record<string, unknown>)
+  const kb = definedKeys(b as Record<string, unknown>)
+  if (ka.length !== kb.length) return false
+  for (const k of ka) {
+    const bv = (b as Record<string, unknown>)[k]
+    if (bv === undefined || !sameJson((a as Record<string, unknown>)[k], bv)) return false
+  }
+  return true
+}
+
 function definedKeys (o: Record<string, unknown>): string[] {
   const keys = Object.keys(o)
   for (const k of keys) if (o[k] === undefined) return keys.filter(k => o[k] !== undefined)

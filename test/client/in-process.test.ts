@@ -185,6 +185,30 @@ describe('Client implementations against one server', function () {
         assert.equal(withStatus.metadata.generation, d.metadata.generation, 'a status write does not bump the generation')
       })
 
+      it('a scale patch naming no resourceVersion is retried over concurrent writes, never a conflict; one naming a stale one conflicts', async () => {
+        await c.create(deployment(ns, 'busy', 1))
+        const writes: Array<Promise<unknown>> = []
+        for (let i = 0; i < 12; i++) {
+          writes.push(c.patch('apps/v1', 'Deployment', ns, 'busy', { spec: { replicas: i } }, { subresource: 'scale' }))
+          writes.push(c.patch('apps/v1', 'Deployment', ns, 'busy', { metadata: { labels: { n: String(i) } } }))
+          writes.push(c.patch('apps/v1', 'Deployment', ns, 'busy', [{ op: 'replace', path: '/spec/replicas', value: i }], { subresource: 'scale', type: 'json' }))
+        }
+        const outcomes = await Promise.allSettled(writes)
+        assert.deepEqual(outcomes.filter(o => o.status === 'rejected').map(o => (o as PromiseRejectedResult).reason.message), [])
+        const stale = await failure(c.patch('apps/v1', 'Deployment', ns, 'busy', { metadata: { resourceVersion: '1' }, spec: { replicas: 3 } }, { subresource: 'scale' }))
+        assert.equal(stale.code, 409)
+      })
+
+      it('a replace that changes nothing keeps the resourceVersion, whatever the order of its keys', async () => {
+        const created = await c.create(cm(ns, 'same', { a: '1' }))
+        const { apiVersion, kind, metadata, data } = created as Json
+        const { managedFields: _m, ...meta } = metadata
+        const reordered = { data, metadata: Object.fromEntries(Object.entries(meta).reverse()), kind, apiVersion } as unknown as KubeObject
+        const again = await c.update(reordered)
+        assert.equal(again.metadata.resourceVersion, created.metadata.resourceVersion)
+        assert.equal((await c.update(reordered)).metadata.resourceVersion, created.metadata.resourceVersion, 'the same body twice: no conflict')
+      })
+
       it('a status write that changes nothing keeps the resourceVersion, wherever status sits in the object', async () => {
         const { spec, ...rest } = deployment(ns, 'status-first', 1) as Json
         const created = await c.create({ ...rest, status: {}, spec } as unknown as KubeObject)

@@ -51,6 +51,15 @@ describe('kubectl against k3sim: custom resources', function () {
     assert.equal(await ok(['get', 'ct', 'every-minute', '-o', 'jsonpath={.status.ready} {.spec.image}']), 'true my-cron')
   })
 
+  it('refuses a strategic merge patch on a custom resource (415), as apiextensions does; merge and json patches apply', async () => {
+    const r = await run(['patch', 'ct', 'every-minute', '-p', '{"spec":{"image":"other"}}'])
+    assert.equal(r.code, 1)
+    assert.equal(r.stderr, 'error: application/strategic-merge-patch+json is not supported by stable.example.com/v1, Kind=CronTab: the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml\n')
+    await ok(['patch', 'ct', 'every-minute', '--type', 'merge', '-p', '{"spec":{"image":"other"}}'])
+    await ok(['patch', 'ct', 'every-minute', '--type', 'json', '-p', '[{"op":"replace","path":"/spec/image","value":"my-cron"}]'])
+    assert.equal(await ok(['get', 'ct', 'every-minute', '-o', 'jsonpath={.spec.image}']), 'my-cron')
+  })
+
   it('scales a custom resource through its scale subresource', async () => {
     assert.equal(await ok(['scale', 'ct', 'every-minute', '--replicas=3']), 'crontab.stable.example.com/every-minute scaled\n')
     assert.equal(await ok(['get', 'ct', 'every-minute', '-o', 'jsonpath={.spec.replicas}']), '3')

@@ -71,6 +71,15 @@ describe('kubectl against k3sim: writes and errors', function () {
     assert.match(err, /Error from server \(Conflict\): error when replacing "STDIN": Operation cannot be fulfilled on configmaps "cfg": the object has been modified; please apply your changes to the latest version and try again/)
   })
 
+  it('replaces with an unchanged manifest from get -o yaml twice: no write, no conflict', async () => {
+    await ok(['create', 'configmap', 'same', '-n', 'gen', '--from-literal=a=1'])
+    const yaml = await ok(['get', 'cm', 'same', '-n', 'gen', '-o', 'yaml'])
+    const rv = await ok(['get', 'cm', 'same', '-n', 'gen', '-o', 'jsonpath={.metadata.resourceVersion}'])
+    assert.equal(await ok(['replace', '-f', '-'], yaml), 'configmap/same replaced\n')
+    assert.equal(await ok(['replace', '-f', '-'], yaml), 'configmap/same replaced\n')
+    assert.equal(await ok(['get', 'cm', 'same', '-n', 'gen', '-o', 'jsonpath={.metadata.resourceVersion}']), rv)
+  })
+
   it('server-side applies, and reports a conflict with another manager', async () => {
     const m = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ssa', namespace: 'gen' }, data: { k: 'v1' } }
     assert.equal(await ok(['apply', '--server-side', '-f', '-'], JSON.stringify(m)), 'configmap/ssa serverside-applied\n')

@@ -1,9 +1,10 @@
 // The one handler path: HTTP requests and in-process Client calls both land here.
+import type { KubeObject } from '../../api/object.ts'
 import { methodNotAllowed, StatusError } from '../errors.ts'
 import type { ApiRequest, Reply } from '../request.ts'
 import type { ApiContext } from './context.ts'
 import { deleteCollection, deleteObject } from './delete.ts'
-import { patchObject } from './patch.ts'
+import { patchObject, refuseStrategicOnCustom } from './patch.ts'
 import { getObject, listObjects } from './read.ts'
 import { bindPod, evictPod, finalizeNamespace, toScale, updateScale } from './subresources.ts'
 import { review } from './reviews.ts'
@@ -47,13 +48,19 @@ async function serveSubresource (ctx: ApiContext, req: ApiRequest): Promise<Repl
   switch (sub) {
     case 'scale':
       if (req.verb === 'get') return { status: 200, body: toScale(req, await getObject(ctx, req), ctx.scalePaths(req.info)) }
-      if (req.verb === 'update') return updateScale(ctx, req, req.body as Record<string, unknown>)
+      if (req.verb === 'update') {
+        const body = req.body as Record<string, any> | undefined
+        return updateScale(ctx, req, () => body, body?.metadata?.resourceVersion)
+      }
       if (req.verb === 'patch') {
-        const scale = toScale(req, await getObject(ctx, req), ctx.scalePaths(req.info))
-        const patched = req.patchType === 'json' ? applyJsonPatch(scale, req.body as unknown[])
-          : req.patchType === 'merge' ? applyMergePatch(scale, req.body)
-            : applyStrategicMergePatch(scale, req.body, 'Scale')
-        return updateScale(ctx, req, patched as Record<string, unknown>)
+        // Applied to the Scale of the object as it is at each attempt: a patch naming no
+        // resourceVersion does not conflict with concurrent writers (upstream's patcher).
+        refuseStrategicOnCustom(req)
+        const patch = req.body as Record<string, any>
+        const apply = (scale: KubeObject): unknown => req.patchType === 'json' ? applyJsonPatch(scale, patch as unknown[])
+          : req.patchType === 'merge' ? applyMergePatch(scale, patch)
+            : applyStrategicMergePatch(scale, patch, 'Scale')
+        return updateScale(ctx, req, apply, Array.isArray(patch) ? undefined : patch?.metadata?.resourceVersion)
       }
       break
     case 'binding':

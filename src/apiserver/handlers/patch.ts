@@ -2,7 +2,7 @@
 // through the ordinary update path; server-side apply merges the applied configuration and
 // keeps per-manager field ownership, refusing (409) to take fields another manager set.
 import { clone, isObject, rfc3339, type KubeObject, type ManagedFieldsEntry } from '../../api/object.ts'
-import { badRequest, isStatusError, StatusError } from '../errors.ts'
+import { badRequest, isStatusError, StatusError, unsupportedMediaType } from '../errors.ts'
 import { leafPaths, objectFields, subtract, union, type FieldSet } from '../managed-fields.ts'
 import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch } from '../patch/index.ts'
 import type { ApiRequest, Reply } from '../request.ts'
@@ -16,10 +16,18 @@ function invalidPatchOptions (field: string, reason: string, message: string): S
   return new StatusError(422, 'Invalid', `PatchOptions.meta.k8s.io "" is invalid: ${field}: ${message}`, { group: 'meta.k8s.io', kind: 'PatchOptions', causes: [{ reason, message, field }] })
 }
 
+const CUSTOM_PATCH_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml']
+
+/** apiextensions serves no strategic merge patch (415): a custom resource has no patch strategies. */
+export function refuseStrategicOnCustom (req: ApiRequest): void {
+  if (req.patchType === 'strategic' && req.info.custom === true) throw unsupportedMediaType('application/strategic-merge-patch+json', CUSTOM_PATCH_TYPES)
+}
+
 export async function patchObject (ctx: ApiContext, req: ApiRequest): Promise<Reply<KubeObject>> {
   // Upstream's ValidatePatchOptions.
   if (req.patchType === 'apply' && !req.options.fieldManager) throw invalidPatchOptions('fieldManager', 'FieldValueRequired', 'Required value: is required for apply patch')
   if (req.patchType !== 'apply' && req.options.force !== undefined) throw invalidPatchOptions('force', 'FieldValueForbidden', 'Forbidden: may not be specified for non-apply patch')
+  refuseStrategicOnCustom(req)
   if (req.patchType === 'apply') return applyObject(ctx, req)
   const patch = req.body
   const manager = managerOf(req)

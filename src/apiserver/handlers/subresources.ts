@@ -54,20 +54,24 @@ export function toScale (req: ApiRequest, obj: KubeObject, paths: ScalePaths = B
   }
 }
 
-/** PUT/PATCH of …/scale: the new Scale's spec.replicas goes to the workload's spec. */
-export async function updateScale (ctx: ApiContext, req: ApiRequest, scale: Json): Promise<Reply> {
+/**
+ * PUT/PATCH of …/scale: the new Scale (from the workload's current one, at each attempt) gives
+ * its spec.replicas to the workload's spec. `expect`: the resourceVersion the request named, a
+ * precondition (a PUT's body; a patch's own metadata.resourceVersion).
+ */
+export async function updateScale (ctx: ApiContext, req: ApiRequest, next: (current: KubeObject) => unknown, expect: unknown): Promise<Reply> {
   const paths = ctx.scalePaths(req.info) ?? BUILTIN_SCALE
-  const replicas = scale?.spec?.replicas
-  if (!Number.isInteger(replicas) || replicas < 0) {
-    throw new StatusError(422, 'Invalid', `Scale.autoscaling "${req.name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`,
-      { name: req.name, group: 'autoscaling', kind: 'Scale', causes: [{ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`, field: 'spec.replicas' }] })
-  }
-  const expect = scale?.metadata?.resourceVersion
   const r = await updateObject(ctx, { ...req, subresource: undefined }, current => {
-    const next = clone(current)
-    setAt(next, paths.specReplicasPath, replicas)
-    return next
-  }, { expectRevision: expect || undefined, manager: managerOf(req), admissionSubresource: 'scale' })
+    const scale = next(toScale(req, current, paths)) as Json | undefined
+    const replicas = scale?.spec?.replicas
+    if (!Number.isInteger(replicas) || replicas < 0) {
+      throw new StatusError(422, 'Invalid', `Scale.autoscaling "${req.name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`,
+        { name: req.name, group: 'autoscaling', kind: 'Scale', causes: [{ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`, field: 'spec.replicas' }] })
+    }
+    const out = clone(current)
+    setAt(out, paths.specReplicasPath, replicas)
+    return out
+  }, { expectRevision: typeof expect === 'string' && expect !== '' ? expect : undefined, manager: managerOf(req), admissionSubresource: 'scale' })
   return { status: 200, body: toScale(req, r.body, paths), warnings: r.warnings }
 }
 

@@ -1,6 +1,6 @@
 // create, update (PUT) and the shared update path that patch and subresources reuse: the
 // GuaranteedUpdate loop of upstream (read, transform, write at the read revision, retry).
-import { clone, jsonEqual, rfc3339, type KubeObject } from '../../api/object.ts'
+import { clone, rfc3339, sameJson, type KubeObject } from '../../api/object.ts'
 import type { ResourceInfo } from '../../api/resources.ts'
 import { conflict, isStatusError, notFound, StatusError } from '../errors.ts'
 import { recordManager, type FieldSet } from '../managed-fields.ts'
@@ -96,9 +96,26 @@ async function updateStored (ctx: ApiContext, req: ApiRequest, desiredFor: (curr
     try {
       return await writeUpdate(ctx, req, current, desired, options)
     } catch (err) {
-      if (isStatusError(err, 409) && err.reason === 'Conflict' && options.expectRevision === undefined && attempt < 10 && !req.options.dryRun) continue
+      // Someone wrote between our read and our write: read again and redo the change, as
+      // upstream's GuaranteedUpdate does until it wins (each round, one writer of the key wins).
+      if (err === storeMoved && options.expectRevision === undefined && attempt < MAX_ATTEMPTS) continue
+      if (err === storeMoved) throw conflict(info, req.name!)
       throw err
     }
+  }
+}
+
+/** The store's revision of the key moved after our read (not a precondition of the request). */
+const storeMoved = new Error('the object was written since it was read')
+const MAX_ATTEMPTS = 10_000
+
+/** storage.update, its conflict told apart from the request's own preconditions. */
+async function storeUpdate (ctx: ApiContext, info: ResourceInfo, next: KubeObject, current: KubeObject): Promise<KubeObject> {
+  try {
+    return await ctx.storage.update(info, next, Number(current.metadata.resourceVersion))
+  } catch (err) {
+    if (isStatusError(err, 409)) throw storeMoved
+    throw err
   }
 }
 
@@ -126,11 +143,11 @@ async function writeUpdate (ctx: ApiContext, req: ApiRequest, current: KubeObjec
   // Removing the last finalizer of an object being deleted deletes it (upstream's update path).
   const nsFinalizersLeft = info.group === '' && info.resource === 'namespaces' && ((next.spec as { finalizers?: string[] } | undefined)?.finalizers ?? []).length > 0
   if (current.metadata.deletionTimestamp !== undefined && (current.metadata.deletionGracePeriodSeconds ?? 0) === 0 && (next.metadata.finalizers ?? []).length === 0 && !nsFinalizersLeft) {
-    const written = await ctx.storage.update(info, next, Number(current.metadata.resourceVersion))
+    const written = await storeUpdate(ctx, info, next, current)
     await ctx.storage.delete(info, written)
     return { status: 200, body: asServed(info, written), warnings }
   }
-  const written = await ctx.storage.update(info, next, Number(current.metadata.resourceVersion))
+  const written = await storeUpdate(ctx, info, next, current)
   return { status: 200, body: asServed(info, written), warnings }
 }
 
@@ -140,12 +157,15 @@ function withWarnings (decoded: string[] | undefined, admission: string[]): stri
   return [...(decoded ?? []), ...admission]
 }
 
-/** Equal apart from managedFields timestamps: a no-op write keeps the resourceVersion. */
+/**
+ * Equal apart from managedFields timestamps and the order of keys: a no-op write keeps the
+ * resourceVersion (upstream compares the encoded bytes, in Go's field order).
+ */
 function unchanged (a: KubeObject, b: KubeObject): boolean {
   const { apiVersion: _aa, kind: _ak, metadata: { managedFields: fa, ...ma }, ...ra } = a
   const { apiVersion: _ba, kind: _bk, metadata: { managedFields: fb, ...mb }, ...rb } = b
-  if (!jsonEqual(ra, rb) || !jsonEqual(ma, mb) || (fa ?? []).length !== (fb ?? []).length) return false
-  return (fa ?? []).every((e, i) => jsonEqual({ ...e, time: undefined }, { ...fb![i], time: undefined }))
+  if (!sameJson(ra, rb) || !sameJson(ma, mb) || (fa ?? []).length !== (fb ?? []).length) return false
+  return (fa ?? []).every((e, i) => sameJson({ ...e, time: undefined }, { ...fb![i], time: undefined }))
 }
 
 export async function replaceObject (ctx: ApiContext, req: ApiRequest): Promise<Reply<KubeObject>> {
