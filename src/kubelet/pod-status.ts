@@ -29,6 +29,8 @@ export interface PodView {
   startTime: string
   containers: ContainerView[]
   now: string
+  /** Being deleted and its containers stopped: the final status takes a terminal phase. */
+  terminal?: boolean
 }
 
 const t = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z'))
@@ -75,6 +77,16 @@ function containerStatus (v: ContainerView, spec: Json | undefined): Json {
   return out
 }
 
+/**
+ * The phase of a pod whose containers the kubelet stopped for its deletion (getPhase with
+ * podIsTerminal): Succeeded when every container exited 0, else Failed.
+ */
+export function terminalPhase (views: ContainerView[]): 'Succeeded' | 'Failed' {
+  const apps = views.filter(v => !v.init)
+  const ok = apps.length > 0 && apps.every(v => v.current?.state === 'exited' && v.current.exitCode === 0)
+  return ok ? 'Succeeded' : 'Failed'
+}
+
 /** Upstream's getPhase (kubelet_pods.go), over the container views. */
 export function podPhase (spec: Json, views: ContainerView[]): 'Pending' | 'Running' | 'Succeeded' | 'Failed' {
   const policy = spec.restartPolicy ?? 'Always'
@@ -117,7 +129,7 @@ function condition (old: Json[], type: string, status: string, now: string, reas
 
 export function computePodStatus (view: PodView): Json {
   const { spec, oldStatus, now } = view
-  const phase = podPhase(spec, view.containers)
+  const phase = view.terminal === true ? terminalPhase(view.containers) : podPhase(spec, view.containers)
   const old: Json[] = oldStatus.conditions ?? []
   const inits = view.containers.filter(v => v.init)
   const apps = view.containers.filter(v => !v.init)

@@ -199,6 +199,11 @@ async function terminate (ctx: SyncContext, pod: KubeObject, rec: PodRecord): Pr
     }
     // The kubelet never gives less than 2 s (minimumGracePeriodInSeconds), even for --grace-period=0.
     await ctx.runtime.stopPodSandbox(rec.sandboxId, Math.max(2, pod.metadata.deletionGracePeriodSeconds ?? 0))
+    // The final status (terminal phase, exit codes) is written before the final delete, as the
+    // status manager does: a pod a finalizer keeps (a Job's) shows how it ended.
+    for (const r of rec.containers.values()) if (r.id !== undefined) r.status = await ctx.runtime.containerStatus(r.id).catch(() => r.status)
+    const current = await ctx.client.get('v1', 'Pod', pod.metadata.namespace, pod.metadata.name!).catch(() => undefined)
+    if (current !== undefined && current.metadata.uid === pod.metadata.uid) await writeStatus(ctx, current, rec, { terminal: true, sandboxReady: false }).catch(() => undefined)
   }
   rec.killed = true
   await ctx.client.delete('v1', 'Pod', pod.metadata.namespace, pod.metadata.name!, { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid } }).catch(() => undefined)
@@ -214,7 +219,7 @@ export async function removePod (ctx: SyncContext, rec: PodRecord): Promise<void
   ctx.ips.release(rec.ip)
 }
 
-async function writeStatus (ctx: SyncContext, pod: KubeObject, rec: PodRecord): Promise<void> {
+async function writeStatus (ctx: SyncContext, pod: KubeObject, rec: PodRecord, final: { terminal: boolean, sandboxReady: boolean } | undefined = undefined): Promise<void> {
   const spec = pod.spec as Json
   const views: ContainerView[] = []
   for (const [list, init] of [[spec.initContainers ?? [], true], [spec.containers ?? [], false]] as Array<[Json[], boolean]>) {
@@ -224,7 +229,8 @@ async function writeStatus (ctx: SyncContext, pod: KubeObject, rec: PodRecord): 
       views.push({ name: c.name, init, current: r.status, previous: r.previous, restartCount: r.restartCount, waiting, ready: r.ready })
     }
   }
-  const status = computePodStatus({ spec, oldStatus: (pod.status ?? {}) as Json, sandboxReady: rec.sandboxId !== undefined, podIP: rec.ip, hostIP: ctx.hostIP, startTime: rec.startTime!, containers: views, now: rfc3339(ctx.now()) })
+  const sandboxReady = final?.sandboxReady ?? rec.sandboxId !== undefined
+  const status = computePodStatus({ spec, oldStatus: (pod.status ?? {}) as Json, sandboxReady, podIP: rec.ip, hostIP: ctx.hostIP, startTime: rec.startTime!, containers: views, now: rfc3339(ctx.now()), terminal: final?.terminal })
   if (JSON.stringify(status) === JSON.stringify(pod.status)) return
   await ctx.client.update({ ...pod, status } as KubeObject, { subresource: 'status', fieldManager: 'k3s' })
 }

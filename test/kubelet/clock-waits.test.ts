@@ -69,6 +69,23 @@ describe('kubelet syncs waiting on the clock (virtual time)', function () {
     await assert.rejects(cluster.client.get('v1', 'Pod', 'default', 'slow'), /not found/)
   })
 
+  it('writes the final status (terminal phase, exit codes) before the final delete: a pod a finalizer holds shows how it ended', async () => {
+    const held = (name: string, profile: string): KubeObject => ({ ...pod(name, profile), metadata: { ...pod(name, profile).metadata, finalizers: ['example.com/hold'] } })
+    await cluster.client.create(held('clean', 'slow-stop'))
+    await cluster.client.create({ ...held('killed', 'default'), metadata: { ...held('killed', 'default').metadata, annotations: { 'k3sim.io/profile-inline': '{stopDelay: 5s, stopExitCode: 143}' } } } as KubeObject)
+    await cluster.settle()
+    for (const name of ['clean', 'killed']) await cluster.client.delete('v1', 'Pod', 'default', name)
+    await cluster.clock.advance('25s')
+    const view = async (name: string): Promise<unknown> => {
+      const p = await cluster.client.get('v1', 'Pod', 'default', name) as Json
+      return [p.status.phase, p.status.containerStatuses[0].state.terminated?.exitCode, p.status.conditions.find((c: Json) => c.type === 'Ready').status]
+    }
+    assert.deepEqual(await view('clean'), ['Succeeded', 0, 'False'])
+    assert.deepEqual(await view('killed'), ['Failed', 143, 'False'])
+    await cluster.client.patch('v1', 'Pod', 'default', 'killed', { metadata: { finalizers: null } })
+    await assert.rejects(cluster.client.get('v1', 'Pod', 'default', 'killed'), /not found/)
+  })
+
   it('an image absent with pullPolicy Never: ErrImageNeverPull, no Pulling', async () => {
     await cluster.client.create(pod('never', 'default', { imagePullPolicy: 'Never' }))
     await cluster.settle()

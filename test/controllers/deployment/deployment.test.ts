@@ -74,19 +74,18 @@ describe('controllers/deployment', () => {
     ])
   })
 
-  it('Recreate scales the old ReplicaSet to 0 and waits for its pods to go before creating the new one', async () => {
-    await cluster.client.create(makeDeployment('web', 2, { strategy: { type: 'Recreate' } }))
+  it('Recreate scales the old ReplicaSet to 0 and waits for its pods to stop before creating the new one', async () => {
+    const d = makeDeployment('web', 2, { strategy: { type: 'Recreate' } }) as KubeObject & { spec: { template: { metadata: { annotations?: Record<string, string> } } } }
+    // The old pods ignore SIGTERM: they run on for their 30 s grace period once deleted.
+    d.spec.template.metadata.annotations = { 'k3sim.io/profile-inline': '{stopDelay: 1m}' }
+    await cluster.client.create(d)
     await cluster.clock.advance('10s')
     const [old] = (await replicaSets()).map(rs => rs.metadata.name)
-    // A finalizer holds one old pod in Terminating.
-    const [held] = await podsOf(cluster, 'web')
-    await cluster.client.patch('v1', 'Pod', 'default', held.metadata.name!, { metadata: { finalizers: ['example.com/hold'] } }, { type: 'merge' })
     await setImage('nginx:1.28')
-    await cluster.clock.advance('60s')
-    assert.equal((await replicaSets()).length, 1, 'no new ReplicaSet while an old pod terminates')
+    await cluster.clock.advance('20s')
+    assert.equal((await replicaSets()).length, 1, 'no new ReplicaSet while the old pods terminate')
     assert.equal(((await get('ReplicaSet', old!)).spec as { replicas: number }).replicas, 0)
-    await cluster.client.patch('v1', 'Pod', 'default', held.metadata.name!, { metadata: { finalizers: null } }, { type: 'merge' })
-    await cluster.clock.advance('10s')
+    await cluster.clock.advance('20s')
     const next = (await replicaSets()).map(rs => rs.metadata.name!).find(n => n !== old)!
     assert.deepEqual(await images(), ['nginx:1.28 Running', 'nginx:1.28 Running'])
     assert.deepEqual(eventsOf(cluster, 'web', 'deployment-controller'), [
