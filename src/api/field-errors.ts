@@ -83,11 +83,14 @@ export function goValue(v: unknown): string {
   return JSON.stringify(v)
 }
 
+/** field.OmitValueType as a bad value: the message names no value (`Invalid value: <detail>`). */
+export const OMIT_VALUE: GoRepr = Object.freeze({ goRepr: '' })
+
 /** field.Error.ErrorBody() */
 export function fieldErrorBody(e: FieldError): string {
   let s = TYPE_TEXT[e.type]
   const omitsValue = e.type === 'FieldValueRequired' || e.type === 'FieldValueForbidden' ||
-    e.type === 'FieldValueTooLong' || e.type === 'InternalError'
+    e.type === 'FieldValueTooLong' || e.type === 'InternalError' || e.badValue === OMIT_VALUE
   if (!omitsValue) s += `: ${goValue(e.badValue)}`
   if (e.detail.length > 0) s += `: ${e.detail}`
   return s

@@ -4,6 +4,8 @@ import type { KubeObject } from '../../api/object.ts'
 import type { StatusCause } from '../errors.ts'
 import { defaultPodSpec, validatePodSpec } from './pod-spec.ts'
 import { def, immutable, invalidValue, required, type Strategy } from './strategy.ts'
+import { defaultJobPolicies, validateJobPolicies } from './job-policies.ts'
+import { statusCauses } from '../validate-meta.ts'
 
 type Json = Record<string, any>
 
@@ -99,7 +101,7 @@ export const jobStrategy: Strategy = {
     def(spec, 'backoffLimit', 6)
     def(spec, 'completionMode', 'NonIndexed')
     def(spec, 'suspend', false)
-    def(spec, 'podReplacementPolicy', 'TerminatingOrFailed')
+    defaultJobPolicies(spec)
     defaultTemplate(spec.template)
   },
   prepareForCreate (obj) {
@@ -125,6 +127,7 @@ export const jobStrategy: Strategy = {
     if (policy !== undefined && policy !== 'OnFailure' && policy !== 'Never') {
       causes.push({ reason: 'FieldValueNotSupported', field: 'spec.template.spec.restartPolicy', message: `Unsupported value: "${policy}": supported values: "OnFailure", "Never"` })
     }
+    causes.push(...statusCauses(validateJobPolicies(spec)))
     return causes
   },
   validateUpdate (obj, old) { return selectorImmutable(obj, old) },
@@ -143,7 +146,7 @@ export const cronJobStrategy: Strategy = {
     def(job, 'backoffLimit', 6)
     def(job, 'completionMode', 'NonIndexed')
     def(job, 'suspend', false)
-    def(job, 'podReplacementPolicy', 'TerminatingOrFailed')
+    defaultJobPolicies(job)
     defaultTemplate(job.template)
   },
   validate (obj) {

@@ -1,6 +1,7 @@
 // Pure parts of the Job controller: classifying a Job's pods, the terminal-condition decision and
 // the desired number of active pods (upstream pkg/controller/job: syncJob, manageJob).
 import type { KubeObject } from '../../api/object.ts'
+import { onlyReplaceFailedPods } from './failure-policy.ts'
 
 export const TRACKING_FINALIZER = 'batch.kubernetes.io/job-tracking'
 export const COMPLETION_INDEX = 'batch.kubernetes.io/job-completion-index'
@@ -25,6 +26,8 @@ export interface JobSpec {
   backoffLimit?: number
   activeDeadlineSeconds?: number
   suspend?: boolean
+  podFailurePolicy?: { rules?: unknown[] } | null
+  podReplacementPolicy?: 'Failed' | 'TerminatingOrFailed'
   selector?: { matchLabels?: Record<string, string> }
   template: { metadata?: KubeObject['metadata'], spec: { restartPolicy?: string, containers: unknown[] } }
 }
@@ -44,13 +47,15 @@ export interface JobStatus {
 
 export interface Job extends KubeObject { spec: JobSpec, status?: JobStatus }
 
+interface ContainerStatus { name?: string, restartCount?: number, state?: { terminated?: { exitCode?: number } } }
+
 export interface Pod extends KubeObject {
   spec: { restartPolicy?: string }
   status?: {
     phase?: string
     conditions?: Array<{ type: string, status: string }>
-    containerStatuses?: Array<{ restartCount?: number }>
-    initContainerStatuses?: Array<{ restartCount?: number }>
+    containerStatuses?: ContainerStatus[]
+    initContainerStatuses?: ContainerStatus[]
   }
 }
 
@@ -68,11 +73,16 @@ export function isFinished (job: Job): boolean {
   return hasCondition(job, 'Complete') !== undefined || hasCondition(job, 'Failed') !== undefined
 }
 
-/** A pod counts as finished when terminal, or when deleted and not Succeeded (podReplacementPolicy TerminatingOrFailed counts deleted pods as failures). */
-export function podOutcome (pod: Pod): 'succeeded' | 'failed' | undefined {
+/**
+ * A pod counts as finished when terminal, or when deleted and not Succeeded — unless the Job
+ * replaces only failed pods (podReplacementPolicy Failed, or a podFailurePolicy): then a deleted
+ * pod counts once it is Failed (upstream's isPodFailed).
+ */
+export function podOutcome (pod: Pod, job: Job): 'succeeded' | 'failed' | undefined {
   const phase = pod.status?.phase
   if (phase === 'Succeeded') return 'succeeded'
-  if (phase === 'Failed' || pod.metadata.deletionTimestamp !== undefined) return 'failed'
+  if (phase === 'Failed') return 'failed'
+  if (pod.metadata.deletionTimestamp !== undefined && !onlyReplaceFailedPods(job)) return 'failed'
   return undefined
 }
 

@@ -8,6 +8,7 @@ import { clone, rfc3339 } from '../../api/object.ts'
 import type { EventRecorder } from '../../client/events.ts'
 import type { ControllerContext } from '../types.ts'
 import { createPod, deletePod, listJobPods, removeFinalizer } from './pods.ts'
+import { failJobMessage, matchPodFailurePolicy, onlyReplaceFailedPods } from './failure-policy.ts'
 import {
   COMPLETIONS_REACHED, FAILED_MESSAGES, TRACKING_FINALIZER, condition, formatIndexes, hasCondition, isFinished, isReady,
   parseIndexes, pastBackoffLimitOnFailure, pendingIndexes, podFailureBackoff, podIndex, podOutcome, setCondition,
@@ -27,10 +28,12 @@ export async function syncJob ({ ctx, recorder, job, record }: SyncJobInput): Pr
   let pods = await listJobPods(client, job)
 
   // 1. Count finished pods through uncountedTerminatedPods.
-  const tracked = pods.filter(p => podOutcome(p) !== undefined && p.metadata.finalizers?.includes(TRACKING_FINALIZER) === true)
+  const tracked = pods.filter(p => podOutcome(p, job) !== undefined && p.metadata.finalizers?.includes(TRACKING_FINALIZER) === true)
   const uncounted = { succeeded: new Set(status.uncountedTerminatedPods?.succeeded ?? []), failed: new Set(status.uncountedTerminatedPods?.failed ?? []) }
-  const fresh = tracked.filter(p => !uncounted.succeeded.has(p.metadata.uid!) && !uncounted.failed.has(p.metadata.uid!))
-  for (const p of fresh) uncounted[podOutcome(p)!].add(p.metadata.uid!)
+  // A failure the podFailurePolicy ignores is not counted (its finalizer still goes).
+  const fresh = tracked.filter(p => !uncounted.succeeded.has(p.metadata.uid!) && !uncounted.failed.has(p.metadata.uid!) &&
+    (podOutcome(p, job) === 'succeeded' || matchPodFailurePolicy(job, p).count))
+  for (const p of fresh) uncounted[podOutcome(p, job)!].add(p.metadata.uid!)
   if (fresh.length > 0) {
     status.uncountedTerminatedPods = { succeeded: [...uncounted.succeeded], failed: [...uncounted.failed] }
     job = await writeStatus(ctx, job, status)
@@ -56,8 +59,11 @@ export async function syncJob ({ ctx, recorder, job, record }: SyncJobInput): Pr
   }
   status.uncountedTerminatedPods = {}
 
-  let active = pods.filter(p => podOutcome(p) === undefined)
-  const terminating = (): number => pods.filter(p => p.metadata.deletionTimestamp !== undefined && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed').length
+  let active = pods.filter(p => podOutcome(p, job) === undefined && p.metadata.deletionTimestamp === undefined)
+  const terminatingPod = (p: Pod): boolean => p.metadata.deletionTimestamp !== undefined && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed'
+  const terminating = (): number => pods.filter(terminatingPod).length
+  // Pods being deleted that are replaced only once they have failed still hold their place.
+  const replacing = (): number => (onlyReplaceFailedPods(job) ? terminating() : 0)
 
   // Already finished: only make sure nothing runs.
   if (isFinished(job)) {
@@ -88,7 +94,10 @@ export async function syncJob ({ ctx, recorder, job, record }: SyncJobInput): Pr
     const limit = job.spec.backoffLimit ?? 6
     const deadline = job.spec.activeDeadlineSeconds
     const started = status.startTime === undefined ? undefined : Date.parse(status.startTime)
-    if ((status.failed ?? 0) > limit || pastBackoffLimitOnFailure(job, active)) {
+    const failJob = failJobMessage(job, pods)
+    if (failJob !== undefined) {
+      target = condition('FailureTarget', 'PodFailurePolicy', failJob, nowText)
+    } else if ((status.failed ?? 0) > limit || pastBackoffLimitOnFailure(job, active)) {
       target = condition('FailureTarget', 'BackoffLimitExceeded', FAILED_MESSAGES.BackoffLimitExceeded, nowText)
     } else if (deadline !== undefined && started !== undefined && !suspended && now >= started + deadline * 1000) {
       target = condition('FailureTarget', 'DeadlineExceeded', FAILED_MESSAGES.DeadlineExceeded, nowText)
@@ -134,15 +143,16 @@ export async function syncJob ({ ctx, recorder, job, record }: SyncJobInput): Pr
       await recorder.record(job, { type: 'Normal', reason: 'SuccessfulDelete', message: `Deleted pod: ${p.metadata.name}` })
     }
     active = active.filter(p => !victims.includes(p))
-  } else if (active.length < want) {
+  } else if (active.length + replacing() < want) {
     const wait = record.lastFailure + podFailureBackoff(record.failures) - now
     if (wait > 0) {
       ctx.enqueueAfter(`${job.metadata.namespace}/${job.metadata.name}`, wait)
     } else {
+      const missing = want - active.length - replacing()
       const indexed = job.spec.completionMode === 'Indexed'
       const indexes: Array<number | undefined> = indexed
-        ? pendingIndexes(job.spec.completions ?? 0, completed, active).slice(0, want - active.length)
-        : Array.from({ length: want - active.length }, () => undefined)
+        ? pendingIndexes(job.spec.completions ?? 0, completed, [...active, ...pods.filter(terminatingPod)]).slice(0, missing)
+        : Array.from({ length: missing }, () => undefined)
       for (const index of indexes) {
         const pod = await createPod(client, job, index) as Pod
         active.push(pod)
