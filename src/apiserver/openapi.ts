@@ -12,6 +12,8 @@ import { kindComponentName, META_PACKAGE } from './schemas/naming.ts'
 
 const QUERY = ['dryRun', 'fieldManager', 'fieldValidation', 'force', 'pretty'].map(name => ({ name, in: 'query', schema: { type: name === 'force' ? 'boolean' : 'string' }, uniqueItems: true }))
 const PATCH_TYPES = ['application/apply-patch+yaml', 'application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json']
+/** apiextensions serves no strategic merge patch: kubectl apply then sends a merge patch. */
+const CUSTOM_PATCH_TYPES = PATCH_TYPES.filter(t => t !== 'application/strategic-merge-patch+json')
 const OBJECT_META = `${META_PACKAGE}.ObjectMeta`
 
 /**
@@ -84,7 +86,7 @@ export function openapiDocument (index: ResourceIndex, group: string, version: s
       paths[collectionPath(r)] = { post: operation(r, 'post', 'create', ['*/*']) }
     } else {
       paths[`${collectionPath(r)}/{name}`] = {
-        patch: operation(r, 'patch', 'patch', PATCH_TYPES),
+        patch: operation(r, 'patch', 'patch', r.custom === true ? CUSTOM_PATCH_TYPES : PATCH_TYPES),
         put: operation(r, 'put', 'replace', ['*/*']),
       }
     }

@@ -99,6 +99,18 @@ describe('kubectl against k3sim: writes and errors', function () {
     assert.equal(await ok(['get', 'cm', 'ssa2', '-n', 'gen', '-o', 'jsonpath={.data}']), '{"b":"2"}')
   })
 
+  it('moves from client-side to server-side apply without conflicts on the fields kubectl applied; others still conflict', async () => {
+    const d = (image: string, extra: Record<string, string> = {}): string => JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'csa', namespace: 'gen' }, data: { image, ...extra } })
+    assert.equal(await ok(['apply', '-f', '-'], d('v1')), 'configmap/csa created\n')
+    await ok(['patch', 'cm', 'csa', '-n', 'gen', '--type', 'merge', '-p', '{"data":{"owned":"by-patch"}}'])
+    const other = await fails(['apply', '--server-side', '-f', '-'], d('v2', { owned: 'mine' }))
+    assert.match(other, /Apply failed with 1 conflict: conflict with "kubectl-patch" using v1: \.data\.owned/)
+    assert.equal(await ok(['apply', '--server-side', '-f', '-'], d('v2')), 'configmap/csa serverside-applied\n')
+    assert.equal(await ok(['get', 'cm', 'csa', '-n', 'gen', '-o', 'jsonpath={.data.image}']), 'v2')
+    const err = await fails(['apply', '--server-side', '--field-manager=someone', '-f', '-'], d('v3'))
+    assert.match(err, /conflict with "kubectl"/)
+  })
+
   it('diffs a changed manifest without storing it (dryRun=All)', async () => {
     const m = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg', namespace: 'gen' }, data: { a: 'diffed' } }
     const r = await s.kubectl(['diff', '-f', '-'], { input: JSON.stringify(m) })

@@ -37,8 +37,9 @@ tolerations:
 service:
   ipFamilyPolicy: "PreferDualStack"`
 
-/** %{KUBERNETES_API}% in k3s's manifests: the `kubernetes` Service address. */
-const chartURL = (name: string): string => `https://10.43.0.1:443/static/charts/${name}-${TRAEFIK_CHART_VERSION}.tgz`
+/** As in k3s's manifests: the helm-install Job's entry script replaces %{KUBERNETES_API}% with
+ * the `kubernetes` Service address; the HelmChart and the Job's CHART keep the placeholder. */
+const chartURL = (name: string): string => `https://%{KUBERNETES_API}%/static/charts/${name}-${TRAEFIK_CHART_VERSION}.tgz`
 
 export function traefikHelmCharts (): KubeObject[] {
   return [

@@ -80,7 +80,8 @@ async function applyObject (ctx: ApiContext, req: ApiRequest): Promise<Reply<Kub
     const entries = current.metadata.managedFields ?? []
     const mine = entries.find(e => e.manager === manager && e.operation === 'Apply' && e.subresource === undefined)
     const conflicts = findConflicts(entries, manager, applied, config, current)
-    if (conflicts.length > 0 && req.options.force !== true) throw applyConflict(conflicts)
+    const force = req.options.force === true || (conflicts.length > 0 && migratesClientSideApply(manager, conflicts, current))
+    if (conflicts.length > 0 && !force) throw applyConflict(manager === 'kubectl' ? conflicts.filter(c => !lastApplied(current).has(c.path)) : conflicts)
     // Fields this manager applied before but no longer mentions, and nobody else owns, go away.
     const dropped = mine === undefined ? {} : subtract((mine.fieldsV1 ?? {}) as FieldSet, applied)
     let base = clone(current)
@@ -91,7 +92,7 @@ async function applyObject (ctx: ApiContext, req: ApiRequest): Promise<Reply<Kub
     const others: ManagedFieldsEntry[] = []
     for (const e of entries) {
       if (e === mine) continue
-      const left = req.options.force === true ? subtract((e.fieldsV1 ?? {}) as FieldSet, applied) : (e.fieldsV1 ?? {}) as FieldSet
+      const left = force ? subtract((e.fieldsV1 ?? {}) as FieldSet, applied) : (e.fieldsV1 ?? {}) as FieldSet
       if (Object.keys(left).length > 0) others.push({ ...e, fieldsV1: left })
     }
     const mineNext: ManagedFieldsEntry = { manager, operation: 'Apply', apiVersion: config.apiVersion, time, fieldsType: 'FieldsV1', fieldsV1: union({}, applied) }
@@ -101,6 +102,31 @@ async function applyObject (ctx: ApiContext, req: ApiRequest): Promise<Reply<Kub
 }
 
 interface Conflict { manager: string, apiVersion: string, path: string }
+
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration'
+
+/** The leaf paths of the object's client-side apply annotation (none without one). */
+function lastApplied (live: KubeObject): Set<string> {
+  const text = live.metadata.annotations?.[LAST_APPLIED]
+  if (text === undefined || text === '') return new Set()
+  try {
+    const obj = JSON.parse(text) as unknown
+    return isObject(obj) && isObject(obj.metadata) ? new Set(leafPaths(objectFields(obj as unknown as KubeObject))) : new Set()
+  } catch {
+    return new Set()
+  }
+}
+
+/**
+ * Upstream's lastAppliedManager: `kubectl apply --server-side` (manager "kubectl") over an object
+ * made with client-side apply takes the fields its last-applied annotation lists without
+ * conflict; any other conflict still stands.
+ */
+function migratesClientSideApply (manager: string, conflicts: Conflict[], live: KubeObject): boolean {
+  if (manager !== 'kubectl') return false
+  const allowed = lastApplied(live)
+  return conflicts.every(c => allowed.has(c.path))
+}
 
 function findConflicts (entries: ManagedFieldsEntry[], manager: string, applied: FieldSet, config: KubeObject, live: KubeObject): Conflict[] {
   const out: Conflict[] = []
