@@ -1,8 +1,8 @@
-// batch/v1 Job's podFailurePolicy and podReplacementPolicy: upstream's defaulting
-// (SetDefaults_Job) and validation (validatePodFailurePolicy, validatePodReplacementPolicy),
-// with its field errors.
-import { duplicate, invalid, notSupported, OMIT_VALUE, required, type FieldError, type GoRepr } from '../../api/field-errors.ts'
-import { isQualifiedName } from '../../api/validation.ts'
+// batch/v1 Job's podFailurePolicy, podReplacementPolicy and managedBy: upstream's defaulting
+// (SetDefaults_Job) and validation (validatePodFailurePolicy, validatePodReplacementPolicy, the
+// managedBy checks), with its field errors.
+import { duplicate, invalid, notSupported, OMIT_VALUE, required, tooLong, type FieldError, type GoRepr } from '../../api/field-errors.ts'
+import { isDNS1123Subdomain, isQualifiedName, regexError } from '../../api/validation.ts'
 
 type Json = Record<string, any>
 
@@ -41,6 +41,7 @@ export function validateJobPolicies (spec: Json): FieldError[] {
     if (restart === 'OnFailure') errs.push(invalid('spec.template.spec.restartPolicy', restart, 'only "Never" is supported when podFailurePolicy is specified'))
     errs.push(...validatePodFailurePolicy(spec, policy))
   }
+  if (spec.managedBy !== undefined && spec.managedBy !== null) errs.push(...validateManagedBy(String(spec.managedBy)))
   const replacement = spec.podReplacementPolicy
   if (replacement !== undefined && replacement !== null) {
     if (policy !== undefined && policy !== null) {
@@ -111,5 +112,26 @@ function validateExitCodes (req: Json, path: string, names: Set<string>): FieldE
     if (j > 0 && values[j - 1] > v) ordered = false
   })
   if (!ordered) errs.push(invalid(`${path}.values`, int32s(values), 'must be ordered'))
+  return errs
+}
+
+const MAX_MANAGED_BY = 63
+const HTTP_PATH_FMT = "[A-Za-z0-9/\\-._~%!$&'()*+,;=:]+"
+const httpPath = /^[A-Za-z0-9/\-._~%!$&'()*+,;=:]+$/
+
+/** spec.managedBy: a domain-prefixed path (IsDomainPrefixedPath) of at most 63 characters. */
+function validateManagedBy (value: string): FieldError[] {
+  const field = 'spec.managedBy'
+  const errs: FieldError[] = []
+  const slash = value.indexOf('/')
+  if (slash <= 0 || slash === value.length - 1) {
+    errs.push(invalid(field, value, 'must be a domain-prefixed path (such as "acme.io/foo")'))
+  } else {
+    const host = value.slice(0, slash)
+    for (const msg of isDNS1123Subdomain(host)) errs.push(invalid(field, host, msg))
+    const path = value.slice(slash + 1)
+    if (!httpPath.test(path)) errs.push(invalid(field, path, regexError('Invalid path', HTTP_PATH_FMT)))
+  }
+  if (value.length > MAX_MANAGED_BY) errs.push(tooLong(field, MAX_MANAGED_BY))
   return errs
 }

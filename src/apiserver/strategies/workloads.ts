@@ -130,7 +130,13 @@ export const jobStrategy: Strategy = {
     causes.push(...statusCauses(validateJobPolicies(spec)))
     return causes
   },
-  validateUpdate (obj, old) { return selectorImmutable(obj, old) },
+  validateUpdate (obj, old) {
+    const causes = selectorImmutable(obj, old)
+    // A nil managedBy prints as "null", as Go's field errors dereference pointers.
+    const now = (obj.spec as Json | undefined)?.managedBy ?? 'null'
+    if (now !== ((old.spec as Json | undefined)?.managedBy ?? 'null')) causes.push(immutable('spec.managedBy', now))
+    return causes
+  },
 }
 
 export const cronJobStrategy: Strategy = {

@@ -12,6 +12,9 @@ import { removeFinalizer } from './pods.ts'
 import { syncJob, type BackoffRecord } from './sync.ts'
 import { TRACKING_FINALIZER, type Pod } from './status.ts'
 
+/** The Job controller's own name: a Job whose spec.managedBy names another is left to it. */
+const JOB_CONTROLLER_NAME = 'kubernetes.io/job-controller'
+
 export interface JobControllerOptions {
   /** Upstream's --concurrent-job-syncs (default 5). */
   workers?: number
@@ -46,6 +49,9 @@ export function jobController (options: JobControllerOptions = {}): ControllerDe
         await releaseOrphans(ctx, namespace, name)
         return
       }
+      // A Job another controller manages (spec.managedBy, beta and on in v1.32) is left alone.
+      const managedBy = (job.spec as { managedBy?: string } | undefined)?.managedBy
+      if (managedBy !== undefined && managedBy !== null && managedBy !== JOB_CONTROLLER_NAME) return
       const uid = job.metadata.uid!
       for (const k of backoff.keys()) if (k.startsWith(`${key}/`) && k !== `${key}/${uid}`) backoff.delete(k)
       const recordKey = `${key}/${uid}`

@@ -75,6 +75,19 @@ describe('job controller: podFailurePolicy', () => {
     assert.equal(now.filter(p => p.metadata.name !== first.metadata.name).length, 1, 'replaced once failed')
   })
 
+  it('leaves a Job managed by another controller (spec.managedBy) alone; managedBy is immutable', async () => {
+    await cluster.client.create(makeJob('ext', { managedBy: 'example.com/batch' }))
+    await cluster.settle()
+    await cluster.clock.advance('10s')
+    assert.deepEqual(await podsOf('ext'), [])
+    assert.equal((await getJob('ext')).status?.startTime, undefined)
+    await assert.rejects(cluster.client.patch('batch/v1', 'Job', 'default', 'ext', { spec: { managedBy: 'kubernetes.io/job-controller' } }),
+      /Job\.batch "ext" is invalid: spec\.managedBy: Invalid value: "kubernetes\.io\/job-controller": field is immutable/)
+    await cluster.client.create(makeJob('own', { managedBy: 'kubernetes.io/job-controller' }))
+    await cluster.settle()
+    assert.equal((await podsOf('own')).length, 1)
+  })
+
   describe('API defaulting and validation', () => {
     it('defaults podReplacementPolicy to Failed and a pattern\'s status to True', async () => {
       const created = await cluster.client.create(makeJob('d', { podFailurePolicy: { rules: [{ action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget' }] }] } })) as Json
@@ -109,6 +122,11 @@ describe('job controller: podFailurePolicy', () => {
         name: 'a missing operator and an empty list',
         spec: { podFailurePolicy: { rules: [{ action: 'Count', onExitCodes: { values: [] } }] } },
         message: '[spec.podFailurePolicy.rules[0].onExitCodes.operator: Required value: valid values: ["In" "NotIn"], spec.podFailurePolicy.rules[0].onExitCodes.values: Invalid value: []int32{}: at least one value is required]',
+      },
+      {
+        name: 'a managedBy that is not a domain-prefixed path, or too long',
+        spec: { managedBy: 'x'.repeat(64) },
+        message: '[spec.managedBy: Invalid value: "' + 'x'.repeat(64) + '": must be a domain-prefixed path (such as "acme.io/foo"), spec.managedBy: Too long: may not be more than 63 bytes]',
       },
       {
         name: 'podReplacementPolicy TerminatingOrFailed with a policy',
