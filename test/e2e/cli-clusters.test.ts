@@ -3,10 +3,14 @@
 // resourceVersion and pods, a node added to schedule what was Pending, a kill -9 recovered from
 // the SQLite file, and a delete that leaves no process, file or kubeconfig entry behind.
 import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
 import { alive, cliEnv, waitFor, type CliEnv } from '../support/k3sim-cli.ts'
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url))
 
 interface Kubeconfig { 'current-context': string, clusters: Array<{ name: string, cluster: { server: string } }>, contexts: Array<{ name: string, context: { cluster: string, user: string } }>, users: Array<{ name: string }> }
 
@@ -55,8 +59,11 @@ describe('k3sim cluster/node/kubeconfig (the k3d-style CLI)', function () {
   before(() => { env = cliEnv() })
   after(async () => { await env.cleanup() })
 
-  it('creates two clusters, printing k3d\'s lines, and merges both into the default kubeconfig', async () => {
-    const one = await k3sim('cluster', 'create', 'one')
+  it('creates two clusters, printing k3d\'s lines (INFO on stdout, as k3d), and merges both into the default kubeconfig', async () => {
+    const created = await env.k3sim(['cluster', 'create', 'one'])
+    assert.equal(created.code, 0, created.stderr)
+    assert.equal(created.stderr, '')
+    const one = created.stdout
     assert.match(one, /^INFO\[\d{4}\] Creating node 'k3sim-one-server-0'$/m)
     assert.match(one, /^INFO\[\d{4}\] Cluster 'one' created successfully!$/m)
     assert.match(one, /^kubectl cluster-info$/m)
@@ -74,6 +81,15 @@ describe('k3sim cluster/node/kubeconfig (the k3d-style CLI)', function () {
     assert.match(await kubectl('--context', 'k3sim-one', 'get', 'nodes'), /^k3sim-one-server-0\s+Ready\s+control-plane,master\s+/m)
     const nodes = await kubectl('get', 'nodes', '-o', 'custom-columns=NAME:.metadata.name,CPU:.status.capacity.cpu,READY:.status.conditions[?(@.type=="Ready")].status', '--no-headers')
     assert.deepEqual(nodes.trim().split('\n').map(l => l.split(/\s+/).join(' ')).sort(), ['k3sim-two-agent-0 2 True', 'k3sim-two-agent-1 2 True', 'k3sim-two-server-0 2 True'])
+  })
+
+  it('ends quietly when its reader goes away (`k3sim cluster list | head -0`): exit 141 as SIGPIPE, no stack trace', async () => {
+    const child = spawn(process.execPath, ['src/cli/main.ts', 'cluster', 'list'], { cwd: repoRoot, env: { PATH: process.env.PATH, HOME: env.home, K3SIM_HOME: env.k3simHome, KUBECONFIG: env.kubeconfig }, stdio: ['ignore', 'pipe', 'pipe'] })
+    child.stdout.destroy() // the reader is gone before the first line is written
+    let stderr = ''
+    child.stderr.on('data', (b: Buffer) => { stderr += b.toString() })
+    const code = await new Promise(resolve => child.on('close', resolve))
+    assert.deepEqual([code, stderr], [141, ''])
   })
 
   it('lists clusters and nodes with k3d\'s columns', async () => {
