@@ -1,7 +1,7 @@
 // The CLI refuses bad input with exit code 1 and a message that says what to do, and leaves
 // what exists untouched: taken names and ports, unknown clusters, node filters, quantities,
 // config file keys; a config file's settings apply, with flags winning; racing creates of one
-// name give one cluster.
+// name give one cluster. Deleting a cluster that does not exist is not an error (k3d skips it).
 import assert from 'node:assert/strict'
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:net'
@@ -54,7 +54,6 @@ describe('k3sim CLI bad input', function () {
     ['an invalid cluster name', ['cluster', 'create', 'Bad_Name'], /invalid cluster name "Bad_Name": use at most 32 lower-case letters, digits and '-'/],
     ['an unknown cluster to start', ['cluster', 'start', 'nope'], /cluster "nope" not found; clusters: taken \(see `k3sim cluster list`\)/],
     ['an unknown cluster to stop', ['cluster', 'stop', 'nope'], /cluster "nope" not found/],
-    ['an unknown cluster to delete', ['cluster', 'delete', 'nope'], /cluster "nope" not found/],
     ['an unknown cluster to edit', ['cluster', 'edit', 'nope', '--port-add', '8080:80'], /cluster "nope" not found/],
     ['an unknown cluster for kubeconfig get', ['kubeconfig', 'get', 'nope'], /cluster "nope" not found/],
     ['an unknown cluster for node create', ['node', 'create', 'x', '-c', 'nope'], /cluster "nope" not found/],
@@ -80,6 +79,30 @@ describe('k3sim CLI bad input', function () {
       assert.deepEqual(clusters(), ['taken'])
     })
   }
+
+  // k3d's cmd/cluster/clusterDelete.go: a missing cluster is skipped (INFO, exit 0), not refused.
+  const deleteCases: Array<[string, string[], string[]]> = [
+    ['a named cluster that does not exist', ['cluster', 'delete', 'nope'], ['No nodes found for cluster \'nope\', nothing to delete.', 'No clusters found']],
+    ['no name and no k3s-default cluster', ['cluster', 'delete'], ['No nodes found for cluster \'k3s-default\', nothing to delete.', 'No clusters found']],
+  ]
+  for (const [what, args, lines] of deleteCases) {
+    it(`delete of ${what}: k3d's INFO lines, exit 0, the other clusters untouched`, async () => {
+      const r = await env.k3sim(args)
+      assert.deepEqual([r.code, r.stdout.replace(/^INFO\[\d{4}\] /gm, ''), r.stderr], [0, lines.map(l => l + '\n').join(''), ''])
+      assert.deepEqual(clusters(), ['taken'])
+      assert.equal(env.serverPids().length, 1)
+    })
+  }
+
+  it('delete --all with no clusters: k3d\'s INFO lines, exit 0', async () => {
+    const empty = cliEnv()
+    try {
+      const r = await empty.k3sim(['cluster', 'delete', '--all'])
+      assert.deepEqual([r.code, r.stdout.replace(/^INFO\[\d{4}\] /gm, ''), r.stderr], [0, 'Deleting all clusters...\nNo clusters found\n', ''])
+    } finally {
+      await empty.cleanup()
+    }
+  })
 
   const configCases: Array<[string, string, RegExp]> = [
     ['an unknown key, with its path', 'apiVersion: k3sim.io/v1alpha1\nkind: Simple\noptions:\n  k3sim:\n    wait: true\n    waitFor: 5s\n', /config file .*bad\.yaml: unknown key "options\.k3sim\.waitFor"; known keys under "options\.k3sim": wait, timeout/],
