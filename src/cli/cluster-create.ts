@@ -7,9 +7,11 @@ import { resolve } from 'node:path'
 import { loadConfig, type SimpleConfig } from './config-file.ts'
 import { bool, checkDisable, checkQuantity, checkRuntime, collect, count, durationMs, list } from './flags.ts'
 import { checkClusterName, clusterDir, clusterExists, clusterFile, clusterNames, DEFAULT_CLUSTER, readRecord, writeRecord, type ClusterRecord } from './home.ts'
+import { SUPPORTED_K3S_ARGS, translateK3sArgs } from './k3s-args.ts'
 import { mergeKubeconfig, defaultKubeconfigPaths, contextName } from './kubeconfig-file.ts'
 import { bringUp, defaultNodeNames } from './lifecycle.ts'
 import { withLocks } from './lock.ts'
+import { applyNodeLabels } from './node-labels.ts'
 import { action, CliError, log } from './output.ts'
 import { stopServer } from './process.ts'
 import { checkPortClash, freePort, parseApiPort, parsePortMapping, portInUse, probePort } from './ports.ts'
@@ -23,6 +25,8 @@ interface CreateFlags {
   nodeCpu?: string
   nodeMemory?: string
   disable: string[]
+  k3sArg: string[]
+  k3sNodeLabel: string[]
   config?: string
   manifests?: string
   wait: boolean
@@ -36,6 +40,7 @@ Examples:
   $ k3sim cluster create                                  # k3s-default: 1 server
   $ k3sim cluster create dev --agents 2 -p 8081:80@loadbalancer
   $ k3sim cluster create big --node-cpu 4 --node-memory 8Gi --disable traefik,metrics-server
+  $ k3sim cluster create k3d-style -a 2 --k3s-arg "--disable=traefik@server:0" --k3s-node-label "role=worker@agent:*"
   $ k3sim cluster create --config dev.yaml --agents 3     # flags override the file
   $ k3sim cluster create ci --api-port 6550 --kubeconfig-switch-context=false`
 
@@ -59,7 +64,9 @@ async function create (nameArg: string | undefined, flags: CreateFlags, cmd: Com
   const nodeMemory = flags.nodeMemory ?? config.nodeMemory
   if (nodeCpu !== undefined) checkQuantity(nodeCpu, '--node-cpu')
   if (nodeMemory !== undefined) checkQuantity(nodeMemory, '--node-memory')
-  const disable = checkDisable(cmd.getOptionValueSource('disable') === 'cli' ? flags.disable : config.disable ?? [])
+  // As k3d, --k3s-arg and --k3s-node-label add to the config file's options.k3s lists.
+  const k3s = translateK3sArgs({ cluster: name, shape, k3sArgs: [...config.k3sArgs ?? [], ...flags.k3sArg], nodeLabels: [...config.k3sNodeLabels ?? [], ...flags.k3sNodeLabel] })
+  const disable = [...new Set([...checkDisable(cmd.getOptionValueSource('disable') === 'cli' ? flags.disable : config.disable ?? []), ...k3s.disable])]
   const runtime = checkRuntime(pick(cmd, flags, 'runtime', config.runtime))
   const manifests = flags.manifests === undefined ? config.manifests : resolve(flags.manifests)
   if (manifests !== undefined && !(existsSync(manifests) && statSync(manifests).isDirectory())) throw new CliError(`manifests directory ${manifests} does not exist; create it or fix the path`)
@@ -89,7 +96,7 @@ async function create (nameArg: string | undefined, flags: CreateFlags, cmd: Com
     for (const n of defaultNodeNames(record)) log.info(`Creating node '${n.name}'`)
     try {
       log.info(`Starting cluster '${name}'`)
-      await bringUp(record, { wait, timeoutMs })
+      await bringUp(record, { wait, timeoutMs, registered: () => applyNodeLabels(name, k3s.nodeLabels) })
     } catch (err) {
       log.warn(`Failed to create cluster >>> Rolling Back: ${err instanceof Error ? err.message : String(err)}`)
       await stopServer(name)
@@ -122,6 +129,8 @@ export function clusterCreateCommand (): Command {
     .option('--node-cpu <quantity>', 'CPU of each node, e.g. 2 (default: this host\'s)')
     .option('--node-memory <quantity>', 'memory of each node, e.g. 4Gi (default: this host\'s)')
     .option('--disable <names>', 'k3s add-ons not to deploy, comma-separated: coredns, servicelb, traefik, local-storage, metrics-server', list, [])
+    .option('--k3s-arg <ARG@NODEFILTER>', `a k3s arg for the nodes the filter selects (repeatable); k3sim takes ${SUPPORTED_K3S_ARGS}, e.g. "--disable=traefik@server:0"`, collect, [])
+    .option('--k3s-node-label <KEY[=VALUE]@NODEFILTER>', 'label the nodes the filter selects (repeatable), e.g. "role=worker@agent:*"', collect, [])
     .option('-c, --config <file>', `config file (kind: Simple, apiVersion: k3sim.io/v1alpha1)`)
     .option('--manifests <dir>', 'auto-deploy directory of manifests (k3s\'s server/manifests), passed to the server')
     .option('--wait [bool]', 'wait until all nodes are Ready', bool, true)
