@@ -2,6 +2,7 @@
 // the cluster's detached `k3sim server`, its nodes Ready, the default kubeconfig updated, and
 // k3d's output. A failed create is rolled back: nothing of it is left.
 import { Command } from 'commander'
+import { K3S_VERSION } from '../api/version.ts'
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { loadConfig, type SimpleConfig } from './config-file.ts'
@@ -9,6 +10,7 @@ import { bool, checkDisable, checkQuantity, checkRuntime, collect, count, durati
 import { checkClusterName, clusterDir, clusterExists, clusterFile, clusterNames, DEFAULT_CLUSTER, readRecord, writeRecord, type ClusterRecord } from './home.ts'
 import { SUPPORTED_K3S_ARGS, translateK3sArgs } from './k3s-args.ts'
 import { mergeKubeconfig, defaultKubeconfigPaths, contextName } from './kubeconfig-file.ts'
+import { addRefusedOptions, checkImage, CLUSTER_CREATE_REFUSALS, refuseGiven } from './k3d-only-flags.ts'
 import { bringUp, defaultNodeNames } from './lifecycle.ts'
 import { withLocks } from './lock.ts'
 import { applyNodeLabels } from './node-labels.ts'
@@ -33,6 +35,7 @@ interface CreateFlags {
   timeout: string
   kubeconfigUpdateDefault: boolean
   kubeconfigSwitchContext: boolean
+  image?: string
 }
 
 const EXAMPLES = `
@@ -50,6 +53,7 @@ function pick<K extends keyof CreateFlags> (cmd: Command, flags: CreateFlags, ke
 }
 
 async function create (nameArg: string | undefined, flags: CreateFlags, cmd: Command): Promise<void> {
+  refuseGiven(cmd, CLUSTER_CREATE_REFUSALS)
   const config: SimpleConfig = flags.config === undefined ? {} : loadConfig(flags.config)
   const name = checkClusterName(nameArg ?? config.name ?? DEFAULT_CLUSTER)
   const servers = pick(cmd, flags, 'servers', config.servers)
@@ -74,6 +78,7 @@ async function create (nameArg: string | undefined, flags: CreateFlags, cmd: Com
   const timeoutMs = durationMs(pick(cmd, flags, 'timeout', config.timeout), '--timeout')
   const updateDefault = pick(cmd, flags, 'kubeconfigUpdateDefault', config.updateDefaultKubeconfig)
   const switchContext = updateDefault && pick(cmd, flags, 'kubeconfigSwitchContext', config.switchContext)
+  checkImage(flags.image)
 
   await withLocks([name], async () => {
     if (clusterExists(name)) throw new CliError(`Failed to create cluster '${name}' because a cluster with that name already exists; choose another name, or delete it first with \`k3sim cluster delete ${name}\``)
@@ -118,7 +123,7 @@ async function create (nameArg: string | undefined, flags: CreateFlags, cmd: Com
 }
 
 export function clusterCreateCommand (): Command {
-  return new Command('create')
+  return addRefusedOptions(new Command('create'), CLUSTER_CREATE_REFUSALS)
     .description('create a new cluster: a detached k3sim server process with its nodes, state in $K3SIM_HOME/clusters/NAME')
     .argument('[NAME]', `cluster name (default: ${DEFAULT_CLUSTER}, or metadata.name of --config)`)
     .option('-s, --servers <n>', 'server nodes', count, 1)
@@ -126,6 +131,7 @@ export function clusterCreateCommand (): Command {
     .option('--api-port <[host:]port>', 'Kubernetes API port (default: a free port on 127.0.0.1)')
     .option('-p, --port <mapping>', 'port mapping [HOST:][HOSTPORT:]CONTAINERPORT[/PROTOCOL][@NODEFILTER], e.g. 8081:80@loadbalancer (recorded; forwarded with the Docker runtime); repeatable', collect, [])
     .option('--runtime <name>', 'node runtime: fake', 'fake')
+    .option('-i, --image <image>', `a k3s image, as k3d takes it (rancher/k3s:TAG): noted, not used; k3sim emulates k3s ${K3S_VERSION}`)
     .option('--node-cpu <quantity>', 'CPU of each node, e.g. 2 (default: this host\'s)')
     .option('--node-memory <quantity>', 'memory of each node, e.g. 4Gi (default: this host\'s)')
     .option('--disable <names>', 'k3s add-ons not to deploy, comma-separated: coredns, servicelb, traefik, local-storage, metrics-server', list, [])

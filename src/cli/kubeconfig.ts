@@ -73,7 +73,7 @@ export function kubeconfigCommand (): Command {
     .option('-u, --update [bool]', 'replace entries of the same name in the target (false: refuse to)', bool, true)
     .option('--no-update', 'refuse to replace entries of the same name')
     .option('--overwrite [bool]', '[careful] replace the target file, ignoring what it holds', bool, false)
-    .addHelpText('after', '\nExamples:\n  $ export KUBECONFIG=$(k3sim kubeconfig write dev)      # $K3SIM_HOME/kubeconfig-dev.yaml\n  $ k3sim kubeconfig merge dev -d                        # into ~/.kube/config\n  $ k3sim kubeconfig merge --all -o all.yaml --kubeconfig-switch-context=false\n  $ k3sim kubeconfig merge dev -o -                      # print it, write nothing')
+    .addHelpText('after', '\nExamples:\n  $ k3sim kubeconfig merge dev -d                        # into ~/.kube/config\n  $ export KUBECONFIG=$(k3sim kubeconfig write dev)      # $K3SIM_HOME/kubeconfig-dev.yaml\n  $ k3sim kubeconfig merge --all -o all.yaml --kubeconfig-switch-context=false\n  $ k3sim kubeconfig merge dev -o -                      # print it, write nothing')
     .action(action(merge))
   return new Command('kubeconfig').description('print, write or merge clusters\' kubeconfigs')
     .addHelpText('after', '\nExamples:\n  $ k3sim kubeconfig merge dev -d\n  $ k3sim kubeconfig get dev').addCommand(get).addCommand(mergeCommand)

@@ -6,6 +6,7 @@ import { adminCall, listNodes } from './admin-client.ts'
 import { bool, checkQuantity, count, durationMs, list } from './flags.ts'
 import { checkClusterName, clusterNames, DEFAULT_CLUSTER, readRecord, writeRecord } from './home.ts'
 import { clusterNodes, waitReady } from './lifecycle.ts'
+import { checkImage } from './k3d-only-flags.ts'
 import { withLocks } from './lock.ts'
 import { applyNodeLabels, parseNodeLabel, type NodeLabels } from './node-labels.ts'
 import { action, CliError, log, table } from './output.ts'
@@ -34,7 +35,7 @@ async function clusterOf (node: string, cluster: string | undefined): Promise<st
   throw new CliError(`no node "${node}" in any cluster; see \`k3sim node list\``)
 }
 
-interface CreateFlags { cluster: string, role: 'agent' | 'server', replicas: number, cpu?: string, memory?: string, k3sNodeLabel: string[], wait: boolean, timeout: string }
+interface CreateFlags { cluster: string, role: 'agent' | 'server', replicas: number, cpu?: string, memory?: string, k3sNodeLabel: string[], wait: boolean, timeout: string, image?: string }
 
 /** k3d's nodeCreate.go: the nodes join, get their labels, and (--wait, the default) are Ready. */
 async function create (name: string, o: CreateFlags): Promise<void> {
@@ -44,6 +45,7 @@ async function create (name: string, o: CreateFlags): Promise<void> {
   if (o.replicas < 1) throw new CliError('--replicas must be at least 1')
   const labels = o.k3sNodeLabel.map(l => parseNodeLabel(l, '--k3s-node-label', { valueOptional: false }))
   const deadline = durationMs(o.timeout, '--timeout')
+  checkImage(o.image)
   await withLocks([o.cluster], async () => {
     requireRunning(o.cluster)
     log.info(`Adding ${o.replicas} node(s) to the runtime local cluster '${o.cluster}'...`)
@@ -72,6 +74,7 @@ function createCommand (): Command {
     .option('--replicas <n>', 'how many nodes', count, 1)
     .option('--cpu <quantity>', 'CPU of each node, e.g. 2 (default: the cluster\'s --node-cpu, else this host\'s)')
     .option('--memory <quantity>', 'memory of each node, e.g. 4Gi (default: the cluster\'s --node-memory, else this host\'s)')
+    .option('-i, --image <image>', 'a k3s image, as k3d takes it (rancher/k3s:TAG): noted, not used (k3sim emulates its own k3s)')
     .option('--k3s-node-label <KEY=VALUE>', 'labels of the new nodes, comma-separated or repeated', list, [])
     .option('--wait [bool]', 'wait until the nodes are Ready', bool, true)
     .option('--no-wait', 'return once the nodes have joined')

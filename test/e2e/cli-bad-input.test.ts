@@ -72,6 +72,17 @@ describe('k3sim CLI bad input', function () {
     ['edit with nothing to change', ['cluster', 'edit', 'taken'], /nothing to change: give --port-add MAPPING/],
     ['a --manifests dir that does not exist', ['cluster', 'create', 'f', '--manifests', '/nonexistent/manifests'], /manifests directory \/nonexistent\/manifests does not exist; create it or fix the path/],
     ['a missing config file', ['cluster', 'create', '--config', '/nonexistent/k3sim.yaml'], /cannot read config file \/nonexistent\/k3sim.yaml/],
+    // k3d's flags with no meaning here: refused by name, with why, not as an unknown option.
+    ['k3d\'s --network', ['cluster', 'create', 'f', '--network', 'my-net'], /not supported by k3sim: --network: k3sim's nodes are not containers, so there is no Docker network to join/],
+    ['k3d\'s --token', ['cluster', 'create', 'f', '--token', 'abc'], /not supported by k3sim: --token: k3sim's nodes join inside the cluster process, without a join token/],
+    ['k3d\'s -e', ['cluster', 'create', 'f', '-e', 'HTTP_PROXY=x@server:0'], /not supported by k3sim: --env: k3sim's nodes are not containers with an environment of their own/],
+    ['k3d\'s -v', ['cluster', 'create', 'f', '-v', '/m:/var/lib/rancher/k3s/server/manifests@server:0'], /not supported by k3sim: --volume: .* use --manifests DIR/],
+    ['k3d\'s --no-lb', ['cluster', 'create', 'f', '--no-lb'], /not supported by k3sim: --no-lb: k3sim runs no load-balancer container to leave out/],
+    ['k3d\'s --no-rollback', ['cluster', 'create', 'f', '--no-rollback'], /not supported by k3sim: --no-rollback: k3sim always rolls a failed create back/],
+    ['k3d\'s --registry-create', ['cluster', 'create', 'f', '--registry-create', 'reg:5000'], /not supported by k3sim: --registry-create: k3sim runs no registries/],
+    ['an --image that is not k3s', ['cluster', 'create', 'f', '-i', 'nginx:1.27'], /--image "nginx:1\.27" is not a k3s image: k3sim emulates k3s v1\.32\.\d+\+k3s1 itself and runs no node image, so --image takes only a k3s image reference \(rancher\/k3s\[:TAG\]\), which it ignores; leave --image out/],
+    ['a node --image that is not k3s', ['node', 'create', 'x', '-c', 'taken', '--image', 'busybox'], /--image "busybox" is not a k3s image/],
+    ['a --k3s-arg without a node filter', ['cluster', 'create', 'f', '--k3s-arg', '--disable=traefik'], /K3sExtraArg '--disable=traefik' lacks a node filter, but there's more than one node/],
   ]
   for (const [what, args, message] of cases) {
     it(`refuses ${what}`, async () => {
@@ -102,6 +113,14 @@ describe('k3sim CLI bad input', function () {
     } finally {
       await empty.cleanup()
     }
+  })
+
+  it('an --image of k3s is accepted with k3d\'s WARN line on stderr (k3sim runs its own pinned k3s)', async () => {
+    const r = await env.k3sim(['cluster', 'create', 'img', '-i', 'docker.io/rancher/k3s:v1.30.4-k3s1', '--kubeconfig-update-default=false'])
+    assert.equal(r.code, 0, r.stderr)
+    assert.match(r.stderr, /^WARN\[\d{4}\] k3sim emulates k3s v1\.32\.\d+\+k3s1 \(its own pinned version\) and runs no node image: --image docker\.io\/rancher\/k3s:v1\.30\.4-k3s1 is not used\n$/)
+    assert.match(r.stdout, /^INFO\[\d{4}\] Cluster 'img' created successfully!$/m)
+    assert.equal((await env.k3sim(['cluster', 'delete', 'img'])).code, 0)
   })
 
   const configCases: Array<[string, string, RegExp]> = [
