@@ -2,15 +2,15 @@
 // the cluster's detached `k3sim server`, its nodes Ready, the default kubeconfig updated, and
 // k3d's output. A failed create is rolled back: nothing of it is left.
 import { Command } from 'commander'
-import { K3S_VERSION } from '../api/version.ts'
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
+import { K3S_VERSION } from '../api/version.ts'
 import { loadConfig, type SimpleConfig } from './config-file.ts'
 import { bool, checkDisable, checkQuantity, checkRuntime, collect, count, durationMs, list } from './flags.ts'
 import { checkClusterName, clusterDir, clusterExists, clusterFile, clusterNames, DEFAULT_CLUSTER, readRecord, writeRecord, type ClusterRecord } from './home.ts'
+import { addRefusedOptions, checkImage, CLUSTER_CREATE_REFUSALS, refuseGiven } from './k3d-only-flags.ts'
 import { SUPPORTED_K3S_ARGS, translateK3sArgs } from './k3s-args.ts'
 import { mergeKubeconfig, defaultKubeconfigPaths, contextName } from './kubeconfig-file.ts'
-import { addRefusedOptions, checkImage, CLUSTER_CREATE_REFUSALS, refuseGiven } from './k3d-only-flags.ts'
 import { bringUp, defaultNodeNames } from './lifecycle.ts'
 import { withLocks } from './lock.ts'
 import { applyNodeLabels } from './node-labels.ts'
