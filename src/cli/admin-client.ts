@@ -26,7 +26,8 @@ export function adminRequest (cluster: string, method: string, path: string, bod
       ca: fromB64(doc.clusters[0].cluster['certificate-authority-data']),
       cert: fromB64(doc.users[0].user['client-certificate-data']),
       key: fromB64(doc.users[0].user['client-key-data']),
-      headers: { accept: 'application/json', ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
+      // A PATCH is a JSON merge patch (RFC 7386), as `kubectl patch --type merge` sends it.
+      headers: { accept: 'application/json', ...(payload === undefined ? {} : { 'content-type': method === 'PATCH' ? 'application/merge-patch+json' : 'application/json' }) },
     }, res => {
       let text = ''
       res.setEncoding('utf8').on('data', (c: string) => { text += c }).on('end', () => {

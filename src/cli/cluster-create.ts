@@ -4,12 +4,16 @@
 import { Command } from 'commander'
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
+import { K3S_VERSION } from '../api/version.ts'
 import { loadConfig, type SimpleConfig } from './config-file.ts'
 import { bool, checkDisable, checkQuantity, checkRuntime, collect, count, durationMs, list } from './flags.ts'
 import { checkClusterName, clusterDir, clusterExists, clusterFile, clusterNames, DEFAULT_CLUSTER, readRecord, writeRecord, type ClusterRecord } from './home.ts'
+import { addRefusedOptions, checkImage, CLUSTER_CREATE_REFUSALS, refuseGiven } from './k3d-only-flags.ts'
+import { SUPPORTED_K3S_ARGS, translateK3sArgs } from './k3s-args.ts'
 import { mergeKubeconfig, defaultKubeconfigPaths, contextName } from './kubeconfig-file.ts'
 import { bringUp, defaultNodeNames } from './lifecycle.ts'
 import { withLocks } from './lock.ts'
+import { applyNodeLabels } from './node-labels.ts'
 import { action, CliError, log } from './output.ts'
 import { stopServer } from './process.ts'
 import { checkPortClash, freePort, parseApiPort, parsePortMapping, portInUse, probePort } from './ports.ts'
@@ -23,12 +27,15 @@ interface CreateFlags {
   nodeCpu?: string
   nodeMemory?: string
   disable: string[]
+  k3sArg: string[]
+  k3sNodeLabel: string[]
   config?: string
   manifests?: string
   wait: boolean
   timeout: string
   kubeconfigUpdateDefault: boolean
   kubeconfigSwitchContext: boolean
+  image?: string
 }
 
 const EXAMPLES = `
@@ -36,6 +43,7 @@ Examples:
   $ k3sim cluster create                                  # k3s-default: 1 server
   $ k3sim cluster create dev --agents 2 -p 8081:80@loadbalancer
   $ k3sim cluster create big --node-cpu 4 --node-memory 8Gi --disable traefik,metrics-server
+  $ k3sim cluster create k3d-style -a 2 --k3s-arg "--disable=traefik@server:0" --k3s-node-label "role=worker@agent:*"
   $ k3sim cluster create --config dev.yaml --agents 3     # flags override the file
   $ k3sim cluster create ci --api-port 6550 --kubeconfig-switch-context=false`
 
@@ -45,6 +53,7 @@ function pick<K extends keyof CreateFlags> (cmd: Command, flags: CreateFlags, ke
 }
 
 async function create (nameArg: string | undefined, flags: CreateFlags, cmd: Command): Promise<void> {
+  refuseGiven(cmd, CLUSTER_CREATE_REFUSALS)
   const config: SimpleConfig = flags.config === undefined ? {} : loadConfig(flags.config)
   const name = checkClusterName(nameArg ?? config.name ?? DEFAULT_CLUSTER)
   const servers = pick(cmd, flags, 'servers', config.servers)
@@ -59,7 +68,9 @@ async function create (nameArg: string | undefined, flags: CreateFlags, cmd: Com
   const nodeMemory = flags.nodeMemory ?? config.nodeMemory
   if (nodeCpu !== undefined) checkQuantity(nodeCpu, '--node-cpu')
   if (nodeMemory !== undefined) checkQuantity(nodeMemory, '--node-memory')
-  const disable = checkDisable(cmd.getOptionValueSource('disable') === 'cli' ? flags.disable : config.disable ?? [])
+  // As k3d, --k3s-arg and --k3s-node-label add to the config file's options.k3s lists.
+  const k3s = translateK3sArgs({ cluster: name, shape, k3sArgs: [...config.k3sArgs ?? [], ...flags.k3sArg], nodeLabels: [...config.k3sNodeLabels ?? [], ...flags.k3sNodeLabel] })
+  const disable = [...new Set([...checkDisable(cmd.getOptionValueSource('disable') === 'cli' ? flags.disable : config.disable ?? []), ...k3s.disable])]
   const runtime = checkRuntime(pick(cmd, flags, 'runtime', config.runtime))
   const manifests = flags.manifests === undefined ? config.manifests : resolve(flags.manifests)
   if (manifests !== undefined && !(existsSync(manifests) && statSync(manifests).isDirectory())) throw new CliError(`manifests directory ${manifests} does not exist; create it or fix the path`)
@@ -67,6 +78,7 @@ async function create (nameArg: string | undefined, flags: CreateFlags, cmd: Com
   const timeoutMs = durationMs(pick(cmd, flags, 'timeout', config.timeout), '--timeout')
   const updateDefault = pick(cmd, flags, 'kubeconfigUpdateDefault', config.updateDefaultKubeconfig)
   const switchContext = updateDefault && pick(cmd, flags, 'kubeconfigSwitchContext', config.switchContext)
+  checkImage(flags.image)
 
   await withLocks([name], async () => {
     if (clusterExists(name)) throw new CliError(`Failed to create cluster '${name}' because a cluster with that name already exists; choose another name, or delete it first with \`k3sim cluster delete ${name}\``)
@@ -89,7 +101,7 @@ async function create (nameArg: string | undefined, flags: CreateFlags, cmd: Com
     for (const n of defaultNodeNames(record)) log.info(`Creating node '${n.name}'`)
     try {
       log.info(`Starting cluster '${name}'`)
-      await bringUp(record, { wait, timeoutMs })
+      await bringUp(record, { wait, timeoutMs, registered: () => applyNodeLabels(name, k3s.nodeLabels) })
     } catch (err) {
       log.warn(`Failed to create cluster >>> Rolling Back: ${err instanceof Error ? err.message : String(err)}`)
       await stopServer(name)
@@ -111,7 +123,7 @@ async function create (nameArg: string | undefined, flags: CreateFlags, cmd: Com
 }
 
 export function clusterCreateCommand (): Command {
-  return new Command('create')
+  return addRefusedOptions(new Command('create'), CLUSTER_CREATE_REFUSALS)
     .description('create a new cluster: a detached k3sim server process with its nodes, state in $K3SIM_HOME/clusters/NAME')
     .argument('[NAME]', `cluster name (default: ${DEFAULT_CLUSTER}, or metadata.name of --config)`)
     .option('-s, --servers <n>', 'server nodes', count, 1)
@@ -119,9 +131,12 @@ export function clusterCreateCommand (): Command {
     .option('--api-port <[host:]port>', 'Kubernetes API port (default: a free port on 127.0.0.1)')
     .option('-p, --port <mapping>', 'port mapping [HOST:][HOSTPORT:]CONTAINERPORT[/PROTOCOL][@NODEFILTER], e.g. 8081:80@loadbalancer (recorded; forwarded with the Docker runtime); repeatable', collect, [])
     .option('--runtime <name>', 'node runtime: fake', 'fake')
+    .option('-i, --image <image>', `a k3s image, as k3d takes it (rancher/k3s:TAG): noted, not used; k3sim emulates k3s ${K3S_VERSION}`)
     .option('--node-cpu <quantity>', 'CPU of each node, e.g. 2 (default: this host\'s)')
     .option('--node-memory <quantity>', 'memory of each node, e.g. 4Gi (default: this host\'s)')
     .option('--disable <names>', 'k3s add-ons not to deploy, comma-separated: coredns, servicelb, traefik, local-storage, metrics-server', list, [])
+    .option('--k3s-arg <ARG@NODEFILTER>', `a k3s arg for the nodes the filter selects (repeatable); k3sim takes ${SUPPORTED_K3S_ARGS}, e.g. "--disable=traefik@server:0"`, collect, [])
+    .option('--k3s-node-label <KEY[=VALUE]@NODEFILTER>', 'label the nodes the filter selects (repeatable), e.g. "role=worker@agent:*"', collect, [])
     .option('-c, --config <file>', `config file (kind: Simple, apiVersion: k3sim.io/v1alpha1)`)
     .option('--manifests <dir>', 'auto-deploy directory of manifests (k3s\'s server/manifests), passed to the server')
     .option('--wait [bool]', 'wait until all nodes are Ready', bool, true)

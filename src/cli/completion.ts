@@ -6,7 +6,8 @@ import { action } from './output.ts'
 interface Level { path: string, words: string[] }
 
 function levels (cmd: Command, prefix: string[] = []): Level[] {
-  const words = [...cmd.commands.map(c => c.name()), ...cmd.options.flatMap(o => [o.long, o.short].filter((f): f is string => f !== undefined))]
+  const options = cmd.options.filter(o => !o.hidden) // k3d's flags k3sim only refuses are not offered
+  const words = [...cmd.commands.map(c => c.name()), ...options.flatMap(o => [o.long, o.short].filter((f): f is string => f !== undefined))]
   return [{ path: prefix.join(' '), words }, ...cmd.commands.flatMap(c => levels(c, [...prefix, c.name()]))]
 }
 

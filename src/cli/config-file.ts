@@ -15,6 +15,9 @@
 //   manifests: ./manifests          # relative to the file
 //   options:
 //     k3sim: {wait: true, timeout: 60s}
+//     k3s:                             # k3d's options.k3s: see --k3s-arg, --k3s-node-label
+//       extraArgs: [{arg: --disable=traefik, nodeFilters: [server:*]}]
+//       nodeLabels: [{label: role=worker, nodeFilters: [agent:*]}]
 //     kubeconfig: {updateDefaultKubeconfig: true, switchCurrentContext: true}
 import { readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
@@ -34,6 +37,10 @@ export interface SimpleConfig {
   nodeCpu?: string
   nodeMemory?: string
   disable?: string[]
+  /** `ARG@FILTER;FILTER` as --k3s-arg takes them. */
+  k3sArgs?: string[]
+  /** `KEY=VALUE@FILTER;FILTER` as --k3s-node-label takes them. */
+  k3sNodeLabels?: string[]
   manifests?: string
   wait?: boolean
   timeout?: string
@@ -59,6 +66,18 @@ const portList: Check = (v, p) => {
   })
 }
 
+/** k3d's `[{<key>: VALUE, nodeFilters: [...]}]` lists → `VALUE@FILTER;FILTER` flag values. */
+const filteredList = (key: string): Check => (v, p) => {
+  if (!Array.isArray(v)) return fail(p, `a list of {${key}, nodeFilters}`, v)
+  return v.map((item, i) => {
+    const o = object(item, `${p}[${i}]`, { [key]: str, nodeFilters: strings }) as Record<string, string | string[] | undefined>
+    if (o[key] === undefined) throw new CliError(`"${p}[${i}].${key}" is missing`)
+    const value = (o[key] as string).replace(/@/g, '\\@')
+    const filters = (o.nodeFilters ?? []) as string[]
+    return filters.length === 0 ? value : `${value}@${filters.join(';')}`
+  })
+}
+
 const SCHEMA: Schema = {
   apiVersion: str,
   kind: str,
@@ -73,6 +92,7 @@ const SCHEMA: Schema = {
   manifests: str,
   options: {
     k3sim: { wait: bool, timeout: strOrNum },
+    k3s: { extraArgs: filteredList('arg'), nodeLabels: filteredList('label') },
     kubeconfig: { updateDefaultKubeconfig: bool, switchCurrentContext: bool },
   },
 }
@@ -114,6 +134,8 @@ export function parseConfig (text: string, file: string): SimpleConfig {
     nodeCpu: c.node?.cpu,
     nodeMemory: c.node?.memory,
     disable: c.disable,
+    k3sArgs: c.options?.k3s?.extraArgs,
+    k3sNodeLabels: c.options?.k3s?.nodeLabels,
     manifests: c.manifests === undefined ? undefined : resolve(dirname(file), c.manifests),
     wait: c.options?.k3sim?.wait,
     timeout: c.options?.k3sim?.timeout,

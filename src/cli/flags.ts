@@ -37,9 +37,9 @@ export function durationMs (value: string, flag: string): number {
   try { return parseDuration(value) } catch { throw new CliError(`invalid ${flag} "${value}": use a duration like 30s, 2m or 1m30s`) }
 }
 
-export function checkDisable (names: string[]): string[] {
+export function checkDisable (names: string[], flag = '--disable'): string[] {
   for (const n of names) {
-    if (!(ADDON_NAMES as readonly string[]).includes(n)) throw new CliError(`unknown --disable name "${n}"; known: ${ADDON_NAMES.join(', ')}`)
+    if (!(ADDON_NAMES as readonly string[]).includes(n)) throw new CliError(`${flag === '--disable' ? '' : `${flag}: `}unknown --disable name "${n}"; known: ${ADDON_NAMES.join(', ')}`)
   }
   return names
 }

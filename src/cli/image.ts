@@ -7,13 +7,9 @@ import { Command } from 'commander'
 import { createReadStream, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { normalizeImage } from '../runtime/images.ts'
-
-const log = (start: number, msg: string): void => {
-  console.error(`INFO[${String(Math.floor((Date.now() - start) / 1000)).padStart(4, '0')}] ${msg}`)
-}
+import { log } from './output.ts'
 
 async function importImages (images: string[], cluster: string): Promise<void> {
-  const start = Date.now()
   // Loaded here: dockerode (and ssh2 under it) is not for the other commands to load.
   const { DockerEngine, LABEL } = await import('../runtime/docker/index.ts')
   const engine = new DockerEngine()
@@ -23,11 +19,11 @@ async function importImages (images: string[], cluster: string): Promise<void> {
     throw new Error(`cluster '${cluster}' is not running with the docker runtime (no Docker network k3sim-${cluster} at ${engine.target.description}); ` +
       `start it with \`k3sim server --runtime docker --cluster-name ${cluster}\``)
   }
-  log(start, `Importing image(s) into cluster '${cluster}'`)
+  log.info(`Importing image(s) into cluster '${cluster}'`)
   const imported: string[] = []
   for (const arg of images) {
     if (existsSync(arg) && statSync(arg).isFile()) {
-      log(start, `Loading images from tarball '${arg}'`)
+      log.info(`Loading images from tarball '${arg}'`)
       const names = await engine.loadImage(createReadStream(arg))
       if (names.length === 0) throw new Error(`'${arg}' holds no tagged image (make it with \`docker save IMAGE -o FILE\`)`)
       imported.push(...names.map(n => n.startsWith('sha256:') ? n : normalizeImage(n)))
@@ -45,7 +41,7 @@ async function importImages (images: string[], cluster: string): Promise<void> {
     const before = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) as string[] : []
     writeFileSync(file, JSON.stringify([...new Set([...before, ...imported])].sort(), null, 2) + '\n')
   }
-  log(start, `Successfully imported ${imported.length} image(s) into 1 cluster(s)`)
+  log.info(`Successfully imported ${imported.length} image(s) into 1 cluster(s)`)
 }
 
 export function imageCommand (): Command {

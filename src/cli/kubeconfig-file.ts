@@ -38,16 +38,32 @@ function replace (list: Named[] | null | undefined, entries: Named[]): Named[] {
   return [...(list ?? []).filter(e => !names.has(e.name)), ...entries]
 }
 
-/** Merge a cluster's admin kubeconfig (YAML text) into `file`; returns the context name. */
-export function mergeKubeconfig (file: string, clusterKubeconfig: string, options: { switchContext: boolean }): string {
+/**
+ * Merge a cluster's admin kubeconfig (YAML text) into `file`; returns the context name. As k3d's
+ * KubeconfigMerge: entries of the same name are replaced, unless `update` is false, when one is
+ * refused with k3d's message (clusters, then users, then contexts are checked); the current
+ * context is switched when asked, or when the file has none.
+ */
+export function mergeKubeconfig (file: string, clusterKubeconfig: string, options: { switchContext: boolean, update?: boolean }): string {
   const add = parse(clusterKubeconfig) as KubeconfigDoc
   const doc = read(file)
+  if (options.update === false) {
+    for (const [list, what] of [['clusters', 'cluster'], ['users', 'AuthInfo'], ['contexts', 'context']] as const) {
+      const taken = (add[list] ?? []).find(e => (doc[list] ?? []).some(d => d.name === e.name))
+      if (taken !== undefined) throw new CliError(`${what} '${taken.name}' already exists in target KubeConfig ${file}; leave out --update=false to replace it, or give --overwrite to replace the file`)
+    }
+  }
   doc.clusters = replace(doc.clusters, add.clusters ?? [])
   doc.users = replace(doc.users, add.users ?? [])
   doc.contexts = replace(doc.contexts, add.contexts ?? [])
   if (options.switchContext || (doc['current-context'] ?? '') === '') doc['current-context'] = add['current-context']
   write(file, doc)
   return add['current-context']!
+}
+
+/** Replace `file` with a cluster's admin kubeconfig, ignoring what it held (k3d's --overwrite). */
+export function overwriteKubeconfig (file: string, clusterKubeconfig: string): void {
+  write(file, parse(clusterKubeconfig) as KubeconfigDoc)
 }
 
 /** Remove a cluster's entries from each file that has them; returns the files changed. */

@@ -22,20 +22,28 @@ export async function clusterNodes (record: ClusterRecord): Promise<NodeInfo[]> 
   return (record.nodes ?? defaultNodeNames(record)).map(n => ({ ...n, running: false }))
 }
 
-/** Start the process and wait (unless told not to) until every node is Ready. */
-export async function bringUp (record: ClusterRecord, options: { wait: boolean, timeoutMs: number }): Promise<void> {
+/** Poll until the nodes (`only` these, or all) are Ready; past `deadline` (0: none) it is an error. */
+export async function waitReady (cluster: string, options: { only?: string[], deadline: number }): Promise<void> {
+  for (;;) {
+    const waiting = (await notReadyNodes(cluster)).filter(n => options.only === undefined || options.only.includes(n))
+    if (waiting.length === 0) return
+    if (options.deadline > 0 && Date.now() > options.deadline) throw new CliError(`nodes ${waiting.join(', ')} of cluster "${cluster}" were not Ready within the --timeout`)
+    await sleep(20)
+  }
+}
+
+/**
+ * Start the process and wait (unless told not to) until every node is Ready. `registered` runs
+ * once the process serves with its nodes registered, before the wait (node labels go on there,
+ * as k3s sets them at registration).
+ */
+export async function bringUp (record: ClusterRecord, options: { wait: boolean, timeoutMs: number, registered?: () => Promise<void> }): Promise<void> {
   const t0 = Date.now()
   log.info('Starting servers...')
   for (const n of record.nodes ?? defaultNodeNames(record)) log.info(`Starting node '${n.name}'`)
   await startServer(record, { timeoutMs: options.timeoutMs })
-  if (options.wait) {
-    for (;;) {
-      const waiting = await notReadyNodes(record.name)
-      if (waiting.length === 0) break
-      if (options.timeoutMs > 0 && Date.now() - t0 > options.timeoutMs) throw new CliError(`nodes ${waiting.join(', ')} of cluster "${record.name}" were not Ready within the --timeout`)
-      await sleep(20)
-    }
-  }
+  await options.registered?.()
+  if (options.wait) await waitReady(record.name, { deadline: options.timeoutMs > 0 ? t0 + options.timeoutMs : 0 })
   record.nodes = (await listNodes(record.name)).map(n => ({ name: n.name, role: n.role }))
   writeRecord(record)
   log.info(`${record.nodes.length} node(s) Ready in ${Date.now() - t0} ms`)

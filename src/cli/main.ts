@@ -11,12 +11,14 @@ import { imageCommand } from './image.ts'
 import { kineCommand } from './kine.ts'
 import { kubeconfigCommand } from './kubeconfig.ts'
 import { nodeCommand } from './node.ts'
+import { exitQuietlyOnClosedPipe } from './output.ts'
 import { serverCommand } from './server.ts'
 import { packagePath } from '../util/package-path.ts'
 
 // V8's code cache on disk (os.tmpdir()/node-compile-cache): a cluster process loads the whole
 // cluster (its commands import it lazily, after this) in about half the CPU time.
 enableCompileCache()
+exitQuietlyOnClosedPipe()
 
 const pkg = JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string }
 

@@ -3,10 +3,12 @@
 // are Node objects in the cluster's store, so they come back with `cluster start`.
 import { Command, Option } from 'commander'
 import { adminCall, listNodes } from './admin-client.ts'
-import { checkQuantity, count } from './flags.ts'
+import { bool, checkQuantity, count, durationMs, list } from './flags.ts'
 import { checkClusterName, clusterNames, DEFAULT_CLUSTER, readRecord, writeRecord } from './home.ts'
-import { clusterNodes } from './lifecycle.ts'
+import { clusterNodes, waitReady } from './lifecycle.ts'
+import { checkImage } from './k3d-only-flags.ts'
 import { withLocks } from './lock.ts'
+import { applyNodeLabels, parseNodeLabel, type NodeLabels } from './node-labels.ts'
 import { action, CliError, log, table } from './output.ts'
 import { runningPid } from './process.ts'
 
@@ -33,6 +35,36 @@ async function clusterOf (node: string, cluster: string | undefined): Promise<st
   throw new CliError(`no node "${node}" in any cluster; see \`k3sim node list\``)
 }
 
+interface CreateFlags { cluster: string, role: 'agent' | 'server', replicas: number, cpu?: string, memory?: string, k3sNodeLabel: string[], wait: boolean, timeout: string, image?: string }
+
+/** k3d's nodeCreate.go: the nodes join, get their labels, and (--wait, the default) are Ready. */
+async function create (name: string, o: CreateFlags): Promise<void> {
+  checkClusterName(name, 'node name')
+  if (o.cpu !== undefined) checkQuantity(o.cpu, '--cpu')
+  if (o.memory !== undefined) checkQuantity(o.memory, '--memory')
+  if (o.replicas < 1) throw new CliError('--replicas must be at least 1')
+  const labels = o.k3sNodeLabel.map(l => parseNodeLabel(l, '--k3s-node-label', { valueOptional: false }))
+  const deadline = durationMs(o.timeout, '--timeout')
+  checkImage(o.image)
+  await withLocks([o.cluster], async () => {
+    requireRunning(o.cluster)
+    log.info(`Adding ${o.replicas} node(s) to the runtime local cluster '${o.cluster}'...`)
+    const nodes = Array.from({ length: o.replicas }, (_, i) => `k3sim-${name}-${i}`)
+    const t0 = Date.now()
+    try {
+      for (const node of nodes) {
+        log.info(`Starting node '${node}'`)
+        await adminCall(o.cluster, 'POST', NODES, { name: node, role: o.role, cpu: o.cpu, memory: o.memory })
+      }
+      if (labels.length > 0) await applyNodeLabels(o.cluster, Object.fromEntries(nodes.map(n => [n, Object.fromEntries(labels)])) as NodeLabels)
+      if (o.wait) await waitReady(o.cluster, { only: nodes, deadline: deadline > 0 ? t0 + deadline : 0 })
+    } finally {
+      await recordNodes(o.cluster)
+    }
+    log.info(`Successfully created ${o.replicas} node(s)!`)
+  })
+}
+
 function createCommand (): Command {
   return new Command('create')
     .description('add nodes to a running cluster (named k3sim-NAME-0, k3sim-NAME-1, ...)')
@@ -42,27 +74,13 @@ function createCommand (): Command {
     .option('--replicas <n>', 'how many nodes', count, 1)
     .option('--cpu <quantity>', 'CPU of each node, e.g. 2 (default: the cluster\'s --node-cpu, else this host\'s)')
     .option('--memory <quantity>', 'memory of each node, e.g. 4Gi (default: the cluster\'s --node-memory, else this host\'s)')
-    .addHelpText('after', '\nExamples:\n  $ k3sim node create extra -c dev\n  $ k3sim node create big -c dev --replicas 2 --cpu 8 --memory 32Gi')
-    .action(action(async (name: string, o: { cluster: string, role: 'agent' | 'server', replicas: number, cpu?: string, memory?: string }) => {
-      checkClusterName(name, 'node name')
-      if (o.cpu !== undefined) checkQuantity(o.cpu, '--cpu')
-      if (o.memory !== undefined) checkQuantity(o.memory, '--memory')
-      if (o.replicas < 1) throw new CliError('--replicas must be at least 1')
-      await withLocks([o.cluster], async () => {
-        requireRunning(o.cluster)
-        log.info(`Adding ${o.replicas} node(s) to the runtime local cluster '${o.cluster}'...`)
-        try {
-          for (let i = 0; i < o.replicas; i++) {
-            const node = `k3sim-${name}-${i}`
-            log.info(`Starting node '${node}'`)
-            await adminCall(o.cluster, 'POST', NODES, { name: node, role: o.role, cpu: o.cpu, memory: o.memory })
-          }
-        } finally {
-          await recordNodes(o.cluster)
-        }
-        log.info(`Successfully created ${o.replicas} node(s)!`)
-      })
-    }))
+    .option('-i, --image <image>', 'a k3s image, as k3d takes it (rancher/k3s:TAG): noted, not used (k3sim emulates its own k3s)')
+    .option('--k3s-node-label <KEY=VALUE>', 'labels of the new nodes, comma-separated or repeated', list, [])
+    .option('--wait [bool]', 'wait until the nodes are Ready', bool, true)
+    .option('--no-wait', 'return once the nodes have joined')
+    .option('--timeout <duration>', 'give up waiting after this long, e.g. 60s; 0 = no limit', '0')
+    .addHelpText('after', '\nExamples:\n  $ k3sim node create extra -c dev\n  $ k3sim node create big -c dev --replicas 2 --cpu 8 --memory 32Gi\n  $ k3sim node create gpu -c dev --k3s-node-label role=gpu,tier=batch')
+    .action(action(create))
 }
 
 function listCommand (): Command {

@@ -1,7 +1,8 @@
 // Ports, as k3d takes them: `--api-port [HOST:]HOSTPORT`, `-p [HOST:][HOSTPORT:]CONTAINERPORT
-// [/PROTOCOL][@NODEFILTER]` with k3d's node filters (`<group>[:<subset>[:<suffix>]]`), and the
+// [/PROTOCOL][@NODEFILTER]` with k3d's node filters (node-filter.ts), and the
 // checks that a port is free before a cluster process is started on it.
 import { createServer } from 'node:net'
+import { checkNodeFilter } from './node-filter.ts'
 import { CliError } from './output.ts'
 import type { PortMapping } from './home.ts'
 
@@ -19,35 +20,6 @@ export function parseApiPort (value: string): { host: string, port: number } {
   const host = i < 0 ? '127.0.0.1' : value.slice(0, i).replace(/^\[(.*)\]$/, '$1')
   if (i >= 0 && host === '') throw new CliError(`invalid --api-port "${value}": use [HOST:]HOSTPORT, e.g. 6550 or 127.0.0.1:6550`)
   return { host, port: portNumber(value.slice(i + 1), 'port', `--api-port "${value}"`) }
-}
-
-const GROUPS: Record<string, 'server' | 'agent' | 'loadbalancer' | 'all'> = { server: 'server', servers: 'server', agent: 'agent', agents: 'agent', loadbalancer: 'loadbalancer', all: 'all' }
-
-/**
- * Check one node filter against the cluster's shape: `server:0`, `agents:*`, `agent:1,3`,
- * `agent:0-2`, `loadbalancer`, `all`, with an optional `:proxy`/`:direct` suffix.
- */
-export function checkNodeFilter (filter: string, shape: { servers: number, agents: number }): string {
-  const bad = (why: string): CliError => new CliError(`invalid node filter "${filter}": ${why}; use <group>[:<subset>[:<suffix>]], e.g. loadbalancer, server:0, agent:*, agent:1,3 or agent:0-2`)
-  const [groupText, subset, suffix, ...rest] = filter.split(':')
-  const group = GROUPS[groupText]
-  if (group === undefined) throw bad(`unknown group "${groupText}" (server, agent, loadbalancer, all)`)
-  if (rest.length > 0) throw bad('too many parts')
-  if (suffix !== undefined && suffix !== 'proxy' && suffix !== 'direct') throw bad(`unknown suffix "${suffix}" (proxy, direct)`)
-  if (subset === undefined || subset === '*' || subset === '') return filter
-  if (group === 'loadbalancer' || group === 'all') throw bad(`group "${groupText}" takes no subset`)
-  const count = group === 'server' ? shape.servers : shape.agents
-  const indexes: number[] = []
-  for (const part of subset.split(',')) {
-    const m = /^(\d+)(?:-(\d+))?$/.exec(part)
-    if (m === null) throw bad(`subset "${subset}" is not *, an index, a list (1,3) or a range (0-2)`)
-    const [from, to] = [Number(m[1]), Number(m[2] ?? m[1])]
-    if (to < from) throw bad(`range "${part}" runs backwards`)
-    for (let i = from; i <= to; i++) indexes.push(i)
-  }
-  const out = indexes.find(i => i >= count)
-  if (out !== undefined) throw bad(`the cluster has ${count} ${group}${count === 1 ? '' : 's'}, so no ${group} ${out}`)
-  return filter
 }
 
 /** `-p 8080:80@loadbalancer` → a recorded mapping (no filter: the load balancer, as k3d). */

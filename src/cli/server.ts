@@ -99,7 +99,21 @@ export function serverCommand (): Command {
       // Announced only once SIGINT/SIGTERM stop it cleanly.
       const ep = cluster.endpoints
       console.log(`k3sim server listening on ${ep.api} (etcd: ${ep.etcd ?? 'off'}, kubeconfig: ${join(o.dataDir, 'kubeconfig.yaml')})`)
-      // Started by `k3sim cluster create|start` (an IPC channel): say so, then live on alone.
-      if (process.send !== undefined) process.send({ ready: true, api: ep.api, etcd: ep.etcd, pid: process.pid }, () => process.disconnect())
+      announceReady({ ready: true, api: ep.api, etcd: ep.etcd, pid: process.pid })
     })
+}
+
+/**
+ * Started by `k3sim cluster create|start` (an IPC channel): say so, then live on alone. The
+ * command may be gone by now (Ctrl-C, `| head` closing its output): then there is no one to
+ * tell, and the cluster keeps running, as k3d's node containers keep running when `k3d cluster
+ * create` is killed once they have started. (Disconnecting a channel the parent already closed
+ * would throw ERR_IPC_DISCONNECTED as an unhandled 'error' event and take the cluster down.)
+ */
+function announceReady (message: object): void {
+  if (process.send === undefined) return
+  process.send(message, (err: Error | null) => {
+    if (err !== null) console.error(`k3sim server: the command that started this server is gone (${(err as NodeJS.ErrnoException).code ?? err.message}); the server keeps running`)
+    if (process.connected) process.disconnect()
+  })
 }

@@ -1,7 +1,7 @@
 // The CLI refuses bad input with exit code 1 and a message that says what to do, and leaves
 // what exists untouched: taken names and ports, unknown clusters, node filters, quantities,
 // config file keys; a config file's settings apply, with flags winning; racing creates of one
-// name give one cluster.
+// name give one cluster. Deleting a cluster that does not exist is not an error (k3d skips it).
 import assert from 'node:assert/strict'
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:net'
@@ -54,7 +54,6 @@ describe('k3sim CLI bad input', function () {
     ['an invalid cluster name', ['cluster', 'create', 'Bad_Name'], /invalid cluster name "Bad_Name": use at most 32 lower-case letters, digits and '-'/],
     ['an unknown cluster to start', ['cluster', 'start', 'nope'], /cluster "nope" not found; clusters: taken \(see `k3sim cluster list`\)/],
     ['an unknown cluster to stop', ['cluster', 'stop', 'nope'], /cluster "nope" not found/],
-    ['an unknown cluster to delete', ['cluster', 'delete', 'nope'], /cluster "nope" not found/],
     ['an unknown cluster to edit', ['cluster', 'edit', 'nope', '--port-add', '8080:80'], /cluster "nope" not found/],
     ['an unknown cluster for kubeconfig get', ['kubeconfig', 'get', 'nope'], /cluster "nope" not found/],
     ['an unknown cluster for node create', ['node', 'create', 'x', '-c', 'nope'], /cluster "nope" not found/],
@@ -73,6 +72,17 @@ describe('k3sim CLI bad input', function () {
     ['edit with nothing to change', ['cluster', 'edit', 'taken'], /nothing to change: give --port-add MAPPING/],
     ['a --manifests dir that does not exist', ['cluster', 'create', 'f', '--manifests', '/nonexistent/manifests'], /manifests directory \/nonexistent\/manifests does not exist; create it or fix the path/],
     ['a missing config file', ['cluster', 'create', '--config', '/nonexistent/k3sim.yaml'], /cannot read config file \/nonexistent\/k3sim.yaml/],
+    // k3d's flags with no meaning here: refused by name, with why, not as an unknown option.
+    ['k3d\'s --network', ['cluster', 'create', 'f', '--network', 'my-net'], /not supported by k3sim: --network: k3sim's nodes are not containers, so there is no Docker network to join/],
+    ['k3d\'s --token', ['cluster', 'create', 'f', '--token', 'abc'], /not supported by k3sim: --token: k3sim's nodes join inside the cluster process, without a join token/],
+    ['k3d\'s -e', ['cluster', 'create', 'f', '-e', 'HTTP_PROXY=x@server:0'], /not supported by k3sim: --env: k3sim's nodes are not containers with an environment of their own/],
+    ['k3d\'s -v', ['cluster', 'create', 'f', '-v', '/m:/var/lib/rancher/k3s/server/manifests@server:0'], /not supported by k3sim: --volume: .* use --manifests DIR/],
+    ['k3d\'s --no-lb', ['cluster', 'create', 'f', '--no-lb'], /not supported by k3sim: --no-lb: k3sim runs no load-balancer container to leave out/],
+    ['k3d\'s --no-rollback', ['cluster', 'create', 'f', '--no-rollback'], /not supported by k3sim: --no-rollback: k3sim always rolls a failed create back/],
+    ['k3d\'s --registry-create', ['cluster', 'create', 'f', '--registry-create', 'reg:5000'], /not supported by k3sim: --registry-create: k3sim runs no registries/],
+    ['an --image that is not k3s', ['cluster', 'create', 'f', '-i', 'nginx:1.27'], /--image "nginx:1\.27" is not a k3s image: k3sim emulates k3s v1\.32\.\d+\+k3s1 itself and runs no node image, so --image takes only a k3s image reference \(rancher\/k3s\[:TAG\]\), which it ignores; leave --image out/],
+    ['a node --image that is not k3s', ['node', 'create', 'x', '-c', 'taken', '--image', 'busybox'], /--image "busybox" is not a k3s image/],
+    ['a --k3s-arg without a node filter', ['cluster', 'create', 'f', '--k3s-arg', '--disable=traefik'], /K3sExtraArg '--disable=traefik' lacks a node filter, but there's more than one node/],
   ]
   for (const [what, args, message] of cases) {
     it(`refuses ${what}`, async () => {
@@ -80,6 +90,38 @@ describe('k3sim CLI bad input', function () {
       assert.deepEqual(clusters(), ['taken'])
     })
   }
+
+  // k3d's cmd/cluster/clusterDelete.go: a missing cluster is skipped (INFO, exit 0), not refused.
+  const deleteCases: Array<[string, string[], string[]]> = [
+    ['a named cluster that does not exist', ['cluster', 'delete', 'nope'], ['No nodes found for cluster \'nope\', nothing to delete.', 'No clusters found']],
+    ['no name and no k3s-default cluster', ['cluster', 'delete'], ['No nodes found for cluster \'k3s-default\', nothing to delete.', 'No clusters found']],
+  ]
+  for (const [what, args, lines] of deleteCases) {
+    it(`delete of ${what}: k3d's INFO lines, exit 0, the other clusters untouched`, async () => {
+      const r = await env.k3sim(args)
+      assert.deepEqual([r.code, r.stdout.replace(/^INFO\[\d{4}\] /gm, ''), r.stderr], [0, lines.map(l => l + '\n').join(''), ''])
+      assert.deepEqual(clusters(), ['taken'])
+      assert.equal(env.serverPids().length, 1)
+    })
+  }
+
+  it('delete --all with no clusters: k3d\'s INFO lines, exit 0', async () => {
+    const empty = cliEnv()
+    try {
+      const r = await empty.k3sim(['cluster', 'delete', '--all'])
+      assert.deepEqual([r.code, r.stdout.replace(/^INFO\[\d{4}\] /gm, ''), r.stderr], [0, 'Deleting all clusters...\nNo clusters found\n', ''])
+    } finally {
+      await empty.cleanup()
+    }
+  })
+
+  it('an --image of k3s is accepted with k3d\'s WARN line on stderr (k3sim runs its own pinned k3s)', async () => {
+    const r = await env.k3sim(['cluster', 'create', 'img', '-i', 'docker.io/rancher/k3s:v1.30.4-k3s1', '--kubeconfig-update-default=false'])
+    assert.equal(r.code, 0, r.stderr)
+    assert.match(r.stderr, /^WARN\[\d{4}\] k3sim emulates k3s v1\.32\.\d+\+k3s1 \(its own pinned version\) and runs no node image: --image docker\.io\/rancher\/k3s:v1\.30\.4-k3s1 is not used\n$/)
+    assert.match(r.stdout, /^INFO\[\d{4}\] Cluster 'img' created successfully!$/m)
+    assert.equal((await env.k3sim(['cluster', 'delete', 'img'])).code, 0)
+  })
 
   const configCases: Array<[string, string, RegExp]> = [
     ['an unknown key, with its path', 'apiVersion: k3sim.io/v1alpha1\nkind: Simple\noptions:\n  k3sim:\n    wait: true\n    waitFor: 5s\n', /config file .*bad\.yaml: unknown key "options\.k3sim\.waitFor"; known keys under "options\.k3sim": wait, timeout/],

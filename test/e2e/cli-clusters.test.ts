@@ -3,10 +3,14 @@
 // resourceVersion and pods, a node added to schedule what was Pending, a kill -9 recovered from
 // the SQLite file, and a delete that leaves no process, file or kubeconfig entry behind.
 import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { parse } from 'yaml'
+import { fileURLToPath } from 'node:url'
+import { parse, parseAllDocuments } from 'yaml'
 import { alive, cliEnv, waitFor, type CliEnv } from '../support/k3sim-cli.ts'
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url))
 
 interface Kubeconfig { 'current-context': string, clusters: Array<{ name: string, cluster: { server: string } }>, contexts: Array<{ name: string, context: { cluster: string, user: string } }>, users: Array<{ name: string }> }
 
@@ -55,8 +59,11 @@ describe('k3sim cluster/node/kubeconfig (the k3d-style CLI)', function () {
   before(() => { env = cliEnv() })
   after(async () => { await env.cleanup() })
 
-  it('creates two clusters, printing k3d\'s lines, and merges both into the default kubeconfig', async () => {
-    const one = await k3sim('cluster', 'create', 'one')
+  it('creates two clusters, printing k3d\'s lines (INFO on stdout, as k3d), and merges both into the default kubeconfig', async () => {
+    const created = await env.k3sim(['cluster', 'create', 'one'])
+    assert.equal(created.code, 0, created.stderr)
+    assert.equal(created.stderr, '')
+    const one = created.stdout
     assert.match(one, /^INFO\[\d{4}\] Creating node 'k3sim-one-server-0'$/m)
     assert.match(one, /^INFO\[\d{4}\] Cluster 'one' created successfully!$/m)
     assert.match(one, /^kubectl cluster-info$/m)
@@ -74,6 +81,15 @@ describe('k3sim cluster/node/kubeconfig (the k3d-style CLI)', function () {
     assert.match(await kubectl('--context', 'k3sim-one', 'get', 'nodes'), /^k3sim-one-server-0\s+Ready\s+control-plane,master\s+/m)
     const nodes = await kubectl('get', 'nodes', '-o', 'custom-columns=NAME:.metadata.name,CPU:.status.capacity.cpu,READY:.status.conditions[?(@.type=="Ready")].status', '--no-headers')
     assert.deepEqual(nodes.trim().split('\n').map(l => l.split(/\s+/).join(' ')).sort(), ['k3sim-two-agent-0 2 True', 'k3sim-two-agent-1 2 True', 'k3sim-two-server-0 2 True'])
+  })
+
+  it('ends quietly when its reader goes away (`k3sim cluster list | head -0`): exit 141 as SIGPIPE, no stack trace', async () => {
+    const child = spawn(process.execPath, ['src/cli/main.ts', 'cluster', 'list'], { cwd: repoRoot, env: { PATH: process.env.PATH, HOME: env.home, K3SIM_HOME: env.k3simHome, KUBECONFIG: env.kubeconfig }, stdio: ['ignore', 'pipe', 'pipe'] })
+    child.stdout.destroy() // the reader is gone before the first line is written
+    let stderr = ''
+    child.stderr.on('data', (b: Buffer) => { stderr += b.toString() })
+    const code = await new Promise(resolve => child.on('close', resolve))
+    assert.deepEqual([code, stderr], [141, ''])
   })
 
   it('lists clusters and nodes with k3d\'s columns', async () => {
@@ -148,19 +164,42 @@ describe('k3sim cluster/node/kubeconfig (the k3d-style CLI)', function () {
   })
 
   it('gets, writes and merges kubeconfigs', async () => {
-    const got = parse((await env.k3sim(['kubeconfig', 'get', 'one'])).stdout) as Kubeconfig
+    const gotText = (await env.k3sim(['kubeconfig', 'get', 'one'])).stdout
+    const got = parse(gotText) as Kubeconfig
     assert.equal(got['current-context'], 'k3sim-one')
+    // merge (alias write), as k3d: by default a file of the cluster's own, printed.
     const written = (await env.k3sim(['kubeconfig', 'write', 'one'])).stdout.trim()
     assert.equal(written, join(env.k3simHome, 'kubeconfig-one.yaml'))
     assert.match(await kubectl('--kubeconfig', written, 'get', 'nodes'), /k3sim-one-server-0\s+Ready/)
+    const defaultBefore = readFileSync(env.kubeconfig, 'utf8')
+    assert.equal((await env.k3sim(['kubeconfig', 'merge', '--all'])).stdout, `${join(env.k3simHome, 'kubeconfig-one.yaml')}:${join(env.k3simHome, 'kubeconfig-two.yaml')}\n`)
+    assert.equal(readFileSync(env.kubeconfig, 'utf8'), defaultBefore)
     const other = join(env.home, 'merged.yaml')
     assert.equal((await env.k3sim(['kubeconfig', 'merge', '--all', '-o', other])).stdout.trim(), other)
     const merged = parse(readFileSync(other, 'utf8')) as Kubeconfig
     assert.deepEqual(merged.contexts.map(c => c.name), ['k3sim-one', 'k3sim-two'])
     assert.equal(merged['current-context'], 'k3sim-two')
-    // Merging again into the default kubeconfig keeps an entry that is not ours.
+    // -o - prints the kubeconfig and no path; several are YAML documents.
+    const printed = await env.k3sim(['kubeconfig', 'merge', 'one', '-o', '-'])
+    assert.deepEqual([printed.code, printed.stdout], [0, gotText])
+    const both = await env.k3sim(['kubeconfig', 'merge', '--all', '-o', '-'])
+    assert.deepEqual(parseAllDocuments(both.stdout).map(d => (d.toJS() as Kubeconfig)['current-context']), ['k3sim-one', 'k3sim-two'])
+    // --update=false refuses an entry of the same name (k3d's message), exit 1, file untouched.
+    const refused = await env.k3sim(['kubeconfig', 'merge', 'one', '-o', other, '--update=false'])
+    assert.equal(refused.code, 1)
+    assert.match(refused.stderr, new RegExp(`^ERRO\\[\\d{4}\\] cluster 'k3sim-one' already exists in target KubeConfig ${other}; leave out --update=false to replace it, or give --overwrite to replace the file$`, 'm'))
+    assert.deepEqual((parse(readFileSync(other, 'utf8')) as Kubeconfig).contexts.map(c => c.name), ['k3sim-one', 'k3sim-two'])
+    // --overwrite replaces the file with the cluster's kubeconfig alone.
+    await k3sim('kubeconfig', 'merge', 'one', '-o', other, '--overwrite')
+    assert.deepEqual((parse(readFileSync(other, 'utf8')) as Kubeconfig).contexts.map(c => c.name), ['k3sim-one'])
+    const both2 = await env.k3sim(['kubeconfig', 'merge', 'one', '-d', '-o', other])
+    assert.deepEqual([both2.code, both2.stderr.replace(/^FATA\[\d{4}\] /, '')], [1, 'Cannot use both \'--output\' and \'--kubeconfig-merge-default\' at the same time; give one of them\n'])
+    const none = await env.k3sim(['kubeconfig', 'merge'])
+    assert.equal(none.code, 1)
+    assert.match(none.stderr, /cluster "k3s-default" not found; clusters: one, two/)
+    // -d merges into the default kubeconfig, keeping an entry that is not ours.
     await kubectl('config', 'set-context', 'elsewhere', '--cluster=far', '--user=someone')
-    await k3sim('kubeconfig', 'merge', 'one', '--kubeconfig-switch-context=false')
+    assert.equal((await env.k3sim(['kubeconfig', 'merge', 'one', '-d', '--kubeconfig-switch-context=false'])).stdout, `${env.kubeconfig}\n`)
     const kc = kubeconfig()
     assert.deepEqual(kc.contexts.map(c => c.name).sort(), ['elsewhere', 'k3sim-one', 'k3sim-two'])
     assert.equal(kc['current-context'], 'k3sim-two')

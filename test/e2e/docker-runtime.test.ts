@@ -87,11 +87,13 @@ describe('k3sim server --runtime docker (real kubectl, real containers)', functi
   /** Containers (sandboxes included) this cluster has in Docker, by name. */
   const containers = (filter = '', format = '{{.Names}}'): string[] =>
     dockerCli(docker.host, ['ps', '-a', '--filter', `label=io.k3sim.cluster=${CLUSTER}`, ...(filter === '' ? [] : ['--filter', filter]), '--format', format]).split('\n').filter(s => s !== '')
-  const k3sim = (args: string[]): Promise<{ code: number | null, stderr: string }> => new Promise(resolve => {
+  const k3sim = (args: string[]): Promise<{ code: number | null, stdout: string, stderr: string }> => new Promise(resolve => {
     const child = spawn(process.execPath, ['src/cli/main.ts', ...args], { cwd: repoRoot, env: { ...process.env, DOCKER_HOST: docker.host } })
+    let stdout = ''
     let stderr = ''
+    child.stdout.on('data', (b: Buffer) => { stdout += b.toString() })
     child.stderr.on('data', (b: Buffer) => { stderr += b.toString() })
-    child.on('exit', code => resolve({ code, stderr }))
+    child.on('exit', code => resolve({ code, stdout, stderr }))
   })
   const start = async (): Promise<ServerProcess> => startServerProcess({
     dataDir,
@@ -209,7 +211,7 @@ describe('k3sim server --runtime docker (real kubectl, real containers)', functi
     dockerCli(docker.host, ['rmi', 'k3sim-test/imported:2'])
     const imported = await k3sim(['image', 'import', tarball, TEST_IMAGE, '-c', CLUSTER])
     assert.equal(imported.code, 0, imported.stderr)
-    assert.match(imported.stderr, /INFO\[\d{4}\] Successfully imported 2 image\(s\) into 1 cluster\(s\)\n$/)
+    assert.match(imported.stdout, /INFO\[\d{4}\] Successfully imported 2 image\(s\) into 1 cluster\(s\)\n$/) // INFO on stdout, as k3d logs it
     assert.deepEqual(JSON.parse(readFileSync(join(dataDir, 'images.json'), 'utf8')), ['docker.io/k3sim-test/busybox:1.35', 'docker.io/k3sim-test/imported:2'])
     await ok(['run', 'imported', '--image=k3sim-test/imported:2', '--', 'sleep', '3600'])
     await ok(['wait', '--for=condition=Ready', 'pod/imported', '--timeout=60s'])
