@@ -37,6 +37,8 @@ export interface ImageInfo { id: string, repoDigests: string[], repoTags: string
 export interface ExecResult { exitCode: number, output: string }
 
 export interface HijackedExec {
+  /** The exec instance's ID (containerd names it in its start errors). */
+  id: string
   stream: Duplex
   resize(width: number, height: number): Promise<void>
   exitCode(): Promise<number | null>
@@ -264,6 +266,7 @@ export class DockerEngine {
     const e = await this.docker.getContainer(id).exec({ Cmd: cmd, AttachStdin: o.stdin, AttachStdout: o.stdout, AttachStderr: o.stderr, Tty: o.tty })
     const stream = await e.start({ hijack: true, stdin: o.stdin, Tty: o.tty }) as unknown as Duplex
     return {
+      id: e.id,
       stream,
       resize: async (w, h) => { await e.resize({ w, h }) },
       exitCode: async () => {

@@ -44,12 +44,27 @@ function pump (stream: Duplex, onData: (chunk: Buffer) => void): Promise<void> {
 export async function dockerExec (engine: DockerEngine, containerId: string, command: string[], o: StreamOptions, output: StreamOutput): Promise<StreamSession> {
   const exec = await engine.execStart(containerId, command, { stdin: o.stdin, stdout: o.stdout, stderr: o.stderr && !o.tty, tty: o.tty })
   const { stream } = exec
-  const demux = new DockerDemuxer(output)
+  // Docker reports a process that cannot start (no such executable) as text on the stream and
+  // exit code 126 or 127; containerd fails the exec instead. Output that starts so is held until
+  // the exit code says which it was.
+  let held: Array<[stream: 'stdout' | 'stderr', data: Buffer]> | undefined
+  let first = true
+  const forward: StreamOutput = (name, data) => {
+    if (first) { first = false; if (data.toString('utf8', 0, START_FAILED.length) === START_FAILED) held = [] }
+    if (held !== undefined) held.push([name, data])
+    else output(name, data)
+  }
+  const demux = new DockerDemuxer(forward)
   let closed = false
-  const done = pump(stream, chunk => { if (!closed) { if (o.tty) output('stdout', chunk); else demux.push(chunk) } })
+  const done = pump(stream, chunk => { if (!closed) { if (o.tty) forward('stdout', chunk); else demux.push(chunk) } })
     .then(async () => {
       if (closed) return {}
       const exitCode = await exec.exitCode()
+      if (held !== undefined && (exitCode === 126 || exitCode === 127)) {
+        const text = Buffer.concat(held.map(([, d]) => d)).toString('utf8').trim()
+        throw new RuntimeError('RunContainerError', `failed to exec in container: failed to start exec "${exec.id}": ${text}`)
+      }
+      for (const [name, data] of held ?? []) output(name, data)
       return exitCode === null ? {} : { exitCode }
     })
   return {
@@ -61,6 +76,8 @@ export async function dockerExec (engine: DockerEngine, containerId: string, com
     close: () => { closed = true; stream.destroy() },
   }
 }
+
+const START_FAILED = 'OCI runtime exec failed'
 
 export async function dockerAttach (engine: DockerEngine, containerId: string, o: StreamOptions, output: StreamOutput): Promise<StreamSession> {
   // Pod containers are created without a TTY or an open stdin (Tty/OpenStdin false), so an

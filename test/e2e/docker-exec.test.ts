@@ -1,0 +1,150 @@
+// kubectl exec, cp, attach and port-forward into real containers: `k3sim server --runtime
+// docker` on the private test dockerd, the real kubectl, and @kubernetes/client-node's Exec.
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { PassThrough } from 'node:stream'
+import * as k8s from '@kubernetes/client-node'
+import type { Context } from 'mocha'
+import { dockerOrSkip, TEST_IMAGE, type TestDocker } from '../support/docker-daemon.ts'
+import { runKubectl } from '../support/kubectl.ts'
+import { startServerProcess, type ServerProcess } from '../support/server-process.ts'
+
+const manifest = `
+apiVersion: v1
+kind: Pod
+metadata: {name: shell}
+spec:
+  terminationGracePeriodSeconds: 0
+  containers:
+  - name: app
+    image: ${TEST_IMAGE}
+    command: [sh, -c, 'mkdir -p /www && echo "<p>forwarded</p>" > /www/index.html && exec httpd -f -p 8080 -h /www']
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: ticker}
+spec:
+  terminationGracePeriodSeconds: 0
+  containers:
+  - name: app
+    image: ${TEST_IMAGE}
+    command: [sh, -c, 'while true; do echo tick; sleep 0.2; done']
+`
+
+/** Run a kubectl that keeps running (attach, port-forward) until `until` matches its output; then stop it. */
+function kubectlUntil (args: string[], env: { home: string, kubeconfig: string }, until: RegExp): Promise<{ match: RegExpExecArray, stop: () => void }> {
+  const child = spawn('kubectl', args, { env: { PATH: process.env.PATH, HOME: env.home, KUBECONFIG: env.kubeconfig } })
+  let out = ''
+  return new Promise((resolve, reject) => {
+    const look = (b: Buffer): void => {
+      out += b.toString()
+      const m = until.exec(out)
+      if (m !== null) resolve({ match: m, stop: () => child.kill() })
+    }
+    child.stdout.on('data', look)
+    child.stderr.on('data', look)
+    child.on('exit', code => reject(new Error(`kubectl ${args.join(' ')} exited with ${code} before printing ${until}:\n${out}`)))
+  })
+}
+
+describe('kubectl exec, cp, attach, port-forward on the docker runtime', function () {
+  this.timeout(180_000)
+  let docker: TestDocker
+  let server: ServerProcess | undefined
+  let dataDir: string
+  let home: string
+  const env = (): { home: string, kubeconfig: string } => ({ home, kubeconfig: server!.kubeconfigPath })
+  const kubectl = (args: string[], input?: string) => runKubectl(args, { ...env(), input })
+  const ok = async (args: string[], input?: string): Promise<string> => {
+    const r = await kubectl(args, input)
+    assert.equal(r.code, 0, `kubectl ${args.join(' ')} failed: ${r.stderr}\nserver output:\n${server?.output()}`)
+    return r.stdout
+  }
+
+  before(async function (this: Context) {
+    docker = await dockerOrSkip(this, 'docker exec e2e tests')
+    dataDir = mkdtempSync(join(tmpdir(), 'k3sim-docker-exec-'))
+    home = mkdtempSync(join(tmpdir(), 'k3sim-docker-exec-home-'))
+    server = await startServerProcess({
+      dataDir,
+      env: { DOCKER_HOST: docker.host },
+      extraArgs: ['--runtime', 'docker', '--cluster-name', 'dockerexec', '--disable', 'traefik,coredns,metrics-server,local-storage,servicelb'],
+    })
+    await ok(['apply', '-f', '-'], manifest)
+    await ok(['wait', '--for=condition=Ready', 'pod/shell', 'pod/ticker', '--timeout=90s'])
+  })
+  after(async () => {
+    await server?.stop()
+    if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true })
+    if (home !== undefined) rmSync(home, { recursive: true, force: true })
+  })
+
+  it('kubectl exec runs the command: stdout, stderr and its exit code', async () => {
+    const r = await kubectl(['exec', 'shell', '--', 'sh', '-c', 'echo out; echo err >&2; exit 3'])
+    assert.equal(r.stdout, 'out\n')
+    assert.equal(r.stderr, 'err\ncommand terminated with exit code 3\n')
+    assert.equal(r.code, 3)
+    assert.equal(await ok(['exec', 'shell', '--', 'cat', '/www/index.html']), '<p>forwarded</p>\n')
+  })
+
+  it('kubectl exec -i passes stdin through and ends it', async () => {
+    assert.equal(await ok(['exec', '-i', 'shell', '--', 'sh', '-c', 'cat; echo end'], 'line one\nline two\n'), 'line one\nline two\nend\n')
+  })
+
+  it('a command that cannot start is the runtime\'s error, worded as containerd words it', async () => {
+    const r = await kubectl(['exec', 'shell', '--', 'no-such-command'])
+    assert.equal(r.code, 1)
+    assert.equal(r.stdout, '')
+    assert.match(r.stderr, /^error: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec "[0-9a-f]{64}": OCI runtime exec failed: exec failed: unable to start container process: exec: "no-such-command": executable file not found in \$PATH: unknown\n$/)
+  })
+
+  it('kubectl cp copies a file in and out', async () => {
+    const src = join(home, 'hello.txt')
+    writeFileSync(src, 'copied by kubectl cp\n')
+    await ok(['cp', src, 'shell:/tmp/hello.txt'])
+    assert.equal(await ok(['exec', 'shell', '--', 'cat', '/tmp/hello.txt']), 'copied by kubectl cp\n')
+    const back = join(home, 'back.txt')
+    await ok(['cp', 'shell:/tmp/hello.txt', back])
+    assert.equal(readFileSync(back, 'utf8'), 'copied by kubectl cp\n')
+  })
+
+  it('kubectl attach streams the main process\'s output', async () => {
+    const { stop } = await kubectlUntil(['attach', 'ticker'], env(), /tick\n/)
+    stop()
+  })
+
+  it('runs in a terminal when asked (client-node, tty: true)', async () => {
+    const kc = new k8s.KubeConfig()
+    kc.loadFromFile(server!.kubeconfigPath)
+    const stdout = new PassThrough()
+    let out = ''
+    stdout.on('data', (b: Buffer) => { out += b.toString() })
+    const status = await new Promise<k8s.V1Status>((resolve, reject) => {
+      new k8s.Exec(kc).exec('default', 'shell', 'app', ['sh', '-c', 'test -t 1 && echo tty || echo no-tty'], stdout, null, null, true, resolve).catch(reject)
+    })
+    assert.equal(out, 'tty\r\n')
+    assert.equal(status.status, 'Success')
+  })
+
+  it('client-node\'s Exec gets stdout, stderr and the exit status', async () => {
+    const kc = new k8s.KubeConfig()
+    kc.loadFromFile(server!.kubeconfigPath)
+    const stdout = new PassThrough()
+    const stderr = new PassThrough()
+    let out = ''
+    let err = ''
+    stdout.on('data', (b: Buffer) => { out += b.toString() })
+    stderr.on('data', (b: Buffer) => { err += b.toString() })
+    const status = await new Promise<k8s.V1Status>((resolve, reject) => {
+      new k8s.Exec(kc).exec('default', 'shell', 'app', ['sh', '-c', 'echo hi; echo oops >&2; exit 2'], stdout, stderr, null, false, resolve).catch(reject)
+    })
+    assert.equal(out, 'hi\n')
+    assert.equal(err, 'oops\n')
+    assert.equal(status.status, 'Failure')
+    assert.equal(status.reason, 'NonZeroExitCode')
+    assert.deepEqual(status.details?.causes, [{ reason: 'ExitCode', message: '2' }])
+  })
+})
