@@ -35,8 +35,8 @@ spec:
 `
 
 /** Run a kubectl that keeps running (attach, port-forward) until `until` matches its output; then stop it. */
-function kubectlUntil (args: string[], env: { home: string, kubeconfig: string }, until: RegExp): Promise<{ match: RegExpExecArray, stop: () => void }> {
-  const child = spawn('kubectl', args, { env: { PATH: process.env.PATH, HOME: env.home, KUBECONFIG: env.kubeconfig } })
+function kubectlUntil (args: string[], env: { home: string, kubeconfig: string, extra?: Record<string, string> }, until: RegExp): Promise<{ match: RegExpExecArray, stop: () => void }> {
+  const child = spawn('kubectl', args, { env: { PATH: process.env.PATH, HOME: env.home, KUBECONFIG: env.kubeconfig, ...env.extra } })
   let out = ''
   return new Promise((resolve, reject) => {
     const look = (b: Buffer): void => {
@@ -127,6 +127,55 @@ describe('kubectl exec, cp, attach, port-forward on the docker runtime', functio
     })
     assert.equal(out, 'tty\r\n')
     assert.equal(status.status, 'Success')
+  })
+
+  for (const [how, extra] of [['SPDY/3.1 in a WebSocket, as kubectl 1.32 asks', {}], ['plain SPDY/3.1, kubectl\'s fallback', { KUBECTL_PORT_FORWARD_WEBSOCKETS: 'false' }]] as const) {
+    it(`kubectl port-forward forwards local connections to the pod (${how})`, async () => {
+      const { match, stop } = await kubectlUntil(['port-forward', 'pod/shell', ':8080'], { ...env(), extra }, /Forwarding from 127\.0\.0\.1:(\d+) -> 8080\n/)
+      try {
+        for (let i = 0; i < 3; i++) {
+          const res = await fetch(`http://127.0.0.1:${match[1]}/`)
+          assert.equal(await res.text(), '<p>forwarded</p>\n')
+        }
+      } finally { stop() }
+    })
+  }
+
+  it('kubectl port-forward to a port nobody listens on reports the connection refused', async () => {
+    let out = ''
+    const child = spawn('kubectl', ['port-forward', 'pod/shell', ':9'], { env: { PATH: process.env.PATH, HOME: home, KUBECONFIG: server!.kubeconfigPath } })
+    const exited = new Promise<number | null>(resolve => child.on('exit', code => resolve(code)))
+    const waiting = new Set<() => void>()
+    const collect = (b: Buffer): void => { out += b.toString(); for (const w of [...waiting]) w() }
+    child.stdout.on('data', collect)
+    child.stderr.on('data', collect)
+    const seen = (re: RegExp): Promise<RegExpExecArray> => new Promise((resolve, reject) => {
+      const look = (): void => { const m = re.exec(out); if (m !== null) { waiting.delete(look); resolve(m) } }
+      waiting.add(look)
+      look()
+      void exited.then(code => reject(new Error(`kubectl port-forward exited with ${code} before printing ${re}:\n${out}`)))
+    })
+    try {
+      const m = await seen(/Forwarding from 127\.0\.0\.1:(\d+) -> 9\n/)
+      await fetch(`http://127.0.0.1:${m[1]}/`).catch(() => {})
+      await seen(/an error occurred forwarding \d+ -> 9: error forwarding port 9 to pod default\/shell, uid [0-9a-f-]+: dial tcp 10\.42\.\d+\.\d+:9: connect: connection refused/)
+    } finally { child.kill() }
+    await exited
+  })
+
+  it('client-node\'s PortForward (the kubelet\'s WebSocket protocol) forwards a connection', async () => {
+    const kc = new k8s.KubeConfig()
+    kc.loadFromFile(server!.kubeconfigPath)
+    const output = new PassThrough()
+    let got = ''
+    output.on('data', (b: Buffer) => { got += b.toString() })
+    const input = new PassThrough()
+    const ws = await new k8s.PortForward(kc).portForward('default', 'shell', [8080], output, null, input) as { close?: () => void }
+    input.write('GET / HTTP/1.0\r\n\r\n')
+    const { waitFor } = await import('../support/wait.ts')
+    await waitFor('the forwarded answer', async () => got.includes('<p>forwarded</p>') ? true : undefined, 30_000, () => got)
+    assert.match(got, /^HTTP\/1\.[01] 200 OK/)
+    ws.close?.()
   })
 
   it('client-node\'s Exec gets stdout, stderr and the exit status', async () => {
