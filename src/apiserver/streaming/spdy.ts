@@ -80,6 +80,16 @@ export class SpdySession {
     }
   }
 
+  /** Resolves once every frame received so far is handled and what it caused is written. */
+  async flushed (): Promise<void> {
+    for (;;) {
+      const [i, o] = [this.incoming, this.outgoing]
+      await i
+      await o
+      if (i === this.incoming && o === this.outgoing) return
+    }
+  }
+
   /** The transport is gone (or the session failed): every stream ends. */
   close (): void {
     if (this.closed) return
