@@ -1,7 +1,7 @@
 // kubectl exec, cp, attach and port-forward into real containers: `k3sim server --runtime
 // docker` on the private test dockerd, the real kubectl, and @kubernetes/client-node's Exec.
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -92,6 +92,18 @@ describe('kubectl exec, cp, attach, port-forward on the docker runtime', functio
 
   it('kubectl exec -i passes stdin through and ends it', async () => {
     assert.equal(await ok(['exec', '-i', 'shell', '--', 'sh', '-c', 'cat; echo end'], 'line one\nline two\n'), 'line one\nline two\nend\n')
+  })
+
+  it('kubectl exec over SPDY/3.1 (its fallback, forced) runs the command the same way', async () => {
+    const r = await new Promise<{ code: number, stdout: string, stderr: string }>(resolve => {
+      const child = execFile('kubectl', ['exec', '-i', 'shell', '--', 'sh', '-c', 'cat; echo err >&2; exit 4'], {
+        env: { PATH: process.env.PATH, HOME: home, KUBECONFIG: server!.kubeconfigPath, KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'false' },
+      }, (err, stdout, stderr) => resolve({ code: err === null ? 0 : (err as { code?: number }).code ?? 1, stdout, stderr }))
+      child.stdin!.end('via spdy\n')
+    })
+    assert.equal(r.stdout, 'via spdy\n')
+    assert.equal(r.stderr, 'err\ncommand terminated with exit code 4\n')
+    assert.equal(r.code, 4)
   })
 
   it('a command that cannot start is the runtime\'s error, worded as containerd words it', async () => {

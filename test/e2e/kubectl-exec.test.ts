@@ -42,6 +42,16 @@ spec: {nodeSelector: {disk: none}, initContainers: [{name: init, image: busybox}
     assert.equal(r.stderr, `error: Internal error occurred: error executing command in container: ${NO_PROCESSES}: exec ${NEEDS_DOCKER}\n`)
   })
 
+  it('the same over SPDY/3.1 (kubectl\'s fallback, forced)', async () => {
+    const { execFile } = await import('node:child_process')
+    const r = await new Promise<{ code: number, stderr: string }>(resolve => {
+      execFile('kubectl', ['exec', 'web', '--', 'ls'], { env: { PATH: process.env.PATH, HOME: k.home, KUBECONFIG: k.kubeconfig, KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'false' } },
+        (err, _stdout, stderr) => resolve({ code: err === null ? 0 : (err as { code?: number }).code ?? 1, stderr }))
+    })
+    assert.equal(r.code, 1)
+    assert.equal(r.stderr, `error: Internal error occurred: error executing command in container: ${NO_PROCESSES}: exec ${NEEDS_DOCKER}\n`)
+  })
+
   it('kubectl cp (exec of tar) fails with the same line', async () => {
     const r = await k.run(['cp', '/etc/hostname', 'web:/tmp/hostname'])
     assert.notEqual(r.code, 0)

@@ -15,6 +15,7 @@ import { sendJson } from '../http/app.ts'
 import { backendUnavailable, forwardedPorts, requireHost, sessionOptions, type StreamSource, upgradeRefusal, upgradeRequired, validateContainer } from './options.ts'
 import { servePortForward } from './port-forward.ts'
 import { chooseChannelProtocol, CHANNEL_PROTOCOLS, OutputBuffer, serveRemoteCommand, V5 } from './remote-command.ts'
+import { negotiateSpdy, serveSpdyRemoteCommand, SPDY_PROTOCOLS } from './spdy-remote-command.ts'
 import { isUpgradeRequest, takeUpgrade } from './upgrade.ts'
 import { handshakeProblem, offeredProtocols, WebSocket } from './websocket.ts'
 
@@ -49,10 +50,18 @@ export async function serveStreaming (core: ApiServerCore, req: Request, res: Re
     await servePortForward({ req, res, pod, ports, dial, websocket })
     return
   }
-  if (!websocket) throw spdyUnsupported(api.subresource!)
-  const offered = offeredProtocols(req)
-  const protocol = chooseChannelProtocol(offered)
-  if (protocol === undefined) throw badRequest(`requested protocol(s) are not supported: [${offered.join(' ')}]; supports [${CHANNEL_PROTOCOLS.join(' ')}]`)
+  if (!websocket && !/\bSPDY\/3\.1\b/i.test(String(req.headers.upgrade ?? ''))) {
+    res.status(400).type('text/plain').send(`unable to upgrade: missing upgrade headers in request: Upgrade ${JSON.stringify(req.headers.upgrade ?? '')}`)
+    return
+  }
+  const offered = websocket ? offeredProtocols(req) : negotiateSpdy(req).offered
+  const protocol = websocket ? chooseChannelProtocol(offered) : negotiateSpdy(req).protocol
+  if (protocol === undefined && websocket) throw badRequest(`requested protocol(s) are not supported: [${offered.join(' ')}]; supports [${CHANNEL_PROTOCOLS.join(' ')}]`)
+  if (protocol === undefined) {
+    // httpstream.Handshake's refusal, passed through from the kubelet.
+    res.status(403).type('text/plain').send(`unable to upgrade: unable to negotiate protocol: client supports ${JSON.stringify(offered)}, server supports ${JSON.stringify(SPDY_PROTOCOLS)}`)
+    return
+  }
   const { command, streams } = session!
   if (!streams.stdin && !streams.stdout && !streams.stderr) {
     // The kubelet's NewOptions refuses this before upgrading (its 400 passes through the proxy).
@@ -63,14 +72,16 @@ export async function serveStreaming (core: ApiServerCore, req: Request, res: Re
   const started = api.subresource === 'exec'
     ? source.exec(pod, container, command, streams, output.write)
     : source.attach(pod, container, streams, output.write)
-  if (protocol !== V5) {
+  if (protocol !== V5 || !websocket) {
     // Without the translator, the kubelet's own refusal is the answer to the upgrade.
     try { await started } catch (err) { if (upgradeRefusal(err) !== undefined || backendUnavailable(err)) { kubeletRefused(res, err); return } }
   }
   const upgrade = takeUpgrade(req)
   if (upgrade === undefined) { started.then(s => s.close(), () => {}); throw upgradeRequired() }
+  const kind = api.subresource as 'exec' | 'attach'
+  if (!websocket) { serveSpdyRemoteCommand({ upgrade, protocol, kind, command, streams, started, output }); return }
   const ws = WebSocket.accept(req, upgrade.socket, upgrade.head, protocol)
-  serveRemoteCommand({ ws, protocol, kind: api.subresource as 'exec' | 'attach', command, streams, started, output })
+  serveRemoteCommand({ ws, protocol, kind, command, streams, started, output })
 }
 
 /**
@@ -86,11 +97,6 @@ export function kubeletRefused (res: Response, err: unknown): void {
   }
   res.status(upgradeRefusal(err) ?? 500).type('text/plain').send(message)
 }
-
-/** kubectl tries SPDY only when its WebSocket attempt failed; other SPDY-only clients are told why. */
-const spdyUnsupported = (sub: string): StatusError => badRequest(
-  `k3sim serves pods/${sub} over WebSocket (${V5}, ${CHANNEL_PROTOCOLS.slice(1).join(', ')}), not SPDY/3.1: ` +
-  'use kubectl 1.30 or later, or a client that speaks the WebSocket protocols')
 
 /** A control plane without kubelets (no nodes run in this process). */
 const noKubelets: StreamSource = {

@@ -30,7 +30,7 @@ export function chooseChannelProtocol (offered: string[]): string | undefined {
 }
 
 /** metav1.Status as the error channel carries it (marshalled without kind/apiVersion). */
-type ChannelStatus = Record<string, unknown>
+export type ChannelStatus = Record<string, unknown>
 
 const SUCCESS: ChannelStatus = { metadata: {}, status: 'Success' }
 
@@ -126,11 +126,18 @@ export function serveRemoteCommand (rc: RemoteCommand): void {
     session = s
     if (gone) { s.close(); return }
     for (const f of early.splice(0)) f(s)
-    return s.done.then(
-      ({ exitCode }) => finish(exitCode === undefined || exitCode === 0 ? SUCCESS : exitStatus(rc.protocol, exitCode, rc.command)),
-      err => finish(internalError(runFailure(rc.kind, err))),
-    )
-  }, err => finish(internalError(startFailure(rc, err))))
+    return s.done.then(r => finish(statusFor(rc.protocol, rc.kind, rc.command, r)), err => finish(statusFor(rc.protocol, rc.kind, rc.command, err)))
+  }, err => finish(statusFor(rc.protocol, rc.kind, rc.command, err, true)))
+}
+
+/**
+ * The session's Status: Success, the command's non-zero exit, or what failed — while it ran
+ * (the runtime's error, worded by the kubelet) or at its start (`atStart`: the kubelet refused).
+ */
+export function statusFor (protocol: string, kind: 'exec' | 'attach', command: string[], outcome: unknown, atStart = false): ChannelStatus {
+  if (outcome instanceof Error || atStart) return internalError(atStart ? startFailure(kind, outcome) : runFailure(kind, outcome))
+  const { exitCode } = outcome as { exitCode?: number }
+  return exitCode === undefined || exitCode === 0 ? SUCCESS : exitStatus(protocol, exitCode, command)
 }
 
 /** The kubelet's streaming server: what the runtime reported while running the session. */
@@ -140,15 +147,15 @@ function runFailure (kind: 'exec' | 'attach', err: unknown): string {
 }
 
 /** The session could not start: the kubelet refused (the translator's SPDY upgrade failed), or the runtime did. */
-function startFailure (rc: RemoteCommand, err: unknown): string {
+function startFailure (kind: 'exec' | 'attach', err: unknown): string {
   const message = err instanceof Error ? err.message : String(err)
   if (backendUnavailable(err)) return `error dialing backend: ${message}`
   if (upgradeRefusal(err) !== undefined) return `unable to upgrade connection: ${message}`
-  return runFailure(rc.kind, err)
+  return runFailure(kind, err)
 }
 
 /** Complete JSON objects at the start of `text` (a json.Decoder's stream); the rest is kept. */
-function takeJsonObjects (text: string, keep: (rest: string) => void): unknown[] {
+export function takeJsonObjects (text: string, keep: (rest: string) => void): unknown[] {
   const out: unknown[] = []
   let rest = text.trimStart()
   for (;;) {
