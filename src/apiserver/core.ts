@@ -25,6 +25,7 @@ import { Admission } from './admission/index.ts'
 import { K3S_VERSION } from '../api/version.ts'
 import { Aggregator } from './aggregator/index.ts'
 import { AutoRegister } from './aggregator/autoregister.ts'
+import type { StreamSource } from './streaming/options.ts'
 
 export const SYSTEM_USER: UserInfo = { name: 'system:apiserver', groups: ['system:masters'] }
 
@@ -57,6 +58,8 @@ export class ApiServerCore {
   readonly aggregator: Aggregator
   private readonly autoregister: AutoRegister
   logSource: LogSource | undefined
+  /** Where exec, attach and port-forward go: the kubelets (wired by the cluster). */
+  streamSource: StreamSource | undefined
   private readonly log: (msg: string) => void
   private eventLeaseState: { id: number, from: number } | undefined
 

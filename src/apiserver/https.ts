@@ -9,6 +9,7 @@ import type { ApiServerCore } from './core.ts'
 import { createApp, type ApiExtension } from './http/app.ts'
 import type { UserInfo } from './request.ts'
 import { serviceAccountUser } from './service-account-auth.ts'
+import { isStreamingUpgrade, serveUpgrade } from './streaming/upgrade.ts'
 
 export interface ApiListenerOptions {
   core: ApiServerCore
@@ -79,7 +80,10 @@ export async function startApiListener (options: ApiListenerOptions): Promise<Ap
     ca: [options.pki.clientCa.cert],
     requestCert: true,
     rejectUnauthorized: false,
+    // exec, attach and port-forward upgrade their connection; any other Upgrade is a plain request.
+    shouldUpgradeCallback: isStreamingUpgrade,
   }, app)
+  server.on('upgrade', (req, socket, head) => serveUpgrade(app, req, socket, head))
   server.keepAliveTimeout = 65_000
   const sockets = new Set<import('node:net').Socket>()
   server.on('secureConnection', s => { sockets.add(s); s.on('close', () => sockets.delete(s)) })

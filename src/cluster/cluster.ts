@@ -39,6 +39,7 @@ import { K3S_VERSION } from '../api/version.ts'
 import { existsSync, statSync } from 'node:fs'
 import { NodePool, storedNodeSpecs, type NodeSize, type NodeSpec, type NodeState } from './nodes.ts'
 import { nodeAdmin } from './node-admin.ts'
+import { streamSource } from './stream-source.ts'
 import type { Kubelet } from '../kubelet/kubelet.ts'
 import type { Scheduler } from '../scheduler/scheduler.ts'
 import type { ProfileOverrides } from '../scheduler/profile.ts'
@@ -207,6 +208,7 @@ export class Cluster {
       read: (pod, container, opts) => kubeletOf(pod).logs(pod, container, opts),
       follow: (pod, container, _opts, onData, onEnd) => kubeletOf(pod).followLogs(pod, container, onData, onEnd),
     }
+    cp.core.streamSource = streamSource(cluster.pool)
     // Nodes register together; their order (pod CIDRs, IPs) is fixed when each is added. A
     // restart (a data dir with Node objects) brings back exactly the stored nodes, with their
     // index and size, as k3s nodes re-register after a reboot: `servers`/`agents` only shape a

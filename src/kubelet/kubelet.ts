@@ -8,7 +8,7 @@ import type { Client } from '../client/client.ts'
 import { EventRecorder } from '../client/events.ts'
 import { Informer } from '../client/informer.ts'
 import { WorkQueue } from '../client/workqueue.ts'
-import type { Runtime } from '../runtime/runtime.ts'
+import type { PortDialer, Runtime, StreamOptions, StreamOutput, StreamSession } from '../runtime/runtime.ts'
 import type { Clock, TimerHandle } from '../util/clock.ts'
 import { withParking, type ParkingSpot } from '../util/parking.ts'
 import { nodeConditions, nodeInternalIP, nodeObject, nodePodCIDR, type NodeIdentity } from './node-object.ts'
@@ -162,6 +162,37 @@ export class Kubelet {
     })
   }
 
+  /** pods/exec: the command in the container's running attempt, through the runtime. */
+  async exec (pod: KubeObject, container: string, command: string[], options: StreamOptions, output: StreamOutput): Promise<StreamSession> {
+    return this.o.runtime.exec(this.runningContainer(pod, container), command, options, output)
+  }
+
+  /** pods/attach: the container's running attempt. */
+  async attach (pod: KubeObject, container: string, options: StreamOptions, output: StreamOutput): Promise<StreamSession> {
+    return this.o.runtime.attach(this.runningContainer(pod, container), options, output)
+  }
+
+  /** pods/portforward: connections into the pod's sandbox (the kubelet's GetPortForward). */
+  async portForward (pod: KubeObject): Promise<PortDialer> {
+    const rec = this.streamingPod(pod)
+    if (rec.sandboxId === undefined || rec.killed) throw refusal(500, `pod not found ("${pod.metadata.name}_${pod.metadata.namespace}")`)
+    return this.o.runtime.portForward(rec.sandboxId)
+  }
+
+  /** The kubelet's server answers 404 for a pod it does not run (GetPodByName). */
+  private streamingPod (pod: KubeObject): PodRecord {
+    const rec = this.pods.get(key(pod))
+    if (!this.running || rec === undefined || rec.uid !== pod.metadata.uid) throw refusal(404, 'pod does not exist')
+    return rec
+  }
+
+  /** findContainer: only a running container is found (GetPods(all=false)). */
+  private runningContainer (pod: KubeObject, container: string): string {
+    const status = this.streamingPod(pod).containers.get(container)?.status
+    if (status?.state !== 'running') throw refusal(500, `container not found ("${container}")`)
+    return status.id
+  }
+
   /**
    * What /metrics/resource reports: every running container of this node's pods, and the node:
    * their sum plus the node's own system (k3s and containerd: NODE_SYSTEM_USAGE), so an empty node
@@ -282,3 +313,9 @@ export class Kubelet {
 }
 
 const key = (p: KubeObject): string => `${p.metadata.namespace}/${p.metadata.name}`
+
+/**
+ * The kubelet refusing a streaming request before any stream is open (its HTTP answer, which the
+ * API server's proxy passes on): `unable to upgrade connection: …` to the client.
+ */
+const refusal = (code: number, message: string): Error => Object.assign(new Error(message), { upgradeRefusal: code })

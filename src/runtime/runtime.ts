@@ -179,6 +179,58 @@ export interface StatsService {
   containerStats(containerId: string, simulated?: Partial<ContainerUsage>): Promise<ContainerUsage>
 }
 
+/** The streams an exec or attach session opened (PodExecOptions / PodAttachOptions). */
+export interface StreamOptions {
+  stdin: boolean
+  stdout: boolean
+  stderr: boolean
+  tty: boolean
+}
+
+/** Where a session's output goes, as it comes (stderr is merged into stdout with a TTY). */
+export type StreamOutput = (stream: 'stdout' | 'stderr', data: Buffer) => void
+
+/** One running exec or attach session (CRI's Exec/Attach and the streaming server behind it). */
+export interface StreamSession {
+  /** Bytes for the process's stdin (when the session asked for stdin). */
+  write(data: Buffer): void
+  /** Stdin is at its end. */
+  closeStdin(): void
+  /** The client's terminal changed size (TTY sessions). */
+  resize(size: { width: number, height: number }): void
+  /**
+   * Resolves once the output has ended: an exec with the command's exit code, an attach when
+   * the container stops or the session is closed. Rejects with what failed.
+   */
+  readonly done: Promise<{ exitCode?: number }>
+  /** The client went away: stop streaming (an exec'd process is left to finish, as with containerd). */
+  close(): void
+}
+
+/** Forwarding to a port of a pod: an open TCP connection in the pod's network namespace. */
+export interface PortConnection {
+  write(data: Buffer): boolean
+  /** No more data from the client (half-close). */
+  end(): void
+  destroy(): void
+  on(event: 'data', listener: (data: Buffer) => void): this
+  on(event: 'end' | 'close' | 'drain', listener: () => void): this
+}
+
+export type PortDialer = (port: number) => Promise<PortConnection>
+
+export interface StreamingService {
+  /** Run a command in a running container (`kubectl exec`). */
+  exec(containerId: string, command: string[], options: StreamOptions, output: StreamOutput): Promise<StreamSession>
+  /** Attach to a running container's main process (`kubectl attach`). */
+  attach(containerId: string, options: StreamOptions, output: StreamOutput): Promise<StreamSession>
+  /**
+   * Forwarding into the sandbox's network namespace (`kubectl port-forward`): refused here if
+   * the runtime cannot; each forwarded connection then dials its port (and may fail then).
+   */
+  portForward(sandboxId: string): Promise<PortDialer>
+}
+
 /** Something changed without the kubelet asking (a container exited): the pod needs a sync. */
 export interface RuntimeEvent {
   type: 'container-exited' | 'container-started'
@@ -186,7 +238,7 @@ export interface RuntimeEvent {
   pod: PodRef
 }
 
-export interface Runtime extends ImageService, SandboxService, ContainerService, LogService, ProbeService, StatsService {
+export interface Runtime extends ImageService, SandboxService, ContainerService, LogService, ProbeService, StatsService, StreamingService {
   /** `containerd://1.7.23-k3s2` for nodeInfo.containerRuntimeVersion. */
   readonly version: string
   onEvent(listener: (e: RuntimeEvent) => void): () => void

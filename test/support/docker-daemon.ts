@@ -15,7 +15,7 @@ import { tar } from '../../src/runtime/docker/tar.ts'
 
 export const TEST_IMAGE = 'k3sim-test/busybox:1.35'
 const BUSYBOX = '/bin/busybox'
-const APPLETS = ['sh', 'httpd', 'sleep', 'echo', 'cat', 'ls', 'touch', 'rm', 'test', 'env', 'pwd', 'true', 'false', 'head', 'dd', 'wc', 'grep', 'mkdir', 'printf', 'kill', 'date']
+const APPLETS = ['sh', 'httpd', 'sleep', 'echo', 'cat', 'ls', 'touch', 'rm', 'test', 'env', 'pwd', 'true', 'false', 'head', 'dd', 'wc', 'grep', 'mkdir', 'printf', 'kill', 'date', 'tar']
 
 export interface TestDocker {
   engine: DockerEngine

@@ -49,6 +49,9 @@ export function runKubectl (args: string[], o: { home: string, kubeconfig: strin
 /** A library Cluster with HTTPS and kubectl wired to it (fresh HOME), for kubectl end-to-end tests. */
 export interface KubectlCluster {
   cluster: Cluster
+  /** kubectl's HOME and KUBECONFIG, for a kubectl run another way. */
+  home: string
+  kubeconfig: string
   run(args: string[], input?: string): Promise<KubectlResult>
   /** stdout of a command that must succeed. */
   ok(args: string[], input?: string): Promise<string>
@@ -65,6 +68,8 @@ export async function startKubectlCluster (options: ClusterOptions): Promise<Kub
   const run = (args: string[], input?: string): Promise<KubectlResult> => runKubectl(args, { home, kubeconfig, input })
   return {
     cluster,
+    home,
+    kubeconfig,
     run,
     async ok (args, input) {
       const r = await run(args, input)

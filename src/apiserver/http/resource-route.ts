@@ -13,6 +13,7 @@ import { resourceAttributes } from '../rbac/attributes.ts'
 import { readObjectBody, readPatchBody } from './body.ts'
 import { sendJson } from './app.ts'
 import type { ApiWatch } from '../handlers/watch.ts'
+import { isStreamingRequest, serveStreaming } from '../streaming/index.ts'
 
 function verbFor (method: string, hasName: boolean, watch: boolean): RequestVerb | undefined {
   switch (method) {
@@ -75,6 +76,8 @@ export async function serveResource (core: ApiServerCore, req: Request, res: Res
     userAgent: utf8Header(req.get('user-agent')),
     authorized: true,
   }
+  // exec, attach, port-forward: upgrades, not bodies (streaming/).
+  if (isStreamingRequest(api)) { await serveStreaming(core, req, res, api); return }
   if (verb === 'create' || verb === 'update') api.body = await readObjectBody(req, info.kind)
   if (verb === 'patch') Object.assign(api, await readPatchBody(req))
   if (verb === 'delete' || verb === 'deletecollection') {

@@ -7,10 +7,11 @@
 import { parseImage } from '../images.ts'
 import {
   type ContainerConfig, type ContainerStatus, type ContainerUsage, type LogOptions, type PodRef, type ProbeKind, type PullOptions, type PullResult,
-  type Runtime, RuntimeError, type RuntimeEvent, type SandboxConfig,
+  type PortDialer, type Runtime, RuntimeError, type RuntimeEvent, type SandboxConfig, type StreamOptions, type StreamOutput, type StreamSession,
 } from '../runtime.ts'
 import { createBody, filesArchive } from './container-spec.ts'
 import type { ContainerInfo, DockerEngine } from './engine.ts'
+import { sandboxDialer, dockerAttach, dockerExec, runningContainer } from './exec.ts'
 import { imageRefOf, pullImage } from './image-pull.ts'
 import { isKlipperImage, KlipperProcess } from './klipper.ts'
 import type { ServiceResolver } from './kube-proxy.ts'
@@ -276,6 +277,18 @@ export class DockerRuntime implements Runtime {
     const from = before !== undefined && s.cpuTotalNs >= before.totalNs ? before : Number.isFinite(started) ? { totalNs: 0, at: started } : undefined
     const cpuNanoCores = from !== undefined && at > from.at ? Math.round((s.cpuTotalNs - from.totalNs) * 1000 / (at - from.at)) : 0
     return { cpuNanoCores, memoryBytes: s.memoryBytes }
+  }
+
+  async exec (containerId: string, command: string[], options: StreamOptions, output: StreamOutput): Promise<StreamSession> {
+    return dockerExec(this.ctx.engine, await runningContainer(this.ctx, containerId), command, options, output)
+  }
+
+  async attach (containerId: string, options: StreamOptions, output: StreamOutput): Promise<StreamSession> {
+    return dockerAttach(this.ctx.engine, await runningContainer(this.ctx, containerId), options, output)
+  }
+
+  async portForward (sandboxId: string): Promise<PortDialer> {
+    return sandboxDialer(this.ctx, sandboxId)
   }
 
   /** Remove every container and sandbox of this node (node deleted or cluster stopped). */

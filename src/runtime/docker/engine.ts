@@ -3,7 +3,7 @@
 // Connects to DOCKER_HOST (unix:// or tcp://) or /var/run/docker.sock, and says which one when
 // no daemon answers.
 import Docker from 'dockerode'
-import { PassThrough, type Readable } from 'node:stream'
+import { type Duplex, PassThrough, type Readable } from 'node:stream'
 
 export interface EngineTarget { socketPath?: string, host?: string, port?: number, description: string }
 
@@ -35,6 +35,14 @@ export interface ContainerInfo {
 export interface ImageInfo { id: string, repoDigests: string[], repoTags: string[], size: number }
 
 export interface ExecResult { exitCode: number, output: string }
+
+export interface HijackedExec {
+  /** The exec instance's ID (containerd names it in its start errors). */
+  id: string
+  stream: Duplex
+  resize(width: number, height: number): Promise<void>
+  exitCode(): Promise<number | null>
+}
 
 const isNotFound = (err: unknown): boolean => (err as { statusCode?: number }).statusCode === 404
 
@@ -247,6 +255,34 @@ export class DockerEngine {
     })
     const info = await e.inspect()
     return { exitCode: info.ExitCode ?? -1, output }
+  }
+
+  /**
+   * `docker exec` with its streams attached: the hijacked connection (stdin in; out, Docker's
+   * multiplexed frames, or raw bytes with a TTY), the TTY's resize, and the exit code once the
+   * process is gone (inspect can still say Running for a moment after the stream ends).
+   */
+  async execStart (id: string, cmd: string[], o: { stdin: boolean, stdout: boolean, stderr: boolean, tty: boolean }): Promise<HijackedExec> {
+    const e = await this.docker.getContainer(id).exec({ Cmd: cmd, AttachStdin: o.stdin, AttachStdout: o.stdout, AttachStderr: o.stderr, Tty: o.tty })
+    const stream = await e.start({ hijack: true, stdin: o.stdin, Tty: o.tty }) as unknown as Duplex
+    return {
+      id: e.id,
+      stream,
+      resize: async (w, h) => { await e.resize({ w, h }) },
+      exitCode: async () => {
+        for (let i = 0; i < 100; i++) {
+          const info = await e.inspect()
+          if (info.Running !== true) return info.ExitCode ?? null
+          await new Promise(resolve => setTimeout(resolve, 20))
+        }
+        return null
+      },
+    }
+  }
+
+  /** `docker attach` to the main process from now on: its output as multiplexed frames. */
+  async attachStream (id: string, o: { stdout: boolean, stderr: boolean }): Promise<Duplex> {
+    return await this.docker.getContainer(id).attach({ stream: true, logs: false, stdin: false, stdout: o.stdout, stderr: o.stderr, hijack: true }) as unknown as Duplex
   }
 
   /** One sample: cumulative CPU, when Docker read it (ms since the epoch), and memory. */

@@ -16,7 +16,7 @@ import { ProfileError } from '../profiles/validate.ts'
 import { ProfileRegistry } from '../profiles/registry.ts'
 import {
   type ContainerConfig, type ContainerStatus, type ContainerUsage, type LogOptions, type PodRef, type ProbeKind, type PullOptions, type PullResult,
-  type Runtime, RuntimeError, type RuntimeEvent, type SandboxConfig,
+  type PortDialer, type Runtime, RuntimeError, type RuntimeEvent, type SandboxConfig, type StreamOptions, type StreamSession,
 } from '../runtime.ts'
 import { CallLog, type RecordedCall, type RuntimeMethod } from './calls.ts'
 import { ImageStore } from './image-store.ts'
@@ -39,6 +39,11 @@ export interface FakeRuntimeOptions {
 }
 
 export type FakeLogOptions = LogOptions & { onEnd?: () => void }
+
+/** Why a streaming call fails here: what a user sees after kubectl's `error: …` prefix. */
+export const noProcesses = (what: string, more = ''): string =>
+  `the fake runtime (k3sim's default) runs no processes${more === '' ? '' : ` ${more}`}: ${what} needs the Docker runtime ` +
+  "(k3sim server --runtime docker, or Cluster.start({ runtime: 'docker' }))"
 
 const CRI_STATE = { created: 'CONTAINER_CREATED', running: 'CONTAINER_RUNNING', exited: 'CONTAINER_EXITED' } as const
 
@@ -228,6 +233,25 @@ export class FakeRuntime implements Runtime {
     this.enter('containerStats', [containerId])
     const rec = this.record(containerId)
     return statsOf(rec.hex, rec.state === 'running', simulated)
+  }
+
+  // --- exec, attach, port-forward: refused, there are no processes -------------------------
+
+  async exec (containerId: string, command: string[], options: StreamOptions): Promise<StreamSession> {
+    this.enter('exec', [containerId, command, options])
+    this.record(containerId)
+    throw new RuntimeError('Unsupported', noProcesses('exec'))
+  }
+
+  async attach (containerId: string, options: StreamOptions): Promise<StreamSession> {
+    this.enter('attach', [containerId, options])
+    this.record(containerId)
+    throw new RuntimeError('Unsupported', noProcesses('attach'))
+  }
+
+  async portForward (sandboxId: string): Promise<PortDialer> {
+    this.enter('portForward', [sandboxId])
+    throw new RuntimeError('Unsupported', noProcesses('port-forward', 'and listens on no ports'))
   }
 
   /** Kill everything without events, cancel every timer, end log streams; later calls fail. */

@@ -1,0 +1,82 @@
+// exec and attach over SPDY/3.1 (`POST`, `Upgrade: SPDY/3.1`, `X-Stream-Protocol-Version:
+// v5.channel.k8s.io, v4.channel.k8s.io, …`): what kubectl falls back to when its WebSocket
+// attempt is refused (say, RBAC allows `create` on pods/exec but not `get`), and what older
+// client-go tools speak. The kubelet's server: the client opens an error stream, then stdin,
+// stdout, stderr and (with a TTY) resize streams as asked; once all are there the session runs;
+// at its end the Status goes on the error stream (JSON from v4 on, a failure's text before) and
+// every stream is closed.
+import type { Request } from 'express'
+import { OutputBuffer, statusFor, type ChannelStatus, takeJsonObjects } from './remote-command.ts'
+import type { Session, SessionStreams } from './options.ts'
+import { SpdySession, type SpdyStream } from './spdy.ts'
+import type { Upgrade } from './upgrade.ts'
+
+/** The kubelet's SPDY protocols, newest first. */
+export const SPDY_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io', 'v3.channel.k8s.io', 'v2.channel.k8s.io', 'channel.k8s.io']
+
+/** httpstream.Handshake: the first protocol the client lists that the server has. */
+export function negotiateSpdy (req: Request): { protocol?: string, offered: string[] } {
+  const offered = String(req.headers['x-stream-protocol-version'] ?? '').split(',').map(s => s.trim()).filter(s => s !== '')
+  return { protocol: offered.find(p => SPDY_PROTOCOLS.includes(p)), offered }
+}
+
+export interface SpdyRemoteCommand {
+  upgrade: Upgrade
+  protocol: string
+  kind: 'exec' | 'attach'
+  command: string[]
+  streams: SessionStreams
+  started: Promise<Session>
+  output: OutputBuffer
+}
+
+export function serveSpdyRemoteCommand (rc: SpdyRemoteCommand): void {
+  const { socket, head } = rc.upgrade
+  socket.write(['HTTP/1.1 101 Switching Protocols', 'Connection: Upgrade', 'Upgrade: SPDY/3.1', `X-Stream-Protocol-Version: ${rc.protocol}`].join('\r\n') + '\r\n\r\n')
+  const opened = new Map<string, SpdyStream>()
+  const wanted = ['error', ...rc.streams.stdin ? ['stdin'] : [], ...rc.streams.stdout ? ['stdout'] : [],
+    ...rc.streams.stderr ? ['stderr'] : [], ...rc.streams.tty && rc.protocol !== 'v2.channel.k8s.io' && rc.protocol !== 'channel.k8s.io' ? ['resize'] : []]
+  let session: Session | undefined
+  let gone = false
+  let resizeText = ''
+  const spdy = new SpdySession({ write: b => { socket.write(b) }, end: () => socket.end() }, s => {
+    const type = s.headers.get('streamtype') ?? ''
+    if (!wanted.includes(type) || opened.has(type)) { s.reset(); return }
+    opened.set(type, s)
+    if (type === 'stdin') {
+      s.onData = d => { void rc.started.then(x => x.write(d), () => {}) }
+      s.onEnd = () => { void rc.started.then(x => x.closeStdin(), () => {}) }
+    } else if (type === 'resize') {
+      s.onData = d => {
+        resizeText += d.toString('utf8')
+        for (const size of takeJsonObjects(resizeText, rest => { resizeText = rest })) {
+          const { Width = 0, Height = 0 } = size as { Width?: number, Height?: number }
+          void rc.started.then(x => x.resize({ width: Width, height: Height }), () => {})
+        }
+      }
+    }
+    if (opened.size === wanted.length) run()
+  })
+  socket.on('data', (b: Buffer) => spdy.receive(b))
+  socket.on('close', () => { gone = true; session?.close(); spdy.close() })
+  socket.on('error', () => socket.destroy())
+  if (head.length > 0) spdy.receive(head)
+
+  const finish = (status: ChannelStatus): void => {
+    if (gone) return
+    const error = opened.get('error')!
+    if (rc.protocol === 'v5.channel.k8s.io' || rc.protocol === 'v4.channel.k8s.io') error.write(Buffer.from(JSON.stringify(status)))
+    else if (status.status !== 'Success') error.write(Buffer.from(String(status.message)))
+    for (const s of opened.values()) s.end()
+    void spdy.flushed().then(() => socket.end())
+  }
+
+  function run (): void {
+    rc.output.connect((name, data) => { if (!gone) opened.get(name)?.write(data) })
+    rc.started.then(s => {
+      session = s
+      if (gone) { s.close(); return }
+      return s.done.then(r => finish(statusFor(rc.protocol, rc.kind, rc.command, r)), err => finish(statusFor(rc.protocol, rc.kind, rc.command, err)))
+    }, err => finish(statusFor(rc.protocol, rc.kind, rc.command, err, true)))
+  }
+}
