@@ -1,83 +1,57 @@
-// The streaming subresources' wire formats, byte by byte: the WebSocket server (RFC 6455's own
-// handshake example, masked and fragmented client frames, ping/pong, the closing handshake),
-// SPDY/3.1 sessions against a client-side zlib context with the SPDY/3 dictionary, and Docker's
+// The streaming subresources' wire formats: the WebSocket server (the ws library: the class
+// over it, against a ws client), SPDY/3.1 sessions against a client-side zlib context with the SPDY/3 dictionary, and Docker's
 // multiplexed exec stream.
 import assert from 'node:assert/strict'
 import type { IncomingMessage } from 'node:http'
-import { Duplex } from 'node:stream'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Duplex } from 'node:stream'
+import { WebSocket as WsClient } from 'ws'
 import { constants, deflateSync, inflateSync, createDeflate, createInflate } from 'node:zlib'
 import { WebSocket } from '../../../src/apiserver/streaming/websocket.ts'
 import { parseHeaders, SpdySession } from '../../../src/apiserver/streaming/spdy.ts'
 import { SPDY3_DICTIONARY } from '../../../src/apiserver/streaming/spdy-dictionary.ts'
 import { DockerDemuxer } from '../../../src/runtime/docker/exec.ts'
 
-/** A socket whose writes are collected and whose reads the test pushes. */
-class FakeSocket extends Duplex {
-  written: Buffer[] = []
-  ended = false
-  override _read (): void {}
-  override _write (chunk: Buffer, _enc: BufferEncoding, cb: () => void): void { this.written.push(Buffer.from(chunk)); cb() }
-  override _final (cb: () => void): void { this.ended = true; cb() }
-  collected (): Buffer { const b = Buffer.concat(this.written); this.written = []; return b }
-}
-
-/** A masked client frame. */
-function clientFrame (opcode: number, payload: Buffer, fin = true): Buffer {
-  const mask = Buffer.from([1, 2, 3, 4])
-  const masked = Buffer.from(payload.map((b, i) => b ^ mask[i & 3]))
-  const len = payload.length < 126 ? Buffer.from([0x80 | payload.length]) : Buffer.from([0x80 | 126, payload.length >> 8, payload.length & 0xff])
-  return Buffer.concat([Buffer.from([(fin ? 0x80 : 0) | opcode]), len, mask, masked])
-}
-
-const request = (headers: Record<string, string>): IncomingMessage => ({ method: 'GET', headers } as unknown as IncomingMessage)
-
 describe('streaming framing', () => {
-  describe('WebSocket server', () => {
-    it("answers RFC 6455's example key with its example accept value and the chosen protocol", () => {
-      const socket = new FakeSocket()
-      WebSocket.accept(request({ 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' }), socket, Buffer.alloc(0), 'v5.channel.k8s.io')
-      assert.equal(socket.collected().toString(), 'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
-        'Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\nSec-WebSocket-Protocol: v5.channel.k8s.io\r\n\r\n')
-    })
+  describe('WebSocket server (the ws library under a small class)', () => {
+    /** A local HTTP server whose upgrades are accepted with `protocol`, and a ws client to it. */
+    async function connect (protocol: string, offered: string[]): Promise<{ server: WebSocket, client: WsClient, close: () => void }> {
+      let server!: WebSocket
+      const http = createServer()
+      const accepted = new Promise<void>(resolve => {
+        http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => { server = WebSocket.accept(req, socket, head, protocol); resolve() })
+      })
+      await new Promise<void>(resolve => http.listen(0, '127.0.0.1', resolve))
+      const client = new WsClient(`ws://127.0.0.1:${(http.address() as AddressInfo).port}/`, offered)
+      await Promise.all([accepted, new Promise(resolve => client.once('open', resolve))])
+      return { server, client, close: () => { client.terminate(); http.close() } }
+    }
 
-    it('unmasks and reassembles fragmented messages, answers pings between fragments, echoes the close', () => {
-      const socket = new FakeSocket()
-      const ws = WebSocket.accept(request({ 'sec-websocket-key': 'x' }), socket, clientFrame(2, Buffer.from([0, 104])), '')
-      socket.collected()
-      const messages: string[] = []
-      let closed = false
-      ws.listen({ onMessage: d => messages.push(d.toString('latin1')), onClose: () => { closed = true } })
-      const frames = Buffer.concat([clientFrame(2, Buffer.from('ab'), false), clientFrame(9, Buffer.from('p')), clientFrame(0, Buffer.from('c'.repeat(200)))])
-      // Split anywhere: the parser waits for whole frames.
-      socket.push(frames.subarray(0, 5))
-      socket.push(frames.subarray(5))
-      socket.push(clientFrame(8, Buffer.from([0x03, 0xe8])))
-      return new Promise<void>(resolve => setImmediate(() => {
-        assert.deepEqual(messages, ['\x00h', 'ab' + 'c'.repeat(200)])
-        assert.deepEqual([...socket.collected()], [0x8a, 1, 0x70, 0x88, 2, 0x03, 0xe8])
-        assert.ok(closed)
-        assert.ok(socket.ended)
-        resolve()
-      }))
-    })
-
-    it('sends unmasked binary frames with 16-bit lengths past 125 bytes', () => {
-      const socket = new FakeSocket()
-      const ws = WebSocket.accept(request({ 'sec-websocket-key': 'x' }), socket, Buffer.alloc(0), '')
-      socket.collected()
-      ws.send(Buffer.alloc(300, 7))
-      const out = socket.collected()
-      assert.deepEqual([...out.subarray(0, 4)], [0x82, 126, 1, 44])
-      assert.equal(out.length, 304)
-    })
-
-    it('refuses an unmasked client frame with 1002', () => {
-      const socket = new FakeSocket()
-      const ws = WebSocket.accept(request({ 'sec-websocket-key': 'x' }), socket, Buffer.alloc(0), '')
-      socket.collected()
-      ws.listen({ onMessage: () => assert.fail('no message'), onClose: () => {} })
-      socket.push(Buffer.from([0x82, 0x01, 0x00]))
-      return new Promise<void>(resolve => setImmediate(() => { assert.deepEqual([...socket.collected()], [0x88, 2, 0x03, 0xea]); resolve() }))
+    it('answers with the subprotocol chosen here, delivers messages sent before listen(), sends binary, closes with a code', async () => {
+      const { server, client, close } = await connect('v5.channel.k8s.io', ['v4.channel.k8s.io', 'v5.channel.k8s.io'])
+      try {
+        assert.equal(client.protocol, 'v5.channel.k8s.io')
+        assert.equal(server.protocol, 'v5.channel.k8s.io')
+        client.send(Buffer.from([0, 104]))
+        const messages: string[] = []
+        let closed!: () => void
+        const serverClosed = new Promise<void>(resolve => { closed = resolve })
+        const got = new Promise<void>(resolve => server.listen({ onMessage: d => { messages.push(d.toString('latin1')); if (messages.length === 2) resolve() }, onClose: () => closed() }))
+        client.send(Buffer.from('c'.repeat(70_000)))
+        await got
+        assert.deepEqual(messages.map(m => m.length), [2, 70_000])
+        const reply = new Promise<Buffer>(resolve => client.once('message', (d: Buffer) => resolve(d)))
+        assert.equal(server.send(Buffer.from([1, 111, 107])), true)
+        assert.deepEqual([...await reply], [1, 111, 107])
+        const code = new Promise<number>(resolve => client.once('close', (c: number) => resolve(c)))
+        server.close(1000)
+        assert.equal(await code, 1000)
+        await serverClosed
+        assert.equal(server.isOpen, false)
+      } finally {
+        close()
+      }
     })
   })
 
