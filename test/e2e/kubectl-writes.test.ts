@@ -165,4 +165,12 @@ describe('kubectl against k3sim: writes and errors', function () {
     const left = await s.cp.backend.range({ key: '/registry/configmaps/doomed/', rangeEnd: '/registry/configmaps/doomed0', countOnly: true })
     assert.equal(left.count, 0)
   })
+
+  it('refuses to delete the immortal namespaces, as NamespaceLifecycle admission does', async () => {
+    for (const ns of ['default', 'kube-system', 'kube-public']) {
+      assert.equal(await fails(['delete', 'namespace', ns]), `Error from server (Forbidden): namespaces "${ns}" is forbidden: this namespace may not be deleted\n`)
+      assert.match(await ok(['get', 'ns', ns, '-o', 'jsonpath={.status.phase}']), /^Active$/)
+    }
+    assert.match(await fails(['delete', 'namespace', 'default', '--dry-run=server']), /this namespace may not be deleted/)
+  })
 })

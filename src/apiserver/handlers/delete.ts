@@ -6,6 +6,7 @@ import type { ApiRequest, Reply } from '../request.ts'
 import type { ApiContext } from './context.ts'
 import { asServed, listOf } from './output.ts'
 import { listPage } from './read.ts'
+import { admitNamespaceDelete } from '../admission/namespace-lifecycle.ts'
 
 type Json = Record<string, any>
 
@@ -41,6 +42,8 @@ export async function deleteObject (ctx: ApiContext, req: ApiRequest): Promise<R
     if (pre?.resourceVersion !== undefined && pre.resourceVersion !== current.metadata.resourceVersion) {
       throw new StatusError(409, 'Conflict', `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`, { name: req.name, kind: info.resource })
     }
+    // Validating admission of the delete, after the preconditions as in upstream's GuaranteedUpdate.
+    admitNamespaceDelete(info, current.metadata.name!)
     const finalizers = [...(current.metadata.finalizers ?? [])]
     const add = options.propagationPolicy === 'Orphan' ? 'orphan' : options.propagationPolicy === 'Foreground' ? 'foregroundDeletion' : undefined
     if (add !== undefined && !finalizers.includes(add) && current.metadata.deletionTimestamp === undefined) finalizers.push(add)
