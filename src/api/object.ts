@@ -77,6 +77,28 @@ export function jsonEqual (a: unknown, b: unknown): boolean {
   return true
 }
 
+/** Go's nil: absent, null, or an empty list (a nil and an empty slice are semantically equal). */
+const isNil = (v: unknown): boolean => v === undefined || v === null || (Array.isArray(v) && v.length === 0)
+
+/**
+ * apimachinery's Semantic.DeepEqual for decoded JSON: object keys in any order, a key holding
+ * null, undefined or [] the same as an absent one; lists compare item by item in order.
+ * (jsonEqual is the byte-for-byte comparison; this one is for validation's "did it change".)
+ */
+export function semanticEqual (a: unknown, b: unknown): boolean {
+  if (a === b || (isNil(a) && isNil(b))) return true
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false
+    return a.every((x, i) => semanticEqual(x, b[i]))
+  }
+  const oa = a as Record<string, unknown>
+  const ob = b as Record<string, unknown>
+  for (const k of Object.keys(oa)) if (!semanticEqual(oa[k], ob[k])) return false
+  for (const k of Object.keys(ob)) if (!(k in oa) && !isNil(ob[k])) return false
+  return true
+}
+
 function definedKeys (o: Record<string, unknown>): string[] {
   const keys = Object.keys(o)
   for (const k of keys) if (o[k] === undefined) return keys.filter(k => o[k] !== undefined)

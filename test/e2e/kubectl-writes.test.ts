@@ -71,6 +71,14 @@ describe('kubectl against k3sim: writes and errors', function () {
     assert.match(err, /Error from server \(Conflict\): error when replacing "STDIN": Operation cannot be fulfilled on configmaps "cfg": the object has been modified; please apply your changes to the latest version and try again/)
   })
 
+  it('replaces a pod with itself as read back (-o yaml sorts the keys), and still refuses a spec change', async () => {
+    await ok(['create', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'same', namespace: 'gen' }, spec: { containers: [{ name: 'c', image: 'busybox', ports: [{ protocol: 'TCP', containerPort: 80 }] }], nodeSelector: { z: '1', a: '2' } } }))
+    const yaml = await ok(['get', 'pod', 'same', '-n', 'gen', '-o', 'yaml'])
+    assert.equal(await ok(['replace', '-f', '-'], yaml), 'pod/same replaced\n')
+    const changed = (await ok(['get', 'pod', 'same', '-n', 'gen', '-o', 'yaml'])).replace('containerPort: 80', 'containerPort: 81')
+    assert.match(await fails(['replace', '-f', '-'], changed), /spec: Forbidden: pod updates may not change fields other than `spec\.containers\[\*\]\.image`/)
+  })
+
   it('server-side applies, and reports a conflict with another manager', async () => {
     const m = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ssa', namespace: 'gen' }, data: { k: 'v1' } }
     assert.equal(await ok(['apply', '--server-side', '-f', '-'], JSON.stringify(m)), 'configmap/ssa serverside-applied\n')

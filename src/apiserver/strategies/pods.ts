@@ -1,6 +1,6 @@
 // Pods: SetDefaults_Pod, the admission plugins every k3s pod passes (ServiceAccount,
 // DefaultTolerationSeconds, Priority), QoS class at create, and the spec's update rules.
-import type { KubeObject } from '../../api/object.ts'
+import { semanticEqual, type KubeObject } from '../../api/object.ts'
 import type { ResourceInfo } from '../../api/resources.ts'
 import type { StatusCause } from '../errors.ts'
 import { defaultHostNetworkPorts, defaultPodSpec, validatePodSpec } from './pod-spec.ts'
@@ -111,9 +111,13 @@ function admitDefaultTolerationSeconds (spec: Json): void {
   }
 }
 
-/** Upstream allows only images, activeDeadlineSeconds, added tolerations and a few more to change. */
+/**
+ * Upstream allows only images, activeDeadlineSeconds, added tolerations and a few more to change;
+ * the rest of the spec is compared with Semantic.DeepEqual, so a PUT of the pod as read (keys in
+ * another order, as `kubectl get -o yaml` writes them) is no change.
+ */
 function validatePodUpdate (obj: KubeObject, old: KubeObject): StatusCause[] {
-  if (obj.spec === old.spec || mutableFieldsDropped(obj.spec as Json) === mutableFieldsDropped(old.spec as Json)) return []
+  if (obj.spec === old.spec || semanticEqual(mutableFieldsDropped(obj.spec as Json), mutableFieldsDropped(old.spec as Json))) return []
   return [{
     reason: 'FieldValueForbidden',
     field: 'spec',
@@ -121,12 +125,12 @@ function validatePodUpdate (obj: KubeObject, old: KubeObject): StatusCause[] {
   }]
 }
 
-/** The pod spec as JSON without the fields an update may change (compared, never stored). */
-function mutableFieldsDropped (spec: Json | undefined): string {
-  if (spec === undefined) return ''
+/** The pod spec without the fields an update may change (compared, never stored). */
+function mutableFieldsDropped (spec: Json | undefined): Json | undefined {
+  if (spec === undefined) return undefined
   const { activeDeadlineSeconds: _a, tolerations: _t, terminationGracePeriodSeconds: _g, containers, initContainers, ...rest } = spec
   const noImage = (list: Json[] | undefined): Json[] | undefined => list?.map(({ image: _i, ...c }) => c)
-  return JSON.stringify({ ...rest, containers: noImage(containers), initContainers: noImage(initContainers) })
+  return { ...rest, containers: noImage(containers), initContainers: noImage(initContainers) }
 }
 
 /** k3s's built-in classes (the apiserver creates them; add-ons use them). */
