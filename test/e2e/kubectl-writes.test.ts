@@ -164,6 +164,17 @@ describe('kubectl against k3sim: writes and errors', function () {
     assert.match(await fails(['get', 'cm', 'del-a', '-n', 'gen']), /NotFound/)
   })
 
+  it('deletes a collection and answers the list of what it deleted, as it was', async () => {
+    await ok(['create', 'namespace', 'coll'])
+    for (const name of ['a', 'b', 'kept']) await ok(['create', 'configmap', name, '-n', 'coll', `--from-literal=k=${name}`])
+    await ok(['label', 'cm', 'a', 'b', '-n', 'coll', 'doomed=yes'])
+    const list = JSON.parse(await ok(['delete', '--raw', '/api/v1/namespaces/coll/configmaps?labelSelector=doomed%3Dyes']))
+    assert.deepEqual([list.kind, list.apiVersion, typeof list.metadata.resourceVersion], ['ConfigMapList', 'v1', 'string'])
+    assert.deepEqual(list.items.map((i: { metadata: { name: string }, data: unknown }) => [i.metadata.name, i.data]), [['a', { k: 'a' }], ['b', { k: 'b' }]])
+    assert.equal(await ok(['get', 'cm', '-n', 'coll', '-l', 'doomed', '-o', 'name']), '')
+    assert.equal(await ok(['get', 'cm', 'kept', '-n', 'coll', '-o', 'name']), 'configmap/kept\n')
+  })
+
   it('deletes a namespace with everything in it', async () => {
     await ok(['create', 'namespace', 'doomed'])
     await ok(['create', 'configmap', 'c', '-n', 'doomed'])

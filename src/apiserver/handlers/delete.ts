@@ -102,19 +102,22 @@ export async function deleteObject (ctx: ApiContext, req: ApiRequest): Promise<R
   }
 }
 
+/**
+ * DELETE on a collection (upstream's Store.DeleteCollection): list, delete each item (one gone
+ * already is no error), and answer the list as read — the objects as they were before deletion,
+ * not the per-item Status replies. A request with a limit deletes that one page, as upstream.
+ */
 export async function deleteCollection (ctx: ApiContext, req: ApiRequest): Promise<Reply<Record<string, unknown>>> {
-  const page = await listPage(ctx, { ...req, options: { ...req.options, limit: undefined, continue: undefined } })
-  const deleted: KubeObject[] = []
+  const page = await listPage(ctx, req)
   for (const item of page.items) {
     try {
-      const r = await deleteObject(ctx, { ...req, namespace: item.metadata.namespace, name: item.metadata.name, options: { ...req.options, preconditions: undefined } })
-      deleted.push(r.body)
+      await deleteObject(ctx, { ...req, namespace: item.metadata.namespace, name: item.metadata.name, options: { ...req.options, preconditions: undefined } })
     } catch (err) {
       if (err instanceof StatusError && (err.code === 404)) continue
       throw err
     }
   }
-  return { status: 200, body: listOf(req.info, deleted, { resourceVersion: String(ctx.storage.backend.revision) }) }
+  return { status: 200, body: listOf(req.info, page.items, page.meta) }
 }
 
 export { conflict }
