@@ -149,12 +149,17 @@ export class ApiServerCore {
     return id
   }
 
-  /** pods/log: the text so far, and with `follow=true` a function that streams the rest. */
-  async logs (req: ApiRequest): Promise<string> {
+  /**
+   * pods/log: the text so far, and with `follow=true` followLogs streams the rest. Undefined for a
+   * pod not bound to a node yet: upstream's LogLocation has no location for it, so the API server
+   * streams nothing and answers 204 No Content (kubectl logs prints nothing and succeeds).
+   */
+  async logs (req: ApiRequest): Promise<string | undefined> {
     await this.authorize(req)
-    const { pod, container } = await this.logTarget(req)
+    const target = await this.logTarget(req)
+    if (target === undefined) return undefined
     try {
-      return await this.logSource!.read(pod, container, req.options.log ?? {})
+      return await this.logSource!.read(target.pod, target.container, req.options.log ?? {})
     } catch (err) {
       throw new StatusError(400, 'BadRequest', err instanceof Error ? err.message : String(err))
     }
@@ -162,11 +167,13 @@ export class ApiServerCore {
 
   async followLogs (req: ApiRequest, onData: (chunk: string) => void, onEnd: () => void): Promise<() => void> {
     await this.authorize(req)
-    const { pod, container } = await this.logTarget(req)
-    return this.logSource!.follow(pod, container, req.options.log ?? {}, onData, onEnd)
+    const target = await this.logTarget(req)
+    if (target === undefined) { onEnd(); return () => {} }
+    return this.logSource!.follow(target.pod, target.container, req.options.log ?? {}, onData, onEnd)
   }
 
-  private async logTarget (req: ApiRequest): Promise<{ pod: KubeObject, container: string }> {
+  /** LogLocation: the pod (404), its container (400s), then its node (none: undefined). */
+  private async logTarget (req: ApiRequest): Promise<{ pod: KubeObject, container: string } | undefined> {
     const pod = await this.ctx.storage.get(req.info, req.namespace, req.name!)
     const spec = pod.spec as { nodeName?: string, containers?: Array<{ name: string }> }
     const names = (spec.containers ?? []).map(c => c.name)
@@ -175,7 +182,9 @@ export class ApiServerCore {
       throw new StatusError(400, 'BadRequest', `a container name must be specified for pod ${req.name}, choose one of: [${names.join(' ')}]`)
     }
     if (!names.includes(container!)) throw new StatusError(400, 'BadRequest', `container ${container} is not valid for pod ${req.name}`)
-    if (this.logSource === undefined || spec.nodeName === undefined) {
+    if (spec.nodeName === undefined || spec.nodeName === '') return undefined
+    // Bound to a node whose kubelet does not serve logs (no kubelets in this control plane).
+    if (this.logSource === undefined) {
       throw new StatusError(400, 'BadRequest', `container "${container}" in pod "${req.name}" is waiting to start: ContainerCreating`)
     }
     return { pod, container: container! }
