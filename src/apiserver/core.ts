@@ -23,6 +23,7 @@ import { requestAttributes } from './rbac/attributes.ts'
 import { ensureBootstrapPolicy } from './rbac/bootstrap.ts'
 import { Admission } from './admission/index.ts'
 import { K3S_VERSION } from '../api/version.ts'
+import { SYSTEM_PRIORITY_CLASSES } from '../api/priority-classes.ts'
 import { Aggregator } from './aggregator/index.ts'
 import { AutoRegister } from './aggregator/autoregister.ts'
 
@@ -211,7 +212,7 @@ export class ApiServerCore {
   /** additionalPrinterColumns of a custom resource. */
   printerColumns (info: ResourceInfo): unknown[] | undefined { return this.crds.version(info)?.printerColumns }
 
-  /** What a fresh k3s apiserver has: the four namespaces and the `kubernetes` Service. */
+  /** What a fresh k3s apiserver has: the four namespaces, the `kubernetes` Service and the system PriorityClasses. */
   async bootstrap (): Promise<void> {
     await this.ctx.namespaces.start(this.ctx.storage.backend)
     await this.ctx.priorityClasses.start(this.ctx.storage.backend)
@@ -229,6 +230,11 @@ export class ApiServerCore {
       metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
       spec: { clusterIP: '10.43.0.1', ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }], sessionAffinity: 'None', type: 'ClusterIP' },
     })
+    // kube-apiserver's post-start hook scheduling/bootstrap-system-priority-classes.
+    const priorityClasses = this.index.lookup('scheduling.k8s.io', 'v1', 'priorityclasses')!
+    for (const pc of SYSTEM_PRIORITY_CLASSES) {
+      await this.ensure(priorityClasses, undefined, { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: pc.name }, value: pc.value, description: pc.description } as KubeObject)
+    }
     await ensureBootstrapPolicy(this, this.log)
     await this.autoregister.start()
   }

@@ -109,6 +109,13 @@ describe('kubectl against k3sim: basics', function () {
     assert.match(out, /^Selector:\s+app=web$/m)
     assert.match(out, /^Port:\s+<unset>\s+80\/TCP$/m)
   })
+  it('has the system PriorityClasses from the start, and refuses to delete them', async () => {
+    const out = await ok(['get', 'pc'])
+    assert.match(out, /^system-cluster-critical\s+2000000000\s+false\s+\d+[sm]\s+PreemptLowerPriority\nsystem-node-critical\s+2000001000\s+false\s+\d+[sm]\s+PreemptLowerPriority\n$/m)
+    const r = await s.kubectl(['delete', 'pc', 'system-node-critical'])
+    assert.equal(r.stderr, 'Error from server (Forbidden): priorityclasses.scheduling.k8s.io "system-node-critical" is forbidden: this is a system priority class and cannot be deleted\n')
+  })
+
   it('has no logs for a pod not yet scheduled: 204 No Content, and kubectl logs prints nothing', async () => {
     await ok(['run', 'p3', '--image=busybox'])
     const r = await s.kubectl(['logs', 'p3'])

@@ -7,6 +7,7 @@ import type { ApiContext } from './context.ts'
 import { asServed, listOf } from './output.ts'
 import { listPage } from './read.ts'
 import { admitNamespaceDelete } from '../admission/namespace-lifecycle.ts'
+import { admitPriorityClassDelete } from '../strategies/scheduling.ts'
 
 type Json = Record<string, any>
 
@@ -33,6 +34,7 @@ function gracePeriod (req: ApiRequest, obj: KubeObject): number {
 
 export async function deleteObject (ctx: ApiContext, req: ApiRequest): Promise<Reply<KubeObject>> {
   const { info, options } = req
+  if (req.verb === 'delete') admitPriorityClassDelete(info, req.name!)
   for (let attempt = 0; ; attempt++) {
     const current = await ctx.storage.get(info, req.namespace, req.name!)
     const pre = options.preconditions

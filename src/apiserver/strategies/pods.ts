@@ -133,9 +133,6 @@ function mutableFieldsDropped (spec: Json | undefined): Json | undefined {
   return { ...rest, containers: noImage(containers), initContainers: noImage(initContainers) }
 }
 
-/** k3s's built-in classes (the apiserver creates them; add-ons use them). */
-const SYSTEM_CLASSES: Record<string, number> = { 'system-node-critical': 2000001000, 'system-cluster-critical': 2000000000 }
-
 /** The globalDefault class (of several, the lowest value, as upstream), from the cache when it can tell. */
 async function globalDefaultClass (info: ResourceInfo, ctx: StrategyContext): Promise<Json | undefined> {
   const cached = ctx.priorityClasses?.globalDefault()
@@ -156,7 +153,9 @@ async function admitPriority (obj: KubeObject, ctx: StrategyContext): Promise<vo
   const name = spec.priorityClassName as string | undefined
   let cls: Json | undefined
   if (name !== undefined && name !== '') {
-    if (SYSTEM_CLASSES[name] !== undefined) cls = { value: SYSTEM_CLASSES[name] }
+    // The system classes are stored objects (created at bootstrap), looked up like any other.
+    const cached = ctx.priorityClasses?.named(name)
+    if (cached !== undefined) cls = cached ?? undefined
     else if (info !== undefined) cls = await ctx.storage.tryGet(info, undefined, name) as Json | undefined
     if (cls === undefined) {
       throw new StatusError(403, 'Forbidden', `pods "${obj.metadata.name ?? obj.metadata.generateName ?? ''}" is forbidden: no PriorityClass with name ${name} was found`, { name: obj.metadata.name, kind: 'pods' })
