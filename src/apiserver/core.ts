@@ -24,6 +24,7 @@ import { ensureBootstrapPolicy } from './rbac/bootstrap.ts'
 import { Admission } from './admission/index.ts'
 import { K3S_VERSION } from '../api/version.ts'
 import { SYSTEM_PRIORITY_CLASSES } from '../api/priority-classes.ts'
+import { KubernetesServiceController, kubernetesService } from './kubernetes-service.ts'
 import { Aggregator } from './aggregator/index.ts'
 import { AutoRegister } from './aggregator/autoregister.ts'
 
@@ -58,6 +59,7 @@ export class ApiServerCore {
   readonly aggregator: Aggregator
   private readonly autoregister: AutoRegister
   logSource: LogSource | undefined
+  private readonly kubernetesService: KubernetesServiceController
   private readonly log: (msg: string) => void
   private eventLeaseState: { id: number, from: number } | undefined
 
@@ -75,6 +77,7 @@ export class ApiServerCore {
       log: msg => this.log(msg),
     })
     this.aggregator.onApiServiceRemoved(() => { void this.autoregister.sync() })
+    this.kubernetesService = new KubernetesServiceController({ clock: this.clock, ensure: () => this.ensureKubernetesService(), log: msg => this.log(msg) })
     const namespaces = new NamespaceCache()
     this.ctx = {
       storage,
@@ -191,8 +194,18 @@ export class ApiServerCore {
     return { pod, container: container! }
   }
 
-  /** Stop background watches (the backend itself is closed by its owner). */
+  /**
+   * Start the API server's own loops (upstream's post-start controllers), once bootstrapped: the
+   * `kubernetes` Service is created again within 10 s of cluster time when it goes missing.
+   */
+  startLoops (): void { this.kubernetesService.start() }
+
+  /** Whether one of the API server's loops is writing (the cluster's settle() waits for it). */
+  busy (): boolean { return this.kubernetesService.busy() }
+
+  /** Stop background watches and loops (the backend itself is closed by its owner). */
   stop (): void {
+    this.kubernetesService.stop()
     this.ctx.namespaces.stop()
     this.ctx.priorityClasses.stop()
     this.ctx.podsByNode.stop()
@@ -224,12 +237,7 @@ export class ApiServerCore {
     await this.crds.load()
     await Promise.all(['default', 'kube-system', 'kube-public', 'kube-node-lease'].map(name =>
       this.ensure(this.index.lookup('', 'v1', 'namespaces')!, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } })))
-    await this.ensure(this.index.lookup('', 'v1', 'services')!, 'default', {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
-      spec: { clusterIP: '10.43.0.1', ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }], sessionAffinity: 'None', type: 'ClusterIP' },
-    })
+    await this.ensureKubernetesService()
     // kube-apiserver's post-start hook scheduling/bootstrap-system-priority-classes.
     const priorityClasses = this.index.lookup('scheduling.k8s.io', 'v1', 'priorityclasses')!
     for (const pc of SYSTEM_PRIORITY_CLASSES) {
@@ -237,6 +245,10 @@ export class ApiServerCore {
     }
     await ensureBootstrapPolicy(this, this.log)
     await this.autoregister.start()
+  }
+
+  private ensureKubernetesService (): Promise<void> {
+    return this.ensure(this.index.lookup('', 'v1', 'services')!, 'default', kubernetesService())
   }
 
   /** Create it unless it exists (a restart finds them in the store). */
