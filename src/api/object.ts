@@ -77,26 +77,26 @@ export function jsonEqual (a: unknown, b: unknown): boolean {
   return true
 }
 
+/** Go's nil: absent, null, an empty list or map (the forked reflect.DeepEqual of Semantic holds a
+ * nil and an empty slice or map equal). */
+const isNil = (v: unknown): boolean => v === undefined || v === null || (Array.isArray(v) ? v.length === 0 : typeof v === 'object' && Object.keys(v).length === 0)
+
 /**
- * Equal as JSON values whatever the order of object keys (Go's DeepEqual of the decoded values:
- * a client's key order is not part of an object); keys holding undefined are left out.
+ * apimachinery's Semantic.DeepEqual for decoded JSON: object keys in any order, a key holding
+ * null, undefined, [] or {} the same as an absent one; lists compare item by item in order.
+ * (jsonEqual is the byte-for-byte comparison; this one is for validation's "did it change".)
  */
-export function sameJson (a: unknown, b: unknown): boolean {
-  if (a === b) return true
+export function semanticEqual (a: unknown, b: unknown): boolean {
+  if (a === b || (isNil(a) && isNil(b))) return true
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false
-    for (let i = 0; i < a.length; i++) if (!sameJson(a[i] ?? null, b[i] ?? null)) return false
-    return true
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false
+    return a.every((x, i) => semanticEqual(x, b[i]))
   }
-  if (Array.isArray(b)) return false
-  const ka = definedKeys(a as Record<string, unknown>)
-  const kb = definedKeys(b as Record<string, unknown>)
-  if (ka.length !== kb.length) return false
-  for (const k of ka) {
-    const bv = (b as Record<string, unknown>)[k]
-    if (bv === undefined || !sameJson((a as Record<string, unknown>)[k], bv)) return false
-  }
+  const oa = a as Record<string, unknown>
+  const ob = b as Record<string, unknown>
+  for (const k of Object.keys(oa)) if (!semanticEqual(oa[k], ob[k])) return false
+  for (const k of Object.keys(ob)) if (!(k in oa) && !isNil(ob[k])) return false
   return true
 }
 

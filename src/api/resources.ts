@@ -5,7 +5,7 @@ export type Verb = 'create' | 'delete' | 'deletecollection' | 'get' | 'list' | '
 
 export interface SubresourceInfo {
   name: string
-  /** Kind returned (e.g. Scale); group/version when it differs from the parent's. */
+  /** Kind returned (e.g. Scale); group/version when the storage names its own (upstream's GroupVersionKindProvider). */
   kind: string
   group?: string
   version?: string

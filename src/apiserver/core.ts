@@ -23,6 +23,8 @@ import { requestAttributes } from './rbac/attributes.ts'
 import { ensureBootstrapPolicy } from './rbac/bootstrap.ts'
 import { Admission } from './admission/index.ts'
 import { K3S_VERSION } from '../api/version.ts'
+import { SYSTEM_PRIORITY_CLASSES } from '../api/priority-classes.ts'
+import { KubernetesServiceController, kubernetesService } from './kubernetes-service.ts'
 import { Aggregator } from './aggregator/index.ts'
 import { AutoRegister } from './aggregator/autoregister.ts'
 import type { StreamSource } from './streaming/options.ts'
@@ -60,6 +62,7 @@ export class ApiServerCore {
   logSource: LogSource | undefined
   /** Where exec, attach and port-forward go: the kubelets (wired by the cluster). */
   streamSource: StreamSource | undefined
+  private readonly kubernetesService: KubernetesServiceController
   private readonly log: (msg: string) => void
   private eventLeaseState: { id: number, from: number } | undefined
 
@@ -77,6 +80,7 @@ export class ApiServerCore {
       log: msg => this.log(msg),
     })
     this.aggregator.onApiServiceRemoved(() => { void this.autoregister.sync() })
+    this.kubernetesService = new KubernetesServiceController({ clock: this.clock, ensure: () => this.ensureKubernetesService(), log: msg => this.log(msg) })
     const namespaces = new NamespaceCache()
     this.ctx = {
       storage,
@@ -152,12 +156,17 @@ export class ApiServerCore {
     return id
   }
 
-  /** pods/log: the text so far, and with `follow=true` a function that streams the rest. */
-  async logs (req: ApiRequest): Promise<string> {
+  /**
+   * pods/log: the text so far, and with `follow=true` followLogs streams the rest. Undefined for a
+   * pod not bound to a node yet: upstream's LogLocation has no location for it, so the API server
+   * streams nothing and answers 204 No Content (kubectl logs prints nothing and succeeds).
+   */
+  async logs (req: ApiRequest): Promise<string | undefined> {
     await this.authorize(req)
-    const { pod, container } = await this.logTarget(req)
+    const target = await this.logTarget(req)
+    if (target === undefined) return undefined
     try {
-      return await this.logSource!.read(pod, container, req.options.log ?? {})
+      return await this.logSource!.read(target.pod, target.container, req.options.log ?? {})
     } catch (err) {
       throw new StatusError(400, 'BadRequest', err instanceof Error ? err.message : String(err))
     }
@@ -165,11 +174,13 @@ export class ApiServerCore {
 
   async followLogs (req: ApiRequest, onData: (chunk: string) => void, onEnd: () => void): Promise<() => void> {
     await this.authorize(req)
-    const { pod, container } = await this.logTarget(req)
-    return this.logSource!.follow(pod, container, req.options.log ?? {}, onData, onEnd)
+    const target = await this.logTarget(req)
+    if (target === undefined) { onEnd(); return () => {} }
+    return this.logSource!.follow(target.pod, target.container, req.options.log ?? {}, onData, onEnd)
   }
 
-  private async logTarget (req: ApiRequest): Promise<{ pod: KubeObject, container: string }> {
+  /** LogLocation: the pod (404), its container (400s), then its node (none: undefined). */
+  private async logTarget (req: ApiRequest): Promise<{ pod: KubeObject, container: string } | undefined> {
     const pod = await this.ctx.storage.get(req.info, req.namespace, req.name!)
     const spec = pod.spec as { nodeName?: string, containers?: Array<{ name: string }> }
     const names = (spec.containers ?? []).map(c => c.name)
@@ -178,14 +189,26 @@ export class ApiServerCore {
       throw new StatusError(400, 'BadRequest', `a container name must be specified for pod ${req.name}, choose one of: [${names.join(' ')}]`)
     }
     if (!names.includes(container!)) throw new StatusError(400, 'BadRequest', `container ${container} is not valid for pod ${req.name}`)
-    if (this.logSource === undefined || spec.nodeName === undefined) {
+    if (spec.nodeName === undefined || spec.nodeName === '') return undefined
+    // Bound to a node whose kubelet does not serve logs (no kubelets in this control plane).
+    if (this.logSource === undefined) {
       throw new StatusError(400, 'BadRequest', `container "${container}" in pod "${req.name}" is waiting to start: ContainerCreating`)
     }
     return { pod, container: container! }
   }
 
-  /** Stop background watches (the backend itself is closed by its owner). */
+  /**
+   * Start the API server's own loops (upstream's post-start controllers), once bootstrapped: the
+   * `kubernetes` Service is created again within 10 s of cluster time when it goes missing.
+   */
+  startLoops (): void { this.kubernetesService.start() }
+
+  /** Whether one of the API server's loops is writing (the cluster's settle() waits for it). */
+  busy (): boolean { return this.kubernetesService.busy() }
+
+  /** Stop background watches and loops (the backend itself is closed by its owner). */
   stop (): void {
+    this.kubernetesService.stop()
     this.ctx.namespaces.stop()
     this.ctx.priorityClasses.stop()
     this.ctx.podsByNode.stop()
@@ -205,7 +228,7 @@ export class ApiServerCore {
   /** additionalPrinterColumns of a custom resource. */
   printerColumns (info: ResourceInfo): unknown[] | undefined { return this.crds.version(info)?.printerColumns }
 
-  /** What a fresh k3s apiserver has: the four namespaces and the `kubernetes` Service. */
+  /** What a fresh k3s apiserver has: the four namespaces, the `kubernetes` Service and the system PriorityClasses. */
   async bootstrap (): Promise<void> {
     await this.ctx.namespaces.start(this.ctx.storage.backend)
     await this.ctx.priorityClasses.start(this.ctx.storage.backend)
@@ -217,14 +240,18 @@ export class ApiServerCore {
     await this.crds.load()
     await Promise.all(['default', 'kube-system', 'kube-public', 'kube-node-lease'].map(name =>
       this.ensure(this.index.lookup('', 'v1', 'namespaces')!, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } })))
-    await this.ensure(this.index.lookup('', 'v1', 'services')!, 'default', {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
-      spec: { clusterIP: '10.43.0.1', ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }], sessionAffinity: 'None', type: 'ClusterIP' },
-    })
+    await this.ensureKubernetesService()
+    // kube-apiserver's post-start hook scheduling/bootstrap-system-priority-classes.
+    const priorityClasses = this.index.lookup('scheduling.k8s.io', 'v1', 'priorityclasses')!
+    for (const pc of SYSTEM_PRIORITY_CLASSES) {
+      await this.ensure(priorityClasses, undefined, { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: pc.name }, value: pc.value, description: pc.description } as KubeObject)
+    }
     await ensureBootstrapPolicy(this, this.log)
     await this.autoregister.start()
+  }
+
+  private ensureKubernetesService (): Promise<void> {
+    return this.ensure(this.index.lookup('', 'v1', 'services')!, 'default', kubernetesService())
   }
 
   /** Create it unless it exists (a restart finds them in the store). */

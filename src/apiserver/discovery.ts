@@ -41,10 +41,12 @@ export function apiResourceList (index: ResourceIndex, group: string, version: s
     if (r.aggregated !== true) entry.storageVersionHash = hash(`${groupVersion(r)}/${r.kind}`)
     resources.push(entry)
     for (const s of r.subresources) {
-      const sub: Record<string, unknown> = { name: `${r.resource}/${s.name}`, singularName: r.singular, namespaced: r.namespaced, kind: s.kind, verbs: s.verbs }
-      if (s.group !== undefined && s.group !== r.group) sub.group = s.group
-      if (s.version !== undefined && s.version !== r.version) sub.version = s.version
-      resources.push(sub)
+      // Upstream's installer gives subresources no singular name (the field is still sent, empty),
+      // and a storage that names its own kind (rest.GroupVersionKindProvider: eviction, scale,
+      // token) both its group and version, even when they equal the parent's: kubectl drain's
+      // CheckEvictionSupport reads `version` of pods/eviction.
+      const gv = s.group === undefined ? {} : { group: s.group, version: s.version ?? r.version }
+      resources.push({ name: `${r.resource}/${s.name}`, singularName: '', namespaced: r.namespaced, ...gv, kind: s.kind, verbs: s.verbs })
     }
   }
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group === '' ? version : `${group}/${version}`, resources }

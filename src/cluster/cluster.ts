@@ -327,8 +327,9 @@ export class Cluster {
   }
 
   private readonly quiescence: Quiescence = {
-    anyBusy: () => this.cp.controllers.busy() || this.cp.scheduler?.busy() === true || this.pool.anyKubeletBusy || this.metricsServer?.busy() === true,
+    anyBusy: () => this.cp.core.busy() || this.cp.controllers.busy() || this.cp.scheduler?.busy() === true || this.pool.anyKubeletBusy || this.metricsServer?.busy() === true,
     busyNames: () => [
+      ...(this.cp.core.busy() ? ['apiserver'] : []),
       ...(this.cp.controllers.busy() ? ['controllers'] : []),
       ...(this.cp.scheduler?.busy() === true ? ['scheduler'] : []),
       ...(this.metricsServer?.busy() === true ? ['metrics-server'] : []),

@@ -102,6 +102,7 @@ export async function startControlPlane (options: ControlPlaneOptions = {}): Pro
   const ids = new Ids({ seed: options.seed })
   const core = new ApiServerCore({ backend, clock, ids, serviceAccountKeyFile: options.dataDir === undefined ? undefined : join(pkiDir(options.dataDir), 'service.key'), log: options.log })
   await core.bootstrap()
+  core.startLoops()
   // The controllers that make deletion work as in Kubernetes (more join with the controllers issue).
   const client = new InProcessClient({ core })
   // The PKI costs ~70 ms to generate: a library cluster without an HTTPS API does without it,

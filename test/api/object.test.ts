@@ -1,7 +1,7 @@
 // jsonEqual stands in for comparing two JSON.stringify results (managedFields diffs, no-op
 // updates): over random JSON-like values, it must give exactly that comparison's answer.
 import assert from 'node:assert/strict'
-import { jsonEqual } from '../../src/api/object.ts'
+import { jsonEqual, semanticEqual } from '../../src/api/object.ts'
 
 /** A small deterministic generator (mulberry32), so a failure reproduces. */
 function random (seed: number): () => number {
@@ -66,5 +66,29 @@ describe('jsonEqual', () => {
     assert.equal(jsonEqual({ a: 1, b: 2 }, { b: 2, a: 1 }), false)
     assert.equal(jsonEqual({ a: null }, {}), false)
     assert.equal(jsonEqual([], {}), false)
+  })
+})
+
+describe('semanticEqual', () => {
+  it('ignores key order at every depth, but not list order', () => {
+    assert.equal(semanticEqual({ a: 1, b: { c: [1, { d: 2, e: 3 }] } }, { b: { c: [1, { e: 3, d: 2 }] }, a: 1 }), true)
+    assert.equal(semanticEqual({ l: [1, 2] }, { l: [2, 1] }), false)
+  })
+
+  it('treats null, undefined and [] as Go\'s nil, and an empty object as a value', () => {
+    assert.equal(semanticEqual({ a: 1, b: null, c: undefined, d: [] }, { a: 1 }), true)
+    assert.equal(semanticEqual({ a: 1 }, { a: 1, b: [] }), true)
+    assert.equal(semanticEqual({ a: {} }, {}), false)
+    assert.equal(semanticEqual({ a: false }, {}), false)
+    assert.equal(semanticEqual([null], [[]]), true)
+  })
+
+  it('agrees with jsonEqual on values that differ', () => {
+    const r = random(7)
+    for (let i = 0; i < 5_000; i++) {
+      const a = value(r, 0)
+      const b = variant(a, r)
+      if (jsonEqual(a, b)) assert.equal(semanticEqual(a, b), true, `${JSON.stringify(a)} vs ${JSON.stringify(b)}`)
+    }
   })
 })

@@ -57,6 +57,35 @@ for (const [kind, open] of Object.entries(backends)) {
       assert.deepEqual([c.spec.priorityClassName, c.spec.priority], [undefined, 0])
     })
 
+    it('has the two system classes as stored objects, and gives their value to pods naming them', async () => {
+      const node = await client.get<any>('scheduling.k8s.io/v1', 'PriorityClass', undefined, 'system-node-critical')
+      assert.deepEqual([node.value, node.description, node.preemptionPolicy, node.globalDefault, node.metadata.generation],
+        [2000001000, 'Used for system critical pods that must not be moved from their current node.', 'PreemptLowerPriority', undefined, 1])
+      const cluster = await client.get<any>('scheduling.k8s.io/v1', 'PriorityClass', undefined, 'system-cluster-critical')
+      assert.deepEqual([cluster.value, cluster.description], [2000000000, 'Used for system critical pods that must run in the cluster, but can be moved to another node if necessary.'])
+      const p = await pod('critical', { priorityClassName: 'system-node-critical' })
+      assert.deepEqual([p.spec.priority, p.spec.preemptionPolicy], [2000001000, 'PreemptLowerPriority'])
+    })
+
+    it('refuses to delete a system class, or to change its value, as upstream\'s storage and validation do', async () => {
+      await assert.rejects(client.delete('scheduling.k8s.io/v1', 'PriorityClass', undefined, 'system-node-critical'),
+        (e: any) => e.code === 403 && e.message === 'priorityclasses.scheduling.k8s.io "system-node-critical" is forbidden: this is a system priority class and cannot be deleted')
+      const cur = await client.get<any>('scheduling.k8s.io/v1', 'PriorityClass', undefined, 'system-node-critical')
+      await assert.rejects(client.update({ ...cur, value: 5 }),
+        (e: any) => e.code === 422 && e.message === 'PriorityClass.scheduling.k8s.io "system-node-critical" is invalid: value: Forbidden: may not be changed in an update.')
+      const described = await client.update<any>({ ...cur, description: 'mine now' })
+      assert.deepEqual([described.description, described.metadata.generation], ['mine now', 1])
+    })
+
+    it('reserves the system- prefix and values above one billion for the system classes', async () => {
+      await assert.rejects(client.create(pc('system-mine', 5) as any),
+        (e: any) => e.code === 422 && e.message === 'PriorityClass.scheduling.k8s.io "system-mine" is invalid: metadata.name: Forbidden: priority class names with \'system-\' prefix are reserved for system use only. error: system-mine is not a known system priority class')
+      await assert.rejects(client.create(pc('huge', 1_000_000_001) as any),
+        (e: any) => e.code === 422 && /value: Forbidden: maximum allowed value of a user defined priority is 1000000000$/.test(e.message))
+      const made = await client.create<any>(pc('plain', 1_000_000_000) as any)
+      assert.deepEqual([made.preemptionPolicy, made.metadata.generation], ['PreemptLowerPriority', 1])
+    })
+
     it('picks the lowest value of several global defaults, as upstream does after a race', async () => {
       await client.create(pc('high', 100, true) as any)
       await client.create(pc('low', 5, true) as any)

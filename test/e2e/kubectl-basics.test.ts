@@ -5,6 +5,7 @@ import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { spawn } from 'node:child_process'
 import { startTestServer, type TestServer } from '../support/kubectl.ts'
+import { RawClient } from '../support/raw-https.ts'
 
 const manifests = join(import.meta.dirname, '..', '..', 'fixtures', 'manifests')
 
@@ -108,6 +109,27 @@ describe('kubectl against k3sim: basics', function () {
     assert.match(out, /^Selector:\s+app=web$/m)
     assert.match(out, /^Port:\s+<unset>\s+80\/TCP$/m)
   })
+  it('has the system PriorityClasses from the start, and refuses to delete them', async () => {
+    const out = await ok(['get', 'pc'])
+    assert.match(out, /^system-cluster-critical\s+2000000000\s+false\s+\d+[sm]\s+PreemptLowerPriority\nsystem-node-critical\s+2000001000\s+false\s+\d+[sm]\s+PreemptLowerPriority\n$/m)
+    const r = await s.kubectl(['delete', 'pc', 'system-node-critical'])
+    assert.equal(r.stderr, 'Error from server (Forbidden): priorityclasses.scheduling.k8s.io "system-node-critical" is forbidden: this is a system priority class and cannot be deleted\n')
+  })
+
+  it('has no logs for a pod not yet scheduled: 204 No Content, and kubectl logs prints nothing', async () => {
+    await ok(['run', 'p3', '--image=busybox'])
+    const r = await s.kubectl(['logs', 'p3'])
+    assert.deepEqual([r.code, r.stdout, r.stderr], [0, '', ''])
+    const c = new RawClient(s.cp.kubeconfig())
+    for (const query of ['', '?follow=true']) {
+      const raw = await c.get(`/api/v1/namespaces/default/pods/p3/log${query}`)
+      assert.deepEqual([raw.status, raw.text], [204, ''])
+    }
+    // The container is checked first, as upstream's LogLocation does.
+    const bad = await c.get('/api/v1/namespaces/default/pods/p3/log?container=nope')
+    assert.deepEqual([bad.status, bad.json.message], [400, 'container nope is not valid for pod p3'])
+  })
+
   it('creates service account tokens that authenticate as the account', async () => {
     const token = (await ok(['create', 'token', 'default'])).trim()
     const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'))

@@ -51,6 +51,29 @@ describe('kubectl against k3sim: workloads', function () {
     for (const ip of eps.split(' ')) assert.match(ip, /^10\.42\.\d+\.\d+$/)
   })
 
+  it('defaults an empty updateStrategy, so rollout status follows a DaemonSet and a StatefulSet', async () => {
+    const manifest = ['DaemonSet', 'StatefulSet'].map(kind => `
+apiVersion: apps/v1
+kind: ${kind}
+metadata: { name: ${kind.toLowerCase()}-x }
+spec:
+  selector: { matchLabels: { app: ${kind.toLowerCase()}-x } }
+  updateStrategy: {}
+  template:
+    metadata: { labels: { app: ${kind.toLowerCase()}-x } }
+    spec: { containers: [{ name: c, image: busybox }] }
+`).join('---')
+    const created = await runKubectl(['create', '-f', '-'], { home, kubeconfig, input: manifest })
+    assert.equal(created.code, 0, created.stderr)
+    assert.equal(await ok('get', 'ds', 'daemonset-x', '-o', 'jsonpath={.spec.updateStrategy}'), '{"rollingUpdate":{"maxSurge":0,"maxUnavailable":1},"type":"RollingUpdate"}')
+    assert.equal(await ok('get', 'sts', 'statefulset-x', '-o', 'jsonpath={.spec.updateStrategy}'), '{"rollingUpdate":{"partition":0},"type":"RollingUpdate"}')
+    assert.match(await ok('rollout', 'status', 'ds/daemonset-x', '--timeout=30s'), /daemon set "daemonset-x" successfully rolled out\n$/)
+    // With a rollingUpdate (the defaulted partition 0), kubectl reports a partitioned roll out.
+    assert.equal(await ok('rollout', 'status', 'sts/statefulset-x', '--timeout=30s'), 'partitioned roll out complete: 1 new pods have been updated...\n')
+    // kubectl create deployment sends `strategy: {}` (a protobuf Deployment).
+    assert.equal(await ok('get', 'deploy', 'web', '-o', 'jsonpath={.spec.strategy}'), '{"rollingUpdate":{"maxSurge":"25%","maxUnavailable":"25%"},"type":"RollingUpdate"}')
+  })
+
   it('runs a Job to completion', async () => {
     await ok('create', 'job', 'once', '--image=busybox', '--', 'echo', 'done')
     assert.equal(await ok('wait', '--for=condition=Complete', 'job/once', '--timeout=30s'), 'job.batch/once condition met\n')

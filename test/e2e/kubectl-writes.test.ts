@@ -80,6 +80,14 @@ describe('kubectl against k3sim: writes and errors', function () {
     assert.equal(await ok(['get', 'cm', 'same', '-n', 'gen', '-o', 'jsonpath={.metadata.resourceVersion}']), rv)
   })
 
+  it('replaces a pod with itself as read back (-o yaml sorts the keys), and still refuses a spec change', async () => {
+    await ok(['create', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'same', namespace: 'gen' }, spec: { containers: [{ name: 'c', image: 'busybox', ports: [{ protocol: 'TCP', containerPort: 80 }] }], nodeSelector: { z: '1', a: '2' } } }))
+    const yaml = await ok(['get', 'pod', 'same', '-n', 'gen', '-o', 'yaml'])
+    assert.equal(await ok(['replace', '-f', '-'], yaml), 'pod/same replaced\n')
+    const changed = (await ok(['get', 'pod', 'same', '-n', 'gen', '-o', 'yaml'])).replace('containerPort: 80', 'containerPort: 81')
+    assert.match(await fails(['replace', '-f', '-'], changed), /spec: Forbidden: pod updates may not change fields other than `spec\.containers\[\*\]\.image`/)
+  })
+
   it('server-side applies, and reports a conflict with another manager', async () => {
     const m = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ssa', namespace: 'gen' }, data: { k: 'v1' } }
     assert.equal(await ok(['apply', '--server-side', '-f', '-'], JSON.stringify(m)), 'configmap/ssa serverside-applied\n')
@@ -177,6 +185,17 @@ describe('kubectl against k3sim: writes and errors', function () {
     assert.match(await fails(['get', 'cm', 'del-a', '-n', 'gen']), /NotFound/)
   })
 
+  it('deletes a collection and answers the list of what it deleted, as it was', async () => {
+    await ok(['create', 'namespace', 'coll'])
+    for (const name of ['a', 'b', 'kept']) await ok(['create', 'configmap', name, '-n', 'coll', `--from-literal=k=${name}`])
+    await ok(['label', 'cm', 'a', 'b', '-n', 'coll', 'doomed=yes'])
+    const list = JSON.parse(await ok(['delete', '--raw', '/api/v1/namespaces/coll/configmaps?labelSelector=doomed%3Dyes']))
+    assert.deepEqual([list.kind, list.apiVersion, typeof list.metadata.resourceVersion], ['ConfigMapList', 'v1', 'string'])
+    assert.deepEqual(list.items.map((i: { metadata: { name: string }, data: unknown }) => [i.metadata.name, i.data]), [['a', { k: 'a' }], ['b', { k: 'b' }]])
+    assert.equal(await ok(['get', 'cm', '-n', 'coll', '-l', 'doomed', '-o', 'name']), '')
+    assert.equal(await ok(['get', 'cm', 'kept', '-n', 'coll', '-o', 'name']), 'configmap/kept\n')
+  })
+
   it('deletes a namespace with everything in it', async () => {
     await ok(['create', 'namespace', 'doomed'])
     await ok(['create', 'configmap', 'c', '-n', 'doomed'])
@@ -185,5 +204,13 @@ describe('kubectl against k3sim: writes and errors', function () {
     assert.match(await fails(['get', 'ns', 'doomed']), /Error from server \(NotFound\): namespaces "doomed" not found/)
     const left = await s.cp.backend.range({ key: '/registry/configmaps/doomed/', rangeEnd: '/registry/configmaps/doomed0', countOnly: true })
     assert.equal(left.count, 0)
+  })
+
+  it('refuses to delete the immortal namespaces, as NamespaceLifecycle admission does', async () => {
+    for (const ns of ['default', 'kube-system', 'kube-public']) {
+      assert.equal(await fails(['delete', 'namespace', ns]), `Error from server (Forbidden): namespaces "${ns}" is forbidden: this namespace may not be deleted\n`)
+      assert.match(await ok(['get', 'ns', ns, '-o', 'jsonpath={.status.phase}']), /^Active$/)
+    }
+    assert.match(await fails(['delete', 'namespace', 'default', '--dry-run=server']), /this namespace may not be deleted/)
   })
 })

@@ -6,6 +6,8 @@ import type { ApiRequest, Reply } from '../request.ts'
 import type { ApiContext } from './context.ts'
 import { asServed, listOf } from './output.ts'
 import { listPage } from './read.ts'
+import { admitNamespaceDelete } from '../admission/namespace-lifecycle.ts'
+import { admitPriorityClassDelete } from '../strategies/scheduling.ts'
 
 type Json = Record<string, any>
 
@@ -32,6 +34,7 @@ function gracePeriod (req: ApiRequest, obj: KubeObject): number {
 
 export async function deleteObject (ctx: ApiContext, req: ApiRequest): Promise<Reply<KubeObject>> {
   const { info, options } = req
+  if (req.verb === 'delete') admitPriorityClassDelete(info, req.name!)
   for (let attempt = 0; ; attempt++) {
     const current = await ctx.storage.get(info, req.namespace, req.name!)
     const pre = options.preconditions
@@ -41,6 +44,8 @@ export async function deleteObject (ctx: ApiContext, req: ApiRequest): Promise<R
     if (pre?.resourceVersion !== undefined && pre.resourceVersion !== current.metadata.resourceVersion) {
       throw new StatusError(409, 'Conflict', `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`, { name: req.name, kind: info.resource })
     }
+    // Validating admission of the delete, after the preconditions as in upstream's GuaranteedUpdate.
+    admitNamespaceDelete(info, current.metadata.name!)
     const finalizers = [...(current.metadata.finalizers ?? [])]
     const add = options.propagationPolicy === 'Orphan' ? 'orphan' : options.propagationPolicy === 'Foreground' ? 'foregroundDeletion' : undefined
     if (add !== undefined && !finalizers.includes(add) && current.metadata.deletionTimestamp === undefined) finalizers.push(add)
@@ -99,19 +104,22 @@ export async function deleteObject (ctx: ApiContext, req: ApiRequest): Promise<R
   }
 }
 
+/**
+ * DELETE on a collection (upstream's Store.DeleteCollection): list, delete each item (one gone
+ * already is no error), and answer the list as read — the objects as they were before deletion,
+ * not the per-item Status replies. A request with a limit deletes that one page, as upstream.
+ */
 export async function deleteCollection (ctx: ApiContext, req: ApiRequest): Promise<Reply<Record<string, unknown>>> {
-  const page = await listPage(ctx, { ...req, options: { ...req.options, limit: undefined, continue: undefined } })
-  const deleted: KubeObject[] = []
+  const page = await listPage(ctx, req)
   for (const item of page.items) {
     try {
-      const r = await deleteObject(ctx, { ...req, namespace: item.metadata.namespace, name: item.metadata.name, options: { ...req.options, preconditions: undefined } })
-      deleted.push(r.body)
+      await deleteObject(ctx, { ...req, namespace: item.metadata.namespace, name: item.metadata.name, options: { ...req.options, preconditions: undefined } })
     } catch (err) {
       if (err instanceof StatusError && (err.code === 404)) continue
       throw err
     }
   }
-  return { status: 200, body: listOf(req.info, deleted, { resourceVersion: String(ctx.storage.backend.revision) }) }
+  return { status: 200, body: listOf(req.info, page.items, page.meta) }
 }
 
 export { conflict }

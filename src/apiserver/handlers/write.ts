@@ -1,6 +1,6 @@
 // create, update (PUT) and the shared update path that patch and subresources reuse: the
 // GuaranteedUpdate loop of upstream (read, transform, write at the read revision, retry).
-import { clone, rfc3339, sameJson, type KubeObject } from '../../api/object.ts'
+import { clone, rfc3339, semanticEqual, type KubeObject } from '../../api/object.ts'
 import type { ResourceInfo } from '../../api/resources.ts'
 import { conflict, isStatusError, notFound, StatusError } from '../errors.ts'
 import { recordManager, type FieldSet } from '../managed-fields.ts'
@@ -158,14 +158,15 @@ function withWarnings (decoded: string[] | undefined, admission: string[]): stri
 }
 
 /**
- * Equal apart from managedFields timestamps and the order of keys: a no-op write keeps the
- * resourceVersion (upstream compares the encoded bytes, in Go's field order).
+ * Equal apart from managedFields timestamps, the order of keys and null/[] versus absent: a
+ * no-op write keeps the resourceVersion (upstream compares the bytes of the typed object,
+ * encoded in Go's field order with omitempty).
  */
 function unchanged (a: KubeObject, b: KubeObject): boolean {
   const { apiVersion: _aa, kind: _ak, metadata: { managedFields: fa, ...ma }, ...ra } = a
   const { apiVersion: _ba, kind: _bk, metadata: { managedFields: fb, ...mb }, ...rb } = b
-  if (!sameJson(ra, rb) || !sameJson(ma, mb) || (fa ?? []).length !== (fb ?? []).length) return false
-  return (fa ?? []).every((e, i) => sameJson({ ...e, time: undefined }, { ...fb![i], time: undefined }))
+  if (!semanticEqual(ra, rb) || !semanticEqual(ma, mb) || (fa ?? []).length !== (fb ?? []).length) return false
+  return (fa ?? []).every((e, i) => semanticEqual({ ...e, time: undefined }, { ...fb![i], time: undefined }))
 }
 
 export async function replaceObject (ctx: ApiContext, req: ApiRequest): Promise<Reply<KubeObject>> {

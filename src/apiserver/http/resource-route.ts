@@ -91,6 +91,8 @@ export async function serveResource (core: ApiServerCore, req: Request, res: Res
   if (path.subresource === 'log') {
     api.options.log = Object.fromEntries(Object.entries(req.query).map(([k, v]) => [k, String(v)]))
     const text = await core.logs(api)
+    // No node yet, so no log location: upstream streams nothing (204 No Content).
+    if (text === undefined) { res.status(204).end(); return }
     if (api.options.log.follow !== 'true') { res.status(200).type('text/plain').send(text); return }
     // follow: the log so far, then each new chunk, until the container stops or the client goes.
     res.status(200).set({ 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked' })

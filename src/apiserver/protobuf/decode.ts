@@ -6,7 +6,7 @@
 // runtime.Unknown {1 typeMeta {1 apiVersion, 2 kind}, 2 raw, 3 contentEncoding, 4 contentType}
 // whose `raw` is the object's own message (e.g. k8s.io.api.core.v1.Namespace) without TypeMeta.
 import { malformedBody, unsupportedBody } from './errors.ts';
-import { PROTOBUF_KINDS } from './kinds.ts';
+import { protobufMessageOf } from './kinds.ts';
 import { ProtoSchema, type Decoded } from './schema.ts';
 import type { JsonValue } from './special-types.ts';
 import { JsonMapper } from './to-json.ts';
@@ -60,7 +60,7 @@ export function decodeKubernetesProtobuf(body: Uint8Array): DecodedObject {
   if (contentType === 'application/json') return withTypeMeta(apiVersion, kind, parseJsonObject(raw));
   if (contentType && !isKubernetesProtobuf(contentType)) throw unsupportedBody(`embedded content type "${contentType}"`);
 
-  const messageName = PROTOBUF_KINDS[`${apiVersion}/${kind}`];
+  const messageName = protobufMessageOf(apiVersion, kind);
   if (!messageName) throw unsupportedBody(`kind "${kind}" of apiVersion "${apiVersion}"`);
   const json = mapper.message(messageName, schema.decode(messageName, raw)) as Record<string, unknown>;
   return withTypeMeta(apiVersion, kind, json);

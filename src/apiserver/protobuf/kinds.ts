@@ -48,6 +48,16 @@ export const PROTOBUF_KINDS: Readonly<Record<string, string>> = {
   'certificates.k8s.io/v1/CertificateSigningRequest': 'k8s.io.api.certificates.v1.CertificateSigningRequest',
 };
 
+// DeleteOptions is registered in every group-version (metav1.AddToGroupVersion), so a typed
+// client's DELETE body names the resource's group-version: `kubectl drain --disable-eviction`
+// sends `v1/DeleteOptions` for pods.
+export const DELETE_OPTIONS = 'k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions';
+
+/** The protobuf message of a body's `apiVersion` and `kind`, if we decode it. */
+export function protobufMessageOf(apiVersion: string, kind: string): string | undefined {
+  return PROTOBUF_KINDS[`${apiVersion}/${kind}`] ?? (kind === 'DeleteOptions' ? DELETE_OPTIONS : undefined);
+}
+
 /** The proto file (relative to proto/k8s/) that declares a message of PROTOBUF_KINDS. */
 export function protoFileOf(messageName: string): string {
   const pkg = messageName.slice('k8s.io.'.length, messageName.lastIndexOf('.')); // api.core.v1

@@ -24,6 +24,12 @@ export class PriorityClassCache {
 
   stop (): void { this.classes.stop() }
 
+  /** The class named `name`, null when there is none, undefined when this cache cannot tell. */
+  named (name: string): PriorityClassInfo | null | undefined {
+    if (!this.classes.known()) return undefined
+    return this.classes.get(name) ?? null
+  }
+
   /**
    * The global default class — of several (a race upstream allows), the one with the lowest
    * value, as upstream's getDefaultPriorityClass — or null when there is none; undefined when

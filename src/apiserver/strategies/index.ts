@@ -14,6 +14,7 @@ import { serviceStrategy } from './services.ts'
 import { generic, withStatus, type Strategy } from './strategy.ts'
 import { cronJobStrategy, daemonSetStrategy, deploymentStrategy, jobStrategy, replicaSetStrategy, replicationControllerStrategy, statefulSetStrategy } from './workloads.ts'
 import { rbacStrategies } from './rbac.ts'
+import { priorityClassStrategy } from './scheduling.ts'
 import { podWarnings } from './pod-warnings.ts'
 import type { KubeObject } from '../../api/object.ts'
 
@@ -62,6 +63,7 @@ export function strategies (index: ResourceIndex, custom: (info: ResourceInfo) =
     '/persistentvolumeclaims': { generation: false, status: true },
     '/resourcequotas': resourceQuotaStrategy,
     '/limitranges': limitRangeStrategy,
+    'scheduling.k8s.io/priorityclasses': priorityClassStrategy,
     // RBAC names are path segments (ValidateRBACName): `system:coredns` is a valid name.
     ...rbacStrategies,
   }

@@ -1,6 +1,6 @@
 // Pods: SetDefaults_Pod, the admission plugins every k3s pod passes (ServiceAccount,
 // DefaultTolerationSeconds, Priority), QoS class at create, and the spec's update rules.
-import type { KubeObject } from '../../api/object.ts'
+import { semanticEqual, type KubeObject } from '../../api/object.ts'
 import type { ResourceInfo } from '../../api/resources.ts'
 import type { StatusCause } from '../errors.ts'
 import { defaultHostNetworkPorts, defaultPodSpec, validatePodSpec } from './pod-spec.ts'
@@ -111,9 +111,13 @@ function admitDefaultTolerationSeconds (spec: Json): void {
   }
 }
 
-/** Upstream allows only images, activeDeadlineSeconds, added tolerations and a few more to change. */
+/**
+ * Upstream allows only images, activeDeadlineSeconds, added tolerations and a few more to change;
+ * the rest of the spec is compared with Semantic.DeepEqual, so a PUT of the pod as read (keys in
+ * another order, as `kubectl get -o yaml` writes them) is no change.
+ */
 function validatePodUpdate (obj: KubeObject, old: KubeObject): StatusCause[] {
-  if (obj.spec === old.spec || mutableFieldsDropped(obj.spec as Json) === mutableFieldsDropped(old.spec as Json)) return []
+  if (obj.spec === old.spec || semanticEqual(mutableFieldsDropped(obj.spec as Json), mutableFieldsDropped(old.spec as Json))) return []
   return [{
     reason: 'FieldValueForbidden',
     field: 'spec',
@@ -121,16 +125,13 @@ function validatePodUpdate (obj: KubeObject, old: KubeObject): StatusCause[] {
   }]
 }
 
-/** The pod spec as JSON without the fields an update may change (compared, never stored). */
-function mutableFieldsDropped (spec: Json | undefined): string {
-  if (spec === undefined) return ''
+/** The pod spec without the fields an update may change (compared, never stored). */
+function mutableFieldsDropped (spec: Json | undefined): Json | undefined {
+  if (spec === undefined) return undefined
   const { activeDeadlineSeconds: _a, tolerations: _t, terminationGracePeriodSeconds: _g, containers, initContainers, ...rest } = spec
   const noImage = (list: Json[] | undefined): Json[] | undefined => list?.map(({ image: _i, ...c }) => c)
-  return JSON.stringify({ ...rest, containers: noImage(containers), initContainers: noImage(initContainers) })
+  return { ...rest, containers: noImage(containers), initContainers: noImage(initContainers) }
 }
-
-/** k3s's built-in classes (the apiserver creates them; add-ons use them). */
-const SYSTEM_CLASSES: Record<string, number> = { 'system-node-critical': 2000001000, 'system-cluster-critical': 2000000000 }
 
 /** The globalDefault class (of several, the lowest value, as upstream), from the cache when it can tell. */
 async function globalDefaultClass (info: ResourceInfo, ctx: StrategyContext): Promise<Json | undefined> {
@@ -152,7 +153,9 @@ async function admitPriority (obj: KubeObject, ctx: StrategyContext): Promise<vo
   const name = spec.priorityClassName as string | undefined
   let cls: Json | undefined
   if (name !== undefined && name !== '') {
-    if (SYSTEM_CLASSES[name] !== undefined) cls = { value: SYSTEM_CLASSES[name] }
+    // The system classes are stored objects (created at bootstrap), looked up like any other.
+    const cached = ctx.priorityClasses?.named(name)
+    if (cached !== undefined) cls = cached ?? undefined
     else if (info !== undefined) cls = await ctx.storage.tryGet(info, undefined, name) as Json | undefined
     if (cls === undefined) {
       throw new StatusError(403, 'Forbidden', `pods "${obj.metadata.name ?? obj.metadata.generateName ?? ''}" is forbidden: no PriorityClass with name ${name} was found`, { name: obj.metadata.name, kind: 'pods' })

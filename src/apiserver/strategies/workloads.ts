@@ -43,6 +43,34 @@ function selectorImmutable (obj: KubeObject, old: KubeObject): StatusCause[] {
   return JSON.stringify(a) === JSON.stringify(b) ? [] : [immutable('spec.selector', a)]
 }
 
+const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v)
+const empty = (v: unknown): boolean => v === undefined || v === null || v === ''
+
+/** The struct (Go value field, or pointer that defaulting allocates) at `key`, made an object if absent or null. */
+function nonNull (obj: Json, key: string): Json {
+  if (!isObject(obj[key])) obj[key] = {}
+  return obj[key]
+}
+
+/** A pointer field left nil (absent or null) gets `value`. */
+function defNull (obj: Json, key: string, value: unknown): void {
+  if (obj[key] === undefined || obj[key] === null) obj[key] = value
+}
+
+/**
+ * SetDefaults_Deployment / SetDefaults_DaemonSet: an empty strategy type (`strategy: {}`, which
+ * `kubectl create deployment` sends) becomes RollingUpdate, whose missing maxUnavailable and
+ * maxSurge are filled one by one.
+ */
+function defaultRollingUpdate (spec: Json, key: string, defaults: { maxUnavailable: number | string, maxSurge: number | string }): void {
+  const strategy = nonNull(spec, key)
+  if (empty(strategy.type)) strategy.type = 'RollingUpdate'
+  if (strategy.type !== 'RollingUpdate') return
+  const rollingUpdate = nonNull(strategy, 'rollingUpdate')
+  defNull(rollingUpdate, 'maxUnavailable', defaults.maxUnavailable)
+  defNull(rollingUpdate, 'maxSurge', defaults.maxSurge)
+}
+
 const workload = (defaults: (spec: Json) => void, opts: { selector?: boolean } = {}): Strategy => ({
   generation: true,
   status: true,
@@ -54,8 +82,7 @@ const workload = (defaults: (spec: Json) => void, opts: { selector?: boolean } =
 export const deploymentStrategy: Strategy = {
   ...workload(spec => {
     def(spec, 'replicas', 1)
-    def(spec, 'strategy', { type: 'RollingUpdate' })
-    if (spec.strategy.type === 'RollingUpdate') def(spec.strategy, 'rollingUpdate', { maxUnavailable: '25%', maxSurge: '25%' })
+    defaultRollingUpdate(spec, 'strategy', { maxUnavailable: '25%', maxSurge: '25%' })
     def(spec, 'revisionHistoryLimit', 10)
     def(spec, 'progressDeadlineSeconds', 600)
     defaultTemplate(spec.template)
@@ -77,16 +104,20 @@ export const replicationControllerStrategy = workload(spec => {
 export const statefulSetStrategy = workload(spec => {
   def(spec, 'replicas', 1)
   def(spec, 'podManagementPolicy', 'OrderedReady')
-  def(spec, 'updateStrategy', { type: 'RollingUpdate' })
-  if (spec.updateStrategy.type === 'RollingUpdate') def(spec.updateStrategy, 'rollingUpdate', { partition: 0 })
+  // SetDefaults_StatefulSet: an empty type becomes RollingUpdate with an (empty) rollingUpdate;
+  // a partition is only filled into a rollingUpdate that exists.
+  const strategy = nonNull(spec, 'updateStrategy')
+  if (empty(strategy.type)) { strategy.type = 'RollingUpdate'; nonNull(strategy, 'rollingUpdate') }
+  if (strategy.type === 'RollingUpdate' && isObject(strategy.rollingUpdate)) defNull(strategy.rollingUpdate, 'partition', 0)
   def(spec, 'revisionHistoryLimit', 10)
-  def(spec, 'persistentVolumeClaimRetentionPolicy', { whenDeleted: 'Retain', whenScaled: 'Retain' })
+  const retention = nonNull(spec, 'persistentVolumeClaimRetentionPolicy')
+  if (empty(retention.whenDeleted)) retention.whenDeleted = 'Retain'
+  if (empty(retention.whenScaled)) retention.whenScaled = 'Retain'
   defaultTemplate(spec.template)
 })
 
 export const daemonSetStrategy = workload(spec => {
-  def(spec, 'updateStrategy', { type: 'RollingUpdate' })
-  if (spec.updateStrategy.type === 'RollingUpdate') def(spec.updateStrategy, 'rollingUpdate', { maxUnavailable: 1, maxSurge: 0 })
+  defaultRollingUpdate(spec, 'updateStrategy', { maxUnavailable: 1, maxSurge: 0 })
   def(spec, 'revisionHistoryLimit', 10)
   defaultTemplate(spec.template)
 })
@@ -98,7 +129,10 @@ export const jobStrategy: Strategy = {
     const spec = (obj.spec ??= {}) as Json
     if (spec.completions === undefined && spec.parallelism === undefined) { spec.completions = 1; spec.parallelism = 1 }
     def(spec, 'parallelism', 1)
-    def(spec, 'backoffLimit', 6)
+    def(spec, 'backoffLimit', spec.backoffLimitPerIndex === undefined || spec.backoffLimitPerIndex === null ? 6 : 2147483647)
+    // A Job without labels takes its pod template's.
+    const labels = spec.template?.metadata?.labels
+    if (labels !== undefined && labels !== null && Object.keys(obj.metadata.labels ?? {}).length === 0) obj.metadata.labels = { ...labels }
     def(spec, 'completionMode', 'NonIndexed')
     def(spec, 'suspend', false)
     defaultJobPolicies(spec)
@@ -148,11 +182,9 @@ export const cronJobStrategy: Strategy = {
     def(spec, 'suspend', false)
     def(spec, 'successfulJobsHistoryLimit', 3)
     def(spec, 'failedJobsHistoryLimit', 1)
+    // SetDefaults_CronJob leaves the Job template's own fields alone (a Job made from it gets
+    // them at its creation); only the pod template is defaulted.
     const job = (spec.jobTemplate ??= {}).spec ??= {}
-    def(job, 'backoffLimit', 6)
-    def(job, 'completionMode', 'NonIndexed')
-    def(job, 'suspend', false)
-    defaultJobPolicies(job)
     defaultTemplate(job.template)
   },
   validate (obj) {

@@ -34,7 +34,8 @@ describe('servicelb', () => {
     assert.deepEqual(ds.metadata.labels, { 'svccontroller.k3s.cattle.io/nodeselector': 'false', 'svccontroller.k3s.cattle.io/svcname': 'web', 'svccontroller.k3s.cattle.io/svcnamespace': 'default' })
     assert.deepEqual(ds.spec.selector, { matchLabels: { app: name } })
     assert.deepEqual(ds.spec.template.metadata.labels, { app: name, 'svccontroller.k3s.cattle.io/svcname': 'web', 'svccontroller.k3s.cattle.io/svcnamespace': 'default' })
-    assert.deepEqual(ds.spec.updateStrategy, { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } })
+    // k3s writes maxUnavailable 1; the API server's SetDefaults_DaemonSet adds maxSurge 0.
+    assert.deepEqual(ds.spec.updateStrategy, { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } })
     const spec = ds.spec.template.spec
     assert.equal(spec.serviceAccountName, 'svclb')
     assert.equal(spec.automountServiceAccountToken, false)

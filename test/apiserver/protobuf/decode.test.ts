@@ -30,6 +30,15 @@ describe('decodeKubernetesProtobuf', () => {
     });
   });
 
+  it('decodes DeleteOptions under any group-version, as typed clients send it with DELETE (drain --disable-eviction)', () => {
+    const raw = encodeMessage('k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions', { gracePeriodSeconds: 30, preconditions: { uid: 'u1' }, propagationPolicy: 'Background' });
+    for (const apiVersion of ['v1', 'apps/v1']) {
+      deepStrictEqual(decodeKubernetesProtobuf(encodeBody({ apiVersion, kind: 'DeleteOptions', raw })).object, {
+        kind: 'DeleteOptions', apiVersion, gracePeriodSeconds: 30, preconditions: { uid: 'u1' }, propagationPolicy: 'Background',
+      });
+    }
+  });
+
   it('rejects a body without the k8s\\0 prefix with 400 BadRequest', () => {
     rejects(Buffer.from('{"kind":"Namespace"}'), { code: 400, reason: 'BadRequest', message: /does not start with the "k8s\\x00" prefix/ });
     rejects(new Uint8Array(), { code: 400, reason: 'BadRequest', message: /prefix/ });

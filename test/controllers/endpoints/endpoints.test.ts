@@ -79,6 +79,22 @@ describe('endpoints controller', () => {
     await assert.rejects(endpoints('web'), /not found/)
   })
 
+  it('gets default/kubernetes back with its Endpoints and EndpointSlice within 10 s of cluster time after `delete svc --all`', async () => {
+    await cluster.client.delete('v1', 'Service', 'default', 'kubernetes')
+    await cluster.settle()
+    await assert.rejects(cluster.client.get('v1', 'Service', 'default', 'kubernetes'), /not found/)
+    await assert.rejects(endpoints('kubernetes'), /not found/)
+    // kube-apiserver's kubernetesservice controller runs every EndpointInterval (10 s).
+    await cluster.clock.advance('10s')
+    await cluster.settle()
+    const svc = await cluster.client.get('v1', 'Service', 'default', 'kubernetes') as Json
+    assert.deepEqual([svc.spec.clusterIP, svc.spec.ports, svc.metadata.labels], [
+      '10.43.0.1', [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }], { component: 'apiserver', provider: 'kubernetes' }])
+    assert.deepEqual((await endpoints('kubernetes')).subsets, [{ addresses: [{ ip: '172.18.0.2' }], ports: [{ name: 'https', port: 6443, protocol: 'TCP' }] }])
+    const slice = await cluster.client.get('discovery.k8s.io/v1', 'EndpointSlice', 'default', 'kubernetes') as Json
+    assert.deepEqual(slice.endpoints.map((e: Json) => e.addresses), [['172.18.0.2']])
+  })
+
   it('publishes the API server (172.18.0.2:6443, port https) for default/kubernetes', async () => {
     const ep = await endpoints('kubernetes')
     assert.deepEqual(ep.subsets, [{ addresses: [{ ip: '172.18.0.2' }], ports: [{ name: 'https', port: 6443, protocol: 'TCP' }] }])

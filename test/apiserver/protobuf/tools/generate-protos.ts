@@ -12,7 +12,7 @@
 // mismatch aborts without writing the tables.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { PROTOBUF_KINDS } from '../../../../src/apiserver/protobuf/kinds.ts';
+import { DELETE_OPTIONS, PROTOBUF_KINDS } from '../../../../src/apiserver/protobuf/kinds.ts';
 import { SPECIAL_TYPES } from '../../../../src/apiserver/protobuf/special-types.ts';
 import { readKubectlDescriptors, type FieldDescriptor, type FileDescriptor, type MessageDescriptor } from './kubectl-descriptors.ts';
 import { readGoStructs, type GoField, type GoStruct } from './go-struct-tags.ts';
@@ -140,7 +140,7 @@ function parseGoField(g: GoField): ParsedField {
 function main(): void {
   const files = readKubectlDescriptors(KUBECTL);
   const byName = index(files);
-  const keep = closure(byName, [...Object.values(PROTOBUF_KINDS), ...EXTRA_ROOTS]);
+  const keep = closure(byName, [...Object.values(PROTOBUF_KINDS), DELETE_OPTIONS, ...EXTRA_ROOTS]);
   const sizes: string[] = [];
   for (const file of files.values()) {
     if (!(file.messageType ?? []).some((m) => keep.has(`${file.package}.${m.name}`))) continue;
