@@ -77,13 +77,16 @@ export function jsonEqual (a: unknown, b: unknown): boolean {
   return true
 }
 
-/** Go's nil: absent, null, an empty list or map (the forked reflect.DeepEqual of Semantic holds a
- * nil and an empty slice or map equal). */
-const isNil = (v: unknown): boolean => v === undefined || v === null || (Array.isArray(v) ? v.length === 0 : typeof v === 'object' && Object.keys(v).length === 0)
+/**
+ * Go's nil: absent, null, or an empty list (a nil and an empty slice are semantically equal). An
+ * empty object stays a value: it may be a pointer to an empty struct (`securityContext: {}`),
+ * which is not nil; without the Go types a map and a struct cannot be told apart.
+ */
+const isNil = (v: unknown): boolean => v === undefined || v === null || (Array.isArray(v) && v.length === 0)
 
 /**
  * apimachinery's Semantic.DeepEqual for decoded JSON: object keys in any order, a key holding
- * null, undefined, [] or {} the same as an absent one; lists compare item by item in order.
+ * null, undefined or [] the same as an absent one; lists compare item by item in order.
  * (jsonEqual is the byte-for-byte comparison; this one is for validation's "did it change".)
  */
 export function semanticEqual (a: unknown, b: unknown): boolean {
