@@ -35,10 +35,11 @@ function select (filter: string, shape: NodeShape): NodeSelection & { suffix?: s
       if (m === null) throw bad(`subset "${subset}" is not *, an index, a list (1,3) or a range (0-2)`)
       const [from, to] = [Number(m[1]), Number(m[2] ?? m[1])]
       if (to < from) throw bad(`range "${part}" runs backwards`)
+      // Checked before the range is spelled out: `agent:0-300000000` is refused, not listed.
+      const out = from >= count ? from : to >= count ? count : undefined
+      if (out !== undefined) throw bad(`the cluster has ${count} ${group}${count === 1 ? '' : 's'}, so no ${group} ${out}`)
       for (let i = from; i <= to; i++) indexes.push(i)
     }
-    const out = indexes.find(i => i >= count)
-    if (out !== undefined) throw bad(`the cluster has ${count} ${group}${count === 1 ? '' : 's'}, so no ${group} ${out}`)
   }
   return { servers: group === 'server' ? indexes : [], agents: group === 'agent' ? indexes : [], loadbalancer: false, suffix }
 }

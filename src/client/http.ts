@@ -4,6 +4,7 @@ import { K3S_USER_AGENT } from '../api/version.ts'
 import { request, type RequestOptions as HttpsOptions } from 'node:https'
 import type { KubeObject } from '../api/object.ts'
 import { parseApiVersion } from '../api/resources.ts'
+import { requireTypeMeta } from './type-meta.ts'
 import { StatusError, type Status } from '../apiserver/errors.ts'
 import type { ApiWatchEvent } from '../apiserver/handlers/watch.ts'
 import type { Client, DeleteOptions, ListOptions, ObjectList, PatchOptions, WatchOptions, WatchStream, WriteOptions } from './client.ts'
@@ -97,6 +98,7 @@ export class HttpClient implements Client {
   }
 
   private async path (apiVersion: string, kind: string, namespace?: string, name?: string, subresource?: string): Promise<string> {
+    requireTypeMeta(apiVersion, kind)
     const { group } = parseApiVersion(apiVersion)
     const resolved = (await this.resources(apiVersion)).get(kind)
     if (resolved === undefined) throw new StatusError(404, 'NotFound', `no matches for kind "${kind}" in version "${apiVersion}"`)

@@ -2,6 +2,7 @@
 // handlers. No HTTP, no JSON; objects come back as copies the caller may change.
 import { K3S_USER_AGENT } from '../api/version.ts'
 import { clone, type KubeObject } from '../api/object.ts'
+import { requireTypeMeta } from './type-meta.ts'
 import { parseApiVersion, type ResourceInfo } from '../api/resources.ts'
 import type { ApiServerCore } from '../apiserver/core.ts'
 import { methodNotAllowed, StatusError } from '../apiserver/errors.ts'
@@ -80,6 +81,7 @@ export class InProcessClient implements Client {
   }
 
   private resolve (apiVersion: string, kind: string): ResourceInfo {
+    requireTypeMeta(apiVersion, kind)
     const { group, version } = parseApiVersion(apiVersion)
     const info = this.core.index.byGroupVersionKind(group, version, kind)
     if (info === undefined) throw new StatusError(404, 'NotFound', `no matches for kind "${kind}" in version "${apiVersion}"`)

@@ -22,6 +22,7 @@ import { deploymentController } from '../controllers/deployment/index.ts'
 import { jobController } from '../controllers/job/index.ts'
 import { cronJobController } from '../controllers/cronjob/index.ts'
 import { ttlAfterFinishedController } from '../controllers/ttl-after-finished/index.ts'
+import { podGarbageCollector } from '../controllers/podgc/index.ts'
 import { endpointsController } from '../controllers/endpoints/index.ts'
 import { endpointSliceController } from '../controllers/endpointslice/index.ts'
 import { daemonSetController } from '../controllers/daemonset/index.ts'
@@ -90,7 +91,7 @@ function workloadControllers (disable: ReadonlySet<string>, served: () => readon
     ...(disable.has('traefik') ? [] : [traefikIngressStatus()]),
     ...(disable.has('coredns') ? [] : [nodeHostsController()]),
   ]
-  return [...addons, replicaSetController(), deploymentController(), jobController(), cronJobController(), ttlAfterFinishedController(), endpointsController(), endpointSliceController(), daemonSetController(), statefulSetController(), resourceQuotaController({ served }), pvcProtectionController(), pvProtectionController(), ephemeralVolumeController(), horizontalPodAutoscalerController({ log })]
+  return [...addons, replicaSetController(), deploymentController(), jobController(), cronJobController(), ttlAfterFinishedController(), podGarbageCollector(), endpointsController(), endpointSliceController(), daemonSetController(), statefulSetController(), resourceQuotaController({ served }), pvcProtectionController(), pvProtectionController(), ephemeralVolumeController(), horizontalPodAutoscalerController({ log })]
 }
 
 /** The cluster's clock: time, and on a virtual clock `advance()` that settles between timers. */

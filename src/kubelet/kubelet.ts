@@ -82,7 +82,7 @@ export class Kubelet {
    * Work in hand: queued pod syncs, or running ones not parked on the clock (a fake runtime's
    * pull, start or graceful stop waiting for its delay: util/parking). Timers are the clock's.
    */
-  busy (): boolean { return this.queue.length > 0 || this.queue.processingCount > this.parked }
+  busy (): boolean { return this.running && (this.queue.length > 0 || this.queue.processingCount > this.parked) }
 
   private busyChanged (): void {
     const busy = this.busy()
@@ -136,6 +136,7 @@ export class Kubelet {
     this.unsubscribe?.()
     this.informer?.stop()
     this.queue.shutDown()
+    this.busyChanged()
   }
 
   /** pods/log follow: new output of the current attempt until it stops. */
@@ -273,6 +274,8 @@ export class Kubelet {
   /** Takes keys until shut down, or until a parked sync it made room for is working again. */
   private async worker (): Promise<void> {
     for (let k = await this.queue.get(); k !== undefined; k = await this.queue.get()) {
+      // A stopped kubelet (the node lost power) does no more pod work: what is queued is dropped.
+      if (!this.running) { this.queue.done(k); continue }
       try {
         await withParking(this.parking, () => this.sync(k))
         this.queue.forget(k)

@@ -127,6 +127,9 @@ function condition (old: Json[], type: string, status: string, now: string, reas
   return c
 }
 
+/** kubetypes.PodConditionByKubelet. */
+const KUBELET_CONDITIONS = new Set(['PodScheduled', 'Ready', 'Initialized', 'ContainersReady', 'PodReadyToStartContainers'])
+
 export function computePodStatus (view: PodView): Json {
   const { spec, oldStatus, now } = view
   const phase = view.terminal === true ? terminalPhase(view.containers) : podPhase(spec, view.containers)
@@ -141,7 +144,10 @@ export function computePodStatus (view: PodView): Json {
   const readyMessage = done || ready ? undefined : `containers with unready status: [${unready.join(' ')}]`
   const initialized = pendingInits.length === 0 || done
   const scheduled = old.find(c => c.type === 'PodScheduled') ?? condition(old, 'PodScheduled', 'True', now)
+  // Conditions the kubelet does not own (DisruptionTarget, readiness gates') are kept, first, as
+  // upstream's generateAPIPodStatus and mergePodStatus keep them.
   const conditions = [
+    ...old.filter(c => !KUBELET_CONDITIONS.has(c.type)),
     condition(old, 'PodReadyToStartContainers', view.sandboxReady && !done ? 'True' : 'False', now),
     initialized ? condition(old, 'Initialized', 'True', now, done && inits.length > 0 ? 'PodCompleted' : undefined) : condition(old, 'Initialized', 'False', now, 'ContainersNotInitialized', `containers with incomplete status: [${pendingInits.join(' ')}]`),
     condition(old, 'Ready', ready ? 'True' : 'False', now, readyReason, readyMessage),

@@ -2,6 +2,7 @@
 // containers, restarts with back-off per restartPolicy, probes, graceful termination; then the
 // status is computed and written if it changed. Returns when the pod wants its next sync.
 import { rfc3339, type KubeObject } from '../api/object.ts'
+import { isStatusError } from '../apiserver/errors.ts'
 import type { Client } from '../client/client.ts'
 import type { EventRecorder } from '../client/events.ts'
 import type { Runtime } from '../runtime/runtime.ts'
@@ -193,21 +194,37 @@ async function liveness (ctx: SyncContext, pod: KubeObject, c: Json, r: Containe
 
 /** Graceful deletion: stop the containers (Killing events), then the final delete. */
 async function terminate (ctx: SyncContext, pod: KubeObject, rec: PodRecord): Promise<SyncResult> {
-  if (!rec.killed && rec.sandboxId !== undefined) {
-    for (const [name, r] of rec.containers) {
-      if (r.status?.state === 'running') await ctx.recorder.record(pod, { type: 'Normal', reason: 'Killing', message: `Stopping container ${name}`, fieldPath: `spec.containers{${name}}` })
+  if (!rec.killed) {
+    if (rec.sandboxId !== undefined) {
+      for (const [name, r] of rec.containers) {
+        if (r.status?.state === 'running') await ctx.recorder.record(pod, { type: 'Normal', reason: 'Killing', message: `Stopping container ${name}`, fieldPath: `spec.containers{${name}}` })
+      }
+      // The kubelet never gives less than 2 s (minimumGracePeriodInSeconds), even for --grace-period=0.
+      await ctx.runtime.stopPodSandbox(rec.sandboxId, Math.max(2, pod.metadata.deletionGracePeriodSeconds ?? 0))
+      for (const r of rec.containers.values()) if (r.id !== undefined) r.status = await ctx.runtime.containerStatus(r.id).catch(() => r.status)
     }
-    // The kubelet never gives less than 2 s (minimumGracePeriodInSeconds), even for --grace-period=0.
-    await ctx.runtime.stopPodSandbox(rec.sandboxId, Math.max(2, pod.metadata.deletionGracePeriodSeconds ?? 0))
-    // The final status (terminal phase, exit codes) is written before the final delete, as the
-    // status manager does: a pod a finalizer keeps (a Job's) shows how it ended.
-    for (const r of rec.containers.values()) if (r.id !== undefined) r.status = await ctx.runtime.containerStatus(r.id).catch(() => r.status)
-    const current = await ctx.client.get('v1', 'Pod', pod.metadata.namespace, pod.metadata.name!).catch(() => undefined)
-    if (current !== undefined && current.metadata.uid === pod.metadata.uid) await writeStatus(ctx, current, rec, { terminal: true, sandboxReady: false }).catch(() => undefined)
+    // The final status (terminal phase, exit codes; Failed for a pod that never started) is
+    // written before the final delete, as the status manager does: a pod a finalizer keeps (a
+    // Job's) shows how it ended.
+    await writeFinalStatus(ctx, pod, rec)
   }
   rec.killed = true
   await ctx.client.delete('v1', 'Pod', pod.metadata.namespace, pod.metadata.name!, { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid } }).catch(() => undefined)
   return { done: true }
+}
+
+/** The terminal status, over concurrent status writers (re-read and retried on a conflict). */
+async function writeFinalStatus (ctx: SyncContext, pod: KubeObject, rec: PodRecord): Promise<void> {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const current = await ctx.client.get('v1', 'Pod', pod.metadata.namespace, pod.metadata.name!).catch(() => undefined)
+    if (current === undefined || current.metadata.uid !== pod.metadata.uid) return
+    try {
+      await writeStatus(ctx, current, rec, { terminal: true, sandboxReady: false })
+      return
+    } catch (err) {
+      if (!isStatusError(err, 409)) return
+    }
+  }
 }
 
 /** Forget a pod that is gone from the API: its sandbox and IP go too. */

@@ -1,9 +1,10 @@
 // Work parked on the cluster clock. A kubelet's pod sync that awaits a fake runtime's pull,
 // start or graceful stop is waiting for a clock timer, not working: on a virtual clock the time
 // only moves once everything is quiet, so such a sync must count as quiet (settle() would wait
-// for it forever otherwise). The sync runs `withParking(spot, fn)`; a clock wait made anywhere
-// below it (same async context) calls `parkHere()`, and the spot hears park/unpark. Waits on real
-// I/O (the Docker runtime) never park: settle() waits for them.
+// for it forever otherwise). The sync runs `withParking(spot, fn)`; a clock wait made or awaited
+// anywhere below it (same async context) calls `parkHere()`, and the spot hears park/unpark — once
+// per sync however many waits it has at a time (a pod's containers stopping together). Waits on
+// real I/O (the Docker runtime) never park: settle() waits for them.
 import { AsyncLocalStorage } from 'node:async_hooks'
 
 export interface ParkingSpot {
@@ -11,25 +12,29 @@ export interface ParkingSpot {
   unpark(): void
 }
 
-const spots = new AsyncLocalStorage<ParkingSpot>()
+/** One sync's parking: its spot, and how many of its clock waits are pending. */
+interface Ticket { spot: ParkingSpot, waits: number }
 
-/** Run `fn` so that clock waits it makes (parkHere) are reported to `spot`. */
+const tickets = new AsyncLocalStorage<Ticket>()
+
+/** Run `fn` so that clock waits it makes (parkHere) are reported to `spot`, as one sync. */
 export function withParking<T> (spot: ParkingSpot, fn: () => Promise<T>): Promise<T> {
-  return spots.run(spot, fn)
+  return tickets.run({ spot, waits: 0 }, fn)
 }
 
 /**
- * Called when a clock wait starts: the surrounding work (if run withParking) is parked until the
- * returned function is called, once, when the wait ends (resolved or cancelled).
+ * Called when a clock wait starts (or an existing one is awaited): the surrounding sync (if run
+ * withParking) is parked until every such wait of it has ended. The returned function ends this
+ * one; calling it again does nothing.
  */
 export function parkHere (): () => void {
-  const spot = spots.getStore()
-  if (spot === undefined) return () => {}
-  spot.park()
-  let parked = true
+  const ticket = tickets.getStore()
+  if (ticket === undefined) return () => {}
+  if (ticket.waits++ === 0) ticket.spot.park()
+  let pending = true
   return () => {
-    if (!parked) return
-    parked = false
-    spot.unpark()
+    if (!pending) return
+    pending = false
+    if (--ticket.waits === 0) ticket.spot.unpark()
   }
 }

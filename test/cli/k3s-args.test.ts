@@ -34,6 +34,7 @@ describe('k3s args of cluster create', () => {
     ['a label the kubelet refuses (kubernetes.io namespace)', [], ['node-role.kubernetes.io/worker=true@agent:*'], /unknown 'kubernetes\.io' or 'k8s\.io' labels specified with --node-labels: \[node-role\.kubernetes\.io\/worker\] .* must begin with an allowed prefix \(kubelet\.kubernetes\.io, node\.kubernetes\.io\)/],
     ['a label value that is not one', [], ['role=a b@agent:0'], /^invalid node label "role=a b" \(--k3s-node-label "role=a b@agent:0"\): value: a valid label must be an empty string/],
     ['a filter past the agents', ['--node-label=a=b@agent:3'], [], /invalid node filter "agent:3": the cluster has 3 agents, so no agent 3/],
+    ['a huge range, refused before it is spelled out', ['--node-label=a=b@agent:1-300000000'], [], /invalid node filter "agent:1-300000000": the cluster has 3 agents, so no agent 3/],
     ['a port suffix on a filter', ['--node-label=a=b@agent:0:direct'], [], /the suffix ":direct" is for port mappings only; leave it out/],
     ['two node-filter parts', ['--disable=traefik@server:0@agent:0'], [], /only one unescaped '@' allowed for node filter\(s\)/],
     ['an @ with no filter after it', [], ['a=b@'], /it has an '@' but no node filter after it/],

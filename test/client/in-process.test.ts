@@ -199,6 +199,13 @@ describe('Client implementations against one server', function () {
         assert.equal(stale.code, 409)
       })
 
+      it('an object without apiVersion or kind is a 400 saying so, not a crash', async () => {
+        const noKind = await failure(c.create({ apiVersion: 'v1', metadata: { name: 'x', namespace: ns } } as KubeObject))
+        assert.deepEqual([noKind.code, noKind.message], [400, 'Object \'Kind\' is missing: the object needs apiVersion and kind (e.g. apiVersion: "v1", kind: "Pod")'])
+        const noVersion = await failure(c.update({ kind: 'ConfigMap', metadata: { name: 'x', namespace: ns } } as KubeObject))
+        assert.equal(noVersion.message, 'Object \'apiVersion\' is missing: the object needs apiVersion and kind (e.g. apiVersion: "v1", kind: "Pod")')
+      })
+
       it('a replace that changes nothing keeps the resourceVersion, whatever the order of its keys', async () => {
         const created = await c.create(cm(ns, 'same', { a: '1' }))
         const { apiVersion, kind, metadata, data } = created as Json

@@ -86,6 +86,33 @@ describe('kubelet syncs waiting on the clock (virtual time)', function () {
     await assert.rejects(cluster.client.get('v1', 'Pod', 'default', 'killed'), /not found/)
   })
 
+  it('a sync stopping several containers at once parks once: other pods still settle Running', async () => {
+    const multi = (name: string, n: number, profile: string): KubeObject => ({
+      ...pod(name, profile),
+      spec: { terminationGracePeriodSeconds: 30, containers: Array.from({ length: n }, (_, i) => ({ name: `c${i}`, image: 'registry.example/app:1' })) },
+    } as KubeObject)
+    await cluster.client.create(multi('two', 2, 'slow-stop'))
+    await cluster.settle()
+    await cluster.client.delete('v1', 'Pod', 'default', 'two')
+    await cluster.settle()
+    await cluster.client.create(multi('other', 6, 'default'))
+    await cluster.settle()
+    assert.equal(await phase('other'), 'Running')
+  })
+
+  it('a kubelet restarted during a graceful stop waits for it parked: settle() and advance() still work', async () => {
+    await cluster.client.create(pod('p', 'slow-stop'))
+    await cluster.settle()
+    await cluster.client.delete('v1', 'Pod', 'default', 'p')
+    await cluster.settle()
+    const node = ((await cluster.client.get('v1', 'Pod', 'default', 'p')).spec as Json).nodeName
+    await cluster.stopNode(node)
+    await cluster.startNode(node)
+    await cluster.settle()
+    await cluster.clock.advance('25s')
+    await assert.rejects(cluster.client.get('v1', 'Pod', 'default', 'p'), /not found/)
+  })
+
   it('an image absent with pullPolicy Never: ErrImageNeverPull, no Pulling', async () => {
     await cluster.client.create(pod('never', 'default', { imagePullPolicy: 'Never' }))
     await cluster.settle()

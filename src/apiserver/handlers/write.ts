@@ -1,6 +1,6 @@
 // create, update (PUT) and the shared update path that patch and subresources reuse: the
 // GuaranteedUpdate loop of upstream (read, transform, write at the read revision, retry).
-import { clone, rfc3339, semanticEqual, type KubeObject } from '../../api/object.ts'
+import { clone, jsonEqual, rfc3339, semanticEqual, type KubeObject } from '../../api/object.ts'
 import type { ResourceInfo } from '../../api/resources.ts'
 import { conflict, isStatusError, notFound, StatusError } from '../errors.ts'
 import { recordManager, type FieldSet } from '../managed-fields.ts'
@@ -166,7 +166,8 @@ function unchanged (a: KubeObject, b: KubeObject): boolean {
   const { apiVersion: _aa, kind: _ak, metadata: { managedFields: fa, ...ma }, ...ra } = a
   const { apiVersion: _ba, kind: _bk, metadata: { managedFields: fb, ...mb }, ...rb } = b
   if (!semanticEqual(ra, rb) || !semanticEqual(ma, mb) || (fa ?? []).length !== (fb ?? []).length) return false
-  return (fa ?? []).every((e, i) => semanticEqual({ ...e, time: undefined }, { ...fb![i], time: undefined }))
+  // Ownership compares exactly: a fieldsV1 leaf is `{}`, which is a value here, not a nil.
+  return (fa ?? []).every((e, i) => jsonEqual({ ...e, time: undefined }, { ...fb![i], time: undefined }))
 }
 
 export async function replaceObject (ctx: ApiContext, req: ApiRequest): Promise<Reply<KubeObject>> {

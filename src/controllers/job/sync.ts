@@ -151,7 +151,9 @@ export async function syncJob ({ ctx, recorder, job, record }: SyncJobInput): Pr
       const missing = want - active.length - replacing()
       const indexed = job.spec.completionMode === 'Indexed'
       const indexes: Array<number | undefined> = indexed
-        ? pendingIndexes(job.spec.completions ?? 0, completed, [...active, ...pods.filter(terminatingPod)]).slice(0, missing)
+        // A terminating pod holds its index only when it is replaced once failed (upstream's
+        // firstPendingIndexes with onlyReplaceFailedPods).
+        ? pendingIndexes(job.spec.completions ?? 0, completed, onlyReplaceFailedPods(job) ? [...active, ...pods.filter(terminatingPod)] : active).slice(0, missing)
         : Array.from({ length: missing }, () => undefined)
       for (const index of indexes) {
         const pod = await createPod(client, job, index) as Pod

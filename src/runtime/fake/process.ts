@@ -2,6 +2,7 @@
 // Start-up log lines, periodic lines, its own exit (profile), and how it answers a stop (SIGTERM,
 // grace period, SIGKILL — CRI StopContainer as containerd implements it).
 import type { Clock, TimerHandle } from '../../util/clock.ts'
+import { parkHere } from '../../util/parking.ts'
 import { RuntimeError, type RuntimeEvent } from '../runtime.ts'
 import { type Exit, exitPlan, expandLine, stopPlan } from './lifecycle.ts'
 import type { ContainerRecord, Waits } from './records.ts'
@@ -62,7 +63,12 @@ export class Processes {
     if (rec.state !== 'running') return
     const plan = stopPlan(rec.spec, gracePeriodSeconds)
     // A second stop waits for the first, unless it kills at once (a force deletion's grace 0).
-    if (rec.stopping !== undefined && plan.after > 0) return rec.stopping
+    if (rec.stopping !== undefined && plan.after > 0) {
+      // Waiting on the first stop's clock wait parks this caller too (it may be another sync,
+      // of a restarted kubelet).
+      const unpark = parkHere()
+      return rec.stopping.finally(unpark)
+    }
     // From SIGTERM on the program's own plans (its exit timer) no longer apply: it is shutting down.
     this.catchUpLogs(rec)
     cancelAll(rec.timers)

@@ -75,6 +75,43 @@ describe('job controller: podFailurePolicy', () => {
     assert.equal(now.filter(p => p.metadata.name !== first.metadata.name).length, 1, 'replaced once failed')
   })
 
+  it('Ignore on DisruptionTarget: the kubelet keeps that condition in its final status, and the failure is not counted', async () => {
+    const profile = { 'k3sim.io/profile-inline': '{exitAfter: 1h, stopDelay: 1s, stopExitCode: 143}' }
+    await cluster.client.create(makeJob('dj', { backoffLimit: 0, podFailurePolicy: { rules: [{ action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget' }] }] } }, profile))
+    await cluster.settle()
+    const [pod] = await podsOf('dj')
+    const conditions = [...pod.status.conditions, { type: 'DisruptionTarget', status: 'True', reason: 'PreemptionByScheduler', message: 'preempted', lastTransitionTime: pod.status.conditions[0].lastTransitionTime }]
+    await cluster.client.update({ apiVersion: 'v1', kind: 'Pod', ...pod, status: { ...pod.status, conditions } } as never, { subresource: 'status' })
+    await cluster.client.delete('v1', 'Pod', 'default', pod.metadata.name)
+    await cluster.clock.advance('5s')
+    const job = await getJob('dj')
+    assert.equal(job.status.failed, undefined)
+    assert.ok(!(job.status.conditions ?? []).some((c: Json) => c.type === 'Failed'), JSON.stringify(job.status))
+    assert.equal((await podsOf('dj')).length, 1, 'replaced')
+  })
+
+  it('a pod deleted before any node took it (no kubelet ends it) is marked Failed by PodGC: the Job\'s deadline still ends it', async () => {
+    const job = makeJob('unsched', { activeDeadlineSeconds: 10, podFailurePolicy: { rules: [onExit('FailJob', [42])] } })
+    job.spec.template.spec.containers[0].resources = { requests: { cpu: '1000' } }
+    await cluster.client.create(job)
+    await cluster.settle()
+    await cluster.clock.advance('12s')
+    const j = await getJob('unsched')
+    assert.deepEqual(j.status.conditions.map((c: Json) => [c.type, c.reason]), [['FailureTarget', 'DeadlineExceeded'], ['Failed', 'DeadlineExceeded']])
+    assert.deepEqual(await podsOf('unsched'), [])
+  })
+
+  it('an Indexed Job under the default podReplacementPolicy replaces a terminating pod\'s index at once', async () => {
+    const profile = { 'k3sim.io/profile-inline': '{exitAfter: 1h, stopDelay: 20s, stopExitCode: 143}' }
+    await cluster.client.create(makeJob('ix', { completionMode: 'Indexed', completions: 2, parallelism: 2 }, profile))
+    await cluster.settle()
+    const first = (await podsOf('ix')).find(p => p.metadata.annotations['batch.kubernetes.io/job-completion-index'] === '0')!
+    await cluster.client.delete('v1', 'Pod', 'default', first.metadata.name)
+    await cluster.clock.advance('11s') // past the 10 s pod-failure back-off, still terminating
+    const index0 = (await podsOf('ix')).filter(p => p.metadata.annotations['batch.kubernetes.io/job-completion-index'] === '0')
+    assert.deepEqual(index0.map(p => p.metadata.deletionTimestamp !== undefined).sort(), [false, true])
+  })
+
   it('leaves a Job managed by another controller (spec.managedBy) alone; managedBy is immutable', async () => {
     await cluster.client.create(makeJob('ext', { managedBy: 'example.com/batch' }))
     await cluster.settle()

@@ -1,0 +1,35 @@
+// Server-side apply's shared ownership: a manager applying a field another manager set to the same
+// value co-owns it (no conflict). That is a write even though the object's body does not change
+// (only managedFields do), and the field then survives the first manager dropping it.
+import assert from 'node:assert/strict'
+import { ApiServerCore } from '../../src/apiserver/core.ts'
+import { InProcessClient } from '../../src/client/in-process.ts'
+import { MemoryBackend } from '../../src/store/memory/memory-backend.ts'
+import { VirtualClock } from '../../src/util/clock.ts'
+import { Ids } from '../../src/util/random.ts'
+
+type Json = Record<string, any>
+
+describe('server-side apply: shared ownership', () => {
+  it('co-owning a field with the same value is recorded, and keeps the field when the first owner drops it', async () => {
+    const clock = new VirtualClock()
+    const backend = new MemoryBackend({ clock })
+    const core = new ApiServerCore({ backend, clock, ids: new Ids({ seed: 1 }) })
+    await core.bootstrap()
+    const c = new InProcessClient({ core })
+    const cm = (data: Json): any => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'default' }, data })
+    const apply = (data: Json, manager: string): Promise<Json> => c.patch('v1', 'ConfigMap', 'default', 'x', cm(data), { type: 'apply', fieldManager: manager } as never) as Promise<Json>
+    try {
+      await apply({ a: '1', b: '2' }, 'A')
+      const before = await apply({ c: '3' }, 'B')
+      const shared = await apply({ a: '1', c: '3' }, 'B')
+      assert.notEqual(shared.metadata.resourceVersion, before.metadata.resourceVersion, 'ownership changed: a write')
+      const owners = Object.fromEntries((shared.metadata.managedFields as Json[]).map(e => [e.manager, Object.keys(e.fieldsV1['f:data']).sort()]))
+      assert.deepEqual(owners, { A: ['f:a', 'f:b'], B: ['f:a', 'f:c'] })
+      const last = await apply({ b: '2' }, 'A')
+      assert.deepEqual(last.data, { a: '1', b: '2', c: '3' })
+    } finally {
+      backend.close()
+    }
+  })
+})
