@@ -141,3 +141,9 @@ export function tooLong(field: string, maxLength: number): FieldError {
   const detail = maxLength >= 0 ? `may not be more than ${maxLength} ${maxLength === 1 ? 'byte' : 'bytes'}` : 'value is too long'
   return { type: 'FieldValueTooLong', field, badValue: '<value omitted>', detail }
 }
+
+/** field.TooMany: `Too many: 65: must have at most 64 items`. */
+export function tooMany(field: string, actual: number, max: number): FieldError {
+  const detail = max >= 0 ? `must have at most ${max} ${max === 1 ? 'item' : 'items'}` : 'has too many items'
+  return { type: 'FieldValueTooMany', field, badValue: actual >= 0 ? actual : OMIT_VALUE, detail }
+}

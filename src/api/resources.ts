@@ -69,6 +69,7 @@ function r (group: string, version: string, kind: string, resource: string, extr
 }
 
 const all = ['all']
+const apiExtensions = ['api-extensions']
 const podSubresources: SubresourceInfo[] = [
   STATUS('Pod'),
   { name: 'binding', kind: 'Binding', verbs: ['create'] },
@@ -95,6 +96,7 @@ export const BUILTIN_RESOURCES: ResourceInfo[] = [
   r('', 'v1', 'ResourceQuota', 'resourcequotas', { short: ['quota'], sub: ['status'] }),
   r('', 'v1', 'LimitRange', 'limitranges', { short: ['limits'] }),
   r('', 'v1', 'ReplicationController', 'replicationcontrollers', { short: ['rc'], categories: all, sub: ['status', 'scale'], storage: 'controllers' }),
+  r('', 'v1', 'PodTemplate', 'podtemplates'),
   // apps/v1
   r('apps', 'v1', 'Deployment', 'deployments', { short: ['deploy'], categories: all, sub: ['status', 'scale'] }),
   r('apps', 'v1', 'ReplicaSet', 'replicasets', { short: ['rs'], categories: all, sub: ['status', 'scale'] }),
@@ -122,8 +124,19 @@ export const BUILTIN_RESOURCES: ResourceInfo[] = [
   r('rbac.authorization.k8s.io', 'v1', 'ClusterRoleBinding', 'clusterrolebindings', { cluster: true }),
   r('scheduling.k8s.io', 'v1', 'PriorityClass', 'priorityclasses', { short: ['pc'], cluster: true }),
   r('storage.k8s.io', 'v1', 'StorageClass', 'storageclasses', { short: ['sc'], cluster: true }),
-  r('apiextensions.k8s.io', 'v1', 'CustomResourceDefinition', 'customresourcedefinitions', { short: ['crd', 'crds'], cluster: true, sub: ['status'], storage: 'apiextensions.k8s.io/customresourcedefinitions' }),
-  r('apiregistration.k8s.io', 'v1', 'APIService', 'apiservices', { cluster: true, sub: ['status'], storage: 'apiregistration.k8s.io/apiservices' }),
+  r('storage.k8s.io', 'v1', 'CSIDriver', 'csidrivers', { cluster: true }),
+  r('storage.k8s.io', 'v1', 'CSINode', 'csinodes', { cluster: true }),
+  r('storage.k8s.io', 'v1', 'CSIStorageCapacity', 'csistoragecapacities'),
+  r('storage.k8s.io', 'v1', 'VolumeAttachment', 'volumeattachments', { cluster: true, sub: ['status'] }),
+  // Upstream's storages for these (and for CRDs and APIServices) name the category api-extensions.
+  r('admissionregistration.k8s.io', 'v1', 'MutatingWebhookConfiguration', 'mutatingwebhookconfigurations', { cluster: true, categories: apiExtensions }),
+  r('admissionregistration.k8s.io', 'v1', 'ValidatingWebhookConfiguration', 'validatingwebhookconfigurations', { cluster: true, categories: apiExtensions }),
+  r('admissionregistration.k8s.io', 'v1', 'ValidatingAdmissionPolicy', 'validatingadmissionpolicies', { cluster: true, categories: apiExtensions, sub: ['status'] }),
+  r('admissionregistration.k8s.io', 'v1', 'ValidatingAdmissionPolicyBinding', 'validatingadmissionpolicybindings', { cluster: true, categories: apiExtensions }),
+  r('flowcontrol.apiserver.k8s.io', 'v1', 'FlowSchema', 'flowschemas', { cluster: true, sub: ['status'] }),
+  r('flowcontrol.apiserver.k8s.io', 'v1', 'PriorityLevelConfiguration', 'prioritylevelconfigurations', { cluster: true, sub: ['status'] }),
+  r('apiextensions.k8s.io', 'v1', 'CustomResourceDefinition', 'customresourcedefinitions', { short: ['crd', 'crds'], cluster: true, categories: apiExtensions, sub: ['status'], storage: 'apiextensions.k8s.io/customresourcedefinitions' }),
+  r('apiregistration.k8s.io', 'v1', 'APIService', 'apiservices', { cluster: true, categories: apiExtensions, sub: ['status'], storage: 'apiregistration.k8s.io/apiservices' }),
   r('certificates.k8s.io', 'v1', 'CertificateSigningRequest', 'certificatesigningrequests', { short: ['csr'], cluster: true, sub: ['status', { name: 'approval', kind: 'CertificateSigningRequest', verbs: ['get', 'patch', 'update'] }], storage: 'certificates.k8s.io/certificatesigningrequests' }),
   // answered, not stored
   r('authorization.k8s.io', 'v1', 'SelfSubjectAccessReview', 'selfsubjectaccessreviews', { cluster: true, verbs: ['create'], virtual: true }),

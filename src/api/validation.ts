@@ -162,6 +162,29 @@ export function validateLabels(labels: Record<string, string> | undefined, field
   return errs
 }
 
+/**
+ * metav1validation.ValidateLabelSelector (strict label values): matchLabels, then each
+ * expression's operator and values, key and values.
+ */
+export function validateLabelSelector(sel: { matchLabels?: Record<string, string>, matchExpressions?: unknown }, field: string): FieldError[] {
+  const errs: FieldError[] = [...validateLabels(sel.matchLabels, `${field}.matchLabels`)]
+  const exprs = Array.isArray(sel.matchExpressions) ? sel.matchExpressions as Array<Record<string, any>> : []
+  for (const [i, r] of exprs.entries()) {
+    const p = `${field}.matchExpressions[${i}]`
+    const values: unknown[] = Array.isArray(r?.values) ? r.values : []
+    if (r?.operator === 'In' || r?.operator === 'NotIn') {
+      if (values.length === 0) errs.push(required(`${p}.values`, "must be specified when `operator` is 'In' or 'NotIn'"))
+    } else if (r?.operator === 'Exists' || r?.operator === 'DoesNotExist') {
+      if (values.length > 0) errs.push(forbidden(`${p}.values`, "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"))
+    } else {
+      errs.push(invalid(`${p}.operator`, r?.operator ?? '', 'not a valid selector operator'))
+    }
+    for (const msg of isQualifiedName(String(r?.key ?? ''))) errs.push(invalid(`${p}.key`, r?.key ?? '', msg))
+    for (const v of values) for (const msg of isValidLabelValue(String(v))) errs.push(invalid(`${p}.values`, v, msg))
+  }
+  return errs
+}
+
 /** validation.ValidateAnnotations: keys are qualified names compared case-insensitively; 256 KiB in total. */
 export function validateAnnotations(annotations: Record<string, string> | undefined, field: string): FieldError[] {
   const errs: FieldError[] = []

@@ -28,6 +28,7 @@ import { KubernetesServiceController, kubernetesService } from './kubernetes-ser
 import { Aggregator } from './aggregator/index.ts'
 import { AutoRegister } from './aggregator/autoregister.ts'
 import type { StreamSource } from './streaming/options.ts'
+import { FlowControlConfig } from './flowcontrol/config-controller.ts'
 
 export const SYSTEM_USER: UserInfo = { name: 'system:apiserver', groups: ['system:masters'] }
 
@@ -63,6 +64,8 @@ export class ApiServerCore {
   /** Where exec, attach and port-forward go: the kubelets (wired by the cluster). */
   streamSource: StreamSource | undefined
   private readonly kubernetesService: KubernetesServiceController
+  /** API Priority and Fairness: the bootstrap objects and the FlowSchemas' Dangling condition. */
+  private readonly flowControl: FlowControlConfig
   private readonly log: (msg: string) => void
   private eventLeaseState: { id: number, from: number } | undefined
 
@@ -81,6 +84,14 @@ export class ApiServerCore {
     })
     this.aggregator.onApiServiceRemoved(() => { void this.autoregister.sync() })
     this.kubernetesService = new KubernetesServiceController({ clock: this.clock, ensure: () => this.ensureKubernetesService(), log: msg => this.log(msg) })
+    this.flowControl = new FlowControlConfig({
+      storage,
+      flowSchemas: this.index.lookup('flowcontrol.apiserver.k8s.io', 'v1', 'flowschemas')!,
+      priorityLevels: this.index.lookup('flowcontrol.apiserver.k8s.io', 'v1', 'prioritylevelconfigurations')!,
+      clock: this.clock,
+      serve: req => this.serve({ ...req, user: SYSTEM_USER }),
+      log: msg => this.log(msg),
+    })
     const namespaces = new NamespaceCache()
     this.ctx = {
       storage,
@@ -204,11 +215,12 @@ export class ApiServerCore {
   startLoops (): void { this.kubernetesService.start() }
 
   /** Whether one of the API server's loops is writing (the cluster's settle() waits for it). */
-  busy (): boolean { return this.kubernetesService.busy() }
+  busy (): boolean { return this.kubernetesService.busy() || this.flowControl.busy() }
 
   /** Stop background watches and loops (the backend itself is closed by its owner). */
   stop (): void {
     this.kubernetesService.stop()
+    this.flowControl.stop()
     this.ctx.namespaces.stop()
     this.ctx.priorityClasses.stop()
     this.ctx.podsByNode.stop()
@@ -228,7 +240,7 @@ export class ApiServerCore {
   /** additionalPrinterColumns of a custom resource. */
   printerColumns (info: ResourceInfo): unknown[] | undefined { return this.crds.version(info)?.printerColumns }
 
-  /** What a fresh k3s apiserver has: the four namespaces, the `kubernetes` Service and the system PriorityClasses. */
+  /** What a fresh k3s apiserver has: the four namespaces, the `kubernetes` Service, the system PriorityClasses, the RBAC policy and the APF configuration. */
   async bootstrap (): Promise<void> {
     await this.ctx.namespaces.start(this.ctx.storage.backend)
     await this.ctx.priorityClasses.start(this.ctx.storage.backend)
@@ -247,6 +259,9 @@ export class ApiServerCore {
       await this.ensure(priorityClasses, undefined, { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: pc.name }, value: pc.value, description: pc.description } as KubeObject)
     }
     await ensureBootstrapPolicy(this, this.log)
+    // Post-start hook priority-and-fairness-config-producer, then the config consumer's loop.
+    await this.flowControl.ensure()
+    await this.flowControl.start(this.ctx.storage.backend)
     await this.autoregister.start()
   }
 

@@ -75,8 +75,6 @@ const KINDS: Record<string, Record<string, FieldSchema>> = {
   HorizontalPodAutoscaler: { status: { type: 'WithConditions' } },
   PodDisruptionBudget: { status: { type: 'WithConditions' } },
   APIService: { status: { type: 'WithConditions' } },
-  FlowSchema: { status: { type: 'WithConditions' } },
-  PriorityLevelConfiguration: { status: { type: 'WithConditions' } },
   CSINode: { spec: { type: 'CSINodeSpec' } },
   ValidatingWebhookConfiguration: { webhooks: merge('name') },
   MutatingWebhookConfiguration: { webhooks: merge('name') },
@@ -87,6 +85,8 @@ const KINDS: Record<string, Record<string, FieldSchema>> = {
   PriorityClass: {}, RuntimeClass: {}, Role: {}, ClusterRole: {}, RoleBinding: {}, ClusterRoleBinding: {},
   CertificateSigningRequest: {}, CustomResourceDefinition: {}, ValidatingAdmissionPolicy: {},
   ValidatingAdmissionPolicyBinding: {},
+  // flowcontrol/v1 conditions are a map list (listMapKey type) without a patch strategy.
+  FlowSchema: {}, PriorityLevelConfiguration: {},
 }
 
 /** A position in the schema: the type whose fields are being merged (undefined: untyped). */

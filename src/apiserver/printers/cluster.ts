@@ -1,6 +1,6 @@
 // Cluster plumbing printers: coordination leases, scheduling priorityclasses, node runtimeclasses,
-// admissionregistration webhook configurations, flowcontrol flowschemas and priority levels,
-// certificates CSRs, and apiregistration apiservices (kube-aggregator's own table convertor).
+// flowcontrol flowschemas and priority levels, certificates CSRs, and apiregistration apiservices
+// (kube-aggregator's own table convertor). Admission registration's are in admission.ts.
 import { type Printer, ageColumn, column, nameColumn } from './types.ts'
 import { humanDuration, translateAge } from './time.ts'
 
@@ -27,13 +27,6 @@ export const priorityClassPrinter: Printer = {
 export const runtimeClassPrinter: Printer = {
   columns: [nameColumn, column('Handler', 'handler specifies the underlying runtime and configuration that the CRI implementation will use to handle pods of this class.'), ageColumn],
   row: (obj, now) => [name(obj), obj.handler ?? '', age(obj, now)]
-}
-
-const webhooksColumn = column('Webhooks', 'Webhooks indicates the number of webhooks registered in this configuration', { type: 'integer' })
-
-export const webhookConfigurationPrinter: Printer = {
-  columns: [nameColumn, webhooksColumn, ageColumn],
-  row: (obj, now) => [name(obj), (obj.webhooks ?? []).length, age(obj, now)]
 }
 
 export const flowSchemaPrinter: Printer = {

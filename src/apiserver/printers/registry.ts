@@ -15,6 +15,7 @@ import * as storage from './storage.ts'
 import { clusterRoleBindingPrinter, roleBindingPrinter } from './rbac.ts'
 import { horizontalPodAutoscalerPrinter, podDisruptionBudgetPrinter } from './autoscaling-policy.ts'
 import * as cluster from './cluster.ts'
+import * as admission from './admission.ts'
 import { nodeMetricsPrinter, podMetricsPrinter } from './metrics.ts'
 
 /** rest.DefaultTableConvertor: the name and the RFC3339 creation time. */
@@ -58,12 +59,15 @@ const printers: Record<string, Printer> = {
   'storage.k8s.io/storageclasses': storage.storageClassPrinter,
   'storage.k8s.io/csidrivers': storage.csiDriverPrinter,
   'storage.k8s.io/csinodes': storage.csiNodePrinter,
+  'storage.k8s.io/csistoragecapacities': storage.csiStorageCapacityPrinter,
   'storage.k8s.io/volumeattachments': storage.volumeAttachmentPrinter,
   'coordination.k8s.io/leases': cluster.leasePrinter,
   'scheduling.k8s.io/priorityclasses': cluster.priorityClassPrinter,
   'node.k8s.io/runtimeclasses': cluster.runtimeClassPrinter,
-  'admissionregistration.k8s.io/mutatingwebhookconfigurations': cluster.webhookConfigurationPrinter,
-  'admissionregistration.k8s.io/validatingwebhookconfigurations': cluster.webhookConfigurationPrinter,
+  'admissionregistration.k8s.io/mutatingwebhookconfigurations': admission.webhookConfigurationPrinter,
+  'admissionregistration.k8s.io/validatingwebhookconfigurations': admission.webhookConfigurationPrinter,
+  'admissionregistration.k8s.io/validatingadmissionpolicies': admission.validatingAdmissionPolicyPrinter,
+  'admissionregistration.k8s.io/validatingadmissionpolicybindings': admission.validatingAdmissionPolicyBindingPrinter,
   'flowcontrol.apiserver.k8s.io/flowschemas': cluster.flowSchemaPrinter,
   'flowcontrol.apiserver.k8s.io/prioritylevelconfigurations': cluster.priorityLevelPrinter,
   'certificates.k8s.io/certificatesigningrequests': cluster.certificateSigningRequestPrinter,

@@ -1,5 +1,6 @@
 // Storage printers: core/v1 persistentvolumes and persistentvolumeclaims, storage.k8s.io
-// storageclasses, csidrivers, csinodes, volumeattachments. Quantities print as stored.
+// storageclasses, csidrivers, csinodes, csistoragecapacities, volumeattachments. Quantities
+// print as stored.
 import { isDefaultStorageClass } from '../../api/storage.ts'
 import { type Printer, ageColumn, column, nameColumn, wide } from './types.ts'
 import { quantityOrZero } from './format.ts'
@@ -138,4 +139,14 @@ export const volumeAttachmentPrinter: Printer = {
     name(obj), obj.spec?.attacher ?? '', obj.spec?.source?.persistentVolumeName ?? '', obj.spec?.nodeName ?? '',
     obj.status?.attached ?? false, age(obj, now)
   ]
+}
+
+/** printCSIStorageCapacity: no Age column upstream. */
+export const csiStorageCapacityPrinter: Printer = {
+  columns: [
+    nameColumn,
+    column('StorageClassName', 'storageClassName represents the name of the StorageClass that the reported capacity applies to.'),
+    column('Capacity', 'capacity is the value reported by the CSI driver in its GetCapacityResponse for a GetCapacityRequest with topology and parameters that match the previous fields.')
+  ],
+  row: obj => [name(obj), obj.storageClassName ?? '', obj.capacity ?? '<unset>']
 }

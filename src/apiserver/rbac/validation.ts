@@ -1,10 +1,10 @@
 // pkg/apis/rbac/validation (v1.32) with upstream's messages: policy rules, aggregation selectors,
 // role references and subjects, and the immutable roleRef; plus the v1 defaults of subjects' and
 // roleRefs' apiGroup.
-import { forbidden, invalid, notSupported, required, type FieldError } from '../../api/field-errors.ts'
+import { invalid, notSupported, required, type FieldError } from '../../api/field-errors.ts'
 import { statusCauses as causes } from '../validate-meta.ts'
 import type { KubeObject } from '../../api/object.ts'
-import { isDNS1123Subdomain, isQualifiedName, isValidLabelValue, validateLabels, validatePathSegmentName } from '../../api/validation.ts'
+import { isDNS1123Subdomain, validateLabelSelector, validatePathSegmentName } from '../../api/validation.ts'
 import type { StatusCause } from '../errors.ts'
 
 type Json = Record<string, any>
@@ -27,24 +27,6 @@ function validateRule (rule: Json, namespaced: boolean, path: string): FieldErro
   return errs
 }
 
-/** metav1validation.ValidateLabelSelector. */
-function validateSelector (sel: Json, path: string): FieldError[] {
-  const errs: FieldError[] = [...validateLabels(sel.matchLabels, `${path}.matchLabels`)]
-  for (const [i, r] of (Array.isArray(sel.matchExpressions) ? sel.matchExpressions as Json[] : []).entries()) {
-    const p = `${path}.matchExpressions[${i}]`
-    if (r.operator === 'In' || r.operator === 'NotIn') {
-      if (len(r.values) === 0) errs.push(required(`${p}.values`, "must be specified when `operator` is 'In' or 'NotIn'"))
-    } else if (r.operator === 'Exists' || r.operator === 'DoesNotExist') {
-      if (len(r.values) > 0) errs.push(forbidden(`${p}.values`, "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"))
-    } else {
-      errs.push(invalid(`${p}.operator`, r.operator ?? '', 'not a valid selector operator'))
-    }
-    for (const msg of isQualifiedName(String(r.key ?? ''))) errs.push(invalid(`${p}.key`, r.key ?? '', msg))
-    for (const v of Array.isArray(r.values) ? r.values : []) for (const msg of isValidLabelValue(String(v))) errs.push(invalid(`${p}.values`, v, msg))
-  }
-  return errs
-}
-
 export function validateRole (obj: KubeObject, namespaced: boolean): StatusCause[] {
   const o = obj as Json
   const errs: FieldError[] = []
@@ -52,7 +34,7 @@ export function validateRole (obj: KubeObject, namespaced: boolean): StatusCause
   if (!namespaced && o.aggregationRule != null) {
     const selectors = Array.isArray(o.aggregationRule.clusterRoleSelectors) ? o.aggregationRule.clusterRoleSelectors as Json[] : []
     if (selectors.length === 0) errs.push(required('aggregationRule.clusterRoleSelectors', 'at least one clusterRoleSelector required if aggregationRule is non-nil'))
-    for (const [i, sel] of selectors.entries()) errs.push(...validateSelector(sel ?? {}, `aggregationRule.clusterRoleSelectors[${i}]`))
+    for (const [i, sel] of selectors.entries()) errs.push(...validateLabelSelector(sel ?? {}, `aggregationRule.clusterRoleSelectors[${i}]`))
   }
   return causes(errs)
 }

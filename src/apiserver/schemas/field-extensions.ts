@@ -43,11 +43,15 @@ export const PATCH_META: Record<string, Record<string, PatchMeta>> = {
   V1JobStatus: conditions,
   V2HorizontalPodAutoscalerStatus: conditions,
   V1PodDisruptionBudgetStatus: conditions,
+  V1ValidatingWebhookConfiguration: { webhooks: merge('name') },
+  V1MutatingWebhookConfiguration: { webhooks: merge('name') },
+  V1CSINodeSpec: { drivers: merge('name') },
 }
 
 /** Model → JSON fields whose strings (or map values) are resource.Quantity. */
 export const QUANTITY_FIELDS: Record<string, string[]> = {
   V1ContainerStatus: ['allocatedResources'],
+  V1CSIStorageCapacity: ['capacity', 'maximumVolumeSize'],
   V1EmptyDirVolumeSource: ['sizeLimit'],
   V1LimitRangeItem: ['default', 'defaultRequest', 'max', 'maxLimitRequestRatio', 'min'],
   V1NodeStatus: ['allocatable', 'capacity'],

@@ -12,7 +12,11 @@ import { namespaceStrategy } from './namespaces.ts'
 import { podStrategy } from './pods.ts'
 import { serviceStrategy } from './services.ts'
 import { generic, withStatus, type Strategy } from './strategy.ts'
-import { cronJobStrategy, daemonSetStrategy, deploymentStrategy, jobStrategy, replicaSetStrategy, replicationControllerStrategy, statefulSetStrategy } from './workloads.ts'
+import { cronJobStrategy, daemonSetStrategy, deploymentStrategy, jobStrategy, podTemplateStrategy, replicaSetStrategy, replicationControllerStrategy, statefulSetStrategy } from './workloads.ts'
+import { mutatingWebhookConfigurationStrategy, validatingWebhookConfigurationStrategy } from './admission-webhooks.ts'
+import { validatingAdmissionPolicyBindingStrategy, validatingAdmissionPolicyStrategy } from './admission-policies.ts'
+import { flowSchemaStrategy, priorityLevelConfigurationStrategy } from './flowcontrol.ts'
+import { csiDriverStrategy, volumeAttachmentStrategy } from './csi.ts'
 import { rbacStrategies } from './rbac.ts'
 import { priorityClassStrategy } from './scheduling.ts'
 import { podWarnings } from './pod-warnings.ts'
@@ -44,7 +48,7 @@ export function strategies (index: ResourceIndex, custom: (info: ResourceInfo) =
     '/namespaces': namespaceStrategy,
     '/services': serviceStrategy(() => index.lookup('', 'v1', 'services')!),
     '/replicationcontrollers': withTemplateWarnings(replicationControllerStrategy, 'spec.template', o => o.spec?.template),
-    '/podtemplates': { ...generic, warningsOnCreate: o => podWarnings('template.', (o as Json).template?.spec, (o as Json).template?.metadata), warningsOnUpdate: o => podWarnings('template.', (o as Json).template?.spec, (o as Json).template?.metadata) },
+    '/podtemplates': withTemplateWarnings(podTemplateStrategy, 'template', o => o.template),
     'apps/deployments': withTemplateWarnings(deploymentStrategy, 'spec.template', o => o.spec?.template),
     'apps/replicasets': withTemplateWarnings(replicaSetStrategy, 'spec.template', o => o.spec?.template),
     'apps/statefulsets': withTemplateWarnings(statefulSetStrategy, 'spec.template', o => o.spec?.template),
@@ -64,6 +68,14 @@ export function strategies (index: ResourceIndex, custom: (info: ResourceInfo) =
     '/resourcequotas': resourceQuotaStrategy,
     '/limitranges': limitRangeStrategy,
     'scheduling.k8s.io/priorityclasses': priorityClassStrategy,
+    'admissionregistration.k8s.io/validatingwebhookconfigurations': validatingWebhookConfigurationStrategy,
+    'admissionregistration.k8s.io/mutatingwebhookconfigurations': mutatingWebhookConfigurationStrategy,
+    'admissionregistration.k8s.io/validatingadmissionpolicies': validatingAdmissionPolicyStrategy,
+    'admissionregistration.k8s.io/validatingadmissionpolicybindings': validatingAdmissionPolicyBindingStrategy,
+    'flowcontrol.apiserver.k8s.io/flowschemas': flowSchemaStrategy,
+    'flowcontrol.apiserver.k8s.io/prioritylevelconfigurations': priorityLevelConfigurationStrategy,
+    'storage.k8s.io/csidrivers': csiDriverStrategy,
+    'storage.k8s.io/volumeattachments': volumeAttachmentStrategy,
     // RBAC names are path segments (ValidateRBACName): `system:coredns` is a valid name.
     ...rbacStrategies,
   }

@@ -195,3 +195,18 @@ export const cronJobStrategy: Strategy = {
     return causes
   },
 }
+
+/**
+ * core/v1 PodTemplates (pkg/registry/core/podtemplate): generation 1 at create, moved when the
+ * template changes; the template defaulted and validated as a pod template.
+ */
+export const podTemplateStrategy: Strategy = {
+  generation: true,
+  status: false,
+  defaults (obj) {
+    const o = obj as Json
+    if (o.template === undefined || o.template === null) o.template = {}
+    defaultTemplate(o.template)
+  },
+  validate: obj => validatePodSpec((obj as Json).template?.spec, 'template.spec'),
+}

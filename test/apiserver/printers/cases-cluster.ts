@@ -39,6 +39,10 @@ export const clusterCases: GoldenSet = {
     { name: 'explicit', obj: { metadata: meta('secrets-store.csi.k8s.io'), spec: { attachRequired: false, podInfoOnMount: true, tokenRequests: [{ audience: 'a' }, { audience: 'b' }], requiresRepublish: true, volumeLifecycleModes: ['Ephemeral', 'Persistent'] } } }
   ],
   'storage.k8s.io/csinodes': [{ name: 'csinode', obj: { metadata: meta('node-a'), spec: { drivers: [{ name: 'x', nodeID: 'n' }] } } }],
+  'storage.k8s.io/csistoragecapacities': [
+    { name: 'reported', obj: { metadata: meta('csisc-abcde'), storageClassName: 'fast', capacity: '100Gi' } },
+    { name: 'capacity unset', obj: { metadata: meta('csisc-fghij'), storageClassName: 'slow' } }
+  ],
   'storage.k8s.io/volumeattachments': [{ name: 'attached', obj: { metadata: meta('csi-123'), spec: { attacher: 'csi.example.com', source: { persistentVolumeName: 'pv-1' }, nodeName: 'node-a' }, status: { attached: true } } }],
   'coordination.k8s.io/leases': [
     { name: 'node lease', obj: { metadata: meta('k3d-k3s-default-server-0'), spec: { holderIdentity: 'k3d-k3s-default-server-0', leaseDurationSeconds: 40, renewTime: ago('3s') } } },
@@ -51,6 +55,16 @@ export const clusterCases: GoldenSet = {
   'node.k8s.io/runtimeclasses': [{ name: 'nvidia', obj: { metadata: meta('nvidia'), handler: 'nvidia' } }],
   'admissionregistration.k8s.io/validatingwebhookconfigurations': [{ name: 'two webhooks', obj: { metadata: meta('policy'), webhooks: [{ name: 'a' }, { name: 'b' }] } }],
   'admissionregistration.k8s.io/mutatingwebhookconfigurations': [{ name: 'none yet', obj: { metadata: meta('inject') } }],
+  'admissionregistration.k8s.io/validatingadmissionpolicies': [
+    { name: 'with a param kind', obj: { metadata: meta('replica-limit'), spec: { paramKind: { apiVersion: 'rules.example.com/v1', kind: 'ReplicaLimit' }, validations: [{ expression: 'object.spec.replicas <= params.maxReplicas' }, { expression: 'true' }] } } },
+    { name: 'no params', obj: { metadata: meta('no-latest'), spec: { validations: [{ expression: 'true' }] } } }
+  ],
+  'admissionregistration.k8s.io/validatingadmissionpolicybindings': [
+    { name: 'namespaced param', obj: { metadata: meta('limit-test'), spec: { policyName: 'replica-limit', paramRef: { name: 'limits', namespace: 'test' } } } },
+    { name: 'param without a namespace', obj: { metadata: meta('limit-any'), spec: { policyName: 'replica-limit', paramRef: { name: 'limits' } } } },
+    { name: 'param selector', obj: { metadata: meta('limit-sel'), spec: { policyName: 'replica-limit', paramRef: { selector: { matchLabels: { tier: 'web', app: 'shop' }, matchExpressions: [{ key: 'env', operator: 'In', values: ['a', 'b'] }] } } } } },
+    { name: 'no param', obj: { metadata: meta('plain'), spec: { policyName: 'no-latest' } } }
+  ],
   'flowcontrol.apiserver.k8s.io/flowschemas': [
     { name: 'global-default', obj: { metadata: meta('global-default'), spec: { priorityLevelConfiguration: { name: 'global-default' }, matchingPrecedence: 9900, distinguisherMethod: { type: 'ByUser' } }, status: { conditions: [{ type: 'Dangling', status: 'False' }] } } },
     { name: 'exempt sorts first', obj: { metadata: meta('exempt'), spec: { priorityLevelConfiguration: { name: 'exempt' }, matchingPrecedence: 1 }, status: {} } },
