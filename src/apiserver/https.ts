@@ -81,6 +81,7 @@ export async function startApiListener (options: ApiListenerOptions): Promise<Ap
     requestCert: true,
     rejectUnauthorized: false,
     // exec, attach and port-forward upgrade their connection; any other Upgrade is a plain request.
+    // (shouldUpgradeCallback is Node >= 24.9.0's, hence package.json's engines.)
     shouldUpgradeCallback: isStreamingUpgrade,
   }, app)
   server.on('upgrade', (req, socket, head) => serveUpgrade(app, req, socket, head))

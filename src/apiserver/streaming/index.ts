@@ -12,9 +12,9 @@ import { badRequest, methodNotAllowed, StatusError } from '../errors.ts'
 import { resourceAttributes } from '../rbac/attributes.ts'
 import type { ApiRequest } from '../request.ts'
 import { sendJson } from '../http/app.ts'
-import { backendUnavailable, forwardedPorts, requireHost, sessionOptions, type StreamSource, upgradeRefusal, upgradeRequired, validateContainer } from './options.ts'
+import { backendUnavailable, forwardedPorts, requireHost, type Session, sessionOptions, type StreamSource, upgradeRefusal, upgradeRequired, validateContainer } from './options.ts'
 import { servePortForward } from './port-forward.ts'
-import { chooseChannelProtocol, CHANNEL_PROTOCOLS, OutputBuffer, serveRemoteCommand, V5 } from './remote-command.ts'
+import { abandon, chooseChannelProtocol, CHANNEL_PROTOCOLS, OutputBuffer, serveRemoteCommand, V5 } from './remote-command.ts'
 import { negotiateSpdy, serveSpdyRemoteCommand, SPDY_PROTOCOLS } from './spdy-remote-command.ts'
 import { isUpgradeRequest, takeUpgrade } from './upgrade.ts'
 import { handshakeProblem, offeredProtocols, WebSocket } from './websocket.ts'
@@ -69,19 +69,57 @@ export async function serveStreaming (core: ApiServerCore, req: Request, res: Re
     return
   }
   const output = new OutputBuffer()
-  const started = api.subresource === 'exec'
+  const started = tracked(core, api.subresource === 'exec'
     ? source.exec(pod, container, command, streams, output.write)
-    : source.attach(pod, container, streams, output.write)
+    : source.attach(pod, container, streams, output.write))
+  // Whatever becomes of the connection, a session that fails to start is never an unhandled
+  // rejection (the serving code reports it, or it is dropped with the connection).
+  started.catch(() => {})
   if (protocol !== V5 || !websocket) {
     // Without the translator, the kubelet's own refusal is the answer to the upgrade.
     try { await started } catch (err) { if (upgradeRefusal(err) !== undefined || backendUnavailable(err)) { kubeletRefused(res, err); return } }
   }
   const upgrade = takeUpgrade(req)
-  if (upgrade === undefined) { started.then(s => s.close(), () => {}); throw upgradeRequired() }
+  if (upgrade === undefined) { abandon(started, output); throw upgradeRequired() }
   const kind = api.subresource as 'exec' | 'attach'
   if (!websocket) { serveSpdyRemoteCommand({ upgrade, protocol, kind, command, streams, started, output }); return }
-  const ws = WebSocket.accept(req, upgrade.socket, upgrade.head, protocol)
+  let ws: WebSocket
+  try {
+    ws = WebSocket.accept(req, upgrade.socket, upgrade.head, protocol)
+  } catch {
+    // `ws` refused the handshake (it answered the client itself) or the client is gone.
+    abandon(started, output)
+    if (!upgrade.socket.destroyed && !upgrade.socket.writableEnded) upgrade.socket.destroy()
+    return
+  }
   serveRemoteCommand({ ws, protocol, kind, command, streams, started, output })
+}
+
+/** The sessions of each API server that the kubelets started and that are neither over nor closed. */
+const live = new WeakMap<ApiServerCore, Set<object>>()
+
+/** How many exec/attach sessions `core` holds open (a client gone must leave none behind). */
+export function liveSessions (core: ApiServerCore): number {
+  return live.get(core)?.size ?? 0
+}
+
+/** `started`, counted in liveSessions until it fails to start, ends or is closed. */
+function tracked (core: ApiServerCore, started: Promise<Session>): Promise<Session> {
+  let sessions = live.get(core)
+  if (sessions === undefined) live.set(core, sessions = new Set())
+  const entry = {}
+  sessions.add(entry)
+  const release = (): void => { sessions.delete(entry) }
+  return started.then(s => {
+    s.done.then(release, release)
+    return {
+      write: data => s.write(data),
+      closeStdin: () => s.closeStdin(),
+      resize: size => s.resize(size),
+      done: s.done,
+      close: () => { release(); s.close() },
+    }
+  }, err => { release(); throw err })
 }
 
 /**

@@ -8,7 +8,7 @@ import type { Request, Response } from 'express'
 import type { KubeObject } from '../../api/object.ts'
 import type { ForwardedConnection } from './options.ts'
 import { serveSpdyPortForward, TUNNELING_PROTOCOL } from './spdy-port-forward.ts'
-import { takeUpgrade } from './upgrade.ts'
+import { takeUpgrade, type Upgrade } from './upgrade.ts'
 import { offeredProtocols, WebSocket } from './websocket.ts'
 
 /** The kubelet's WebSocket port-forward protocols ('' is a client that names none). */
@@ -34,7 +34,18 @@ export async function servePortForward (pf: PortForwardRequest): Promise<void> {
   if (pf.ports.includes(0)) { pf.res.status(400).type('text/plain').send(`port "${pf.ports.join(',')}" must be > 0`); return }
   const upgrade = takeUpgrade(pf.req)
   if (upgrade === undefined) { pf.res.status(400).type('text/plain').send('Upgrade request required'); return }
-  serveChannels(WebSocket.accept(pf.req, upgrade.socket, upgrade.head, protocol), pf)
+  const ws = acceptOrDrop(pf, upgrade, protocol)
+  if (ws !== undefined) serveChannels(ws, pf)
+}
+
+/** The WebSocket, or undefined if `ws` refused the handshake (answering it) or the client is gone. */
+export function acceptOrDrop (pf: PortForwardRequest, upgrade: Upgrade, protocol: string): WebSocket | undefined {
+  try {
+    return WebSocket.accept(pf.req, upgrade.socket, upgrade.head, protocol)
+  } catch {
+    if (!upgrade.socket.destroyed && !upgrade.socket.writableEnded) upgrade.socket.destroy()
+    return undefined
+  }
 }
 
 function serveChannels (ws: WebSocket, pf: PortForwardRequest): void {

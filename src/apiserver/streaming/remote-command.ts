@@ -74,6 +74,21 @@ export class OutputBuffer {
     this.held = undefined
     this.sink = sink
   }
+
+  /** Nobody will take the output (the client is gone): drop what is held and what comes. */
+  discard (): void {
+    this.held = undefined
+    this.sink = () => {}
+  }
+}
+
+/**
+ * A session nobody will serve (the client left, or its upgrade failed): close it once it has
+ * started, and let neither its start nor its end be an unhandled rejection.
+ */
+export function abandon (started: Promise<Session>, output?: OutputBuffer): void {
+  output?.discard()
+  started.then(s => { s.done.catch(() => {}); s.close() }, () => {})
 }
 
 /** Serve one exec/attach session on an accepted WebSocket until it ends or the client goes. */
@@ -106,7 +121,7 @@ export function serveRemoteCommand (rc: RemoteCommand): void {
       case CLOSE: if (rc.protocol === V5 && payload[0] === STDIN) toSession(s => s.closeStdin()); break
     }
   }
-  ws.listen({ onMessage, onClose: () => { gone = true; session?.close() } })
+  ws.listen({ onMessage, onClose: () => { gone = true; abandon(rc.started, rc.output) } })
 
   const finish = (status: ChannelStatus): void => {
     if (gone) return
@@ -124,7 +139,7 @@ export function serveRemoteCommand (rc: RemoteCommand): void {
 
   rc.started.then(s => {
     session = s
-    if (gone) { s.close(); return }
+    if (gone) return // abandoned: closed there
     for (const f of early.splice(0)) f(s)
     return s.done.then(r => finish(statusFor(rc.protocol, rc.kind, rc.command, r)), err => finish(statusFor(rc.protocol, rc.kind, rc.command, err)))
   }, err => finish(statusFor(rc.protocol, rc.kind, rc.command, err, true)))

@@ -6,10 +6,9 @@
 // the port and copies both ways, then closes both streams (kubelet's httpStreamHandler).
 import type { ForwardedConnection } from './options.ts'
 import type { PortForwardRequest } from './port-forward.ts'
-import { forwardingError } from './port-forward.ts'
+import { acceptOrDrop, forwardingError } from './port-forward.ts'
 import { SpdySession, type SpdyStream } from './spdy.ts'
 import { takeUpgrade } from './upgrade.ts'
-import { WebSocket } from './websocket.ts'
 
 export const TUNNELING_PROTOCOL = 'SPDY/3.1+portforward.k8s.io'
 const STREAM_PROTOCOL = 'portforward.k8s.io'
@@ -27,12 +26,15 @@ export function serveSpdyPortForward (pf: PortForwardRequest): void {
   if (upgrade === undefined) { pf.res.status(400).type('text/plain').send('Upgrade request required'); return }
   const forwarder = new Forwarder(pf)
   if (pf.websocket) {
-    const ws = WebSocket.accept(pf.req, upgrade.socket, upgrade.head, TUNNELING_PROTOCOL)
+    const ws = acceptOrDrop(pf, upgrade, TUNNELING_PROTOCOL)
+    if (ws === undefined) return
     const session = new SpdySession({ write: b => { ws.send(b) }, end: () => ws.close(1000) }, s => forwarder.stream(s))
     ws.listen({ onMessage: data => session.receive(data), onClose: () => session.close() })
     return
   }
   const { socket, head } = upgrade
+  // The client may have gone while the kubelet answered.
+  if (socket.destroyed || !socket.readable || !socket.writable) { socket.destroy(); return }
   socket.write(['HTTP/1.1 101 Switching Protocols', 'Connection: Upgrade', 'Upgrade: SPDY/3.1', `X-Stream-Protocol-Version: ${STREAM_PROTOCOL}`].join('\r\n') + '\r\n\r\n')
   const session = new SpdySession({ write: b => { socket.write(b) }, end: () => socket.end() }, s => forwarder.stream(s))
   socket.on('data', (b: Buffer) => session.receive(b))

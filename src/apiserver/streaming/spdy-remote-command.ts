@@ -6,7 +6,8 @@
 // at its end the Status goes on the error stream (JSON from v4 on, a failure's text before) and
 // every stream is closed.
 import type { Request } from 'express'
-import { OutputBuffer, statusFor, type ChannelStatus, takeJsonObjects } from './remote-command.ts'
+import { RealClock, type Clock } from '../../util/clock.ts'
+import { abandon, OutputBuffer, statusFor, type ChannelStatus, takeJsonObjects } from './remote-command.ts'
 import type { Session, SessionStreams } from './options.ts'
 import { SpdySession, type SpdyStream } from './spdy.ts'
 import type { Upgrade } from './upgrade.ts'
@@ -20,6 +21,14 @@ export function negotiateSpdy (req: Request): { protocol?: string, offered: stri
   return { protocol: offered.find(p => SPDY_PROTOCOLS.includes(p)), offered }
 }
 
+/**
+ * How long the client has to open its streams once the connection is upgraded: the kubelet's
+ * streaming server (and containerd's) use remotecommand's DefaultStreamCreationTimeout, 30 s, and
+ * close the connection when it passes. A network timeout, so on the real clock whatever clock
+ * the cluster runs on.
+ */
+export const STREAM_CREATION_TIMEOUT = 30_000
+
 export interface SpdyRemoteCommand {
   upgrade: Upgrade
   protocol: string
@@ -28,20 +37,22 @@ export interface SpdyRemoteCommand {
   streams: SessionStreams
   started: Promise<Session>
   output: OutputBuffer
+  /** The clock the stream-creation timeout runs on (default: real time). */
+  clock?: Clock
 }
 
 export function serveSpdyRemoteCommand (rc: SpdyRemoteCommand): void {
   const { socket, head } = rc.upgrade
-  socket.write(['HTTP/1.1 101 Switching Protocols', 'Connection: Upgrade', 'Upgrade: SPDY/3.1', `X-Stream-Protocol-Version: ${rc.protocol}`].join('\r\n') + '\r\n\r\n')
   const opened = new Map<string, SpdyStream>()
   const wanted = ['error', ...rc.streams.stdin ? ['stdin'] : [], ...rc.streams.stdout ? ['stdout'] : [],
     ...rc.streams.stderr ? ['stderr'] : [], ...rc.streams.tty && rc.protocol !== 'v2.channel.k8s.io' && rc.protocol !== 'channel.k8s.io' ? ['resize'] : []]
-  let session: Session | undefined
   let gone = false
+  let running = false
   let resizeText = ''
-  const spdy = new SpdySession({ write: b => { socket.write(b) }, end: () => socket.end() }, s => {
+  // The SPDY session ends (the client's GOAWAY, a protocol error, or leave() below): so does the connection.
+  const spdy = new SpdySession({ write: b => { socket.write(b) }, end: () => leave() }, s => {
     const type = s.headers.get('streamtype') ?? ''
-    if (!wanted.includes(type) || opened.has(type)) { s.reset(); return }
+    if (gone || !wanted.includes(type) || opened.has(type)) { s.reset(); return }
     opened.set(type, s)
     if (type === 'stdin') {
       s.onData = d => { void rc.started.then(x => x.write(d), () => {}) }
@@ -57,9 +68,25 @@ export function serveSpdyRemoteCommand (rc: SpdyRemoteCommand): void {
     }
     if (opened.size === wanted.length) run()
   })
+  // The client left (before its streams were all open, while the session ran, or after it
+  // ended), never opened them in time, or the SPDY session ended: the kubelet's session is
+  // closed, and the connection (once what was written is flushed; a half-open one is not kept).
+  const leave = (): void => {
+    if (gone) return
+    gone = true
+    waiting.cancel()
+    abandon(rc.started, rc.output)
+    spdy.close()
+    if (socket.destroyed || socket.writableFinished) socket.destroy()
+    else { socket.once('finish', () => socket.destroy()); socket.end() }
+  }
+  const waiting = (rc.clock ?? new RealClock()).setTimeout(() => { if (!running) leave() }, STREAM_CREATION_TIMEOUT)
+  socket.on('close', leave)
+  socket.on('error', leave)
+  // The client may have gone while the kubelet was starting the session.
+  if (socket.destroyed || !socket.readable || !socket.writable) { leave(); return }
+  socket.write(['HTTP/1.1 101 Switching Protocols', 'Connection: Upgrade', 'Upgrade: SPDY/3.1', `X-Stream-Protocol-Version: ${rc.protocol}`].join('\r\n') + '\r\n\r\n')
   socket.on('data', (b: Buffer) => spdy.receive(b))
-  socket.on('close', () => { gone = true; session?.close(); spdy.close() })
-  socket.on('error', () => socket.destroy())
   if (head.length > 0) spdy.receive(head)
 
   const finish = (status: ChannelStatus): void => {
@@ -72,10 +99,11 @@ export function serveSpdyRemoteCommand (rc: SpdyRemoteCommand): void {
   }
 
   function run (): void {
+    running = true
+    waiting.cancel()
     rc.output.connect((name, data) => { if (!gone) opened.get(name)?.write(data) })
     rc.started.then(s => {
-      session = s
-      if (gone) { s.close(); return }
+      if (gone) return // abandoned: closed there
       return s.done.then(r => finish(statusFor(rc.protocol, rc.kind, rc.command, r)), err => finish(statusFor(rc.protocol, rc.kind, rc.command, err)))
     }, err => finish(statusFor(rc.protocol, rc.kind, rc.command, err, true)))
   }

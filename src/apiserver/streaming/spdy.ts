@@ -12,6 +12,19 @@ const TYPE = { synStream: 1, synReply: 2, rstStream: 3, settings: 4, ping: 6, go
 const FLAG_FIN = 0x01
 const MAX_DATA = 0xffffff
 const RST_CANCEL = 5
+const GOAWAY_PROTOCOL_ERROR = 1
+/**
+ * Bounds on a client's header block. spdystream reads a block field by field and refuses more
+ * than 1000 headers or a name or value over 1 MiB (defaultMaxHeaderCount,
+ * defaultMaxHeaderFieldSize); here a block is inflated whole first, so the inflated block itself
+ * is bounded at 1 MiB (a zlib bomb is refused as it inflates). Kubernetes' streams send a few
+ * short headers.
+ */
+export const MAX_HEADER_BLOCK = 1 << 20
+const MAX_HEADER_COUNT = 1000
+
+/** A client that broke the protocol: the session answers GOAWAY (PROTOCOL_ERROR) and closes. */
+export class SpdyProtocolError extends Error {}
 
 /** The byte stream SPDY runs on: an upgraded socket, or a WebSocket carrying it. */
 export interface SpdyTransport {
@@ -32,32 +45,66 @@ export interface SpdyStream {
   onEnd: (reset: boolean) => void
 }
 
-/** One zlib context used block by block (Z_SYNC_FLUSH after each). */
+/**
+ * One zlib context used block by block (Z_SYNC_FLUSH after each). A block that would come out
+ * larger than `limit` fails as soon as it passes it, and so does the context from then on.
+ */
 class HeaderCodec {
   private readonly z: Inflate | Deflate
+  private readonly limit: number
   private out: Buffer[] = []
-  constructor (z: Inflate | Deflate) { this.z = z; z.on('data', (b: Buffer) => this.out.push(b)); z.on('error', () => {}) }
+  private size = 0
+  private overflow = false
+  private failed: ((err: Error) => void) | undefined
+  constructor (z: Inflate | Deflate, limit = Infinity) {
+    this.z = z
+    this.limit = limit
+    z.on('data', (b: Buffer) => {
+      if (this.overflow) return
+      this.size += b.length
+      if (this.size <= this.limit) { this.out.push(b); return }
+      this.overflow = true
+      this.out = []
+      z.destroy()
+      this.failed?.(tooLarge())
+    })
+    z.on('error', () => {})
+  }
+
   run (input: Buffer): Promise<Buffer> {
     return new Promise((resolve, reject) => {
+      if (this.overflow) { reject(tooLarge()); return }
+      this.failed = reject
       this.z.once('error', reject)
       this.z.write(input)
       this.z.flush(constants.Z_SYNC_FLUSH, () => {
         this.z.off('error', reject)
-        const block = Buffer.concat(this.out)
+        this.failed = undefined
+        if (this.overflow) { reject(tooLarge()); return }
+        const block = Buffer.concat(this.out, this.size)
         this.out = []
+        this.size = 0
         resolve(block)
       })
     })
   }
 }
 
+const tooLarge = (): SpdyProtocolError => new SpdyProtocolError(`header block larger than ${MAX_HEADER_BLOCK} bytes`)
+
 export class SpdySession {
   private readonly transport: SpdyTransport
   private readonly onStream: (s: SpdyStream) => void
-  private readonly inflate = new HeaderCodec(createInflate({ dictionary: SPDY3_DICTIONARY }))
+  private readonly inflate = new HeaderCodec(createInflate({ dictionary: SPDY3_DICTIONARY }), MAX_HEADER_BLOCK)
   private readonly deflate = new HeaderCodec(createDeflate({ dictionary: SPDY3_DICTIONARY }))
   private readonly streams = new Map<number, SpdyStream & { fin: boolean }>()
-  private pending: Buffer = Buffer.alloc(0)
+  /** Bytes received and not yet framed, as they came (no re-concatenation per chunk). */
+  private chunks: Buffer[] = []
+  private buffered = 0
+  /** Length of the frame being received, once its 8-byte header is in (0: not yet). */
+  private need = 0
+  /** The last stream the client opened (GOAWAY names it). */
+  private lastStream = 0
   /** Incoming frames, handled one after the other; outgoing frames, written in order. */
   private incoming: Promise<void> = Promise.resolve()
   private outgoing: Promise<void> = Promise.resolve()
@@ -70,14 +117,48 @@ export class SpdySession {
 
   /** Bytes from the client. */
   receive (chunk: Buffer): void {
-    this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk])
-    while (this.pending.length >= 8) {
-      const size = 8 + this.pending.readUIntBE(5, 3)
-      if (this.pending.length < size) return
-      const frame = this.pending.subarray(0, size)
-      this.pending = this.pending.subarray(size)
-      this.incoming = this.incoming.then(() => this.handle(frame)).catch(() => this.close())
+    if (this.closed || chunk.length === 0) return
+    this.chunks.push(chunk)
+    this.buffered += chunk.length
+    for (;;) {
+      if (this.need === 0) {
+        if (this.buffered < 8) return
+        this.need = 8 + this.take(8, false).readUIntBE(5, 3)
+      }
+      if (this.buffered < this.need) return
+      const frame = this.take(this.need, true)
+      this.need = 0
+      this.incoming = this.incoming.then(() => this.handle(frame)).catch(() => this.fail())
     }
+  }
+
+  /** The first `n` buffered bytes (n <= buffered), removed from the buffer if `consume`. */
+  private take (n: number, consume: boolean): Buffer {
+    const first = this.chunks[0]
+    if (first.length >= n) {
+      if (consume) {
+        if (first.length === n) this.chunks.shift()
+        else this.chunks[0] = first.subarray(n)
+        this.buffered -= n
+      }
+      return first.subarray(0, n)
+    }
+    const parts: Buffer[] = []
+    let got = 0
+    let used = 0
+    while (got < n) {
+      const c = this.chunks[used]
+      const part = c.length <= n - got ? c : c.subarray(0, n - got)
+      parts.push(part)
+      got += part.length
+      if (part === c) used++
+      else if (consume) this.chunks[used] = c.subarray(part.length)
+    }
+    if (consume) {
+      this.chunks.splice(0, used)
+      this.buffered -= n
+    }
+    return Buffer.concat(parts, n)
   }
 
   /** Resolves once every frame received so far is handled and what it caused is written. */
@@ -94,9 +175,18 @@ export class SpdySession {
   close (): void {
     if (this.closed) return
     this.closed = true
+    this.chunks = []
+    this.buffered = 0
     for (const s of this.streams.values()) s.onEnd(true)
     this.streams.clear()
     this.transport.end()
+  }
+
+  /** A frame the client sent broke the protocol (or could not be handled): GOAWAY, and close. */
+  private fail (): void {
+    if (this.closed) return
+    this.transport.write(controlFrame(TYPE.goAway, 0, Buffer.concat([u32(this.lastStream), u32(GOAWAY_PROTOCOL_ERROR)])))
+    this.close()
   }
 
   private async handle (frame: Buffer): Promise<void> {
@@ -114,6 +204,8 @@ export class SpdySession {
       case TYPE.synStream: {
         const id = frame.readUInt32BE(8) & 0x7fffffff
         const headers = parseHeaders(await this.inflate.run(frame.subarray(18)))
+        if (this.closed) return
+        this.lastStream = Math.max(this.lastStream, id)
         const stream = this.newStream(id, headers)
         this.streams.set(id, stream)
         this.send(async () => controlFrame(TYPE.synReply, 0, Buffer.concat([u32(id), await this.deflate.run(u32(0))])))
@@ -197,12 +289,17 @@ export function parseHeaders (block: Buffer): Map<string, string> {
   const headers = new Map<string, string>()
   let at = 4
   const take = (): string => {
+    if (at + 4 > block.length) throw new SpdyProtocolError('truncated header block')
     const n = block.readUInt32BE(at)
+    if (n > block.length - at - 4) throw new SpdyProtocolError('truncated header block')
     const s = block.toString('utf8', at + 4, at + 4 + n)
     at += 4 + n
     return s
   }
-  for (let i = block.readUInt32BE(0); i > 0; i--) {
+  if (block.length < 4) throw new SpdyProtocolError('truncated header block')
+  const count = block.readUInt32BE(0)
+  if (count > MAX_HEADER_COUNT) throw new SpdyProtocolError(`more than ${MAX_HEADER_COUNT} headers`)
+  for (let i = count; i > 0; i--) {
     const name = take()
     headers.set(name.toLowerCase(), take().split('\0')[0])
   }

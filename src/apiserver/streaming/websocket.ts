@@ -19,13 +19,35 @@ const server = new WebSocketServer({
   handleProtocols: (_offered, req) => chosen.get(req) || false,
 })
 
-/** What is wrong with an upgrade request, or undefined if it is a WebSocket opening handshake. */
+/** RFC 6455's Sec-WebSocket-Key: 16 random bytes in base64 (what `ws` checks). */
+const KEY = /^[+/0-9A-Za-z]{22}==$/
+/** Sec-WebSocket-Protocol as `ws` parses it: tokens separated by commas, whitespace only around commas. */
+const TOKEN = "[!#$%&'*+\\-.^_`|~0-9A-Za-z]+"
+const PROTOCOL_LIST = new RegExp(`^${TOKEN}(?:[ \\t]*,[ \\t]*${TOKEN})*$`)
+
+/**
+ * What is wrong with an upgrade request, or undefined if it is a WebSocket opening handshake
+ * `ws` completes. These are `ws`'s own checks (WebSocketServer.handleUpgrade and
+ * completeUpgrade), made first so that a handshake it would refuse is a 400 Status before any
+ * session starts: `ws` answers a refused handshake itself and never calls back.
+ */
 export function handshakeProblem (req: IncomingMessage): string | undefined {
   if (req.method !== 'GET') return 'a WebSocket upgrade must be a GET'
-  if (!/\bwebsocket\b/i.test(req.headers.upgrade ?? '')) return 'the Upgrade header does not name websocket'
-  if (typeof req.headers['sec-websocket-key'] !== 'string') return 'the Sec-WebSocket-Key header is missing'
+  if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket') return `the Upgrade header must be "websocket", not ${JSON.stringify(req.headers.upgrade ?? '')}`
+  const key = req.headers['sec-websocket-key']
+  if (key === undefined) return 'the Sec-WebSocket-Key header is missing'
+  if (!KEY.test(key)) return 'the Sec-WebSocket-Key header must be the base64 encoding of 16 bytes'
   if (req.headers['sec-websocket-version'] !== '13') return 'only WebSocket version 13 is supported'
+  const protocols = req.headers['sec-websocket-protocol']
+  if (protocols !== undefined && !validProtocolList(protocols)) return `invalid Sec-WebSocket-Protocol header ${JSON.stringify(protocols)}`
+  if (!req.socket.readable || !req.socket.writable) return 'the client closed the connection'
   return undefined
+}
+
+function validProtocolList (header: string): boolean {
+  if (!PROTOCOL_LIST.test(header)) return false
+  const names = header.split(',').map(p => p.trim())
+  return new Set(names).size === names.length
 }
 
 /** The subprotocols the client offers, in its order of preference. */

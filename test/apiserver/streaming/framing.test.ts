@@ -2,6 +2,7 @@
 // over it, against a ws client), SPDY/3.1 sessions against a client-side zlib context with the SPDY/3 dictionary, and Docker's
 // multiplexed exec stream.
 import assert from 'node:assert/strict'
+import { randomBytes } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -9,7 +10,7 @@ import type { Duplex } from 'node:stream'
 import { WebSocket as WsClient } from 'ws'
 import { constants, deflateSync, inflateSync, createDeflate, createInflate } from 'node:zlib'
 import { WebSocket } from '../../../src/apiserver/streaming/websocket.ts'
-import { parseHeaders, SpdySession } from '../../../src/apiserver/streaming/spdy.ts'
+import { MAX_HEADER_BLOCK, parseHeaders, SpdyProtocolError, SpdySession } from '../../../src/apiserver/streaming/spdy.ts'
 import { SPDY3_DICTIONARY } from '../../../src/apiserver/streaming/spdy-dictionary.ts'
 import { DockerDemuxer } from '../../../src/runtime/docker/exec.ts'
 
@@ -104,6 +105,80 @@ describe('streaming framing', () => {
       assert.deepEqual([...Buffer.concat(inflated)], [0, 0, 0, 0])
       const rest = wire.subarray(8 + replyLength)
       assert.deepEqual([...rest], [0, 0, 0, 1, 0, 0, 0, 4, ...Buffer.from('pong'), 0, 0, 0, 1, 0x01, 0, 0, 0, ...ping])
+    })
+
+    /** A SYN_STREAM for `id` with `headers`, compressed by a fresh client context. */
+    async function synStream (id: number, headers: Record<string, string>): Promise<Buffer> {
+      const deflate = createDeflate({ dictionary: SPDY3_DICTIONARY })
+      const compressed: Buffer[] = []
+      deflate.on('data', (b: Buffer) => compressed.push(b))
+      deflate.write(block(headers))
+      await new Promise<void>(resolve => deflate.flush(constants.Z_SYNC_FLUSH, () => resolve()))
+      const headerBlock = Buffer.concat(compressed)
+      const syn = Buffer.concat([Buffer.from([0x80, 3, 0, 1, 0, 0, 0, 0, 0, 0, 0, id, 0, 0, 0, 0, 0, 0]), headerBlock])
+      syn.writeUIntBE(10 + headerBlock.length, 5, 3)
+      return syn
+    }
+
+    it('refuses a header block that inflates past MAX_HEADER_BLOCK: GOAWAY (PROTOCOL_ERROR), no stream, the connection ends', async () => {
+      const out: Buffer[] = []
+      let ended = false
+      const opened: number[] = []
+      const session = new SpdySession({ write: b => out.push(b), end: () => { ended = true } }, s => opened.push(s.id))
+      // A few KiB on the wire, 4 MiB inflated.
+      const bomb = await synStream(1, { streamtype: 'a'.repeat(4 * MAX_HEADER_BLOCK) })
+      assert.ok(bomb.length < 64 * 1024)
+      session.receive(bomb)
+      await session.flushed()
+      assert.deepEqual(opened, [])
+      assert.equal(ended, true)
+      // GOAWAY: last good stream 0, status 1 (PROTOCOL_ERROR).
+      assert.deepEqual([...Buffer.concat(out)], [0x80, 3, 0, 7, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 1])
+      // Nothing more is taken from the client.
+      session.receive(await synStream(3, { streamtype: 'error' }))
+      await session.flushed()
+      assert.deepEqual(opened, [])
+    })
+
+    it('a block just under the bound still opens its stream', async () => {
+      const opened: string[] = []
+      const session = new SpdySession({ write: () => {}, end: () => {} }, s => opened.push(s.headers.get('streamtype')!.slice(0, 3)))
+      session.receive(await synStream(1, { streamtype: 'a'.repeat(MAX_HEADER_BLOCK - 100) }))
+      await session.flushed()
+      assert.deepEqual(opened, ['aaa'])
+    })
+
+    it('refuses header blocks spdystream refuses: more than 1000 headers, a length past the block', () => {
+      const many = Buffer.alloc(4)
+      many.writeUInt32BE(1001)
+      assert.throws(() => parseHeaders(many), SpdyProtocolError)
+      const truncated = block({ streamtype: 'data' })
+      truncated.writeUInt32BE(1000, 4)
+      assert.throws(() => parseHeaders(truncated), SpdyProtocolError)
+      assert.throws(() => parseHeaders(Buffer.from([0, 0])), SpdyProtocolError)
+    })
+
+    it('frames bytes that arrive in small pieces copying each about once (not the whole backlog per piece)', async () => {
+      const got: Buffer[] = []
+      const session = new SpdySession({ write: () => {}, end: () => {} }, s => { s.onData = d => got.push(d) })
+      session.receive(await synStream(1, { streamtype: 'data' }))
+      await session.flushed()
+      const payload = randomBytes(1 << 20)
+      const frame = Buffer.concat([Buffer.from([0, 0, 0, 1, 0, 0, 0, 0]), payload])
+      frame.writeUIntBE(payload.length, 5, 3)
+      const concat = Buffer.concat
+      let copied = 0
+      ;(Buffer as { concat: typeof Buffer.concat }).concat = (list, length) => { const b = concat(list, length); copied += b.length; return b }
+      try {
+        // The frame header split too (3 + 5 bytes), then 1 KiB pieces.
+        session.receive(frame.subarray(0, 3))
+        for (let at = 3; at < frame.length; at += 1024) session.receive(frame.subarray(at, Math.min(at + 1024, frame.length)))
+      } finally {
+        (Buffer as { concat: typeof Buffer.concat }).concat = concat
+      }
+      await session.flushed()
+      assert.ok(Buffer.concat(got).equals(payload))
+      assert.ok(copied <= 2 * frame.length, `copied ${copied} bytes to frame ${frame.length}`)
     })
 
     it('has the 1,423-byte SPDY/3 dictionary', () => {
