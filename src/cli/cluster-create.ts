@@ -134,7 +134,7 @@ export function clusterCreateCommand (): Command {
     .option('-i, --image <image>', `a k3s image, as k3d takes it (rancher/k3s:TAG): noted, not used; k3sim emulates k3s ${K3S_VERSION}`)
     .option('--node-cpu <quantity>', 'CPU of each node, e.g. 2 (default: this host\'s)')
     .option('--node-memory <quantity>', 'memory of each node, e.g. 4Gi (default: this host\'s)')
-    .option('--disable <names>', 'k3s add-ons not to deploy, comma-separated: coredns, servicelb, traefik, local-storage, metrics-server', list, [])
+    .option('--disable <names>', 'k3s add-ons not to deploy, comma-separated: coredns, servicelb, traefik, local-storage, metrics-server, runtimes', list, [])
     .option('--k3s-arg <ARG@NODEFILTER>', `a k3s arg for the nodes the filter selects (repeatable); k3sim takes ${SUPPORTED_K3S_ARGS}, e.g. "--disable=traefik@server:0"`, collect, [])
     .option('--k3s-node-label <KEY[=VALUE]@NODEFILTER>', 'label the nodes the filter selects (repeatable), e.g. "role=worker@agent:*"', collect, [])
     .option('-c, --config <file>', `config file (kind: Simple, apiVersion: k3sim.io/v1alpha1)`)

@@ -45,7 +45,7 @@ export function serverCommand (): Command {
     .option('--agents <n>', 'agent nodes of a new cluster; a restart brings back the nodes stored', count, 0)
     .option('--node-cpu <quantity>', 'CPU of each node (default: this host\'s)')
     .option('--node-memory <quantity>', 'memory of each node, e.g. 4Gi (default: this host\'s)')
-    .option('--disable <names>', 'k3s add-ons not to deploy, comma-separated: coredns, servicelb, traefik, local-storage, metrics-server', list, [])
+    .option('--disable <names>', 'k3s add-ons not to deploy, comma-separated: coredns, servicelb, traefik, local-storage, metrics-server, runtimes', list, [])
     .option('--manifests <dir>', 'auto-deploy directory: every *.yaml, *.yml, *.json file in it is applied at start and when it changes (k3s\'s server/manifests)')
     .option('--runtime <fake|docker>', 'container runtime of the nodes: fake (simulated) or docker (real containers, DOCKER_HOST or /var/run/docker.sock)', runtime, 'fake')
     .option('--lb-port <hostport:port>', 'docker runtime: forward 127.0.0.1:HOSTPORT to the LoadBalancer port PORT (repeatable; k3d\'s -p HOSTPORT:PORT@loadbalancer)', lbPort, [])
