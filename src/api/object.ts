@@ -94,12 +94,14 @@ export function semanticEqual (a: unknown, b: unknown): boolean {
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false
   if (Array.isArray(a) || Array.isArray(b)) {
     if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false
-    return a.every((x, i) => semanticEqual(x, b[i]))
+    for (let i = 0; i < a.length; i++) if (!semanticEqual(a[i], b[i])) return false
+    return true
   }
+  // for-in over decoded JSON (own keys only), no key arrays: this runs on every write (no-op check).
   const oa = a as Record<string, unknown>
   const ob = b as Record<string, unknown>
-  for (const k of Object.keys(oa)) if (!semanticEqual(oa[k], ob[k])) return false
-  for (const k of Object.keys(ob)) if (!(k in oa) && !isNil(ob[k])) return false
+  for (const k in oa) if (!semanticEqual(oa[k], ob[k])) return false
+  for (const k in ob) if (!(k in oa) && !isNil(ob[k])) return false
   return true
 }
 

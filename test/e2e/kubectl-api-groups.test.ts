@@ -56,16 +56,8 @@ describe('kubectl against k3sim: admission, flowcontrol, PodTemplate and CSI kin
   before(async () => { s = await startTestServer() })
   after(async () => { await s.stop() })
 
-  const ok = async (args: string[], input?: string): Promise<string> => {
-    const r = await s.kubectl(args, { input })
-    assert.equal(r.code, 0, `kubectl ${args.join(' ')} failed: ${r.stderr}`)
-    return r.stdout
-  }
-  const fails = async (args: string[], input?: string): Promise<string> => {
-    const r = await s.kubectl(args, { input })
-    assert.notEqual(r.code, 0, `kubectl ${args.join(' ')} should fail: ${r.stdout}`)
-    return r.stderr
-  }
+  const ok = (args: string[], input?: string): Promise<string> => s.ok(args, input)
+  const fails = (args: string[], input?: string): Promise<string> => s.fails(args, input)
 
   it('lists the kinds in api-resources with upstream\'s short names, scope and categories', async () => {
     const out = await ok(['api-resources'])

@@ -14,11 +14,7 @@ describe('kubectl against k3sim: basics', function () {
   before(async () => { s = await startTestServer() })
   after(async () => { await s.stop() })
 
-  const ok = async (args: string[], input?: string): Promise<string> => {
-    const r = await s.kubectl(args, { input })
-    assert.equal(r.code, 0, `kubectl ${args.join(' ')} failed: ${r.stderr}`)
-    return r.stdout
-  }
+  const ok = (args: string[], input?: string): Promise<string> => s.ok(args, input)
 
   it('reports the server version k3s v1.32 reports', async () => {
     const out = await ok(['version'])

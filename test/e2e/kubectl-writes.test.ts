@@ -11,16 +11,8 @@ describe('kubectl against k3sim: writes and errors', function () {
   before(async () => { s = await startTestServer() })
   after(async () => { await s.stop() })
 
-  const ok = async (args: string[], input?: string): Promise<string> => {
-    const r = await s.kubectl(args, { input })
-    assert.equal(r.code, 0, `kubectl ${args.join(' ')} failed: ${r.stderr}`)
-    return r.stdout
-  }
-  const fails = async (args: string[], input?: string): Promise<string> => {
-    const r = await s.kubectl(args, { input })
-    assert.notEqual(r.code, 0, `kubectl ${args.join(' ')} should fail: ${r.stdout}`)
-    return r.stderr
-  }
+  const ok = (args: string[], input?: string): Promise<string> => s.ok(args, input)
+  const fails = (args: string[], input?: string): Promise<string> => s.fails(args, input)
 
   it('creates objects with the generators kubectl sends as protobuf', async () => {
     assert.equal(await ok(['create', 'namespace', 'gen']), 'namespace/gen created\n')

@@ -15,6 +15,10 @@ export interface TestServer {
   home: string
   kubeconfig: string
   kubectl(args: string[], options?: { input?: string }): Promise<KubectlResult>
+  /** kubectl that must succeed: its stdout (the assertion names the command and its stderr). */
+  ok(args: string[], input?: string): Promise<string>
+  /** kubectl that must fail: its stderr. */
+  fails(args: string[], input?: string): Promise<string>
   stop(): Promise<void>
 }
 
@@ -23,11 +27,22 @@ export async function startTestServer (options: { seed?: number } = {}): Promise
   const cp = await startControlPlane({ apiPort: 0, etcdPort: false, seed: options.seed })
   const kubeconfig = join(home, 'kubeconfig.yaml')
   writeFileSync(kubeconfig, cp.kubeconfig())
+  const kubectl = (args: string[], o: { input?: string } = {}): Promise<KubectlResult> => runKubectl(args, { home, kubeconfig, input: o.input })
   return {
     cp,
     home,
     kubeconfig,
-    kubectl: (args, o = {}) => runKubectl(args, { home, kubeconfig, input: o.input }),
+    kubectl,
+    async ok (args, input) {
+      const r = await kubectl(args, { input })
+      assert.equal(r.code, 0, `kubectl ${args.join(' ')} failed: ${r.stderr}`)
+      return r.stdout
+    },
+    async fails (args, input) {
+      const r = await kubectl(args, { input })
+      assert.notEqual(r.code, 0, `kubectl ${args.join(' ')} should fail: ${r.stdout}`)
+      return r.stderr
+    },
     async stop () {
       await cp.stop()
       rmSync(home, { recursive: true, force: true })

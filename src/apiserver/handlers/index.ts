@@ -22,6 +22,7 @@ export async function serve (ctx: ApiContext, req: ApiRequest): Promise<Served> 
     ? (info.verbs as string[]).includes(req.verb)
     : info.subresources.some(s => s.name === req.subresource)
   if (!verbAllowed) throw methodNotAllowed(req.verb, info)
+  if (req.verb === 'patch') refuseStrategicOnCustom(req)
   if (info.virtual === true) return review(ctx, req)
   if (req.subresource !== undefined) return serveSubresource(ctx, req)
   switch (req.verb) {
@@ -55,7 +56,6 @@ async function serveSubresource (ctx: ApiContext, req: ApiRequest): Promise<Repl
       if (req.verb === 'patch') {
         // Applied to the Scale of the object as it is at each attempt: a patch naming no
         // resourceVersion does not conflict with concurrent writers (upstream's patcher).
-        refuseStrategicOnCustom(req)
         const patch = req.body as Record<string, any>
         const apply = (scale: KubeObject): unknown => req.patchType === 'json' ? applyJsonPatch(scale, patch as unknown[])
           : req.patchType === 'merge' ? applyMergePatch(scale, patch)

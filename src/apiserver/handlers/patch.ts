@@ -27,7 +27,6 @@ export async function patchObject (ctx: ApiContext, req: ApiRequest): Promise<Re
   // Upstream's ValidatePatchOptions.
   if (req.patchType === 'apply' && !req.options.fieldManager) throw invalidPatchOptions('fieldManager', 'FieldValueRequired', 'Required value: is required for apply patch')
   if (req.patchType !== 'apply' && req.options.force !== undefined) throw invalidPatchOptions('force', 'FieldValueForbidden', 'Forbidden: may not be specified for non-apply patch')
-  refuseStrategicOnCustom(req)
   if (req.patchType === 'apply') return applyObject(ctx, req)
   const patch = req.body
   const manager = managerOf(req)

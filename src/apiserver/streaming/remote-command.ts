@@ -49,8 +49,8 @@ function exitStatus (protocol: string, exitCode: number, command: string[]): Cha
   }
 }
 
-export interface RemoteCommand {
-  ws: WebSocket
+/** An exec or attach request, whatever carries it (WebSocket here, SPDY in spdy-remote-command). */
+export interface RemoteCommandRequest {
   protocol: string
   kind: 'exec' | 'attach'
   command: string[]
@@ -58,6 +58,10 @@ export interface RemoteCommand {
   /** The session the kubelet started (or is starting), and its output so far and to come. */
   started: Promise<Session>
   output: OutputBuffer
+}
+
+export interface RemoteCommand extends RemoteCommandRequest {
+  ws: WebSocket
 }
 
 /** A session's output, kept until the WebSocket is there to take it (the kubelet may start first). */

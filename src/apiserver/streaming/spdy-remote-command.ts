@@ -7,8 +7,7 @@
 // every stream is closed.
 import type { Request } from 'express'
 import { RealClock, type Clock } from '../../util/clock.ts'
-import { abandon, OutputBuffer, statusFor, type ChannelStatus, takeJsonObjects } from './remote-command.ts'
-import type { Session, SessionStreams } from './options.ts'
+import { abandon, statusFor, type ChannelStatus, type RemoteCommandRequest, takeJsonObjects } from './remote-command.ts'
 import { SpdySession, type SpdyStream } from './spdy.ts'
 import type { Upgrade } from './upgrade.ts'
 
@@ -29,14 +28,8 @@ export function negotiateSpdy (req: Request): { protocol?: string, offered: stri
  */
 export const STREAM_CREATION_TIMEOUT = 30_000
 
-export interface SpdyRemoteCommand {
+export interface SpdyRemoteCommand extends RemoteCommandRequest {
   upgrade: Upgrade
-  protocol: string
-  kind: 'exec' | 'attach'
-  command: string[]
-  streams: SessionStreams
-  started: Promise<Session>
-  output: OutputBuffer
   /** The clock the stream-creation timeout runs on (default: real time). */
   clock?: Clock
 }

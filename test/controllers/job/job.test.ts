@@ -2,7 +2,7 @@
 // backoffLimit with the crash-loop profile, Indexed Jobs, activeDeadlineSeconds and suspend.
 import assert from 'node:assert/strict'
 import type { Cluster } from '../../../src/index.ts'
-import { makeJob, startCluster } from './support.ts'
+import { getJob as jobGet, jobPods, makeJob, startCluster } from './support.ts'
 
 type Json = Record<string, any>
 
@@ -11,9 +11,8 @@ describe('job controller', () => {
   beforeEach(async () => { cluster = await startCluster() })
   afterEach(async () => { await cluster.stop() })
 
-  const getJob = (name: string): Promise<Json> => cluster.client.get('batch/v1', 'Job', 'default', name) as Promise<Json>
-  const podsOf = async (name: string): Promise<Json[]> =>
-    (await cluster.client.list('v1', 'Pod', { namespace: 'default', labelSelector: `batch.kubernetes.io/job-name=${name}` })).items as Json[]
+  const getJob = (name: string): Promise<Json> => jobGet(cluster, name)
+  const podsOf = (name: string): Promise<Json[]> => jobPods(cluster, name)
 
   it('completes 3 completions at parallelism 2 with SuccessCriteriaMet then Complete', async () => {
     await cluster.client.create(makeJob('pi', { completions: 3, parallelism: 2 }))

@@ -4,7 +4,7 @@
 // And the API's defaulting and validation of the policy, with upstream's messages.
 import assert from 'node:assert/strict'
 import type { Cluster } from '../../../src/index.ts'
-import { makeJob, startCluster } from './support.ts'
+import { getJob as jobGet, jobPods, makeJob, startCluster } from './support.ts'
 
 type Json = Record<string, any>
 
@@ -16,9 +16,8 @@ describe('job controller: podFailurePolicy', () => {
   beforeEach(async () => { cluster = await startCluster() })
   afterEach(async () => { await cluster.stop() })
 
-  const getJob = (name: string): Promise<Json> => cluster.client.get('batch/v1', 'Job', 'default', name) as Promise<Json>
-  const podsOf = async (name: string): Promise<Json[]> =>
-    (await cluster.client.list('v1', 'Pod', { namespace: 'default', labelSelector: `batch.kubernetes.io/job-name=${name}` })).items as Json[]
+  const getJob = (name: string): Promise<Json> => jobGet(cluster, name)
+  const podsOf = (name: string): Promise<Json[]> => jobPods(cluster, name)
 
   it('FailJob: the first matching exit code fails the Job at once, with the rule\'s message', async () => {
     await cluster.client.create(makeJob('fj', { backoffLimit: 6, podFailurePolicy: { rules: [onExit('Ignore', [3]), onExit('FailJob', [42])] } }, exits(42)))

@@ -18,6 +18,14 @@ export function makeJob (name: string, spec: Json = {}, annotations?: Record<str
   }
 }
 
+/** A default-namespace Job as stored. */
+export const getJob = (cluster: Cluster, name: string): Promise<Json> => cluster.client.get('batch/v1', 'Job', 'default', name) as Promise<Json>
+
+/** The pods of a default-namespace Job (by its job-name label). */
+export async function jobPods (cluster: Cluster, name: string): Promise<Json[]> {
+  return (await cluster.client.list('v1', 'Pod', { namespace: 'default', labelSelector: `batch.kubernetes.io/job-name=${name}` })).items as Json[]
+}
+
 export async function startCluster (): Promise<Cluster> {
   return await Cluster.start({ agents: 1, clock: 'virtual', seed: 7, controllers: () => [jobController(), cronJobController()] })
 }

@@ -3,7 +3,7 @@
 // without a TTL, and a TTL changed before expiry is the one that counts.
 import assert from 'node:assert/strict'
 import type { Cluster } from '../../../src/index.ts'
-import { makeJob, startCluster } from './support.ts'
+import { jobPods, makeJob, startCluster } from './support.ts'
 
 type Json = Record<string, any>
 
@@ -13,8 +13,7 @@ describe('ttl-after-finished controller', () => {
   afterEach(async () => { await cluster.stop() })
 
   const exists = (name: string): Promise<boolean> => cluster.client.get('batch/v1', 'Job', 'default', name).then(() => true, () => false)
-  const podsOf = async (name: string): Promise<Json[]> =>
-    (await cluster.client.list('v1', 'Pod', { namespace: 'default', labelSelector: `batch.kubernetes.io/job-name=${name}` })).items as Json[]
+  const podsOf = (name: string): Promise<Json[]> => jobPods(cluster, name)
   const finishedAt = async (name: string): Promise<number> => {
     const job = await cluster.client.get('batch/v1', 'Job', 'default', name) as Json
     const c = (job.status.conditions as Json[]).find(c => ['Complete', 'Failed'].includes(c.type) && c.status === 'True')!
