@@ -158,6 +158,17 @@ describe('FakeRuntime', () => {
       assert.deepEqual(t.runtime.calls[4].args, [id])
     })
 
+    it('records an options argument without its callbacks (they hold the caller\'s scope: the kubelet\'s pod)', async () => {
+      const pod = newPod()
+      t.runtime.clearCalls()
+      let told = 0
+      const options = { pod, pullPolicy: 'Always' as const, container: 'app', onPull: () => { told++ } }
+      await t.runtime.pullImage('busybox', options)
+      assert.equal(told, 1, 'the callback itself was called')
+      assert.deepEqual(t.runtime.calls[0].args, ['busybox', { pod, pullPolicy: 'Always', container: 'app' }])
+      assert.equal(typeof options.onPull, 'function', 'the caller\'s object is left as it was')
+    })
+
     it('keeps the newest calls only: a long-running node\'s scrapes and probes do not pile up', async () => {
       t.runtime.clearCalls()
       const { id } = await setUp(t.h, { image: 'nginx' })
