@@ -1,5 +1,6 @@
 // Kubernetes objects as plain JSON, the way they travel on the wire. Only the metadata that
 // the apiserver itself manages is typed; everything else is per-kind JSON.
+import { jsonCopy } from './json-copy.ts'
 
 export interface OwnerReference {
   apiVersion: string
@@ -49,10 +50,12 @@ export function isObject (v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
 }
 
-/** A deep copy of JSON data (objects from the store or a cache are never mutated). A JSON round
- * trip: API objects are JSON by contract, and it is faster than structuredClone for them. */
+/**
+ * A deep copy of JSON data (objects from the store or a cache are never mutated): what a JSON
+ * round trip gives (API objects are JSON by contract), without the text (json-copy.ts).
+ */
 export function clone<T> (v: T): T {
-  return v === undefined ? v : JSON.parse(JSON.stringify(v)) as T
+  return v === undefined ? v : jsonCopy(v) as T
 }
 
 /**

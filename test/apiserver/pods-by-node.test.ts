@@ -94,6 +94,37 @@ describe('pods by node (the kubelets\' lists)', () => {
     assert.equal(await index.keysOn('even'), undefined, 'stopped: the list reads every pod again')
   })
 
+  it('answers the registry\'s reads of a pod with its newest object, and leaves them to the store when it cannot tell', async () => {
+    const storage = new ObjectStorage(backend)
+    const index = new PodsByNode(storage)
+    const podsInfo = core.index.lookup('', 'v1', 'pods')!
+    const read = async (name: string): Promise<string | undefined> => {
+      const p = await storage.tryGet(podsInfo, 'default', name)
+      return p === undefined ? undefined : `${p.metadata.resourceVersion} ${(p.spec as Json).nodeName ?? ''}`
+    }
+    const stored = async (name: string): Promise<string | undefined> => {
+      const { kv } = await ops.get(backend, `/registry/pods/default/${name}`)
+      if (kv === undefined) return undefined
+      return `${kv.modRevision} ${(JSON.parse(new TextDecoder().decode(kv.value)) as Json).spec.nodeName ?? ''}`
+    }
+    await index.start()
+    await client.create(pod('p'))
+    assert.equal(index.current('/registry/pods/default/p')?.metadata.name, 'p', 'known to the index, unbound')
+    assert.equal(await read('p'), await stored('p'))
+    await client.post('v1', 'Pod', 'default', 'p', 'binding', { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'p' }, target: { kind: 'Node', name: 'n1' } })
+    assert.equal(await read('p'), await stored('p'))
+    assert.match((await read('p'))!, / n1$/)
+    await client.delete('v1', 'Pod', 'default', 'p', { gracePeriodSeconds: 0 })
+    assert.equal(index.current('/registry/pods/default/p'), null, 'known to be gone')
+    assert.equal(await read('p'), undefined)
+    // Its watch ended (an unreadable value): it cannot tell, and the store answers.
+    await client.create(pod('q', 'default', {}, 'n2'))
+    await ops.create(backend, '/registry/pods/default/zz-not-json', new TextEncoder().encode('not json'))
+    assert.equal(index.current('/registry/pods/default/q'), undefined)
+    assert.equal(await read('q'), await stored('q'))
+    index.stop()
+  })
+
   it('restarts once when lookups find its watch gone together, and leaves no watch open once stopped', async () => {
     const opened: Watcher[] = []
     const watch = backend.watch.bind(backend)

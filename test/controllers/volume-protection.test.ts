@@ -61,7 +61,10 @@ describe('volume protection', () => {
   })
 
   it('puts a removed finalizer back on a claim that is not being deleted', async () => {
-    const c = await cluster.client.create(claim('data')) as Json
+    await cluster.client.create(claim('data'))
+    // Read after the controllers have written its status (Pending), so the update does not race them.
+    await cluster.settle()
+    const c = (await get('PersistentVolumeClaim', 'data'))!
     await cluster.client.update({ ...c, metadata: { ...c.metadata, finalizers: [] } } as unknown as KubeObject)
     await cluster.settle()
     assert.deepEqual((await get('PersistentVolumeClaim', 'data'))?.metadata.finalizers, ['kubernetes.io/pvc-protection'])

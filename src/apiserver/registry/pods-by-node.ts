@@ -15,6 +15,8 @@ export class PodsByNode {
   private readonly mirror: StoreMirror
   private readonly nodeOf = new Map<string, string>()
   private readonly keysByNode = new Map<string, Set<string>>()
+  /** Each pod's newest object (decoded for the index anyway): the registry's reads of a pod come from here. */
+  private readonly objects = new Map<string, KubeObject>()
   private stopped = false
 
   constructor (storage: ObjectStorage) {
@@ -22,8 +24,15 @@ export class PodsByNode {
     this.mirror = new StoreMirror({
       backend: storage.backend,
       prefix: PREFIX,
-      target: { put: kv => this.put(kv), remove: key => this.remove(key), clear: () => { this.nodeOf.clear(); this.keysByNode.clear() } },
+      target: { put: kv => this.put(kv), remove: key => this.remove(key), clear: () => { this.nodeOf.clear(); this.keysByNode.clear(); this.objects.clear() } },
     })
+    storage.readFrom(PREFIX, key => this.current(key))
+  }
+
+  /** The newest object of the pod at `key`: null if there is none, undefined if not known here. */
+  current (key: string): KubeObject | null | undefined {
+    if (this.stopped || !this.mirror.following()) return undefined
+    return this.objects.get(key) ?? null
   }
 
   start (): Promise<void> { return this.mirror.start() }
@@ -45,9 +54,10 @@ export class PodsByNode {
 
   private put (kv: KeyValue): void {
     const pod = this.storage.decode(kv) as KubeObject & { spec?: { nodeName?: string } }
+    this.objects.set(kv.key, pod)
     const node = pod.spec?.nodeName ?? ''
     if (this.nodeOf.get(kv.key) === node) return
-    this.remove(kv.key)
+    this.unindex(kv.key)
     this.nodeOf.set(kv.key, node)
     let keys = this.keysByNode.get(node)
     if (keys === undefined) this.keysByNode.set(node, keys = new Set())
@@ -55,6 +65,11 @@ export class PodsByNode {
   }
 
   private remove (key: string): void {
+    this.objects.delete(key)
+    this.unindex(key)
+  }
+
+  private unindex (key: string): void {
     const node = this.nodeOf.get(key)
     if (node === undefined) return
     this.nodeOf.delete(key)

@@ -10,6 +10,7 @@ import { alreadyExists, conflict, expired, internalError, notFound, type StatusE
 import { FieldsInterner } from './fields-interner.ts'
 import { StringPool } from '../../util/string-pool.ts'
 import { collectionRange, objectStorageKey } from './keys.ts'
+import { sharingCopy } from '../../api/json-copy.ts'
 
 const decoder = new TextDecoder()
 const encoder = new TextEncoder()
@@ -36,6 +37,18 @@ export function decodeObject (kv: KeyValue): KubeObject {
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj) || obj.metadata === null || typeof obj.metadata !== 'object') throw undecodable(kv.key, 'not an object with metadata')
   obj.metadata.resourceVersion = String(kv.modRevision)
   return obj
+}
+
+/**
+ * What decodeObject would make of `obj`'s stored JSON, from `obj` itself: its copy without the
+ * resourceVersion, which then comes last as the row's revision. Frozen parts (those of the
+ * decoded object it replaced) are shared, not copied.
+ */
+function copyWritten (obj: KubeObject, revision: number): KubeObject {
+  const { resourceVersion: _rv, ...metadata } = obj.metadata
+  const copy = sharingCopy({ ...obj, metadata }) as KubeObject
+  copy.metadata.resourceVersion = String(revision)
+  return copy
 }
 
 const undecodable = (key: string, why: string): StatusError => internalError(new Error(`unable to decode ${JSON.stringify(key)}: ${why}`))
@@ -91,28 +104,73 @@ export class ObjectStorage {
    */
   private readonly decoded = new LRUCache<string, KubeObject>({ maxSize: 32 * 2 ** 20 })
   private readonly fieldSets = new FieldsInterner()
+  /**
+   * The object each value being written was encoded from, until its write returns: the watch
+   * events of a write are decoded (by the mirrors, the watch cache's triggers) before it returns,
+   * and a copy of the object is a third of the cost of parsing its JSON — less again when its
+   * unchanged parts are the frozen ones of the object it replaced. Once the write has returned,
+   * its caller may change the object, so the entry is gone by then.
+   */
+  private readonly writing = new WeakMap<Uint8Array, KubeObject>()
+
+  /** Mirrors that answer reads under a prefix (registry/pods-by-node.ts): prefix → lookup. */
+  private readonly mirrors = new Map<string, (key: string) => KubeObject | null | undefined>()
 
   constructor (backend: Backend) { this.backend = backend }
+
+  /**
+   * Serve get/tryGet of keys under `prefix` from `lookup`, a mirror that applies the store's
+   * events as they commit (so it holds every acknowledged write): the object, null if there is
+   * none, undefined when it cannot tell (its watch ended), and the store is read.
+   */
+  readFrom (prefix: string, lookup: (key: string) => KubeObject | null | undefined): void {
+    this.mirrors.set(prefix, lookup)
+  }
+
+  private mirrored (key: string): KubeObject | null | undefined {
+    for (const [prefix, lookup] of this.mirrors) if (key.startsWith(prefix)) return lookup(key)
+    return undefined
+  }
 
   decode (kv: KeyValue): KubeObject {
     const id = `${kv.modRevision}@${kv.key}`
     const hit = this.decoded.get(id)
     if (hit !== undefined) return hit
-    const obj = decodeObject(kv)
-    this.fieldSets.intern(obj, deepFreeze)
-    deepFreeze(obj)
+    const obj = this.fresh(kv)
     this.decoded.set(id, obj, { size: Math.max(1, kv.value.length) })
     return obj
   }
 
+  /** The row's object, decoded (or copied from the object being written), interned and frozen. */
+  private fresh (kv: KeyValue): KubeObject {
+    const source = this.writing.get(kv.value)
+    const obj = source === undefined ? decodeObject(kv) : copyWritten(source, kv.modRevision)
+    this.fieldSets.intern(obj, deepFreeze)
+    deepFreeze(obj)
+    return obj
+  }
+
+  /** Run a write of `value`, encoded from `obj`, with `obj` at hand for decoding its events. */
+  private async writeOf<T> (obj: KubeObject, value: Uint8Array, write: () => Promise<T>): Promise<T> {
+    this.writing.set(value, obj)
+    try {
+      return await this.call(write)
+    } finally {
+      this.writing.delete(value)
+    }
+  }
+
   async get (info: ResourceInfo, namespace: string | undefined, name: string): Promise<KubeObject> {
-    const { kv } = await this.call(() => ops.get(this.backend, objectStorageKey(info, namespace, name)))
-    if (kv === undefined) throw notFound(info, name)
-    return this.decode(kv)
+    const obj = await this.tryGet(info, namespace, name)
+    if (obj === undefined) throw notFound(info, name)
+    return obj
   }
 
   async tryGet (info: ResourceInfo, namespace: string | undefined, name: string): Promise<KubeObject | undefined> {
-    const { kv } = await this.call(() => ops.get(this.backend, objectStorageKey(info, namespace, name)))
+    const key = objectStorageKey(info, namespace, name)
+    const mirrored = this.mirrored(key)
+    if (mirrored !== undefined) return mirrored ?? undefined
+    const { kv } = await this.call(() => ops.get(this.backend, key))
     return kv === undefined ? undefined : this.decode(kv)
   }
 
@@ -141,16 +199,13 @@ export class ObjectStorage {
    */
   decodeAside (kv: KeyValue): KubeObject {
     const hit = this.decoded.peek(`${kv.modRevision}@${kv.key}`)
-    if (hit !== undefined) return hit
-    const obj = decodeObject(kv)
-    this.fieldSets.intern(obj, deepFreeze)
-    deepFreeze(obj)
-    return obj
+    return hit ?? this.fresh(kv)
   }
 
   async create (info: ResourceInfo, obj: KubeObject, options: { lease?: number } = {}): Promise<KubeObject> {
     const key = objectStorageKey(info, obj.metadata.namespace, obj.metadata.name!)
-    const r = await this.call(() => ops.create(this.backend, key, encodeObject(obj), { lease: options.lease }))
+    const value = encodeObject(obj)
+    const r = await this.writeOf(obj, value, () => ops.create(this.backend, key, value, { lease: options.lease }))
     if (!r.succeeded) throw alreadyExists(info, obj.metadata.name!)
     return withRevision(obj, r.revision)
   }
@@ -158,7 +213,8 @@ export class ObjectStorage {
   /** Write `obj` over the version at `modRevision`; conflict if someone wrote in between. */
   async update (info: ResourceInfo, obj: KubeObject, modRevision: number, options: { lease?: number } = {}): Promise<KubeObject> {
     const key = objectStorageKey(info, obj.metadata.namespace, obj.metadata.name!)
-    const r = await this.call(() => ops.update(this.backend, key, encodeObject(obj), { modRevision, lease: options.lease }))
+    const value = encodeObject(obj)
+    const r = await this.writeOf(obj, value, () => ops.update(this.backend, key, value, { modRevision, lease: options.lease }))
     if (!r.succeeded) {
       if (r.kv === undefined) throw notFound(info, obj.metadata.name!)
       throw conflict(info, obj.metadata.name!)
