@@ -2,6 +2,7 @@
 // informer events, not rescans), plus pods the scheduler assumed bound before the API said so.
 import { objectKey, type KubeObject } from '../api/object.ts'
 import { addPod, newNodeInfo, newPodInfo, removePod } from './node-info.ts'
+import { PackedRows } from './packed-rows.ts'
 import type { NodeInfo, Snapshot } from './types.ts'
 
 type Json = Record<string, any>
@@ -29,6 +30,7 @@ export class SchedulerCache implements Snapshot {
   /** Names of the nodes changed, in order; entry i is change number changeBase + i + 1. */
   private changeLog: string[] = []
   private changeBase = 0
+  private readonly rows = new PackedRows()
 
   get nodes (): NodeInfo[] {
     this.list ??= [...this.infos.values()]
@@ -66,8 +68,10 @@ export class SchedulerCache implements Snapshot {
 
   setNode (node: KubeObject): void {
     const name = node.metadata.name!
-    const info = newNodeInfo(node)
     const existing = this.infos.get(name)
+    // The new NodeInfo takes over the node's row; the old one keeps a copy (a cycle may hold it).
+    if (existing !== undefined) this.rows.release(existing)
+    const info = newNodeInfo(node, [], this.rows.take(name, info => this.infos.get(info)))
     if (existing !== undefined) for (const p of existing.pods) addPod(info, p)
     else for (const [, p] of this.placed) if (p.node === name) addPod(info, newPodInfo(p.pod))
     if (existing !== undefined) this.countImages(existing, -1)
@@ -82,6 +86,8 @@ export class SchedulerCache implements Snapshot {
     const existing = this.infos.get(name)
     if (existing === undefined) return
     this.countImages(existing, -1)
+    this.rows.release(existing)
+    this.rows.free(name)
     this.infos.delete(name)
     this.list = undefined
     this.changed(name)

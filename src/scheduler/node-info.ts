@@ -36,7 +36,7 @@ function nodeImages (node: KubeObject): Map<string, number> {
 }
 
 /** framework.NewNodeInfo + SetNode, then AddPod for each pod given. */
-export function newNodeInfo (node: KubeObject, pods: Array<KubeObject | PodInfo> = []): NodeInfo {
+export function newNodeInfo (node: KubeObject, pods: Array<KubeObject | PodInfo> = [], packed: Float64Array = new Float64Array(PACKED_LENGTH)): NodeInfo {
   const ni: NodeInfo = {
     name: node.metadata.name ?? '',
     node,
@@ -49,9 +49,35 @@ export function newNodeInfo (node: KubeObject, pods: Array<KubeObject | PodInfo>
     podsWithRequiredAntiAffinity: [],
     images: nodeImages(node),
     generation: 0,
+    packed,
   }
   for (const p of pods) addPod(ni, 'pod' in p && 'requests' in p ? p as PodInfo : newPodInfo(p as KubeObject))
+  pack(ni)
   return ni
+}
+
+/** Where each number is in NodeInfo.packed. */
+export const PACKED = {
+  allocatablePods: 0, allocatableMilliCPU: 1, allocatableMemory: 2, allocatableEphemeralStorage: 3,
+  pods: 4, requestedMilliCPU: 5, requestedMemory: 6, requestedEphemeralStorage: 7,
+  nonZeroMilliCPU: 8, nonZeroMemory: 9,
+} as const
+export const PACKED_LENGTH = 10
+
+/** Copy the fields into NodeInfo.packed (after every change of them). */
+export function pack (ni: NodeInfo): void {
+  const p = ni.packed
+  if (p === undefined) return
+  p[PACKED.allocatablePods] = ni.allocatable.pods
+  p[PACKED.allocatableMilliCPU] = ni.allocatable.milliCPU
+  p[PACKED.allocatableMemory] = ni.allocatable.memory
+  p[PACKED.allocatableEphemeralStorage] = ni.allocatable.ephemeralStorage
+  p[PACKED.pods] = ni.pods.length
+  p[PACKED.requestedMilliCPU] = ni.requested.milliCPU
+  p[PACKED.requestedMemory] = ni.requested.memory
+  p[PACKED.requestedEphemeralStorage] = ni.requested.ephemeralStorage
+  p[PACKED.nonZeroMilliCPU] = ni.nonZeroRequested.milliCPU
+  p[PACKED.nonZeroMemory] = ni.nonZeroRequested.memory
 }
 
 /** NodeInfo.SetNode: the node object changed (labels, taints, allocatable, images); pods stay. */
@@ -60,6 +86,7 @@ export function setNode (ni: NodeInfo, node: KubeObject): void {
   ni.name = node.metadata.name ?? ''
   ni.allocatable = resourcesFromList((node as Json).status?.allocatable)
   ni.images = nodeImages(node)
+  pack(ni)
 }
 
 function addResources (to: Resources, r: Resources, sign: 1 | -1): void {
@@ -88,6 +115,7 @@ export function addPod (ni: NodeInfo, podInfo: PodInfo): void {
   addResources(ni.requested, podInfo.requests, 1)
   addResources(ni.nonZeroRequested, podInfo.nonZeroRequests, 1)
   for (const p of podInfo.hostPorts) ni.usedPorts.push(p)
+  pack(ni)
 }
 
 /** NodeInfo.RemovePod, matched by podKey; false when the pod was not on the node. */
@@ -105,6 +133,7 @@ export function removePod (ni: NodeInfo, pod: KubeObject): boolean {
     const j = ni.usedPorts.findIndex((u) => u.ip === hp.ip && u.protocol === hp.protocol && u.port === hp.port)
     if (j >= 0) ni.usedPorts.splice(j, 1)
   }
+  pack(ni)
   return true
 }
 

@@ -53,6 +53,12 @@ export interface NodeInfo {
   images: Map<string, number>
   /** Bumped whenever a pod is added or removed: lets plugins memoize per-node counts. */
   generation: number
+  /**
+   * The numbers Filter and Score read for every node and pod, packed into one array (node-info.ts
+   * PACKED): one object to reach instead of five, for the thousands of nodes a pod is checked
+   * against. Kept equal to the fields above by node-info.ts; absent on a NodeInfo built by hand.
+   */
+  packed?: Float64Array
 }
 
 /** Per-cycle data shared by a pod's plugins (upstream's CycleState). */

@@ -12,5 +12,6 @@ export function cloneNodeInfo (n: NodeInfo): NodeInfo {
     requested: copyResources(n.requested),
     nonZeroRequested: copyResources(n.nonZeroRequested),
     usedPorts: n.usedPorts.map(p => ({ ...p })),
+    packed: n.packed === undefined ? undefined : Float64Array.from(n.packed),
   }
 }

@@ -68,6 +68,14 @@ export function newImageLocality (): ImageLocalityPlugin {
     },
     ...nodeScores((state, pod, snapshot) => {
       const s = state.read<ImageState>(PRE_SCORE_KEY) ?? imageState(pod, snapshot)
+      // No node holds any of the images (a cluster that has not pulled them yet): every node
+      // sums 0, and no node's image map need be looked at.
+      let anywhere = false
+      for (const n of s.numNodes.values()) if (n > 0) anywhere = true
+      if (!anywhere) {
+        const none = calculatePriority(0, s.images.length)
+        return () => none
+      }
       return nodeInfo => calculatePriority(sumImageScores(nodeInfo, s), s.images.length)
     }),
   })

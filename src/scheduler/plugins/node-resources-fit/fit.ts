@@ -10,6 +10,7 @@
  */
 import { isScalarResourceName } from '../../../api/pod-resources.ts'
 import type { NodeInfo, Resources } from '../../types.ts'
+import { PACKED } from '../../node-info.ts'
 
 export interface InsufficientResource {
   resourceName: string
@@ -33,6 +34,15 @@ export const isExtendedResourceName = (name: string): boolean =>
 
 const NONE: InsufficientResource[] = []
 
+/** True when the pod asks for no extended resource and fits (else the full check says why not). */
+function fitsPacked (r: Resources, p: Float64Array): boolean {
+  for (const _ in r.scalar) return false
+  if (p[PACKED.pods] + 1 > p[PACKED.allocatablePods]) return false
+  if (r.milliCPU > 0 && r.milliCPU > p[PACKED.allocatableMilliCPU] - p[PACKED.requestedMilliCPU]) return false
+  if (r.memory > 0 && r.memory > p[PACKED.allocatableMemory] - p[PACKED.requestedMemory]) return false
+  return !(r.ephemeralStorage > 0 && r.ephemeralStorage > p[PACKED.allocatableEphemeralStorage] - p[PACKED.requestedEphemeralStorage])
+}
+
 function check (out: InsufficientResource[] | undefined, resourceName: string, requested: number, usedNow: number, capacity: number): InsufficientResource[] | undefined {
   if (requested > 0 && requested > capacity - usedNow) (out ??= []).push({ resourceName, reason: `Insufficient ${resourceName}`, requested, used: usedNow, capacity })
   return out
@@ -40,6 +50,9 @@ function check (out: InsufficientResource[] | undefined, resourceName: string, r
 
 /** Runs once per node per pod: allocates nothing when the pod fits. */
 export function fitsRequest (podRequest: Resources, nodeInfo: NodeInfo, opts: FitOptions = {}): InsufficientResource[] {
+  const p = nodeInfo.packed
+  // The common case from the packed numbers alone: no extended resources asked for, and it fits.
+  if (p !== undefined && fitsPacked(podRequest, p)) return NONE
   let out: InsufficientResource[] | undefined
   const alloc = nodeInfo.allocatable
   const used = nodeInfo.requested

@@ -9,6 +9,7 @@
 import type { KubeObject } from '../../../api/object.ts'
 import { isScalarResourceName, podRequests } from '../../../api/pod-resources.ts'
 import { MAX_NODE_SCORE, type NodeInfo, type Resources } from '../../types.ts'
+import { PACKED } from '../../node-info.ts'
 
 export interface ResourceSpec { name: string, weight: number }
 
@@ -46,12 +47,14 @@ export function allocationVectors (ni: NodeInfo, resources: ResourceSpec[], podR
   const requested = out?.requested ?? new Array<number>(resources.length)
   const allocatable = out?.allocatable ?? new Array<number>(resources.length)
   const req = useRequested ? ni.requested : ni.nonZeroRequested
+  const p = ni.packed
   for (let i = 0; i < resources.length; i++) {
     const name = resources[i].name
     const podRequest = podRequests[i]
     let alloc = 0
     let used = 0
-    if (name === 'cpu') { alloc = ni.allocatable.milliCPU; used = req.milliCPU } else if (name === 'memory') { alloc = ni.allocatable.memory; used = req.memory } else if (name === 'ephemeral-storage') { alloc = ni.allocatable.ephemeralStorage; used = ni.requested.ephemeralStorage } else if (!(podRequest === 0 && isScalarResourceName(name)) && name in ni.allocatable.scalar) {
+    // The packed numbers first (node-info.ts): the fields below are five objects to reach per node.
+    if (p !== undefined && name === 'cpu') { alloc = p[PACKED.allocatableMilliCPU]; used = p[useRequested ? PACKED.requestedMilliCPU : PACKED.nonZeroMilliCPU] } else if (p !== undefined && name === 'memory') { alloc = p[PACKED.allocatableMemory]; used = p[useRequested ? PACKED.requestedMemory : PACKED.nonZeroMemory] } else if (name === 'cpu') { alloc = ni.allocatable.milliCPU; used = req.milliCPU } else if (name === 'memory') { alloc = ni.allocatable.memory; used = req.memory } else if (name === 'ephemeral-storage') { alloc = ni.allocatable.ephemeralStorage; used = ni.requested.ephemeralStorage } else if (!(podRequest === 0 && isScalarResourceName(name)) && name in ni.allocatable.scalar) {
       alloc = ni.allocatable.scalar[name]
       used = ni.requested.scalar[name] ?? 0
     }
