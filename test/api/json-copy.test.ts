@@ -1,7 +1,6 @@
-// jsonCopy must give exactly what a JSON round trip gives (it replaced one in clone()), and
-// sharingCopy the same except that frozen subtrees are shared.
+// jsonCopy must give exactly what a JSON round trip gives (it replaced one in clone()).
 import assert from 'node:assert/strict'
-import { jsonCopy, sharingCopy } from '../../src/api/json-copy.ts'
+import { jsonCopy } from '../../src/api/json-copy.ts'
 
 class Thing { a = 1; b: undefined = undefined; c = 'x' }
 const nullProto = Object.assign(Object.create(null) as object, { z: 1, a: [1] })
@@ -51,22 +50,5 @@ describe('jsonCopy', () => {
 
   it('refuses a BigInt as JSON.stringify does', () => {
     assert.throws(() => jsonCopy({ n: 1n }), TypeError)
-  })
-})
-
-describe('sharingCopy', () => {
-  it('shares frozen subtrees and copies the rest', () => {
-    const frozen = Object.freeze({ spec: Object.freeze({ a: 1 }) })
-    const source = { kept: frozen, fresh: { b: [1] } }
-    const copy = sharingCopy(source) as typeof source
-    assert.equal(copy.kept, frozen)
-    assert.notEqual(copy.fresh, source.fresh)
-    assert.deepStrictEqual(copy, JSON.parse(JSON.stringify(source)))
-  })
-
-  it('freezes nothing', () => {
-    const copy = sharingCopy({ a: { b: 1 } }) as { a: object }
-    assert.equal(Object.isFrozen(copy), false)
-    assert.equal(Object.isFrozen(copy.a), false)
   })
 })

@@ -32,15 +32,13 @@ export class FieldsInterner {
   /** `digest`: for tests, which give one that collides. */
   constructor (options: { digest?: (text: string) => number } = {}) { this.digest = options.digest ?? digest }
 
-  /** Replace each entry's fieldsV1 of `obj` (fresh, not yet frozen; frozen ones are left) by the shared equal one. */
+  /** Replace each entry's fieldsV1 of `obj` (fresh, not yet frozen) by the shared equal one. */
   intern (obj: KubeObject, freeze: (v: unknown) => void): void {
     const entries = obj.metadata.managedFields
     if (!Array.isArray(entries)) return
     for (const entry of entries) {
-      // A frozen entry is a decoded object's, carried into a new revision: interned already.
-      if (Object.isFrozen(entry)) continue
       const set = (entry as { fieldsV1?: unknown }).fieldsV1
-      if (typeof set !== 'object' || set === null || Object.isFrozen(set)) continue
+      if (typeof set !== 'object' || set === null) continue
       const json = JSON.stringify(set)
       if (json.length > MAX_SET_JSON) continue
       const key = this.digest(json)
@@ -82,8 +80,6 @@ export class FieldsInterner {
    */
   private share (v: unknown, freeze: (v: unknown) => void): { value: unknown, json: string } {
     if (typeof v !== 'object' || v === null) return { value: v, json: JSON.stringify(v) }
-    // A frozen part is a decoded object's (a new set built from the one it replaces): shared already.
-    if (Object.isFrozen(v)) return { value: v, json: JSON.stringify(v) }
     const o = v as Record<string, unknown>
     let json: string
     if (Array.isArray(o)) {

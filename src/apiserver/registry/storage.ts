@@ -10,7 +10,6 @@ import { alreadyExists, conflict, expired, internalError, notFound, type StatusE
 import { FieldsInterner } from './fields-interner.ts'
 import { StringPool } from '../../util/string-pool.ts'
 import { collectionRange, objectStorageKey } from './keys.ts'
-import { sharingCopy } from '../../api/json-copy.ts'
 
 const decoder = new TextDecoder()
 const encoder = new TextEncoder()
@@ -37,18 +36,6 @@ export function decodeObject (kv: KeyValue): KubeObject {
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj) || obj.metadata === null || typeof obj.metadata !== 'object') throw undecodable(kv.key, 'not an object with metadata')
   obj.metadata.resourceVersion = String(kv.modRevision)
   return obj
-}
-
-/**
- * What decodeObject would make of `obj`'s stored JSON, from `obj` itself: its copy without the
- * resourceVersion, which then comes last as the row's revision. Frozen parts (those of the
- * decoded object it replaced) are shared, not copied.
- */
-function copyWritten (obj: KubeObject, revision: number): KubeObject {
-  const { resourceVersion: _rv, ...metadata } = obj.metadata
-  const copy = sharingCopy({ ...obj, metadata }) as KubeObject
-  copy.metadata.resourceVersion = String(revision)
-  return copy
 }
 
 const undecodable = (key: string, why: string): StatusError => internalError(new Error(`unable to decode ${JSON.stringify(key)}: ${why}`))
@@ -104,15 +91,6 @@ export class ObjectStorage {
    */
   private readonly decoded = new LRUCache<string, KubeObject>({ maxSize: 32 * 2 ** 20 })
   private readonly fieldSets = new FieldsInterner()
-  /**
-   * The object each value being written was encoded from, until its write returns: the watch
-   * events of a write are decoded (by the mirrors, the watch cache's triggers) before it returns,
-   * and a copy of the object is a third of the cost of parsing its JSON — less again when its
-   * unchanged parts are the frozen ones of the object it replaced. Once the write has returned,
-   * its caller may change the object, so the entry is gone by then.
-   */
-  private readonly writing = new WeakMap<Uint8Array, KubeObject>()
-
   /** Mirrors that answer reads under a prefix (registry/pods-by-node.ts): prefix → lookup. */
   private readonly mirrors = new Map<string, (key: string) => KubeObject | null | undefined>()
 
@@ -141,23 +119,12 @@ export class ObjectStorage {
     return obj
   }
 
-  /** The row's object, decoded (or copied from the object being written), interned and frozen. */
+  /** The row's object, decoded, its managedFields sets shared, frozen. */
   private fresh (kv: KeyValue): KubeObject {
-    const source = this.writing.get(kv.value)
-    const obj = source === undefined ? decodeObject(kv) : copyWritten(source, kv.modRevision)
+    const obj = decodeObject(kv)
     this.fieldSets.intern(obj, deepFreeze)
     deepFreeze(obj)
     return obj
-  }
-
-  /** Run a write of `value`, encoded from `obj`, with `obj` at hand for decoding its events. */
-  private async writeOf<T> (obj: KubeObject, value: Uint8Array, write: () => Promise<T>): Promise<T> {
-    this.writing.set(value, obj)
-    try {
-      return await this.call(write)
-    } finally {
-      this.writing.delete(value)
-    }
   }
 
   async get (info: ResourceInfo, namespace: string | undefined, name: string): Promise<KubeObject> {
@@ -204,8 +171,7 @@ export class ObjectStorage {
 
   async create (info: ResourceInfo, obj: KubeObject, options: { lease?: number } = {}): Promise<KubeObject> {
     const key = objectStorageKey(info, obj.metadata.namespace, obj.metadata.name!)
-    const value = encodeObject(obj)
-    const r = await this.writeOf(obj, value, () => ops.create(this.backend, key, value, { lease: options.lease }))
+    const r = await this.call(() => ops.create(this.backend, key, encodeObject(obj), { lease: options.lease }))
     if (!r.succeeded) throw alreadyExists(info, obj.metadata.name!)
     return withRevision(obj, r.revision)
   }
@@ -213,8 +179,7 @@ export class ObjectStorage {
   /** Write `obj` over the version at `modRevision`; conflict if someone wrote in between. */
   async update (info: ResourceInfo, obj: KubeObject, modRevision: number, options: { lease?: number } = {}): Promise<KubeObject> {
     const key = objectStorageKey(info, obj.metadata.namespace, obj.metadata.name!)
-    const value = encodeObject(obj)
-    const r = await this.writeOf(obj, value, () => ops.update(this.backend, key, value, { modRevision, lease: options.lease }))
+    const r = await this.call(() => ops.update(this.backend, key, encodeObject(obj), { modRevision, lease: options.lease }))
     if (!r.succeeded) {
       if (r.kv === undefined) throw notFound(info, obj.metadata.name!)
       throw conflict(info, obj.metadata.name!)
