@@ -14,7 +14,10 @@ const PER_NODE = '\u0000node'
 
 interface Sums {
   version: number
-  byNode: Map<string, { value: Value, count: number }>
+  /** Matching pods per node (a number, not an object: Score reads it for every node and pod). */
+  byNode: Map<string, number>
+  /** Each node's topology value, to take its count out of the totals when it changes. */
+  valueOf: Map<string, Value>
   totals: Map<Value, number>
 }
 
@@ -38,7 +41,7 @@ export class DomainCounts {
    * Pods in `ns` matching `selector` on each node, by node name (what a hostname constraint
    * scores): one map lookup per node scored instead of recounting or a per-node memo.
    */
-  onNodes (snapshot: Snapshot, selector: Selector, ns: string, memoKey: string): ReadonlyMap<string, { count: number }> | undefined {
+  onNodes (snapshot: Snapshot, selector: Selector, ns: string, memoKey: string): ReadonlyMap<string, number> | undefined {
     return this.sumsFor(snapshot, PER_NODE, selector, ns, memoKey)?.byNode
   }
 
@@ -50,15 +53,17 @@ export class DomainCounts {
     if (known !== undefined) this.sums.delete(key) // re-inserted below: most recently used
     let s: Sums
     if (known === undefined || names === undefined) {
-      s = { version, byNode: new Map(), totals: new Map() }
+      s = { version, byNode: new Map(), valueOf: new Map(), totals: new Map() }
       for (const ni of snapshot.nodes) add(s, ni.name, ni.node.metadata.labels?.[topologyKey], countMatchingOnNode(ni, selector, ns, memoKey))
     } else {
       s = known
       for (const name of new Set(names)) {
         const old = s.byNode.get(name)
         if (old !== undefined) {
+          const value = s.valueOf.get(name)
           s.byNode.delete(name)
-          s.totals.set(old.value, s.totals.get(old.value)! - old.count)
+          s.valueOf.delete(name)
+          s.totals.set(value, s.totals.get(value)! - old)
         }
         const ni = snapshot.get(name)
         if (ni !== undefined) add(s, name, ni.node.metadata.labels?.[topologyKey], countMatchingOnNode(ni, selector, ns, memoKey))
@@ -72,6 +77,7 @@ export class DomainCounts {
 }
 
 function add (s: Sums, name: string, value: Value, count: number): void {
-  s.byNode.set(name, { value, count })
+  s.byNode.set(name, count)
+  s.valueOf.set(name, value)
   s.totals.set(value, (s.totals.get(value) ?? 0) + count)
 }

@@ -24,7 +24,7 @@ export interface PreScoreState {
   /** Per constraint, countMatchingOnNode's memo key for the pod's namespace and the selector. */
   memoKeys: string[]
   /** Per hostname constraint, when kept sums are at hand: matching pods by node name. */
-  nodeCounts: Array<ReadonlyMap<string, { count: number }> | undefined>
+  nodeCounts: Array<ReadonlyMap<string, number> | undefined>
 }
 
 /** log(size + 2): the weight of a topology with `size` values among the filtered nodes. */
@@ -98,7 +98,7 @@ export function computePreScoreState (pod: KubeObject, constraints: SpreadConstr
 }
 
 export function scoreNode (s: PreScoreState, pod: KubeObject, nodeInfo: NodeInfo): number {
-  if (s.ignoredNodes.has(nodeInfo.name)) return 0
+  if (s.ignoredNodes.size > 0 && s.ignoredNodes.has(nodeInfo.name)) return 0
   const labels = nodeInfo.node.metadata.labels ?? {}
   let score = 0
   for (let i = 0; i < s.constraints.length; i++) {
@@ -108,7 +108,7 @@ export function scoreNode (s: PreScoreState, pod: KubeObject, nodeInfo: NodeInfo
     const count = c.topologyKey !== LABEL_HOSTNAME
       ? s.topologyValueToPodCounts[i].get(labels[c.topologyKey]) ?? 0
       : onNodes !== undefined
-        ? onNodes.get(nodeInfo.name)?.count ?? 0
+        ? onNodes.get(nodeInfo.name) ?? 0
         : countMatchingOnNode(nodeInfo, c.selector, pod.metadata.namespace ?? '', s.memoKeys[i])
     score += scoreForCount(count, c.maxSkew, s.topologyNormalizingWeight[i])
   }
