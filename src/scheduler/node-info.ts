@@ -36,7 +36,8 @@ function nodeImages (node: KubeObject): Map<string, number> {
 }
 
 /** framework.NewNodeInfo + SetNode, then AddPod for each pod given. */
-export function newNodeInfo (node: KubeObject, pods: Array<KubeObject | PodInfo> = [], packed: Float64Array = new Float64Array(PACKED_LENGTH)): NodeInfo {
+/** `row`: where its packed numbers go (default: an array of its own). */
+export function newNodeInfo (node: KubeObject, pods: Array<KubeObject | PodInfo> = [], row: { packed: Float64Array, at: number } = { packed: new Float64Array(PACKED_LENGTH), at: 0 }): NodeInfo {
   const ni: NodeInfo = {
     name: node.metadata.name ?? '',
     node,
@@ -49,7 +50,8 @@ export function newNodeInfo (node: KubeObject, pods: Array<KubeObject | PodInfo>
     podsWithRequiredAntiAffinity: [],
     images: nodeImages(node),
     generation: 0,
-    packed,
+    packed: row.packed,
+    packedAt: row.at,
   }
   for (const p of pods) addPod(ni, 'pod' in p && 'requests' in p ? p as PodInfo : newPodInfo(p as KubeObject))
   pack(ni)
@@ -61,23 +63,34 @@ export const PACKED = {
   allocatablePods: 0, allocatableMilliCPU: 1, allocatableMemory: 2, allocatableEphemeralStorage: 3,
   pods: 4, requestedMilliCPU: 5, requestedMemory: 6, requestedEphemeralStorage: 7,
   nonZeroMilliCPU: 8, nonZeroMemory: 9,
+  /** 1 when spec.unschedulable, and how many taints spec.taints has. */
+  unschedulable: 10, taints: 11,
 } as const
-export const PACKED_LENGTH = 10
+export const PACKED_LENGTH = 12
 
 /** Copy the fields into NodeInfo.packed (after every change of them). */
 export function pack (ni: NodeInfo): void {
   const p = ni.packed
   if (p === undefined) return
-  p[PACKED.allocatablePods] = ni.allocatable.pods
-  p[PACKED.allocatableMilliCPU] = ni.allocatable.milliCPU
-  p[PACKED.allocatableMemory] = ni.allocatable.memory
-  p[PACKED.allocatableEphemeralStorage] = ni.allocatable.ephemeralStorage
-  p[PACKED.pods] = ni.pods.length
-  p[PACKED.requestedMilliCPU] = ni.requested.milliCPU
-  p[PACKED.requestedMemory] = ni.requested.memory
-  p[PACKED.requestedEphemeralStorage] = ni.requested.ephemeralStorage
-  p[PACKED.nonZeroMilliCPU] = ni.nonZeroRequested.milliCPU
-  p[PACKED.nonZeroMemory] = ni.nonZeroRequested.memory
+  const o = ni.packedAt ?? 0
+  p[o + PACKED.allocatablePods] = ni.allocatable.pods
+  p[o + PACKED.allocatableMilliCPU] = ni.allocatable.milliCPU
+  p[o + PACKED.allocatableMemory] = ni.allocatable.memory
+  p[o + PACKED.allocatableEphemeralStorage] = ni.allocatable.ephemeralStorage
+  p[o + PACKED.pods] = ni.pods.length
+  p[o + PACKED.requestedMilliCPU] = ni.requested.milliCPU
+  p[o + PACKED.requestedMemory] = ni.requested.memory
+  p[o + PACKED.requestedEphemeralStorage] = ni.requested.ephemeralStorage
+  p[o + PACKED.nonZeroMilliCPU] = ni.nonZeroRequested.milliCPU
+  p[o + PACKED.nonZeroMemory] = ni.nonZeroRequested.memory
+  const spec = (ni.node as Json).spec
+  p[o + PACKED.unschedulable] = spec?.unschedulable === true ? 1 : 0
+  p[o + PACKED.taints] = Array.isArray(spec?.taints) ? spec.taints.length : 0
+}
+
+/** The packed number `field` (PACKED) of `ni`; undefined when it has none. */
+export function packedOf (ni: NodeInfo, field: number): number | undefined {
+  return ni.packed === undefined ? undefined : ni.packed[(ni.packedAt ?? 0) + field]
 }
 
 /** NodeInfo.SetNode: the node object changed (labels, taints, allocatable, images); pods stay. */

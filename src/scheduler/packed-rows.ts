@@ -1,5 +1,5 @@
 // The rows behind NodeInfo.packed (node-info.ts PACKED) for the cache's nodes: one Float64Array
-// for all, a node's row a view into it, so the numbers a pod's Filter and Score read for the
+// for all, a node's row at NodeInfo.packedAt in it (not a view: one more object to reach), so the numbers a pod's Filter and Score read for the
 // nodes in turn lie side by side in memory rather than each in its own small allocation (each a
 // cache miss: the largest cost of NodeResourcesFit at 5,000 nodes). A node keeps its slot while
 // it exists; a NodeInfo replaced or removed gets a copy of its row first, so a scheduling cycle
@@ -14,22 +14,25 @@ export class PackedRows {
   private next = 0
 
   /**
-   * The row of node `name` (a new slot for a new name). `current` gives the NodeInfo using each
-   * name's row now, whose view is remade when the buffer grows.
+   * The row of node `name` (a new slot for a new name), for newNodeInfo. `current` gives the
+   * NodeInfo using each name's row now, which is pointed at the new array when it grows.
    */
-  take (name: string, current: (name: string) => NodeInfo | undefined): Float64Array {
+  take (name: string, current: (name: string) => NodeInfo | undefined): { packed: Float64Array, at: number } {
     let slot = this.slots.get(name)
     if (slot === undefined) {
       slot = this.freed.pop() ?? this.next++
       if ((slot + 1) * PACKED_LENGTH > this.buffer.length) this.grow(current)
       this.slots.set(name, slot)
     }
-    return this.view(slot)
+    return { packed: this.buffer, at: slot * PACKED_LENGTH }
   }
 
   /** Give `info` its own copy of its row: it no longer follows the node. */
   release (info: NodeInfo): void {
-    if (info.packed !== undefined) info.packed = Float64Array.from(info.packed)
+    if (info.packed !== this.buffer) return
+    const at = info.packedAt ?? 0
+    info.packed = this.buffer.slice(at, at + PACKED_LENGTH)
+    info.packedAt = 0
   }
 
   /** The node is gone: its slot is free for another (release its NodeInfo first). */
@@ -41,18 +44,14 @@ export class PackedRows {
     this.freed.push(slot)
   }
 
-  private view (slot: number): Float64Array {
-    return this.buffer.subarray(slot * PACKED_LENGTH, (slot + 1) * PACKED_LENGTH)
-  }
-
   private grow (current: (name: string) => NodeInfo | undefined): void {
     const old = this.buffer
     this.buffer = new Float64Array(old.length * 2)
     this.buffer.set(old)
-    for (const [name, slot] of this.slots) {
+    for (const name of this.slots.keys()) {
       const info = current(name)
       // Only a NodeInfo still on its row (not one released while its successor is being made).
-      if (info?.packed?.buffer === old.buffer) info.packed = this.view(slot)
+      if (info !== undefined && info.packed === old) info.packed = this.buffer
     }
   }
 }

@@ -3,7 +3,7 @@
 // fields, and a NodeInfo the cache replaced or dropped must keep the numbers it had.
 import assert from 'node:assert/strict'
 import { SchedulerCache } from '../../src/scheduler/cache.ts'
-import { PACKED } from '../../src/scheduler/node-info.ts'
+import { PACKED, packedOf } from '../../src/scheduler/node-info.ts'
 import type { NodeInfo } from '../../src/scheduler/types.ts'
 import { cloneNodeInfo } from '../../src/scheduler/preemption/index.ts'
 import type { KubeObject } from '../../src/api/object.ts'
@@ -18,7 +18,7 @@ const makePod = (name: string, requests: Record<string, string>, node?: string):
 
 /** The row next to what the fields say it should be. */
 function rowOf (ni: NodeInfo): { packed: number[], fields: number[] } {
-  const fields = new Array<number>(10)
+  const fields = new Array<number>(12)
   fields[PACKED.allocatablePods] = ni.allocatable.pods
   fields[PACKED.allocatableMilliCPU] = ni.allocatable.milliCPU
   fields[PACKED.allocatableMemory] = ni.allocatable.memory
@@ -29,7 +29,9 @@ function rowOf (ni: NodeInfo): { packed: number[], fields: number[] } {
   fields[PACKED.requestedEphemeralStorage] = ni.requested.ephemeralStorage
   fields[PACKED.nonZeroMilliCPU] = ni.nonZeroRequested.milliCPU
   fields[PACKED.nonZeroMemory] = ni.nonZeroRequested.memory
-  return { packed: [...ni.packed!], fields }
+  fields[PACKED.unschedulable] = (ni.node.spec as { unschedulable?: boolean } | undefined)?.unschedulable === true ? 1 : 0
+  fields[PACKED.taints] = ((ni.node.spec as { taints?: unknown[] } | undefined)?.taints ?? []).length
+  return { packed: [...ni.packed!.subarray(ni.packedAt ?? 0, (ni.packedAt ?? 0) + 12)], fields }
 }
 
 function assertRows (cache: SchedulerCache): void {
@@ -54,7 +56,13 @@ describe('scheduler cache: packed rows of the nodes\' numbers', () => {
     // A node's allocatable changes: a new NodeInfo with the same pods and the same row.
     cache.setNode(makeNode('n1', { cpu: '16', memory: '8Gi', pods: 10 }))
     assertRows(cache)
-    assert.equal(cache.get('n1')!.packed![PACKED.allocatableMilliCPU], 16000)
+    assert.equal(packedOf(cache.get('n1')!, PACKED.allocatableMilliCPU), 16000)
+    // Cordoned and tainted, then neither again.
+    cache.setNode(nodeBuilder().name('n2').capacity({ cpu: '4', memory: '8Gi', pods: '10' }).unschedulable().taint('k', 'v', 'NoSchedule').obj())
+    assertRows(cache)
+    assert.deepEqual([packedOf(cache.get('n2')!, PACKED.unschedulable), packedOf(cache.get('n2')!, PACKED.taints)], [1, 1])
+    cache.setNode(makeNode('n2', { cpu: '4', memory: '8Gi', pods: 10 }))
+    assertRows(cache)
   })
 
   it('leave a replaced or removed NodeInfo its own numbers, and a reused slot to the new node alone', () => {
@@ -62,13 +70,13 @@ describe('scheduler cache: packed rows of the nodes\' numbers', () => {
     cache.setNode(makeNode('old', { cpu: '4', memory: '8Gi', pods: 10 }))
     const before = cache.get('old')!
     cache.setNode(makeNode('old', { cpu: '8', memory: '8Gi', pods: 10 }))
-    assert.equal(before.packed![PACKED.allocatableMilliCPU], 4000, 'the replaced NodeInfo as a cycle saw it')
+    assert.equal(packedOf(before, PACKED.allocatableMilliCPU), 4000, 'the replaced NodeInfo as a cycle saw it')
     const gone = cache.get('old')!
     cache.removeNode('old')
     cache.setNode(makeNode('new', { cpu: '2', memory: '1Gi', pods: 5 }))
     cache.setPod(makePod('p', { cpu: '1' }, 'new'))
-    assert.equal(gone.packed![PACKED.allocatableMilliCPU], 8000)
-    assert.equal(gone.packed![PACKED.requestedMilliCPU], 0)
+    assert.equal(packedOf(gone, PACKED.allocatableMilliCPU), 8000)
+    assert.equal(packedOf(gone, PACKED.requestedMilliCPU), 0)
     assertRows(cache)
   })
 
@@ -77,7 +85,7 @@ describe('scheduler cache: packed rows of the nodes\' numbers', () => {
     for (let i = 0; i < 2500; i++) cache.setNode(makeNode(`n${i}`, { cpu: String(1 + (i % 7)), memory: '8Gi', pods: 10 }))
     cache.setPod(makePod('p', { cpu: '1' }, 'n3'))
     assertRows(cache)
-    assert.equal(new Set(cache.nodes.map(n => n.packed!.buffer)).size, 1, 'every row in the one (grown) array')
+    assert.equal(new Set(cache.nodes.map(n => n.packed)).size, 1, 'every row in the one (grown) array')
   })
 
   it('a preemption dry run\'s copy has its own row: removing victims there leaves the cache as it was', () => {
@@ -87,8 +95,8 @@ describe('scheduler cache: packed rows of the nodes\' numbers', () => {
     const copy = cloneNodeInfo(cache.get('n')!)
     copy.pods = []
     copy.requested.milliCPU = 0
-    copy.packed![PACKED.requestedMilliCPU] = 0
-    assert.equal(cache.get('n')!.packed![PACKED.requestedMilliCPU], 3000)
+    copy.packed![(copy.packedAt ?? 0) + PACKED.requestedMilliCPU] = 0
+    assert.equal(packedOf(cache.get('n')!, PACKED.requestedMilliCPU), 3000)
     assertRows(cache)
   })
 })

@@ -35,12 +35,12 @@ export const isExtendedResourceName = (name: string): boolean =>
 const NONE: InsufficientResource[] = []
 
 /** True when the pod asks for no extended resource and fits (else the full check says why not). */
-function fitsPacked (r: Resources, p: Float64Array): boolean {
+function fitsPacked (r: Resources, p: Float64Array, o: number): boolean {
   for (const _ in r.scalar) return false
-  if (p[PACKED.pods] + 1 > p[PACKED.allocatablePods]) return false
-  if (r.milliCPU > 0 && r.milliCPU > p[PACKED.allocatableMilliCPU] - p[PACKED.requestedMilliCPU]) return false
-  if (r.memory > 0 && r.memory > p[PACKED.allocatableMemory] - p[PACKED.requestedMemory]) return false
-  return !(r.ephemeralStorage > 0 && r.ephemeralStorage > p[PACKED.allocatableEphemeralStorage] - p[PACKED.requestedEphemeralStorage])
+  if (p[o + PACKED.pods] + 1 > p[o + PACKED.allocatablePods]) return false
+  if (r.milliCPU > 0 && r.milliCPU > p[o + PACKED.allocatableMilliCPU] - p[o + PACKED.requestedMilliCPU]) return false
+  if (r.memory > 0 && r.memory > p[o + PACKED.allocatableMemory] - p[o + PACKED.requestedMemory]) return false
+  return !(r.ephemeralStorage > 0 && r.ephemeralStorage > p[o + PACKED.allocatableEphemeralStorage] - p[o + PACKED.requestedEphemeralStorage])
 }
 
 function check (out: InsufficientResource[] | undefined, resourceName: string, requested: number, usedNow: number, capacity: number): InsufficientResource[] | undefined {
@@ -52,7 +52,7 @@ function check (out: InsufficientResource[] | undefined, resourceName: string, r
 export function fitsRequest (podRequest: Resources, nodeInfo: NodeInfo, opts: FitOptions = {}): InsufficientResource[] {
   const p = nodeInfo.packed
   // The common case from the packed numbers alone: no extended resources asked for, and it fits.
-  if (p !== undefined && fitsPacked(podRequest, p)) return NONE
+  if (p !== undefined && fitsPacked(podRequest, p, nodeInfo.packedAt ?? 0)) return NONE
   let out: InsufficientResource[] | undefined
   const alloc = nodeInfo.allocatable
   const used = nodeInfo.requested

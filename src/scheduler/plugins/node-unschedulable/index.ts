@@ -2,6 +2,7 @@
 // node.kubernetes.io/unschedulable:NoSchedule.
 import { type FilterPlugin, success, unresolvable } from '../../types.ts'
 import { guard } from '../shared/guard.ts'
+import { PACKED, packedOf } from '../../node-info.ts'
 import { podTolerations, tolerationsTolerateTaint } from '../shared/taints.ts'
 
 export const NAME = 'NodeUnschedulable'
@@ -15,7 +16,9 @@ export function newNodeUnschedulable (): FilterPlugin {
     name: NAME,
     filter: (_state, pod, nodeInfo) => {
       if (!nodeInfo?.node) return unresolvable(ERR_REASON_UNKNOWN_CONDITION)
-      if (!(nodeInfo.node as any).spec?.unschedulable) return success()
+      // The packed flag first: the node object is one more memory access per node and pod.
+      const cordoned = packedOf(nodeInfo, PACKED.unschedulable)
+      if (cordoned !== undefined ? cordoned === 0 : !(nodeInfo.node as any).spec?.unschedulable) return success()
       return tolerationsTolerateTaint(podTolerations(pod), UNSCHEDULABLE_TAINT) ? success() : unresolvable(ERR_REASON_UNSCHEDULABLE)
     },
   })

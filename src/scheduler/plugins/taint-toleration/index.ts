@@ -3,7 +3,8 @@
  * tolerates rejects the node, naming it (`{key: value}`, empty value → `{key: }`; v1.32 wording).
  * Score: the number of PreferNoSchedule taints not tolerated, normalized in reverse (fewest wins).
  */
-import type { FilterPlugin, PreScorePlugin, ScorePlugin } from '../../types.ts'
+import type { FilterPlugin, NodeInfo, PreScorePlugin, ScorePlugin } from '../../types.ts'
+import { PACKED, packedOf } from '../../node-info.ts'
 import { success, unresolvable } from '../../types.ts'
 import { guard } from '../shared/guard.ts'
 import { nodeScores } from '../shared/node-scores.ts'
@@ -24,12 +25,16 @@ export function countIntolerablePreferNoSchedule (taints: Taint[], tolerations: 
   return taints.filter((t) => t.effect === 'PreferNoSchedule' && !tolerationsTolerateTaint(tolerations, t)).length
 }
 
+/** No taints, by the packed count (node-info.ts): the node object is not read for most nodes. */
+const untainted = (ni: NodeInfo): boolean => packedOf(ni, PACKED.taints) === 0
+
 export type TaintTolerationPlugin = FilterPlugin & PreScorePlugin & ScorePlugin
 
 export function newTaintToleration (): TaintTolerationPlugin {
   return guard<TaintTolerationPlugin>({
     name: NAME,
     filter: (_state, pod, nodeInfo) => {
+      if (untainted(nodeInfo)) return success()
       const taint = findUntoleratedTaint(nodeTaints(nodeInfo.node), podTolerations(pod), doNotSchedule)
       return taint ? unresolvable(untoleratedTaintReason(taint)) : success()
     },
@@ -39,7 +44,7 @@ export function newTaintToleration (): TaintTolerationPlugin {
     },
     ...nodeScores((state, pod) => {
       const tolerations = state.read<Toleration[]>(PRE_SCORE_KEY) ?? preferNoScheduleTolerations(podTolerations(pod))
-      return nodeInfo => countIntolerablePreferNoSchedule(nodeTaints(nodeInfo.node), tolerations)
+      return nodeInfo => untainted(nodeInfo) ? 0 : countIntolerablePreferNoSchedule(nodeTaints(nodeInfo.node), tolerations)
     }),
     normalizeScore: (_state, _pod, scores) => {
       defaultNormalizeScore(scores, true)
