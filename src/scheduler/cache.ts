@@ -1,7 +1,7 @@
 // The scheduler's cache: a NodeInfo per node with its pods' requests summed incrementally (from
 // informer events, not rescans), plus pods the scheduler assumed bound before the API said so.
 import { objectKey, type KubeObject } from '../api/object.ts'
-import { addPod, newNodeInfo, newPodInfo, removePod } from './node-info.ts'
+import { addPod, newNodeInfo, newPodInfo, removePod, setNode as updateNode } from './node-info.ts'
 import { PackedRows } from './packed-rows.ts'
 import type { NodeInfo, Snapshot } from './types.ts'
 
@@ -69,16 +69,22 @@ export class SchedulerCache implements Snapshot {
   setNode (node: KubeObject): void {
     const name = node.metadata.name!
     const existing = this.infos.get(name)
-    // The new NodeInfo takes over the node's row; the old one keeps a copy (a cycle may hold it).
-    if (existing !== undefined) this.rows.release(existing)
+    if (existing !== undefined) {
+      // Changed in place, as upstream's NodeInfo.SetNode: its pods stay counted, and the
+      // NodeInfos of the nodes stay where they were made, side by side in memory (a scheduling
+      // cycle reads thousands of them).
+      this.countImages(existing, -1)
+      updateNode(existing, node)
+      this.countImages(existing, 1)
+      this.changed(name)
+      return
+    }
     const info = newNodeInfo(node, [], this.rows.take(name, info => this.infos.get(info)))
-    if (existing !== undefined) for (const p of existing.pods) addPod(info, p)
-    else for (const [, p] of this.placed) if (p.node === name) addPod(info, newPodInfo(p.pod))
-    if (existing !== undefined) this.countImages(existing, -1)
+    for (const [, p] of this.placed) if (p.node === name) addPod(info, newPodInfo(p.pod))
     this.countImages(info, 1)
     this.infos.set(name, info)
     this.list = undefined
-    this.track(info, true)
+    this.track(info)
     this.changed(name)
   }
 
@@ -147,9 +153,9 @@ export class SchedulerCache implements Snapshot {
 
   /** Keep the affinity node sets in step with `info`'s pods; `replaced`: a new NodeInfo object
    * (setNode) that the cached lists must show instead of the old one. */
-  private track (info: NodeInfo, replaced = false): void {
-    if (setMembership(this.withAffinity, info.name, info.podsWithAffinity.length > 0) || (replaced && this.withAffinity.has(info.name))) this.affinityList = undefined
-    if (setMembership(this.withRequiredAnti, info.name, info.podsWithRequiredAntiAffinity.length > 0) || (replaced && this.withRequiredAnti.has(info.name))) this.requiredAntiList = undefined
+  private track (info: NodeInfo): void {
+    if (setMembership(this.withAffinity, info.name, info.podsWithAffinity.length > 0)) this.affinityList = undefined
+    if (setMembership(this.withRequiredAnti, info.name, info.podsWithRequiredAntiAffinity.length > 0)) this.requiredAntiList = undefined
   }
 }
 

@@ -95,6 +95,7 @@ export function packedOf (ni: NodeInfo, field: number): number | undefined {
 
 /** NodeInfo.SetNode: the node object changed (labels, taints, allocatable, images); pods stay. */
 export function setNode (ni: NodeInfo, node: KubeObject): void {
+  ni.generation++
   ni.node = node
   ni.name = node.metadata.name ?? ''
   ni.allocatable = resourcesFromList((node as Json).status?.allocatable)

@@ -65,18 +65,21 @@ describe('scheduler cache: packed rows of the nodes\' numbers', () => {
     assertRows(cache)
   })
 
-  it('leave a replaced or removed NodeInfo its own numbers, and a reused slot to the new node alone', () => {
+  it('a node changed is its NodeInfo changed in place; a removed one keeps its numbers, its slot the new node\'s alone', () => {
     const cache = new SchedulerCache()
     cache.setNode(makeNode('old', { cpu: '4', memory: '8Gi', pods: 10 }))
     const before = cache.get('old')!
+    cache.setPod(makePod('p0', { cpu: '1' }, 'old'))
     cache.setNode(makeNode('old', { cpu: '8', memory: '8Gi', pods: 10 }))
-    assert.equal(packedOf(before, PACKED.allocatableMilliCPU), 4000, 'the replaced NodeInfo as a cycle saw it')
+    assert.equal(cache.get('old'), before, 'the same NodeInfo, as upstream\'s SetNode')
+    assert.deepEqual([packedOf(before, PACKED.allocatableMilliCPU), packedOf(before, PACKED.requestedMilliCPU)], [8000, 1000], 'its pods still counted')
+    assertRows(cache)
     const gone = cache.get('old')!
     cache.removeNode('old')
     cache.setNode(makeNode('new', { cpu: '2', memory: '1Gi', pods: 5 }))
     cache.setPod(makePod('p', { cpu: '1' }, 'new'))
     assert.equal(packedOf(gone, PACKED.allocatableMilliCPU), 8000)
-    assert.equal(packedOf(gone, PACKED.requestedMilliCPU), 0)
+    assert.equal(packedOf(gone, PACKED.requestedMilliCPU), 1000)
     assertRows(cache)
   })
 
