@@ -151,8 +151,7 @@ export class SchedulerCache implements Snapshot {
     }
   }
 
-  /** Keep the affinity node sets in step with `info`'s pods; `replaced`: a new NodeInfo object
-   * (setNode) that the cached lists must show instead of the old one. */
+  /** Keep the affinity node sets in step with `info`'s pods. */
   private track (info: NodeInfo): void {
     if (setMembership(this.withAffinity, info.name, info.podsWithAffinity.length > 0)) this.affinityList = undefined
     if (setMembership(this.withRequiredAnti, info.name, info.podsWithRequiredAntiAffinity.length > 0)) this.requiredAntiList = undefined

@@ -35,8 +35,10 @@ function nodeImages (node: KubeObject): Map<string, number> {
   return images
 }
 
-/** framework.NewNodeInfo + SetNode, then AddPod for each pod given. */
-/** `row`: where its packed numbers go (default: an array of its own). */
+/**
+ * framework.NewNodeInfo + SetNode, then AddPod for each pod given. `row`: where its packed
+ * numbers go (default: an array of its own).
+ */
 export function newNodeInfo (node: KubeObject, pods: Array<KubeObject | PodInfo> = [], row: { packed: Float64Array, at: number } = { packed: new Float64Array(PACKED_LENGTH), at: 0 }): NodeInfo {
   const ni: NodeInfo = {
     name: node.metadata.name ?? '',

@@ -1,9 +1,10 @@
 // The rows behind NodeInfo.packed (node-info.ts PACKED) for the cache's nodes: one Float64Array
-// for all, a node's row at NodeInfo.packedAt in it (not a view: one more object to reach), so the numbers a pod's Filter and Score read for the
-// nodes in turn lie side by side in memory rather than each in its own small allocation (each a
-// cache miss: the largest cost of NodeResourcesFit at 5,000 nodes). A node keeps its slot while
-// it exists; a NodeInfo replaced or removed gets a copy of its row first, so a scheduling cycle
-// that still holds it reads what it read before, never another node's numbers.
+// for all, a node's row at NodeInfo.packedAt in it (not a view per node: one more object to
+// reach), so the numbers a pod's Filter and Score read for the nodes in turn lie side by side in
+// memory rather than each in its own small allocation (each a cache miss: the largest cost of
+// NodeResourcesFit at 5,000 nodes). A node keeps its slot while it exists (its NodeInfo is
+// updated in place); a removed node's NodeInfo gets a copy of its row first, so whoever still
+// holds it reads what it read before, never the numbers of the node that takes the slot next.
 import type { NodeInfo } from './types.ts'
 import { PACKED_LENGTH } from './node-info.ts'
 
@@ -50,7 +51,6 @@ export class PackedRows {
     this.buffer.set(old)
     for (const name of this.slots.keys()) {
       const info = current(name)
-      // Only a NodeInfo still on its row (not one released while its successor is being made).
       if (info !== undefined && info.packed === old) info.packed = this.buffer
     }
   }

@@ -51,7 +51,7 @@ export interface NodeInfo {
   podsWithRequiredAntiAffinity: PodInfo[]
   /** Images present on the node (status.images), for ImageLocality. */
   images: Map<string, number>
-  /** Bumped whenever a pod is added or removed: lets plugins memoize per-node counts. */
+  /** Bumped whenever a pod is added or removed or the node changes: lets plugins memoize per-node counts. */
   generation: number
   /**
    * The numbers Filter and Score read for every node and pod, packed (node-info.ts PACKED) from

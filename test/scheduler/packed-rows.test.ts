@@ -1,6 +1,6 @@
 // NodeInfo.packed is a copy of the numbers Filter and Score read, in rows of one shared array
 // (packed-rows.ts). Whatever happens to pods and nodes, each NodeInfo's row must equal its own
-// fields, and a NodeInfo the cache replaced or dropped must keep the numbers it had.
+// fields, and a NodeInfo the cache dropped must keep the numbers it had.
 import assert from 'node:assert/strict'
 import { SchedulerCache } from '../../src/scheduler/cache.ts'
 import { PACKED, packedOf } from '../../src/scheduler/node-info.ts'
@@ -53,7 +53,7 @@ describe('scheduler cache: packed rows of the nodes\' numbers', () => {
     cache.forget(makePod('a', { cpu: '1' }))
     cache.removePod(makePod('p0', {}, 'n0'))
     assertRows(cache)
-    // A node's allocatable changes: a new NodeInfo with the same pods and the same row.
+    // A node's allocatable changes: its NodeInfo (and row) updated in place, its pods still counted.
     cache.setNode(makeNode('n1', { cpu: '16', memory: '8Gi', pods: 10 }))
     assertRows(cache)
     assert.equal(packedOf(cache.get('n1')!, PACKED.allocatableMilliCPU), 16000)

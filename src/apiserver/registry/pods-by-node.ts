@@ -31,6 +31,8 @@ export class PodsByNode {
 
   /** The newest object of the pod at `key`: null if there is none, undefined if not known here. */
   current (key: string): KubeObject | null | undefined {
+    // Not following: the store answers (the next kubelet list reloads the index, as keysOn does;
+    // a read does not, or an unreadable pod would make every read a reload).
     if (this.stopped || !this.mirror.following()) return undefined
     return this.objects.get(key) ?? null
   }

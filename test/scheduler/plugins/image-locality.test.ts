@@ -39,6 +39,7 @@ describe('ImageLocality score', () => {
     ['a reference without a tag matches :latest', podWithImages('gcr.io/600'), [node3(), node4()], { node3: 28, node4: 0 }],
     ['a tagged reference matches only that tag', podWithImages('gcr.io/600:v2'), [node3(), node4()], { node3: 0, node4: 0 }],
     // (300 + 300)MB over 2 containers → 100·577/1977 = 29
+    ['images no node holds: every node 0 (no node\'s images are looked at)', podWithImages('gcr.io/nowhere', 'gcr.io/none:v1'), [node1(), node2()], { node1: 0, node2: 0 }],
     ['init containers count too, and widen the threshold', makePod().initReq({}, { image: 'gcr.io/600' }).image('gcr.io/600').obj(), [node3(), node4()], { node3: 29, node4: 0 }],
   ]
   for (const [name, pod, nodes, want] of cases) it(name, () => assert.deepEqual(scoreNodes(newImageLocality(), pod, snapshotOf(nodes)).scores, want))

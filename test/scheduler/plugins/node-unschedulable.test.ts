@@ -16,5 +16,11 @@ describe('NodeUnschedulable filter', () => {
     ['a toleration of every taint (Exists, no key) also tolerates cordoning', makePod().toleration({ operator: 'Exists' }), makeNode().unschedulable(), ok],
     ['a NoExecute toleration does not tolerate cordoning', makePod().toleration({ key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoExecute' }), makeNode().unschedulable(), unschedulable],
   ]
-  for (const [name, pod, node, want] of cases) it(name, () => assert.deepEqual(filterStatus(newNodeUnschedulable(), pod.obj(), newNodeInfo(node.obj())), want))
+  for (const [name, pod, node, want] of cases) {
+    it(name, () => {
+      assert.deepEqual(filterStatus(newNodeUnschedulable(), pod.obj(), newNodeInfo(node.obj())), want)
+      // The same without the packed numbers (a NodeInfo built by hand reads the node itself).
+      assert.deepEqual(filterStatus(newNodeUnschedulable(), pod.obj(), { ...newNodeInfo(node.obj()), packed: undefined }), want)
+    })
+  }
 })

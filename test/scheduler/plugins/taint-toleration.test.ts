@@ -41,8 +41,10 @@ describe('TaintToleration filter', () => {
   ]
   for (const [name, tolerations, taints, reason] of cases) {
     it(name, () => {
-      const got = filterStatus(newTaintToleration(), podWithTolerations(tolerations), newNodeInfo(nodeWithTaints('nodeA', taints)))
-      assert.deepEqual(got, reason ? { code: 'UnschedulableAndUnresolvable', reasons: [reason] } : { code: 'Success', reasons: [] })
+      const want = reason ? { code: 'UnschedulableAndUnresolvable', reasons: [reason] } : { code: 'Success', reasons: [] }
+      assert.deepEqual(filterStatus(newTaintToleration(), podWithTolerations(tolerations), newNodeInfo(nodeWithTaints('nodeA', taints))), want)
+      // The same without the packed taint count (a NodeInfo built by hand reads the node itself).
+      assert.deepEqual(filterStatus(newTaintToleration(), podWithTolerations(tolerations), { ...newNodeInfo(nodeWithTaints('nodeA', taints)), packed: undefined }), want)
     })
   }
 })
