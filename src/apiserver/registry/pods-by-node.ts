@@ -13,10 +13,12 @@ const PREFIX = '/registry/pods/'
 export class PodsByNode {
   private readonly storage: ObjectStorage
   private readonly mirror: StoreMirror
-  private readonly nodeOf = new Map<string, string>()
   private readonly keysByNode = new Map<string, Set<string>>()
-  /** Each pod's newest object (decoded for the index anyway): the registry's reads of a pod come from here. */
-  private readonly objects = new Map<string, KubeObject>()
+  /**
+   * Each pod's newest object (decoded for the index anyway), by key: the node it is indexed
+   * under, and what the registry's reads of a pod are answered with.
+   */
+  private readonly objects = new Map<string, Pod>()
   private stopped = false
 
   constructor (storage: ObjectStorage) {
@@ -24,7 +26,7 @@ export class PodsByNode {
     this.mirror = new StoreMirror({
       backend: storage.backend,
       prefix: PREFIX,
-      target: { put: kv => this.put(kv), remove: key => this.remove(key), clear: () => { this.nodeOf.clear(); this.keysByNode.clear(); this.objects.clear() } },
+      target: { put: kv => this.put(kv), remove: key => this.remove(key), clear: () => { this.keysByNode.clear(); this.objects.clear() } },
     })
     storage.readFrom(PREFIX, key => this.current(key))
   }
@@ -55,28 +57,34 @@ export class PodsByNode {
   }
 
   private put (kv: KeyValue): void {
-    const pod = this.storage.decode(kv) as KubeObject & { spec?: { nodeName?: string } }
+    const pod = this.storage.decode(kv) as Pod
+    const prev = this.objects.get(kv.key)
     this.objects.set(kv.key, pod)
-    const node = pod.spec?.nodeName ?? ''
-    if (this.nodeOf.get(kv.key) === node) return
-    this.unindex(kv.key)
-    this.nodeOf.set(kv.key, node)
+    const node = nodeOf(pod)
+    if (prev !== undefined) {
+      if (nodeOf(prev) === node) return
+      this.unindex(kv.key, nodeOf(prev))
+    }
     let keys = this.keysByNode.get(node)
     if (keys === undefined) this.keysByNode.set(node, keys = new Set())
     keys.add(kv.key)
   }
 
   private remove (key: string): void {
+    const prev = this.objects.get(key)
+    if (prev === undefined) return
     this.objects.delete(key)
-    this.unindex(key)
+    this.unindex(key, nodeOf(prev))
   }
 
-  private unindex (key: string): void {
-    const node = this.nodeOf.get(key)
-    if (node === undefined) return
-    this.nodeOf.delete(key)
+  private unindex (key: string, node: string): void {
     const keys = this.keysByNode.get(node)
     keys?.delete(key)
     if (keys?.size === 0) this.keysByNode.delete(node)
   }
 }
+
+type Pod = KubeObject & { spec?: { nodeName?: string } }
+
+/** The node a pod is indexed under ('' while unbound). */
+const nodeOf = (pod: Pod): string => pod.spec?.nodeName ?? ''

@@ -46,7 +46,6 @@ export function podRequestList (pod: KubeObject, resources: ResourceSpec[], useR
 export function allocationVectors (ni: NodeInfo, resources: ResourceSpec[], podRequests: number[], useRequested: boolean, out?: { requested: number[], allocatable: number[] }): { requested: number[], allocatable: number[] } {
   const requested = out?.requested ?? new Array<number>(resources.length)
   const allocatable = out?.allocatable ?? new Array<number>(resources.length)
-  const req = useRequested ? ni.requested : ni.nonZeroRequested
   const p = ni.packed
   const o = ni.packedAt ?? 0
   for (let i = 0; i < resources.length; i++) {
@@ -54,8 +53,21 @@ export function allocationVectors (ni: NodeInfo, resources: ResourceSpec[], podR
     const podRequest = podRequests[i]
     let alloc = 0
     let used = 0
-    // The packed numbers first (node-info.ts): the fields below are five objects to reach per node.
-    if (p !== undefined && name === 'cpu') { alloc = p[o + PACKED.allocatableMilliCPU]; used = p[o + (useRequested ? PACKED.requestedMilliCPU : PACKED.nonZeroMilliCPU)] } else if (p !== undefined && name === 'memory') { alloc = p[o + PACKED.allocatableMemory]; used = p[o + (useRequested ? PACKED.requestedMemory : PACKED.nonZeroMemory)] } else if (name === 'cpu') { alloc = ni.allocatable.milliCPU; used = req.milliCPU } else if (name === 'memory') { alloc = ni.allocatable.memory; used = req.memory } else if (name === 'ephemeral-storage') { alloc = ni.allocatable.ephemeralStorage; used = ni.requested.ephemeralStorage } else if (!(podRequest === 0 && isScalarResourceName(name)) && name in ni.allocatable.scalar) {
+    if (name === 'cpu' || name === 'memory') {
+      // The packed numbers when there are (node-info.ts): the fields are five objects to reach per node.
+      const cpu = name === 'cpu'
+      if (p !== undefined) {
+        alloc = p[o + (cpu ? PACKED.allocatableMilliCPU : PACKED.allocatableMemory)]
+        used = p[o + (cpu ? (useRequested ? PACKED.requestedMilliCPU : PACKED.nonZeroMilliCPU) : (useRequested ? PACKED.requestedMemory : PACKED.nonZeroMemory))]
+      } else {
+        const req = useRequested ? ni.requested : ni.nonZeroRequested
+        alloc = cpu ? ni.allocatable.milliCPU : ni.allocatable.memory
+        used = cpu ? req.milliCPU : req.memory
+      }
+    } else if (name === 'ephemeral-storage') {
+      alloc = ni.allocatable.ephemeralStorage
+      used = ni.requested.ephemeralStorage
+    } else if (!(podRequest === 0 && isScalarResourceName(name)) && name in ni.allocatable.scalar) {
       alloc = ni.allocatable.scalar[name]
       used = ni.requested.scalar[name] ?? 0
     }
