@@ -11,6 +11,10 @@ export function nodeInfos (nodes: KubeObject[], pods: KubeObject[] = []): NodeIn
 
 export const snapshotOf = (nodes: KubeObject[], pods: KubeObject[] = []): Snapshot => newSnapshot(nodeInfos(nodes, pods))
 
+/** The same, with NodeInfos that have no packed numbers (as if built by hand): the plugins' slow paths. */
+export const unpackedSnapshotOf = (nodes: KubeObject[], pods: KubeObject[] = []): Snapshot =>
+  newSnapshot(nodeInfos(nodes, pods).map(ni => ({ ...ni, packed: undefined, packedAt: undefined })))
+
 /** The status without the optional `plugin` field, for deepEqual. */
 export const bare = (s: Status | undefined): Status | undefined => (s === undefined ? undefined : { code: s.code, reasons: s.reasons })
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict'
 import type { KubeObject } from '../../../src/api/object.ts'
 import { newNodeResourcesBalancedAllocation, newNodeResourcesFit } from '../../../src/scheduler/plugins/index.ts'
 import { makeNode, makePod } from '../builders.ts'
-import { scoreNodes, snapshotOf } from './helpers.ts'
+import { scoreNodes, snapshotOf, unpackedSnapshotOf } from './helpers.ts'
 
 const EXT = 'abc.com/xyz'
 const node = (name: string, cpu: string, memory: string, extra: Record<string, string> = {}): KubeObject => makeNode().name(name).capacity({ cpu, memory, ...extra }).obj()
@@ -51,6 +51,7 @@ describe('NodeResourcesFit score: LeastAllocated (least_allocated_test.go)', () 
     it(c.name, () => {
       const plugin = newNodeResourcesFit(c.resources ? { args: { scoringStrategy: { type: 'LeastAllocated', resources: c.resources } } } : {})
       assert.deepEqual(scoreNodes(plugin, c.pod, snapshotOf(c.nodes, c.pods)).scores, c.want)
+      assert.deepEqual(scoreNodes(plugin, c.pod, unpackedSnapshotOf(c.nodes, c.pods)).scores, c.want, 'without packed numbers')
     })
   }
   it('a resource weight outside 1..100 is refused', () => {
@@ -59,7 +60,9 @@ describe('NodeResourcesFit score: LeastAllocated (least_allocated_test.go)', () 
   it('MostAllocated favours the fuller node', () => {
     const plugin = newNodeResourcesFit({ args: { scoringStrategy: { type: 'MostAllocated', resources: [{ name: 'cpu', weight: 1 }, { name: 'memory', weight: 1 }] } } })
     // node1: cpu 3000/4000 = 75, memory 5000/10000 = 50 → 62; node2: 50, 50 → 50
-    assert.deepEqual(scoreNodes(plugin, twoContainers().obj(), snapshotOf([node('node1', '4000', '10000'), node('node2', '6000', '10000')])).scores, { node1: 62, node2: 50 })
+    const nodes = [node('node1', '4000', '10000'), node('node2', '6000', '10000')]
+    assert.deepEqual(scoreNodes(plugin, twoContainers().obj(), snapshotOf(nodes)).scores, { node1: 62, node2: 50 })
+    assert.deepEqual(scoreNodes(plugin, twoContainers().obj(), unpackedSnapshotOf(nodes)).scores, { node1: 62, node2: 50 })
   })
 })
 
@@ -82,12 +85,20 @@ describe('NodeResourcesBalancedAllocation score (balanced_allocation_test.go)', 
     { name: 'requested resources at node capacity', pod: cpuOnly('node1'), nodes: [milliNode('node1', 6000, 10000), milliNode('node2', 6000, 10000)], pods: [cpuOnly('node1'), cpuAndMemory('node2')], want: { node1: 50, node2: 75 } },
     { name: 'include scalar resource on a node for balanced resource allocation', pod: makePod().req({ memory: '0', 'nvidia.com/gpu': '1' }).obj(), nodes: [milliNode('node1', 3500, 40000, 8), milliNode('node2', 3500, 40000, 8)],
       pods: [cpuAndMemory('node2'), cpuAndMemoryAndGPU('node1')], resources: withGPU, want: { node1: 70, node2: 65 } },
+    // The real requests, not the non-zero ones: a pod without requests adds nothing. cpu 3000/4000 = 0.75,
+    // memory 5000 of 1Gi ≈ 0 → std 0.375 → 62 on both (with 100m/200Mi counted node1 would get 70).
+    { name: 'a pod without requests on the node counts nothing (real requests, not non-zero)', pod: makePod().req({ cpu: '3000m', memory: '5000' }).obj(),
+      nodes: [node('node1', '4000m', '1Gi'), node('node2', '4000m', '1Gi')], pods: [onNode('node1', {})], want: { node1: 62, node2: 62 } },
+    // Only cpu is allocatable: one fraction, a deviation of 0 → 100; neither: 100 as well.
+    { name: 'a node with one of the two resources, or neither, scores 100', pod: makePod().req({ cpu: '3000m', memory: '5000' }).obj(),
+      nodes: [node('node1', '4000m', '0'), node('node2', '0', '0')], want: { node1: 100, node2: 100 } },
     { name: 'node without the scalar resource should skip the scalar resource', pod: incoming(), nodes: [milliNode('node1', 3500, 40000, 8), milliNode('node2', 3500, 40000)], resources: withGPU, want: { node1: 63, node2: 63 } },
   ]
   for (const c of cases) {
     it(c.name, () => {
       const plugin = newNodeResourcesBalancedAllocation(c.resources ? { args: { resources: c.resources } } : {})
       assert.deepEqual(scoreNodes(plugin, c.pod, snapshotOf(c.nodes, c.pods)).scores, c.want)
+      assert.deepEqual(scoreNodes(plugin, c.pod, unpackedSnapshotOf(c.nodes, c.pods)).scores, c.want, 'without packed numbers')
     })
   }
   it('resources requested, pods scheduled with resources if PreScore not called', () => {

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict'
 import type { KubeObject } from '../../../src/api/object.ts'
 import { SchedulerCache } from '../../../src/scheduler/cache.ts'
+import { newNodeInfo } from '../../../src/scheduler/node-info.ts'
 import { filterConstraints, LABEL_HOSTNAME, LABEL_ZONE } from '../../../src/scheduler/plugins/pod-topology-spread/constraints.ts'
 import { DomainCounts } from '../../../src/scheduler/plugins/pod-topology-spread/domain-counts.ts'
 import { computePreScoreState, scoreNode } from '../../../src/scheduler/plugins/pod-topology-spread/scoring.ts'
@@ -73,9 +74,46 @@ describe('PodTopologySpread sums kept over every node', () => {
         }
         check()
       }
+      // A NodeInfo that is not the cache's (built by hand: its row is its own, at slot 0 like
+      // another node's) is counted, not read from the slot.
+      const all = cache.nodes
+      const kept = computePreScoreState(incoming, constraints, all, all, c.requireAll, { counts, snapshot: cache })
+      const byHand = newNodeInfo(makeNode().name('elsewhere').label(LABEL_HOSTNAME, 'elsewhere').label(LABEL_ZONE, 'z').obj(),
+        [1, 2, 3].map(i => makePod().name(`h${i}`).label('app', 'web').node('elsewhere').obj()))
+      const full = computePreScoreState(incoming, constraints, all, all, c.requireAll)
+      assert.equal(scoreNode(kept, incoming, byHand), scoreNode(full, incoming, byHand))
+      const withHand = [...all, byHand]
+      assert.deepEqual(computePreScoreState(incoming, constraints, withHand, all, c.requireAll, { counts, snapshot: cache }).topologyValueToPodCounts,
+        computePreScoreState(incoming, constraints, withHand, all, c.requireAll).topologyValueToPodCounts)
       // More changes than the cache keeps: the sums are rebuilt and still equal.
       for (let i = 0; i < 21_000; i++) cache.setPod(makePod().name(`burst${i % 50}`).label('app', 'web').node(`n${i % 12}`).obj())
       check()
     })
   }
+
+  it('a slot taken by another node before its old node\'s removal is applied', () => {
+    // n0 and n1 leave, n0 comes back into n1's freed slot; the change log reads n0, n1, n0, so
+    // n0 is put (in n1's slot) before n1's removal is applied.
+    const cache = new SchedulerCache()
+    const counts = new DomainCounts()
+    const constraints = filterConstraints(cases[0].constraints as any, {}, 'ScheduleAnyway')
+    const incoming = makePod().name('incoming').label('app', 'web').obj()
+    const node = (name: string, zone: string): KubeObject => makeNode().name(name).label(LABEL_HOSTNAME, name).label(LABEL_ZONE, zone).obj()
+    const check = (): void => {
+      const all = cache.nodes
+      const kept = computePreScoreState(incoming, constraints, all, all, false, { counts, snapshot: cache })
+      const full = computePreScoreState(incoming, constraints, all, all, false)
+      assert.deepEqual(kept.topologyValueToPodCounts, full.topologyValueToPodCounts)
+      assert.deepEqual(all.map(ni => scoreNode(kept, incoming, ni)), all.map(ni => scoreNode(full, incoming, ni)))
+    }
+    cache.setNode(node('n0', 'a'))
+    cache.setNode(node('n1', 'b'))
+    cache.setNode(node('n2', 'b'))
+    for (let i = 0; i < 4; i++) cache.setPod(makePod().name(`p${i}`).label('app', 'web').node(`n${i % 3}`).obj())
+    check()
+    cache.removeNode('n0')
+    cache.removeNode('n1')
+    cache.setNode(node('n0', 'b'))
+    check()
+  })
 })

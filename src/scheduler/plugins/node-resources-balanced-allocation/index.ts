@@ -7,11 +7,12 @@
  * (Skipping best-effort pods in PreScore came in v1.33; v1.32 scores them.)
  * Args (NodeResourcesBalancedAllocationArgs): resources, default cpu and memory.
  */
-import { type PreScorePlugin, type ScorePlugin, MAX_NODE_SCORE, success } from '../../types.ts'
+import { type NodeInfo, type PreScorePlugin, type ScorePlugin, MAX_NODE_SCORE, success } from '../../types.ts'
+import { PACKED } from '../../node-info.ts'
 import { guard } from '../shared/guard.ts'
 import { nodeScores } from '../shared/node-scores.ts'
 import type { PluginOptions } from '../shared/options.ts'
-import { allocationVectors, DEFAULT_RESOURCES, podRequestList, type ResourceSpec, validateResources } from '../node-resources-fit/resource-allocation.ts'
+import { allocationVectors, cpuMemoryWeights, DEFAULT_RESOURCES, podRequestList, type ResourceSpec, validateResources } from '../node-resources-fit/resource-allocation.ts'
 
 export const NAME = 'NodeResourcesBalancedAllocation'
 const PRE_SCORE_KEY = `PreScore${NAME}`
@@ -52,6 +53,7 @@ export function newNodeResourcesBalancedAllocation (options: PluginOptions = {})
   const resources: ResourceSpec[] = validateResources(options.args?.resources ?? DEFAULT_RESOURCES, 'resources')
   // Reused by every score call (one node at a time): no two arrays per node and pod.
   const scratch = { requested: resources.map(() => 0), allocatable: resources.map(() => 0) }
+  const pair = cpuMemoryWeights(resources) !== undefined
   return guard<BalancedAllocationPlugin>({
     name: NAME,
     preScore: (state, pod) => {
@@ -60,9 +62,25 @@ export function newNodeResourcesBalancedAllocation (options: PluginOptions = {})
     },
     ...nodeScores((state, pod) => {
       const requests = state.read<number[]>(PRE_SCORE_KEY) ?? podRequestList(pod, resources, true)
-      return nodeInfo => {
+      const general = (nodeInfo: NodeInfo): number => {
         const { requested, allocatable } = allocationVectors(nodeInfo, resources, requests, true, scratch)
         return balancedResourceScore(requested, allocatable)
+      }
+      if (!pair) return general
+      // cpu and memory only: balancedResourceScore's two-resource case over the packed numbers
+      // (one or no resource allocatable: a deviation of 0, so 100).
+      const cpuRequest = requests[resources[0].name === 'cpu' ? 0 : 1]
+      const memoryRequest = requests[resources[0].name === 'cpu' ? 1 : 0]
+      return nodeInfo => {
+        const p = nodeInfo.packed
+        if (p === undefined) return general(nodeInfo)
+        const o = nodeInfo.packedAt ?? 0
+        const cpu = p[o + PACKED.allocatableMilliCPU]
+        const memory = p[o + PACKED.allocatableMemory]
+        if (cpu === 0 || memory === 0) return MAX_NODE_SCORE
+        const fCPU = Math.min(1, (p[o + PACKED.requestedMilliCPU] + cpuRequest) / cpu)
+        const fMemory = Math.min(1, (p[o + PACKED.requestedMemory] + memoryRequest) / memory)
+        return Math.trunc((1 - Math.abs((fCPU - fMemory) / 2)) * MAX_NODE_SCORE)
       }
     }),
   })

@@ -7,12 +7,13 @@
  * scoringStrategy {type: LeastAllocated | MostAllocated, resources}.
  */
 import { podRequests } from '../../../api/pod-resources.ts'
-import { errorStatus, type FilterPlugin, type PreFilterPlugin, type PreScorePlugin, type Resources, type ScorePlugin, success, unschedulable } from '../../types.ts'
+import { errorStatus, type FilterPlugin, type NodeInfo, type PreFilterPlugin, type PreScorePlugin, type Resources, type ScorePlugin, success, unschedulable } from '../../types.ts'
 import { guard } from '../shared/guard.ts'
 import { nodeScores } from '../shared/node-scores.ts'
 import type { PluginOptions } from '../shared/options.ts'
 import { fitsRequest } from './fit.ts'
-import { allocationVectors, DEFAULT_RESOURCES, leastRequestedScore, mostRequestedScore, podRequestList, type ResourceSpec, validateResources, weightedScore } from './resource-allocation.ts'
+import { PACKED } from '../../node-info.ts'
+import { allocationVectors, cpuMemoryWeights, DEFAULT_RESOURCES, leastRequestedScore, mostRequestedScore, podRequestList, type ResourceSpec, validateResources, weightedScore } from './resource-allocation.ts'
 
 export { fitsRequest, type FitOptions, type InsufficientResource } from './fit.ts'
 
@@ -37,6 +38,7 @@ export function newNodeResourcesFit (options: PluginOptions = {}): NodeResources
 
   // Reused by every score call (one node at a time): no two arrays per node and pod.
   const scratch = { requested: resources.map(() => 0), allocatable: resources.map(() => 0) }
+  const pair = cpuMemoryWeights(resources)
   return guard<NodeResourcesFitPlugin>({
     name: NAME,
     preFilter: (state, pod) => {
@@ -55,9 +57,25 @@ export function newNodeResourcesFit (options: PluginOptions = {}): NodeResources
     },
     ...nodeScores((state, pod) => {
       const requests = state.read<number[]>(PRE_SCORE_KEY) ?? podRequestList(pod, resources, false)
-      return nodeInfo => {
+      const general = (nodeInfo: NodeInfo): number => {
         const { requested, allocatable } = allocationVectors(nodeInfo, resources, requests, false, scratch)
         return weightedScore(per, resources, requested, allocatable)
+      }
+      if (pair === undefined) return general
+      // cpu and memory only: weightedScore over the node's packed numbers (the same arithmetic).
+      const cpuRequest = requests[resources[0].name === 'cpu' ? 0 : 1]
+      const memoryRequest = requests[resources[0].name === 'cpu' ? 1 : 0]
+      return nodeInfo => {
+        const p = nodeInfo.packed
+        if (p === undefined) return general(nodeInfo)
+        const o = nodeInfo.packedAt ?? 0
+        const cpu = p[o + PACKED.allocatableMilliCPU]
+        const memory = p[o + PACKED.allocatableMemory]
+        let score = 0
+        let weights = 0
+        if (cpu !== 0) { score += per(p[o + PACKED.nonZeroMilliCPU] + cpuRequest, cpu) * pair.cpu; weights += pair.cpu }
+        if (memory !== 0) { score += per(p[o + PACKED.nonZeroMemory] + memoryRequest, memory) * pair.memory; weights += pair.memory }
+        return weights === 0 ? 0 : Math.floor(score / weights)
       }
     }),
   })

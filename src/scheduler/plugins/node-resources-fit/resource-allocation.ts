@@ -77,6 +77,17 @@ export function allocationVectors (ni: NodeInfo, resources: ResourceSpec[], podR
   return { requested, allocatable }
 }
 
+/**
+ * The weights of cpu and memory when `resources` is exactly those two (the default, in either
+ * order): the scorers then read them straight from a node's packed row, without the vectors.
+ */
+export function cpuMemoryWeights (resources: ResourceSpec[]): { cpu: number, memory: number } | undefined {
+  if (resources.length !== 2) return undefined
+  const cpu = resources.find(r => r.name === 'cpu')
+  const memory = resources.find(r => r.name === 'memory')
+  return cpu === undefined || memory === undefined ? undefined : { cpu: cpu.weight, memory: memory.weight }
+}
+
 /** (capacity − requested) × 100 / capacity, integer division; 0 when over capacity. */
 export function leastRequestedScore (requested: number, capacity: number): number {
   if (capacity === 0 || requested > capacity) return 0

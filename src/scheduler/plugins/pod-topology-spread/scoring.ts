@@ -11,7 +11,7 @@ import type { KubeObject } from '../../../api/object.ts'
 import type { NodeInfo, NodeScores, Snapshot } from '../../types.ts'
 import { MAX_NODE_SCORE } from '../../types.ts'
 import { requiredNodeAffinity } from '../shared/node-selector.ts'
-import type { DomainCounts } from './domain-counts.ts'
+import { type DomainCounts, type DomainSums, NOT_COUNTED } from './domain-counts.ts'
 import { countMatchingOnNode, LABEL_HOSTNAME, matchMemoKey, matchNodeInclusionPolicies, nodeHasAllTopologyKeys, type SpreadConstraint } from './constraints.ts'
 
 export interface PreScoreState {
@@ -19,12 +19,12 @@ export interface PreScoreState {
   /** Filtered nodes missing a required topology key: not scored. */
   ignoredNodes: Set<string>
   /** Per constraint (non-hostname): topology value → matching pods over all nodes. */
-  topologyValueToPodCounts: Array<Map<string, number>>
+  topologyValueToPodCounts: Array<Map<string | undefined, number>>
   topologyNormalizingWeight: number[]
   /** Per constraint, countMatchingOnNode's memo key for the pod's namespace and the selector. */
   memoKeys: string[]
-  /** Per hostname constraint, when kept sums are at hand: matching pods by node name. */
-  nodeCounts: Array<ReadonlyMap<string, number> | undefined>
+  /** Per hostname constraint, when kept sums are at hand: matching pods per node (countOn). */
+  nodeCounts: Array<DomainSums | undefined>
 }
 
 /** log(size + 2): the weight of a topology with `size` values among the filtered nodes. */
@@ -38,11 +38,24 @@ export const scoreForCount = (count: number, maxSkew: number, weight: number): n
  * from there instead of visiting every node.
  */
 export function computePreScoreState (pod: KubeObject, constraints: SpreadConstraint[], filteredNodes: NodeInfo[], allNodes: NodeInfo[], requireAllTopologies: boolean, sums?: { counts: DomainCounts, snapshot: Snapshot }): PreScoreState {
+  const required = requiredNodeAffinity(pod)
+  const ns = pod.metadata.namespace ?? ''
+  const memoKeys = constraints.map(c => matchMemoKey(c.selector, ns))
+  // Every node counts when none is skipped for lacking another constraint's key and no inclusion
+  // policy can exclude one (Honor nodeAffinity excludes nothing for a pod without required
+  // affinity): then the kept sums answer, per topology value and per node.
+  const noSkips = !requireAllTopologies || constraints.length === 1
+  const kept = constraints.map((c, i) => {
+    const everyNode = noSkips && c.nodeTaintsPolicy === 'Ignore' && (c.nodeAffinityPolicy === 'Ignore' || !required.constrains)
+    if (sums === undefined) return undefined
+    if (c.topologyKey === LABEL_HOSTNAME) return sums.counts.onNodes(sums.snapshot, c.selector, ns, memoKeys[i])
+    return everyNode ? sums.counts.totals(sums.snapshot, c.topologyKey, c.selector, ns, memoKeys[i]) : undefined
+  })
+
   const ignoredNodes = new Set<string>()
-  const counts = constraints.map(() => new Map<string, number>())
+  const counts = constraints.map(() => new Map<string | undefined, number>())
   for (const ni of filteredNodes) {
-    const labels = ni.node.metadata.labels ?? {}
-    if (requireAllTopologies && !nodeHasAllTopologyKeys(labels, constraints)) {
+    if (requireAllTopologies && !nodeHasAllTopologyKeys(ni.node.metadata.labels ?? {}, constraints)) {
       ignoredNodes.add(ni.name)
       continue
     }
@@ -50,33 +63,27 @@ export function computePreScoreState (pod: KubeObject, constraints: SpreadConstr
     for (let i = 0; i < constraints.length; i++) {
       const c = constraints[i]
       if (c.topologyKey === LABEL_HOSTNAME) continue // counted per node in Score
-      const value = labels[c.topologyKey]
+      // The kept sums know each node's value: a node's label map is a few objects away (a cache miss).
+      const sumsOf = kept[i]
+      const known = sumsOf === undefined ? NOT_COUNTED : sumsOf.valueOn(ni)
+      const value = known === NOT_COUNTED ? (ni.node.metadata.labels ?? {})[c.topologyKey] : known
       if (!counts[i].has(value)) counts[i].set(value, 0)
     }
   }
   const weights = constraints.map((c, i) =>
     topologyNormalizingWeight(c.topologyKey === LABEL_HOSTNAME ? filteredNodes.length - ignoredNodes.size : counts[i].size))
 
-  const required = requiredNodeAffinity(pod)
-  const ns = pod.metadata.namespace ?? ''
   // The loop below runs over every node for every pod scheduled, so it does only what counts:
-  // constraints with a candidate domain (hostname never: counted per node in Score), the domain
-  // looked up before the inclusion policies (both merely skip), memo keys built once.
+  // constraints with a candidate domain and no kept sums (hostname never: counted per node in
+  // Score), the domain looked up before the inclusion policies (both merely skip).
   const active: number[] = []
-  // Every node counts when none is skipped for lacking another constraint's key and no inclusion
-  // policy can exclude one (Honor nodeAffinity excludes nothing for a pod without required affinity).
-  const noSkips = !requireAllTopologies || constraints.length === 1
   for (let i = 0; i < constraints.length; i++) {
     const c = constraints[i]
     if (c.topologyKey === LABEL_HOSTNAME || counts[i].size === 0) continue
-    const everyNode = noSkips && c.nodeTaintsPolicy === 'Ignore' && (c.nodeAffinityPolicy === 'Ignore' || !required.constrains)
-    const totals = sums !== undefined && everyNode
-      ? sums.counts.totals(sums.snapshot, c.topologyKey, c.selector, ns, matchMemoKey(c.selector, ns))
-      : undefined
+    const totals = kept[i]?.totals
     if (totals === undefined) { active.push(i); continue }
     for (const value of counts[i].keys()) counts[i].set(value, totals.get(value) ?? 0)
   }
-  const memoKeys = active.map(i => matchMemoKey(constraints[i].selector, ns))
   if (active.length > 0) {
     for (const ni of allNodes) {
       const labels = ni.node.metadata.labels ?? {}
@@ -88,13 +95,12 @@ export function computePreScoreState (pod: KubeObject, constraints: SpreadConstr
         const cur = counts[i].get(value)
         if (cur === undefined) continue // not a candidate's domain
         if (!matchNodeInclusionPolicies(c, pod, ni.node, required)) continue
-        counts[i].set(value, cur + countMatchingOnNode(ni, c.selector, ns, memoKeys[j]))
+        counts[i].set(value, cur + countMatchingOnNode(ni, c.selector, ns, memoKeys[i]))
       }
     }
   }
-  const allMemoKeys = constraints.map(c => matchMemoKey(c.selector, ns))
-  const nodeCounts = constraints.map((c, i) => (c.topologyKey === LABEL_HOSTNAME && sums !== undefined ? sums.counts.onNodes(sums.snapshot, c.selector, ns, allMemoKeys[i]) : undefined))
-  return { constraints, ignoredNodes, topologyValueToPodCounts: counts, topologyNormalizingWeight: weights, memoKeys: allMemoKeys, nodeCounts }
+  const nodeCounts = constraints.map((c, i) => (c.topologyKey === LABEL_HOSTNAME ? kept[i] : undefined))
+  return { constraints, ignoredNodes, topologyValueToPodCounts: counts, topologyNormalizingWeight: weights, memoKeys, nodeCounts }
 }
 
 export function scoreNode (s: PreScoreState, pod: KubeObject, nodeInfo: NodeInfo): number {
@@ -104,12 +110,9 @@ export function scoreNode (s: PreScoreState, pod: KubeObject, nodeInfo: NodeInfo
   for (let i = 0; i < s.constraints.length; i++) {
     const c = s.constraints[i]
     if (!(c.topologyKey in labels)) continue
-    const onNodes = s.nodeCounts[i]
     const count = c.topologyKey !== LABEL_HOSTNAME
       ? s.topologyValueToPodCounts[i].get(labels[c.topologyKey]) ?? 0
-      : onNodes !== undefined
-        ? onNodes.get(nodeInfo.name) ?? 0
-        : countMatchingOnNode(nodeInfo, c.selector, pod.metadata.namespace ?? '', s.memoKeys[i])
+      : s.nodeCounts[i]?.countOn(nodeInfo) ?? countMatchingOnNode(nodeInfo, c.selector, pod.metadata.namespace ?? '', s.memoKeys[i])
     score += scoreForCount(count, c.maxSkew, s.topologyNormalizingWeight[i])
   }
   return Math.round(score)
