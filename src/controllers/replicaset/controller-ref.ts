@@ -32,6 +32,8 @@ export interface ClaimOptions {
   kind: string
   /** Candidates in the owner's namespace (from a lister: frozen, never mutated). */
   objects: readonly KubeObject[]
+  /** Only these candidates are considered (e.g. active pods): tested in the same pass. */
+  keep?: (obj: KubeObject) => boolean
 }
 
 /** The objects the owner controls after adopting and releasing; writes as upstream does. */
@@ -42,6 +44,7 @@ export async function claim (o: ClaimOptions): Promise<KubeObject[]> {
   let canAdopt: boolean | undefined
   for (let i = 0; i < o.objects.length; i++) {
     const obj = o.objects[i]
+    if (o.keep !== undefined && !o.keep(obj)) continue
     const ref = controllerOf(obj)
     if (ref !== undefined) {
       if (ref.uid !== uid) continue

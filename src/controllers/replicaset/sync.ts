@@ -26,10 +26,12 @@ export async function syncReplicaSet (key: string, ctx: ControllerContext, deps:
   const selector = selectorFromLabelSelector(spec(rs).selector)
   const namespace = rs.metadata.namespace
   // Upstream's FilterPodsByOwner: the pods this ReplicaSet controls plus the namespace's orphans
-  // (by index, not a scan of every pod).
+  // (by index, not a scan of every pod); the active ones (FilterActivePods) in claim's own pass.
   const podLister = ctx.lister('pods')
-  const active = [...podLister.controlledBy(rs.metadata.uid!), ...podLister.orphans(namespace ?? '')].filter(isPodActive)
-  const pods = await claim({ client: ctx.client, owner: rs, selector, apiVersion: 'v1', kind: 'Pod', objects: active })
+  const owned = podLister.controlledBy(rs.metadata.uid!)
+  const orphans = podLister.orphans(namespace ?? '')
+  const candidates = orphans.length === 0 ? owned : [...owned, ...orphans]
+  const pods = await claim({ client: ctx.client, owner: rs, selector, apiVersion: 'v1', kind: 'Pod', objects: candidates, keep: isPodActive })
   let failure: Failure | undefined
   let thrown: unknown
   if (needsSync && rs.metadata.deletionTimestamp === undefined) {

@@ -71,6 +71,21 @@ describe('controllers/replicaset', () => {
     assert.equal((await podsOf(cluster, 'web')).length, 2, 'a replacement was created')
   })
 
+  it('leaves a finished orphan alone: not adopted, not counted', async () => {
+    // Upstream claims only active pods (FilterActivePods, then ClaimPods).
+    await cluster.client.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'done', namespace: 'default', labels: { app: 'web' } }, spec: { nodeName: 'gone', containers: [{ name: 'web', image: 'nginx:1.27' }] } })
+    const done = await cluster.client.get('v1', 'Pod', 'default', 'done')
+    await cluster.client.update({ ...done, status: { phase: 'Succeeded' } }, { subresource: 'status' })
+    await cluster.settle()
+    await cluster.client.create(makeReplicaSet('web', 2))
+    await cluster.clock.advance('10s')
+    assert.equal((await cluster.client.get('v1', 'Pod', 'default', 'done')).metadata.ownerReferences, undefined)
+    const owned = (await podsOf(cluster, 'web')).filter(p => p.metadata.ownerReferences?.[0]?.name === 'web')
+    assert.equal(owned.length, 2)
+    const status = (await cluster.client.get('apps/v1', 'ReplicaSet', 'default', 'web')).status as { replicas: number }
+    assert.equal(status.replicas, 2)
+  })
+
   it('counts available replicas only after minReadySeconds', async () => {
     await cluster.client.create(makeReplicaSet('web', 1, { minReadySeconds: 30 }))
     await cluster.clock.advance('10s')
