@@ -9,9 +9,13 @@ import type { TypeRef } from './models.ts'
 
 const MODEL = /^([A-Z][a-z]+)?(V\d+(?:(?:alpha|beta)\d+)?)([A-Z]\w*)$/
 
-/** `V1Container` → `Container`: the struct name Go puts before the field path. */
+const structNames = new Map<string, string>()
+
+/** `V1Container` → `Container`: the struct name Go puts before the field path (kept per model). */
 export function goStructName (model: string): string {
-  return MODEL.exec(model)?.[3] ?? model
+  let name = structNames.get(model)
+  if (name === undefined) structNames.set(model, name = MODEL.exec(model)?.[3] ?? model)
+  return name
 }
 
 /** `V1Container` → `v1.Container`, `V1beta1Foo` → `v1beta1.Foo` (every k8s.io/api version package is named after its version). */

@@ -142,11 +142,24 @@ function bytes (value: unknown, slot: Slot, ctx: Ctx, where: Where): unknown {
   return items.every(n => typeof n === 'number') ? Buffer.from(items.map(n => n & 0xff)).toString('base64') : value
 }
 
+/**
+ * Times decoded lately, text → normalized text, one map for Time and one for MicroTime: in a
+ * burst of writes most timestamps share their second, and checking one takes a regex match.
+ * Emptied when full (bounded, and a miss only costs the check).
+ */
+const recentTimes = [new Map<string, string>(), new Map<string, string>()]
+
 /** Custom UnmarshalJSON of metav1.Time / MicroTime: a JSON string in RFC 3339. */
 function time (value: unknown, micro: boolean): string {
   if (typeof value !== 'string') return fatal(`json: cannot unmarshal ${jsonKind(value)} into Go value of type string`)
+  const recent = recentTimes[micro ? 1 : 0]
+  const hit = recent.get(value)
+  if (hit !== undefined) return hit
   const t = goNormalizeTime(value, micro)
-  return t.ok ? t.value : fatal(t.error)
+  if (!t.ok) return fatal(t.error)
+  if (recent.size >= 1024) recent.clear()
+  recent.set(value, t.value)
+  return t.value
 }
 
 /** Custom UnmarshalJSON of intstr.IntOrString: a string, or else an int32. */
