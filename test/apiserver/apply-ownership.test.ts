@@ -32,4 +32,25 @@ describe('server-side apply: shared ownership', () => {
       backend.close()
     }
   })
+
+  it('conflicts name each manager as upstream prints it, managers in the order of their identifiers', async () => {
+    const clock = new VirtualClock()
+    const backend = new MemoryBackend({ clock })
+    const core = new ApiServerCore({ backend, clock, ids: new Ids({ seed: 1 }) })
+    await core.bootstrap()
+    const c = new InProcessClient({ core })
+    const cm = (data: Json): any => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'default' }, data })
+    try {
+      await c.patch('v1', 'ConfigMap', 'default', 'x', cm({ a: '1' }), { type: 'apply', fieldManager: 'zeta' } as never)
+      await c.patch('v1', 'ConfigMap', 'default', 'x', { data: { b: '1' } }, { type: 'merge', fieldManager: 'alpha' })
+      await c.patch('v1', 'ConfigMap', 'default', 'x', cm({ a: '2', b: '2' }), { type: 'apply', fieldManager: 'mine' } as never).then(() => assert.fail('no conflict'), (err: any) => {
+        assert.equal(err.code, 409)
+        // {"manager":"alpha","operation":"Update",…} sorts before {"manager":"zeta",…}; an applier has no "using".
+        assert.equal(err.message, 'Apply failed with 2 conflicts: conflicts with "alpha" using v1:\n- .data.b\nconflicts with "zeta":\n- .data.a')
+        assert.deepEqual(err.status.details.causes.map((x: Json) => x.message).sort(), ['conflict with "alpha" using v1', 'conflict with "zeta"'])
+      })
+    } finally {
+      backend.close()
+    }
+  })
 })

@@ -85,9 +85,20 @@ describe('kubectl against k3sim: writes and errors', function () {
     assert.equal(await ok(['apply', '--server-side', '-f', '-'], JSON.stringify(m)), 'configmap/ssa serverside-applied\n')
     assert.equal(await ok(['apply', '--server-side', '--field-manager=other', '-f', '-'], JSON.stringify({ ...m, data: { other: 'x' } })), 'configmap/ssa serverside-applied\n')
     const err = await fails(['apply', '--server-side', '--field-manager=other', '-f', '-'], JSON.stringify({ ...m, data: { k: 'v2' } }))
-    assert.match(err, /Apply failed with 1 conflict: conflict with "kubectl" using v1: \.data\.k/)
+    // An applier is named without "using": upstream's printManager adds it for updaters only.
+    assert.match(err, /Apply failed with 1 conflict: conflict with "kubectl": \.data\.k/)
     assert.equal(await ok(['apply', '--server-side', '--force-conflicts', '--field-manager=other', '-f', '-'], JSON.stringify({ ...m, data: { k: 'v2' } })), 'configmap/ssa serverside-applied\n')
     assert.equal(await ok(['get', 'cm', 'ssa', '-n', 'gen', '-o', 'jsonpath={.data}']), '{"k":"v2"}')
+  })
+
+  it('records kubectl scale under the scale subresource; an apply then conflicts with it, printed as upstream does', async () => {
+    const d = (replicas: number): string => JSON.stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'ssa-scale', namespace: 'gen' }, spec: { replicas, selector: { matchLabels: { app: 'ssa-scale' } }, template: { metadata: { labels: { app: 'ssa-scale' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } } })
+    await ok(['apply', '--server-side', '-f', '-'], d(1))
+    await ok(['scale', 'deploy', 'ssa-scale', '-n', 'gen', '--replicas=2'])
+    const managed = JSON.parse(await ok(['get', 'deploy', 'ssa-scale', '-n', 'gen', '--show-managed-fields', '-o', 'jsonpath={.metadata.managedFields}'])) as Array<Record<string, unknown>>
+    const scale = managed.find(e => e.subresource === 'scale')
+    assert.deepEqual([scale?.manager, scale?.operation, scale?.apiVersion, scale?.fieldsV1], ['kubectl', 'Update', 'apps/v1', { 'f:spec': { 'f:replicas': {} } }])
+    assert.match(await fails(['apply', '--server-side', '-f', '-'], d(3)), /Apply failed with 1 conflict: conflict with "kubectl" with subresource "scale" using apps\/v1: \.spec\.replicas/)
   })
 
   it('server-side apply that creates is an Apply: the same manager re-applies, changes and drops its fields', async () => {

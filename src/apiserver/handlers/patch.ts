@@ -100,7 +100,25 @@ async function applyObject (ctx: ApiContext, req: ApiRequest): Promise<Reply<Kub
   }, { manager, operation: 'Apply', managedFieldsDone: true })
 }
 
-interface Conflict { manager: string, apiVersion: string, path: string }
+interface Conflict { manager: string, id: string, path: string }
+
+/**
+ * Upstream's printManager over the manager identifier (its entry without time and fields, and
+ * without apiVersion for appliers): `"name"`, then `with subresource "scale"`, then for updaters
+ * `using apps/v1`.
+ */
+function printManager (e: ManagedFieldsEntry): string {
+  // (Several managers are listed in the order of their identifiers' JSON: see managerId.)
+  let out = JSON.stringify(e.manager ?? '')
+  if (e.subresource !== undefined && e.subresource !== '') out += ` with subresource ${JSON.stringify(e.subresource)}`
+  return e.operation === 'Update' ? `${out} using ${e.apiVersion ?? ''}` : out
+}
+
+/** BuildManagerIdentifier: the entry's JSON without time and fields (and apiVersion for appliers). */
+function managerId (e: ManagedFieldsEntry): string {
+  const nonEmpty = (v: string | undefined): string | undefined => (v === '' ? undefined : v)
+  return JSON.stringify({ manager: nonEmpty(e.manager), operation: nonEmpty(e.operation), apiVersion: e.operation === 'Apply' ? undefined : nonEmpty(e.apiVersion), subresource: nonEmpty(e.subresource) })
+}
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration'
 
@@ -132,25 +150,27 @@ function findConflicts (entries: ManagedFieldsEntry[], manager: string, applied:
   const want = new Set(leafPaths(applied))
   for (const e of entries) {
     if (e.manager === manager && e.operation === 'Apply') continue
-    if (e.subresource !== undefined) continue
+    // Status writers own status fields, which an apply to the object itself resets, never sets.
+    if (e.subresource === 'status') continue
     for (const path of leafPaths((e.fieldsV1 ?? {}) as FieldSet)) {
       if (!want.has(path)) continue
-      if (JSON.stringify(valueAt(config, path)) !== JSON.stringify(valueAt(live, path))) out.push({ manager: e.manager ?? '', apiVersion: e.apiVersion ?? '', path })
+      if (JSON.stringify(valueAt(config, path)) !== JSON.stringify(valueAt(live, path))) out.push({ manager: printManager(e), id: managerId(e), path })
     }
   }
   return out
 }
 
 function applyConflict (conflicts: Conflict[]): StatusError {
-  const causes = conflicts.map(c => ({ reason: 'FieldManagerConflict', message: `conflict with "${c.manager}" using ${c.apiVersion}`, field: c.path }))
+  const causes = conflicts.map(c => ({ reason: 'FieldManagerConflict', message: `conflict with ${c.manager}`, field: c.path }))
   let message: string
   if (conflicts.length === 1) {
     const c = conflicts[0]
-    message = `Apply failed with 1 conflict: conflict with "${c.manager}" using ${c.apiVersion}: ${c.path}`
+    message = `Apply failed with 1 conflict: conflict with ${c.manager}: ${c.path}`
   } else {
     const byManager = new Map<string, Conflict[]>()
-    for (const c of conflicts) byManager.set(`"${c.manager}" using ${c.apiVersion}`, [...(byManager.get(`"${c.manager}" using ${c.apiVersion}`) ?? []), c])
-    message = `Apply failed with ${conflicts.length} conflicts: ` + [...byManager].map(([who, list]) => `conflicts with ${who}:\n${list.map(c => `- ${c.path}`).join('\n')}`).join('\n')
+    for (const c of conflicts) byManager.set(c.id, [...(byManager.get(c.id) ?? []), c])
+    const ids = [...byManager.keys()].sort()
+    message = `Apply failed with ${conflicts.length} conflicts: ` + ids.map(id => { const list = byManager.get(id)!; return `conflicts with ${list[0].manager}:\n${list.map(c => `- ${c.path}`).join('\n')}` }).join('\n')
   }
   return new StatusError(409, 'Conflict', message, { causes })
 }

@@ -136,7 +136,7 @@ async function writeUpdate (ctx: ApiContext, req: ApiRequest, current: KubeObjec
   const subresource = options.admissionSubresource ?? req.subresource
   const strategyWarnings = req.subresource === undefined ? strategy.warningsOnUpdate?.(next, current) ?? [] : []
   const warnings = withWarnings(undefined, [...strategyWarnings, ...await ctx.admission.validate({ operation: 'update', info, subresource, obj: next, old: current, dryRun: req.options.dryRun === true })])
-  if (!options.managedFieldsDone) recordManager(next, current, { manager: options.manager, operation: options.operation ?? 'Update', apiVersion: next.apiVersion ?? current.apiVersion!, time: rfc3339(ctx.clock.now()), subresource: req.subresource }, { statusWritesMetadata: strategy.statusWritesMetadata })
+  if (!options.managedFieldsDone) recordManager(next, current, { manager: options.manager, operation: options.operation ?? 'Update', apiVersion: next.apiVersion ?? current.apiVersion!, time: rfc3339(ctx.clock.now()), subresource }, { statusWritesMetadata: strategy.statusWritesMetadata })
   next.metadata.resourceVersion = current.metadata.resourceVersion
   if (unchanged(next, current)) return { status: 200, body: asServed(info, current), warnings }
   if (req.options.dryRun === true) return { status: 200, body: asServed(info, next), warnings }
