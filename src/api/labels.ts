@@ -168,6 +168,28 @@ export interface LabelSelector {
 
 const EXPRESSION_OPERATORS: Record<string, Operator> = { In: 'in', NotIn: 'notin', Exists: 'exists', DoesNotExist: '!' }
 
+const byKey = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
+
+/** `%#v` of a map[string]string (keys sorted, as fmt prints maps); nil when absent. */
+export function goStringMap (m: Record<string, string> | null | undefined): GoRepr {
+  if (m === null || m === undefined) return { goRepr: 'map[string]string(nil)' }
+  return { goRepr: `map[string]string{${Object.keys(m).sort(byKey).map(k => `${goQuote(k)}:${goQuote(String(m[k]))}`).join(', ')}}` }
+}
+
+/**
+ * `%#v` of a metav1.LabelSelector, as field.Invalid prints a selector (the pointer dereferenced):
+ * `v1.LabelSelector{MatchLabels:map[string]string{"app":"web"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}`.
+ */
+export function goLabelSelector (sel: LabelSelector | null | undefined): GoRepr {
+  if (sel === null || sel === undefined) return { goRepr: 'null' }
+  const strings = (v: readonly string[] | null | undefined): string => (v === null || v === undefined ? '[]string(nil)' : `[]string{${v.map(goQuote).join(', ')}}`)
+  const exprs = sel.matchExpressions
+  const expressions = exprs === null || exprs === undefined
+    ? '[]v1.LabelSelectorRequirement(nil)'
+    : `[]v1.LabelSelectorRequirement{${exprs.map(e => `v1.LabelSelectorRequirement{Key:${goQuote(e.key ?? '')}, Operator:${goQuote(e.operator ?? '')}, Values:${strings(e.values)}}`).join(', ')}}`
+  return { goRepr: `v1.LabelSelector{MatchLabels:${goStringMap(sel.matchLabels).goRepr}, MatchExpressions:${expressions}}` }
+}
+
 /**
  * metav1.LabelSelectorAsSelector: null/undefined selects nothing, an empty selector selects
  * everything; invalid input throws LabelSelectorError with upstream's message.

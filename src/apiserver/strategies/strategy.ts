@@ -1,5 +1,6 @@
 // Per-kind behaviour of the registry, as upstream's rest strategies: defaulting, what create and
 // update may change, validation, and whether the kind has a generation and a status.
+import { goValue } from '../../api/field-errors.ts'
 import type { KubeObject } from '../../api/object.ts'
 import type { StatusCause } from '../errors.ts'
 import type { ObjectStorage } from '../registry/storage.ts'
@@ -72,16 +73,17 @@ export function required (field: string): StatusCause {
   return { reason: 'FieldValueRequired', message: 'Required value', field }
 }
 
+/** The value as field.Error prints it (goValue: %q, %v, or %#v through a GoRepr). */
 export function invalidValue (field: string, value: unknown, message: string): StatusCause {
-  return { reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(value)}: ${message}`, field }
+  return { reason: 'FieldValueInvalid', message: `Invalid value: ${goValue(value)}: ${message}`, field }
 }
 
 export function immutable (field: string, value: unknown): StatusCause {
-  return { reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(value)}: field is immutable`, field }
+  return { reason: 'FieldValueInvalid', message: `Invalid value: ${goValue(value)}: field is immutable`, field }
 }
 
 export function unsupported (field: string, value: unknown, supported: string[]): StatusCause {
-  return { reason: 'FieldValueNotSupported', message: `Unsupported value: ${JSON.stringify(value)}: supported values: ${supported.map(s => `"${s}"`).join(', ')}`, field }
+  return { reason: 'FieldValueNotSupported', message: `Unsupported value: ${goValue(value)}: supported values: ${supported.map(s => `"${s}"`).join(', ')}`, field }
 }
 
 /** Sets `obj[key] = value` when the key is absent (undefined). */

@@ -1,6 +1,7 @@
 // apps/v1 and batch/v1 workloads: SetDefaults_* and the validation kubectl users meet first
 // (replicas, selector vs template labels, immutable selectors).
 import type { KubeObject } from '../../api/object.ts'
+import { goLabelSelector, goStringMap } from '../../api/labels.ts'
 import type { StatusCause } from '../errors.ts'
 import { defaultPodSpec, validatePodSpec } from './pod-spec.ts'
 import { def, immutable, invalidValue, required, type Strategy } from './strategy.ts'
@@ -29,7 +30,7 @@ function validateTemplate (spec: Json, path: string, { selector = true } = {}): 
     } else {
       const labels: Json = spec.template?.metadata?.labels ?? {}
       const mismatch = Object.entries(sel.matchLabels ?? {}).some(([k, v]) => labels[k] !== v)
-      if (mismatch) causes.push(invalidValue(`${path}.template.metadata.labels`, labels, '`selector` does not match template `labels`'))
+      if (mismatch) causes.push(invalidValue(`${path}.template.metadata.labels`, goStringMap(spec.template?.metadata?.labels), '`selector` does not match template `labels`'))
     }
   }
   if (spec.template === undefined) causes.push(required(`${path}.template`))
@@ -40,7 +41,7 @@ function validateTemplate (spec: Json, path: string, { selector = true } = {}): 
 function selectorImmutable (obj: KubeObject, old: KubeObject): StatusCause[] {
   const a = (obj.spec as Json)?.selector
   const b = (old.spec as Json)?.selector
-  return JSON.stringify(a) === JSON.stringify(b) ? [] : [immutable('spec.selector', a)]
+  return JSON.stringify(a) === JSON.stringify(b) ? [] : [immutable('spec.selector', goLabelSelector(a))]
 }
 
 const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v)
