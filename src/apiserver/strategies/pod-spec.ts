@@ -2,6 +2,7 @@
 // ReplicaSet, DaemonSet, StatefulSet, Job, CronJob), as upstream's SetDefaults_PodSpec.
 import { def, invalidValue, required, unsupported } from './strategy.ts'
 import type { StatusCause } from '../errors.ts'
+import { validateContainers } from './pod-containers.ts'
 
 type Json = Record<string, any>
 
@@ -68,41 +69,34 @@ export function defaultHostNetworkPorts (spec: Json): void {
   }
 }
 
-const restartPolicies = ['Always', 'OnFailure', 'Never']
-const protocols = ['TCP', 'UDP', 'SCTP']
+const RESTART_POLICIES = ['Always', 'OnFailure', 'Never']
+const DNS_POLICIES = ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None']
+const MAX_INT32 = 2147483647
 
+/** ValidatePodSpec's checks, in upstream's order: volumes, containers, init containers, policies. */
 export function validatePodSpec (spec: Json | undefined, path: string): StatusCause[] {
   if (spec === undefined || spec === null) return [required(path)]
   const causes: StatusCause[] = []
+  const volumes = validateVolumes(spec.volumes, `${path}.volumes`, causes)
   if (!Array.isArray(spec.containers) || spec.containers.length === 0) causes.push(required(`${path}.containers`))
   const names = new Set<string>()
-  const check = (list: Json[] | undefined, field: string): void => {
-    (list ?? []).forEach((c, i) => {
-      const at = `${path}.${field}[${i}]`
-      if (!c.name) causes.push(required(`${at}.name`))
-      else if (names.has(c.name)) causes.push({ reason: 'FieldValueDuplicate', message: `Duplicate value: "${c.name}"`, field: `${at}.name` })
-      else names.add(c.name)
-      if (!c.image) causes.push(required(`${at}.image`))
-      ;(c.ports ?? []).forEach((p: Json, j: number) => {
-        if (!(Number.isInteger(p.containerPort) && p.containerPort > 0 && p.containerPort < 65536)) {
-          causes.push(invalidValue(`${at}.ports[${j}].containerPort`, p.containerPort, 'must be between 1 and 65535, inclusive'))
-        }
-        if (p.protocol !== undefined && !protocols.includes(p.protocol)) causes.push(unsupported(`${at}.ports[${j}].protocol`, p.protocol, protocols))
-      })
-    })
+  validateContainers(spec.containers, `${path}.containers`, volumes, names, causes)
+  validateContainers(spec.initContainers, `${path}.initContainers`, volumes, names, causes)
+  if (spec.restartPolicy !== undefined && !RESTART_POLICIES.includes(spec.restartPolicy)) {
+    causes.push(unsupported(`${path}.restartPolicy`, spec.restartPolicy, RESTART_POLICIES))
   }
-  check(spec.initContainers, 'initContainers')
-  check(spec.containers, 'containers')
-  causes.push(...validateVolumes(spec.volumes, `${path}.volumes`))
-  if (spec.restartPolicy !== undefined && !restartPolicies.includes(spec.restartPolicy)) {
-    causes.push(unsupported(`${path}.restartPolicy`, spec.restartPolicy, restartPolicies))
+  if (spec.dnsPolicy !== undefined && !DNS_POLICIES.includes(spec.dnsPolicy)) {
+    causes.push(spec.dnsPolicy === '' ? required(`${path}.dnsPolicy`) : unsupported(`${path}.dnsPolicy`, spec.dnsPolicy, DNS_POLICIES))
+  }
+  const deadline = spec.activeDeadlineSeconds
+  if (deadline !== undefined && deadline !== null && !(deadline >= 1 && deadline <= MAX_INT32)) {
+    causes.push(invalidValue(`${path}.activeDeadlineSeconds`, deadline, `must be between 1 and ${MAX_INT32}, inclusive`))
   }
   return causes
 }
 
-/** ValidateVolumes' name and source rules: each named once, with exactly one source. */
-function validateVolumes (volumes: Json[] | undefined, path: string): StatusCause[] {
-  const causes: StatusCause[] = []
+/** ValidateVolumes' name and source rules: each named once, with exactly one source. The names. */
+function validateVolumes (volumes: Json[] | undefined, path: string, causes: StatusCause[]): Set<string> {
   const names = new Set<string>()
   ;(volumes ?? []).forEach((v, i) => {
     const at = `${path}[${i}]`
@@ -114,5 +108,5 @@ function validateVolumes (volumes: Json[] | undefined, path: string): StatusCaus
     if (sources.length === 0) causes.push({ reason: 'FieldValueRequired', message: 'Required value: must specify a volume type', field: at })
     else if (sources.length > 1) causes.push({ reason: 'FieldValueForbidden', message: 'Forbidden: may not specify more than 1 volume type', field: `${at}.${sources[1]}` })
   })
-  return causes
+  return names
 }
