@@ -123,9 +123,12 @@ async function run (ctx: SyncContext, pod: KubeObject, rec: PodRecord, c: Json, 
     r.waiting = image
       ? { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image}"` }
       : { reason: 'CrashLoopBackOff', message: `back-off ${goDuration(r.backoffMs)} restarting failed container=${c.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})` }
+    const fieldPath = `spec.${init ? 'initContainers' : 'containers'}{${c.name}}`
     await ctx.recorder.record(pod, image
-      ? { type: 'Normal', reason: 'BackOff', message: `Back-off pulling image "${c.image}"`, fieldPath: `spec.${init ? 'initContainers' : 'containers'}{${c.name}}` }
-      : { type: 'Warning', reason: 'BackOff', message: `Back-off restarting failed container ${c.name} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`, fieldPath: `spec.${init ? 'initContainers' : 'containers'}{${c.name}}` })
+      ? { type: 'Normal', reason: 'BackOff', message: `Back-off pulling image "${c.image}"`, fieldPath }
+      : { type: 'Warning', reason: 'BackOff', message: `Back-off restarting failed container ${c.name} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`, fieldPath })
+    // The image puller says BackOff, then startContainer its error (ErrImagePullBackOff).
+    if (image) await ctx.recorder.record(pod, { type: 'Warning', reason: 'Failed', message: 'Error: ImagePullBackOff', fieldPath })
     return r.backoffUntil
   }
   const restart = r.status?.state === 'exited' || r.waiting !== undefined

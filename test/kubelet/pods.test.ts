@@ -77,6 +77,19 @@ describe('kubelet: pod status in virtual time', () => {
     assert.ok(cluster.events({ name: 'crash', reason: 'BackOff', type: 'Warning' }).length > 0)
   })
 
+  it('an image that cannot be pulled: the kubelet\'s events, then ImagePullBackOff', async () => {
+    await cluster.client.create(pod('nopull', {}, { 'k3sim.io/profile': 'image-pull-error' }))
+    await cluster.settle()
+    await cluster.clock.advance('30s')
+    const seen = cluster.events({ name: 'nopull' }).map(e => `${e.type} ${e.reason}: ${e.message ?? e.note}`)
+    const first = (text: string): number => seen.findIndex(e => e.startsWith(text))
+    for (const text of ['Normal Pulling: Pulling image "nginx:1.27"', 'Warning Failed: Failed to pull image "nginx:1.27"', 'Warning Failed: Error: ErrImagePull', 'Normal BackOff: Back-off pulling image "nginx:1.27"', 'Warning Failed: Error: ImagePullBackOff']) {
+      assert.ok(first(text) >= 0, `${text} in\n${seen.join('\n')}`)
+    }
+    assert.ok(first('Normal BackOff') < first('Warning Failed: Error: ImagePullBackOff'))
+    assert.equal((await get('nopull')).status.containerStatuses[0].state.waiting.reason, 'ImagePullBackOff')
+  })
+
   it('runs init containers first, in order', async () => {
     await cluster.client.create(pod('init', { initContainers: [{ name: 'one', image: 'busybox' }, { name: 'two', image: 'busybox' }] }))
     await cluster.settle()
