@@ -2,7 +2,9 @@
 // (k3sim-<cluster>-server-0, k3sim-<cluster>-agent-0), sized like this host unless told.
 import { availableParallelism, release, totalmem } from 'node:os'
 import { statfsSync } from 'node:fs'
+import type { KubeObject } from '../api/object.ts'
 import type { Client } from '../client/client.ts'
+import { Informer } from '../client/informer.ts'
 import { parseQuantity } from '../api/quantity.ts'
 import { Kubelet, type KubeletOptions, type KubeletState } from '../kubelet/kubelet.ts'
 import type { NodeIdentity } from '../kubelet/node-object.ts'
@@ -71,6 +73,11 @@ export class NodePool {
   private nextIndex = 0
   /** The current kubelets with work in hand (told by each kubelet, not asked). */
   private readonly busyKubelets = new Set<Kubelet>()
+  /**
+   * One watch of the Nodes for every kubelet (each reads its own Node, as a kubelet's node
+   * lister does): a changed Node is handed to its kubelet, not polled for by thousands of them.
+   */
+  private nodeInformer: Informer | undefined
   private readonly o: {
     client: Client, clock: Clock, ids: Ids, profiles: ProfileRegistry, defaults: NodeSize, log?: (m: string) => void
     /** The node's runtime (default: a FakeRuntime). */
@@ -132,7 +139,25 @@ export class NodePool {
     this.nodes.set(spec.name, node)
     await kubelet.start()
     node.running = true
+    await this.watchNodes(kubelet, spec.name)
     return node
+  }
+
+  /** Start the shared Node watch (once), and show the kubelet its Node as it is now. */
+  private async watchNodes (kubelet: Kubelet, name: string): Promise<void> {
+    if (this.nodeInformer === undefined) {
+      const informer = new Informer({ client: this.o.client, apiVersion: 'v1', kind: 'Node' })
+      informer.addHandlers({ add: n => this.nodeChanged(n), update: (_old, n) => this.nodeChanged(n) })
+      this.nodeInformer = informer
+      await informer.start()
+    }
+    const current = this.nodeInformer.get(name)
+    if (current !== undefined) kubelet.observeNode(current)
+  }
+
+  private nodeChanged (node: KubeObject): void {
+    const owner = this.nodes.get(node.metadata.name!)
+    if (owner?.running === true) owner.kubelet.observeNode(node)
   }
 
   /** The node loses power: its kubelet stops (no heartbeat, no pod work); containers are kept. */
@@ -152,6 +177,7 @@ export class NodePool {
     node.kubelet = this.newKubelet(name, { identity: node.identity, state: node.state, runtime: node.runtime })
     await node.kubelet.start()
     node.running = true
+    await this.watchNodes(node.kubelet, name)
   }
 
   /** Stop and forget a node (its Node object is deleted by the caller). */
@@ -165,6 +191,8 @@ export class NodePool {
 
   async closeAll (): Promise<void> {
     for (const name of [...this.nodes.keys()]) await this.remove(name)
+    this.nodeInformer?.stop()
+    this.nodeInformer = undefined
   }
 
   get (name: string): ClusterNode {

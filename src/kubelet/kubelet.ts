@@ -64,6 +64,9 @@ export class Kubelet {
   private wasBusy = false
   private lastStatusReport = 0
   private nodeUid = ''
+  /** spec.unschedulable as last seen, and as last announced (recordNodeSchedulableEvent). */
+  private nodeUnschedulable = false
+  private announcedUnschedulable = false
   private readonly lease: NodeLease
 
   constructor (options: KubeletOptions) {
@@ -111,7 +114,7 @@ export class Kubelet {
     await this.register()
     await Promise.all([this.renewLease(), this.startPodInformer()])
     this.timers.push(this.o.clock.setInterval(() => { void this.renewLease() }, LEASE_RENEW_MS))
-    this.timers.push(this.o.clock.setInterval(() => { void this.postStatus(false) }, STATUS_CHECK_MS))
+    this.timers.push(this.o.clock.setInterval(() => { void this.recordSchedulable(); void this.postStatus(false) }, STATUS_CHECK_MS))
     this.spawnWorkers()
   }
 
@@ -247,6 +250,24 @@ export class Kubelet {
       this.postStatus(true),
     ])
     await this.recorder.record(nodeRef, { type: 'Normal', reason: 'NodeReady', message: `Node ${this.name} status is now: NodeReady` })
+  }
+
+  /** The Node object as it now is (its pool watches Nodes for every kubelet): read at the next status check. */
+  observeNode (node: KubeObject): void {
+    this.nodeUnschedulable = (node.spec as { unschedulable?: boolean } | undefined)?.unschedulable === true
+  }
+
+  /**
+   * recordNodeSchedulableEvent, one of the kubelet's node status functions (every 10 s): a
+   * cordon or uncordon since the last check is announced as NodeNotSchedulable / NodeSchedulable.
+   */
+  private async recordSchedulable (): Promise<void> {
+    if (!this.running || this.nodeUnschedulable === this.announcedUnschedulable) return
+    this.announcedUnschedulable = this.nodeUnschedulable
+    const reason = this.nodeUnschedulable ? 'NodeNotSchedulable' : 'NodeSchedulable'
+    const nodeRef = { apiVersion: 'v1', kind: 'Node', metadata: { name: this.name, uid: this.name } }
+    await this.recorder.record(nodeRef, { type: 'Normal', reason, message: `Node ${this.name} status is now: ${reason}` })
+      .catch(err => this.o.log?.(`${this.name}: node event: ${String(err)}`))
   }
 
   private async renewLease (): Promise<void> {
