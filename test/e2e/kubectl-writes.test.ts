@@ -101,6 +101,19 @@ describe('kubectl against k3sim: writes and errors', function () {
     assert.match(await fails(['apply', '--server-side', '-f', '-'], d(3)), /Apply failed with 1 conflict: conflict with "kubectl" with subresource "scale" using apps\/v1: \.spec\.replicas/)
   })
 
+  it('applies what get -o yaml printed (a List, validated from /openapi/v2), and names an unknown apiVersion as kubectl does', async () => {
+    // kind List and apps/v2 are in no OpenAPI v3 document: kubectl validates them from the v2 document (protobuf).
+    const list = await ok(['get', 'cm', 'cfg', 'ssa', '-n', 'gen', '-o', 'yaml'])
+    assert.match(list, /^apiVersion: v1\nitems:/)
+    assert.match(await ok(['apply', '-f', '-'], list), /configmap\/cfg (configured|unchanged)\n/)
+    const bad = list.replace(/^- apiVersion: v1$/m, '- apiVersion: v1\n  bogus: 1')
+    assert.match(await fails(['apply', '-f', '-'], bad), /error validating data: ValidationError\(ConfigMap\): unknown field "bogus" in io\.k8s\.api\.core\.v1\.ConfigMap/)
+    const v2 = JSON.stringify({ apiVersion: 'apps/v2', kind: 'Deployment', metadata: { name: 'x', namespace: 'gen' }, spec: {} })
+    const err = await fails(['apply', '-f', '-'], v2)
+    assert.match(err, /resource mapping not found for name: "x" namespace: "gen" from "STDIN": no matches for kind "Deployment" in version "apps\/v2"/)
+    assert.match(err, /ensure CRDs are installed first/)
+  })
+
   it('server-side apply that creates is an Apply: the same manager re-applies, changes and drops its fields', async () => {
     const m = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ssa2', namespace: 'gen' }, data: { a: '1', b: '1' } }
     assert.equal(await ok(['apply', '--server-side', '-f', '-'], JSON.stringify(m)), 'configmap/ssa2 serverside-applied\n')

@@ -1,5 +1,6 @@
 // The express app: authentication, /version and health, discovery, OpenAPI, and the REST
 // routes, all answered through the one handler layer. Errors become Status bodies.
+import { OpenapiV2, OPENAPI_V2_PROTOBUF } from '../openapi-v2/index.ts'
 import express, { type NextFunction, type Request, type Response } from 'express'
 import { VERSION_INFO } from '../../api/version.ts'
 import { ServiceUnavailableError } from '../aggregator/index.ts'
@@ -80,6 +81,15 @@ export function createApp (options: AppOptions): express.Express {
     discoveryOr404(res, apiResourceList(core.aggregator.discoverable(), group, version))
   })
 
+  const openapiV2 = new OpenapiV2(core.index, r => core.schemaFor(r), VERSION_INFO.gitVersion)
+  app.get('/openapi/v2', (req, res) => {
+    const etag = openapiV2.etag()
+    res.setHeader('ETag', etag)
+    if (req.headers['if-none-match'] === etag) { res.status(304).end(); return }
+    // Protobuf when asked for (either spelling of gnostic's type), else JSON.
+    if (req.headers.accept?.includes('application/com.github.proto-openapi.spec.v2') === true) res.status(200).setHeader('Content-Type', OPENAPI_V2_PROTOBUF).end(Buffer.from(openapiV2.protobuf()))
+    else sendJson(res, 200, openapiV2.document())
+  })
   app.get('/openapi/v3', (_req, res) => sendJson(res, 200, openapiIndex(core.index, r => core.schemaFor(r))))
   app.get('/openapi/v3/*path', (req, res) => {
     const parts = (req.params as { path: string[] }).path
