@@ -75,7 +75,8 @@ export function goQuote(s: string): string {
 
 /** How field.Error renders a bad value: `%q` for strings, `%v` for numbers and booleans, `%#v` otherwise. */
 export function goValue(v: unknown): string {
-  if (v === null || v === undefined) return 'null'
+  // ErrorBody makes a nil value (or nil pointer) the string "null", printed with %q.
+  if (v === null || v === undefined) return '"null"'
   if (typeof v === 'string') return goQuote(v)
   if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v)
   if (typeof v === 'object' && 'goRepr' in v) return String((v as GoRepr).goRepr)

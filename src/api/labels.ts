@@ -181,7 +181,7 @@ export function goStringMap (m: Record<string, string> | null | undefined): GoRe
  * `v1.LabelSelector{MatchLabels:map[string]string{"app":"web"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}`.
  */
 export function goLabelSelector (sel: LabelSelector | null | undefined): GoRepr {
-  if (sel === null || sel === undefined) return { goRepr: 'null' }
+  if (sel === null || sel === undefined) return { goRepr: '"null"' }
   const strings = (v: readonly string[] | null | undefined): string => (v === null || v === undefined ? '[]string(nil)' : `[]string{${v.map(goQuote).join(', ')}}`)
   const exprs = sel.matchExpressions
   const expressions = exprs === null || exprs === undefined

@@ -149,7 +149,8 @@ export class NodePool {
       const informer = new Informer({ client: this.o.client, apiVersion: 'v1', kind: 'Node' })
       informer.addHandlers({ add: n => this.nodeChanged(n), update: (_old, n) => this.nodeChanged(n) })
       this.nodeInformer = informer
-      await informer.start()
+      // A watch that never started is dropped, so the next node tries again.
+      await informer.start().catch(err => { if (this.nodeInformer === informer) this.nodeInformer = undefined; throw err })
     }
     const current = this.nodeInformer.get(name)
     if (current !== undefined) kubelet.observeNode(current)
@@ -190,9 +191,12 @@ export class NodePool {
   }
 
   async closeAll (): Promise<void> {
-    for (const name of [...this.nodes.keys()]) await this.remove(name)
-    this.nodeInformer?.stop()
-    this.nodeInformer = undefined
+    try {
+      for (const name of [...this.nodes.keys()]) await this.remove(name)
+    } finally {
+      this.nodeInformer?.stop()
+      this.nodeInformer = undefined
+    }
   }
 
   get (name: string): ClusterNode {

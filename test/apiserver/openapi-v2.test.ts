@@ -2,7 +2,7 @@
 // gnostic protobuf form (what kubectl reads to validate a `kind: List` or an unknown apiVersion).
 import assert from 'node:assert/strict'
 import { ApiServerCore } from '../../src/apiserver/core.ts'
-import { openapiV2Document, v2Schema } from '../../src/apiserver/openapi-v2/document.ts'
+import { customSchemaV2, openapiV2Document, v2Schema } from '../../src/apiserver/openapi-v2/document.ts'
 import { decodeOpenapiV2, encodeOpenapiV2 } from '../../src/apiserver/openapi-v2/proto.ts'
 import { MemoryBackend } from '../../src/store/memory/memory-backend.ts'
 import { VirtualClock } from '../../src/util/clock.ts'
@@ -46,6 +46,33 @@ describe('OpenAPI v2 document', () => {
         extra: { type: 'object', additionalProperties: { $ref: '#/definitions/X' }, 'x-kubernetes-map-type': 'atomic' },
       },
       'x-kubernetes-group-version-kind': [{ group: 'apps', kind: 'Deployment', version: 'v1' }],
+    })
+  })
+
+  it('publishes a custom resource\'s schema as upstream does for v2', () => {
+    const gvk = [{ group: 'example.com', kind: 'Widget', version: 'v1' }]
+    const meta = { allOf: [{ $ref: '#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta' }], description: 'm' }
+    // Preserving unknown fields at the root: a bare object, or kubectl would allow only apiVersion, kind and metadata.
+    assert.deepEqual(customSchemaV2({ type: 'object', 'x-kubernetes-preserve-unknown-fields': true, properties: { metadata: meta }, 'x-kubernetes-group-version-kind': gvk }),
+      { type: 'object', 'x-kubernetes-group-version-kind': gvk })
+    assert.deepEqual(customSchemaV2({
+      type: 'object',
+      required: ['spec', 'maybe'],
+      properties: {
+        metadata: meta,
+        spec: { type: 'object', properties: { free: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true, properties: { a: { type: 'string' } } }, port: { 'x-kubernetes-int-or-string': true, anyOf: [{ type: 'integer' }, { type: 'string' }] }, list: { type: 'array', 'x-kubernetes-preserve-unknown-fields': true, items: { type: 'string' } } } },
+        maybe: { type: 'object', nullable: true, properties: { b: { type: 'string' } } },
+      },
+      'x-kubernetes-group-version-kind': gvk,
+    }), {
+      type: 'object',
+      required: ['spec'],
+      properties: {
+        metadata: meta,
+        spec: { type: 'object', properties: { free: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true }, port: { 'x-kubernetes-int-or-string': true }, list: { 'x-kubernetes-preserve-unknown-fields': true } } },
+        maybe: {},
+      },
+      'x-kubernetes-group-version-kind': gvk,
     })
   })
 

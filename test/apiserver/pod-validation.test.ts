@@ -20,6 +20,7 @@ const cases: Array<{ name: string, spec: Json, error: string }> = [
   { name: 'an extended resource whose request is not its limit', spec: { containers: [container({ resources: { requests: { 'nvidia.com/gpu': '1' }, limits: { 'nvidia.com/gpu': '2' } } })] }, error: 'spec.containers[0].resources.requests: Invalid value: "1": must be equal to nvidia.com/gpu limit of 2' },
   { name: 'a volumeMount naming no volume of the pod', spec: { containers: [container({ volumeMounts: [{ name: 'data', mountPath: '/data' }] })] }, error: 'spec.containers[0].volumeMounts[0].name: Not found: "data"' },
   { name: 'two mounts at one path', spec: { volumes: [{ name: 'a', emptyDir: {} }], containers: [container({ volumeMounts: [{ name: 'a', mountPath: '/x' }, { name: 'a', mountPath: '/x' }] })] }, error: 'spec.containers[0].volumeMounts[1].mountPath: Invalid value: "/x": must be unique' },
+  { name: 'a protocol not among the three (listed sorted)', spec: { containers: [container({ ports: [{ containerPort: 80, protocol: 'HTTP' }] })] }, error: 'spec.containers[0].ports[0].protocol: Unsupported value: "HTTP": supported values: "SCTP", "TCP", "UDP"' },
   { name: 'an imagePullPolicy not among the three', spec: { containers: [container({ imagePullPolicy: 'Sometimes' })] }, error: 'spec.containers[0].imagePullPolicy: Unsupported value: "Sometimes": supported values: "Always", "IfNotPresent", "Never"' },
   { name: 'a terminationMessagePolicy not among the two', spec: { containers: [container({ terminationMessagePolicy: 'X' })] }, error: 'spec.containers[0].terminationMessagePolicy: Unsupported value: "X": supported values: "File", "FallbackToLogsOnError"' },
   { name: 'a dnsPolicy not among the four', spec: { dnsPolicy: 'Weird', containers: [container()] }, error: 'spec.dnsPolicy: Unsupported value: "Weird": supported values: "ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"' },
@@ -60,8 +61,24 @@ describe('pod spec validation (ValidatePodSpec v1.32 messages)', () => {
     assert.equal(err?.message, 'Deployment.apps "web" is invalid: spec.template.spec.containers[0].volumeMounts[0].name: Not found: "data"')
   })
 
+  it('empty policies are defaulted, not refused (SetDefaults_* test for "")', async () => {
+    const spec = { dnsPolicy: '', restartPolicy: '', schedulerName: '', containers: [container({ imagePullPolicy: '', terminationMessagePolicy: '', terminationMessagePath: '', ports: [{ containerPort: 80, protocol: '' }] })] }
+    const pod = await client.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'empties', namespace: 'default' }, spec } as any) as Json
+    const c = pod.spec.containers[0]
+    assert.deepEqual([pod.spec.dnsPolicy, pod.spec.restartPolicy, pod.spec.schedulerName, c.imagePullPolicy, c.terminationMessagePolicy, c.terminationMessagePath, c.ports[0].protocol],
+      ['ClusterFirst', 'Always', 'default-scheduler', 'IfNotPresent', 'File', '/dev/termination-log', 'TCP'])
+  })
+
+  it('a StatefulSet\'s template is not checked (its claim templates supply volumes), only its restart policy and deadline', async () => {
+    const sts = (spec: Json): any => ({ apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db', namespace: 'default' }, spec: { serviceName: 'db', selector: { matchLabels: { app: 'db' } }, template: { metadata: { labels: { app: 'db' } }, spec }, volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }] } })
+    const mounts = { containers: [container({ volumeMounts: [{ name: 'data', mountPath: '/var/lib/db' }] })] }
+    const err = await client.create(sts({ ...mounts, restartPolicy: 'Never', activeDeadlineSeconds: 5 })).then(() => undefined, (e: any) => e)
+    assert.equal(err?.message, 'StatefulSet.apps "db" is invalid: [spec.template.spec.restartPolicy: Unsupported value: "Never": supported values: "Always", spec.template.spec.activeDeadlineSeconds: Forbidden: activeDeadlineSeconds in StatefulSet is not Supported]')
+    await client.create(sts(mounts))
+  })
+
   it('a valid pod with all of these set is accepted', async () => {
-    const spec = { volumes: [{ name: 'data', emptyDir: {} }], dnsPolicy: 'Default', activeDeadlineSeconds: 60, initContainers: [container({ name: 'init' })],
+    const spec = { volumes: [{ name: 'data', emptyDir: {} }], dnsPolicy: 'Default', activeDeadlineSeconds: 60, initContainers: [container({ name: 'init' }), container({ name: 'sidecar', restartPolicy: 'Always', ports: [{ containerPort: 9000, hostPort: 0 }] })],
       containers: [container({ imagePullPolicy: 'Never', terminationMessagePolicy: 'FallbackToLogsOnError', env: [{ name: 'my.var-1', value: 'x' }], volumeMounts: [{ name: 'data', mountPath: '/data' }], ports: [{ containerPort: 80, hostPort: 8080 }], resources: { requests: { cpu: '500m', 'nvidia.com/gpu': '1' }, limits: { cpu: '1', 'nvidia.com/gpu': '1' } } })] }
     await client.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'fine', namespace: 'default' }, spec } as any)
   })

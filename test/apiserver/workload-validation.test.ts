@@ -35,6 +35,11 @@ describe('workload validation: values printed as Go prints them', () => {
       await c.create(deploy({ app: 'web' }, { matchLabels: { app: 'web' } }))
       const message = await refused(c.patch('apps/v1', 'Deployment', 'default', 'web', { spec: { selector: { matchLabels: { app: 'other' } }, template: { metadata: { labels: { app: 'other' } } } } }, { type: 'merge' }))
       assert.equal(message, 'Deployment.apps "web" is invalid: spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"app":"other"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable')
+      // Compared as apiequality.Semantic does: an empty list is no list, key order does not count.
+      await c.patch('apps/v1', 'Deployment', 'default', 'web', { spec: { selector: { matchLabels: { app: 'web' }, matchExpressions: [] } } }, { type: 'merge' })
+      // A nil value is printed as the string "null" (field.Error.ErrorBody).
+      const removed = await refused(c.patch('apps/v1', 'Deployment', 'default', 'web', [{ op: 'remove', path: '/spec/selector' }], { type: 'json' }))
+      assert.match(removed, /spec\.selector: Invalid value: "null": field is immutable/)
     } finally {
       backend.close()
     }

@@ -83,12 +83,12 @@ export function createApp (options: AppOptions): express.Express {
 
   const openapiV2 = new OpenapiV2(core.index, r => core.schemaFor(r), VERSION_INFO.gitVersion)
   app.get('/openapi/v2', (req, res) => {
-    const etag = openapiV2.etag()
-    res.setHeader('ETag', etag)
-    if (req.headers['if-none-match'] === etag) { res.status(304).end(); return }
+    const built = openapiV2.current()
+    res.setHeader('ETag', built.etag)
+    if (req.headers['if-none-match'] === built.etag) { res.status(304).end(); return }
     // Protobuf when asked for (either spelling of gnostic's type), else JSON.
-    if (req.headers.accept?.includes('application/com.github.proto-openapi.spec.v2') === true) res.status(200).setHeader('Content-Type', OPENAPI_V2_PROTOBUF).end(Buffer.from(openapiV2.protobuf()))
-    else sendJson(res, 200, openapiV2.document())
+    if (req.headers.accept?.includes('application/com.github.proto-openapi.spec.v2') === true) res.status(200).setHeader('Content-Type', OPENAPI_V2_PROTOBUF).end(Buffer.from(OpenapiV2.protobuf(built)))
+    else res.status(200).setHeader('Content-Type', 'application/json').end(built.json)
   })
   app.get('/openapi/v3', (_req, res) => sendJson(res, 200, openapiIndex(core.index, r => core.schemaFor(r))))
   app.get('/openapi/v3/*path', (req, res) => {

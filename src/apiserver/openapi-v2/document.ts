@@ -6,7 +6,7 @@
 // kubectl validates manifests of kinds the v3 documents do not list (a `kind: List` file, an
 // unknown apiVersion) against these definitions.
 import type { ResourceInfo } from '../../api/resources.ts'
-import { openapiDocument } from '../openapi.ts'
+import { openapiDocument, schemaName } from '../openapi.ts'
 import type { ResourceIndex } from '../resource-index.ts'
 
 type Json = Record<string, any>
@@ -28,6 +28,45 @@ export function v2Schema (s: unknown): unknown {
     else out[k] = v
   }
   if (s.oneOf !== undefined && out.type === undefined && out.$ref === undefined) out.type = 'string'
+  return out
+}
+
+const isRefWrapper = (v: unknown): boolean => Array.isArray(v) && v.length === 1 && isObject(v[0]) && typeof v[0].$ref === 'string'
+
+/**
+ * A custom resource's schema as upstream publishes it in v2 (buildKubeNative with opts.V2, then
+ * ToStructuralOpenAPIV2): kept whole only when it says what every field is. Anything that
+ * preserves unknown fields loses its properties and items (kubectl would reject the unknown
+ * fields), a nullable value loses its type too (and is no longer required), an array left
+ * without items its type; junctors go. At the root, preserving unknown fields leaves a bare
+ * object, as otherwise kubectl would allow nothing but apiVersion, kind and metadata.
+ */
+export function customSchemaV2 (s: Json): Json {
+  if (s['x-kubernetes-preserve-unknown-fields'] === true) return { type: 'object', 'x-kubernetes-group-version-kind': s['x-kubernetes-group-version-kind'] }
+  return structuralV2(s)
+}
+
+function structuralV2 (s: Json): Json {
+  const out: Json = { ...s }
+  // An allOf around one $ref is ours (the metadata property): structural schemas have no $ref.
+  if (!isRefWrapper(out.allOf)) delete out.allOf
+  delete out.oneOf
+  delete out.anyOf
+  delete out.not
+  if (out.nullable === true) { delete out.type; delete out.items; delete out.properties }
+  delete out.nullable
+  if (out['x-kubernetes-preserve-unknown-fields'] === true) { delete out.items; delete out.properties }
+  if (out.items === undefined && out.type === 'array') delete out.type
+  if (isObject(out.properties)) {
+    const properties = out.properties
+    out.properties = Object.fromEntries(Object.entries(properties).map(([name, p]) => [name, isObject(p) ? structuralV2(p) : p]))
+    if (Array.isArray(out.required)) {
+      out.required = out.required.filter((f: string) => !(isObject(properties[f]) && properties[f].nullable === true))
+      if (out.required.length === 0) delete out.required
+    }
+  }
+  if (isObject(out.items)) out.items = structuralV2(out.items)
+  if (isObject(out.additionalProperties)) out.additionalProperties = structuralV2(out.additionalProperties)
   return out
 }
 
@@ -70,7 +109,8 @@ export function openapiV2Document (index: ResourceIndex, schemas: (r: ResourceIn
     for (const version of versions) {
       const doc = openapiDocument(index, group, version, schemas, serverVersion) as Json | undefined
       if (doc === undefined) continue
-      for (const [name, schema] of Object.entries(doc.components.schemas as Json)) definitions[name] ??= v2Schema(schema)
+      const custom = new Set(index.inGroupVersion(group, version).filter(r => r.custom === true).map(schemaName))
+      for (const [name, schema] of Object.entries(doc.components.schemas as Json)) definitions[name] ??= v2Schema(custom.has(name) ? customSchemaV2(schema as Json) : schema)
       for (const [path, item] of Object.entries(doc.paths as Json)) {
         const ops = Object.fromEntries(Object.entries(item as Json).map(([method, op]) => [method, v2Operation(op as Json)]))
         paths[path] = { ...ops, parameters: pathParameters(path) }

@@ -10,7 +10,8 @@ import { encodeOpenapiV2, OPENAPI_V2_PROTOBUF } from './proto.ts'
 
 export { OPENAPI_V2_PROTOBUF }
 
-interface Built { key: string, doc: Record<string, unknown>, etag: string, proto?: Uint8Array }
+/** One build of the document: its JSON text (what is served as JSON and hashed), and its protobuf once asked for. */
+export interface Built { key: string, doc: Record<string, unknown>, json: string, etag: string, proto?: Uint8Array }
 
 export class OpenapiV2 {
   private built: Built | undefined
@@ -24,24 +25,20 @@ export class OpenapiV2 {
     this.version = version
   }
 
-  document (): Record<string, unknown> { return this.current().doc }
-
-  /** The quoted ETag of the current document. */
-  etag (): string { return this.current().etag }
-
-  protobuf (): Uint8Array {
-    const built = this.current()
-    built.proto ??= encodeOpenapiV2(built.doc)
-    return built.proto
-  }
-
-  private current (): Built {
+  /** The document as it is now (rebuilt only when the index says something changed). */
+  current (): Built {
     const key = JSON.stringify(openapiIndex(this.index, this.schemas))
     if (this.built?.key !== key) {
       const doc = openapiV2Document(this.index, this.schemas, this.version)
-      const etag = `"${createHash('sha512').update(JSON.stringify(doc)).digest('hex').toUpperCase()}"`
-      this.built = { key, doc, etag }
+      const json = JSON.stringify(doc)
+      this.built = { key, doc, json, etag: `"${createHash('sha512').update(json).digest('hex').toUpperCase()}"` }
     }
     return this.built
+  }
+
+  /** A build's protobuf form, encoded the first time it is asked for. */
+  static protobuf (built: Built): Uint8Array {
+    built.proto ??= encodeOpenapiV2(built.doc)
+    return built.proto
   }
 }

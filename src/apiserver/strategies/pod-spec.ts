@@ -16,12 +16,17 @@ export function defaultPullPolicy (image: string | undefined): string {
   return image.slice(colon + 1) === 'latest' ? 'Always' : 'IfNotPresent'
 }
 
+/** Sets a string field that is absent or "" (SetDefaults_* test `== ""`: an empty value is defaulted too). */
+function defString (obj: Json, key: string, value: string): void {
+  if (obj[key] === undefined || obj[key] === '') obj[key] = value
+}
+
 function defaultContainer (c: Json): void {
-  def(c, 'imagePullPolicy', defaultPullPolicy(c.image))
-  def(c, 'terminationMessagePath', '/dev/termination-log')
-  def(c, 'terminationMessagePolicy', 'File')
+  defString(c, 'imagePullPolicy', defaultPullPolicy(c.image))
+  defString(c, 'terminationMessagePath', '/dev/termination-log')
+  defString(c, 'terminationMessagePolicy', 'File')
   def(c, 'resources', {})
-  for (const p of c.ports ?? []) def(p, 'protocol', 'TCP')
+  for (const p of c.ports ?? []) if (p !== null && typeof p === 'object') defString(p, 'protocol', 'TCP')
   // Limits without requests: the requests are the limits (SetDefaults_Container via pod defaults).
   const limits = c.resources.limits as Json | undefined
   if (limits !== undefined) {
@@ -38,9 +43,9 @@ function defaultContainer (c: Json): void {
 }
 
 export function defaultPodSpec (spec: Json): void {
-  def(spec, 'restartPolicy', 'Always')
-  def(spec, 'dnsPolicy', 'ClusterFirst')
-  def(spec, 'schedulerName', 'default-scheduler')
+  defString(spec, 'restartPolicy', 'Always')
+  defString(spec, 'dnsPolicy', 'ClusterFirst')
+  defString(spec, 'schedulerName', 'default-scheduler')
   def(spec, 'terminationGracePeriodSeconds', 30)
   def(spec, 'securityContext', {})
   def(spec, 'enableServiceLinks', true)

@@ -4,7 +4,7 @@ import type { KubeObject } from '../../api/object.ts'
 import { goLabelSelector, goStringMap } from '../../api/labels.ts'
 import type { StatusCause } from '../errors.ts'
 import { defaultPodSpec, validatePodSpec } from './pod-spec.ts'
-import { def, immutable, invalidValue, required, type Strategy } from './strategy.ts'
+import { def, immutable, invalidValue, required, type Strategy, unsupported } from './strategy.ts'
 import { defaultJobPolicies, validateJobPolicies } from './job-policies.ts'
 import { statusCauses } from '../validate-meta.ts'
 
@@ -18,7 +18,7 @@ function defaultTemplate (template: Json | undefined): void {
   def(template.metadata, 'creationTimestamp', null)
 }
 
-function validateTemplate (spec: Json, path: string, { selector = true } = {}): StatusCause[] {
+function validateTemplate (spec: Json, path: string, { selector = true, podSpec = true } = {}): StatusCause[] {
   const causes: StatusCause[] = []
   if (spec.replicas !== undefined && (!Number.isInteger(spec.replicas) || spec.replicas < 0)) {
     causes.push(invalidValue(`${path}.replicas`, spec.replicas, 'must be greater than or equal to 0'))
@@ -34,14 +34,36 @@ function validateTemplate (spec: Json, path: string, { selector = true } = {}): 
     }
   }
   if (spec.template === undefined) causes.push(required(`${path}.template`))
-  else causes.push(...validatePodSpec(spec.template.spec, `${path}.template.spec`))
+  else if (podSpec) causes.push(...validatePodSpec(spec.template.spec, `${path}.template.spec`))
+  else causes.push(...statefulSetPodSpec(spec.template.spec ?? {}, `${path}.template.spec`))
   return causes
+}
+
+/**
+ * ValidatePodTemplateSpecForStatefulSet leaves the pod spec unvalidated (its volumes would fail:
+ * volumeClaimTemplates supply them); ValidateStatefulSetSpec asks only this of it.
+ */
+function statefulSetPodSpec (spec: Json, path: string): StatusCause[] {
+  const causes: StatusCause[] = []
+  if (spec.restartPolicy !== 'Always') causes.push(unsupported(`${path}.restartPolicy`, spec.restartPolicy ?? '', ['Always']))
+  if (spec.activeDeadlineSeconds !== undefined && spec.activeDeadlineSeconds !== null) {
+    causes.push({ reason: 'FieldValueForbidden', message: 'Forbidden: activeDeadlineSeconds in StatefulSet is not Supported', field: `${path}.activeDeadlineSeconds` })
+  }
+  return causes
+}
+
+/** A LabelSelector as apiequality.Semantic.DeepEqual compares it: key order, nil and empty do not count. */
+function selectorKey (sel: Json | null | undefined): string {
+  if (sel === null || sel === undefined) return 'nil'
+  const labels = Object.entries(sel.matchLabels ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  const expressions = (sel.matchExpressions ?? []).map((e: Json) => [e.key ?? '', e.operator ?? '', e.values ?? []])
+  return JSON.stringify([labels, expressions])
 }
 
 function selectorImmutable (obj: KubeObject, old: KubeObject): StatusCause[] {
   const a = (obj.spec as Json)?.selector
   const b = (old.spec as Json)?.selector
-  return JSON.stringify(a) === JSON.stringify(b) ? [] : [immutable('spec.selector', goLabelSelector(a))]
+  return selectorKey(a) === selectorKey(b) ? [] : [immutable('spec.selector', goLabelSelector(a))]
 }
 
 const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v)
@@ -72,7 +94,7 @@ function defaultRollingUpdate (spec: Json, key: string, defaults: { maxUnavailab
   defNull(rollingUpdate, 'maxSurge', defaults.maxSurge)
 }
 
-const workload = (defaults: (spec: Json) => void, opts: { selector?: boolean } = {}): Strategy => ({
+const workload = (defaults: (spec: Json) => void, opts: { selector?: boolean, podSpec?: boolean } = {}): Strategy => ({
   generation: true,
   status: true,
   defaults (obj) { defaults((obj.spec ??= {}) as Json) },
@@ -115,7 +137,7 @@ export const statefulSetStrategy = workload(spec => {
   if (empty(retention.whenDeleted)) retention.whenDeleted = 'Retain'
   if (empty(retention.whenScaled)) retention.whenScaled = 'Retain'
   defaultTemplate(spec.template)
-})
+}, { podSpec: false })
 
 export const daemonSetStrategy = workload(spec => {
   defaultRollingUpdate(spec, 'updateStrategy', { maxUnavailable: 1, maxSurge: 0 })
