@@ -8,11 +8,10 @@
  * Args (NodeResourcesBalancedAllocationArgs): resources, default cpu and memory.
  */
 import { type NodeInfo, type PreScorePlugin, type ScorePlugin, MAX_NODE_SCORE, success } from '../../types.ts'
-import { PACKED } from '../../node-info.ts'
 import { guard } from '../shared/guard.ts'
 import { nodeScores } from '../shared/node-scores.ts'
 import type { PluginOptions } from '../shared/options.ts'
-import { allocationVectors, cpuMemoryWeights, DEFAULT_RESOURCES, podRequestList, type ResourceSpec, validateResources } from '../node-resources-fit/resource-allocation.ts'
+import { allocationVectors, cpuMemoryWeights, DEFAULT_RESOURCES, packedCpuMemoryScorer, podRequestList, type ResourceSpec, validateResources } from '../node-resources-fit/resource-allocation.ts'
 
 export const NAME = 'NodeResourcesBalancedAllocation'
 const PRE_SCORE_KEY = `PreScore${NAME}`
@@ -69,19 +68,12 @@ export function newNodeResourcesBalancedAllocation (options: PluginOptions = {})
       if (!pair) return general
       // cpu and memory only: balancedResourceScore's two-resource case over the packed numbers
       // (one or no resource allocatable: a deviation of 0, so 100).
-      const cpuRequest = requests[resources[0].name === 'cpu' ? 0 : 1]
-      const memoryRequest = requests[resources[0].name === 'cpu' ? 1 : 0]
-      return nodeInfo => {
-        const p = nodeInfo.packed
-        if (p === undefined) return general(nodeInfo)
-        const o = nodeInfo.packedAt ?? 0
-        const cpu = p[o + PACKED.allocatableMilliCPU]
-        const memory = p[o + PACKED.allocatableMemory]
+      return packedCpuMemoryScorer(resources, requests, false, general, (cpuRequested, cpu, memoryRequested, memory) => {
         if (cpu === 0 || memory === 0) return MAX_NODE_SCORE
-        const fCPU = Math.min(1, (p[o + PACKED.requestedMilliCPU] + cpuRequest) / cpu)
-        const fMemory = Math.min(1, (p[o + PACKED.requestedMemory] + memoryRequest) / memory)
+        const fCPU = Math.min(1, cpuRequested / cpu)
+        const fMemory = Math.min(1, memoryRequested / memory)
         return Math.trunc((1 - Math.abs((fCPU - fMemory) / 2)) * MAX_NODE_SCORE)
-      }
+      })
     }),
   })
 }

@@ -12,8 +12,7 @@ import { guard } from '../shared/guard.ts'
 import { nodeScores } from '../shared/node-scores.ts'
 import type { PluginOptions } from '../shared/options.ts'
 import { fitsRequest } from './fit.ts'
-import { PACKED } from '../../node-info.ts'
-import { allocationVectors, cpuMemoryWeights, DEFAULT_RESOURCES, leastRequestedScore, mostRequestedScore, podRequestList, type ResourceSpec, validateResources, weightedScore } from './resource-allocation.ts'
+import { allocationVectors, cpuMemoryWeights, DEFAULT_RESOURCES, packedCpuMemoryScorer, leastRequestedScore, mostRequestedScore, podRequestList, type ResourceSpec, validateResources, weightedScore } from './resource-allocation.ts'
 
 export { fitsRequest, type FitOptions, type InsufficientResource } from './fit.ts'
 
@@ -63,20 +62,13 @@ export function newNodeResourcesFit (options: PluginOptions = {}): NodeResources
       }
       if (pair === undefined) return general
       // cpu and memory only: weightedScore over the node's packed numbers (the same arithmetic).
-      const cpuRequest = requests[resources[0].name === 'cpu' ? 0 : 1]
-      const memoryRequest = requests[resources[0].name === 'cpu' ? 1 : 0]
-      return nodeInfo => {
-        const p = nodeInfo.packed
-        if (p === undefined) return general(nodeInfo)
-        const o = nodeInfo.packedAt ?? 0
-        const cpu = p[o + PACKED.allocatableMilliCPU]
-        const memory = p[o + PACKED.allocatableMemory]
+      return packedCpuMemoryScorer(resources, requests, true, general, (cpuRequested, cpu, memoryRequested, memory) => {
         let score = 0
         let weights = 0
-        if (cpu !== 0) { score += per(p[o + PACKED.nonZeroMilliCPU] + cpuRequest, cpu) * pair.cpu; weights += pair.cpu }
-        if (memory !== 0) { score += per(p[o + PACKED.nonZeroMemory] + memoryRequest, memory) * pair.memory; weights += pair.memory }
+        if (cpu !== 0) { score += per(cpuRequested, cpu) * pair.cpu; weights += pair.cpu }
+        if (memory !== 0) { score += per(memoryRequested, memory) * pair.memory; weights += pair.memory }
         return weights === 0 ? 0 : Math.floor(score / weights)
-      }
+      })
     }),
   })
 }

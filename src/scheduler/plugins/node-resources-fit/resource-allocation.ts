@@ -88,6 +88,26 @@ export function cpuMemoryWeights (resources: ResourceSpec[]): { cpu: number, mem
   return cpu === undefined || memory === undefined ? undefined : { cpu: cpu.weight, memory: memory.weight }
 }
 
+/**
+ * A node scorer for cpu and memory only (cpuMemoryWeights): `score` gets each resource's
+ * requested (the node's, non-zero or real, plus the pod's `requests` in `resources`' order) and
+ * allocatable straight from the node's packed row; a node without a row goes to `general`.
+ */
+export function packedCpuMemoryScorer (resources: ResourceSpec[], requests: number[], nonZero: boolean, general: (ni: NodeInfo) => number,
+  score: (cpuRequested: number, cpuAllocatable: number, memoryRequested: number, memoryAllocatable: number) => number): (ni: NodeInfo) => number {
+  const cpuFirst = resources[0].name === 'cpu'
+  const cpuRequest = requests[cpuFirst ? 0 : 1]
+  const memoryRequest = requests[cpuFirst ? 1 : 0]
+  const cpuUsed = nonZero ? PACKED.nonZeroMilliCPU : PACKED.requestedMilliCPU
+  const memoryUsed = nonZero ? PACKED.nonZeroMemory : PACKED.requestedMemory
+  return ni => {
+    const p = ni.packed
+    if (p === undefined) return general(ni)
+    const o = ni.packedAt ?? 0
+    return score(p[o + cpuUsed] + cpuRequest, p[o + PACKED.allocatableMilliCPU], p[o + memoryUsed] + memoryRequest, p[o + PACKED.allocatableMemory])
+  }
+}
+
 /** (capacity − requested) × 100 / capacity, integer division; 0 when over capacity. */
 export function leastRequestedScore (requested: number, capacity: number): number {
   if (capacity === 0 || requested > capacity) return 0
