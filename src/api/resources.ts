@@ -83,6 +83,8 @@ const podSubresources: SubresourceInfo[] = [
 export const BUILTIN_RESOURCES: ResourceInfo[] = [
   // core/v1
   r('', 'v1', 'Pod', 'pods', { short: ['po'], categories: all, sub: podSubresources }),
+  // The legacy form of a pod's binding subresource: POST a Binding naming the pod (create only).
+  r('', 'v1', 'Binding', 'bindings', { verbs: ['create'], virtual: true }),
   r('', 'v1', 'Node', 'nodes', { short: ['no'], cluster: true, sub: ['status'], storage: 'minions' }),
   r('', 'v1', 'Namespace', 'namespaces', { short: ['ns'], cluster: true, verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'], sub: ['status', { name: 'finalize', kind: 'Namespace', verbs: ['update'] }] }),
   r('', 'v1', 'Service', 'services', { short: ['svc'], categories: all, sub: ['status'], storage: 'services/specs', verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'] }),

@@ -23,7 +23,14 @@ export async function serve (ctx: ApiContext, req: ApiRequest): Promise<Served> 
     : info.subresources.some(s => s.name === req.subresource)
   if (!verbAllowed) throw methodNotAllowed(req.verb, info)
   if (req.verb === 'patch') refuseStrategicOnCustom(req)
-  if (info.virtual === true) return review(ctx, req)
+  if (info.virtual === true) {
+    if (info.group === '' && info.resource === 'bindings') {
+      // BindingREST: the Binding's own name is the pod's; the same write as pods/<name>/binding.
+      const name = (req.body as { metadata?: { name?: unknown } } | undefined)?.metadata?.name
+      return bindPod(ctx, { ...req, info: ctx.index.lookup('', 'v1', 'pods')!, name: typeof name === 'string' ? name : '' })
+    }
+    return review(ctx, req)
+  }
   if (req.subresource !== undefined) return serveSubresource(ctx, req)
   switch (req.verb) {
     case 'get': return { status: 200, body: await getObject(ctx, req) }
