@@ -1,12 +1,9 @@
 // GET /openapi/v2's document: swagger 2.0 definitions and paths from the v3 schemas, and its
 // gnostic protobuf form (what kubectl reads to validate a `kind: List` or an unknown apiVersion).
 import assert from 'node:assert/strict'
-import { ApiServerCore } from '../../src/apiserver/core.ts'
+import { startCore } from '../support/api-core.ts'
 import { customSchemaV2, openapiV2Document, v2Schema } from '../../src/apiserver/openapi-v2/document.ts'
 import { decodeOpenapiV2, encodeOpenapiV2 } from '../../src/apiserver/openapi-v2/proto.ts'
-import { MemoryBackend } from '../../src/store/memory/memory-backend.ts'
-import { VirtualClock } from '../../src/util/clock.ts'
-import { Ids } from '../../src/util/random.ts'
 
 type Json = Record<string, any>
 
@@ -77,34 +74,27 @@ describe('OpenAPI v2 document', () => {
   })
 
   it('covers every served kind, every reference resolves, and the protobuf form says the same', async () => {
-    const clock = new VirtualClock()
-    const backend = new MemoryBackend({ clock })
-    const core = new ApiServerCore({ backend, clock, ids: new Ids({ seed: 1 }) })
-    await core.bootstrap()
-    try {
-      const doc = openapiV2Document(core.index, r => core.schemaFor(r), 'v1.32.3+k3s1')
-      assert.equal(doc.swagger, '2.0')
-      const definitions = doc.definitions as Json
-      // kubectl (kube-openapi's NewOpenAPIData) refuses a document with a dangling reference.
-      const dangling = refs(doc).filter(r => definitions[r.replace('#/definitions/', '')] === undefined)
-      assert.deepEqual([...new Set(dangling)], [])
-      assert.deepEqual(definitions['io.k8s.api.apps.v1.Deployment']['x-kubernetes-group-version-kind'], [{ group: 'apps', kind: 'Deployment', version: 'v1' }])
-      assert.equal(definitions['io.k8s.apimachinery.pkg.util.intstr.IntOrString'].type, 'string')
-      const patch = doc.paths['/apis/apps/v1/namespaces/{namespace}/deployments/{name}'].patch
-      assert.ok(patch.parameters.some((p: Json) => p.name === 'fieldValidation' && p.in === 'query'))
+    const { core } = await startCore({ serviceAccounts: false })
+    const doc = openapiV2Document(core.index, r => core.schemaFor(r), 'v1.32.3+k3s1')
+    assert.equal(doc.swagger, '2.0')
+    const definitions = doc.definitions as Json
+    // kubectl (kube-openapi's NewOpenAPIData) refuses a document with a dangling reference.
+    const dangling = refs(doc).filter(r => definitions[r.replace('#/definitions/', '')] === undefined)
+    assert.deepEqual([...new Set(dangling)], [])
+    assert.deepEqual(definitions['io.k8s.api.apps.v1.Deployment']['x-kubernetes-group-version-kind'], [{ group: 'apps', kind: 'Deployment', version: 'v1' }])
+    assert.equal(definitions['io.k8s.apimachinery.pkg.util.intstr.IntOrString'].type, 'string')
+    const patch = doc.paths['/apis/apps/v1/namespaces/{namespace}/deployments/{name}'].patch
+    assert.ok(patch.parameters.some((p: Json) => p.name === 'fieldValidation' && p.in === 'query'))
 
-      const back = decodeOpenapiV2(encodeOpenapiV2(doc))
-      assert.equal(back.swagger, '2.0')
-      assert.deepEqual(back.definitions.additional_properties.map((n: Json) => n.name), Object.keys(definitions))
-      const deployment = back.definitions.additional_properties.find((n: Json) => n.name === 'io.k8s.api.apps.v1.Deployment').value
-      const gvk = deployment.vendor_extension.find((e: Json) => e.name === 'x-kubernetes-group-version-kind')
-      assert.deepEqual(JSON.parse(gvk.value.yaml), [{ group: 'apps', kind: 'Deployment', version: 'v1' }])
-      assert.deepEqual(deployment.type.value, ['object'])
-      const path = back.paths.path.find((p: Json) => p.name === '/apis/apps/v1/namespaces/{namespace}/deployments/{name}').value
-      const names = path.patch.parameters.map((p: Json) => p.parameter.non_body_parameter?.query_parameter_sub_schema?.name ?? p.parameter.body_parameter?.name)
-      assert.ok(names.includes('fieldValidation') && names.includes('body'), names.join(','))
-    } finally {
-      backend.close()
-    }
+    const back = decodeOpenapiV2(encodeOpenapiV2(doc))
+    assert.equal(back.swagger, '2.0')
+    assert.deepEqual(back.definitions.additional_properties.map((n: Json) => n.name), Object.keys(definitions))
+    const deployment = back.definitions.additional_properties.find((n: Json) => n.name === 'io.k8s.api.apps.v1.Deployment').value
+    const gvk = deployment.vendor_extension.find((e: Json) => e.name === 'x-kubernetes-group-version-kind')
+    assert.deepEqual(JSON.parse(gvk.value.yaml), [{ group: 'apps', kind: 'Deployment', version: 'v1' }])
+    assert.deepEqual(deployment.type.value, ['object'])
+    const path = back.paths.path.find((p: Json) => p.name === '/apis/apps/v1/namespaces/{namespace}/deployments/{name}').value
+    const names = path.patch.parameters.map((p: Json) => p.parameter.non_body_parameter?.query_parameter_sub_schema?.name ?? p.parameter.body_parameter?.name)
+    assert.ok(names.includes('fieldValidation') && names.includes('body'), names.join(','))
   })
 })

@@ -1,12 +1,7 @@
 // ValidatePodSpec's messages as kube-apiserver v1.32 words them, for the mistakes manifests make
 // most: through the API (defaults applied first, as upstream), one table case per rule.
 import assert from 'node:assert/strict'
-import { ApiServerCore } from '../../src/apiserver/core.ts'
-import { InProcessClient } from '../../src/client/in-process.ts'
-import { MemoryBackend } from '../../src/store/memory/memory-backend.ts'
-import { VirtualClock } from '../../src/util/clock.ts'
-import { Ids } from '../../src/util/random.ts'
-import { createDefaultServiceAccounts } from '../support/service-accounts.ts'
+import { startCore } from '../support/api-core.ts'
 
 type Json = Record<string, any>
 
@@ -33,17 +28,8 @@ const cases: Array<{ name: string, spec: Json, error: string }> = [
 ]
 
 describe('pod spec validation (ValidatePodSpec v1.32 messages)', () => {
-  let backend: MemoryBackend
-  let client: InProcessClient
-  before(async () => {
-    const clock = new VirtualClock()
-    backend = new MemoryBackend({ clock })
-    const core = new ApiServerCore({ backend, clock, ids: new Ids({ seed: 1 }) })
-    await core.bootstrap()
-    client = new InProcessClient({ core })
-    await createDefaultServiceAccounts(client, ['default'])
-  })
-  after(() => backend.close())
+  let client: Awaited<ReturnType<typeof startCore>>['client']
+  before(async () => { ({ client } = await startCore()) })
 
   cases.forEach((c, i) => {
     it(c.name, async () => {

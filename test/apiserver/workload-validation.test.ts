@@ -3,11 +3,7 @@
 // `v1.LabelSelector{MatchLabels:…, MatchExpressions:…}`), not as JSON.
 import assert from 'node:assert/strict'
 import { goLabelSelector, goStringMap } from '../../src/api/labels.ts'
-import { ApiServerCore } from '../../src/apiserver/core.ts'
-import { InProcessClient } from '../../src/client/in-process.ts'
-import { MemoryBackend } from '../../src/store/memory/memory-backend.ts'
-import { VirtualClock } from '../../src/util/clock.ts'
-import { Ids } from '../../src/util/random.ts'
+import { startCore } from '../support/api-core.ts'
 
 type Json = Record<string, any>
 
@@ -22,26 +18,18 @@ describe('workload validation: values printed as Go prints them', () => {
   })
 
   it('a template whose labels the selector does not match, and a changed selector', async () => {
-    const clock = new VirtualClock()
-    const backend = new MemoryBackend({ clock })
-    const core = new ApiServerCore({ backend, clock, ids: new Ids({ seed: 1 }) })
-    await core.bootstrap()
-    const c = new InProcessClient({ core })
+    const { client: c } = await startCore({ serviceAccounts: false })
     const deploy = (labels: Json, selector: Json): any => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'default' }, spec: { selector, template: { metadata: { labels }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } } })
     const refused = async (p: Promise<unknown>): Promise<string> => p.then(() => assert.fail('accepted'), (err: any) => { assert.equal(err.code, 422); return err.message as string })
-    try {
-      assert.equal(await refused(c.create(deploy({ app: 'zzz' }, { matchLabels: { app: 'web' } }))),
-        'Deployment.apps "web" is invalid: spec.template.metadata.labels: Invalid value: map[string]string{"app":"zzz"}: `selector` does not match template `labels`')
-      await c.create(deploy({ app: 'web' }, { matchLabels: { app: 'web' } }))
-      const message = await refused(c.patch('apps/v1', 'Deployment', 'default', 'web', { spec: { selector: { matchLabels: { app: 'other' } }, template: { metadata: { labels: { app: 'other' } } } } }, { type: 'merge' }))
-      assert.equal(message, 'Deployment.apps "web" is invalid: spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"app":"other"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable')
-      // Compared as apiequality.Semantic does: an empty list is no list, key order does not count.
-      await c.patch('apps/v1', 'Deployment', 'default', 'web', { spec: { selector: { matchLabels: { app: 'web' }, matchExpressions: [] } } }, { type: 'merge' })
-      // A nil value is printed as the string "null" (field.Error.ErrorBody).
-      const removed = await refused(c.patch('apps/v1', 'Deployment', 'default', 'web', [{ op: 'remove', path: '/spec/selector' }], { type: 'json' }))
-      assert.match(removed, /spec\.selector: Invalid value: "null": field is immutable/)
-    } finally {
-      backend.close()
-    }
+    assert.equal(await refused(c.create(deploy({ app: 'zzz' }, { matchLabels: { app: 'web' } }))),
+      'Deployment.apps "web" is invalid: spec.template.metadata.labels: Invalid value: map[string]string{"app":"zzz"}: `selector` does not match template `labels`')
+    await c.create(deploy({ app: 'web' }, { matchLabels: { app: 'web' } }))
+    const message = await refused(c.patch('apps/v1', 'Deployment', 'default', 'web', { spec: { selector: { matchLabels: { app: 'other' } }, template: { metadata: { labels: { app: 'other' } } } } }, { type: 'merge' }))
+    assert.equal(message, 'Deployment.apps "web" is invalid: spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"app":"other"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable')
+    // Compared as apiequality.Semantic does: an empty list is no list, key order does not count.
+    await c.patch('apps/v1', 'Deployment', 'default', 'web', { spec: { selector: { matchLabels: { app: 'web' }, matchExpressions: [] } } }, { type: 'merge' })
+    // A nil value is printed as the string "null" (field.Error.ErrorBody).
+    const removed = await refused(c.patch('apps/v1', 'Deployment', 'default', 'web', [{ op: 'remove', path: '/spec/selector' }], { type: 'json' }))
+    assert.match(removed, /spec\.selector: Invalid value: "null": field is immutable/)
   })
 })

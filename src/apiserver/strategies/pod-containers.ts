@@ -2,11 +2,10 @@
 // manifest's author meets first, in upstream's order per container: name (an RFC 1123 label),
 // image, terminationMessagePolicy, ports, env names, volumeMounts (naming a volume of the pod,
 // each mountPath once), imagePullPolicy, resources (requests within limits); then duplicate names.
-import { goQuote } from '../../api/field-errors.ts'
 import { compareQuantities, parseQuantity } from '../../api/quantity.ts'
 import { isDNS1123Label } from '../../api/validation.ts'
 import type { StatusCause } from '../errors.ts'
-import { invalidValue, required, unsupported } from './strategy.ts'
+import { duplicate, invalidValue, notFound, required, unsupported } from './strategy.ts'
 
 type Json = Record<string, any>
 
@@ -16,9 +15,6 @@ const PULL_POLICIES = ['Always', 'IfNotPresent', 'Never']
 const TERMINATION_MESSAGE_POLICIES = ['File', 'FallbackToLogsOnError']
 /** validation.IsRelaxedEnvVarName (RelaxedEnvironmentVariableValidation, beta and on in v1.32). */
 const ENV_NAME_ERROR = "a valid environment variable name must consist only of printable ASCII characters other than '='"
-
-const notFound = (field: string, value: string): StatusCause => ({ reason: 'FieldValueNotFound', message: `Not found: ${goQuote(value)}`, field })
-const duplicate = (field: string, value: string): StatusCause => ({ reason: 'FieldValueDuplicate', message: `Duplicate value: ${goQuote(value)}`, field })
 
 /**
  * Each container of `list` at `path`, `names` the names seen so far (regular containers first, as

@@ -1,6 +1,6 @@
 // PodSpec defaults and validation, shared by pods and every pod template (Deployment,
 // ReplicaSet, DaemonSet, StatefulSet, Job, CronJob), as upstream's SetDefaults_PodSpec.
-import { def, invalidValue, required, unsupported } from './strategy.ts'
+import { def, duplicate, invalidValue, required, unsupported } from './strategy.ts'
 import type { StatusCause } from '../errors.ts'
 import { validateContainers } from './pod-containers.ts'
 
@@ -107,7 +107,7 @@ function validateVolumes (volumes: Json[] | undefined, path: string, causes: Sta
     const at = `${path}[${i}]`
     const name: unknown = v?.name
     if (typeof name !== 'string' || name === '') causes.push(required(`${at}.name`))
-    else if (names.has(name)) causes.push({ reason: 'FieldValueDuplicate', message: `Duplicate value: "${name}"`, field: `${at}.name` })
+    else if (names.has(name)) causes.push(duplicate(`${at}.name`, name))
     else names.add(name)
     const sources = v === null || typeof v !== 'object' ? [] : volumeSources(v)
     if (sources.length === 0) causes.push({ reason: 'FieldValueRequired', message: 'Required value: must specify a volume type', field: at })

@@ -82,6 +82,14 @@ export function immutable (field: string, value: unknown): StatusCause {
   return { reason: 'FieldValueInvalid', message: `Invalid value: ${goValue(value)}: field is immutable`, field }
 }
 
+export function notFound (field: string, value: unknown): StatusCause {
+  return { reason: 'FieldValueNotFound', message: `Not found: ${goValue(value)}`, field }
+}
+
+export function duplicate (field: string, value: unknown): StatusCause {
+  return { reason: 'FieldValueDuplicate', message: `Duplicate value: ${goValue(value)}`, field }
+}
+
 export function unsupported (field: string, value: unknown, supported: string[]): StatusCause {
   return { reason: 'FieldValueNotSupported', message: `Unsupported value: ${goValue(value)}: supported values: ${supported.map(s => `"${s}"`).join(', ')}`, field }
 }
