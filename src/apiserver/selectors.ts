@@ -10,6 +10,9 @@ import type { RequestOptions } from './request.ts'
 
 export type Matcher = (obj: KubeObject) => boolean
 
+/** The matcher of a request without selectors: everything matches. */
+export const MATCH_ALL: Matcher = () => true
+
 export function buildMatcher (info: ResourceInfo, options: RequestOptions): Matcher {
   const tests: Matcher[] = []
   if (options.labelSelector !== undefined && options.labelSelector !== '') {
@@ -32,7 +35,7 @@ export function buildMatcher (info: ResourceInfo, options: RequestOptions): Matc
     const sel = selector
     tests.push(obj => matchesFields(fieldsFor(info.kind, obj, info.namespaced), sel))
   }
-  if (tests.length === 0) return () => true
+  if (tests.length === 0) return MATCH_ALL
   return obj => tests.every(t => t(obj))
 }
 

@@ -8,7 +8,7 @@ import { isStoreError } from '../../store/errors.ts'
 import { expired, isStatusError, StatusError } from '../errors.ts'
 import { collectionRange } from '../registry/keys.ts'
 import type { ApiRequest } from '../request.ts'
-import { buildMatcher, selectedNodeName } from '../selectors.ts'
+import { buildMatcher, MATCH_ALL, selectedNodeName } from '../selectors.ts'
 import type { ApiContext } from './context.ts'
 import { asServed } from './output.ts'
 import { parseResourceVersion } from './read.ts'
@@ -113,7 +113,8 @@ function translate (ctx: ApiContext, req: ApiRequest, e: WatchEvent, matches: (o
   const obj = ctx.storage.decode(e.kv)
   const now = matches(obj)
   if (e.prevKv === undefined) return now ? [{ type: 'ADDED', object: asServed(info, obj) }] : []
-  const before = matches(ctx.storage.decode(e.prevKv))
+  // Without selectors the object matched before too: its old version need not be decoded.
+  const before = matches === MATCH_ALL || matches(ctx.storage.decode(e.prevKv))
   if (now && before) return [{ type: 'MODIFIED', object: asServed(info, obj) }]
   if (now) return [{ type: 'ADDED', object: asServed(info, obj) }]
   if (before) return [{ type: 'DELETED', object: asServed(info, obj) }]

@@ -46,9 +46,15 @@ const undecodable = (key: string, why: string): StatusError => internalError(new
  */
 const pool = new StringPool({ maxEntries: 100_000, maxLength: 64 })
 
+/** A value JSON cannot carry as it is (a Date, a Map, a class instance): see deepFreeze. */
+class NotJson extends Error {}
+
 /**
  * Freeze a decoded value all the way down, its short strings pooled on the way. Frozen objects
- * here are frozen all the way down (shared FieldsV1 sets too): not revisited.
+ * here are frozen all the way down (shared FieldsV1 sets too): not revisited. A written object
+ * (see ObjectStorage.decode) is made what JSON would give back first: keys holding undefined or a
+ * function go, such array items and non-finite numbers become null; anything else JSON would
+ * change (an object that is not a plain object or array) throws NotJson.
  */
 function deepFreeze (v: unknown): void {
   if (typeof v !== 'object' || v === null || Object.isFrozen(v)) return
@@ -56,15 +62,19 @@ function deepFreeze (v: unknown): void {
     for (let i = 0; i < v.length; i++) {
       const c: unknown = v[i]
       if (typeof c === 'string') v[i] = pool.get(c)
-      else deepFreeze(c)
+      else if (typeof c === 'object') deepFreeze(c)
+      else if (c === undefined || typeof c === 'function' || typeof c === 'symbol' || (typeof c === 'number' && !Number.isFinite(c))) v[i] = null
     }
   } else {
+    if (Object.getPrototypeOf(v) !== Object.prototype) throw new NotJson()
     const o = v as Record<string, unknown>
     // for-in: JSON.parse's plain objects have only own keys, and no keys array is allocated.
     for (const k in o) {
       const c = o[k]
       if (typeof c === 'string') o[k] = pool.get(c)
-      else deepFreeze(c)
+      else if (typeof c === 'object') deepFreeze(c)
+      else if (c === undefined || typeof c === 'function' || typeof c === 'symbol') delete o[k]
+      else if (typeof c === 'number' && !Number.isFinite(c)) o[k] = null
     }
   }
   Object.freeze(v)
@@ -91,10 +101,24 @@ export class ObjectStorage {
    */
   private readonly decoded = new LRUCache<string, KubeObject>({ maxSize: 32 * 2 ** 20 })
   private readonly fieldSets = new FieldsInterner()
+  /**
+   * The objects written in this group commit and the one before, by the bytes they were encoded
+   * to (the very Uint8Array the store's row and events carry): decoding such a row for its
+   * watchers takes the writer's object instead of parsing the JSON just made from it. Two
+   * generations, so a watcher that reads its batch after the commit still finds it.
+   */
+  private pending = new Map<Uint8Array, KubeObject>()
+  private pendingBefore = new Map<Uint8Array, KubeObject>()
   /** Mirrors that answer reads under a prefix (registry/pods-by-node.ts): prefix → lookup. */
   private readonly mirrors = new Map<string, (key: string) => KubeObject | null | undefined>()
 
-  constructor (backend: Backend) { this.backend = backend }
+  constructor (backend: Backend) {
+    this.backend = backend
+    backend.onCommit(() => {
+      this.pendingBefore = this.pending
+      this.pending = new Map()
+    })
+  }
 
   /**
    * Serve get/tryGet of keys under `prefix` from `lookup`, a mirror that applies the store's
@@ -119,12 +143,44 @@ export class ObjectStorage {
     return obj
   }
 
-  /** The row's object, decoded, its managedFields sets shared, frozen. */
+  /** The row's object, decoded (or its writer's, see `pending`), its managedFields sets shared, frozen. */
   private fresh (kv: KeyValue): KubeObject {
-    const obj = decodeObject(kv)
+    const source = this.pending.get(kv.value) ?? this.pendingBefore.get(kv.value)
+    if (source !== undefined) {
+      try {
+        return this.frozen(asStored(source, kv.modRevision))
+      } catch (err) {
+        if (!(err instanceof NotJson)) throw err
+      }
+    }
+    return this.frozen(decodeObject(kv))
+  }
+
+  private frozen (obj: KubeObject): KubeObject {
     this.fieldSets.intern(obj, deepFreeze)
     deepFreeze(obj)
     return obj
+  }
+
+  /**
+   * What a write stored. Decoded for a watcher already, it is that shared, frozen object (the
+   * writer's, frozen: nothing the writer still holds can change what others read).
+   */
+  private written (obj: KubeObject, key: string, value: Uint8Array, revision: number): KubeObject {
+    const decoded = this.decoded.peek(`${revision}@${key}`)
+    if (decoded !== undefined) return decoded
+    // Nobody decoded it (an Event nobody watches, mostly): the writer keeps its object, and a
+    // later read parses the row.
+    this.pending.delete(value)
+    this.pendingBefore.delete(value)
+    return withRevision(obj, revision)
+  }
+
+  /** The bytes of `obj` for the store, remembered as `obj`'s (see `pending`). */
+  private encode (obj: KubeObject): Uint8Array {
+    const bytes = encodeObject(obj)
+    this.pending.set(bytes, obj)
+    return bytes
   }
 
   async get (info: ResourceInfo, namespace: string | undefined, name: string): Promise<KubeObject> {
@@ -171,20 +227,22 @@ export class ObjectStorage {
 
   async create (info: ResourceInfo, obj: KubeObject, options: { lease?: number } = {}): Promise<KubeObject> {
     const key = objectStorageKey(info, obj.metadata.namespace, obj.metadata.name!)
-    const r = await this.call(() => ops.create(this.backend, key, encodeObject(obj), { lease: options.lease }))
+    const value = this.encode(obj)
+    const r = await this.call(() => ops.create(this.backend, key, value, { lease: options.lease }))
     if (!r.succeeded) throw alreadyExists(info, obj.metadata.name!)
-    return withRevision(obj, r.revision)
+    return this.written(obj, key, value, r.revision)
   }
 
   /** Write `obj` over the version at `modRevision`; conflict if someone wrote in between. */
   async update (info: ResourceInfo, obj: KubeObject, modRevision: number, options: { lease?: number } = {}): Promise<KubeObject> {
     const key = objectStorageKey(info, obj.metadata.namespace, obj.metadata.name!)
-    const r = await this.call(() => ops.update(this.backend, key, encodeObject(obj), { modRevision, lease: options.lease }))
+    const value = this.encode(obj)
+    const r = await this.call(() => ops.update(this.backend, key, value, { modRevision, lease: options.lease }))
     if (!r.succeeded) {
       if (r.kv === undefined) throw notFound(info, obj.metadata.name!)
       throw conflict(info, obj.metadata.name!)
     }
-    return withRevision(obj, r.revision)
+    return this.written(obj, key, value, r.revision)
   }
 
   /** Remove the object as it was at `modRevision`; returns it with the delete's revision. */
@@ -214,6 +272,17 @@ function apiError (err: unknown): unknown {
   if (isStoreError(err, 'future-revision')) return expired('Too large resource version')
   if (isStoreError(err)) return internalError(err)
   return err
+}
+
+/**
+ * A written object as decodeObject gives its row back: resourceVersion last in metadata, the
+ * row's revision. The parts below metadata are the writer's, frozen by the caller (writers hand
+ * over what they write, as they clone what they read).
+ */
+function asStored (obj: KubeObject, revision: number): KubeObject {
+  const { resourceVersion: _rv, ...metadata } = obj.metadata
+  metadata.resourceVersion = String(revision)
+  return { ...obj, metadata }
 }
 
 function withRevision (obj: KubeObject, revision: number): KubeObject {
