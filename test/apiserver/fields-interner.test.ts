@@ -31,22 +31,6 @@ describe('managedFields sets shared between decoded objects', () => {
     assert.ok(Object.isFrozen(fieldsOf(a)) && Object.isFrozen((fieldsOf(a) as Json)['f:data']))
   })
 
-  it('leaves frozen entries and frozen parts as they are: a writer kept them from an earlier object', () => {
-    const interner = new FieldsInterner()
-    const a = withFields('a', { 'f:data': { 'f:k': {} } })
-    interner.intern(a, freezeAll)
-    freezeAll(a) // as the decoded object it belongs to is
-    const kept = fieldsOf(a) as Json
-    // A new object keeping a's frozen entry, and one whose own set holds a's frozen part.
-    const b: KubeObject = { metadata: { name: 'b', managedFields: [a.metadata.managedFields![0]] } }
-    const c = withFields('cc', { 'f:data': kept['f:data'], 'f:metadata': { 'f:labels': {} } })
-    interner.intern(b, freezeAll)
-    interner.intern(c, freezeAll)
-    assert.equal(fieldsOf(b), kept)
-    assert.equal((fieldsOf(c) as Json)['f:data'], kept['f:data'])
-    assert.deepEqual(fieldsOf(c), { 'f:data': { 'f:k': {} }, 'f:metadata': { 'f:labels': {} } })
-  })
-
   it('shares the equal parts of sets that differ (a running pod\'s status set names its own IP)', () => {
     const interner = new FieldsInterner()
     const status = (ip: string): Json => ({ 'f:status': { 'f:conditions': { 'k:{"type":"Ready"}': { '.': {}, 'f:status': {} } }, 'f:phase': {}, 'f:podIPs': { '.': {}, [`k:{"ip":"${ip}"}`]: { '.': {}, 'f:ip': {} } } } })

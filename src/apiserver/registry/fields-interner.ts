@@ -32,13 +32,11 @@ export class FieldsInterner {
   /** `digest`: for tests, which give one that collides. */
   constructor (options: { digest?: (text: string) => number } = {}) { this.digest = options.digest ?? digest }
 
-  /** Replace each entry's fieldsV1 of `obj` (not yet frozen) by the shared equal one. */
+  /** Replace each entry's fieldsV1 of `obj` (fresh, not yet frozen) by the shared equal one. */
   intern (obj: KubeObject, freeze: (v: unknown) => void): void {
     const entries = obj.metadata.managedFields
     if (!Array.isArray(entries)) return
     for (const entry of entries) {
-      // A frozen entry is an earlier object's, shared by a writer: its set is interned already.
-      if (Object.isFrozen(entry)) continue
       const set = (entry as { fieldsV1?: unknown }).fieldsV1
       if (typeof set !== 'object' || set === null) continue
       const json = JSON.stringify(set)
@@ -82,8 +80,6 @@ export class FieldsInterner {
    */
   private share (v: unknown, freeze: (v: unknown) => void): { value: unknown, json: string } {
     if (typeof v !== 'object' || v === null) return { value: v, json: JSON.stringify(v) }
-    // A frozen part is a shared one already (a writer kept it from an earlier object).
-    if (Object.isFrozen(v)) return { value: v, json: JSON.stringify(v) }
     const o = v as Record<string, unknown>
     let json: string
     if (Array.isArray(o)) {

@@ -1,6 +1,7 @@
 // Objects in the store: JSON values under Kubernetes keys, resourceVersion = the row's revision.
 // This is the only apiserver code that talks to the Backend (the etcd facade is the other user).
 import type { KubeObject } from '../../api/object.ts'
+import { jsonCopy } from '../../api/json-copy.ts'
 import type { ResourceInfo } from '../../api/resources.ts'
 import type { Backend, KeyValue } from '../../store/backend.ts'
 import { isStoreError } from '../../store/errors.ts'
@@ -46,15 +47,9 @@ const undecodable = (key: string, why: string): StatusError => internalError(new
  */
 const pool = new StringPool({ maxEntries: 100_000, maxLength: 64 })
 
-/** A value JSON cannot carry as it is (a Date, a Map, a class instance): see deepFreeze. */
-class NotJson extends Error {}
-
 /**
  * Freeze a decoded value all the way down, its short strings pooled on the way. Frozen objects
- * here are frozen all the way down (shared FieldsV1 sets too): not revisited. A written object
- * (see ObjectStorage.decode) is made what JSON would give back first: keys holding undefined or a
- * function go, such array items and non-finite numbers become null; anything else JSON would
- * change (an object that is not a plain object or array) throws NotJson.
+ * here are frozen all the way down (shared FieldsV1 sets too): not revisited.
  */
 function deepFreeze (v: unknown): void {
   if (typeof v !== 'object' || v === null || Object.isFrozen(v)) return
@@ -62,19 +57,15 @@ function deepFreeze (v: unknown): void {
     for (let i = 0; i < v.length; i++) {
       const c: unknown = v[i]
       if (typeof c === 'string') v[i] = pool.get(c)
-      else if (typeof c === 'object') deepFreeze(c)
-      else if (c === undefined || typeof c === 'function' || typeof c === 'symbol' || (typeof c === 'number' && !Number.isFinite(c))) v[i] = null
+      else deepFreeze(c)
     }
   } else {
-    if (Object.getPrototypeOf(v) !== Object.prototype) throw new NotJson()
     const o = v as Record<string, unknown>
     // for-in: JSON.parse's plain objects have only own keys, and no keys array is allocated.
     for (const k in o) {
       const c = o[k]
       if (typeof c === 'string') o[k] = pool.get(c)
-      else if (typeof c === 'object') deepFreeze(c)
-      else if (c === undefined || typeof c === 'function' || typeof c === 'symbol') delete o[k]
-      else if (typeof c === 'number' && !Number.isFinite(c)) o[k] = null
+      else deepFreeze(c)
     }
   }
   Object.freeze(v)
@@ -104,8 +95,9 @@ export class ObjectStorage {
   /**
    * The objects written in this group commit and the one before, by the bytes they were encoded
    * to (the very Uint8Array the store's row and events carry): decoding such a row for its
-   * watchers takes the writer's object instead of parsing the JSON just made from it. Two
-   * generations, so a watcher that reads its batch after the commit still finds it.
+   * watchers copies the writer's object instead of parsing the JSON just made from it. Two
+   * generations: the commit storing the row rotates them, and the watch pumps decoding it in the
+   * microtasks after still find it; the write's own continuation then drops it (see `written`).
    */
   private pending = new Map<Uint8Array, KubeObject>()
   private pendingBefore = new Map<Uint8Array, KubeObject>()
@@ -143,34 +135,20 @@ export class ObjectStorage {
     return obj
   }
 
-  /** The row's object, decoded (or its writer's, see `pending`), its managedFields sets shared, frozen. */
+  /** The row's object, decoded (or copied from its writer's, see `pending`), its managedFields sets shared, frozen. */
   private fresh (kv: KeyValue): KubeObject {
     const source = this.pending.get(kv.value) ?? this.pendingBefore.get(kv.value)
-    if (source !== undefined) {
-      try {
-        return this.frozen(asStored(source, kv.modRevision))
-      } catch (err) {
-        if (!(err instanceof NotJson)) throw err
-      }
-    }
-    return this.frozen(decodeObject(kv))
-  }
-
-  private frozen (obj: KubeObject): KubeObject {
+    const obj = source !== undefined ? jsonCopy(asStored(source, kv.modRevision)) as KubeObject : decodeObject(kv)
     this.fieldSets.intern(obj, deepFreeze)
     deepFreeze(obj)
     return obj
   }
 
   /**
-   * What a write stored. Decoded for a watcher already, it is that shared, frozen object (the
-   * writer's, frozen: nothing the writer still holds can change what others read).
+   * What a write stored, for its writer: its own object (any watcher got a copy), which it may
+   * change from now on, so a later decoding of the row reads the row.
    */
-  private written (obj: KubeObject, key: string, value: Uint8Array, revision: number): KubeObject {
-    const decoded = this.decoded.peek(`${revision}@${key}`)
-    if (decoded !== undefined) return decoded
-    // Nobody decoded it (an Event nobody watches, mostly): the writer keeps its object, and a
-    // later read parses the row.
+  private written (obj: KubeObject, value: Uint8Array, revision: number): KubeObject {
     this.pending.delete(value)
     this.pendingBefore.delete(value)
     return withRevision(obj, revision)
@@ -230,7 +208,7 @@ export class ObjectStorage {
     const value = this.encode(obj)
     const r = await this.call(() => ops.create(this.backend, key, value, { lease: options.lease }))
     if (!r.succeeded) throw alreadyExists(info, obj.metadata.name!)
-    return this.written(obj, key, value, r.revision)
+    return this.written(obj, value, r.revision)
   }
 
   /** Write `obj` over the version at `modRevision`; conflict if someone wrote in between. */
@@ -242,7 +220,7 @@ export class ObjectStorage {
       if (r.kv === undefined) throw notFound(info, obj.metadata.name!)
       throw conflict(info, obj.metadata.name!)
     }
-    return this.written(obj, key, value, r.revision)
+    return this.written(obj, value, r.revision)
   }
 
   /** Remove the object as it was at `modRevision`; returns it with the delete's revision. */
@@ -274,11 +252,7 @@ function apiError (err: unknown): unknown {
   return err
 }
 
-/**
- * A written object as decodeObject gives its row back: resourceVersion last in metadata, the
- * row's revision. The parts below metadata are the writer's, frozen by the caller (writers hand
- * over what they write, as they clone what they read).
- */
+/** A written object as decodeObject gives its row back: resourceVersion last in metadata, the row's revision. */
 function asStored (obj: KubeObject, revision: number): KubeObject {
   const { resourceVersion: _rv, ...metadata } = obj.metadata
   metadata.resourceVersion = String(revision)
