@@ -9,6 +9,7 @@ import type { UserInfo } from '../apiserver/request.ts'
 import { startEtcdServer, type EtcdServer } from '../etcd/server.ts'
 import type { Backend } from '../store/backend.ts'
 import { Compactor } from '../store/compactor.ts'
+import { holdIdleMemoryRelease } from '../util/idle-memory.ts'
 import { openBackend } from '../store/open.ts'
 import { SqliteBackend } from '../store/sqlite/sqlite-backend.ts'
 import type { ControllerDefinition } from '../controllers/types.ts'
@@ -147,6 +148,8 @@ export async function startControlPlane (options: ControlPlaneOptions = {}): Pro
     return kubeconfigYaml({ name, server: api?.url ?? 'https://127.0.0.1:6443', pki })
   }
   if (options.dataDir !== undefined) writeFileSync(join(options.dataDir, 'kubeconfig.yaml'), kubeconfig(), { mode: 0o600 })
+  // A burst's heap high-water mark goes back to the OS once the process is at rest (util/idle-memory).
+  const letGoOfIdleRelease = holdIdleMemoryRelease()
   return {
     name,
     backend,
@@ -161,6 +164,7 @@ export async function startControlPlane (options: ControlPlaneOptions = {}): Pro
     scheduler,
     kubeconfig,
     async stop () {
+      letGoOfIdleRelease()
       compactor.stop()
       scheduler?.stop()
       await controllers.stop()
