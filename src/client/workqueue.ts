@@ -74,15 +74,20 @@ export class WorkQueue<K = string> {
 
   /** The next key; resolves undefined once shut down. */
   get (): Promise<K | undefined> {
-    const key = this.queue.shift()
-    if (key !== undefined) {
-      this.dirty.delete(key)
-      this.processing.add(key)
-      this.changed()
-      return Promise.resolve(key)
-    }
+    const key = this.take()
+    if (key !== undefined) return Promise.resolve(key)
     if (this.shuttingDown) return Promise.resolve(undefined)
     return new Promise(resolve => this.waiters.push(resolve))
+  }
+
+  /** The next key now, if one is queued (as get() hands it out), without waiting for one. */
+  take (): K | undefined {
+    const key = this.queue.shift()
+    if (key === undefined) return undefined
+    this.dirty.delete(key)
+    this.processing.add(key)
+    this.changed()
+    return key
   }
 
   done (key: K): void {

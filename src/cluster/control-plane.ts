@@ -149,7 +149,7 @@ export async function startControlPlane (options: ControlPlaneOptions = {}): Pro
   }
   if (options.dataDir !== undefined) writeFileSync(join(options.dataDir, 'kubeconfig.yaml'), kubeconfig(), { mode: 0o600 })
   // A burst's heap high-water mark goes back to the OS once the process is at rest (util/idle-memory).
-  const letGoOfIdleRelease = holdIdleMemoryRelease()
+  const letGoOfIdleRelease = holdIdleMemoryRelease(() => { core.ctx.storage.trim(); backend.trim?.() })
   return {
     name,
     backend,

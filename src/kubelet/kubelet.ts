@@ -74,7 +74,7 @@ export class Kubelet {
     this.name = options.identity.name
     this.recorder = new EventRecorder({ client: options.client, clock: options.clock, source: { component: 'kubelet', host: this.name } })
     // A running sync holds its key in the queue's processing set; see busy().
-    this.queue = new WorkQueue({ clock: options.clock, onChange: () => this.busyChanged() })
+    this.queue = new WorkQueue({ clock: options.clock, onChange: () => { this.busyChanged(); this.spawnSoon() } })
     this.state = options.state ?? newKubeletState(options.identity)
     this.pods = this.state.pods
     this.ips = this.state.ips
@@ -100,11 +100,24 @@ export class Kubelet {
     unpark: () => { this.parked--; this.busyChanged() },
   }
 
+  /**
+   * Workers for the queued keys, up to WORKERS working at once. A worker ends when the queue is
+   * empty: an idle node holds no suspended loops (4 per node were 6 MB at 1,000 nodes).
+   */
   private spawnWorkers (): void {
-    while (this.running && this.workers - this.parked < WORKERS) {
+    while (this.running && this.queue.length > 0 && this.workers - this.parked < WORKERS) {
       this.workers++
       void this.worker()
     }
+  }
+
+  private spawnScheduled = false
+
+  /** After a queue change (not inside it: a worker's first take() changes the queue again). */
+  private spawnSoon (): void {
+    if (this.spawnScheduled || this.queue.length === 0) return
+    this.spawnScheduled = true
+    queueMicrotask(() => { this.spawnScheduled = false; this.spawnWorkers() })
   }
 
   get hostIP (): string { return nodeInternalIP(this.o.identity.index) }
@@ -292,9 +305,9 @@ export class Kubelet {
     }
   }
 
-  /** Takes keys until shut down, or until a parked sync it made room for is working again. */
+  /** Takes keys while any are queued, or until a parked sync it made room for is working again. */
   private async worker (): Promise<void> {
-    for (let k = await this.queue.get(); k !== undefined; k = await this.queue.get()) {
+    for (let k = this.queue.take(); k !== undefined; k = this.queue.take()) {
       // A stopped kubelet (the node lost power) does no more pod work: what is queued is dropped.
       if (!this.running) { this.queue.done(k); continue }
       try {

@@ -196,6 +196,8 @@ export interface Backend {
    * its events); returns the unsubscribe function. For bookkeeping such as compaction by volume.
    */
   onCommit(listener: (revision: number) => void): () => void
+  /** Drop what is kept only for speed, at rest (util/idle-memory.ts); optional. */
+  trim?(): void
   /** Finish in-flight writes, end watches (`closed`), release files. */
   close(): Promise<void>
 }

@@ -47,6 +47,8 @@ export class LogBackend implements Backend {
     return () => { this.commitListeners.delete(listener) }
   }
 
+  trim (): void { this.storage.trim?.() }
+
   get revision (): number { return this.storage.revision() }
   get compactRevision (): number { return this.storage.compactRevision() }
 

@@ -43,5 +43,7 @@ export interface LogStorage {
   /** Keys whose current row is attached to a lease. */
   leasedKeys(): Array<{ key: string, lease: number }>
   size(): { inUse: number, allocated: number }
+  /** Drop what is kept only for speed (the SQLite log's newest rows per key). */
+  trim?(): void
   close(): void
 }

@@ -4,7 +4,8 @@
 // mark. Go's runtime, which k3s runs on, returns such memory in the background (its scavenger). We
 // do the same at rest: one full collection of V8's "last resort" flavour, the one that also gives
 // pooled pages back, when a check finds the process idle and holding much more heap than it uses;
-// then none until the heap has grown again.
+// then none until the heap has grown again. Caches that only speed up a burst (the API server's
+// decoded objects) are emptied first, by the trims of those holding the releaser.
 //
 // There is no public API for it: the collector is V8's `gc` function, exposed with --expose-gc and
 // taken from a new context (as jest's leak detector does), so the flag changes nothing else.
@@ -42,6 +43,8 @@ export class IdleMemoryRelease {
   private last: MemorySample | undefined
   private heapAfterRelease = 0
   private timer: NodeJS.Timeout | undefined
+  /** Called before each collection: caches of the burst let go of what only they hold. */
+  readonly trims = new Set<() => void>()
   /** Collections run so far. */
   releases = 0
 
@@ -62,6 +65,7 @@ export class IdleMemoryRelease {
     const slack = now.heapTotal - now.heapUsed
     if (slack < MIN_SLACK_BYTES || now.heapTotal < 1.25 * now.heapUsed) return false
     if (this.heapAfterRelease > 0 && now.heapTotal < this.heapAfterRelease + REGROWTH_BYTES) return false
+    for (const trim of this.trims) trim()
     this.collect()
     this.releases++
     const after = this.sample()
@@ -103,15 +107,21 @@ function lastResortCollection (): void {
 
 let shared: { release: IdleMemoryRelease, users: number } | undefined
 
-/** The process's one releaser, started while anyone holds it; call the returned function to let go. */
-export function holdIdleMemoryRelease (): () => void {
+/**
+ * The process's one releaser, started while anyone holds it, with `trim` run before each of its
+ * collections; call the returned function to let go.
+ */
+export function holdIdleMemoryRelease (trim?: () => void): () => void {
   shared ??= { release: new IdleMemoryRelease(), users: 0 }
   const s = shared
+  const own = trim === undefined ? undefined : (): void => trim()
+  if (own !== undefined) s.release.trims.add(own)
   if (s.users++ === 0) s.release.start()
   let held = true
   return () => {
     if (!held) return
     held = false
+    if (own !== undefined) s.release.trims.delete(own)
     if (--s.users === 0) { s.release.stop(); if (shared === s) shared = undefined }
   }
 }

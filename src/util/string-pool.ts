@@ -22,4 +22,7 @@ export class StringPool {
     this.pool.set(s, s)
     return s
   }
+
+  /** Forget every string (the copies in use stay where they are). */
+  clear (): void { this.pool.clear() }
 }

@@ -53,6 +53,20 @@ describe('managedFields sets shared between decoded objects', () => {
     assert.ok(interner.size <= 4 * 2 ** 20, `kept ${interner.size}`)
   })
 
+  it('clear() forgets every set: the next equal set is shared anew', () => {
+    const interner = new FieldsInterner()
+    const a = withFields('a', { 'f:data': { 'f:k': {} } })
+    interner.intern(a, freezeAll)
+    assert.ok(interner.size > 0)
+    interner.clear()
+    assert.equal(interner.size, 0)
+    const b = withFields('bb', { 'f:data': { 'f:k': {} } })
+    const c = withFields('ccc', { 'f:data': { 'f:k': {} } })
+    for (const o of [b, c]) interner.intern(o, freezeAll)
+    assert.notEqual(fieldsOf(b), fieldsOf(a))
+    assert.equal(fieldsOf(c), fieldsOf(b))
+  })
+
   it('never swaps a set for another whose digest is the same', () => {
     const interner = new FieldsInterner({ digest: () => 42 })
     const a = withFields('a', { 'f:spec': {} })

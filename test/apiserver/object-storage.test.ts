@@ -83,6 +83,15 @@ describe('apiserver/registry ObjectStorage: written objects as readers get them'
     assert.deepEqual(seen[1], decodeObject(await row()))
     assert.deepEqual(Object.keys(seen[1].metadata), ['name', 'namespace', 'labels', 'annotations', 'resourceVersion'])
   })
+  it('trim() forgets the decoded objects: the next read decodes the row anew, equal', async () => {
+    await storage.create(CONFIG_MAPS, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'default' }, data: { x: 'y' } } as unknown as KubeObject)
+    const first = await storage.get(CONFIG_MAPS, 'default', 'c')
+    assert.equal(await storage.get(CONFIG_MAPS, 'default', 'c'), first, 'cached')
+    storage.trim()
+    const again = await storage.get(CONFIG_MAPS, 'default', 'c')
+    assert.notEqual(again, first)
+    assert.deepEqual(again, first)
+  })
 })
 
 describe('apiserver watch: an event\'s previous version', () => {

@@ -50,6 +50,20 @@ describe('WorkQueue', () => {
       assert.equal(q.busy, false)
     })
 
+    it('take() hands out the next key as get() does, and nothing when none is queued', () => {
+      const q = new WorkQueue<string>({ clock })
+      assert.equal(q.take(), undefined)
+      q.add('a')
+      q.add('b')
+      assert.equal(q.take(), 'a')
+      q.add('a')
+      assert.equal(q.length, 1, 'a, being processed, is not queued again yet')
+      assert.equal(q.take(), 'b')
+      assert.equal(q.take(), undefined)
+      q.done('a')
+      assert.equal(q.take(), 'a')
+    })
+
     it('a key not re-added is gone after done()', async () => {
       const q = new WorkQueue<string>({ clock })
       q.add('a')

@@ -123,4 +123,15 @@ describe('kubelet syncs waiting on the clock (virtual time)', function () {
     ])
     assert.ok(!seen.some(e => e[1] === 'Pulling'))
   })
+  it('an idle kubelet holds no worker loops: they start with work and end with it, parked ones included', async () => {
+    const kubelet = (): { workers: number, parked: number } => (cluster as unknown as { pool: { get: (n: string) => { kubelet: { workers: number, parked: number } } } }).pool.get(cluster.nodes()[0].name).kubelet
+    await cluster.settle()
+    assert.equal(kubelet().workers, 0, 'idle after start')
+    for (let i = 0; i < 6; i++) await cluster.client.create(pod(`p${i}`, 'slow-start'))
+    await cluster.settle()
+    assert.ok(kubelet().workers > 0 && kubelet().workers === kubelet().parked, 'only the parked syncs hold workers')
+    await cluster.clock.advance('10s')
+    for (let i = 0; i < 6; i++) assert.equal(await phase(`p${i}`), 'Running')
+    assert.equal(kubelet().workers, 0, 'idle again')
+  })
 })

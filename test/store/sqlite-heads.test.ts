@@ -1,7 +1,7 @@
 // SqliteLog keeps each recently used key's newest row in memory (latest() is every write's first
 // read). What it answers must be what the table says: the same rows and versions as a log opened
 // fresh on the same file, through creates, updates, deletes, re-creates, a rolled-back
-// transaction and a compaction (which changes the counted history).
+// transaction, a compaction (which changes the counted history) and a trim at rest.
 import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -58,6 +58,10 @@ describe('SqliteLog newest-row cache', () => {
       if (step === 200) {
         log.compact(log.revision() - 5)
         compare('after a compaction')
+      }
+      if (step === 250) {
+        log.trim()
+        compare('after a trim (at rest: every cached row dropped)')
       }
     }
     compare('at the end')

@@ -32,6 +32,16 @@ describe('util/idle-memory: the heap back to the OS at rest', () => {
     assert.equal(collected.length, 1)
   })
 
+  it('runs the trims before the collection, and only when it collects', () => {
+    const { release, step, collected } = scripted()
+    const trimmed: number[] = []
+    release.trims.add(() => trimmed.push(collected.length))
+    step(0.9, 600 * MB, 300 * MB)
+    assert.deepEqual(trimmed, [])
+    step(0, 600 * MB, 300 * MB)
+    assert.deepEqual(trimmed, [0], 'trimmed once, before the one collection')
+  })
+
   it('leaves a heap alone that holds little beyond its use, in bytes or in share', () => {
     const { step } = scripted()
     assert.equal(step(0, 300 * MB + MIN_SLACK_BYTES - MB, 300 * MB), false, 'less slack than the minimum')

@@ -71,6 +71,14 @@ export class FieldsInterner {
     this.total -= v.json.length
   }
 
+  /** Forget every set and part (the objects holding them keep them). */
+  clear (): void {
+    this.sets.clear()
+    this.oldest = this.sets.entries()
+    this.total = 0
+    this.parts.clear()
+  }
+
   /** JSON characters of the sets kept (for tests: the bound holds). */
   get size (): number { return this.total }
 

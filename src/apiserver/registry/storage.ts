@@ -113,6 +113,16 @@ export class ObjectStorage {
   }
 
   /**
+   * At rest (util/idle-memory.ts): forget the decoded objects, shared sets and pooled strings kept
+   * for a burst. Objects in use elsewhere stay as they are; the next reads decode anew.
+   */
+  trim (): void {
+    this.decoded.clear()
+    this.fieldSets.clear()
+    pool.clear()
+  }
+
+  /**
    * Serve get/tryGet of keys under `prefix` from `lookup`, a mirror that applies the store's
    * events as they commit (so it holds every acknowledged write): the object, null if there is
    * none, undefined when it cannot tell (its watch ended), and the store is read.

@@ -43,6 +43,8 @@ export class SqliteLog implements LogStorage {
     this.compactRev = Number((this.stmt(SQL.compactRevision).get() as { prev_revision: number }).prev_revision)
   }
 
+  trim (): void { this.heads.clear() }
+
   revision (): number { return this.rev }
   compactRevision (): number { return this.compactRev }
 
