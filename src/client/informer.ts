@@ -4,6 +4,7 @@
 import { objectKey, type KubeObject } from '../api/object.ts'
 import { isStatusError } from '../apiserver/errors.ts'
 import type { Client, ListOptions } from './client.ts'
+import type { ApiWatchEvent } from '../apiserver/handlers/watch.ts'
 
 export interface InformerHandlers<T extends KubeObject> {
   add?(obj: T): void
@@ -108,15 +109,12 @@ export class Informer<T extends KubeObject = KubeObject> {
         const stream = await client.watch(apiVersion, kind, { namespace, labelSelector, fieldSelector, resourceVersion: this.resourceVersion, allowWatchBookmarks: true })
         this.stream = stream
         if (this.stopped) { stream.close(); break }
-        for (let batch = await stream.next(); batch !== null; batch = await stream.next()) {
-          for (const e of batch) {
-            if (e.type === 'ERROR') throw Object.assign(new Error('watch error'), { status: e.object })
-            failures = 0
-            const obj = e.object as T
-            this.resourceVersion = obj.metadata.resourceVersion ?? this.resourceVersion
-            if (e.type === 'BOOKMARK') continue
-            this.apply(e.type === 'DELETED' ? 'delete' : 'upsert', obj)
-          }
+        // The batch is let go before waiting for the next (see take): a quiet watch keeps nothing.
+        let batch: ApiWatchEvent[] | null
+        while ((batch = await stream.next()) !== null) {
+          if (batch[0]?.type !== 'ERROR') failures = 0
+          this.take(batch)
+          batch = null
         }
       } catch (err) {
         if (this.stopped) break
@@ -132,6 +130,17 @@ export class Informer<T extends KubeObject = KubeObject> {
           await new Promise(resolve => setImmediate(resolve))
         }
       }
+    }
+  }
+
+  /** One batch of the watch into the cache; an ERROR event ends the watch. */
+  private take (batch: ApiWatchEvent[]): void {
+    for (const e of batch) {
+      if (e.type === 'ERROR') throw Object.assign(new Error('watch error'), { status: e.object })
+      const obj = e.object as T
+      this.resourceVersion = obj.metadata.resourceVersion ?? this.resourceVersion
+      if (e.type === 'BOOKMARK') continue
+      this.apply(e.type === 'DELETED' ? 'delete' : 'upsert', obj)
     }
   }
 

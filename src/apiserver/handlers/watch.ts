@@ -73,9 +73,16 @@ export async function watchObjects (ctx: ApiContext, req: ApiRequest): Promise<A
   // Pump store events into `pending` as they arrive.
   void (async () => {
     try {
-      for (let batch = await watcher.next(); batch !== null; batch = await watcher.next()) {
+      const take = (batch: WatchEvent[]): void => {
         const out = batch.flatMap(e => translate(ctx, req, e, matches, start))
         if (out.length > 0) { pending.push(out); wake?.() }
+      }
+      // The batch is let go before waiting for the next: a kubelet's watch would keep its node's
+      // last pod events (their rows' bytes) for as long as the node stays quiet.
+      let batch: WatchEvent[] | null
+      while ((batch = await watcher.next()) !== null) {
+        take(batch)
+        batch = null
       }
     } catch (err) {
       if (isStoreError(err, 'watcher-slow')) {
