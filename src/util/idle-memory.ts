@@ -29,8 +29,8 @@ export interface IdleReleaseOptions {
   collect?: () => void
 }
 
-/** Idle: at most this share of one core used since the last check. */
-export const IDLE_CPU_SHARE = 0.05
+/** Idle: at most this share of one core used since the last check (V8's own idle-time GCs after a burst take a few %). */
+export const IDLE_CPU_SHARE = 0.1
 /** Worth a collection: this much heap held beyond what is in use, and a quarter more than that. */
 export const MIN_SLACK_BYTES = 64 * 2 ** 20
 /** After a release, the heap must grow this much before the next one. */
@@ -106,6 +106,12 @@ function lastResortCollection (): void {
 }
 
 let shared: { release: IdleMemoryRelease, users: number } | undefined
+let releasedBefore = 0
+
+/** Collections the process's releaser has run (for benchmarks: RSS at rest is after one). */
+export function idleMemoryReleases (): number {
+  return releasedBefore + (shared?.release.releases ?? 0)
+}
 
 /**
  * The process's one releaser, started while anyone holds it, with `trim` run before each of its
@@ -122,6 +128,9 @@ export function holdIdleMemoryRelease (trim?: () => void): () => void {
     if (!held) return
     held = false
     if (own !== undefined) s.release.trims.delete(own)
-    if (--s.users === 0) { s.release.stop(); if (shared === s) shared = undefined }
+    if (--s.users === 0) {
+      s.release.stop()
+      if (shared === s) { releasedBefore += s.release.releases; shared = undefined }
+    }
   }
 }
