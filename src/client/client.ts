@@ -5,6 +5,8 @@ import type { KubeObject } from '../api/object.ts'
 import type { PatchType } from '../apiserver/request.ts'
 import type { ApiWatchEvent } from '../apiserver/handlers/watch.ts'
 
+export type { ApiWatchEvent }
+
 export interface ListOptions {
   namespace?: string
   labelSelector?: string

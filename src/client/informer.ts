@@ -3,8 +3,7 @@
 // history) relists and reports the difference; an ended stream re-watches from the last RV.
 import { objectKey, type KubeObject } from '../api/object.ts'
 import { isStatusError } from '../apiserver/errors.ts'
-import type { Client, ListOptions } from './client.ts'
-import type { ApiWatchEvent } from '../apiserver/handlers/watch.ts'
+import type { ApiWatchEvent, Client, ListOptions } from './client.ts'
 
 export interface InformerHandlers<T extends KubeObject> {
   add?(obj: T): void

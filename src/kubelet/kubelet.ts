@@ -96,7 +96,8 @@ export class Kubelet {
 
   /** Syncs parked on the clock hold no worker: WORKERS syncs at a time still make progress. */
   private readonly parking: ParkingSpot = {
-    park: () => { this.parked++; this.busyChanged(); this.spawnWorkers() },
+    // spawnSoon: a worker starts its first sync at once, and must not inside the parking one's wait.
+    park: () => { this.parked++; this.busyChanged(); this.spawnSoon() },
     unpark: () => { this.parked--; this.busyChanged() },
   }
 
@@ -113,7 +114,7 @@ export class Kubelet {
 
   private spawnScheduled = false
 
-  /** After a queue change (not inside it: a worker's first take() changes the queue again). */
+  /** After a queue change or a park (not inside it: a worker's first take() changes the queue again). */
   private spawnSoon (): void {
     if (this.spawnScheduled || this.queue.length === 0) return
     this.spawnScheduled = true

@@ -7,6 +7,8 @@
 // then none until the heap has grown again. Caches that only speed up a burst (the API server's
 // decoded objects) are emptied first, by the trims of those holding the releaser.
 //
+// K3SIM_RELEASE_MEMORY_AT_REST=0 turns it off (the collection pauses the process for a moment).
+//
 // There is no public API for it: the collector is V8's `gc` function, exposed with --expose-gc and
 // taken from a new context (as jest's leak detector does), so the flag changes nothing else.
 import { setFlagsFromString } from 'node:v8'
@@ -47,6 +49,8 @@ export class IdleMemoryRelease {
   readonly trims = new Set<() => void>()
   /** Collections run so far. */
   releases = 0
+  /** The releaser stopped after a failure. */
+  failed = false
 
   constructor (options: IdleReleaseOptions = {}) {
     this.sample = options.sample ?? processSample
@@ -54,8 +58,21 @@ export class IdleMemoryRelease {
     this.intervalMs = options.intervalMs ?? 10_000
   }
 
-  /** Check once (the timer calls this): collect if idle and holding a lot unused. */
+  /**
+   * Check once (the timer calls this): collect if idle and holding a lot unused. A failure (a
+   * runtime without V8's gc, a trim that throws) stops the releaser rather than the process.
+   */
   tick (): boolean {
+    try {
+      return this.check()
+    } catch {
+      this.stop()
+      this.failed = true
+      return false
+    }
+  }
+
+  private check (): boolean {
     const now = this.sample()
     const last = this.last
     this.last = now
@@ -76,7 +93,7 @@ export class IdleMemoryRelease {
   }
 
   start (): void {
-    if (this.timer !== undefined) return
+    if (this.timer !== undefined || this.failed) return
     this.last = this.sample()
     this.timer = setInterval(() => { this.tick() }, this.intervalMs)
     this.timer.unref()
@@ -118,6 +135,7 @@ export function idleMemoryReleases (): number {
  * collections; call the returned function to let go.
  */
 export function holdIdleMemoryRelease (trim?: () => void): () => void {
+  if (process.env.K3SIM_RELEASE_MEMORY_AT_REST === '0') return () => {}
   shared ??= { release: new IdleMemoryRelease(), users: 0 }
   const s = shared
   const own = trim === undefined ? undefined : (): void => trim()

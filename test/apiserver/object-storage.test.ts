@@ -1,7 +1,7 @@
-// ObjectStorage hands watchers a written object without parsing the JSON just made from it: a
-// copy of the writer's object, made as JSON gives it back, frozen. What readers see must be
-// exactly what the row decodes to, and nothing the writer still holds may change it. A watch
-// without selectors does not decode an event's previous version at all.
+// What ObjectStorage hands watchers and readers of a written object is exactly what its row
+// decodes to (JSON's rules), frozen, and nothing the writer still holds may change it; trim()
+// forgets the decoded objects. A watch without selectors does not decode an event's previous
+// version at all.
 import assert from 'node:assert/strict'
 import type { KubeObject } from '../../src/api/object.ts'
 import { ObjectStorage, decodeObject } from '../../src/apiserver/registry/storage.ts'

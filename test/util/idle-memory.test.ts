@@ -73,7 +73,21 @@ describe('util/idle-memory: the heap back to the OS at rest', () => {
     assert.equal(release.tick(), true, 'idle since the collection')
   })
 
-  it('runs V8\'s last-resort collection: garbage is gone and the heap does not grow', () => {
+  it('a collection that throws stops the releaser, not the process', () => {
+    let now: MemorySample = { cpuMicros: 0, at: 0, heapTotal: 600 * MB, heapUsed: 300 * MB }
+    let calls = 0
+    const release = new IdleMemoryRelease({ sample: () => now, collect: () => { calls++; throw new Error('no gc here') } })
+    release.tick()
+    now = { ...now, at: 10_000 }
+    assert.equal(release.tick(), false)
+    assert.equal(release.failed, true)
+    now = { ...now, at: 20_000 }
+    release.start()
+    assert.equal(calls, 1, 'not tried again')
+    release.stop()
+  })
+
+  it('runs V8\'s last-resort collection: the garbage is gone', () => {
     let garbage: unknown[] | undefined = Array.from({ length: 200_000 }, (_, i) => ({ i, s: `item-${i}` }))
     assert.ok(garbage.length > 0)
     garbage = undefined

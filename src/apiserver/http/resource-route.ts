@@ -12,7 +12,7 @@ import { escapeFieldValue } from '../../api/fields.ts'
 import { resourceAttributes } from '../rbac/attributes.ts'
 import { readObjectBody, readPatchBody } from './body.ts'
 import { sendJson } from './app.ts'
-import type { ApiWatch } from '../handlers/watch.ts'
+import type { ApiWatch, ApiWatchEvent } from '../handlers/watch.ts'
 import { isStreamingRequest, serveStreaming } from '../streaming/index.ts'
 
 function verbFor (method: string, hasName: boolean, watch: boolean): RequestVerb | undefined {
@@ -120,14 +120,21 @@ async function streamWatch (core: ApiServerCore, req: Request, res: Response, ap
   const end = (): void => watch.close()
   req.on('close', end)
   res.on('close', end)
-  for (let batch = await watch.next(); batch !== null; batch = await watch.next()) {
+  const render = (batch: ApiWatchEvent[]): string => {
     let out = ''
     for (const e of batch) {
       const event = table && e.type !== 'BOOKMARK' && e.type !== 'ERROR' ? tableWatchEvent(core, api, e, first) : e
       first = false
       out += JSON.stringify(event) + '\n'
     }
-    if (!res.write(out)) await new Promise(resolve => res.once('drain', resolve))
+    return out
+  }
+  // Nothing of a batch is held while waiting for the next (a quiet watch keeps nothing).
+  let batch: ApiWatchEvent[] | null
+  while ((batch = await watch.next()) !== null) {
+    const written = res.write(render(batch))
+    batch = null
+    if (!written) await new Promise(resolve => res.once('drain', resolve))
   }
   res.end()
 }

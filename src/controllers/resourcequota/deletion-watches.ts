@@ -2,7 +2,7 @@
 // once a quota names a kind, a watch of that kind in all namespaces, from the revision of the list
 // that counted it, reports each deletion so the namespace's quotas are recounted (upstream keeps
 // an informer per quotable kind; this keeps no objects, only the watch).
-import type { Client, WatchStream } from '../../client/client.ts'
+import type { ApiWatchEvent, Client, WatchStream } from '../../client/client.ts'
 import type { ResourceKind } from '../resources.ts'
 
 export type OnDeleted = (group: string, resource: string, namespace: string | undefined) => void
@@ -44,14 +44,20 @@ export class DeletionWatches {
     this.open.clear()
   }
 
+  private deletions (kind: ResourceKind, batch: ApiWatchEvent[]): void {
+    for (const e of batch) {
+      if (e.type !== 'DELETED') continue
+      const meta = e.object.metadata as { namespace?: string } | undefined
+      this.onDeleted(kind.group, kind.resource, meta?.namespace)
+    }
+  }
+
   private async pump (id: string, kind: ResourceKind, stream: WatchStream): Promise<void> {
     try {
-      for (let batch = await stream.next(); batch !== null; batch = await stream.next()) {
-        for (const e of batch) {
-          if (e.type !== 'DELETED') continue
-          const meta = e.object.metadata as { namespace?: string } | undefined
-          this.onDeleted(kind.group, kind.resource, meta?.namespace)
-        }
+      let batch: ApiWatchEvent[] | null
+      while ((batch = await stream.next()) !== null) {
+        this.deletions(kind, batch)
+        batch = null // not held while waiting for the next
       }
     } catch {
       // Ended: the next sync that counts this kind watches it again from its own list.
