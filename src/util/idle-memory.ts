@@ -33,9 +33,9 @@ export interface IdleReleaseOptions {
 
 /** Idle: at most this share of one core used since the last check (V8's own idle-time GCs after a burst take a few %). */
 export const IDLE_CPU_SHARE = 0.1
-/** Worth a collection: this much heap held beyond what is in use, and a quarter more than that. */
+/** Worth a collection: the heap's high-water this much beyond what is in use, and a quarter more. */
 export const MIN_SLACK_BYTES = 64 * 2 ** 20
-/** After a release, the heap must grow this much before the next one. */
+/** After a release, the heap's high-water must grow this much before the next one. */
 export const REGROWTH_BYTES = 64 * 2 ** 20
 
 export class IdleMemoryRelease {
@@ -44,6 +44,7 @@ export class IdleMemoryRelease {
   private readonly intervalMs: number
   private last: MemorySample | undefined
   private heapAfterRelease = 0
+  private peak = 0
   private timer: NodeJS.Timeout | undefined
   /** Called before each collection: caches of the burst let go of what only they hold. */
   readonly trims = new Set<() => void>()
@@ -76,17 +77,21 @@ export class IdleMemoryRelease {
     const now = this.sample()
     const last = this.last
     this.last = now
+    // The heap's high-water since the last release: V8's idle-time GCs shrink heapTotal soon
+    // after a burst, but the pages they free stay pooled (resident) until a last-resort collection.
+    this.peak = Math.max(this.peak, now.heapTotal)
     if (last === undefined || now.at <= last.at) return false
     const cpuShare = (now.cpuMicros - last.cpuMicros) / 1000 / (now.at - last.at)
     if (cpuShare > IDLE_CPU_SHARE) return false
-    const slack = now.heapTotal - now.heapUsed
-    if (slack < MIN_SLACK_BYTES || now.heapTotal < 1.25 * now.heapUsed) return false
-    if (this.heapAfterRelease > 0 && now.heapTotal < this.heapAfterRelease + REGROWTH_BYTES) return false
+    const slack = this.peak - now.heapUsed
+    if (slack < MIN_SLACK_BYTES || this.peak < 1.25 * now.heapUsed) return false
+    if (this.heapAfterRelease > 0 && this.peak < this.heapAfterRelease + REGROWTH_BYTES) return false
     for (const trim of this.trims) trim()
     this.collect()
     this.releases++
     const after = this.sample()
     this.heapAfterRelease = after.heapTotal
+    this.peak = after.heapTotal
     // The collection's own CPU does not count against the next check.
     this.last = after
     return true

@@ -42,6 +42,13 @@ describe('util/idle-memory: the heap back to the OS at rest', () => {
     assert.deepEqual(trimmed, [0], 'trimmed once, before the one collection')
   })
 
+  it('counts the heap\'s high-water since the last release: V8 shrinks heapTotal after a burst but keeps the pages', () => {
+    const { step, collected } = scripted()
+    assert.equal(step(0.9, 700 * MB, 300 * MB), false, 'the burst')
+    assert.equal(step(0, 330 * MB, 300 * MB), true, 'idle, heapTotal already shrunk: the high-water counts')
+    assert.equal(collected.length, 1)
+  })
+
   it('leaves a heap alone that holds little beyond its use, in bytes or in share', () => {
     const { step } = scripted()
     assert.equal(step(0, 300 * MB + MIN_SLACK_BYTES - MB, 300 * MB), false, 'less slack than the minimum')
