@@ -3,9 +3,14 @@
 // clock, so heartbeats do not compete; the store in a file), the RSS of a cluster holding N nodes and R pods (right
 // after, and at rest: once the burst's heap has gone back, at most BENCH_REST_SECONDS later), and the
 // idle CPU of a default cluster (add-ons on, real clock). Sizes: BENCH_WORKLOADS="100x1000,5000x10000".
+// Each Deployment runs in a process of its own (this file, `--deployment N R`): RSS is the
+// process's, and what an earlier suite or size left in it (malloc's high-water, compiled code)
+// is not this cluster's.
+import { execFile } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { promisify } from 'node:util'
 import { Cluster } from '../src/index.ts'
 import { ADDON_NAMES } from '../src/addons/manifests/index.ts'
 import { idleMemoryReleases } from '../src/util/idle-memory.ts'
@@ -37,7 +42,7 @@ async function deploymentToRunning (nodes: number, replicas: number): Promise<{ 
   globalThis.gc?.()
   const rssMb = process.memoryUsage().rss / 2 ** 20
   // At rest: the idle check (util/idle-memory.ts, every 10 s) hands the burst's heap back; wait
-  // for its collection (at most REST_SECONDS), then a moment for the OS to see the pages go.
+  // for its collection (at most REST_SECONDS), then a few seconds for the OS to see the pages go.
   const restSeconds = await untilReleased(REST_SECONDS)
   const restRssMb = process.memoryUsage().rss / 2 ** 20
   const restHeapMb = process.memoryUsage().heapUsed / 2 ** 20
@@ -48,12 +53,13 @@ async function deploymentToRunning (nodes: number, replicas: number): Promise<{ 
 
 const REST_SECONDS = Number(process.env.BENCH_REST_SECONDS ?? 60)
 
-/** Wait for the idle memory release's next collection (at most `seconds`), then a moment; the seconds waited. */
+/** Wait for the idle memory release's next collection (at most `seconds`), then 5 s; the seconds waited. */
 async function untilReleased (seconds: number): Promise<number> {
   const released = idleMemoryReleases()
   const waited = performance.now()
   while (idleMemoryReleases() === released && performance.now() - waited < seconds * 1000) await new Promise(resolve => setTimeout(resolve, 500))
-  await new Promise(resolve => setTimeout(resolve, 1000))
+  // V8 unmaps the pages it gives back on a background thread: a few seconds for the OS to see them go.
+  await new Promise(resolve => setTimeout(resolve, 5000))
   return (performance.now() - waited) / 1000
 }
 
@@ -69,6 +75,20 @@ async function idleDefaultCluster (seconds: number): Promise<number> {
   return ((cpu.user + cpu.system) / 1000) / (performance.now() - t0) * 100
 }
 
+type Deployed = Awaited<ReturnType<typeof deploymentToRunning>>
+
+/** One Deployment run in a fresh process (same node and flags as this one). */
+async function inChild (nodes: number, replicas: number): Promise<Deployed> {
+  const run = promisify(execFile)
+  const { stdout } = await run(process.execPath, [...process.execArgv, import.meta.filename, '--deployment', String(nodes), String(replicas)], { maxBuffer: 2 ** 24 })
+  return JSON.parse(stdout.trim().split('\n').at(-1)!) as Deployed
+}
+
+if (process.argv[1] === import.meta.filename && process.argv[2] === '--deployment') {
+  console.log(JSON.stringify(await deploymentToRunning(Number(process.argv[3]), Number(process.argv[4]))))
+  process.exit(0)
+}
+
 export async function workloadsBench (): Promise<Result[]> {
   const results: Result[] = []
   console.log('\n## Workloads (Deployment -> every pod Running; RSS with the pods in place)')
@@ -77,7 +97,7 @@ export async function workloadsBench (): Promise<Result[]> {
   const idle = await idleDefaultCluster(seconds)
   for (const size of (process.env.BENCH_WORKLOADS ?? '100x1000,1000x10000,5000x10000').split(',')) {
     const [nodes, replicas] = size.split('x').map(Number)
-    const r = await deploymentToRunning(nodes, replicas)
+    const r = await inChild(nodes, replicas)
     console.log(`${nodes} nodes (registered in ${(r.startMs / 1000).toFixed(1)} s), Deployment of ${replicas}: all Running in ${(r.ms / 1000).toFixed(2)} s (${(replicas / (r.ms / 1000)).toFixed(0)} pods/s); RSS ${r.rssMb.toFixed(0)} MB, ${r.restRssMb.toFixed(0)} MB at rest (${r.restSeconds.toFixed(0)} s later; JS heap ${r.restHeapMb.toFixed(0)} MB in use)`)
     results.push({ name: `Deployment of ${replicas} on ${nodes} nodes to Running (s)`, perSecond: r.ms / 1000, rme: 0, samples: 1, unit: 's' })
     results.push({ name: `RSS with ${nodes} nodes and ${replicas} pods (MB)`, perSecond: r.rssMb, rme: 0, samples: 1, unit: 'MB' })
