@@ -61,6 +61,7 @@ export class Kubelet {
   /** Worker loops running, and syncs among them parked on the clock. */
   private workers = 0
   private parked = 0
+  private spawnScheduled = false
   private wasBusy = false
   private lastStatusReport = 0
   private nodeUid = ''
@@ -111,8 +112,6 @@ export class Kubelet {
       void this.worker()
     }
   }
-
-  private spawnScheduled = false
 
   /** After a queue change or a park (not inside it: a worker's first take() changes the queue again). */
   private spawnSoon (): void {
