@@ -4,6 +4,7 @@
 import { objectKey, type KubeObject } from '../api/object.ts'
 import { isStatusError } from '../apiserver/errors.ts'
 import type { ApiWatchEvent, Client, ListOptions } from './client.ts'
+import { forEachBatch } from '../util/batches.ts'
 
 export interface InformerHandlers<T extends KubeObject> {
   add?(obj: T): void
@@ -108,13 +109,10 @@ export class Informer<T extends KubeObject = KubeObject> {
         const stream = await client.watch(apiVersion, kind, { namespace, labelSelector, fieldSelector, resourceVersion: this.resourceVersion, allowWatchBookmarks: true })
         this.stream = stream
         if (this.stopped) { stream.close(); break }
-        // The batch is let go before waiting for the next (see take): a quiet watch keeps nothing.
-        let batch: ApiWatchEvent[] | null
-        while ((batch = await stream.next()) !== null) {
+        await forEachBatch(() => stream.next(), batch => {
           if (batch[0]?.type !== 'ERROR') failures = 0
           this.take(batch)
-          batch = null
-        }
+        })
       } catch (err) {
         if (this.stopped) break
         const code = isStatusError(err) ? err.code : (err as { status?: { code?: number } }).status?.code

@@ -12,6 +12,7 @@ import { buildMatcher, MATCH_ALL, selectedNodeName } from '../selectors.ts'
 import type { ApiContext } from './context.ts'
 import { asServed } from './output.ts'
 import { parseResourceVersion } from './read.ts'
+import { forEachBatch } from '../../util/batches.ts'
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR'
 
@@ -73,17 +74,10 @@ export async function watchObjects (ctx: ApiContext, req: ApiRequest): Promise<A
   // Pump store events into `pending` as they arrive.
   void (async () => {
     try {
-      const take = (batch: WatchEvent[]): void => {
+      await forEachBatch(() => watcher.next(), batch => {
         const out = batch.flatMap(e => translate(ctx, req, e, matches, start))
         if (out.length > 0) { pending.push(out); wake?.() }
-      }
-      // The batch is let go before waiting for the next: a kubelet's watch would keep its node's
-      // last pod events (their rows' bytes) for as long as the node stays quiet.
-      let batch: WatchEvent[] | null
-      while ((batch = await watcher.next()) !== null) {
-        take(batch)
-        batch = null
-      }
+      })
     } catch (err) {
       if (isStoreError(err, 'watcher-slow')) {
         pending.push([{ type: 'ERROR', object: expired(`too old resource version: ${start - 1} (${backend.revision})`).status as unknown as Record<string, unknown> }])

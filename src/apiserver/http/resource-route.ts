@@ -12,7 +12,8 @@ import { escapeFieldValue } from '../../api/fields.ts'
 import { resourceAttributes } from '../rbac/attributes.ts'
 import { readObjectBody, readPatchBody } from './body.ts'
 import { sendJson } from './app.ts'
-import type { ApiWatch, ApiWatchEvent } from '../handlers/watch.ts'
+import type { ApiWatch } from '../handlers/watch.ts'
+import { forEachBatch } from '../../util/batches.ts'
 import { isStreamingRequest, serveStreaming } from '../streaming/index.ts'
 
 function verbFor (method: string, hasName: boolean, watch: boolean): RequestVerb | undefined {
@@ -120,22 +121,15 @@ async function streamWatch (core: ApiServerCore, req: Request, res: Response, ap
   const end = (): void => watch.close()
   req.on('close', end)
   res.on('close', end)
-  const render = (batch: ApiWatchEvent[]): string => {
+  await forEachBatch(() => watch.next(), batch => {
     let out = ''
     for (const e of batch) {
       const event = table && e.type !== 'BOOKMARK' && e.type !== 'ERROR' ? tableWatchEvent(core, api, e, first) : e
       first = false
       out += JSON.stringify(event) + '\n'
     }
-    return out
-  }
-  // Nothing of a batch is held while waiting for the next (a quiet watch keeps nothing).
-  let batch: ApiWatchEvent[] | null
-  while ((batch = await watch.next()) !== null) {
-    const written = res.write(render(batch))
-    batch = null
-    if (!written) await new Promise(resolve => res.once('drain', resolve))
-  }
+    return res.write(out) ? undefined : new Promise<void>(resolve => res.once('drain', () => resolve()))
+  })
   res.end()
 }
 

@@ -3,7 +3,8 @@
 // that found them; a DELETED event requeues the namespace. Upstream requeues after an estimate
 // instead; watching on demand keeps it event-driven without an informer (and its cache of every
 // Event in the cluster) per namespaced kind for the life of the cluster.
-import type { ApiWatchEvent, Client, WatchStream } from '../../client/client.ts'
+import type { Client, WatchStream } from '../../client/client.ts'
+import { forEachBatch } from '../../util/batches.ts'
 import type { ResourceKind } from '../resources.ts'
 
 /** A kind with objects left in the namespace, and the revision of the list that found them. */
@@ -72,11 +73,7 @@ export class ContentWatches {
 
   private async pump (namespace: string, name: string, stream: WatchStream, requeue: () => void): Promise<void> {
     try {
-      let batch: ApiWatchEvent[] | null
-      while ((batch = await stream.next()) !== null) {
-        if (batch.some(e => e.type === 'DELETED')) requeue()
-        batch = null // not held while waiting for the next
-      }
+      await forEachBatch(() => stream.next(), batch => { if (batch.some(e => e.type === 'DELETED')) requeue() })
     } catch {
       // Ended; handled below like any other end.
     }

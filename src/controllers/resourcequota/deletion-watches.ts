@@ -3,6 +3,7 @@
 // that counted it, reports each deletion so the namespace's quotas are recounted (upstream keeps
 // an informer per quotable kind; this keeps no objects, only the watch).
 import type { ApiWatchEvent, Client, WatchStream } from '../../client/client.ts'
+import { forEachBatch } from '../../util/batches.ts'
 import type { ResourceKind } from '../resources.ts'
 
 export type OnDeleted = (group: string, resource: string, namespace: string | undefined) => void
@@ -54,11 +55,7 @@ export class DeletionWatches {
 
   private async pump (id: string, kind: ResourceKind, stream: WatchStream): Promise<void> {
     try {
-      let batch: ApiWatchEvent[] | null
-      while ((batch = await stream.next()) !== null) {
-        this.deletions(kind, batch)
-        batch = null // not held while waiting for the next
-      }
+      await forEachBatch(() => stream.next(), batch => this.deletions(kind, batch))
     } catch {
       // Ended: the next sync that counts this kind watches it again from its own list.
     }
