@@ -10,7 +10,7 @@ const root = fileURLToPath(new URL('../', import.meta.url))
 
 await build({
   absWorkingDir: root,
-  entryPoints: { k3sim: 'src/cli/main.ts', 'pki-worker': 'src/cluster/pki-worker.ts' },
+  entryPoints: { k3sim: 'src/cli/main.ts', 'pki-worker': 'src/cluster/pki-worker.ts', 'checkpoint-worker': 'src/store/sqlite/checkpoint-worker.ts' },
   outdir: 'dist/bundle',
   bundle: true,
   splitting: true,

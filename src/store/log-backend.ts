@@ -121,7 +121,7 @@ export class LogBackend implements Backend {
     if (this.queue.length > 0 || this.flushScheduled) await new Promise<void>(resolve => this.idle.push(resolve))
     this.leaseTable.cancelAll()
     this.hub.closeAll(storeClosed())
-    this.storage.close()
+    await this.storage.close()
   }
 
   private readRevision (revision: number | undefined): number {

@@ -45,5 +45,5 @@ export interface LogStorage {
   size(): { inUse: number, allocated: number }
   /** Drop what is kept only for speed (the SQLite log's newest rows per key). */
   trim?(): void
-  close(): void
+  close(): void | Promise<void>
 }

@@ -8,12 +8,15 @@ import type { KeyValue, RangeOptions, WatchEvent } from '../backend.ts'
 import type { LogStorage, NewRow, Row } from '../log-storage.ts'
 import { eventOf, kvOf, rangeBounds } from '../rows.ts'
 import { COMPACT_REV_KEY, SCHEMA, SQL } from './schema.ts'
+import { WalCheckpointer, type WalCheckpointerOptions } from './wal-checkpointer.ts'
 
 export interface SqliteLogOptions {
   /** File path, or ':memory:'. */
   path: string
   /** fsync every commit (synchronous=FULL). Default false: durable against process crash. */
   fsync?: boolean
+  /** WAL checkpoints on a worker thread (wal-checkpointer.ts); default true for a file. */
+  checkpointWorker?: boolean | WalCheckpointerOptions
 }
 
 type Params = Array<string | number | Uint8Array | null>
@@ -22,6 +25,7 @@ interface Head { kv: KeyValue, deleted: boolean, id: number }
 
 export class SqliteLog implements LogStorage {
   private readonly db: DatabaseSync
+  readonly checkpointer: WalCheckpointer | undefined
   private readonly cache = new Map<string, StatementSync>()
   private rev: number
   private compactRev: number
@@ -38,6 +42,11 @@ export class SqliteLog implements LogStorage {
     this.db = new DatabaseSync(options.path)
     this.db.exec(`PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 30000; PRAGMA synchronous = ${options.fsync === true ? 'FULL' : 'NORMAL'};`)
     this.db.exec(SCHEMA)
+    const inFile = options.path !== ':memory:' && options.path !== ''
+    if (inFile && options.checkpointWorker !== false) {
+      const own = typeof options.checkpointWorker === 'object' ? options.checkpointWorker : {}
+      this.checkpointer = new WalCheckpointer(this.db, options.path, { fsync: options.fsync, ...own })
+    }
     if (this.stmt(SQL.compactRevision).get() === undefined) this.stmt(SQL.insertCompactRow).run()
     this.rev = Number((this.stmt(SQL.revision).get() as { id: number }).id)
     this.compactRev = Number((this.stmt(SQL.compactRevision).get() as { prev_revision: number }).prev_revision)
@@ -89,6 +98,7 @@ export class SqliteLog implements LogStorage {
     const r = this.stmt(SQL.insert).run(row.key, row.created ? 1 : 0, row.deleted ? 1 : 0, row.createRevision,
       row.prevRevision, row.lease, row.value, row.oldValue)
     this.rev = Number(r.lastInsertRowid)
+    this.checkpointer?.wrote(row.key.length + row.value.length + row.oldValue.length)
     const prev = this.heads.get(row.key)
     if (row.created) this.heads.set(row.key, { kv: kvOf({ ...row, id: this.rev }, 1), deleted: row.deleted, id: this.rev })
     else if (prev !== undefined && prev.id === row.prevRevision) this.heads.set(row.key, { kv: kvOf({ ...row, id: this.rev }, prev.kv.version + 1), deleted: row.deleted, id: this.rev })
@@ -124,6 +134,7 @@ export class SqliteLog implements LogStorage {
       const result = fn()
       this.depth--
       this.db.exec(this.depth === 0 ? 'COMMIT' : `RELEASE ${name}`)
+      if (this.depth === 0) this.checkpointer?.committed()
       return result
     } catch (err) {
       this.depth--
@@ -152,7 +163,8 @@ export class SqliteLog implements LogStorage {
     return { inUse: (pragma('page_count') - pragma('freelist_count')) * pageSize, allocated: pragma('page_count') * pageSize }
   }
 
-  close (): void {
+  async close (): Promise<void> {
+    await this.checkpointer?.close()
     if (this.db.isOpen) this.db.close()
   }
 

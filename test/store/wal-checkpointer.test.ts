@@ -1,0 +1,77 @@
+// The SQLite log's WAL is checkpointed on a worker thread, not inside the main thread's COMMIT:
+// the worker copies committed pages into the database file, the log closes the worker's
+// connection before its own (whose close removes the WAL), and a worker that fails hands
+// checkpoints back to the main connection (SQLite's default of 1,000 pages).
+import assert from 'node:assert/strict'
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
+import { DatabaseSync } from 'node:sqlite'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { SqliteLog } from '../../src/store/sqlite/sqlite-log.ts'
+import { FALLBACK_PAGES, WalCheckpointer } from '../../src/store/sqlite/wal-checkpointer.ts'
+
+const value = new Uint8Array(2000).fill(120)
+
+function appendRows (log: SqliteLog, n: number, prefix: string): void {
+  log.transaction(() => {
+    for (let i = 0; i < n; i++) {
+      log.append({ key: `/${prefix}/${i}`, created: true, deleted: false, createRevision: 0, prevRevision: 0, lease: 0, value, oldValue: new Uint8Array(0) })
+    }
+  })
+}
+
+describe('WAL checkpoints on a worker thread', () => {
+  let dir: string
+  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'k3sim-wal-')) })
+  afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+  it('copies committed pages into the database file once enough was written, off the main connection', async () => {
+    const path = join(dir, 'state.db')
+    const log = new SqliteLog({ path, checkpointWorker: { thresholdBytes: 100_000 } })
+    const before = statSync(path).size
+    appendRows(log, 10, 'small') // 20 kB: under the threshold
+    await log.checkpointer!.settled()
+    assert.equal(log.checkpointer!.running, false, 'no worker before the threshold')
+    assert.equal(statSync(path).size, before, 'nothing checkpointed yet')
+
+    appendRows(log, 100, 'big') // 200 kB more
+    assert.equal(log.checkpointer!.running, true)
+    await log.checkpointer!.settled()
+    assert.equal(log.checkpointer!.checkpoints, 1)
+    assert.ok(statSync(path).size > before + 200_000, `database file ${statSync(path).size} bytes holds the rows`)
+
+    await log.close()
+    assert.equal(existsSync(`${path}-wal`), false, "the worker's connection closed first, so the last close removed the WAL")
+    const reopened = new SqliteLog({ path, checkpointWorker: false })
+    assert.equal(reopened.range({ key: '/', rangeEnd: '0', revision: reopened.revision() }).count, 110)
+    await reopened.close()
+  })
+
+  it('hands checkpoints back to the main connection when its worker fails', async () => {
+    const path = join(dir, 'state.db')
+    const db = new DatabaseSync(path)
+    db.exec('PRAGMA journal_mode = WAL')
+    const autocheckpoint = (): number => Number((db.prepare('PRAGMA wal_autocheckpoint').get() as { wal_autocheckpoint: number }).wal_autocheckpoint)
+    const warnings: string[] = []
+    const onWarning = (w: Error): void => { warnings.push(w.message) }
+    process.on('warning', onWarning)
+    try {
+      const checkpointer = new WalCheckpointer(db, path, { thresholdBytes: 1, entry: new URL('data:text/javascript,throw new Error("no sqlite here")') })
+      assert.equal(autocheckpoint(), FALLBACK_PAGES)
+      checkpointer.wrote(10)
+      checkpointer.committed()
+      await checkpointer.settled()
+      assert.equal(checkpointer.failed, true)
+      assert.equal(autocheckpoint(), 1000, "SQLite's default again")
+      checkpointer.wrote(10)
+      checkpointer.committed() // no new worker
+      assert.equal(checkpointer.running, false)
+      await new Promise(resolve => setImmediate(resolve))
+      assert.match(warnings.join('\n'), /WAL checkpoints are back on the main thread: their worker stopped \(no sqlite here\)/)
+      await checkpointer.close()
+    } finally {
+      process.off('warning', onWarning)
+      db.close()
+    }
+  })
+})
