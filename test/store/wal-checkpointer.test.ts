@@ -1,7 +1,8 @@
 // The SQLite log's WAL is checkpointed on a worker thread, not inside the main thread's COMMIT:
-// the worker copies committed pages into the database file, the log closes the worker's
-// connection before its own (whose close removes the WAL), and a worker that fails hands
-// checkpoints back to the main connection (SQLite's default of 1,000 pages).
+// the worker copies committed pages into the database file, stops at rest and starts again on
+// the next request, the log closes the worker's connection before its own (whose close removes
+// the WAL), and a worker that fails hands checkpoints back to the main connection (SQLite's
+// default of 1,000 pages).
 import assert from 'node:assert/strict'
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { DatabaseSync } from 'node:sqlite'
@@ -40,10 +41,20 @@ describe('WAL checkpoints on a worker thread', () => {
     assert.equal(log.checkpointer!.checkpoints, 1)
     assert.ok(statSync(path).size > before + 200_000, `database file ${statSync(path).size} bytes holds the rows`)
 
+    // At rest the worker stops; the next request starts another.
+    await log.checkpointer!.rest()
+    assert.equal(log.checkpointer!.running, false)
+    const rested = statSync(path).size
+    appendRows(log, 100, 'again')
+    assert.equal(log.checkpointer!.running, true)
+    await log.checkpointer!.settled()
+    assert.equal(log.checkpointer!.checkpoints, 2)
+    assert.ok(statSync(path).size > rested + 200_000, 'the new worker checkpointed')
+
     await log.close()
     assert.equal(existsSync(`${path}-wal`), false, "the worker's connection closed first, so the last close removed the WAL")
     const reopened = new SqliteLog({ path, checkpointWorker: false })
-    assert.equal(reopened.range({ key: '/', rangeEnd: '0', revision: reopened.revision() }).count, 110)
+    assert.equal(reopened.range({ key: '/', rangeEnd: '0', revision: reopened.revision() }).count, 210)
     await reopened.close()
   })
 

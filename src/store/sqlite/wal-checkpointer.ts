@@ -7,7 +7,8 @@
 // connection checkpoints instead, on another core. Durability is SQLite's either way: a
 // checkpoint only copies committed frames.
 //
-// The worker starts at the first request, so a small cluster never starts one. If it fails, the
+// The worker starts at the first request, so a small cluster never starts one, and stops 10 s of
+// real time after its last checkpoint, so a cluster at rest holds no thread. If it fails, the
 // main connection goes back to SQLite's default (1,000 pages) and the store carries on.
 import type { DatabaseSync } from 'node:sqlite'
 import { Worker } from 'node:worker_threads'
@@ -16,6 +17,8 @@ import { Worker } from 'node:worker_threads'
 const DEFAULT_PAGES = 1000
 /** The main connection's own checkpoint while the worker has them: only when the worker lags. */
 export const FALLBACK_PAGES = 16 * DEFAULT_PAGES
+/** Real time after the last checkpoint at which the worker stops (rest()). */
+const REST_AFTER_MS = 10_000
 
 export interface WalCheckpointerOptions {
   /** Request a checkpoint once this many bytes were written since the last request. */
@@ -33,6 +36,8 @@ export class WalCheckpointer {
   private written = 0
   private inFlight = false
   private idle: Array<() => void> = []
+  private readonly exiting = new Set<Promise<void>>()
+  private restTimer: NodeJS.Timeout | undefined
   private readonly thresholdBytes: number
   private readonly db: DatabaseSync
   private readonly path: string
@@ -65,17 +70,34 @@ export class WalCheckpointer {
     if (this.inFlight) await new Promise<void>(resolve => this.idle.push(resolve))
   }
 
+  /**
+   * Stop the worker until the next request: a store at rest holds no thread (a worker is ~25 MB
+   * of RSS). Called REST_AFTER_MS after the last checkpoint.
+   */
+  async rest (): Promise<void> {
+    clearTimeout(this.restTimer)
+    this.restTimer = undefined
+    this.stopWorker()
+    await Promise.all(this.exiting)
+  }
+
   /** Close the worker's connection before the main one closes (that last close removes the WAL). */
   async close (): Promise<void> {
-    const worker = this.worker
-    this.worker = undefined
     this.failed = true
+    await this.rest()
+  }
+
+  private stopWorker (): void {
+    const worker = this.worker
     if (worker === undefined) return
-    const exited = new Promise<void>(resolve => worker.once('exit', () => resolve()))
+    this.worker = undefined
+    const exited: Promise<void> = new Promise<void>(resolve => worker.once('exit', () => resolve())).then(() => {
+      this.exiting.delete(exited)
+      this.done() // a checkpoint it had not answered is over too
+    })
+    this.exiting.add(exited)
     worker.ref() // an unref'd worker's exit would not keep the process waiting for it
     worker.postMessage('close')
-    await exited
-    this.done()
   }
 
   private start (): Worker {
@@ -87,6 +109,10 @@ export class WalCheckpointer {
     worker.on('message', () => {
       this.checkpoints++
       this.done()
+      if (this.restTimer === undefined) {
+        this.restTimer = setTimeout(() => { void this.rest() }, REST_AFTER_MS)
+        this.restTimer.unref()
+      } else this.restTimer.refresh()
     })
     worker.on('error', err => this.fail(err))
     worker.on('exit', code => { if (this.worker === worker) this.fail(new Error(`exit code ${code}`)) })
@@ -98,6 +124,7 @@ export class WalCheckpointer {
     if (this.failed) return
     this.failed = true
     this.worker = undefined
+    clearTimeout(this.restTimer)
     process.emitWarning(`WAL checkpoints are back on the main thread: their worker stopped (${err.message})`, { code: 'K3SIM_CHECKPOINT_WORKER' })
     try {
       this.db.exec(`PRAGMA wal_autocheckpoint = ${DEFAULT_PAGES}`)
