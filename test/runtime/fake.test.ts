@@ -23,7 +23,7 @@ function profileOf (b: Behaviour): Record<string, unknown> {
 
 function harness (profiles?: ProfileRegistry): { clock: VirtualClock, runtime: FakeRuntime, h: Parameters<typeof setUp>[0] } {
   const clock = new VirtualClock()
-  const runtime = new FakeRuntime({ clock, ids: new Ids({ seed: 7 }), nodeName: 'k3sim-k3s-default-server-0', profiles })
+  const runtime = new FakeRuntime({ clock, ids: new Ids({ seed: 7 }), nodeName: 'k3sim-k3s-default-server-0', profiles, recordCalls: true })
   return {
     clock,
     runtime,
@@ -175,6 +175,15 @@ describe('FakeRuntime', () => {
       for (let i = 0; i < 3 * MAX_RECORDED_CALLS; i++) await t.runtime.containerStatus(id)
       assert.ok(t.runtime.calls.length <= 2 * MAX_RECORDED_CALLS && t.runtime.calls.length >= MAX_RECORDED_CALLS, `${t.runtime.calls.length} kept`)
       assert.deepEqual(new Set(t.runtime.callNames()), new Set(['containerStatus']), 'the oldest went first')
+    })
+
+    it('keeps no calls unless asked to (a cluster\'s nodes), and still fails on request', async () => {
+      const runtime = new FakeRuntime({ clock: new VirtualClock(), ids: new Ids({ seed: 7 }) })
+      await runtime.pullImage('busybox', { pod: newPod(), pullPolicy: 'Always' })
+      runtime.failNext('pullImage', new RuntimeError('Unknown', 'boom'))
+      await rejectsWithReason(runtime.pullImage('busybox', { pod: newPod(), pullPolicy: 'Always' }), 'Unknown', /^boom$/)
+      assert.deepEqual(runtime.calls, [])
+      await runtime.close()
     })
 
     it('fails the next call of a method with an injected error, once', async () => {

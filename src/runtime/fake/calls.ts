@@ -1,5 +1,6 @@
 // What the CRI fakes (k8s.io/cri-api/pkg/apis/testing FakeRuntimeService) offer tests: the calls
-// recorded in order (the newest 256 to 512), and errors injected for the next call of a method.
+// recorded in order (the newest 256 to 512, when recording), and errors injected for the next
+// call of a method.
 import type { Runtime } from '../runtime.ts'
 
 /** The Runtime methods that can be recorded and made to fail. */
@@ -24,8 +25,15 @@ export const MAX_RECORDED_CALLS = 256
 export class CallLog {
   calls: RecordedCall[] = []
   private readonly failures = new Map<RuntimeMethod, Error[]>()
+  private readonly recording: boolean
+
+  /** `recording` false: no calls are kept (injected errors still work). */
+  constructor (recording = true) {
+    this.recording = recording
+  }
 
   record (method: RuntimeMethod, args: unknown[], at: number): void {
+    if (!this.recording) return
     this.calls.push({ method, args: args.map(withoutCallbacks), at })
     if (this.calls.length > 2 * MAX_RECORDED_CALLS) this.calls = this.calls.slice(-MAX_RECORDED_CALLS)
   }
