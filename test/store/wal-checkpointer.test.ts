@@ -1,8 +1,9 @@
-// The SQLite log's WAL is checkpointed on a worker thread, not inside the main thread's COMMIT:
-// the worker copies committed pages into the database file, stops at rest and starts again on
-// the next request, the log closes the worker's connection before its own (whose close removes
-// the WAL), and a worker that fails hands checkpoints back to the main connection (SQLite's
-// default of 1,000 pages).
+// The SQLite log's WAL is checkpointed on a worker thread during bursts of writes, not inside
+// the main thread's COMMIT: a lone checkpoint runs on the main connection (no thread for a
+// cluster that writes slowly), the next one in a burst on the worker, which copies committed
+// pages into the database file, stops at rest and starts again in the next burst. The log
+// closes the worker's connection before its own (whose close removes the WAL), and a worker that
+// fails hands checkpoints back to the main connection (SQLite's default of 1,000 pages).
 import assert from 'node:assert/strict'
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { DatabaseSync } from 'node:sqlite'
@@ -26,36 +27,49 @@ describe('WAL checkpoints on a worker thread', () => {
   beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'k3sim-wal-')) })
   afterEach(() => rmSync(dir, { recursive: true, force: true }))
 
-  it('copies committed pages into the database file once enough was written, off the main connection', async () => {
+  it('checkpoints a lone crossing on the main connection, and a burst on the worker', async () => {
     const path = join(dir, 'state.db')
-    const log = new SqliteLog({ path, checkpointWorker: { thresholdBytes: 100_000 } })
+    const log = new SqliteLog({ path, checkpointWorker: { thresholdBytes: 100_000, burstWindowMs: Infinity } })
+    const checkpointer = log.checkpointer!
     const before = statSync(path).size
     appendRows(log, 10, 'small') // 20 kB: under the threshold
-    await log.checkpointer!.settled()
-    assert.equal(log.checkpointer!.running, false, 'no worker before the threshold')
+    assert.equal(checkpointer.mainCheckpoints + checkpointer.checkpoints, 0)
     assert.equal(statSync(path).size, before, 'nothing checkpointed yet')
 
-    appendRows(log, 100, 'big') // 200 kB more
-    assert.equal(log.checkpointer!.running, true)
-    await log.checkpointer!.settled()
-    assert.equal(log.checkpointer!.checkpoints, 1)
-    assert.ok(statSync(path).size > before + 200_000, `database file ${statSync(path).size} bytes holds the rows`)
+    appendRows(log, 100, 'first') // 200 kB more: the first checkpoint, not in a burst
+    assert.equal(checkpointer.mainCheckpoints, 1)
+    assert.equal(checkpointer.running, false, 'no worker outside a burst')
+    const afterFirst = statSync(path).size
+    assert.ok(afterFirst > before + 200_000, `database file ${afterFirst} bytes holds the rows`)
 
-    // At rest the worker stops; the next request starts another.
-    await log.checkpointer!.rest()
-    assert.equal(log.checkpointer!.running, false)
-    const rested = statSync(path).size
-    appendRows(log, 100, 'again')
-    assert.equal(log.checkpointer!.running, true)
-    await log.checkpointer!.settled()
-    assert.equal(log.checkpointer!.checkpoints, 2)
-    assert.ok(statSync(path).size > rested + 200_000, 'the new worker checkpointed')
+    appendRows(log, 100, 'second') // within the window: a burst
+    assert.equal(checkpointer.running, true)
+    await checkpointer.settled()
+    assert.equal(checkpointer.checkpoints, 1)
+    assert.ok(statSync(path).size > afterFirst + 200_000, 'the worker checkpointed')
+
+    // At rest the worker stops; the next burst starts another.
+    await checkpointer.rest()
+    assert.equal(checkpointer.running, false)
+    appendRows(log, 100, 'third')
+    assert.equal(checkpointer.running, true)
+    await checkpointer.settled()
+    assert.equal(checkpointer.checkpoints, 2)
+    assert.equal(checkpointer.mainCheckpoints, 1)
 
     await log.close()
     assert.equal(existsSync(`${path}-wal`), false, "the worker's connection closed first, so the last close removed the WAL")
     const reopened = new SqliteLog({ path, checkpointWorker: false })
-    assert.equal(reopened.range({ key: '/', rangeEnd: '0', revision: reopened.revision() }).count, 210)
+    assert.equal(reopened.range({ key: '/', rangeEnd: '0', revision: reopened.revision() }).count, 310)
     await reopened.close()
+  })
+
+  it('never starts a worker for checkpoints further apart than the window', async () => {
+    const log = new SqliteLog({ path: join(dir, 'state.db'), checkpointWorker: { thresholdBytes: 100_000, burstWindowMs: 0 } })
+    for (let i = 0; i < 3; i++) appendRows(log, 100, `batch${i}`)
+    assert.equal(log.checkpointer!.mainCheckpoints, 3)
+    assert.equal(log.checkpointer!.running, false)
+    await log.close()
   })
 
   it('hands checkpoints back to the main connection when its worker fails', async () => {
@@ -67,10 +81,12 @@ describe('WAL checkpoints on a worker thread', () => {
     const onWarning = (w: Error): void => { warnings.push(w.message) }
     process.on('warning', onWarning)
     try {
-      const checkpointer = new WalCheckpointer(db, path, { thresholdBytes: 1, entry: new URL('data:text/javascript,throw new Error("no sqlite here")') })
+      const checkpointer = new WalCheckpointer(db, path, { thresholdBytes: 1, burstWindowMs: Infinity, entry: new URL('data:text/javascript,throw new Error("no sqlite here")') })
       assert.equal(autocheckpoint(), FALLBACK_PAGES)
       checkpointer.wrote(10)
-      checkpointer.committed()
+      checkpointer.committed() // the first: on the main connection
+      checkpointer.wrote(10)
+      checkpointer.committed() // a burst: the worker, which fails
       await checkpointer.settled()
       assert.equal(checkpointer.failed, true)
       assert.equal(autocheckpoint(), 1000, "SQLite's default again")
