@@ -20,6 +20,7 @@ import { csiDriverStrategy, volumeAttachmentStrategy } from './csi.ts'
 import { rbacStrategies } from './rbac.ts'
 import { priorityClassStrategy } from './scheduling.ts'
 import { podWarnings } from './pod-warnings.ts'
+import { persistentVolumeClaimStrategy, persistentVolumeStrategy } from './storage.ts'
 import type { KubeObject } from '../../api/object.ts'
 
 type Json = Record<string, any>
@@ -63,8 +64,8 @@ export function strategies (index: ResourceIndex, custom: (info: ResourceInfo) =
     'certificates.k8s.io/certificatesigningrequests': certificateSigningRequestStrategy,
     'apiextensions.k8s.io/customresourcedefinitions': crdStrategy,
     '/nodes': { generation: false, status: true },
-    '/persistentvolumes': { generation: false, status: true },
-    '/persistentvolumeclaims': { generation: false, status: true },
+    '/persistentvolumes': persistentVolumeStrategy,
+    '/persistentvolumeclaims': persistentVolumeClaimStrategy,
     '/resourcequotas': resourceQuotaStrategy,
     '/limitranges': limitRangeStrategy,
     'scheduling.k8s.io/priorityclasses': priorityClassStrategy,

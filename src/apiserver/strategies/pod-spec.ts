@@ -3,6 +3,7 @@
 import { def, duplicate, invalidValue, required, unsupported } from './strategy.ts'
 import type { StatusCause } from '../errors.ts'
 import { validateContainers } from './pod-containers.ts'
+import { defaultContainerRefs, defaultProbeHandler, defaultVolumeSource } from './volume-defaults.ts'
 
 type Json = Record<string, any>
 
@@ -33,8 +34,10 @@ function defaultContainer (c: Json): void {
     c.resources.requests ??= {}
     for (const [r, q] of Object.entries(limits)) def(c.resources.requests, r, q)
   }
+  defaultContainerRefs(c)
   for (const probe of [c.livenessProbe, c.readinessProbe, c.startupProbe]) {
-    if (probe === undefined) continue
+    if (probe === undefined || probe === null || typeof probe !== 'object') continue
+    defaultProbeHandler(probe)
     def(probe, 'timeoutSeconds', 1)
     def(probe, 'periodSeconds', 10)
     def(probe, 'successThreshold', 1)
@@ -56,8 +59,7 @@ export function defaultPodSpec (spec: Json): void {
     if (v === null || typeof v !== 'object') continue
     // SetDefaults_Volume: a volume naming no source is an emptyDir.
     if (volumeSources(v).length === 0) v.emptyDir = {}
-    if (v.configMap !== undefined) def(v.configMap, 'defaultMode', 420)
-    if (v.secret !== undefined) def(v.secret, 'defaultMode', 420)
+    defaultVolumeSource(v)
   }
 }
 

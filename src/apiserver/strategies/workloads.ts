@@ -3,6 +3,7 @@
 import type { KubeObject } from '../../api/object.ts'
 import { goLabelSelector, goStringMap } from '../../api/labels.ts'
 import type { StatusCause } from '../errors.ts'
+import { defaultClaimTemplate } from './volume-defaults.ts'
 import { defaultPodSpec, validatePodSpec } from './pod-spec.ts'
 import { def, immutable, invalidValue, required, type Strategy, unsupported } from './strategy.ts'
 import { defaultJobPolicies, validateJobPolicies } from './job-policies.ts'
@@ -136,6 +137,7 @@ export const statefulSetStrategy = workload(spec => {
   const retention = nonNull(spec, 'persistentVolumeClaimRetentionPolicy')
   if (empty(retention.whenDeleted)) retention.whenDeleted = 'Retain'
   if (empty(retention.whenScaled)) retention.whenScaled = 'Retain'
+  if (Array.isArray(spec.volumeClaimTemplates)) spec.volumeClaimTemplates = spec.volumeClaimTemplates.map((t: unknown) => isObject(t) ? defaultClaimTemplate(t) : t)
   defaultTemplate(spec.template)
 }, { podSpec: false })
 
