@@ -72,6 +72,24 @@ describe('WAL checkpoints on a worker thread', () => {
     await log.close()
   })
 
+  it('never fails or wedges a committed write when a checkpoint cannot start', async () => {
+    const log = new SqliteLog({ path: join(dir, 'state.db'), checkpointWorker: { thresholdBytes: 1, burstWindowMs: Infinity, entry: new URL('http://example.invalid/checkpoint-worker.js') } })
+    const warnings: string[] = []
+    const onWarning = (w: Error): void => { warnings.push(w.message) }
+    process.on('warning', onWarning)
+    try {
+      appendRows(log, 1, 'a') // the first checkpoint: on the main connection
+      appendRows(log, 1, 'b') // a burst: the worker cannot start
+      appendRows(log, 1, 'c')
+      assert.equal(log.range({ key: '/', rangeEnd: '0', revision: log.revision() }).count, 3)
+      await new Promise(resolve => setImmediate(resolve))
+      assert.match(warnings.join('\n'), /WAL checkpoint failed/)
+    } finally {
+      process.off('warning', onWarning)
+      await log.close()
+    }
+  })
+
   it('hands checkpoints back to the main connection when its worker fails', async () => {
     const path = join(dir, 'state.db')
     const db = new DatabaseSync(path)

@@ -130,20 +130,36 @@ export class SqliteLog implements LogStorage {
     const rev = this.rev
     this.db.exec(this.depth === 0 ? 'BEGIN IMMEDIATE' : `SAVEPOINT ${name}`)
     this.depth++
+    let result: T
     try {
-      const result = fn()
+      result = fn()
       this.depth--
-      this.db.exec(this.depth === 0 ? 'COMMIT' : `RELEASE ${name}`)
-      if (this.depth === 0) this.checkpointer?.committed()
-      return result
     } catch (err) {
       this.depth--
-      this.db.exec(this.depth === 0 ? 'ROLLBACK' : `ROLLBACK TO ${name}; RELEASE ${name}`)
-      this.heads.clear()
-      this.rev = rev
-      this.compactRev = Number((this.stmt(SQL.compactRevision).get() as { prev_revision: number }).prev_revision)
+      this.undo(name, rev)
       throw err
     }
+    try {
+      this.db.exec(this.depth === 0 ? 'COMMIT' : `RELEASE ${name}`)
+    } catch (err) {
+      this.undo(name, rev)
+      throw err
+    }
+    // After the commit, outside the rollback's reach: a checkpoint never fails a write.
+    if (this.depth === 0) this.checkpointer?.committed()
+    return result
+  }
+
+  /** Roll back to before `name` (a failed COMMIT may have ended the transaction already). */
+  private undo (name: string, rev: number): void {
+    try {
+      this.db.exec(this.depth === 0 ? 'ROLLBACK' : `ROLLBACK TO ${name}; RELEASE ${name}`)
+    } catch (err) {
+      if (this.db.isTransaction) throw err
+    }
+    this.heads.clear()
+    this.rev = rev
+    this.compactRev = Number((this.stmt(SQL.compactRevision).get() as { prev_revision: number }).prev_revision)
   }
 
   saveLease (id: number, ttl: number): void { this.stmt(SQL.saveLease).run(id, ttl) }

@@ -75,13 +75,21 @@ export class WalCheckpointer {
     const now = performance.now()
     const burst = now - this.lastCheckpoint < (this.options.burstWindowMs ?? BURST_WINDOW_MS)
     this.lastCheckpoint = now
-    if (!burst && this.worker === undefined) {
-      this.db.exec('PRAGMA wal_checkpoint(PASSIVE)')
-      this.mainCheckpoints++
-      return
+    try {
+      if (!burst && this.worker === undefined) {
+        this.db.exec('PRAGMA wal_checkpoint(PASSIVE)')
+        this.mainCheckpoints++
+        return
+      }
+      this.inFlight = true
+      clearTimeout(this.restTimer) // re-armed by the answer: no rest while a request is out
+      this.restTimer = undefined
+      this.start().postMessage('checkpoint')
+    } catch (err) {
+      // As SQLite's own automatic checkpoint: a failure is not the commit's (the next one retries).
+      this.inFlight = false
+      process.emitWarning(`WAL checkpoint failed: ${(err as Error).message}`, { code: 'K3SIM_CHECKPOINT' })
     }
-    this.inFlight = true
-    this.start().postMessage('checkpoint')
   }
 
   /** Resolves once no checkpoint is running. */
@@ -133,7 +141,7 @@ export class WalCheckpointer {
         this.restTimer.unref()
       } else this.restTimer.refresh()
     })
-    worker.on('error', err => this.fail(err))
+    worker.on('error', err => { if (this.worker === worker) this.fail(err) })
     worker.on('exit', code => { if (this.worker === worker) this.fail(new Error(`exit code ${code}`)) })
     this.worker = worker
     return worker
