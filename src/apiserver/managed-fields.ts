@@ -7,7 +7,9 @@ export type FieldSet = { [k: string]: FieldSet }
 
 /** Fields a manager never owns: identity and bookkeeping. */
 const IGNORED_META = new Set(['name', 'namespace', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'managedFields', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink'])
-const MERGE_KEYS = ['name', 'containerPort', 'port', 'mountPath', 'devicePath', 'ip', 'topologyKey', 'uid', 'type']
+// Ports first: a named port is still keyed by its number and protocol, as structured-merge-diff's
+// list-map keys for ServicePort and ContainerPort are.
+const MERGE_KEYS = ['containerPort', 'port', 'name', 'mountPath', 'devicePath', 'ip', 'topologyKey', 'uid', 'type']
 
 export function listKey (item: unknown): string | undefined {
   if (!isObject(item)) return undefined
