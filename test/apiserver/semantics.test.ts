@@ -190,6 +190,28 @@ describe('API semantics (in-process)', () => {
     await rejects(client.create(svc('b', { clusterIP: a.spec.clusterIP, ports: [{ port: 80 }] })), 422, /provided IP is already allocated/)
     await rejects(client.create(svc('c', { type: 'NodePort', ports: [{ port: 80, nodePort: a.spec.ports[0].nodePort }] })), 422, /provided port is already allocated/)
     await rejects(client.create(svc('d', { type: 'NodePort', ports: [{ port: 80, nodePort: 80 }] })), 422, /The range of valid ports is 30000-32767/)
-    await rejects(client.patch('v1', 'Service', 'default', 'a', { spec: { clusterIP: '10.43.9.9' } }), 422, /field is immutable/)
+    // validateUpgradeDowngradeClusterIPs, the error of Helm upgrades that change a Service's address.
+    await rejects(client.patch('v1', 'Service', 'default', 'a', { spec: { clusterIP: '10.43.9.9' } }), 422, /^Service "a" is invalid: spec\.clusterIPs\[0\]: Invalid value: \[\]string\{"10\.43\.9\.9"\}: may not change once set$/)
+    // clusterIP "" (Helm charts template it) asks for an address at create and keeps it on update.
+    const blank = await client.create<any>(svc('blank', { clusterIP: '', ports: [{ port: 80 }] }))
+    assert.match(blank.spec.clusterIP, /^10\.43\.\d+\.\d+$/)
+    const kept = await client.patch<any>('v1', 'Service', 'default', 'blank', { spec: { clusterIP: '' } })
+    assert.equal(kept.spec.clusterIP, blank.spec.clusterIP)
+    assert.deepEqual(kept.spec.clusterIPs, [blank.spec.clusterIP])
+    const headless = await client.create<any>(svc('h', { clusterIP: 'None', ports: [{ port: 5432 }] }))
+    assert.equal(headless.spec.clusterIP, 'None')
+    await rejects(client.patch('v1', 'Service', 'default', 'h', { spec: { clusterIP: a.spec.clusterIP } }), 422, /spec\.clusterIPs\[0\]: Invalid value: \[\]string\{"10\.43\.[0-9.]+"\}: may not change once set$/)
+  })
+
+  it('checks a Service as ValidateService does: each port\'s name before its number, then the type, its values sorted', async () => {
+    const bad = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'bad', namespace: 'default' }, spec: { type: 'Foo', ports: [{ port: 0 }, { port: 80 }, { name: 'web', port: 81 }, { name: 'web', port: 82 }] } } as any
+    await rejects(client.create(bad), 422, new RegExp('^' + [
+      'Service "bad" is invalid: \\[spec\\.ports\\[0\\]\\.name: Required value',
+      'spec\\.ports\\[0\\]\\.port: Invalid value: 0: must be between 1 and 65535, inclusive',
+      'spec\\.ports\\[0\\]\\.targetPort: Invalid value: 0: must be between 1 and 65535, inclusive',
+      'spec\\.ports\\[1\\]\\.name: Required value',
+      'spec\\.ports\\[3\\]\\.name: Duplicate value: "web"',
+      'spec\\.type: Unsupported value: "Foo": supported values: "ClusterIP", "ExternalName", "LoadBalancer", "NodePort"\\]$',
+    ].join(', ')))
   })
 })

@@ -14,10 +14,11 @@ type Json = Record<string, any>
 describe('core/v1 defaults of probes, env, volumes and claims', () => {
   let backend: MemoryBackend
   let client: InProcessClient
+  let core: ApiServerCore
   before(async () => {
     const clock = new VirtualClock()
     backend = new MemoryBackend({ clock })
-    const core = new ApiServerCore({ backend, clock, ids: new Ids({ seed: 1 }) })
+    core = new ApiServerCore({ backend, clock, ids: new Ids({ seed: 1 }) })
     await core.bootstrap()
     client = new InProcessClient({ core })
     await createDefaultServiceAccounts(client)
@@ -87,7 +88,7 @@ describe('core/v1 defaults of probes, env, volumes and claims', () => {
     assert.equal(pv.spec.persistentVolumeReclaimPolicy, 'Retain')
     assert.equal(pv.spec.volumeMode, 'Filesystem')
     assert.deepEqual(pv.spec.hostPath, { path: '/data', type: '' })
-    assert.deepEqual(pv.status, { phase: 'Pending' })
+    assert.deepEqual(pv.status, { phase: 'Pending', lastPhaseTransitionTime: pv.metadata.creationTimestamp }, 'the phase dates from the creation')
   })
 
   it('a StatefulSet\'s claim templates come back as PersistentVolumeClaims with their defaults', async () => {
@@ -106,5 +107,19 @@ describe('core/v1 defaults of probes, env, volumes and claims', () => {
       spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } }, volumeMode: 'Filesystem' },
       status: { phase: 'Pending' },
     })
+  })
+
+  it('updates an object stored before a default existed (an older k3sim) as if it had the default', async () => {
+    await client.create<any>(pod('old', { containers: [{ name: 'c', image: 'nginx', env: [{ name: 'NODE', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } }], livenessProbe: { httpGet: { port: 80 } } }] }))
+    // Stored as an older k3sim did: without the fieldRef's apiVersion and the probe's path and scheme.
+    const info = core.index.lookup('', 'v1', 'pods')!
+    const stored = structuredClone(await core.ctx.storage.get(info, 'default', 'old')) as Json
+    delete stored.spec.containers[0].env[0].valueFrom.fieldRef.apiVersion
+    delete stored.spec.containers[0].livenessProbe.httpGet.path
+    delete stored.spec.containers[0].livenessProbe.httpGet.scheme
+    await core.ctx.storage.update(info, stored as any, Number(stored.metadata.resourceVersion))
+    const patched = await client.patch<any>('v1', 'Pod', 'default', 'old', { metadata: { labels: { tier: 'web' } } }, { type: 'merge' })
+    assert.deepEqual(patched.metadata.labels, { tier: 'web' })
+    assert.deepEqual(patched.spec.containers[0].env[0].valueFrom.fieldRef, { fieldPath: 'spec.nodeName', apiVersion: 'v1' })
   })
 })

@@ -119,9 +119,12 @@ async function storeUpdate (ctx: ApiContext, info: ResourceInfo, next: KubeObjec
   }
 }
 
-async function writeUpdate (ctx: ApiContext, req: ApiRequest, current: KubeObject, desired: KubeObject, options: UpdateOptions): Promise<Reply<KubeObject>> {
+async function writeUpdate (ctx: ApiContext, req: ApiRequest, stored: KubeObject, desired: KubeObject, options: UpdateOptions): Promise<Reply<KubeObject>> {
   const { info } = req
   const strategy = ctx.strategyFor(info)
+  // Upstream defaults what it decodes from etcd too: an object stored before a default existed
+  // (by an older k3sim) compares with the update as defaulted, or an immutable field "changes".
+  const current = strategy.defaults === undefined || statusWrite(strategy, req.subresource) ? stored : defaulted(stored, strategy.defaults)
   const uid = desired.metadata.uid
   if (uid !== undefined && uid !== '' && uid !== current.metadata.uid) {
     throw new StatusError(409, 'Conflict', `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${current.metadata.uid}`, { name: req.name, kind: info.resource })
@@ -182,3 +185,10 @@ export async function replaceObject (ctx: ApiContext, req: ApiRequest): Promise<
 }
 
 export type { ResourceInfo }
+
+/** A copy of the stored object with the strategy's defaults (the stored one is shared and frozen). */
+function defaulted (stored: KubeObject, defaults: (obj: KubeObject) => void): KubeObject {
+  const copy = clone(stored)
+  defaults(copy)
+  return copy
+}

@@ -4,14 +4,15 @@
 import type { KubeObject } from '../../api/object.ts'
 import type { ResourceInfo } from '../../api/resources.ts'
 import { invalid, type StatusCause } from '../errors.ts'
-import { def, immutable, invalidValue, required, unsupported, type Strategy, type StrategyContext } from './strategy.ts'
+import { def, duplicate, invalidValue, required, unsupported, type Strategy, type StrategyContext } from './strategy.ts'
 
 type Json = Record<string, any>
 
 export const SERVICE_CIDR = { base: (10 << 24) | (43 << 16), size: 1 << 16 }
 const NODE_PORTS = { min: 30000, max: 32767 }
 const RESERVED = new Set(['10.43.0.0', '10.43.0.10', '10.43.255.255'])
-const types = ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName']
+/** supportedServiceType, as sets.List prints it: sorted. */
+const types = ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort']
 
 const ipString = (n: number): string => [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.')
 const ipNumber = (ip: string): number => ip.split('.').reduce((a, p) => (a << 8) + Number(p), 0) >>> 0
@@ -44,12 +45,15 @@ async function allocate (obj: KubeObject, ctx: StrategyContext, info: ResourceIn
   const oldSpec = old?.spec as Json | undefined
   const taken = await used(ctx, info, obj)
   const causes: StatusCause[] = []
-  if (spec.type !== 'ExternalName' && spec.clusterIP === undefined && oldSpec?.clusterIP === undefined) {
+  // "" asks for an address as absence does (Helm charts template `clusterIP: ""`).
+  if (spec.type !== 'ExternalName' && (spec.clusterIP === undefined || spec.clusterIP === '') && oldSpec?.clusterIP === undefined) {
     for (let i = 0; i < SERVICE_CIDR.size; i++) {
       const ip = ipString((SERVICE_CIDR.base >>> 0) + 2 + ctx.ids.int(SERVICE_CIDR.size - 3))
       if (!taken.ips.has(ip) && !RESERVED.has(ip)) { spec.clusterIP = ip; break }
     }
-  } else if (spec.clusterIP !== undefined && spec.clusterIP !== 'None' && spec.clusterIP !== oldSpec?.clusterIP) {
+  } else if (spec.clusterIP !== undefined && spec.clusterIP !== 'None' && oldSpec?.clusterIP === undefined) {
+    // A new address is allocated at create (or when an ExternalName gets one); changing one is
+    // refused by validation ("may not change once set"), not by the allocator.
     if (!inServiceCidr(spec.clusterIP)) {
       causes.push(invalidValue('spec.clusterIPs', [spec.clusterIP], `failed to allocate IP ${spec.clusterIP}: the provided IP (${spec.clusterIP}) is not in the valid range. The range of valid IPs is 10.43.0.0/16`))
     } else if (taken.ips.has(spec.clusterIP)) {
@@ -106,24 +110,50 @@ export function serviceStrategy (info: () => ResourceInfo): Strategy {
     async prepareForUpdate (obj, old, ctx) {
       const spec = obj.spec as Json
       const oldSpec = old.spec as Json
-      if (spec.clusterIP === undefined && oldSpec.clusterIP !== undefined && spec.type !== 'ExternalName') spec.clusterIP = oldSpec.clusterIP
+      // patchAllocatedValues: an update without an address (or with "") keeps the allocated one.
+      if ((spec.clusterIP === undefined || spec.clusterIP === '') && oldSpec.clusterIP !== undefined && spec.type !== 'ExternalName') spec.clusterIP = oldSpec.clusterIP
       await allocate(obj, ctx, info(), old)
     },
+    // ValidateService's order: ports required, each port (name, then number), then the type.
     validate (obj) {
       const spec = (obj.spec ?? {}) as Json
       const causes: StatusCause[] = []
-      if (!types.includes(spec.type)) causes.push(unsupported('spec.type', spec.type, types))
-      if (spec.type !== 'ExternalName' && spec.clusterIP !== 'None' && (spec.ports ?? []).length === 0) causes.push(required('spec.ports'))
-      ;(spec.ports ?? []).forEach((p: Json, i: number) => {
+      const ports = (Array.isArray(spec.ports) ? spec.ports : []) as Json[]
+      if (spec.type !== 'ExternalName' && spec.clusterIP !== 'None' && ports.length === 0) causes.push(required('spec.ports'))
+      const names = new Set<string>()
+      ports.forEach((p, i) => {
+        if (ports.length > 1 && !p.name) causes.push(required(`spec.ports[${i}].name`))
+        else if (p.name) {
+          if (names.has(p.name)) causes.push(duplicate(`spec.ports[${i}].name`, p.name))
+          names.add(p.name)
+        }
         if (!(Number.isInteger(p.port) && p.port > 0 && p.port < 65536)) causes.push(invalidValue(`spec.ports[${i}].port`, p.port, 'must be between 1 and 65535, inclusive'))
-        if ((spec.ports.length > 1) && !p.name) causes.push(required(`spec.ports[${i}].name`))
+        // ValidatePortNumOrName on the targetPort (defaulted to the port): its number's range.
+        if (typeof p.targetPort === 'number' && !(Number.isInteger(p.targetPort) && p.targetPort > 0 && p.targetPort < 65536)) causes.push(invalidValue(`spec.ports[${i}].targetPort`, p.targetPort, 'must be between 1 and 65535, inclusive'))
       })
+      if (!types.includes(spec.type)) causes.push(unsupported('spec.type', spec.type, types))
       return causes
     },
     validateUpdate (obj, old) {
-      const a = (obj.spec as Json).clusterIP
-      const b = (old.spec as Json).clusterIP
-      return b !== undefined && a !== b && (old.spec as Json).type !== 'ExternalName' ? [immutable('spec.clusterIPs[0]', a)] : []
+      return clusterIPChanges(obj.spec as Json, old.spec as Json)
     },
   }
+}
+
+/**
+ * validateUpgradeDowngradeClusterIPs: the primary ClusterIP may not change once set (headless to
+ * headless and ExternalName on either side are left alone). The value printed is the new list.
+ */
+function clusterIPChanges (spec: Json, old: Json): StatusCause[] {
+  if (spec.type === 'ExternalName' || old.type === 'ExternalName') return []
+  if (spec.clusterIP === 'None' && old.clusterIP === 'None') return []
+  const ips = (spec: Json): string[] => spec.clusterIPs ?? (spec.clusterIP ? [spec.clusterIP] : [])
+  const [after, before] = [ips(spec), ips(old)]
+  const changed = (): StatusCause => invalidValue('spec.clusterIPs[0]', after, 'may not change once set')
+  if (after.length === before.length) return before.filter((ip, i) => ip !== after[i]).map(() => changed())
+  if (after.length < before.length) {
+    if (after.length === 0) return [invalidValue('spec.clusterIPs[0]', after, 'primary clusterIP can not be unset')]
+    return after[0] !== before[0] ? [changed()] : []
+  }
+  return before.length > 0 && after[0] !== before[0] ? [changed()] : []
 }

@@ -3,11 +3,10 @@
 // SetDefaults_ObjectFieldSelector, the volume sources' defaultMode 0644, a projected token's
 // one-hour expiry, a hostPath's unset type, a gRPC probe's empty service, and the
 // PersistentVolume(Claim) defaults, which also apply to claim templates.
+import { isObject } from '../../api/object.ts'
 import { def } from './strategy.ts'
 
 type Json = Record<string, any>
-
-const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v)
 
 /** SetDefaults_HTTPGetAction: path "/" and scheme HTTP when empty. */
 export function defaultHTTPGet (action: unknown): void {

@@ -227,7 +227,7 @@ describe('k3s add-on manifests', () => {
         const failed = cluster.events({ kind: 'Addon', name: 'coredns', reason: 'ApplyManifestFailed' }) as Array<KubeObject & { type: string, message: string }>
         assert.equal(failed.length, 1)
         assert.equal(failed[0].type, 'Warning')
-        assert.match(failed[0].message, /^Applying manifest at "\/var\/lib\/rancher\/k3s\/server\/manifests\/coredns\.yaml" failed: failed to apply Service "kube-dns" in namespace "kube-system": .*field is immutable/)
+        assert.match(failed[0].message, /^Applying manifest at "\/var\/lib\/rancher\/k3s\/server\/manifests\/coredns\.yaml" failed: failed to apply Service "kube-dns" in namespace "kube-system": .*spec\.clusterIPs\[0\]: Invalid value: \[\]string\{"10\.43\.0\.10"\}: may not change once set/)
         assert.ok(logs.some(l => l.startsWith('deploy: failed to apply coredns.yaml: ')), logs.join('\n'))
         assert.equal(cluster.events({ kind: 'Addon', name: 'traefik', reason: 'AppliedManifest' }).length, 2)
       } finally {

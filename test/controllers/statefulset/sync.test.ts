@@ -85,7 +85,7 @@ describe('controllers/statefulset sync', () => {
     const pvc = rec.sent('create PersistentVolumeClaim default/data-web-0')[0]
     assert.deepEqual(pvc.metadata.labels, { tier: 'db', app: 'web' })
     assert.deepEqual(pvc.metadata.ownerReferences, undefined, 'retention policy Retain: the claim outlives the set')
-    assert.deepEqual(pvc.spec, claim.spec)
+    assert.deepEqual(pvc.spec, { ...claim.spec, volumeMode: 'Filesystem' }, 'the template\'s spec, as the API server defaulted it')
     assert.deepEqual(rec.sent('create Pod default/web-0')[0].spec.volumes, [{ name: 'data', persistentVolumeClaim: { claimName: 'data-web-0' } }])
     assert.deepEqual(rec.events, ['SuccessfulCreate create Claim data-web-0 Pod web-0 in StatefulSet web success', 'SuccessfulCreate create Pod web-0 in StatefulSet web successful'])
   })
