@@ -30,7 +30,7 @@ describe('k3sim as installed (bin/k3sim.js on the bundle)', function () {
     // kubectl verified the serving certificate the worker made against the CA in its kubeconfig.
     const version = await env.kubectl(['get', '--raw', '/version'])
     assert.equal(version.code, 0, version.stderr)
-    assert.match(version.stdout, /"gitVersion":"v1\.32\.\d+\+k3s1"/)
+    assert.match(version.stdout, /"gitVersion": "v1\.32\.\d+\+k3s1"/)
     // The server started its etcd API (proto/) and deployed the add-ons, both found from dist/bundle/.
     const sa = await env.kubectl(['get', 'deploy', 'coredns', '-n', 'kube-system', '-o', 'name'])
     assert.equal(sa.stdout.trim(), 'deployment.apps/coredns', sa.stderr)

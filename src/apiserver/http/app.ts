@@ -1,6 +1,7 @@
 // The express app: authentication, /version and health, discovery, OpenAPI, and the REST
 // routes, all answered through the one handler layer. Errors become Status bodies.
 import { OpenapiV2, OPENAPI_V2_PROTOBUF } from '../openapi-v2/index.ts'
+import { serveHealth } from './health.ts'
 import express, { type NextFunction, type Request, type Response } from 'express'
 import { VERSION_INFO } from '../../api/version.ts'
 import { ServiceUnavailableError } from '../aggregator/index.ts'
@@ -59,11 +60,9 @@ export function createApp (options: AppOptions): express.Express {
     })
   })
 
-  app.get('/version', (_req, res) => sendJson(res, 200, VERSION_INFO))
-  for (const path of ['/healthz', '/livez', '/readyz']) {
-    app.get(path, (_req, res) => { res.status(200).type('text/plain').send('ok') })
-    app.get(`${path}/*rest`, (_req, res) => { res.status(200).type('text/plain').send('ok') })
-  }
+  // WriteRawJSON: indented, as `kubectl get --raw /version` prints it.
+  app.get('/version', (_req, res) => { res.status(200).set('Content-Type', 'application/json').send(JSON.stringify(VERSION_INFO, null, 2)) })
+  serveHealth(app)
 
   app.get('/api', (req, res) => {
     if (wantsAggregated(req.headers.accept)) sendJson(res, 200, aggregated(core.index, true), AGGREGATED_TYPE)

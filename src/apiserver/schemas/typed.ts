@@ -257,6 +257,19 @@ function fieldsOf (model: string): Map<string, Slot> {
   return fields
 }
 
+/**
+ * Non-pointer metav1.Time fields that Go writes even when absent from the body: their zero value
+ * encodes as null (omitempty never skips a struct). A pod condition written through a patch, where
+ * `lastProbeTime: null` means "remove", still reads back with `lastProbeTime: null`.
+ */
+const ZERO_TIMES: Readonly<Record<string, readonly string[]>> = { V1PodCondition: ['lastProbeTime', 'lastTransitionTime'] }
+
+function withZeroTimes (out: Record<string, unknown>, model: string): Record<string, unknown> {
+  const zeros = ZERO_TIMES[model]
+  if (zeros !== undefined) for (const k of zeros) if (!(k in out)) out[k] = null
+  return out
+}
+
 function struct (value: unknown, slot: Slot, model: string, ctx: Ctx, where: Where, path: string): unknown {
   if (!isObject(value)) { mismatch(ctx, value, slot, where, `cannot restore struct from: ${goKind(value)}`); return value }
   const fields = fieldsOf(model)
@@ -274,7 +287,7 @@ function struct (value: unknown, slot: Slot, model: string, ctx: Ctx, where: Whe
       const v = decode(value[key], field, ctx, { struct: name, field: key, parent: where }, join(path, key))
       if (v !== OMIT && v !== ABSENT) out[key] = v
     }
-    return out
+    return withZeroTimes(out, model)
   }
   const decoded = new Map<string, unknown>()
   const visit = (key: string): void => {
@@ -293,7 +306,7 @@ function struct (value: unknown, slot: Slot, model: string, ctx: Ctx, where: Whe
     const v = decoded.get(key)
     if (decoded.has(key) && v !== OMIT && v !== ABSENT) out[key] = v
   }
-  return out
+  return withZeroTimes(out, model)
 }
 
 /**
