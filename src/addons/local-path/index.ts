@@ -4,7 +4,9 @@
 // pinned to one node (the scheduler's `volume.kubernetes.io/selected-node` for WaitForFirstConsumer,
 // a Ready node for Immediate), bound both ways; with reclaim policy Delete the PV goes with its claim.
 // No helper pods (`helper-pod-create-pvc-…`): the fake runtime has no disks to prepare.
-// Reads through listers, writes through the Client only.
+// Reads through listers (and, once, a list of kube-system's provisioner pod for the events'
+// source), writes through the Client only.
+import { randomUUID } from 'node:crypto'
 import { ignoreNotFound, isStatusError } from '../../apiserver/errors.ts'
 import type { KubeObject } from '../../api/object.ts'
 import { EventRecorder, type RecordOptions } from '../../client/events.ts'
@@ -32,24 +34,40 @@ export function defaultStorageClass (): KubeObject {
 }
 
 export interface LocalPathOptions {
-  /** The provisioner pod's name: the event source is `rancher.io/local-path_<pod>_<id>`. */
+  /** The provisioner pod's name: the event source is `rancher.io/local-path_<pod>_<id>`. Default: the running provisioner pod's. */
   podName?: string
-  /** The provisioner's run id (a UUID upstream). */
+  /** With `podName`: the provisioner's run id (a UUID upstream, made at its start). */
   id?: string
 }
 
 const PV_CONTROLLER = 'persistentvolume-controller'
 const ALREADY_EXISTS = 409
 
+/**
+ * The provisioner's identity as its events name it, `<pod>_<run id>`: the local-path-provisioner
+ * pod the add-on runs in kube-system (its name is POD_NAME upstream; its UID stands for the UUID
+ * the process makes at start, so a seeded cluster names it the same every run), undefined while
+ * there is none.
+ */
+async function provisionerPod (ctx: ControllerContext): Promise<string | undefined> {
+  const { items } = await ctx.client.list('v1', 'Pod', { namespace: 'kube-system', labelSelector: 'app=local-path-provisioner' }).catch(() => ({ items: [] as KubeObject[] }))
+  const pod = items.find(p => (p.status as Obj | undefined)?.phase === 'Running') ?? items[0]
+  return pod === undefined ? undefined : `${pod.metadata.name}_${pod.metadata.uid}`
+}
+
 export function localPathProvisioner (options: LocalPathOptions = {}): ControllerDefinition {
-  const identity = `${PROVISIONER}_${options.podName ?? 'local-path-provisioner-5cf85fd84d-8jw2d'}_${options.id ?? '4d1a7e3c-2b6f-4f0e-9b1a-6c0e5d8f2a17'}`
-  let recorders: { provisioner: EventRecorder, pvController: EventRecorder } | undefined
-  const events = (ctx: ControllerContext): NonNullable<typeof recorders> => {
-    recorders ??= {
-      provisioner: new EventRecorder({ client: ctx.client, clock: ctx.clock, source: { component: identity } }),
+  const fallback = `local-path-provisioner_${options.id ?? randomUUID()}`
+  let recorders: Recorders | undefined
+  /** Kept once the identity is the pod's: until the add-on's pod exists, asked again each time. */
+  const events = async (ctx: ControllerContext): Promise<Recorders> => {
+    if (recorders !== undefined) return recorders
+    const own = options.podName === undefined ? await provisionerPod(ctx) : `${options.podName}_${options.id ?? randomUUID()}`
+    const made = {
+      provisioner: new EventRecorder({ client: ctx.client, clock: ctx.clock, source: { component: `${PROVISIONER}_${own ?? fallback}` } }),
       pvController: new EventRecorder({ client: ctx.client, clock: ctx.clock, source: { component: PV_CONTROLLER } }),
     }
-    return recorders
+    if (own !== undefined) recorders = made
+    return made
   }
   return {
     name: 'local-path-provisioner',
@@ -70,7 +88,7 @@ export function localPathProvisioner (options: LocalPathOptions = {}): Controlle
       },
     ],
     sync: async (key, ctx) => {
-      if (key.startsWith('pvc:')) await syncClaim(ctx, key.slice(4), events(ctx))
+      if (key.startsWith('pvc:')) await syncClaim(ctx, key.slice(4), await events(ctx))
       else if (key.startsWith('pv:')) await syncVolume(ctx, key.slice(3))
     },
   }

@@ -27,9 +27,9 @@ export class CallLog {
   private readonly failures = new Map<RuntimeMethod, Error[]>()
   private readonly recording: boolean
 
-  /** `recording` false: no calls are kept (injected errors still work). */
-  constructor (recording = true) {
-    this.recording = recording
+  /** `record: false`: no calls are kept (injected errors still work). */
+  constructor (options: { record?: boolean } = {}) {
+    this.recording = options.record !== false
   }
 
   record (method: RuntimeMethod, args: unknown[], at: number): void {

@@ -76,7 +76,7 @@ export class FakeRuntime implements Runtime {
     this.ids = options.ids ?? new Ids()
     this.profiles = options.profiles ?? new ProfileRegistry()
     this.nodeName = options.nodeName ?? 'node'
-    this.log = new CallLog(options.recordCalls === true)
+    this.log = new CallLog({ record: options.recordCalls === true })
     this.waits = new Waits(this.clock)
     this.images = new ImageStore(this.waits, options.images)
     this.processes = new Processes({ clock: this.clock, waits: this.waits, nodeName: this.nodeName, emit: (t, rec) => this.emit(t, rec) })

@@ -47,6 +47,8 @@ describe('local-path provisioner', () => {
   })
 
   it('provisions on the pod\'s node and binds both ways (WaitForFirstConsumer, default class)', async () => {
+    // The add-on's pod, whose name (and UID, standing for the run's UUID) the provisioner's events carry.
+    const provisionerPod = await cluster.client.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'local-path-provisioner-5c6bfbfd4d-hkqqz', namespace: 'kube-system', labels: { app: 'local-path-provisioner' } }, spec: { containers: [{ name: 'local-path-provisioner', image: 'rancher/local-path-provisioner:v0.0.30' }] } } as any)
     await cluster.client.create(claim('data'))
     await cluster.client.create(podWith('app', 'data'))
     await cluster.settle()
@@ -76,7 +78,7 @@ describe('local-path provisioner', () => {
     assert.match(by('ExternalProvisioning').message, /^Waiting for a volume to be created either by the external provisioner 'rancher.io\/local-path' or manually/)
     assert.equal(by('ExternalProvisioning').source.component, 'persistentvolume-controller')
     assert.equal(by('Provisioning').message, 'External provisioner is provisioning volume for claim "default/data"')
-    assert.match(by('Provisioning').source.component, /^rancher\.io\/local-path_local-path-provisioner-/)
+    assert.equal(by('Provisioning').source.component, `rancher.io/local-path_local-path-provisioner-5c6bfbfd4d-hkqqz_${provisionerPod.metadata.uid}`)
     assert.equal(by('ProvisioningSucceeded').message, `Successfully provisioned volume ${pvName}`)
   })
 
