@@ -2,28 +2,16 @@
 // create through the in-process Client: what `kubectl get -o yaml` shows of a real cluster's
 // object that the manifest left out.
 import assert from 'node:assert/strict'
-import { ApiServerCore } from '../../src/apiserver/core.ts'
-import { InProcessClient } from '../../src/client/in-process.ts'
-import { MemoryBackend } from '../../src/store/memory/memory-backend.ts'
-import { VirtualClock } from '../../src/util/clock.ts'
-import { Ids } from '../../src/util/random.ts'
-import { createDefaultServiceAccounts } from '../support/service-accounts.ts'
+import type { ApiServerCore } from '../../src/apiserver/core.ts'
+import type { InProcessClient } from '../../src/client/in-process.ts'
+import { startCore } from '../support/api-core.ts'
 
 type Json = Record<string, any>
 
 describe('core/v1 defaults of probes, env, volumes and claims', () => {
-  let backend: MemoryBackend
   let client: InProcessClient
   let core: ApiServerCore
-  before(async () => {
-    const clock = new VirtualClock()
-    backend = new MemoryBackend({ clock })
-    core = new ApiServerCore({ backend, clock, ids: new Ids({ seed: 1 }) })
-    await core.bootstrap()
-    client = new InProcessClient({ core })
-    await createDefaultServiceAccounts(client)
-  })
-  after(() => backend.close())
+  before(async () => { ({ client, core } = await startCore()) })
 
   const pod = (name: string, spec: Json): any => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec })
 

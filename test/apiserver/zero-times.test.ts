@@ -2,25 +2,12 @@
 // struct): a pod condition always reads back with lastProbeTime, even when it was written through
 // a patch, where `lastProbeTime: null` means "remove the key" (the scheduler's PodScheduled=False).
 import assert from 'node:assert/strict'
-import { ApiServerCore } from '../../src/apiserver/core.ts'
-import { InProcessClient } from '../../src/client/in-process.ts'
-import { MemoryBackend } from '../../src/store/memory/memory-backend.ts'
-import { VirtualClock } from '../../src/util/clock.ts'
-import { Ids } from '../../src/util/random.ts'
-import { createDefaultServiceAccounts } from '../support/service-accounts.ts'
+import type { InProcessClient } from '../../src/client/in-process.ts'
+import { startCore } from '../support/api-core.ts'
 
 describe('zero metav1.Time fields of pod conditions', () => {
-  let backend: MemoryBackend
   let client: InProcessClient
-  before(async () => {
-    const clock = new VirtualClock()
-    backend = new MemoryBackend({ clock })
-    const core = new ApiServerCore({ backend, clock, ids: new Ids({ seed: 1 }) })
-    await core.bootstrap()
-    client = new InProcessClient({ core })
-    await createDefaultServiceAccounts(client)
-  })
-  after(() => backend.close())
+  before(async () => { ({ client } = await startCore()) })
 
   it('reads back lastProbeTime: null after a strategic patch that sent it as null', async () => {
     await client.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'big', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } as any)
