@@ -204,13 +204,15 @@ describe('API semantics (in-process)', () => {
   })
 
   it('checks a Service as ValidateService does: each port\'s name before its number, then the type, its values sorted', async () => {
-    const bad = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'bad', namespace: 'default' }, spec: { type: 'Foo', ports: [{ port: 0 }, { port: 80 }, { name: 'web', port: 81 }, { name: 'web', port: 82 }] } } as any
+    const bad = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'bad', namespace: 'default' }, spec: { type: 'Foo', ports: [{ port: 0 }, { port: 80 }, { name: 'web', port: 81 }, { name: 'web', port: 82 }, { name: 'Web_Port', port: 83, protocol: 'FOO' }] } } as any
     await rejects(client.create(bad), 422, new RegExp('^' + [
       'Service "bad" is invalid: \\[spec\\.ports\\[0\\]\\.name: Required value',
       'spec\\.ports\\[0\\]\\.port: Invalid value: 0: must be between 1 and 65535, inclusive',
       'spec\\.ports\\[0\\]\\.targetPort: Invalid value: 0: must be between 1 and 65535, inclusive',
       'spec\\.ports\\[1\\]\\.name: Required value',
       'spec\\.ports\\[3\\]\\.name: Duplicate value: "web"',
+      'spec\\.ports\\[4\\]\\.name: Invalid value: "Web_Port": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or \'-\', and must start and end with an alphanumeric character \\(e\\.g\\. \'my-name\',  or \'123-abc\', regex used for validation is \'\\[a-z0-9\\]\\(\\[-a-z0-9\\]\\*\\[a-z0-9\\]\\)\\?\'\\)',
+      'spec\\.ports\\[4\\]\\.protocol: Unsupported value: "FOO": supported values: "SCTP", "TCP", "UDP"',
       'spec\\.type: Unsupported value: "Foo": supported values: "ClusterIP", "ExternalName", "LoadBalancer", "NodePort"\\]$',
     ].join(', ')))
   })

@@ -4,6 +4,7 @@
 import type { KubeObject } from '../../api/object.ts'
 import type { ResourceInfo } from '../../api/resources.ts'
 import { invalid, type StatusCause } from '../errors.ts'
+import { isDNS1123Label } from '../../api/validation.ts'
 import { def, duplicate, invalidValue, required, unsupported, type Strategy, type StrategyContext } from './strategy.ts'
 
 type Json = Record<string, any>
@@ -11,6 +12,8 @@ type Json = Record<string, any>
 export const SERVICE_CIDR = { base: (10 << 24) | (43 << 16), size: 1 << 16 }
 const NODE_PORTS = { min: 30000, max: 32767 }
 const RESERVED = new Set(['10.43.0.0', '10.43.0.10', '10.43.255.255'])
+/** supportedPortProtocols, sorted. */
+const PROTOCOLS = ['SCTP', 'TCP', 'UDP']
 /** supportedServiceType, as sets.List prints it: sorted. */
 const types = ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort']
 
@@ -124,10 +127,12 @@ export function serviceStrategy (info: () => ResourceInfo): Strategy {
       ports.forEach((p, i) => {
         if (ports.length > 1 && !p.name) causes.push(required(`spec.ports[${i}].name`))
         else if (p.name) {
+          for (const msg of isDNS1123Label(String(p.name))) causes.push(invalidValue(`spec.ports[${i}].name`, p.name, msg))
           if (names.has(p.name)) causes.push(duplicate(`spec.ports[${i}].name`, p.name))
           names.add(p.name)
         }
         if (!(Number.isInteger(p.port) && p.port > 0 && p.port < 65536)) causes.push(invalidValue(`spec.ports[${i}].port`, p.port, 'must be between 1 and 65535, inclusive'))
+        if (p.protocol !== undefined && !PROTOCOLS.includes(p.protocol)) causes.push(unsupported(`spec.ports[${i}].protocol`, p.protocol, PROTOCOLS))
         // ValidatePortNumOrName on the targetPort (defaulted to the port): its number's range.
         if (typeof p.targetPort === 'number' && !(Number.isInteger(p.targetPort) && p.targetPort > 0 && p.targetPort < 65536)) causes.push(invalidValue(`spec.ports[${i}].targetPort`, p.targetPort, 'must be between 1 and 65535, inclusive'))
       })
