@@ -98,7 +98,7 @@ export class WalCheckpointer {
   }
 
   /**
-   * Stop the worker until the next request: a store at rest holds no thread (a worker is ~25 MB
+   * Stop the worker until the next request: a store at rest holds no thread (a worker is ~20 MB
    * of RSS). Called REST_AFTER_MS after the last checkpoint.
    */
   async rest (): Promise<void> {
