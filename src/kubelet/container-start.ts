@@ -17,6 +17,8 @@ export interface StartContext {
   client: Client
   hostIP: string
   podIP?: string
+  /** An image was pulled or found present: the node's image list may have changed. */
+  pulled?: () => void
 }
 
 /** Returns true if the container now runs; on failure sets the record's waiting reason. */
@@ -31,6 +33,7 @@ export async function startContainer (ctx: StartContext, pod: KubeObject, sandbo
   try {
     const started = ctx.now()
     const pull = await ctx.runtime.pullImage(spec.image, { pod: ref, pullPolicy: policy, container: spec.name, onPull: () => { void pullingEvent() } })
+    ctx.pulled?.() // the node's image list may have changed (the Docker runtime's shared daemon: even when present)
     if (pull.cached) {
       await event('Normal', 'Pulled', `Container image "${spec.image}" already present on machine`)
     } else {

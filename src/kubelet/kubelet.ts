@@ -11,7 +11,7 @@ import { WorkQueue } from '../client/workqueue.ts'
 import type { PortDialer, Runtime, StreamOptions, StreamOutput, StreamSession } from '../runtime/runtime.ts'
 import type { Clock, TimerHandle } from '../util/clock.ts'
 import { withParking, type ParkingSpot } from '../util/parking.ts'
-import { nodeConditions, nodeInternalIP, nodeObject, nodePodCIDR, type NodeIdentity } from './node-object.ts'
+import { nodeConditions, nodeImages, nodeInternalIP, nodeObject, nodePodCIDR, type NodeIdentity } from './node-object.ts'
 import { NodeLease } from './node-lease.ts'
 import { removePod, syncPod, type SyncContext } from './pod-sync.ts'
 import { newPodRecord, PodIPs, restoredPodRecord, type PodRecord } from './pod-state.ts'
@@ -64,6 +64,10 @@ export class Kubelet {
   private spawnScheduled = false
   private wasBusy = false
   private lastStatusReport = 0
+  /** An image was pulled (or found) since the last check: the next check lists the images. */
+  private imagesChanged = false
+  /** The images last written to the Node's status (JSON). */
+  private postedImages = '[]'
   private nodeUid = ''
   /** spec.unschedulable as last seen, and as last announced (recordNodeSchedulableEvent). */
   private nodeUnschedulable = false
@@ -287,20 +291,32 @@ export class Kubelet {
     if (this.running) await this.lease.renew()
   }
 
-  /** Conditions are recomputed every 10 s and written when they change or 5 min have passed. */
+  /**
+   * Conditions are recomputed every 10 s and written when they change or 5 min have passed; the
+   * node's images (the runtime's list) when an image was pulled since the last write.
+   */
   private async postStatus (force: boolean): Promise<void> {
     if (!this.running) return
     const nowMs = this.o.clock.now()
-    if (!force && nowMs - this.lastStatusReport < STATUS_REPORT_MS) return
+    const due = force || nowMs - this.lastStatusReport >= STATUS_REPORT_MS
+    if (!due && !this.imagesChanged) return
+    this.imagesChanged = false
     try {
+      const images = nodeImages(await this.o.runtime.listImages())
+      const listed = JSON.stringify(images)
+      if (!due && listed === this.postedImages) return
       const node = await this.o.client.get('v1', 'Node', undefined, this.name)
       const status = (node.status ?? {}) as Record<string, any>
       const transitions: Record<string, string> = {}
       for (const c of status.conditions ?? []) if (c.status === (c.type === 'Ready' ? 'True' : 'False')) transitions[c.type] = c.lastTransitionTime
       status.conditions = nodeConditions(rfc3339(nowMs), transitions)
+      if (images.length > 0) status.images = images
+      else delete status.images
       await this.o.client.update({ ...node, status }, { subresource: 'status', fieldManager: 'k3s' })
+      this.postedImages = listed
       this.lastStatusReport = nowMs
     } catch (err) {
+      this.imagesChanged = true // the next check tries the images again
       this.o.log?.(`${this.name}: node status: ${String(err)}`)
     }
   }
@@ -327,7 +343,7 @@ export class Kubelet {
   private async sync (k: string): Promise<void> {
     const pod = this.informer?.get(k)
     let rec = this.pods.get(k)
-    const ctx: SyncContext = { client: this.o.client, runtime: this.o.runtime, recorder: this.recorder, now: () => this.o.clock.now(), hostIP: this.hostIP, ips: this.ips }
+    const ctx: SyncContext = { client: this.o.client, runtime: this.o.runtime, recorder: this.recorder, now: () => this.o.clock.now(), hostIP: this.hostIP, ips: this.ips, pulled: () => { this.imagesChanged = true } }
     if (pod === undefined || (rec !== undefined && rec.uid !== pod.metadata.uid)) {
       if (rec !== undefined) { await removePod(ctx, rec); this.pods.delete(k) }
       if (pod === undefined) return

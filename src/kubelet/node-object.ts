@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto'
 import type { KubeObject } from '../api/object.ts'
 import { K3S_VERSION } from '../api/version.ts'
+import type { NodeImage } from '../runtime/runtime.ts'
 
 export interface NodeIdentity {
   name: string
@@ -101,6 +102,16 @@ export function nodeConditions (now: string, transitions: Record<string, string>
   ]
 }
 
+/** The kubelet's --node-status-max-images and MaxNamesPerImageInNodeStatus. */
+const NODE_STATUS_MAX_IMAGES = 50
+const MAX_NAMES_PER_IMAGE = 5
+
+/** The Images setter (nodestatus/setters.go): the largest images first, digests then tags, capped. */
+export function nodeImages (images: readonly NodeImage[]): Array<{ names: string[], sizeBytes: number }> {
+  return [...images].sort((a, b) => b.size - a.size).slice(0, NODE_STATUS_MAX_IMAGES)
+    .map(i => ({ names: [...i.repoDigests, ...i.repoTags].slice(0, MAX_NAMES_PER_IMAGE), sizeBytes: i.size }))
+}
+
 export function nodeStatus (id: NodeIdentity, now: string, transitions: Record<string, string>, images: Array<{ names: string[], sizeBytes: number }>): Record<string, unknown> {
   const capacity = { cpu: id.cpu, 'ephemeral-storage': `${Math.floor(id.ephemeralStorage / 1024)}Ki`, 'hugepages-1Gi': '0', 'hugepages-2Mi': '0', memory: id.memory, pods: String(id.pods) }
   const allocatable = { ...capacity, 'ephemeral-storage': String(allocatableStorage(Math.floor(id.ephemeralStorage / 1024) * 1024)) }
@@ -122,7 +133,7 @@ export function nodeStatus (id: NodeIdentity, now: string, transitions: Record<s
       operatingSystem: 'linux',
       architecture: 'amd64',
     },
-    images,
+    ...(images.length === 0 ? {} : { images }), // omitempty
   }
 }
 

@@ -21,6 +21,8 @@ export interface SyncContext {
   now: () => number
   hostIP: string
   ips: PodIPs
+  /** An image was pulled or found present (the node's image list may have changed). */
+  pulled?: () => void
 }
 
 /** Sync result: the time of the next wanted sync (back-off end, probe period), if any. */
@@ -145,7 +147,7 @@ async function run (ctx: SyncContext, pod: KubeObject, rec: PodRecord, c: Json, 
   // waits 10 s, and each one after that twice as long, up to 5 min.
   if (restart) r.backoffMs = r.backoffMs === 0 ? INITIAL_BACKOFF_MS : Math.min(r.backoffMs * 2, MAX_BACKOFF_MS)
   r.backoffUntil = undefined
-  const ok = await startContainer({ runtime: ctx.runtime, recorder: ctx.recorder, now: ctx.now, client: ctx.client, hostIP: ctx.hostIP, podIP: rec.ip }, pod, rec.sandboxId!, c, init, r)
+  const ok = await startContainer({ runtime: ctx.runtime, recorder: ctx.recorder, now: ctx.now, client: ctx.client, hostIP: ctx.hostIP, podIP: rec.ip, pulled: ctx.pulled }, pod, rec.sandboxId!, c, init, r)
   // A real process may be gone by the time its start returns: its back-off starts now, not at
   // the next refresh (which would see no fresh exit).
   if (ok && r.status?.state === 'exited' && r.backoffMs > 0) r.backoffUntil = (r.status.finishedAt ?? ctx.now()) + r.backoffMs

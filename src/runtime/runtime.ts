@@ -125,9 +125,19 @@ export interface PullOptions {
   onPull?: () => void
 }
 
+/** An image on the node, as CRI's ListImages describes it. */
+export interface NodeImage {
+  repoDigests: string[]
+  repoTags: string[]
+  /** Bytes. */
+  size: number
+}
+
 export interface ImageService {
   /** Pull (or find locally) an image; resolves when it is there. */
   pullImage(image: string, options: PullOptions): Promise<PullResult>
+  /** The images on the node (the kubelet reports them in the Node's status). */
+  listImages(): Promise<NodeImage[]>
 }
 
 export interface SandboxService {

@@ -131,6 +131,13 @@ describe('k3sim server --runtime docker (real kubectl, real containers)', functi
       assert.equal(await res.text(), '<h1>k3sim on docker</h1>')
     }
     assert.notEqual(pods[0].spec.nodeName, pods[1].spec.nodeName, 'spread over both nodes')
+    // Each node lists the image in its status once its kubelet's next status check (10 s) has run.
+    const repo = TEST_IMAGE.slice(0, TEST_IMAGE.lastIndexOf(':'))
+    for (const node of new Set(pods.map((p: any) => p.spec.nodeName as string))) {
+      await ok(['wait', `node/${node}`, `--for=jsonpath={.status.images[*].names[*]}`, '--timeout=60s'])
+      const images = (await json(['get', `node/${node}`])).status.images as Array<{ names: string[], sizeBytes: number }>
+      assert.ok(images.some(i => i.sizeBytes > 0 && i.names.some(n => n.includes(repo))), JSON.stringify(images))
+    }
   })
 
   it('shows the containers\' real output in kubectl logs', async () => {

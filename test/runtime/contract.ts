@@ -70,6 +70,10 @@ export function runRuntimeContract (name: string, options: ContractOptions): voi
         const second = await h.runtime.pullImage(w.image, { pod, pullPolicy: 'IfNotPresent' })
         assert.deepEqual([second.cached, second.durationMs, second.imageRef], [true, 0, first.imageRef])
         assert.equal((await h.runtime.pullImage(w.image, { pod, pullPolicy: 'Never' })).cached, true)
+        // The node's image list (the kubelet's node status) has it, with its size.
+        const repo = w.image.slice(0, w.image.lastIndexOf(':')).split('/').pop()!
+        const listed = await h.runtime.listImages()
+        assert.ok(listed.some(i => i.size > 0 && [...i.repoTags, ...i.repoDigests].some(n => n.includes(repo))), JSON.stringify(listed))
       })
 
       it_('refuses a missing image under pullPolicy Never with the kubelet\'s message', async h => {

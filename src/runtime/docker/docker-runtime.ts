@@ -6,7 +6,7 @@
 // event), host-port forwarders and klipper-lb processes live in memory.
 import { parseImage } from '../images.ts'
 import {
-  type ContainerConfig, type ContainerStatus, type ContainerUsage, type LogOptions, type PodRef, type ProbeKind, type PullOptions, type PullResult,
+  type ContainerConfig, type ContainerStatus, type ContainerUsage, type LogOptions, type PodRef, type ProbeKind, type NodeImage, type PullOptions, type PullResult,
   type PortDialer, type Runtime, RuntimeError, type RuntimeEvent, type SandboxConfig, type StreamOptions, type StreamOutput, type StreamSession,
 } from '../runtime.ts'
 import { createBody, filesArchive } from './container-spec.ts'
@@ -50,6 +50,8 @@ export class DockerRuntime implements Runtime {
   /** Each running container's last CPU sample, for the rate between two. */
   private readonly cpuSamples = new Map<string, { totalNs: number, at: number }>()
   private readonly followers = new Set<() => void>()
+  /** Normalised names of the images this node pulled. */
+  private readonly images = new Set<string>()
   private closed = false
 
   constructor (ctx: DockerNodeContext, nodeName: string) {
@@ -73,7 +75,23 @@ export class DockerRuntime implements Runtime {
 
   async pullImage (image: string, options: PullOptions): Promise<PullResult> {
     this.check()
-    return pullImage({ engine: this.ctx.engine, cluster: this.ctx.cluster, now: this.ctx.now }, image, options.pullPolicy, options.onPull)
+    const result = await pullImage({ engine: this.ctx.engine, cluster: this.ctx.cluster, now: this.ctx.now }, image, options.pullPolicy, options.onPull)
+    this.images.add(parseImage(image).normalized)
+    return result
+  }
+
+  /**
+   * The images this node pulled (the Docker daemon is shared by every node of the cluster; a k3d
+   * node's containerd has its own), as the daemon describes them now.
+   */
+  async listImages (): Promise<NodeImage[]> {
+    this.check()
+    const seen = new Map<string, NodeImage>()
+    for (const ref of this.images) {
+      const info = await this.ctx.engine.inspectImage(ref)
+      if (info !== undefined) seen.set(info.id, { repoDigests: info.repoDigests, repoTags: info.repoTags, size: info.size })
+    }
+    return [...seen.values()]
   }
 
   // --- sandboxes --------------------------------------------------------------------------

@@ -10,13 +10,13 @@
 //   'container-exited'; exits the kubelet caused (stop, remove, close) emit nothing.
 import { type Clock, RealClock } from '../../util/clock.ts'
 import { Ids } from '../../util/random.ts'
-import { imageRef, parseImage } from '../images.ts'
+import { imageRef, imageSize, parseImage } from '../images.ts'
 import { containerSpec, type LifecycleProfile } from '../profiles/types.ts'
 import { ProfileError } from '../profiles/validate.ts'
 import { ProfileRegistry } from '../profiles/registry.ts'
 import {
   type ContainerConfig, type ContainerStatus, type ContainerUsage, type LogOptions, type PodRef, type ProbeKind, type PullOptions, type PullResult,
-  type PortDialer, type Runtime, RuntimeError, type RuntimeEvent, type SandboxConfig, type StreamOptions, type StreamSession,
+  type PortDialer, type Runtime, RuntimeError, type RuntimeEvent, type SandboxConfig, type StreamOptions, type StreamSession, type NodeImage,
 } from '../runtime.ts'
 import { CallLog, type RecordedCall, type RuntimeMethod } from './calls.ts'
 import { ImageStore } from './image-store.ts'
@@ -94,6 +94,10 @@ export class FakeRuntime implements Runtime {
 
   /** Normalised names of the images present on this node. */
   imageList (): string[] { return this.images.list() }
+
+  async listImages (): Promise<NodeImage[]> {
+    return this.images.list().map(name => ({ repoDigests: [imageRef(name)], repoTags: [name], size: imageSize(name) }))
+  }
 
   onEvent (listener: (e: RuntimeEvent) => void): () => void {
     this.listeners.add(listener)
