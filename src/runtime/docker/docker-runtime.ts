@@ -12,13 +12,13 @@ import {
 import { createBody, filesArchive } from './container-spec.ts'
 import type { ContainerInfo, DockerEngine } from './engine.ts'
 import { sandboxDialer, dockerAttach, dockerExec, runningContainer } from './exec.ts'
-import { imageRefOf, pullImage } from './image-pull.ts'
+import { imageRefOf, NodeImages } from './image-pull.ts'
 import { isKlipperImage, KlipperProcess } from './klipper.ts'
 import type { ServiceResolver } from './kube-proxy.ts'
 import { containerName, LABEL, podLabels, podRefOf, volumeName } from './labels.ts'
 import { dockerLogs, followDockerLogs } from './logs.ts'
 import { PAUSE_IMAGE } from './pause-image.ts'
-import type { HostPorts } from './port-forward.ts'
+import { type HostPorts, PublishedPorts } from './port-forward.ts'
 import { runProbe } from './probes.ts'
 
 export interface DockerNodeContext {
@@ -45,18 +45,19 @@ export class DockerRuntime implements Runtime {
   /** Containers the kubelet is stopping: their exit is not news. */
   private readonly stopping = new Set<string>()
   /** Host ports held per running container. */
-  private readonly hostPorts = new Map<string, Array<() => void>>()
+  private readonly hostPorts: PublishedPorts
   private readonly klipper = new Map<string, KlipperProcess>()
   /** Each running container's last CPU sample, for the rate between two. */
   private readonly cpuSamples = new Map<string, { totalNs: number, at: number }>()
   private readonly followers = new Set<() => void>()
-  /** Normalised names of the images this node pulled. */
-  private readonly images = new Set<string>()
+  private readonly images: NodeImages
   private closed = false
 
   constructor (ctx: DockerNodeContext, nodeName: string) {
     this.ctx = ctx
     this.nodeName = nodeName
+    this.images = new NodeImages({ engine: ctx.engine, cluster: ctx.cluster, now: ctx.now })
+    this.hostPorts = new PublishedPorts(ctx.ports)
   }
 
   onEvent (listener: (e: RuntimeEvent) => void): () => void {
@@ -66,7 +67,7 @@ export class DockerRuntime implements Runtime {
 
   /** The cluster saw a container of this node die (Docker's `die` event). */
   containerDied (id: string, labels: Record<string, string>): void {
-    this.releasePorts(id)
+    this.hostPorts.release(id)
     if (this.stopping.delete(id) || labels[LABEL.kind] !== 'container' || this.closed) return
     this.emit({ type: 'container-exited', containerId: `containerd://${id}`, pod: podRefOf(labels) })
   }
@@ -75,23 +76,12 @@ export class DockerRuntime implements Runtime {
 
   async pullImage (image: string, options: PullOptions): Promise<PullResult> {
     this.check()
-    const result = await pullImage({ engine: this.ctx.engine, cluster: this.ctx.cluster, now: this.ctx.now }, image, options.pullPolicy, options.onPull)
-    this.images.add(parseImage(image).normalized)
-    return result
+    return await this.images.pull(image, options.pullPolicy, options.onPull)
   }
 
-  /**
-   * The images this node pulled (the Docker daemon is shared by every node of the cluster; a k3d
-   * node's containerd has its own), as the daemon describes them now.
-   */
   async listImages (): Promise<NodeImage[]> {
     this.check()
-    const seen = new Map<string, NodeImage>()
-    for (const ref of this.images) {
-      const info = await this.ctx.engine.inspectImage(ref)
-      if (info !== undefined) seen.set(info.id, { repoDigests: info.repoDigests, repoTags: info.repoTags, size: info.size })
-    }
-    return [...seen.values()]
+    return await this.images.list()
   }
 
   // --- sandboxes --------------------------------------------------------------------------
@@ -209,7 +199,7 @@ export class DockerRuntime implements Runtime {
     if (!info.state.running) return
     this.stopping.add(id)
     await this.ctx.engine.stopContainer(id, gracePeriodSeconds)
-    this.releasePorts(id)
+    this.hostPorts.release(id)
   }
 
   async removeContainer (containerId: string): Promise<void> {
@@ -219,7 +209,7 @@ export class DockerRuntime implements Runtime {
     if (k !== undefined) { k.stop(); this.klipper.delete(id); return }
     if ((await this.ctx.engine.inspectContainer(id))?.state.running === true) this.stopping.add(id)
     await this.ctx.engine.removeContainer(id)
-    this.releasePorts(id)
+    this.hostPorts.release(id)
     this.cpuSamples.delete(id)
   }
 
@@ -318,7 +308,7 @@ export class DockerRuntime implements Runtime {
     this.klipper.clear()
     const mine = await this.ctx.engine.listContainers([`${LABEL.cluster}=${this.ctx.cluster}`, `${LABEL.node}=${this.nodeName}`])
     await Promise.all(mine.map(c => this.ctx.engine.removeContainer(c.id)))
-    for (const id of [...this.hostPorts.keys()]) this.releasePorts(id)
+    this.hostPorts.releaseAll()
     const pods = new Set(mine.map(c => c.labels[LABEL.podUid]).filter(uid => uid !== undefined))
     for (const uid of pods) await this.removePodVolumes(uid)
     this.listeners.clear()
@@ -380,22 +370,12 @@ export class DockerRuntime implements Runtime {
 
   /** CNI portmap: each hostPort on 127.0.0.1 forwards to the pod IP's containerPort. */
   private async publishHostPorts (id: string, info: ContainerInfo): Promise<void> {
-    const ports = JSON.parse(info.labels[PORTS_LABEL] ?? '[]') as ContainerConfig['ports']
-    const podIP = info.labels[LABEL.podIP] ?? ''
-    for (const p of ports ?? []) {
-      if (p.hostPort === undefined || p.hostPort === 0 || (p.protocol ?? 'TCP') !== 'TCP') continue
-      try {
-        const release = await this.ctx.ports.claim(p.hostPort, id, () => [{ host: podIP, port: p.containerPort }])
-        this.hostPorts.set(id, [...this.hostPorts.get(id) ?? [], release])
-      } catch (err) {
-        throw new RuntimeError('RunContainerError', `failed to publish hostPort ${p.hostPort}: ${(err as Error).message}`)
-      }
+    const ports = JSON.parse(info.labels[PORTS_LABEL] ?? '[]') as NonNullable<ContainerConfig['ports']>
+    try {
+      await this.hostPorts.publish(id, info.labels[LABEL.podIP] ?? '', ports)
+    } catch (err) {
+      throw new RuntimeError('RunContainerError', (err as Error).message)
     }
-  }
-
-  private releasePorts (id: string): void {
-    for (const release of this.hostPorts.get(id) ?? []) release()
-    this.hostPorts.delete(id)
   }
 
   private async ensureVolume (podUid: string, volume: string, memory: boolean): Promise<void> {

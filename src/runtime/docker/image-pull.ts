@@ -2,7 +2,7 @@
 // Always (and a missing image) asks the daemon to pull. A failed pull is ErrImagePull with a
 // message that says how to provide the image, since k3sim clusters often have no registry.
 import { parseImage } from '../images.ts'
-import { type PullResult, RuntimeError } from '../runtime.ts'
+import { type NodeImage, type PullResult, RuntimeError } from '../runtime.ts'
 import type { DockerEngine, ImageInfo } from './engine.ts'
 import { isKlipperImage, KLIPPER_IMAGE_ID } from './klipper.ts'
 
@@ -40,4 +40,30 @@ export async function pullImage (ctx: PullContext, image: string, pullPolicy: st
   const pulled = await ctx.engine.inspectImage(name.normalized)
   if (pulled === undefined) throw new RuntimeError('ErrImagePull', `failed to pull image "${name.normalized}": not found after the pull`)
   return { imageRef: imageRefOf(image, pulled), size: pulled.size, durationMs: ctx.now() - started, cached: false }
+}
+
+/**
+ * The images one node pulled. The Docker daemon is shared by every node of the cluster, where a
+ * k3d node's containerd has its own: a node lists what it pulled, as the daemon describes it now.
+ */
+export class NodeImages {
+  private readonly names = new Set<string>()
+  private readonly ctx: PullContext
+
+  constructor (ctx: PullContext) { this.ctx = ctx }
+
+  async pull (image: string, pullPolicy: string, onPull?: () => void): Promise<PullResult> {
+    const result = await pullImage(this.ctx, image, pullPolicy, onPull)
+    this.names.add(parseImage(image).normalized)
+    return result
+  }
+
+  async list (): Promise<NodeImage[]> {
+    const seen = new Map<string, NodeImage>()
+    for (const ref of this.names) {
+      const info = await this.ctx.engine.inspectImage(ref)
+      if (info !== undefined) seen.set(info.id, { repoDigests: info.repoDigests, repoTags: info.repoTags, size: info.size })
+    }
+    return [...seen.values()]
+  }
 }

@@ -92,3 +92,36 @@ function unique (targets: Target[]): Target[] {
   const seen = new Set<string>()
   return targets.filter(t => { const k = `${t.host}:${t.port}`; if (seen.has(k)) return false; seen.add(k); return true })
 }
+
+/**
+ * CNI portmap for one node's containers: each TCP hostPort on the host forwards to the pod IP's
+ * containerPort while the container runs (published at its start, released at its stop).
+ */
+export class PublishedPorts {
+  private readonly held = new Map<string, Array<() => void>>()
+  private readonly ports: HostPorts
+
+  constructor (ports: HostPorts) { this.ports = ports }
+
+  /** Throws the message of the first port that cannot be claimed (what was claimed stays held). */
+  async publish (id: string, podIP: string, ports: ReadonlyArray<{ containerPort: number, hostPort?: number, protocol?: string }>): Promise<void> {
+    for (const p of ports) {
+      if (p.hostPort === undefined || p.hostPort === 0 || (p.protocol ?? 'TCP') !== 'TCP') continue
+      try {
+        const release = await this.ports.claim(p.hostPort, id, () => [{ host: podIP, port: p.containerPort }])
+        this.held.set(id, [...this.held.get(id) ?? [], release])
+      } catch (err) {
+        throw new Error(`failed to publish hostPort ${p.hostPort}: ${(err as Error).message}`)
+      }
+    }
+  }
+
+  release (id: string): void {
+    for (const release of this.held.get(id) ?? []) release()
+    this.held.delete(id)
+  }
+
+  releaseAll (): void {
+    for (const id of [...this.held.keys()]) this.release(id)
+  }
+}
