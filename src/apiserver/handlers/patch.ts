@@ -1,7 +1,7 @@
 // PATCH in its four types. JSON, merge and strategic patches transform the stored object and go
 // through the ordinary update path; server-side apply merges the applied configuration and
 // keeps per-manager field ownership, refusing (409) to take fields another manager set.
-import { withPortListMaps } from './apply-lists.ts'
+import { withListMapKeys } from './apply-lists.ts'
 import { clone, isObject, rfc3339, type KubeObject, type ManagedFieldsEntry } from '../../api/object.ts'
 import { badRequest, isStatusError, StatusError, unsupportedMediaType } from '../errors.ts'
 import { leafPaths, objectFields, subtract, union, type FieldSet } from '../managed-fields.ts'
@@ -89,7 +89,7 @@ async function applyObject (ctx: ApiContext, req: ApiRequest): Promise<Reply<Kub
       if (!entries.some(e => e !== mine && leafPaths((e.fieldsV1 ?? {}) as FieldSet).includes(path))) base = removePath(base, path)
     }
     const kind = req.info.custom === true ? undefined : req.info.kind
-    const merged = applyStrategicMergePatch(base, withPortListMaps(clone(config), base, kind), kind) as KubeObject
+    const merged = applyStrategicMergePatch(base, withListMapKeys(clone(config), base, kind), kind) as KubeObject
     const others: ManagedFieldsEntry[] = []
     for (const e of entries) {
       if (e === mine) continue

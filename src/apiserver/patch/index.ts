@@ -9,5 +9,5 @@
 export { applyJsonPatch, MAX_JSON_PATCH_OPERATIONS, type JsonPatchOperation } from './json-patch.ts'
 export { applyMergePatch } from './merge-patch.ts'
 export { applyStrategicMergePatch, hasStrategicSchema } from './strategic-merge.ts'
-export { lookupPatchMeta, mergeKeyTable, type PatchMeta } from './merge-keys.ts'
+export { listMapKeyTable, lookupPatchMeta, mergeKeyTable, type PatchMeta } from './merge-keys.ts'
 export { PatchError, type Json, type JsonMap } from './support.ts'

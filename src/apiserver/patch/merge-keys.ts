@@ -19,6 +19,11 @@ export interface PatchMeta {
 interface FieldSchema extends PatchMeta {
   /** Schema of the value (or of each list element). */
   readonly type?: string
+  /**
+   * Server-side apply's keys (structured-merge-diff's list-map keys) where they are more than the
+   * merge key: ports are keyed by number and protocol. A missing protocol is TCP.
+   */
+  readonly listMapKeys?: readonly string[]
 }
 
 const merge = (mergeKey?: string, type?: string): FieldSchema => ({ strategy: 'merge', mergeKey, type })
@@ -39,7 +44,7 @@ const TYPES: Record<string, Record<string, FieldSchema>> = {
     schedulingGates: merge('name'),
   },
   Container: {
-    ports: merge('containerPort'),
+    ports: { ...merge('containerPort'), listMapKeys: ['containerPort', 'protocol'] },
     env: merge('name'),
     volumeMounts: merge('mountPath'),
     volumeDevices: merge('devicePath'),
@@ -51,7 +56,7 @@ const TYPES: Record<string, Record<string, FieldSchema>> = {
   CronJobSpec: { jobTemplate: { type: 'JobTemplateSpec' } },
   NodeSpec: { podCIDRs: merge() },
   NodeStatus: { ...conditions, addresses: merge('type') },
-  ServiceSpec: { ports: merge('port') },
+  ServiceSpec: { ports: { ...merge('port'), listMapKeys: ['port', 'protocol'] } },
   CSINodeSpec: { drivers: merge('name') },
 }
 
@@ -128,16 +133,30 @@ export function lookupPatchMeta(kind: string, path: string): PatchMeta {
   return meta
 }
 
-/** Every path with a strategy for `kind`, flattened: `{ 'spec.containers': { strategy: 'merge', mergeKey: 'name' }, ... }`. */
-export function mergeKeyTable(kind: string): Record<string, PatchMeta> {
-  const out: Record<string, PatchMeta> = {}
+/** Every field of `kind`'s schema with its dotted path (list indices omitted), depth first. */
+function eachField(kind: string, visit: (path: string, field: FieldSchema) => void): void {
   const walk = (fields: Readonly<Record<string, FieldSchema>> | undefined, prefix: string): void => {
     for (const key of Object.keys(fields ?? {})) {
-      const { meta, child } = lookupField({ fields }, key)
-      if (meta.strategy) out[prefix + key] = meta
-      walk(child.fields, `${prefix}${key}.`)
+      const field = fields![key]
+      visit(prefix + key, field)
+      walk(field.type ? TYPES[field.type] : undefined, `${prefix}${key}.`)
     }
   }
   walk(rootSchema(kind)?.fields, '')
+}
+
+/** Every path with a strategy for `kind`, flattened: `{ 'spec.containers': { strategy: 'merge', mergeKey: 'name' }, ... }`. */
+export function mergeKeyTable(kind: string): Record<string, PatchMeta> {
+  const out: Record<string, PatchMeta> = {}
+  eachField(kind, (path, f) => {
+    if (f.strategy) out[path] = { strategy: f.strategy, ...(f.mergeKey ? { mergeKey: f.mergeKey } : {}) }
+  })
+  return out
+}
+
+/** The paths of `kind`'s lists whose server-side apply keys are more than their merge key. */
+export function listMapKeyTable(kind: string): Record<string, readonly string[]> {
+  const out: Record<string, readonly string[]> = {}
+  eachField(kind, (path, f) => { if (f.listMapKeys) out[path] = f.listMapKeys })
   return out
 }
