@@ -1,6 +1,6 @@
 // PodSpec defaults and validation, shared by pods and every pod template (Deployment,
 // ReplicaSet, DaemonSet, StatefulSet, Job, CronJob), as upstream's SetDefaults_PodSpec.
-import { def, duplicate, invalidValue, required, unsupported } from './strategy.ts'
+import { def, defString, duplicate, invalidValue, required, unsupported } from './strategy.ts'
 import type { StatusCause } from '../errors.ts'
 import { validateContainers } from './pod-containers.ts'
 import { defaultContainerRefs, defaultProbeHandler, defaultVolumeSource } from './volume-defaults.ts'
@@ -15,11 +15,6 @@ export function defaultPullPolicy (image: string | undefined): string {
   const colon = image.indexOf(':', lastSlash + 1)
   if (colon < 0) return 'Always'
   return image.slice(colon + 1) === 'latest' ? 'Always' : 'IfNotPresent'
-}
-
-/** Sets a string field that is absent or "" (SetDefaults_* test `== ""`: an empty value is defaulted too). */
-function defString (obj: Json, key: string, value: string): void {
-  if (obj[key] === undefined || obj[key] === '') obj[key] = value
 }
 
 function defaultContainer (c: Json): void {

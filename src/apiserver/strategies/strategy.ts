@@ -94,6 +94,11 @@ export function unsupported (field: string, value: unknown, supported: string[])
   return { reason: 'FieldValueNotSupported', message: `Unsupported value: ${goValue(value)}: supported values: ${supported.map(s => `"${s}"`).join(', ')}`, field }
 }
 
+/** Sets a string field that is absent or "" (SetDefaults_* test `== ""`: an empty value is defaulted too). */
+export function defString (obj: Record<string, unknown>, key: string, value: string): void {
+  if (obj[key] === undefined || obj[key] === '') obj[key] = value
+}
+
 /** Sets `obj[key] = value` when the key is absent (undefined). */
 export function def<T extends Record<string, unknown>> (obj: T, key: string, value: unknown): void {
   if (obj[key] === undefined) (obj as Record<string, unknown>)[key] = value

@@ -4,20 +4,20 @@
 // one-hour expiry, a hostPath's unset type, a gRPC probe's empty service, and the
 // PersistentVolume(Claim) defaults, which also apply to claim templates.
 import { isObject } from '../../api/object.ts'
-import { def } from './strategy.ts'
+import { def, defString } from './strategy.ts'
 
 type Json = Record<string, any>
 
 /** SetDefaults_HTTPGetAction: path "/" and scheme HTTP when empty. */
 export function defaultHTTPGet (action: unknown): void {
   if (!isObject(action)) return
-  if (action.path === undefined || action.path === '') action.path = '/'
-  if (action.scheme === undefined || action.scheme === '') action.scheme = 'HTTP'
+  defString(action, 'path', '/')
+  defString(action, 'scheme', 'HTTP')
 }
 
 /** SetDefaults_ObjectFieldSelector: apiVersion v1 when empty. */
 export function defaultFieldRef (ref: unknown): void {
-  if (isObject(ref) && (ref.apiVersion === undefined || ref.apiVersion === '')) ref.apiVersion = 'v1'
+  if (isObject(ref)) defString(ref, 'apiVersion', 'v1')
 }
 
 /** A probe's handler defaults (httpGet; grpc's `service` is "" when absent, a +default). */
@@ -69,14 +69,14 @@ export function defaultClaimSpec (spec: unknown): void {
  */
 export function defaultPendingPhase (obj: Json): void {
   if (!isObject(obj.status)) obj.status = {}
-  if (obj.status.phase === undefined || obj.status.phase === '') obj.status.phase = 'Pending'
+  defString(obj.status, 'phase', 'Pending')
 }
 
 /** SetDefaults_PersistentVolume's spec half: reclaim policy Retain, volumeMode Filesystem. */
 export function defaultPersistentVolumeSpec (pv: Json): void {
   if (!isObject(pv.spec)) return
   const spec = pv.spec
-  if (spec.persistentVolumeReclaimPolicy === undefined || spec.persistentVolumeReclaimPolicy === '') spec.persistentVolumeReclaimPolicy = 'Retain'
+  defString(spec, 'persistentVolumeReclaimPolicy', 'Retain')
   def(spec, 'volumeMode', 'Filesystem')
   if (isObject(spec.hostPath)) def(spec.hostPath, 'type', '')
 }
@@ -91,7 +91,9 @@ export function defaultClaimTemplate (t: Json): Json {
   defaultClaimSpec(spec)
   const metadata = isObject(t.metadata) ? t.metadata : {}
   def(metadata, 'creationTimestamp', null)
-  const out: Json = { ...t, apiVersion: t.apiVersion === undefined || t.apiVersion === '' ? 'v1' : t.apiVersion, kind: t.kind === undefined || t.kind === '' ? 'PersistentVolumeClaim' : t.kind, metadata, spec }
+  const out: Json = { ...t, metadata, spec }
+  defString(out, 'apiVersion', 'v1')
+  defString(out, 'kind', 'PersistentVolumeClaim')
   defaultPendingPhase(out)
   const { apiVersion, kind, metadata: m, spec: s, status, ...rest } = out
   return { apiVersion, kind, metadata: m, spec: s, status, ...rest }
