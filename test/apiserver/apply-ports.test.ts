@@ -34,4 +34,20 @@ describe('server-side apply: ports by number and protocol', () => {
     const again = await apply()
     assert.deepEqual(again.spec.template.spec.containers[0].ports, ports)
   })
+
+  it('refuses an applied value of the wrong type with Go\'s words, before merging, and keeps what is stored', async () => {
+    const { client: c } = await startCore({ serviceAccounts: false })
+    const svc = (ports: unknown): any => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'dns', namespace: 'default' }, spec: { ports } })
+    const apply = (ports: unknown): Promise<unknown> => c.patch('v1', 'Service', 'default', 'dns', svc(ports), { type: 'apply', fieldManager: 'deploy' } as never)
+    await apply(dnsPorts)
+    for (const [ports, message] of [
+      ['x', 'json: cannot unmarshal string into Go struct field ServiceSpec.spec.ports of type []v1.ServicePort'],
+      [[5], 'json: cannot unmarshal number into Go struct field ServiceSpec.spec.ports of type v1.ServicePort'],
+      [[{ port: 53, protocol: 7 }], 'json: cannot unmarshal number into Go struct field ServicePort.spec.ports.protocol of type v1.Protocol'],
+    ] as const) {
+      await assert.rejects(apply(ports), (err: any) => err.code === 400 && err.message === `Service in version "v1" cannot be handled as a Service: ${message}`)
+    }
+    const stored = await c.get('v1', 'Service', 'default', 'dns') as Json
+    assert.deepEqual(stored.spec.ports.map((p: Json) => `${p.name} ${p.port}/${p.protocol}`), ['dns 53/UDP', 'dns-tcp 53/TCP', 'metrics 9153/TCP'])
+  })
 })

@@ -79,6 +79,12 @@ describe('core/v1 defaults of probes, env, volumes and claims', () => {
     assert.deepEqual(pv.status, { phase: 'Pending', lastPhaseTransitionTime: pv.metadata.creationTimestamp }, 'the phase dates from the creation')
   })
 
+  it('refuses a volumeMode that is neither Block nor Filesystem, storing nothing', async () => {
+    const bad = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'odd', namespace: 'default' }, spec: { volumeMode: 'Raw', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }
+    await assert.rejects(client.create(bad as any), (err: any) => err.code === 422 && err.message === 'PersistentVolumeClaim "odd" is invalid: spec.volumeMode: Unsupported value: "Raw": supported values: "Block", "Filesystem"')
+    await assert.rejects(client.get('v1', 'PersistentVolumeClaim', 'default', 'odd'), (err: any) => err.code === 404)
+  })
+
   it('a StatefulSet\'s claim templates come back as PersistentVolumeClaims with their defaults', async () => {
     const sts = await client.create<any>({
       apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db', namespace: 'default' },

@@ -10,6 +10,7 @@ import type { ApiRequest, Reply } from '../request.ts'
 import type { ApiContext } from './context.ts'
 import { managerOf } from './field-manager.ts'
 import { bodyObject } from './prepare.ts'
+import { decodeTyped, typeErrorBadRequest } from '../schemas/typed.ts'
 import { createObject, updateObject } from './write.ts'
 import { decodePatched } from './field-validation.ts'
 
@@ -67,6 +68,12 @@ async function applyObject (ctx: ApiContext, req: ApiRequest): Promise<Reply<Kub
   if (!manager) throw badRequest('PATCH is not supported for apply requests without a fieldManager: fieldManager is required for apply requests')
   const config = bodyObject(ctx, req)
   if (config.metadata.name === undefined) config.metadata.name = req.name
+  // A value of the wrong type is refused before it is merged into anything (a list where a map
+  // should be would otherwise reach the merge and the defaults).
+  if (req.info.custom !== true) {
+    const typed = decodeTyped(config, req.info.group, req.info.version, req.info.kind)
+    if (typed.typeError !== undefined) throw typeErrorBadRequest(req.info.kind, req.info.version, typed.typeError)
+  }
   const applied = objectFields(config)
   const time = rfc3339(ctx.clock.now())
   const existing = await ctx.storage.tryGet(req.info, req.namespace, req.name!)

@@ -131,7 +131,8 @@ export function serviceStrategy (info: () => ResourceInfo): Strategy {
           if (names.has(p.name)) causes.push(duplicate(`spec.ports[${i}].name`, p.name))
           names.add(p.name)
         }
-        if (!(Number.isInteger(p.port) && p.port > 0 && p.port < 65536)) causes.push(invalidValue(`spec.ports[${i}].port`, p.port, 'must be between 1 and 65535, inclusive'))
+        // An absent port is Go's zero.
+        if (!(Number.isInteger(p.port) && p.port > 0 && p.port < 65536)) causes.push(invalidValue(`spec.ports[${i}].port`, p.port ?? 0, 'must be between 1 and 65535, inclusive'))
         if (p.protocol !== undefined && !PROTOCOLS.includes(p.protocol)) causes.push(unsupported(`spec.ports[${i}].protocol`, p.protocol, PROTOCOLS))
         // ValidatePortNumOrName on the targetPort (defaulted to the port): its number's range.
         if (typeof p.targetPort === 'number' && !(Number.isInteger(p.targetPort) && p.targetPort > 0 && p.targetPort < 65536)) causes.push(invalidValue(`spec.ports[${i}].targetPort`, p.targetPort, 'must be between 1 and 65535, inclusive'))
