@@ -3,7 +3,7 @@
 import { objectKey, type KubeObject } from '../api/object.ts'
 import { addPod, newNodeInfo, newPodInfo, removePod, setNode as updateNode } from './node-info.ts'
 import { PackedRows } from './packed-rows.ts'
-import type { NodeInfo, Snapshot } from './types.ts'
+import type { NodeInfo, NodeRows, Snapshot } from './types.ts'
 
 type Json = Record<string, any>
 
@@ -30,7 +30,9 @@ export class SchedulerCache implements Snapshot {
   /** Names of the nodes changed, in order; entry i is change number changeBase + i + 1. */
   private changeLog: string[] = []
   private changeBase = 0
-  private readonly rows = new PackedRows()
+  private readonly packedRows = new PackedRows()
+  /** Each of `list`'s rows (where it starts in the packed array), made with the list. */
+  private rowStarts: Int32Array | undefined
 
   get nodes (): NodeInfo[] {
     this.list ??= [...this.infos.values()]
@@ -38,6 +40,11 @@ export class SchedulerCache implements Snapshot {
   }
 
   get (name: string): NodeInfo | undefined { return this.infos.get(name) }
+
+  rows (): NodeRows {
+    this.rowStarts ??= Int32Array.from(this.nodes, n => n.packedAt ?? 0)
+    return { packed: this.packedRows.buffer, at: this.rowStarts }
+  }
 
   havePodsWithAffinity (): NodeInfo[] {
     this.affinityList ??= [...this.withAffinity].map(n => this.infos.get(n)!)
@@ -79,11 +86,11 @@ export class SchedulerCache implements Snapshot {
       this.changed(name)
       return
     }
-    const info = newNodeInfo(node, [], this.rows.take(name, info => this.infos.get(info)))
+    const info = newNodeInfo(node, [], this.packedRows.take(name, info => this.infos.get(info)))
     for (const [, p] of this.placed) if (p.node === name) addPod(info, newPodInfo(p.pod))
     this.countImages(info, 1)
     this.infos.set(name, info)
-    this.list = undefined
+    this.list = this.rowStarts = undefined
     this.track(info)
     this.changed(name)
   }
@@ -92,10 +99,10 @@ export class SchedulerCache implements Snapshot {
     const existing = this.infos.get(name)
     if (existing === undefined) return
     this.countImages(existing, -1)
-    this.rows.release(existing)
-    this.rows.free(name)
+    this.packedRows.release(existing)
+    this.packedRows.free(name)
     this.infos.delete(name)
-    this.list = undefined
+    this.list = this.rowStarts = undefined
     this.changed(name)
     this.withAffinity.delete(name)
     this.withRequiredAnti.delete(name)

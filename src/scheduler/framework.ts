@@ -1,7 +1,7 @@
 // Running one profile's plugins over a pod: PreFilter, Filter (first failure per node ends its
 // check), PostFilter, PreScore, Score with normalization and weights — and the host selection.
 import type { KubeObject } from '../api/object.ts'
-import { CycleState, errorStatus, type PreFilterResult, isSuccess, success, MAX_NODE_SCORE, type FilterPlugin, type NodeInfo, type NodeScores, type PostFilterPlugin, type PreFilterPlugin, type PreScorePlugin, type QueueSortPlugin, type ScorePlugin, type Snapshot, type Status } from './types.ts'
+import { CycleState, errorStatus, type PreFilterResult, isSuccess, success, MAX_NODE_SCORE, type FilterPlugin, type NodeInfo, type NodeRows, type NodeScores, type PackedPass, type PostFilterPlugin, type PreFilterPlugin, type PreScorePlugin, type QueueSortPlugin, type ScorePlugin, type Snapshot, type Status } from './types.ts'
 
 export interface Profile {
   schedulerName: string
@@ -34,6 +34,7 @@ export interface PreFilterOutcome {
 
 export class Framework {
   readonly profile: Profile
+  private raw = new Float64Array(0)
 
   constructor (profile: Profile) { this.profile = profile }
 
@@ -59,6 +60,23 @@ export class Framework {
   }
 
   /**
+   * The cycle's filters' packed conditions (PackedPass) as one check, or undefined when one of
+   * them has none for this pod (every node then runs the filters).
+   */
+  packedCheck (state: CycleState, pod: KubeObject, filters: FilterPlugin[]): PackedCheck | undefined {
+    const zero: number[] = []
+    const room: Array<{ need: number, allocatable: number, used: number }> = []
+    for (const p of filters) {
+      let pass: PackedPass | undefined
+      try { pass = p.packedPass?.(state, pod) } catch { pass = undefined }
+      if (pass === undefined) return undefined
+      zero.push(...(pass.zero ?? []))
+      room.push(...(pass.room ?? []))
+    }
+    return new PackedCheck(zero, room)
+  }
+
+  /**
    * The filters in order; the first failing one ends this node's check. A caller checking many
    * nodes passes `filters` (activeFilters, once per cycle) rather than have each call look it up.
    */
@@ -72,19 +90,21 @@ export class Framework {
     return success()
   }
 
-  /** Weighted sum of normalized scores per node, aligned with `nodes`. */
-  runScore (state: CycleState, pod: KubeObject, nodes: NodeInfo[], snapshot: Snapshot): Float64Array {
+  /** Weighted sum of normalized scores per node, aligned with `nodes` (and `rows`, when given). */
+  runScore (state: CycleState, pod: KubeObject, nodes: NodeInfo[], snapshot: Snapshot, rows?: NodeRows): Float64Array {
     for (const p of this.profile.preScore) {
       const s = guarded(p.name, () => p.preScore(state, pod, nodes, snapshot), e => e)
       if (s.code === 'Skip') skipped(state, 'score').add(p.name)
     }
     const totals = new Float64Array(nodes.length)
-    const raw = new Float64Array(nodes.length)
+    // Each plugin's raw scores, in an array kept for the next cycles (filled before it is read).
+    if (this.raw.length !== nodes.length) this.raw = new Float64Array(nodes.length)
+    const raw = this.raw
     let list: NodeScores | undefined
     const skip = state.read<Set<string>>('framework/skip/score')
     for (const { plugin, weight } of this.profile.score) {
       if (skip?.has(plugin.name) === true) continue
-      const all = plugin.scoreAll === undefined ? undefined : guarded(plugin.name, () => plugin.scoreAll!(state, pod, nodes, snapshot, raw), e => e)
+      const all = plugin.scoreAll === undefined ? undefined : guarded(plugin.name, () => plugin.scoreAll!(state, pod, nodes, snapshot, raw, rows), e => e)
       if (all === undefined || !isSuccess(all)) {
         for (let i = 0; i < nodes.length; i++) {
           // Inline rather than guarded(): this loop runs nodes x plugins times per pod.
@@ -92,10 +112,10 @@ export class Framework {
         }
       }
       if (plugin.normalizeScore !== undefined) {
-        list ??= { names: nodes.map(n => n.name), scores: raw }
+        list ??= scoreList(nodes, raw)
         guarded(plugin.name, () => plugin.normalizeScore!(state, pod, list!), e => e)
       }
-      for (let i = 0; i < nodes.length; i++) totals[i] += Math.max(0, Math.min(MAX_NODE_SCORE, raw[i])) * weight
+      addWeighted(totals, raw, weight)
     }
     return totals
   }
@@ -107,6 +127,43 @@ export class Framework {
     }
     return { status: { code: 'Unschedulable', reasons: [] } }
   }
+}
+
+/** PackedPass conditions merged: `passes` is true when the row at `o` meets all of them. */
+export class PackedCheck {
+  private readonly zero: Int32Array
+  private readonly need: Float64Array
+  private readonly allocatable: Int32Array
+  private readonly used: Int32Array
+
+  constructor (zero: number[], room: Array<{ need: number, allocatable: number, used: number }>) {
+    this.zero = Int32Array.from(zero)
+    this.need = Float64Array.from(room, r => r.need)
+    this.allocatable = Int32Array.from(room, r => r.allocatable)
+    this.used = Int32Array.from(room, r => r.used)
+  }
+
+  passes (packed: Float64Array, o: number): boolean {
+    const zero = this.zero
+    for (let i = 0; i < zero.length; i++) if (packed[o + zero[i]] !== 0) return false
+    const need = this.need
+    for (let i = 0; i < need.length; i++) if (need[i] > packed[o + this.allocatable[i]] - packed[o + this.used[i]]) return false
+    return true
+  }
+}
+
+/** totals += each score, clamped to 0–MAX_NODE_SCORE, times weight. */
+function addWeighted (totals: Float64Array, scores: Float64Array, weight: number): void {
+  for (let i = 0; i < totals.length; i++) {
+    const s = scores[i]
+    totals[i] += (s < 0 ? 0 : s > MAX_NODE_SCORE ? MAX_NODE_SCORE : s) * weight
+  }
+}
+
+/** NodeScores over `nodes` whose names are read only if a normalizer asks (each a NodeInfo to reach). */
+function scoreList (nodes: NodeInfo[], scores: Float64Array): NodeScores {
+  let names: string[] | undefined
+  return { scores, get names () { return (names ??= nodes.map(n => n.name)) } }
 }
 
 /** Plugins that returned Skip at PreFilter/PreScore and sit out this cycle's Filter/Score. */

@@ -9,10 +9,13 @@ import type { NodeInfo } from './types.ts'
 import { PACKED_LENGTH } from './node-info.ts'
 
 export class PackedRows {
-  private buffer = new Float64Array(PACKED_LENGTH * 1024)
+  private data = new Float64Array(PACKED_LENGTH * 1024)
   private readonly slots = new Map<string, number>()
   private readonly freed: number[] = []
   private next = 0
+
+  /** The array holding every row (a new one after it grows). */
+  get buffer (): Float64Array { return this.data }
 
   /**
    * The row of node `name` (a new slot for a new name), for newNodeInfo. `current` gives the
@@ -22,17 +25,17 @@ export class PackedRows {
     let slot = this.slots.get(name)
     if (slot === undefined) {
       slot = this.freed.pop() ?? this.next++
-      if ((slot + 1) * PACKED_LENGTH > this.buffer.length) this.grow(current)
+      if ((slot + 1) * PACKED_LENGTH > this.data.length) this.grow(current)
       this.slots.set(name, slot)
     }
-    return { packed: this.buffer, at: slot * PACKED_LENGTH }
+    return { packed: this.data, at: slot * PACKED_LENGTH }
   }
 
   /** Give `info` its own copy of its row: it no longer follows the node. */
   release (info: NodeInfo): void {
-    if (info.packed !== this.buffer) return
+    if (info.packed !== this.data) return
     const at = info.packedAt ?? 0
-    info.packed = this.buffer.slice(at, at + PACKED_LENGTH)
+    info.packed = this.data.slice(at, at + PACKED_LENGTH)
     info.packedAt = 0
   }
 
@@ -41,17 +44,17 @@ export class PackedRows {
     const slot = this.slots.get(name)
     if (slot === undefined) return
     this.slots.delete(name)
-    this.buffer.fill(0, slot * PACKED_LENGTH, (slot + 1) * PACKED_LENGTH)
+    this.data.fill(0, slot * PACKED_LENGTH, (slot + 1) * PACKED_LENGTH)
     this.freed.push(slot)
   }
 
   private grow (current: (name: string) => NodeInfo | undefined): void {
-    const old = this.buffer
-    this.buffer = new Float64Array(old.length * 2)
-    this.buffer.set(old)
+    const old = this.data
+    this.data = new Float64Array(old.length * 2)
+    this.data.set(old)
     for (const name of this.slots.keys()) {
       const info = current(name)
-      if (info !== undefined && info.packed === old) info.packed = this.buffer
+      if (info !== undefined && info.packed === old) info.packed = this.data
     }
   }
 }

@@ -242,14 +242,27 @@ export class Scheduler {
     const start = this.nextStartNodeIndex % all.length
     let processed = 0
     const filters = this.framework.activeFilters(state)
+    // Nodes whose packed rows meet every filter's PackedPass are feasible without running the
+    // filters or reading their NodeInfo; the rest run them (and say why they fail).
+    const rows = this.cache.rows()
+    const quick = pre.nodeNames === undefined ? this.framework.packedCheck(state, pod, filters) : undefined
+    const feasibleAt: number[] = []
     for (let k = 0; k < all.length; k++) {
-      const n = all[(start + k) % all.length]
+      const i = (start + k) % all.length
       processed++
+      if (quick?.passes(rows.packed, rows.at[i]) === true) {
+        feasible.push(all[i])
+        feasibleAt.push(rows.at[i])
+        if (feasible.length >= want) break
+        continue
+      }
+      const n = all[i]
       const s = pre.nodeNames !== undefined && !pre.nodeNames.has(n.name)
         ? unresolvable(`node(s) didn't satisfy plugin(s) [${pre.narrowedBy.join(', ')}]`)
         : this.framework.runFilters(state, pod, n, this.cache, filters)
       if (isSuccess(s)) {
         feasible.push(n)
+        feasibleAt.push(rows.at[i])
         if (feasible.length >= want) break
       } else statuses.set(n.name, s)
     }
@@ -263,7 +276,7 @@ export class Scheduler {
       return '\u0000' + fitErrorMessage({ numAllNodes: all.length, statuses, postFilterMessage: post.message })
     }
     if (feasible.length === 1) return feasible[0].name
-    const totals = this.framework.runScore(state, pod, feasible, this.cache)
+    const totals = this.framework.runScore(state, pod, feasible, this.cache, { packed: rows.packed, at: feasibleAt })
     outcome.totals = totals
     return selectHost(feasible, totals, n => this.o.ids.int(n))
   }

@@ -63,6 +63,23 @@ export interface NodeInfo {
   packedAt?: number
 }
 
+/** Packed rows of a list of nodes: node i's row starts at `at[i]` in `packed` (node-info.ts PACKED). */
+export interface NodeRows {
+  readonly packed: Float64Array
+  readonly at: ArrayLike<number>
+}
+
+/**
+ * A condition on a node's packed row under which a Filter surely passes: every `zero` field is 0
+ * and every `room` has `need` ≤ the `allocatable` field − the `used` field. A node meeting the
+ * conditions of all of a cycle's filters is feasible without running them (nor reading its
+ * NodeInfo); any other node runs the filters, which say why it fails. `{}`: passes every node.
+ */
+export interface PackedPass {
+  zero?: number[]
+  room?: Array<{ need: number, allocatable: number, used: number }>
+}
+
 /** Per-cycle data shared by a pod's plugins (upstream's CycleState). */
 export class CycleState {
   private readonly data = new Map<string, unknown>()
@@ -101,6 +118,8 @@ export interface Snapshot {
    * without it plugins recompute.
    */
   changes?(since: number): { version: number, names: readonly string[] | undefined }
+  /** The packed rows of `nodes`, aligned with it. Optional: without it plugins read each NodeInfo. */
+  rows?(): NodeRows
 }
 
 export interface Plugin { readonly name: string }
@@ -117,6 +136,11 @@ export interface PreFilterPlugin extends Plugin {
 
 export interface FilterPlugin extends Plugin {
   filter(state: CycleState, pod: KubeObject, node: NodeInfo, snapshot: Snapshot): Status
+  /**
+   * Optional, called once per cycle after PreFilter: a condition on a node's packed row that is
+   * enough for filter() to pass (PackedPass); undefined when there is none for this pod.
+   */
+  packedPass?(state: CycleState, pod: KubeObject): PackedPass | undefined
 }
 
 export interface PreScorePlugin extends Plugin {
@@ -129,9 +153,10 @@ export interface ScorePlugin extends Plugin {
   /**
    * Optional: every node's raw score at once, into `out` (aligned with `nodes`) — the same
    * numbers as score() node by node. The framework prefers it; on a non-Success it scores node
-   * by node instead.
+   * by node instead. `rows`, when given, are the nodes' packed rows (read them rather than each
+   * NodeInfo: hundreds of nodes per pod, each NodeInfo a cache miss).
    */
-  scoreAll?(state: CycleState, pod: KubeObject, nodes: NodeInfo[], snapshot: Snapshot, out: Float64Array): Status
+  scoreAll?(state: CycleState, pod: KubeObject, nodes: NodeInfo[], snapshot: Snapshot, out: Float64Array, rows?: NodeRows): Status
   /** Rescale raw scores to 0–100 in place. */
   normalizeScore?(state: CycleState, pod: KubeObject, scores: NodeScores): Status
 }

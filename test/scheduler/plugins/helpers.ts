@@ -1,8 +1,9 @@
 // Runs plugins the way the framework does, for table-driven tests.
 import assert from 'node:assert/strict'
 import type { KubeObject } from '../../../src/api/object.ts'
-import { newNodeInfo, newSnapshot } from '../../../src/scheduler/node-info.ts'
-import { CycleState, type FilterPlugin, type NodeInfo, type PreFilterPlugin, type PreFilterResult, type PreScorePlugin, type ScorePlugin, type Snapshot, type Status } from '../../../src/scheduler/types.ts'
+import { PackedCheck } from '../../../src/scheduler/framework.ts'
+import { newNodeInfo, newSnapshot, PACKED_LENGTH } from '../../../src/scheduler/node-info.ts'
+import { CycleState, type FilterPlugin, type NodeInfo, type NodeRows, type PreFilterPlugin, type PreFilterResult, type PreScorePlugin, type ScorePlugin, type Snapshot, type Status } from '../../../src/scheduler/types.ts'
 
 /** NodeInfos for the nodes, each with the pods whose spec.nodeName names it. */
 export function nodeInfos (nodes: KubeObject[], pods: KubeObject[] = []): NodeInfo[] {
@@ -26,7 +27,21 @@ export function runFilter (plugin: FilterPlugin & Partial<PreFilterPlugin>, pod:
     preFilter = plugin.preFilter(state, pod, snapshot)
     if (preFilter.status.code !== 'Success') return { preFilter }
   }
-  return { preFilter, filter: plugin.filter(state, pod, nodeInfo, snapshot) }
+  const filter = plugin.filter(state, pod, nodeInfo, snapshot)
+  // The framework's shortcut must never pass a node the filter refuses, in every table case.
+  const pass = plugin.packedPass?.(state, pod)
+  if (pass !== undefined && nodeInfo.packed !== undefined && new PackedCheck(pass.zero ?? [], pass.room ?? []).passes(nodeInfo.packed, nodeInfo.packedAt ?? 0)) {
+    assert.equal(filter.code, 'Success', `packedPass passed ${nodeInfo.name}, the filter said ${filter.reasons.join(', ')}`)
+  }
+  return { preFilter, filter }
+}
+
+/** The NodeInfos' packed rows copied side by side into one array, as the scheduler cache keeps them. */
+export function rowsOf (nodes: NodeInfo[]): NodeRows | undefined {
+  if (nodes.some(ni => ni.packed === undefined)) return undefined
+  const packed = new Float64Array(nodes.length * PACKED_LENGTH)
+  nodes.forEach((ni, i) => packed.set(ni.packed!.subarray(ni.packedAt ?? 0, (ni.packedAt ?? 0) + PACKED_LENGTH), i * PACKED_LENGTH))
+  return { packed, at: nodes.map((_, i) => i * PACKED_LENGTH) }
 }
 
 /** The filter status only, Success when PreFilter skipped the plugin. */
@@ -60,6 +75,12 @@ export function scoreNodes (plugin: ScorePlugin & Partial<PreScorePlugin>, pod: 
     const status = plugin.scoreAll(state, pod, filtered, snapshot, all)
     if (status.code !== 'Success') throw new Error(`scoreAll: ${status.reasons.join(', ')}`)
     assert.deepEqual([...all], [...list.scores], 'scoreAll = score node by node')
+    const rows = rowsOf(filtered)
+    if (rows !== undefined) {
+      const fromRows = new Float64Array(filtered.length)
+      plugin.scoreAll(state, pod, filtered, snapshot, fromRows, rows)
+      assert.deepEqual([...fromRows], [...list.scores], 'scoreAll from packed rows = score node by node')
+    }
   }
   if (plugin.normalizeScore) {
     const status = plugin.normalizeScore(state, pod, list)

@@ -9,7 +9,7 @@
  * registry normalization (`nginx` does not match `docker.io/library/nginx:latest`).
  */
 import type { KubeObject } from '../../../api/object.ts'
-import { type NodeInfo, type PreScorePlugin, type ScorePlugin, type Snapshot, MAX_NODE_SCORE, success } from '../../types.ts'
+import { type CycleState, type NodeInfo, type PreScorePlugin, type ScorePlugin, type Snapshot, MAX_NODE_SCORE, success } from '../../types.ts'
 import { guard } from '../shared/guard.ts'
 import { nodeScores } from '../shared/node-scores.ts'
 
@@ -57,6 +57,14 @@ export function sumImageScores (nodeInfo: NodeInfo, s: ImageState): number {
   return sum
 }
 
+const stateOf = (state: CycleState, pod: KubeObject, snapshot: Snapshot): ImageState => state.read<ImageState>(PRE_SCORE_KEY) ?? imageState(pod, snapshot)
+
+/** Whether any node holds one of the pod's images. */
+function anywhere (s: ImageState): boolean {
+  for (const n of s.numNodes.values()) if (n > 0) return true
+  return false
+}
+
 export type ImageLocalityPlugin = PreScorePlugin & ScorePlugin
 
 export function newImageLocality (): ImageLocalityPlugin {
@@ -66,17 +74,20 @@ export function newImageLocality (): ImageLocalityPlugin {
       state.write(PRE_SCORE_KEY, imageState(pod, snapshot))
       return success()
     },
+    // No node holds any of the images (a cluster that has not pulled them yet): every node
+    // sums 0, and no node's image map need be looked at.
     ...nodeScores((state, pod, snapshot) => {
-      const s = state.read<ImageState>(PRE_SCORE_KEY) ?? imageState(pod, snapshot)
-      // No node holds any of the images (a cluster that has not pulled them yet): every node
-      // sums 0, and no node's image map need be looked at.
-      let anywhere = false
-      for (const n of s.numNodes.values()) if (n > 0) anywhere = true
-      if (!anywhere) {
+      const s = stateOf(state, pod, snapshot)
+      if (!anywhere(s)) {
         const none = calculatePriority(0, s.images.length)
         return () => none
       }
       return nodeInfo => calculatePriority(sumImageScores(nodeInfo, s), s.images.length)
+    }, (state, pod, snapshot) => {
+      const s = stateOf(state, pod, snapshot)
+      if (anywhere(s)) return undefined
+      const none = calculatePriority(0, s.images.length)
+      return (nodes, _rows, out) => { out.fill(none, 0, nodes.length) }
     }),
   })
 }

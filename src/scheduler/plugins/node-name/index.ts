@@ -12,5 +12,6 @@ export function newNodeName (): FilterPlugin {
       const wanted: string | undefined = (pod as any).spec?.nodeName
       return !wanted || wanted === nodeInfo.node.metadata.name ? success() : unresolvable(ERR_REASON)
     },
+    packedPass: (_state, pod) => (pod as any).spec?.nodeName ? undefined : {},
   })
 }

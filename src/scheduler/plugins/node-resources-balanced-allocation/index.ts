@@ -7,11 +7,13 @@
  * (Skipping best-effort pods in PreScore came in v1.33; v1.32 scores them.)
  * Args (NodeResourcesBalancedAllocationArgs): resources, default cpu and memory.
  */
-import { type NodeInfo, type PreScorePlugin, type ScorePlugin, MAX_NODE_SCORE, success } from '../../types.ts'
+import type { KubeObject } from '../../../api/object.ts'
+import { type CycleState, type NodeInfo, type PreScorePlugin, type ScorePlugin, MAX_NODE_SCORE, success } from '../../types.ts'
+import { PACKED } from '../../node-info.ts'
 import { guard } from '../shared/guard.ts'
 import { nodeScores } from '../shared/node-scores.ts'
 import type { PluginOptions } from '../shared/options.ts'
-import { allocationVectors, cpuMemoryWeights, DEFAULT_RESOURCES, packedCpuMemoryScorer, podRequestList, type ResourceSpec, validateResources } from '../node-resources-fit/resource-allocation.ts'
+import { allocationVectors, cpuMemoryWeights, cpuMemoryFields, DEFAULT_RESOURCES, packedCpuMemoryScorer, podRequestList, type ResourceSpec, validateResources } from '../node-resources-fit/resource-allocation.ts'
 
 export const NAME = 'NodeResourcesBalancedAllocation'
 const PRE_SCORE_KEY = `PreScore${NAME}`
@@ -46,6 +48,17 @@ export function balancedResourceScore (requested: number[], allocatable: number[
   return Math.trunc((1 - std) * MAX_NODE_SCORE)
 }
 
+/**
+ * balancedResourceScore's two-resource case over the packed numbers (one or no resource
+ * allocatable: a deviation of 0, so 100).
+ */
+function balancedCpuMemory (cpuRequested: number, cpu: number, memoryRequested: number, memory: number): number {
+  if (cpu === 0 || memory === 0) return MAX_NODE_SCORE
+  const fCPU = Math.min(1, cpuRequested / cpu)
+  const fMemory = Math.min(1, memoryRequested / memory)
+  return Math.trunc((1 - Math.abs((fCPU - fMemory) / 2)) * MAX_NODE_SCORE)
+}
+
 export type BalancedAllocationPlugin = PreScorePlugin & ScorePlugin
 
 export function newNodeResourcesBalancedAllocation (options: PluginOptions = {}): BalancedAllocationPlugin {
@@ -53,6 +66,7 @@ export function newNodeResourcesBalancedAllocation (options: PluginOptions = {})
   // Reused by every score call (one node at a time): no two arrays per node and pod.
   const scratch = { requested: resources.map(() => 0), allocatable: resources.map(() => 0) }
   const pair = cpuMemoryWeights(resources) !== undefined
+  const requestsOf = (state: CycleState, pod: KubeObject): number[] => state.read<number[]>(PRE_SCORE_KEY) ?? podRequestList(pod, resources, true)
   return guard<BalancedAllocationPlugin>({
     name: NAME,
     preScore: (state, pod) => {
@@ -60,20 +74,21 @@ export function newNodeResourcesBalancedAllocation (options: PluginOptions = {})
       return success()
     },
     ...nodeScores((state, pod) => {
-      const requests = state.read<number[]>(PRE_SCORE_KEY) ?? podRequestList(pod, resources, true)
+      const requests = requestsOf(state, pod)
       const general = (nodeInfo: NodeInfo): number => {
         const { requested, allocatable } = allocationVectors(nodeInfo, resources, requests, true, scratch)
         return balancedResourceScore(requested, allocatable)
       }
-      if (!pair) return general
-      // cpu and memory only: balancedResourceScore's two-resource case over the packed numbers
-      // (one or no resource allocatable: a deviation of 0, so 100).
-      return packedCpuMemoryScorer(resources, requests, false, general, (cpuRequested, cpu, memoryRequested, memory) => {
-        if (cpu === 0 || memory === 0) return MAX_NODE_SCORE
-        const fCPU = Math.min(1, cpuRequested / cpu)
-        const fMemory = Math.min(1, memoryRequested / memory)
-        return Math.trunc((1 - Math.abs((fCPU - fMemory) / 2)) * MAX_NODE_SCORE)
-      })
+      return pair ? packedCpuMemoryScorer(resources, requests, false, general, balancedCpuMemory) : general
+    }, (state, pod) => {
+      if (!pair) return undefined
+      const { cpuRequest, memoryRequest, cpuUsed, memoryUsed } = cpuMemoryFields(resources, requestsOf(state, pod), false)
+      return (_nodes, { packed: p, at }, out) => {
+        for (let i = 0; i < at.length; i++) {
+          const o = at[i]
+          out[i] = balancedCpuMemory(p[o + cpuUsed] + cpuRequest, p[o + PACKED.allocatableMilliCPU], p[o + memoryUsed] + memoryRequest, p[o + PACKED.allocatableMemory])
+        }
+      }
     }),
   })
 }

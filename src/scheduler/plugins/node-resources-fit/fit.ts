@@ -9,7 +9,7 @@
  * 3 > 10 − 8 → `Insufficient cpu` {requested: 3, used: 8, capacity: 10}.
  */
 import { isScalarResourceName } from '../../../api/pod-resources.ts'
-import type { NodeInfo, Resources } from '../../types.ts'
+import type { NodeInfo, PackedPass, Resources } from '../../types.ts'
 import { PACKED } from '../../node-info.ts'
 
 export interface InsufficientResource {
@@ -41,6 +41,19 @@ function fitsPacked (r: Resources, p: Float64Array, o: number): boolean {
   if (r.milliCPU > 0 && r.milliCPU > p[o + PACKED.allocatableMilliCPU] - p[o + PACKED.requestedMilliCPU]) return false
   if (r.memory > 0 && r.memory > p[o + PACKED.allocatableMemory] - p[o + PACKED.requestedMemory]) return false
   return !(r.ephemeralStorage > 0 && r.ephemeralStorage > p[o + PACKED.allocatableEphemeralStorage] - p[o + PACKED.requestedEphemeralStorage])
+}
+
+/**
+ * Filter's PackedPass: room for one more pod and for each of cpu, memory and ephemeral-storage
+ * asked for (fitsPacked's arithmetic); none when extended resources are asked for.
+ */
+export function packedRoom (r: Resources): PackedPass | undefined {
+  for (const _ in r.scalar) return undefined
+  const room: Array<{ need: number, allocatable: number, used: number }> = [{ need: 1, allocatable: PACKED.allocatablePods, used: PACKED.pods }]
+  if (r.milliCPU > 0) room.push({ need: r.milliCPU, allocatable: PACKED.allocatableMilliCPU, used: PACKED.requestedMilliCPU })
+  if (r.memory > 0) room.push({ need: r.memory, allocatable: PACKED.allocatableMemory, used: PACKED.requestedMemory })
+  if (r.ephemeralStorage > 0) room.push({ need: r.ephemeralStorage, allocatable: PACKED.allocatableEphemeralStorage, used: PACKED.requestedEphemeralStorage })
+  return { room }
 }
 
 function check (out: InsufficientResource[] | undefined, resourceName: string, requested: number, usedNow: number, capacity: number): InsufficientResource[] | undefined {

@@ -7,12 +7,14 @@
  * scoringStrategy {type: LeastAllocated | MostAllocated, resources}.
  */
 import { podRequests } from '../../../api/pod-resources.ts'
-import { errorStatus, type FilterPlugin, type NodeInfo, type PreFilterPlugin, type PreScorePlugin, type Resources, type ScorePlugin, success, unschedulable } from '../../types.ts'
+import type { KubeObject } from '../../../api/object.ts'
+import { type CycleState, errorStatus, type FilterPlugin, type NodeInfo, type PreFilterPlugin, type PreScorePlugin, type Resources, type ScorePlugin, success, unschedulable } from '../../types.ts'
+import { PACKED } from '../../node-info.ts'
 import { guard } from '../shared/guard.ts'
 import { nodeScores } from '../shared/node-scores.ts'
 import type { PluginOptions } from '../shared/options.ts'
-import { fitsRequest } from './fit.ts'
-import { allocationVectors, cpuMemoryWeights, DEFAULT_RESOURCES, packedCpuMemoryScorer, leastRequestedScore, mostRequestedScore, podRequestList, type ResourceSpec, validateResources, weightedScore } from './resource-allocation.ts'
+import { fitsRequest, packedRoom } from './fit.ts'
+import { allocationVectors, cpuMemoryWeights, cpuMemoryFields, DEFAULT_RESOURCES, packedCpuMemoryScorer, leastRequestedScore, mostRequestedScore, podRequestList, type ResourceSpec, validateResources, weightedScore } from './resource-allocation.ts'
 
 export { fitsRequest, type FitOptions, type InsufficientResource } from './fit.ts'
 
@@ -38,6 +40,17 @@ export function newNodeResourcesFit (options: PluginOptions = {}): NodeResources
   // Reused by every score call (one node at a time): no two arrays per node and pod.
   const scratch = { requested: resources.map(() => 0), allocatable: resources.map(() => 0) }
   const pair = cpuMemoryWeights(resources)
+  const requestsOf = (state: CycleState, pod: KubeObject): number[] => state.read<number[]>(PRE_SCORE_KEY) ?? podRequestList(pod, resources, false)
+  // cpu and memory only: weightedScore over the node's packed numbers (the same arithmetic).
+  const cpuMemory = pair === undefined
+    ? undefined
+    : (cpuRequested: number, cpu: number, memoryRequested: number, memory: number): number => {
+        let score = 0
+        let weights = 0
+        if (cpu !== 0) { score += per(cpuRequested, cpu) * pair.cpu; weights += pair.cpu }
+        if (memory !== 0) { score += per(memoryRequested, memory) * pair.memory; weights += pair.memory }
+        return weights === 0 ? 0 : Math.floor(score / weights)
+      }
   return guard<NodeResourcesFitPlugin>({
     name: NAME,
     preFilter: (state, pod) => {
@@ -50,25 +63,30 @@ export function newNodeResourcesFit (options: PluginOptions = {}): NodeResources
       const insufficient = fitsRequest(request, nodeInfo, fitOptions)
       return insufficient.length === 0 ? success() : unschedulable(...insufficient.map((r) => r.reason))
     },
+    packedPass: (state) => {
+      const request = state.read<Resources>(PRE_FILTER_KEY)
+      return request === undefined ? undefined : packedRoom(request)
+    },
     preScore: (state, pod) => {
       state.write(PRE_SCORE_KEY, podRequestList(pod, resources, false))
       return success()
     },
     ...nodeScores((state, pod) => {
-      const requests = state.read<number[]>(PRE_SCORE_KEY) ?? podRequestList(pod, resources, false)
+      const requests = requestsOf(state, pod)
       const general = (nodeInfo: NodeInfo): number => {
         const { requested, allocatable } = allocationVectors(nodeInfo, resources, requests, false, scratch)
         return weightedScore(per, resources, requested, allocatable)
       }
-      if (pair === undefined) return general
-      // cpu and memory only: weightedScore over the node's packed numbers (the same arithmetic).
-      return packedCpuMemoryScorer(resources, requests, true, general, (cpuRequested, cpu, memoryRequested, memory) => {
-        let score = 0
-        let weights = 0
-        if (cpu !== 0) { score += per(cpuRequested, cpu) * pair.cpu; weights += pair.cpu }
-        if (memory !== 0) { score += per(memoryRequested, memory) * pair.memory; weights += pair.memory }
-        return weights === 0 ? 0 : Math.floor(score / weights)
-      })
+      return cpuMemory === undefined ? general : packedCpuMemoryScorer(resources, requests, true, general, cpuMemory)
+    }, (state, pod) => {
+      if (cpuMemory === undefined) return undefined
+      const { cpuRequest, memoryRequest, cpuUsed, memoryUsed } = cpuMemoryFields(resources, requestsOf(state, pod), true)
+      return (_nodes, { packed: p, at }, out) => {
+        for (let i = 0; i < at.length; i++) {
+          const o = at[i]
+          out[i] = cpuMemory(p[o + cpuUsed] + cpuRequest, p[o + PACKED.allocatableMilliCPU], p[o + memoryUsed] + memoryRequest, p[o + PACKED.allocatableMemory])
+        }
+      }
     }),
   })
 }

@@ -88,18 +88,30 @@ export function cpuMemoryWeights (resources: ResourceSpec[]): { cpu: number, mem
   return cpu === undefined || memory === undefined ? undefined : { cpu: cpu.weight, memory: memory.weight }
 }
 
+type CpuMemoryScore = (cpuRequested: number, cpuAllocatable: number, memoryRequested: number, memoryAllocatable: number) => number
+
+/**
+ * Where a node's cpu and memory use are in its packed row, and the pod's requests in `resources`'
+ * order. (Each plugin scoring rows has its own loop over them: one loop shared by the plugins would
+ * call each one's arithmetic through a call site V8 cannot inline, at twice the cost per node.)
+ */
+export function cpuMemoryFields (resources: ResourceSpec[], requests: number[], nonZero: boolean): { cpuRequest: number, memoryRequest: number, cpuUsed: number, memoryUsed: number } {
+  const cpuFirst = resources[0].name === 'cpu'
+  return {
+    cpuRequest: requests[cpuFirst ? 0 : 1],
+    memoryRequest: requests[cpuFirst ? 1 : 0],
+    cpuUsed: nonZero ? PACKED.nonZeroMilliCPU : PACKED.requestedMilliCPU,
+    memoryUsed: nonZero ? PACKED.nonZeroMemory : PACKED.requestedMemory,
+  }
+}
+
 /**
  * A node scorer for cpu and memory only (cpuMemoryWeights): `score` gets each resource's
  * requested (the node's, non-zero or real, plus the pod's `requests` in `resources`' order) and
  * allocatable straight from the node's packed row; a node without a row goes to `general`.
  */
-export function packedCpuMemoryScorer (resources: ResourceSpec[], requests: number[], nonZero: boolean, general: (ni: NodeInfo) => number,
-  score: (cpuRequested: number, cpuAllocatable: number, memoryRequested: number, memoryAllocatable: number) => number): (ni: NodeInfo) => number {
-  const cpuFirst = resources[0].name === 'cpu'
-  const cpuRequest = requests[cpuFirst ? 0 : 1]
-  const memoryRequest = requests[cpuFirst ? 1 : 0]
-  const cpuUsed = nonZero ? PACKED.nonZeroMilliCPU : PACKED.requestedMilliCPU
-  const memoryUsed = nonZero ? PACKED.nonZeroMemory : PACKED.requestedMemory
+export function packedCpuMemoryScorer (resources: ResourceSpec[], requests: number[], nonZero: boolean, general: (ni: NodeInfo) => number, score: CpuMemoryScore): (ni: NodeInfo) => number {
+  const { cpuRequest, memoryRequest, cpuUsed, memoryUsed } = cpuMemoryFields(resources, requests, nonZero)
   return ni => {
     const p = ni.packed
     if (p === undefined) return general(ni)

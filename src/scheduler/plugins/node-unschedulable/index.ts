@@ -21,5 +21,6 @@ export function newNodeUnschedulable (): FilterPlugin {
       if (cordoned !== undefined ? cordoned === 0 : !(nodeInfo.node as any).spec?.unschedulable) return success()
       return tolerationsTolerateTaint(podTolerations(pod), UNSCHEDULABLE_TAINT) ? success() : unresolvable(ERR_REASON_UNSCHEDULABLE)
     },
+    packedPass: (_state, pod) => tolerationsTolerateTaint(podTolerations(pod), UNSCHEDULABLE_TAINT) ? {} : { zero: [PACKED.unschedulable] },
   })
 }

@@ -21,12 +21,12 @@ export function guard<P extends Plugin> (plugin: P): P {
   for (const [key, fn] of Object.entries(plugin)) {
     const asError = AS_ERROR[key]
     if (typeof fn !== 'function' || asError === undefined) continue
-    const f = fn as (a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown) => unknown
-    // Fixed arity (extension points take at most five arguments): no rest array per call, as
+    const f = fn as (a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown, g?: unknown) => unknown
+    // Fixed arity (extension points take at most six arguments): no rest array per call, as
     // filters and scores run nodes x plugins times per pod.
-    out[key] = (a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown) => {
+    out[key] = (a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown, g?: unknown) => {
       try {
-        return f.call(plugin, a, b, c, d, e)
+        return f.call(plugin, a, b, c, d, e, g)
       } catch (err) {
         return asError(message(err))
       }
