@@ -1,7 +1,7 @@
 // The scheduler's cache: a NodeInfo per node with its pods' requests summed incrementally (from
 // informer events, not rescans), plus pods the scheduler assumed bound before the API said so.
 import { objectKey, type KubeObject } from '../api/object.ts'
-import { addPod, newNodeInfo, newPodInfo, removePod, setNode as updateNode } from './node-info.ts'
+import { addPod, newNodeInfo, newPodInfo, removePod, replacePod, setNode as updateNode } from './node-info.ts'
 import { PackedRows } from './packed-rows.ts'
 import type { NodeInfo, NodeRows, Snapshot } from './types.ts'
 
@@ -114,6 +114,16 @@ export class SchedulerCache implements Snapshot {
     const key = objectKey(pod)
     const node = countsOnNode(pod)
     const prev = this.placed.get(key)
+    // The same pod on the same node: only the object changes, not what the node counts.
+    if (prev !== undefined && prev.node === node && prev.pod.metadata.uid === pod.metadata.uid) {
+      const info = this.infos.get(node)
+      if (info === undefined || replacePod(info, pod)) {
+        this.placed.set(key, { node, pod })
+        this.assumed.delete(key)
+        if (info !== undefined) this.changed(node)
+        return
+      }
+    }
     if (prev !== undefined) {
       const info = this.infos.get(prev.node)
       if (info !== undefined) { removePod(info, prev.pod); this.track(info); this.changed(prev.node) }

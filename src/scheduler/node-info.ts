@@ -153,6 +153,20 @@ export function removePod (ni: NodeInfo, pod: KubeObject): boolean {
   return true
 }
 
+/**
+ * A newer version of a pod already on the node (its binding confirmed, its status written): the
+ * PodInfo keeps its requests, host ports and affinity — a pod's spec cannot change them — and
+ * holds the new object (its labels may have changed). False when the pod is not on the node.
+ */
+export function replacePod (ni: NodeInfo, pod: KubeObject): boolean {
+  const key = podKey(pod)
+  const podInfo = ni.pods.find((p) => podKey(p.pod) === key)
+  if (podInfo === undefined) return false
+  podInfo.pod = pod
+  ni.generation++
+  return true
+}
+
 /** A Snapshot over the given NodeInfos (in the given order); its summaries are computed on demand. */
 export function newSnapshot (nodes: NodeInfo[]): Snapshot {
   const byName = new Map(nodes.map((n) => [n.name, n]))

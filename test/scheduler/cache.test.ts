@@ -62,6 +62,37 @@ describe('scheduler cache summaries', () => {
   })
 })
 
+describe('scheduler cache: a newer version of a pod on the same node', () => {
+  it('replaces the object (labels may change) and keeps the counts; a new pod of the same name is counted anew', async () => {
+    const { countMatchingOnNode } = await import('../../src/scheduler/plugins/pod-topology-spread/constraints.ts')
+    const { selectorFromSet } = await import('../../src/api/labels.ts')
+    const cache = new SchedulerCache()
+    cache.setNode(makeNode().name('n1').capacity({ cpu: '4', memory: '8Gi', pods: '10' }).obj())
+    const pod = makePod().name('p').label('app', 'web').req({ cpu: '1', memory: '1Gi' }).obj()
+    cache.assume(pod, 'n1')
+    const n1 = cache.get('n1')!
+    const { version } = cache.changes(0)
+    const web = selectorFromSet({ app: 'web' })
+    assert.equal(countMatchingOnNode(n1, web, 'default'), 1)
+
+    // The binding confirmed, relabelled meanwhile: the node holds the new object, counted once.
+    const bound = { ...pod, metadata: { ...pod.metadata, labels: { app: 'db' } }, spec: { ...(pod.spec as Json), nodeName: 'n1' } }
+    cache.setPod(bound)
+    assert.equal(cache.isAssumed('default/p'), false)
+    assert.equal(n1.pods.length, 1)
+    assert.equal(n1.pods[0].pod, bound)
+    assert.deepEqual([n1.requested.milliCPU, n1.requested.memory], [1000, 2 ** 30])
+    assert.equal(countMatchingOnNode(n1, web, 'default'), 0, 'the per-node count follows the new labels')
+    assert.deepEqual(cache.changes(version).names, ['n1'], 'the node is reported changed')
+
+    // Deleted and created again under the same name (a new UID) with other requests.
+    const again = makePod().name('p').uid('p-2').req({ cpu: '2' }).node('n1').obj()
+    cache.setPod(again)
+    assert.equal(n1.pods.length, 1)
+    assert.equal(n1.requested.milliCPU, 2000)
+  })
+})
+
 describe('PodTopologySpread per-node match counts', () => {
   it('are remembered per node until a pod is added or removed', async () => {
     const { countMatchingOnNode } = await import('../../src/scheduler/plugins/pod-topology-spread/constraints.ts')

@@ -119,8 +119,11 @@ export function scoreNode (s: PreScoreState, pod: KubeObject, nodeInfo: NodeInfo
 }
 
 /** NormalizeScore: ignored nodes 0; all-zero → 100; else 100 × (max + min − s) / max (integer division). */
-export function normalizeScores (s: PreScoreState, { names, scores }: NodeScores): void {
+export function normalizeScores (s: PreScoreState, list: NodeScores): void {
+  const scores = list.scores
   const ignored = s.ignoredNodes.size > 0
+  // The names only when some node is ignored (reading them reaches every node's NodeInfo).
+  const names = ignored ? list.names : []
   let min = Number.MAX_SAFE_INTEGER
   let max = 0
   for (let i = 0; i < scores.length; i++) {
