@@ -141,6 +141,7 @@ export const BUILTIN_RESOURCES: ResourceInfo[] = [
   r('apiregistration.k8s.io', 'v1', 'APIService', 'apiservices', { cluster: true, categories: apiExtensions, sub: ['status'], storage: 'apiregistration.k8s.io/apiservices' }),
   r('certificates.k8s.io', 'v1', 'CertificateSigningRequest', 'certificatesigningrequests', { short: ['csr'], cluster: true, sub: ['status', { name: 'approval', kind: 'CertificateSigningRequest', verbs: ['get', 'patch', 'update'] }], storage: 'certificates.k8s.io/certificatesigningrequests' }),
   // answered, not stored
+  r('', 'v1', 'ComponentStatus', 'componentstatuses', { short: ['cs'], cluster: true, verbs: ['get', 'list'], virtual: true }),
   r('authorization.k8s.io', 'v1', 'SelfSubjectAccessReview', 'selfsubjectaccessreviews', { cluster: true, verbs: ['create'], virtual: true }),
   r('authorization.k8s.io', 'v1', 'SelfSubjectRulesReview', 'selfsubjectrulesreviews', { cluster: true, verbs: ['create'], virtual: true }),
   r('authorization.k8s.io', 'v1', 'SubjectAccessReview', 'subjectaccessreviews', { cluster: true, verbs: ['create'], virtual: true }),

@@ -115,6 +115,7 @@ export class ApiServerCore {
         listStorageClasses: async () => (await storage.list(this.index.lookup('storage.k8s.io', 'v1', 'storageclasses')!, undefined)).items,
         now: () => this.clock.now(),
       }),
+      components: () => ({ 'controller-manager': true, scheduler: true, 'etcd-0': true }),
     }
   }
 

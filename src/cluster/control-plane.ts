@@ -135,6 +135,8 @@ export async function startControlPlane (options: ControlPlaneOptions = {}): Pro
   await controllers.start()
   const scheduler = options.scheduler === false ? undefined : new Scheduler({ client, clock, ids, profile: listers => buildProfile(profileConfig(options.scheduler === false ? {} : options.scheduler ?? {}), { clock, listers }), explainAnnotation: options.scheduler?.explainAnnotation === true, log: options.log })
   await scheduler?.start()
+  // ComponentStatus probes: the controller manager always runs here; the scheduler may be off.
+  core.ctx.components = () => ({ 'controller-manager': true, scheduler: scheduler !== undefined, 'etcd-0': true })
   const token = loadOrCreateToken(options.dataDir)
   const admin: UserInfo = { name: 'system:admin', groups: ['system:masters'] }
   const tokens = new Map<string, UserInfo>([[token, admin]])

@@ -14,6 +14,8 @@ import type { Strategy } from '../strategies/strategy.ts'
 import type { RbacAuthorizer } from '../rbac/authorizer.ts'
 import type { Admission } from '../admission/index.ts'
 
+import type { Components } from './component-statuses.ts'
+
 export interface ApiContext {
   storage: ObjectStorage
   index: ResourceIndex
@@ -36,4 +38,6 @@ export interface ApiContext {
   authorizer: RbacAuthorizer
   /** LimitRanger and ResourceQuota: the admission plugins that read other objects. */
   admission: Admission
+  /** ComponentStatus: the components probed, each with whether it runs (control-plane.ts sets it). */
+  components: Components
 }

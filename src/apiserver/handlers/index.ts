@@ -8,6 +8,7 @@ import { patchObject, refuseStrategicOnCustom } from './patch.ts'
 import { getObject, listObjects } from './read.ts'
 import { bindPod, evictPod, finalizeNamespace, toScale, updateScale } from './subresources.ts'
 import { review } from './reviews.ts'
+import { componentStatuses } from './component-statuses.ts'
 import { issueToken } from './token-request.ts'
 import { watchObjects, type ApiWatch } from './watch.ts'
 import { statusWrite } from './prepare.ts'
@@ -29,6 +30,7 @@ export async function serve (ctx: ApiContext, req: ApiRequest): Promise<Served> 
       const name = (req.body as { metadata?: { name?: unknown } } | undefined)?.metadata?.name
       return bindPod(ctx, { ...req, info: ctx.index.lookup('', 'v1', 'pods')!, name: typeof name === 'string' ? name : '' })
     }
+    if (info.group === '' && info.resource === 'componentstatuses') return componentStatuses(ctx, req)
     return review(ctx, req)
   }
   if (req.subresource !== undefined) return serveSubresource(ctx, req)
