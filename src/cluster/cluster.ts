@@ -45,6 +45,7 @@ import type { Kubelet } from '../kubelet/kubelet.ts'
 import type { Scheduler } from '../scheduler/scheduler.ts'
 import type { ProfileOverrides } from '../scheduler/profile.ts'
 import { settle, type Quiescence } from './settle.ts'
+import { ControlPlaneLeases } from './control-plane-leases.ts'
 import type { DockerCluster } from '../runtime/docker/docker-cluster.ts'
 
 export interface ClusterOptions {
@@ -77,6 +78,13 @@ export interface ClusterOptions {
   profiles?: Record<string, unknown>
   /** The default scheduler's profile: plugins to disable, score weights, plugin args; false = none. */
   scheduler?: ProfileOverrides | false
+  /**
+   * The kube-system Leases a k3s server keeps (kube-controller-manager, kube-scheduler,
+   * k3s-cloud-controller-manager, k3s, apiserver-<hash>), renewed every 2 s (the identity every
+   * 10 s). Default: on with the real clock; off with the virtual one, where a fast-forwarded day
+   * would spend most of its writes renewing them.
+   */
+  leaderElection?: boolean
   /** More controllers to run (the garbage collector, namespace and node lifecycle ones always run). */
   controllers?: ControlPlaneOptions['controllers']
   log?: (msg: string) => void
@@ -112,6 +120,7 @@ export class Cluster {
   private readonly docker: DockerCluster | undefined
   private eventRowsAtStop: KeyValue[] | undefined
   private deploy: DeployController | undefined
+  private leases: ControlPlaneLeases | undefined
   /** The metrics-server add-on (unless disabled), and how to take its API out of the aggregator. */
   metricsServer: MetricsServer | undefined
   private unregisterMetrics: (() => void) | undefined
@@ -178,6 +187,10 @@ export class Cluster {
     })
     core = cp.core
     const client = new InProcessClient({ core: cp.core })
+    const leases = (options.leaderElection ?? virtual === undefined)
+      ? new ControlPlaneLeases({ client, clock, hostname: `k3sim-${name}-server-0`, scheduler: options.scheduler !== false, uuid: () => cp.ids.uid(), log: options.log })
+      : undefined
+    await leases?.start()
     const profiles = ProfileRegistry.withFixtures(options.profiles)
     let docker: DockerCluster | undefined
     if (options.runtime === 'docker') {
@@ -186,6 +199,7 @@ export class Cluster {
         docker = await DockerCluster.connect({ name, client, dataDir: options.dataDir, loadBalancerPorts: options.loadBalancerPorts, log: options.log, now: () => clock.now() })
       } catch (err) {
         deploy?.stop()
+        await leases?.stop()
         await cp.stop()
         throw err
       }
@@ -193,6 +207,7 @@ export class Cluster {
     const pool = new NodePool({ client, clock, ids: cp.ids, profiles, defaults: options.node ?? {}, log: options.log, newRuntime: docker === undefined ? undefined : node => docker.runtime(node) })
     const cluster = new Cluster(cp, pool, virtual, docker)
     cluster.deploy = deploy
+    cluster.leases = leases
     const kubeletOf = (pod: KubeObject): Kubelet => cluster.pool.get((pod.spec as { nodeName: string }).nodeName).kubelet
     if (!disable.has('metrics-server')) {
       const metrics = new MetricsServer({
@@ -320,6 +335,7 @@ export class Cluster {
       try { this.eventRowsAtStop = this.cp.core.ctx.storage.rowsNow(this.eventInfo(), undefined) } catch { this.eventRowsAtStop = [] }
     }
     this.deploy?.stop()
+    await this.leases?.stop()
     this.metricsServer?.stop()
     this.unregisterMetrics?.()
     await this.pool.closeAll()

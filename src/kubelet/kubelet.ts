@@ -12,7 +12,7 @@ import type { PortDialer, Runtime, StreamOptions, StreamOutput, StreamSession } 
 import type { Clock, TimerHandle } from '../util/clock.ts'
 import { withParking, type ParkingSpot } from '../util/parking.ts'
 import { nodeConditions, nodeImages, nodeInternalIP, nodeObject, nodePodCIDR, type NodeIdentity } from './node-object.ts'
-import { NodeLease } from './node-lease.ts'
+import { LeaseController, nodeLeaseOptions } from '../client/lease-controller.ts'
 import { removePod, syncPod, type SyncContext } from './pod-sync.ts'
 import { newPodRecord, PodIPs, restoredPodRecord, type PodRecord } from './pod-state.ts'
 
@@ -72,7 +72,7 @@ export class Kubelet {
   /** spec.unschedulable as last seen, and as last announced (recordNodeSchedulableEvent). */
   private nodeUnschedulable = false
   private announcedUnschedulable = false
-  private readonly lease: NodeLease
+  private readonly lease: LeaseController
 
   constructor (options: KubeletOptions) {
     this.o = options
@@ -83,7 +83,7 @@ export class Kubelet {
     this.state = options.state ?? newKubeletState(options.identity)
     this.pods = this.state.pods
     this.ips = this.state.ips
-    this.lease = new NodeLease({ client: options.client, clock: options.clock, node: this.name, nodeUid: () => this.nodeUid, log: options.log })
+    this.lease = new LeaseController(nodeLeaseOptions({ client: options.client, clock: options.clock, node: this.name, nodeUid: () => this.nodeUid, log: options.log }))
   }
 
   /**

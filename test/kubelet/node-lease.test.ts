@@ -6,7 +6,7 @@ import type { KubeObject } from '../../src/api/object.ts'
 import type { Client } from '../../src/client/client.ts'
 import { InProcessClient } from '../../src/client/in-process.ts'
 import { startControlPlane, type ControlPlane } from '../../src/cluster/control-plane.ts'
-import { NodeLease } from '../../src/kubelet/node-lease.ts'
+import { LeaseController, nodeLeaseOptions } from '../../src/client/lease-controller.ts'
 import { VirtualClock } from '../../src/util/clock.ts'
 
 type Json = Record<string, any>
@@ -40,7 +40,7 @@ describe('kubelet: node lease', () => {
 
   it('creates the Lease, then renews it by updating what it wrote, without reading it', async () => {
     const { client, calls } = counting(admin)
-    const lease = new NodeLease({ client, clock, node: 'n1', nodeUid: () => nodeUid })
+    const lease = new LeaseController(nodeLeaseOptions({ client, clock, node: 'n1', nodeUid: () => nodeUid }))
     await lease.renew()
     let stored = await read()
     assert.deepEqual(stored.spec, { holderIdentity: 'n1', leaseDurationSeconds: 40, renewTime: '2026-01-01T00:00:00.000000Z' })
@@ -60,7 +60,7 @@ describe('kubelet: node lease', () => {
 
   it('after someone else wrote the Lease, reads it and renews that; after a delete, creates it again', async () => {
     const { client, calls } = counting(admin)
-    const lease = new NodeLease({ client, clock, node: 'n1', nodeUid: () => nodeUid })
+    const lease = new LeaseController(nodeLeaseOptions({ client, clock, node: 'n1', nodeUid: () => nodeUid }))
     await lease.renew()
     const other = await read()
     await admin.update({ ...other, spec: { ...other.spec, holderIdentity: 'someone-else' } } as unknown as KubeObject)
@@ -83,7 +83,7 @@ describe('kubelet: node lease', () => {
 
   it('runs one renewal at a time: a tick while the last one is running is skipped', async () => {
     const { client, calls } = counting(admin)
-    const lease = new NodeLease({ client, clock, node: 'n1', nodeUid: () => nodeUid })
+    const lease = new LeaseController(nodeLeaseOptions({ client, clock, node: 'n1', nodeUid: () => nodeUid }))
     await Promise.all([lease.renew(), lease.renew()])
     assert.deepEqual(calls, ['get', 'update'])
   })
