@@ -7,6 +7,7 @@ import { RealClock, type Clock } from '../util/clock.ts'
 import { Ids } from '../util/random.ts'
 import { isStatusError, StatusError } from './errors.ts'
 import type { ApiContext } from './handlers/context.ts'
+import { AUTHENTICATION_TRUST, authenticationTrust, LEGACY_TOKEN_TRACKING, legacyTokenTracking } from './system-configmaps.ts'
 import { serve, type Served } from './handlers/index.ts'
 import { ResourceIndex } from './resource-index.ts'
 import { ObjectStorage } from './registry/storage.ts'
@@ -254,6 +255,9 @@ export class ApiServerCore {
     await Promise.all(['default', 'kube-system', 'kube-public', 'kube-node-lease'].map(name =>
       this.ensure(this.index.lookup('', 'v1', 'namespaces')!, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } })))
     await this.ensureKubernetesService()
+    const configMaps = this.index.lookup('', 'v1', 'configmaps')!
+    const tracking = legacyTokenTracking(await this.ctx.storage.tryGet(configMaps, 'kube-system', LEGACY_TOKEN_TRACKING), this.clock.now())
+    if (tracking !== undefined) await this.write(configMaps, tracking)
     // kube-apiserver's post-start hook scheduling/bootstrap-system-priority-classes.
     const priorityClasses = this.index.lookup('scheduling.k8s.io', 'v1', 'priorityclasses')!
     for (const pc of SYSTEM_PRIORITY_CLASSES) {
@@ -264,6 +268,24 @@ export class ApiServerCore {
     await this.flowControl.ensure()
     await this.flowControl.start(this.ctx.storage.backend)
     await this.autoregister.start()
+  }
+
+  /**
+   * kube-apiserver's clusterauthenticationtrust controller: extension-apiserver-authentication
+   * with these CAs (PEM), updated when it differs.
+   */
+  async publishAuthenticationTrust (clientCa: string, requestHeaderCa: string): Promise<void> {
+    const info = this.index.lookup('', 'v1', 'configmaps')!
+    const desired = authenticationTrust(clientCa, requestHeaderCa)
+    const existing = await this.ctx.storage.tryGet(info, 'kube-system', AUTHENTICATION_TRUST)
+    if (JSON.stringify((existing as { data?: unknown } | undefined)?.data) === JSON.stringify((desired as { data?: unknown }).data)) return
+    await this.write(info, existing === undefined ? desired : { ...existing, data: (desired as { data?: unknown }).data } as KubeObject)
+  }
+
+  /** Create `obj`, or update it when it carries a resourceVersion (read from the store). */
+  private async write (info: ResourceInfo, obj: KubeObject): Promise<void> {
+    const verb = obj.metadata.resourceVersion === undefined ? 'create' : 'update'
+    await this.serve({ verb, info, namespace: obj.metadata.namespace, name: obj.metadata.name, body: obj, options: { fieldManager: 'k3s' }, user: SYSTEM_USER })
   }
 
   private ensureKubernetesService (): Promise<void> {

@@ -5,12 +5,15 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
+import { selfSignedCa } from './self-signed-ca.ts'
 
 export interface KeyPairPem { cert: string, key: string }
 
 export interface ClusterPki {
   serverCa: KeyPairPem
   clientCa: KeyPairPem
+  /** The front proxy's CA (k3s's request-header-ca): published in extension-apiserver-authentication. */
+  requestHeaderCa: KeyPairPem
   serving: KeyPairPem
   admin: KeyPairPem
 }
@@ -31,7 +34,9 @@ export function generatePki (now = Date.now()): Promise<ClusterPki> {
   })
 }
 
-const FILES: Record<keyof ClusterPki, string> = { serverCa: 'server-ca', clientCa: 'client-ca', serving: 'serving-kube-apiserver', admin: 'client-admin' }
+const FILES: Record<keyof ClusterPki, string> = { serverCa: 'server-ca', clientCa: 'client-ca', requestHeaderCa: 'request-header-ca', serving: 'serving-kube-apiserver', admin: 'client-admin' }
+/** A data dir from before the request-header CA has the others: they are kept, that one made. */
+const ADDED_LATER: ReadonlySet<keyof ClusterPki> = new Set(['requestHeaderCa'])
 
 /** Where a data dir keeps its PKI, as k3s: <data-dir>/server/tls. */
 export function pkiDir (dataDir: string): string {
@@ -41,7 +46,7 @@ export function pkiDir (dataDir: string): string {
 const pregenerated = new Map<string, Promise<ClusterPki>>()
 
 function hasPki (dir: string): boolean {
-  return Object.values(FILES).every(f => existsSync(join(dir, `${f}.crt`)) && existsSync(join(dir, `${f}.key`)))
+  return (Object.entries(FILES) as Array<[keyof ClusterPki, string]>).every(([k, f]) => ADDED_LATER.has(k) || (existsSync(join(dir, `${f}.crt`)) && existsSync(join(dir, `${f}.key`))))
 }
 
 /**
@@ -68,17 +73,20 @@ export async function settlePregenerated (): Promise<void> {
 export async function loadOrCreatePki (dir: string): Promise<ClusterPki> {
   if (hasPki(dir)) {
     const read = (f: string): KeyPairPem => ({ cert: readFileSync(join(dir, `${f}.crt`), 'utf8'), key: readFileSync(join(dir, `${f}.key`), 'utf8') })
-    return { serverCa: read(FILES.serverCa), clientCa: read(FILES.clientCa), serving: read(FILES.serving), admin: read(FILES.admin) }
+    if (!existsSync(join(dir, `${FILES.requestHeaderCa}.crt`))) write(dir, FILES.requestHeaderCa, selfSignedCa('k3s-request-header-ca'))
+    return { serverCa: read(FILES.serverCa), clientCa: read(FILES.clientCa), requestHeaderCa: read(FILES.requestHeaderCa), serving: read(FILES.serving), admin: read(FILES.admin) }
   }
   const early = pregenerated.get(dir)
   pregenerated.delete(dir)
   const pki = await (early ?? generatePki())
   mkdirSync(dir, { recursive: true, mode: 0o700 })
-  for (const [k, f] of Object.entries(FILES) as Array<[keyof ClusterPki, string]>) {
-    writeFileSync(join(dir, `${f}.crt`), pki[k].cert)
-    writeFileSync(join(dir, `${f}.key`), pki[k].key, { mode: 0o600 })
-  }
+  for (const [k, f] of Object.entries(FILES) as Array<[keyof ClusterPki, string]>) write(dir, f, pki[k])
   return pki
+}
+
+function write (dir: string, file: string, pair: KeyPairPem): void {
+  writeFileSync(join(dir, `${file}.crt`), pair.cert)
+  writeFileSync(join(dir, `${file}.key`), pair.key, { mode: 0o600 })
 }
 
 /** Subject CN and O values of a peer certificate (Node's getPeerCertificate shape). */

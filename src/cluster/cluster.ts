@@ -110,6 +110,15 @@ export interface ClusterClock extends Clock {
 
 export type { EventFilter } from './event-filter.ts'
 
+/**
+ * k3s's setClusterDNSConfig: kube-system/cluster-dns with the cluster DNS address and domain, for
+ * agents, created once by the supervisor (user agent `k3s-supervisor@<node>/…`).
+ */
+async function clusterDnsConfig (client: InProcessClient, server: string): Promise<void> {
+  const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cluster-dns', namespace: 'kube-system' }, data: { clusterDNS: '10.43.0.10', clusterDomain: 'cluster.local' } } as KubeObject
+  await client.create(cm, { fieldManager: `k3s-supervisor@${server}` }).catch(err => { if (!isStatusError(err, 409)) throw err })
+}
+
 export class Cluster {
   readonly name: string
   readonly client: Client
@@ -191,6 +200,7 @@ export class Cluster {
       ? new ControlPlaneLeases({ client, clock, hostname: `k3sim-${name}-server-0`, scheduler: options.scheduler !== false, uuid: () => cp.ids.uid(), log: options.log })
       : undefined
     await leases?.start()
+    await clusterDnsConfig(client, `k3sim-${name}-server-0`)
     const profiles = ProfileRegistry.withFixtures(options.profiles)
     let docker: DockerCluster | undefined
     if (options.runtime === 'docker') {

@@ -111,6 +111,9 @@ export async function startControlPlane (options: ControlPlaneOptions = {}): Pro
   const pki = options.dataDir !== undefined
     ? await loadOrCreatePki(pkiDir(options.dataDir))
     : options.apiPort === false ? undefined : await generatePki()
+  // extension-apiserver-authentication: a cluster without the full PKI publishes CAs of its own
+  // (~1 ms each), as it does for kube-root-ca.crt.
+  await core.publishAuthenticationTrust((pki?.clientCa ?? selfSignedCa('k3s-client-ca')).cert, (pki?.requestHeaderCa ?? selfSignedCa('k3s-request-header-ca')).cert)
   const resources = servedResources(core.index.all())
   const nodeLifecycle = nodeLifecycleController()
   const controllers = new ControllerRunner({

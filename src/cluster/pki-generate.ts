@@ -76,8 +76,9 @@ async function issue (ca: KeyPairPem, subject: string, options: { server?: boole
 export async function generatePki (now = Date.now()): Promise<ClusterPki> {
   const serverCa = await makeCa('k3s-server-ca', now)
   const clientCa = await makeCa('k3s-client-ca', now)
+  const requestHeaderCa = await makeCa('k3s-request-header-ca', now)
   const serving = await issue(serverCa, 'CN=kube-apiserver', { server: true, dns: SERVING_DNS, ips: SERVING_IPS }, now)
   const admin = await issue(clientCa, 'CN=system:admin, O=system:masters', {}, now)
-  return { serverCa, clientCa, serving, admin }
+  return { serverCa, clientCa, requestHeaderCa, serving, admin }
 }
 
