@@ -272,12 +272,12 @@ export class ApiServerCore {
 
   /**
    * kube-apiserver's clusterauthenticationtrust controller: extension-apiserver-authentication
-   * with these CAs (PEM), updated when it differs.
+   * with these CAs (PEM) merged into what it held, updated when that differs.
    */
   async publishAuthenticationTrust (clientCa: string, requestHeaderCa: string): Promise<void> {
     const info = this.index.lookup('', 'v1', 'configmaps')!
-    const desired = authenticationTrust(clientCa, requestHeaderCa)
     const existing = await this.ctx.storage.tryGet(info, 'kube-system', AUTHENTICATION_TRUST)
+    const desired = authenticationTrust(clientCa, requestHeaderCa, (existing as { data?: Record<string, string> } | undefined)?.data, this.clock.now())
     if (JSON.stringify((existing as { data?: unknown } | undefined)?.data) === JSON.stringify((desired as { data?: unknown }).data)) return
     await this.write(info, existing === undefined ? desired : { ...existing, data: (desired as { data?: unknown }).data } as KubeObject)
   }

@@ -38,6 +38,8 @@ export class StatusError extends Error {
 
   get status (): Status {
     const s: Status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: this.message, reason: this.reason, code: this.code }
+    // A plain error turned into a Status (ErrorToAPIStatus) has no reason: omitempty.
+    if (this.reason === '') delete (s as { reason?: string }).reason
     if (this.details !== undefined) s.details = this.details
     return s
   }

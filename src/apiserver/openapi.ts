@@ -85,7 +85,10 @@ export function openapiDocument (index: ResourceIndex, group: string, version: s
     if (r.virtual === true) {
       // Reviews are created; ComponentStatus is only read (kubectl explain finds a kind by its paths).
       if ((r.verbs as string[]).includes('create')) paths[collectionPath(r)] = { post: operation(r, 'post', 'create', ['*/*']) }
-      else paths[`${collectionPath(r)}/{name}`] = { get: { ...operation(r, 'get', 'read', []), requestBody: undefined } }
+      else {
+        paths[collectionPath(r)] = { get: { ...operation(r, 'list', 'list', []), requestBody: undefined } }
+        paths[`${collectionPath(r)}/{name}`] = { get: { ...operation(r, 'get', 'read', []), requestBody: undefined } }
+      }
     } else {
       paths[`${collectionPath(r)}/{name}`] = {
         patch: operation(r, 'patch', 'patch', r.custom === true ? CUSTOM_PATCH_TYPES : PATCH_TYPES),

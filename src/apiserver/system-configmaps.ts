@@ -4,7 +4,9 @@
 // - extension-apiserver-authentication (clusterauthenticationtrust): the client CA, and the
 //   front proxy's CA with its request-header settings, each list as a JSON array — what an
 //   aggregated API server reads to trust kube-apiserver's proxied requests. k3s passes
-//   requestheader-allowed-names system:auth-proxy and the X-Remote-* headers.
+//   requestheader-allowed-names system:auth-proxy and the X-Remote-* headers. What it held is
+//   kept (merged), as upstream's controller does.
+import { X509Certificate } from 'node:crypto'
 import type { KubeObject } from '../api/object.ts'
 
 export const LEGACY_TOKEN_TRACKING = 'kube-apiserver-legacy-service-account-token-tracking'
@@ -18,25 +20,54 @@ export function legacyTokenTracking (existing: KubeObject | undefined, now: numb
   const since = new Date(now).toISOString().slice(0, 10)
   if (existing === undefined) return configMap(LEGACY_TOKEN_TRACKING, { since })
   const current = (existing as { data?: Record<string, string> }).data?.since
-  if (current !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(current) && !Number.isNaN(Date.parse(current))) return undefined
+  // Go's time.Parse("2006-01-02"): a real date (2024-02-30 is not), written exactly so.
+  const parsed = current === undefined || !/^\d{4}-\d{2}-\d{2}$/.test(current) ? NaN : Date.parse(`${current}T00:00:00Z`)
+  if (!Number.isNaN(parsed) && new Date(parsed).toISOString().slice(0, 10) === current) return undefined
   return { ...existing, data: { ...(existing as { data?: Record<string, string> }).data, since } } as KubeObject
 }
 
-/** Go's pem.Encode of each certificate in a bundle (64-column base64, one trailing newline). */
-function pemBundle (pem: string): string {
-  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? []
-  const unique = [...new Set(blocks.map(b => b.replace(/-----(BEGIN|END) CERTIFICATE-----|\s/g, '')))]
-  return unique.map(body => `-----BEGIN CERTIFICATE-----\n${body.match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`).join('')
+const BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g
+
+/**
+ * combineCertLists: the certificates of both bundles, each once, the expired ones dropped, as
+ * Go's pem.Encode writes them (64-column base64, a newline after each).
+ */
+function combineCerts (existing: string | undefined, required: string, now: number): string {
+  const bodies: string[] = []
+  for (const pem of [existing ?? '', required]) {
+    for (const block of pem.match(BLOCK) ?? []) {
+      const body = block.replace(/-----(BEGIN|END) CERTIFICATE-----|\s/g, '')
+      let notAfter: number
+      try { notAfter = Date.parse(new X509Certificate(Buffer.from(body, 'base64')).validTo) } catch { continue }
+      if (notAfter < now || bodies.includes(body)) continue
+      bodies.push(body)
+    }
+  }
+  return bodies.map(body => `-----BEGIN CERTIFICATE-----\n${body.match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`).join('')
 }
 
-/** extension-apiserver-authentication for k3s's client CA and request-header CA (PEM). */
-export function authenticationTrust (clientCa: string, requestHeaderCa: string): KubeObject {
+/** combineUniqueStringSlices of two JSON lists. */
+function combineLists (existing: string | undefined, required: string[]): string {
+  let old: unknown
+  try { old = JSON.parse(existing ?? '[]') } catch { old = [] }
+  const out = Array.isArray(old) ? old.filter((v): v is string => typeof v === 'string') : []
+  for (const v of required) if (!out.includes(v)) out.push(v)
+  return JSON.stringify([...new Set(out)])
+}
+
+/**
+ * extension-apiserver-authentication for k3s's client CA and request-header CA (PEM), merged
+ * with what the ConfigMap holds (`existing` data) as the clusterauthenticationtrust controller
+ * merges: CAs of earlier starts stay until they expire.
+ */
+export function authenticationTrust (clientCa: string, requestHeaderCa: string, existing: Record<string, string> = {}, now = Date.now()): KubeObject {
+  if (clientCa.match(BLOCK) === null || requestHeaderCa.match(BLOCK) === null) throw new Error('extension-apiserver-authentication: a CA without a PEM certificate')
   return configMap(AUTHENTICATION_TRUST, {
-    'client-ca-file': pemBundle(clientCa),
-    'requestheader-allowed-names': JSON.stringify(['system:auth-proxy']),
-    'requestheader-client-ca-file': pemBundle(requestHeaderCa),
-    'requestheader-extra-headers-prefix': JSON.stringify(['X-Remote-Extra-']),
-    'requestheader-group-headers': JSON.stringify(['X-Remote-Group']),
-    'requestheader-username-headers': JSON.stringify(['X-Remote-User']),
+    'client-ca-file': combineCerts(existing['client-ca-file'], clientCa, now),
+    'requestheader-allowed-names': combineLists(existing['requestheader-allowed-names'], ['system:auth-proxy']),
+    'requestheader-client-ca-file': combineCerts(existing['requestheader-client-ca-file'], requestHeaderCa, now),
+    'requestheader-extra-headers-prefix': combineLists(existing['requestheader-extra-headers-prefix'], ['X-Remote-Extra-']),
+    'requestheader-group-headers': combineLists(existing['requestheader-group-headers'], ['X-Remote-Group']),
+    'requestheader-username-headers': combineLists(existing['requestheader-username-headers'], ['X-Remote-User']),
   })
 }

@@ -38,6 +38,8 @@ export class LeaderElector {
   private observed: { raw: string, at: number } | undefined
   private timer: TimerHandle | undefined
   private running: Promise<void> | undefined
+  /** The LeaderElection event being written (stop() waits for it). */
+  private recording: Promise<void> | undefined
   leading = false
 
   constructor (options: LeaderElectorOptions) { this.o = options }
@@ -55,10 +57,12 @@ export class LeaderElector {
     this.timer?.cancel()
     this.timer = undefined
     await this.running
+    await this.recording
     if (this.leading && this.o.releaseOnStop === true && this.lease !== undefined) {
+      // client-go's release: no holder, 1 s, the transitions kept.
       const now = rfc3339Micro(this.o.clock.now())
       const spec = this.lease.spec as LeaseSpec
-      await this.o.client.update({ ...this.lease, spec: { ...spec, holderIdentity: '', leaseDurationSeconds: 1, acquireTime: now, renewTime: now } }, { fieldManager: this.o.manager })
+      await this.o.client.update({ ...this.lease, spec: { holderIdentity: '', leaseDurationSeconds: 1, acquireTime: now, renewTime: now, leaseTransitions: spec.leaseTransitions } }, { fieldManager: this.o.manager })
         .catch(err => this.log(err))
     }
     this.leading = false
@@ -73,10 +77,11 @@ export class LeaderElector {
   private async tryAcquireOrRenew (): Promise<void> {
     const now = this.o.clock.now()
     const record = { holderIdentity: this.o.identity, leaseDurationSeconds: this.o.leaseDurationSeconds, acquireTime: rfc3339Micro(now), renewTime: rfc3339Micro(now) }
-    // The leader's fast path: update what it wrote last, without reading.
+    // The leader's fast path: update what it wrote last, without reading (on failure, the slow
+    // path below; it stays the leader until it finds another holder).
     if (this.leading && this.lease !== undefined && this.valid(now)) {
       const spec = this.lease.spec as LeaseSpec
-      if (await this.write({ ...this.lease, spec: { ...spec, ...record, acquireTime: spec.acquireTime, leaseTransitions: spec.leaseTransitions } })) return
+      if (await this.write({ ...this.lease, spec: { ...record, acquireTime: spec.acquireTime, leaseTransitions: spec.leaseTransitions } })) return
     }
     let current: KubeObject | undefined
     try {
@@ -94,12 +99,11 @@ export class LeaderElector {
     const holder = old.holderIdentity ?? ''
     const mine = holder === this.o.identity
     if (holder !== '' && !mine && this.valid(now)) { this.leading = false; return }
+    // The whole spec is the record (LeaderElectionRecordToLeaseSpec).
     const spec = mine
       ? { ...record, acquireTime: old.acquireTime, leaseTransitions: old.leaseTransitions }
       : { ...record, leaseTransitions: (old.leaseTransitions ?? 0) + 1 }
-    if (await this.write({ ...current, spec: { ...old, ...spec } })) {
-      if (!this.leading) this.became(this.lease, now)
-    }
+    if (await this.write({ ...current, spec })) this.became(this.lease, now)
   }
 
   /** isLeaseValid: the observed record's duration has not passed since it was first seen. */
@@ -115,16 +119,18 @@ export class LeaderElector {
       return true
     } catch (err) {
       if (!isStatusError(err, 409) && !isStatusError(err, 404)) this.log(err)
-      this.leading = false
       return false
     }
   }
 
+  /** It holds the Lease; the event only when it was not leading (client-go records it in acquire, not in renew). */
   private became (lease: KubeObject, now: number): void {
     this.lease = lease
     this.observed = { raw: JSON.stringify(lease.spec), at: now }
+    if (this.leading) return
     this.leading = true
-    void this.o.recorder?.record(lease, { type: 'Normal', reason: 'LeaderElection', message: `${this.o.identity} became leader` })
+    const recorded = this.o.recorder?.record(lease, { type: 'Normal', reason: 'LeaderElection', message: `${this.o.identity} became leader` })
+    if (recorded !== undefined) this.recording = recorded.then(() => undefined)
   }
 
   private log (err: unknown): void { this.o.log?.(`leader election ${this.o.namespace}/${this.o.name}: ${String(err)}`) }

@@ -73,7 +73,8 @@ export async function settlePregenerated (): Promise<void> {
 export async function loadOrCreatePki (dir: string): Promise<ClusterPki> {
   if (hasPki(dir)) {
     const read = (f: string): KeyPairPem => ({ cert: readFileSync(join(dir, `${f}.crt`), 'utf8'), key: readFileSync(join(dir, `${f}.key`), 'utf8') })
-    if (!existsSync(join(dir, `${FILES.requestHeaderCa}.crt`))) write(dir, FILES.requestHeaderCa, selfSignedCa('k3s-request-header-ca'))
+    const pair = [`${FILES.requestHeaderCa}.crt`, `${FILES.requestHeaderCa}.key`]
+    if (!pair.every(f => existsSync(join(dir, f)))) write(dir, FILES.requestHeaderCa, selfSignedCa('k3s-request-header-ca'))
     return { serverCa: read(FILES.serverCa), clientCa: read(FILES.clientCa), requestHeaderCa: read(FILES.requestHeaderCa), serving: read(FILES.serving), admin: read(FILES.admin) }
   }
   const early = pregenerated.get(dir)

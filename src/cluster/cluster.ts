@@ -196,11 +196,6 @@ export class Cluster {
     })
     core = cp.core
     const client = new InProcessClient({ core: cp.core })
-    const leases = (options.leaderElection ?? virtual === undefined)
-      ? new ControlPlaneLeases({ client, clock, hostname: `k3sim-${name}-server-0`, scheduler: options.scheduler !== false, uuid: () => cp.ids.uid(), log: options.log })
-      : undefined
-    await leases?.start()
-    await clusterDnsConfig(client, `k3sim-${name}-server-0`)
     const profiles = ProfileRegistry.withFixtures(options.profiles)
     let docker: DockerCluster | undefined
     if (options.runtime === 'docker') {
@@ -209,7 +204,6 @@ export class Cluster {
         docker = await DockerCluster.connect({ name, client, dataDir: options.dataDir, loadBalancerPorts: options.loadBalancerPorts, log: options.log, now: () => clock.now() })
       } catch (err) {
         deploy?.stop()
-        await leases?.stop()
         await cp.stop()
         throw err
       }
@@ -217,42 +211,52 @@ export class Cluster {
     const pool = new NodePool({ client, clock, ids: cp.ids, profiles, defaults: options.node ?? {}, log: options.log, newRuntime: docker === undefined ? undefined : node => docker.runtime(node) })
     const cluster = new Cluster(cp, pool, virtual, docker)
     cluster.deploy = deploy
-    cluster.leases = leases
-    const kubeletOf = (pod: KubeObject): Kubelet => cluster.pool.get((pod.spec as { nodeName: string }).nodeName).kubelet
-    if (!disable.has('metrics-server')) {
-      const metrics = new MetricsServer({
-        client,
-        clock,
-        targets: () => [...pool.nodes.values()].map(n => ({ name: n.name, scrape: () => n.kubelet.resourceUsage() })),
-        log: options.log,
-      })
-      cluster.metricsServer = metrics
-      cluster.unregisterMetrics = cp.core.aggregator.register(metrics.backend)
-      await metrics.start()
+    // From here on a failure stops what has started (timers would keep the process alive).
+    try {
+      cluster.leases = (options.leaderElection ?? virtual === undefined)
+        ? new ControlPlaneLeases({ client, clock, servers: Array.from({ length: servers }, (_, i) => `k3sim-${name}-server-${i}`), scheduler: options.scheduler !== false, uuid: () => cp.ids.uid(), log: options.log })
+        : undefined
+      await cluster.leases?.start()
+      await clusterDnsConfig(client, `k3sim-${name}-server-0`)
+      const kubeletOf = (pod: KubeObject): Kubelet => cluster.pool.get((pod.spec as { nodeName: string }).nodeName).kubelet
+      if (!disable.has('metrics-server')) {
+        const metrics = new MetricsServer({
+          client,
+          clock,
+          targets: () => [...pool.nodes.values()].map(n => ({ name: n.name, scrape: () => n.kubelet.resourceUsage() })),
+          log: options.log,
+        })
+        cluster.metricsServer = metrics
+        cluster.unregisterMetrics = cp.core.aggregator.register(metrics.backend)
+        await metrics.start()
+      }
+      cp.core.logSource = {
+        read: (pod, container, opts) => kubeletOf(pod).logs(pod, container, opts),
+        follow: (pod, container, _opts, onData, onEnd) => kubeletOf(pod).followLogs(pod, container, onData, onEnd),
+      }
+      cp.core.streamSource = streamSource(cluster.pool)
+      // Nodes register together; their order (pod CIDRs, IPs) is fixed when each is added. A
+      // restart (a data dir with Node objects) brings back exactly the stored nodes, with their
+      // index and size, as k3s nodes re-register after a reboot: `servers`/`agents` only shape a
+      // new cluster, and nodes added or removed later stay so.
+      const stored = await storedNodeSpecs(client)
+      const specs: NodeSpec[] = stored.length > 0
+        ? stored
+        : [
+            ...Array.from({ length: servers }, (_, i) => ({ name: `k3sim-${name}-server-${i}`, role: 'server' as const })),
+            ...Array.from({ length: agents }, (_, i) => ({ name: `k3sim-${name}-agent-${i}`, role: 'agent' as const })),
+          ]
+      await Promise.all(specs.map(spec => pool.add(spec)))
+      // As a k3s server applies server/manifests: coredns, local-path, metrics-server, traefik.
+      await installK3sAddons(client, { disable: [...disable], clock: cp.clock, host: `k3sim-${name}-server-0`, onError: (file, err) => options.log?.(`deploy: failed to apply ${file}: ${err instanceof Error ? err.message : String(err)}`) })
+      // Then the user's manifests, as k3s's deploy controller applies the rest of that directory.
+      if (deploy !== undefined) cp.controllers.controller(deploy.name).ctx.enqueue(SCAN_KEY)
+      await cluster.settle()
+      cp.api?.setExtension(nodeAdmin(cluster))
+    } catch (err) {
+      await cluster.stop().catch(() => {})
+      throw err
     }
-    cp.core.logSource = {
-      read: (pod, container, opts) => kubeletOf(pod).logs(pod, container, opts),
-      follow: (pod, container, _opts, onData, onEnd) => kubeletOf(pod).followLogs(pod, container, onData, onEnd),
-    }
-    cp.core.streamSource = streamSource(cluster.pool)
-    // Nodes register together; their order (pod CIDRs, IPs) is fixed when each is added. A
-    // restart (a data dir with Node objects) brings back exactly the stored nodes, with their
-    // index and size, as k3s nodes re-register after a reboot: `servers`/`agents` only shape a
-    // new cluster, and nodes added or removed later stay so.
-    const stored = await storedNodeSpecs(client)
-    const specs: NodeSpec[] = stored.length > 0
-      ? stored
-      : [
-          ...Array.from({ length: servers }, (_, i) => ({ name: `k3sim-${name}-server-${i}`, role: 'server' as const })),
-          ...Array.from({ length: agents }, (_, i) => ({ name: `k3sim-${name}-agent-${i}`, role: 'agent' as const })),
-        ]
-    await Promise.all(specs.map(spec => pool.add(spec)))
-    // As a k3s server applies server/manifests: coredns, local-path, metrics-server, traefik.
-    await installK3sAddons(client, { disable: [...disable], clock: cp.clock, host: `k3sim-${name}-server-0`, onError: (file, err) => options.log?.(`deploy: failed to apply ${file}: ${err instanceof Error ? err.message : String(err)}`) })
-    // Then the user's manifests, as k3s's deploy controller applies the rest of that directory.
-    if (deploy !== undefined) cp.controllers.controller(deploy.name).ctx.enqueue(SCAN_KEY)
-    await cluster.settle()
-    cp.api?.setExtension(nodeAdmin(cluster))
     return cluster
   }
 

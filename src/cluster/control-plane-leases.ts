@@ -1,11 +1,13 @@
 // The Leases a k3s v1.32 server keeps in kube-system (SQLite datastore, so no k3s-etcd):
 // - kube-controller-manager, kube-scheduler and k3s-cloud-controller-manager: client-go leader
 //   election with the upstream defaults k3s keeps (15 s, a try every 2 s), held by
-//   `<hostname>_<uuid>`; the first two record `<identity> became leader`;
+//   `<hostname>_<uuid>`, each recording `<identity> became leader` (sources
+//   kube-controller-manager, default-scheduler, cloud-controller-manager);
 // - k3s: its own leader-elected controllers (wrangler's leader package: the hostname, 45 s, every
 //   2 s, released at a clean stop);
-// - apiserver-<hash>: kube-apiserver's identity, renewed every 10 s for 3600 s, labelled
-//   apiserver.kubernetes.io/identity=kube-apiserver and kubernetes.io/hostname.
+// - apiserver-<hash>: each server's kube-apiserver identity, renewed every 10 s for 3600 s,
+//   labelled apiserver.kubernetes.io/identity=kube-apiserver and kubernetes.io/hostname.
+// The first server runs the leader-elected components, so it holds the elections.
 // Every component in the one k3s binary writes as user agent `k3s/…`: field manager `k3s`.
 import { createHash } from 'node:crypto'
 import type { Client } from '../client/client.ts'
@@ -48,8 +50,8 @@ export function apiServerIdentity (hostname: string): string {
 export interface ControlPlaneLeasesOptions {
   client: Client
   clock: Clock
-  /** The server's hostname (its node name, as in a k3d container). */
-  hostname: string
+  /** The servers' hostnames (their node names, as in k3d containers); the first one leads. */
+  servers: string[]
   /** Whether kube-scheduler runs (and so holds its Lease). */
   scheduler: boolean
   /** A new UUID for each identity (a restart is a new holder). */
@@ -59,8 +61,10 @@ export interface ControlPlaneLeasesOptions {
 
 export class ControlPlaneLeases {
   private readonly electors: LeaderElector[]
-  private readonly identity: LeaseController
+  private readonly identities: LeaseController[]
   private timer: TimerHandle | undefined
+  /** The identity renewals under way (stop() waits for them). */
+  private renewals: Promise<unknown> = Promise.resolve()
   private readonly o: ControlPlaneLeasesOptions
 
   constructor (o: ControlPlaneLeasesOptions) {
@@ -78,37 +82,46 @@ export class ControlPlaneLeases {
       manager: MANAGER,
       log: o.log,
     })
+    const leader = o.servers[0]
     this.electors = [
-      elector('kube-controller-manager', `${o.hostname}_${o.uuid()}`, 15, { component: 'kube-controller-manager' }),
-      ...(o.scheduler ? [elector('kube-scheduler', `${o.hostname}_${o.uuid()}`, 15, { component: 'default-scheduler' })] : []),
-      elector('k3s-cloud-controller-manager', `${o.hostname}_${o.uuid()}`, 15),
-      elector('k3s', o.hostname, 45, { releaseOnStop: true }),
+      elector('kube-controller-manager', `${leader}_${o.uuid()}`, 15, { component: 'kube-controller-manager' }),
+      ...(o.scheduler ? [elector('kube-scheduler', `${leader}_${o.uuid()}`, 15, { component: 'default-scheduler' })] : []),
+      elector('k3s-cloud-controller-manager', `${leader}_${o.uuid()}`, 15, { component: 'cloud-controller-manager' }),
+      elector('k3s', leader, 45, { releaseOnStop: true }),
     ]
-    const name = apiServerIdentity(o.hostname)
-    this.identity = new LeaseController({
-      client: o.client,
-      clock: o.clock,
-      namespace: NAMESPACE,
-      name,
-      holderIdentity: `${name}_${o.uuid()}`,
-      leaseDurationSeconds: IDENTITY_LEASE_SECONDS,
-      labels: { 'apiserver.kubernetes.io/identity': 'kube-apiserver', 'kubernetes.io/hostname': o.hostname },
-      claim: true,
-      manager: MANAGER,
-      log: o.log,
+    this.identities = o.servers.map(hostname => {
+      const name = apiServerIdentity(hostname)
+      return new LeaseController({
+        client: o.client,
+        clock: o.clock,
+        namespace: NAMESPACE,
+        name,
+        holderIdentity: `${name}_${o.uuid()}`,
+        leaseDurationSeconds: IDENTITY_LEASE_SECONDS,
+        labels: { 'apiserver.kubernetes.io/identity': 'kube-apiserver', 'kubernetes.io/hostname': hostname },
+        claim: true,
+        manager: MANAGER,
+        log: o.log,
+      })
     })
   }
 
   /** The first round now (awaited: the Leases exist when this returns), then on the clock. */
   async start (): Promise<void> {
-    await this.identity.renew()
+    await this.renewIdentities()
     for (const e of this.electors) e.start()
-    this.timer = this.o.clock.setInterval(() => { void this.identity.renew() }, IDENTITY_RENEW_MS)
+    this.timer = this.o.clock.setInterval(() => { void this.renewIdentities() }, IDENTITY_RENEW_MS)
     await Promise.all(this.electors.map(e => e.settled()))
   }
 
   async stop (): Promise<void> {
     this.timer?.cancel()
-    await Promise.all(this.electors.map(e => e.stop()))
+    this.timer = undefined
+    await Promise.all([this.renewals, ...this.electors.map(e => e.stop())])
+  }
+
+  private renewIdentities (): Promise<unknown> {
+    this.renewals = Promise.all(this.identities.map(l => l.renew()))
+    return this.renewals
   }
 }

@@ -13,6 +13,7 @@ import { InProcessClient } from '../../src/client/in-process.ts'
 import { loadOrCreatePki } from '../../src/cluster/certificates.ts'
 import { authenticationTrust, legacyTokenTracking } from '../../src/apiserver/system-configmaps.ts'
 import { VirtualClock } from '../../src/util/clock.ts'
+import { selfSignedCa } from '../../src/cluster/self-signed-ca.ts'
 import type { KubeObject } from '../../src/api/object.ts'
 
 type Json = Record<string, any>
@@ -37,6 +38,7 @@ describe('kube-system ConfigMaps of a fresh server', () => {
     const broken = { metadata: { name: 'x', resourceVersion: '5' }, data: { since: 'yesterday' } } as unknown as KubeObject
     assert.deepEqual((legacyTokenTracking(broken, Date.parse('2026-01-02T03:04:05Z')) as Json).data, { since: '2026-01-02' })
     assert.equal(legacyTokenTracking({ ...broken, data: { since: '2025-12-31' } } as unknown as KubeObject, 0), undefined)
+    assert.deepEqual((legacyTokenTracking({ ...broken, data: { since: '2024-02-30' } } as unknown as KubeObject, Date.parse('2026-01-02T00:00:00Z')) as Json).data, { since: '2026-01-02' }, 'not a date: Go\'s parser refuses it')
   })
 
   it('extension-apiserver-authentication holds the client CA, the request-header CA and k3s\'s header settings', async () => {
@@ -56,13 +58,20 @@ describe('kube-system ConfigMaps of a fresh server', () => {
     const data = (authenticationTrust(pem + pem, pem) as Json).data
     assert.equal(data['client-ca-file'], data['requestheader-client-ca-file'])
     assert.ok(data['client-ca-file'].split('\n').every((l: string) => l.length <= 64))
+    // Merged into what it held: an earlier CA stays until it expires; lists keep their entries.
+    const older = selfSignedCa('k3s-client-ca').cert
+    const expired = selfSignedCa('k3s-client-ca', Date.parse('2000-01-01T00:00:00Z')).cert
+    const merged = (authenticationTrust(pem, pem, { 'client-ca-file': older + expired, 'requestheader-group-headers': '["X-Other"]' }) as Json).data
+    assert.equal(merged['client-ca-file'].match(/BEGIN CERTIFICATE/g).length, 2)
+    assert.ok(merged['client-ca-file'].startsWith(older.replace(/\r/g, '').split('\n')[0]))
+    assert.equal(merged['requestheader-group-headers'], '["X-Other","X-Remote-Group"]')
+    assert.throws(() => authenticationTrust('', pem), /without a PEM certificate/)
   })
 
-  it('a data dir from before the request-header CA keeps its certificates and gains that CA', async () => {
+  it('a data dir from before the request-header CA (or with half of it) keeps its certificates and gains that CA', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'k3sim-pki-'))
     try {
       const first = await loadOrCreatePki(dir)
-      rmSync(join(dir, 'request-header-ca.crt'))
       rmSync(join(dir, 'request-header-ca.key'))
       const again = await loadOrCreatePki(dir)
       assert.equal(again.serverCa.cert, first.serverCa.cert)

@@ -51,6 +51,17 @@ describe('client: leader election on a Lease', () => {
     const election = events.find(e => e.reason === 'LeaderElection')
     assert.equal(election?.message, 'host_a became leader')
     assert.deepEqual([election?.involvedObject.kind, election?.involvedObject.name, election?.source.component], ['Lease', 'one', 'kube-controller-manager'])
+    // Someone else writes the Lease (its renewal conflicts), then deletes it (recreated): the
+    // leader stays the leader, and records no second event (client-go records it on acquiring).
+    const current = await client.get('coordination.k8s.io/v1', 'Lease', 'kube-system', 'one')
+    await client.update({ ...current, metadata: { ...current.metadata, labels: { touched: 'yes' } } })
+    await advance(2000, [a])
+    await client.delete('coordination.k8s.io/v1', 'Lease', 'kube-system', 'one')
+    await advance(2000, [a])
+    assert.equal(a.leading, true)
+    assert.equal((await lease('one')).holderIdentity, 'host_a')
+    const elections = ((await client.list('v1', 'Event', { namespace: 'kube-system' })).items as Json[]).filter(e => e.reason === 'LeaderElection' && e.involvedObject.name === 'one')
+    assert.deepEqual(elections.map(e => e.count), [1])
     await a.stop()
   })
 

@@ -43,7 +43,19 @@ describe('cluster: the control plane\'s kube-system Leases', () => {
       await cluster.clock.advance('10s')
       for (const l of await leases(cluster)) assert.notEqual(l.spec.renewTime, before.get(l.metadata.name), `${l.metadata.name} renewed`)
       const events = cluster.events({ namespace: 'kube-system' }).filter(e => e.reason === 'LeaderElection')
-      assert.deepEqual(events.map(e => `${(e as Json).source.component} ${(e as Json).involvedObject.name}`).sort(), ['default-scheduler kube-scheduler', 'kube-controller-manager kube-controller-manager'])
+      assert.deepEqual(events.map(e => `${(e as Json).source.component} ${(e as Json).involvedObject.name}`).sort(), ['cloud-controller-manager k3s-cloud-controller-manager', 'default-scheduler kube-scheduler', 'kube-controller-manager kube-controller-manager'])
+    } finally {
+      await cluster.stop()
+    }
+  })
+
+  it('gives each server its own identity Lease; the first one holds the elections', async () => {
+    const cluster = await Cluster.start({ clock: 'virtual', leaderElection: true, servers: 2, disable: [...ADDON_NAMES] })
+    try {
+      const all = await leases(cluster)
+      const identities = all.filter(l => l.metadata.labels?.['apiserver.kubernetes.io/identity'] === 'kube-apiserver').map(l => l.metadata.labels['kubernetes.io/hostname']).sort()
+      assert.deepEqual(identities, ['k3sim-k3s-default-server-0', 'k3sim-k3s-default-server-1'])
+      assert.match(all.find(l => l.metadata.name === 'kube-controller-manager')!.spec.holderIdentity, /^k3sim-k3s-default-server-0_/)
     } finally {
       await cluster.stop()
     }

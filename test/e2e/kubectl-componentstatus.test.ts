@@ -23,12 +23,13 @@ describe('kubectl get componentstatuses', () => {
     ])
   })
 
-  it('gets one by name as upstream serves it, selects by metadata.name, and refuses an unknown one with a 500', async () => {
+  it('gets one by name as upstream serves it, selects by metadata.name, and refuses an unknown one with a 500 without a reason', async () => {
     const one = JSON.parse(await s.ok(['get', 'componentstatuses', 'scheduler', '-o', 'json']))
     assert.deepEqual(one, { apiVersion: 'v1', kind: 'ComponentStatus', metadata: { name: 'scheduler', creationTimestamp: null }, conditions: [{ type: 'Healthy', status: 'True', message: 'ok' }] })
     const selected = await s.ok(['get', 'cs', '--field-selector', 'metadata.name=etcd-0', '-o', 'name'])
     assert.equal(selected.trim(), 'componentstatus/etcd-0')
-    assert.match(await s.fails(['get', 'cs', 'kubelet']), /Error from server \(InternalError\): Internal error occurred: Component not found: kubelet/)
+    assert.match(await s.fails(['get', 'cs', 'kubelet']), /^Error from server: Component not found: kubelet$/m)
+    assert.match(await s.fails(['get', 'cs', 'constructor']), /^Error from server: Component not found: constructor$/m)
     assert.match(await s.fails(['delete', 'cs', 'scheduler']), /the server does not allow this method on the requested resource/)
     assert.match(await s.ok(['explain', 'cs']), /^KIND: +ComponentStatus\nVERSION: +v1\n/)
   })

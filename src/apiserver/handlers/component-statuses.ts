@@ -5,7 +5,7 @@
 // as a refused connection would.
 import type { KubeObject } from '../../api/object.ts'
 import { groupVersion } from '../../api/resources.ts'
-import { internalError } from '../errors.ts'
+import { StatusError } from '../errors.ts'
 import type { ApiRequest, Reply } from '../request.ts'
 import { buildMatcher } from '../selectors.ts'
 import type { ApiContext } from './context.ts'
@@ -35,8 +35,8 @@ export function componentStatuses (ctx: ApiContext, req: ApiRequest): Reply {
   const warnings = [COMPONENT_STATUS_WARNING]
   const typed = (obj: KubeObject): KubeObject => ({ kind: req.info.kind, apiVersion: groupVersion(req.info), ...obj })
   if (req.verb === 'get') {
-    // Upstream's Get returns a plain error for an unknown name: a 500, not a NotFound.
-    if (!(req.name! in running)) throw internalError(new Error(`Component not found: ${req.name!}`))
+    // Upstream's Get returns a plain error for an unknown name: a 500 without a reason, not a NotFound.
+    if (!Object.hasOwn(running, req.name!)) throw new StatusError(500, '', `Component not found: ${req.name!}`)
     return { status: 200, body: typed(componentStatus(req.name!, running[req.name!])), warnings }
   }
   const matches = buildMatcher(req.info, req.options)
