@@ -15,27 +15,13 @@ import { EventRecorder } from '../client/events.ts'
 import { LeaderElector } from '../client/leader-election.ts'
 import { LeaseController } from '../client/lease-controller.ts'
 import type { Clock, TimerHandle } from '../util/clock.ts'
+import { base32 } from '../util/base32.ts'
 
 const NAMESPACE = 'kube-system'
 const MANAGER = 'k3s'
 const RETRY_PERIOD_MS = 2_000
 const IDENTITY_RENEW_MS = 10_000
 const IDENTITY_LEASE_SECONDS = 3600
-
-/** RFC 4648 base32, no padding (Go's base32.StdEncoding.WithPadding(NoPadding)). */
-function base32 (bytes: Uint8Array): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
-  let out = ''
-  let bits = 0
-  let value = 0
-  for (const b of bytes) {
-    value = (value << 8) | b
-    bits += 8
-    while (bits >= 5) { out += alphabet[(value >>> (bits - 5)) & 31]; bits -= 5 }
-  }
-  if (bits > 0) out += alphabet[(value << (5 - bits)) & 31]
-  return out
-}
 
 /**
  * kube-apiserver's identity (genericapiserver.NewConfig): `apiserver-` and the lowercased base32

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto'
 import type { KubeObject } from '../api/object.ts'
 import { K3S_VERSION } from '../api/version.ts'
 import type { NodeImage } from '../runtime/runtime.ts'
+import { base32 } from '../util/base32.ts'
 
 export interface NodeIdentity {
   name: string
@@ -71,20 +72,6 @@ export function nodeAnnotations (id: NodeIdentity): Record<string, string> {
     'node.alpha.kubernetes.io/ttl': '0',
     'volumes.kubernetes.io/controller-managed-attach-detach': 'true',
   }
-}
-
-function base32 (bytes: Uint8Array): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
-  let bits = 0
-  let value = 0
-  let out = ''
-  for (const b of bytes) {
-    value = (value << 8) | b
-    bits += 8
-    while (bits >= 5) { out += alphabet[(value >>> (bits - 5)) & 31]; bits -= 5 }
-  }
-  if (bits > 0) out += alphabet[(value << (5 - bits)) & 31]
-  return out
 }
 
 export type ConditionStatus = 'True' | 'False' | 'Unknown'
