@@ -46,6 +46,7 @@ import type { Scheduler } from '../scheduler/scheduler.ts'
 import type { ProfileOverrides } from '../scheduler/profile.ts'
 import { settle, type Quiescence } from './settle.ts'
 import { ControlPlaneLeases } from './control-plane-leases.ts'
+import { ensureControllerServiceAccounts } from '../controllers/serviceaccount/controller-accounts.ts'
 import type { DockerCluster } from '../runtime/docker/docker-cluster.ts'
 
 export interface ClusterOptions {
@@ -218,6 +219,7 @@ export class Cluster {
         : undefined
       await cluster.leases?.start()
       await clusterDnsConfig(client, `k3sim-${name}-server-0`)
+      await ensureControllerServiceAccounts(client)
       const kubeletOf = (pod: KubeObject): Kubelet => cluster.pool.get((pod.spec as { nodeName: string }).nodeName).kubelet
       if (!disable.has('metrics-server')) {
         const metrics = new MetricsServer({
