@@ -85,9 +85,14 @@ export function newImageLocality (): ImageLocalityPlugin {
       return nodeInfo => calculatePriority(sumImageScores(nodeInfo, s), s.images.length)
     }, (state, pod, snapshot) => {
       const s = stateOf(state, pod, snapshot)
-      if (anywhere(s)) return undefined
-      const none = calculatePriority(0, s.images.length)
-      return (nodes, _rows, out) => { out.fill(none, 0, nodes.length) }
+      if (!anywhere(s)) {
+        const none = calculatePriority(0, s.images.length)
+        return (nodes, _rows, out) => { out.fill(none, 0, nodes.length) }
+      }
+      // A loop of its own (nodeScores' shared loop cannot inline the call).
+      return (nodes, _rows, out) => {
+        for (let i = 0; i < nodes.length; i++) out[i] = calculatePriority(sumImageScores(nodes[i], s), s.images.length)
+      }
     }),
   })
 }

@@ -44,6 +44,12 @@ export function newPodTopologySpread (options: PluginOptions = {}): PodTopologyS
     return success()
   }
 
+  const preScoreState = (state: CycleState): PreScoreState => {
+    const s = state.read<PreScoreState>(PRE_SCORE_KEY)
+    if (s === undefined) throw new Error(`error reading "${PRE_SCORE_KEY}" from cycleState: not found`)
+    return s
+  }
+
   return guard<PodTopologySpreadPlugin>({
     name: NAME,
     preFilter: (state, pod, snapshot) => {
@@ -75,9 +81,14 @@ export function newPodTopologySpread (options: PluginOptions = {}): PodTopologyS
       return success()
     },
     ...nodeScores((state, pod) => {
-      const s = state.read<PreScoreState>(PRE_SCORE_KEY)
-      if (s === undefined) throw new Error(`error reading "${PRE_SCORE_KEY}" from cycleState: not found`)
+      const s = preScoreState(state)
       return nodeInfo => scoreNode(s, pod, nodeInfo)
+    }, (state, pod) => {
+      // A loop of its own, calling scoreNode directly (nodeScores' shared loop cannot inline it).
+      const s = preScoreState(state)
+      return (nodes, _rows, out) => {
+        for (let i = 0; i < nodes.length; i++) out[i] = scoreNode(s, pod, nodes[i])
+      }
     }),
     normalizeScore: (state, _pod, scores) => {
       const s = state.read<PreScoreState>(PRE_SCORE_KEY)

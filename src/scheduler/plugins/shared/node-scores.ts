@@ -2,9 +2,10 @@
 // computed (PreScore state) once and returns a function giving one node's raw score; scoreAll —
 // what the framework calls — scores every node with one preparation, without a wrapper call and
 // a { score, status } object per node (nodes x plugins per pod: thousands). `prepareRows`, when
-// the plugin has one, scores all the nodes from their packed rows in one loop of its own (not
-// this shared loop, whose call to each plugin's scorer cannot be inlined), or returns undefined
-// for a pod it cannot; `prepare` then scores them.
+// the plugin has one, scores all the nodes in a loop of its own — from their packed rows where it
+// can, else from their NodeInfos — rather than this shared loop, whose call to each plugin's
+// scorer V8 cannot inline once several plugins use it; it returns undefined for a pod it cannot
+// score so, and `prepare` then scores them. The framework passes rows when it has them.
 import type { KubeObject } from '../../../api/object.ts'
 import { success, type CycleState, type NodeInfo, type NodeRows, type ScorePlugin, type Snapshot } from '../../types.ts'
 
