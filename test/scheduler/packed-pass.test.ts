@@ -107,4 +107,38 @@ describe('scheduler: the packed-row shortcut changes no outcome', () => {
     }
     assert.ok(shortcuts > 100, `the shortcut was taken ${shortcuts} times`)
   })
+
+  it('stays aligned with the cache\'s nodes as the row array grows, nodes go and their slots are reused', () => {
+    const fw = framework()
+    const r = generator(42)
+    const cache = new SchedulerCache()
+    for (let i = 0; i < 1100; i++) cache.setNode(randomNode(r, i)) // past the first 1,024 rows
+    const aligned = (): void => assert.deepEqual(Array.from(cache.rows().at), cache.nodes.map(n => n.packedAt), 'each node\'s row where its NodeInfo says')
+    aligned()
+    for (let i = 0; i < 1100; i += 7) cache.removeNode(`n${i}`)
+    aligned()
+    for (let i = 2000; i < 2050; i++) cache.setNode(randomNode(r, i)) // into the freed slots
+    for (let i = 0; i < 300; i++) {
+      const placed = randomPod(r, `placed${i}`)
+      const node = cache.nodes[r(cache.nodes.length)].name
+      cache.setPod({ ...placed, spec: { ...(placed.spec as object), nodeName: node } } as KubeObject)
+    }
+    aligned()
+    const rows = cache.rows()
+    assert.ok(cache.nodes.every(n => n.packed === rows.packed), 'every row in the current array')
+    for (let k = 0; k < 40; k++) {
+      const pod = randomPod(r, `p${k}`)
+      const state = new CycleState()
+      if (!isSuccess(fw.runPreFilter(state, pod, cache).status)) continue
+      const filters = fw.activeFilters(state)
+      const check = fw.packedCheck(state, pod, filters)
+      const feasible = cache.nodes.filter((n, i) => {
+        const filtered = isSuccess(fw.runFilters(state, pod, n, cache, filters))
+        if (check?.passes(rows.packed, rows.at[i]) === true) assert.ok(filtered, `${n.name} passed by its row, refused by the filters`)
+        return filtered
+      })
+      const at = feasible.map(n => n.packedAt!)
+      assert.deepEqual([...fw.runScore(state.clone(), pod, feasible, cache, { packed: rows.packed, at })], [...fw.runScore(state.clone(), pod, feasible, cache)])
+    }
+  })
 })
