@@ -131,16 +131,17 @@ export class Framework {
 
 /** PackedPass conditions merged: `passes` is true when the row at `o` meets all of them. */
 export class PackedCheck {
-  private readonly zero: Int32Array
-  private readonly need: Float64Array
-  private readonly allocatable: Int32Array
-  private readonly used: Int32Array
+  // Plain arrays: one check is built per scheduling cycle, and typed arrays cost more to make.
+  private readonly zero: number[]
+  private readonly need: number[]
+  private readonly allocatable: number[]
+  private readonly used: number[]
 
   constructor (zero: number[], room: Array<{ need: number, allocatable: number, used: number }>) {
-    this.zero = Int32Array.from(zero)
-    this.need = Float64Array.from(room, r => r.need)
-    this.allocatable = Int32Array.from(room, r => r.allocatable)
-    this.used = Int32Array.from(room, r => r.used)
+    this.zero = zero
+    this.need = room.map(r => r.need)
+    this.allocatable = room.map(r => r.allocatable)
+    this.used = room.map(r => r.used)
   }
 
   passes (packed: Float64Array, o: number): boolean {

@@ -4,11 +4,11 @@
 // answers one condition per component, never stored. A component that is not running answers
 // as a refused connection would.
 import type { KubeObject } from '../../api/object.ts'
-import { groupVersion } from '../../api/resources.ts'
 import { StatusError } from '../errors.ts'
 import type { ApiRequest, Reply } from '../request.ts'
 import { buildMatcher } from '../selectors.ts'
 import type { ApiContext } from './context.ts'
+import { asServed, listOf } from './output.ts'
 
 export const COMPONENT_STATUS_WARNING = 'v1 ComponentStatus is deprecated in v1.19+'
 
@@ -33,13 +33,13 @@ function componentStatus (name: string, running: boolean): KubeObject {
 export function componentStatuses (ctx: ApiContext, req: ApiRequest): Reply {
   const running = ctx.components()
   const warnings = [COMPONENT_STATUS_WARNING]
-  const typed = (obj: KubeObject): KubeObject => ({ kind: req.info.kind, apiVersion: groupVersion(req.info), ...obj })
   if (req.verb === 'get') {
     // Upstream's Get returns a plain error for an unknown name: a 500 without a reason, not a NotFound.
     if (!Object.hasOwn(running, req.name!)) throw new StatusError(500, '', `Component not found: ${req.name!}`)
-    return { status: 200, body: typed(componentStatus(req.name!, running[req.name!])), warnings }
+    return { status: 200, body: asServed(req.info, componentStatus(req.name!, running[req.name!])), warnings }
   }
   const matches = buildMatcher(req.info, req.options)
   const items = Object.keys(running).sort().map(name => componentStatus(name, running[name])).filter(matches)
-  return { status: 200, body: { kind: req.info.listKind, apiVersion: groupVersion(req.info), metadata: {}, items }, warnings }
+  // Not stored, so no resourceVersion: `metadata: {}`.
+  return { status: 200, body: listOf(req.info, items, {}), warnings }
 }

@@ -10,7 +10,8 @@ export function asServed (info: ResourceInfo, obj: KubeObject): KubeObject {
   return { apiVersion: groupVersion(info), kind: info.kind, ...rest } as KubeObject
 }
 
-export interface ListMeta { resourceVersion: string, continue?: string, remainingItemCount?: number }
+/** A list's metadata (resourceVersion absent only for what is not stored: ComponentStatus). */
+export interface ListMeta { resourceVersion?: string, continue?: string, remainingItemCount?: number }
 
 export function listOf (info: ResourceInfo, items: KubeObject[], meta: ListMeta): Record<string, unknown> {
   const out = info.custom === true
