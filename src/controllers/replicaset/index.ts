@@ -9,6 +9,7 @@ import { selectorFromLabelSelector } from '../../api/labels.ts'
 import type { ControllerContext, ControllerDefinition, InformerEvent } from '../types.ts'
 import { controllerOf } from './controller-ref.ts'
 import { Expectations } from './expectations.ts'
+import { PodFactsCache } from './pod-facts.ts'
 import { isPodReady, spec } from './pods.ts'
 import { syncReplicaSet } from './sync.ts'
 
@@ -24,6 +25,7 @@ export interface ReplicaSetController extends ControllerDefinition {
 
 export function replicaSetController (options: ReplicaSetControllerOptions = {}): ReplicaSetController {
   let expectations: Expectations | undefined
+  const facts = new PodFactsCache()
   const expect = (ctx: ControllerContext): Expectations => (expectations ??= new Expectations(ctx.clock))
 
   /** The ReplicaSet a controller reference points at, if it exists with that uid. */
@@ -92,7 +94,7 @@ export function replicaSetController (options: ReplicaSetControllerOptions = {})
     get expectations () { return expectations },
     async sync (key, ctx) {
       const recorder = ctx.recorder('replicaset-controller')
-      await syncReplicaSet(key, ctx, { expectations: expect(ctx), recorder })
+      await syncReplicaSet(key, ctx, { expectations: expect(ctx), recorder, facts })
     },
   }
 }

@@ -1,8 +1,8 @@
 // calculateStatus (pkg/controller/replicaset/replica_set_utils.go), pure: counts over the
 // active pods the ReplicaSet controls. Zero counts are omitted, as Go's omitempty does.
 import type { KubeObject } from '../../api/object.ts'
-import { selectorFromSet } from '../../api/labels.ts'
-import { isAvailableFrom, isPodAvailable, readyCondition, spec, status } from './pods.ts'
+import { PodFactsCache } from './pod-facts.ts'
+import { isAvailableFrom, isPodAvailable, spec, status } from './pods.ts'
 
 export interface ReplicaSetStatus {
   replicas: number
@@ -13,17 +13,21 @@ export interface ReplicaSetStatus {
   conditions?: Array<Record<string, unknown>>
 }
 
-/** `manageError`: the error of this sync's creates/deletes, if any (ReplicaFailure condition). */
-export function computeStatus (rs: KubeObject, pods: readonly KubeObject[], now: number, manageError?: { reason: string, message: string }): ReplicaSetStatus {
-  const templateLabels = selectorFromSet(spec(rs).template?.metadata?.labels ?? {})
+/**
+ * `manageError`: the error of this sync's creates/deletes, if any (ReplicaFailure condition).
+ * `facts`: what is remembered of the pods from earlier syncs (pod-facts.ts).
+ */
+export function computeStatus (rs: KubeObject, pods: readonly KubeObject[], now: number, manageError?: { reason: string, message: string }, facts = new PodFactsCache()): ReplicaSetStatus {
+  const templateLabels = facts.templateSelector(spec(rs).template?.metadata?.labels)
   const minReadySeconds: number = spec(rs).minReadySeconds ?? 0
   let fully = 0
   let ready = 0
   let available = 0
   for (let i = 0; i < pods.length; i++) {
     const pod = pods[i]
-    if (templateLabels.matches(pod.metadata.labels)) fully++
-    const c = readyCondition(pod)
+    const f = facts.of(pod)
+    if (facts.fullyLabeled(pod, f, templateLabels)) fully++
+    const c = f.ready
     if (c?.status !== 'True') continue
     ready++
     if (isAvailableFrom(c, minReadySeconds, now)) available++

@@ -3,11 +3,12 @@
 // deletes of the best-ranked candidates), then write the status. Expectations keep a sync from
 // acting again before the informer has seen its own writes.
 import { clone, type KubeObject } from '../../api/object.ts'
-import { selectorFromLabelSelector } from '../../api/labels.ts'
+import type { Selector } from '../../api/labels.ts'
 import type { EventRecorder } from '../../client/events.ts'
 import type { ControllerContext } from '../types.ts'
 import { claim, controllerOf, controllerRef, isNotFound } from './controller-ref.ts'
 import type { Expectations } from './expectations.ts'
+import { PodFactsCache } from './pod-facts.ts'
 import { isPodActive, sortForDeletion, spec } from './pods.ts'
 import { computeStatus, nextAvailableIn, statusEqual } from './status.ts'
 
@@ -15,7 +16,12 @@ import { computeStatus, nextAvailableIn, statusEqual } from './status.ts'
 export const BURST_REPLICAS = 500
 export const SLOW_START_INITIAL_BATCH_SIZE = 1
 
-export interface SyncDeps { expectations: Expectations, recorder: EventRecorder }
+export interface SyncDeps {
+  expectations: Expectations
+  recorder: EventRecorder
+  /** What earlier syncs learned of the pods (a fresh cache when absent). */
+  facts?: PodFactsCache
+}
 
 type Failure = { reason: string, message: string }
 
@@ -23,7 +29,8 @@ export async function syncReplicaSet (key: string, ctx: ControllerContext, deps:
   const rs = ctx.lister('replicasets').get(key)
   if (rs === undefined) { deps.expectations.delete(key); return }
   const needsSync = deps.expectations.satisfied(key)
-  const selector = selectorFromLabelSelector(spec(rs).selector)
+  const facts = deps.facts ?? new PodFactsCache()
+  const selector = facts.selector(spec(rs).selector)
   const namespace = rs.metadata.namespace
   // Upstream's FilterPodsByOwner: the pods this ReplicaSet controls plus the namespace's orphans
   // (by index, not a scan of every pod); the active ones (FilterActivePods) in claim's own pass.
@@ -31,13 +38,14 @@ export async function syncReplicaSet (key: string, ctx: ControllerContext, deps:
   const owned = podLister.controlledBy(rs.metadata.uid!)
   const orphans = podLister.orphans(namespace ?? '')
   const candidates = orphans.length === 0 ? owned : [...owned, ...orphans]
-  const pods = await claim({ client: ctx.client, owner: rs, selector, apiVersion: 'v1', kind: 'Pod', objects: candidates, keep: isPodActive })
+  const pods = claimedAsIs(rs, selector, candidates, facts) ??
+    await claim({ client: ctx.client, owner: rs, selector, apiVersion: 'v1', kind: 'Pod', objects: candidates, keep: isPodActive })
   let failure: Failure | undefined
   let thrown: unknown
   if (needsSync && rs.metadata.deletionTimestamp === undefined) {
     try { failure = await manageReplicas(key, rs, pods, ctx, deps) } catch (err) { thrown = err }
   }
-  const next = computeStatus(rs, pods, ctx.clock.now(), failure)
+  const next = computeStatus(rs, pods, ctx.clock.now(), failure, facts)
   if (!statusEqual(rs, next)) await writeStatus(ctx, rs, next)
   const minReadySeconds: number = spec(rs).minReadySeconds ?? 0
   const replicas: number = spec(rs).replicas ?? 1
@@ -47,6 +55,29 @@ export async function syncReplicaSet (key: string, ctx: ControllerContext, deps:
   }
   if (thrown !== undefined) throw thrown
   if (failure !== undefined) throw new Error(failure.message)
+}
+
+/**
+ * What claim() returns when it has nothing to write (no orphan to adopt, no owned pod to
+ * release), from the remembered facts; undefined when it has, and claim() must run.
+ */
+export function claimedAsIs (rs: KubeObject, selector: Selector, candidates: readonly KubeObject[], facts: PodFactsCache): KubeObject[] | undefined {
+  const uid = rs.metadata.uid
+  const deleting = rs.metadata.deletionTimestamp !== undefined
+  const claimed: KubeObject[] = []
+  for (let i = 0; i < candidates.length; i++) {
+    const pod = candidates[i]
+    const f = facts.of(pod)
+    if (!f.active) continue
+    if (f.controller !== undefined) {
+      if (f.controller !== uid) continue
+      if (facts.matches(pod, f, selector)) claimed.push(pod)
+      else if (!deleting) return undefined
+      continue
+    }
+    if (!deleting && facts.matches(pod, f, selector)) return undefined
+  }
+  return claimed
 }
 
 async function manageReplicas (key: string, rs: KubeObject, pods: KubeObject[], ctx: ControllerContext, deps: SyncDeps): Promise<Failure | undefined> {
