@@ -81,7 +81,7 @@ export function deploymentController (options: DeploymentControllerOptions = {})
         ? []
         : await claim({ client: ctx.client, owner: d, selector, apiVersion: 'apps/v1', kind: 'ReplicaSet', objects: inNamespace })
       // getPodMapForDeployment: pods of each claimed ReplicaSet, terminating ones included.
-      const podMap = new Map<string, KubeObject[]>(rsList.map(rs => [rs.metadata.uid!, ctx.lister('pods').controlledBy(rs.metadata.uid!).filter(pod => pod.metadata.namespace === ns && selector.matches(pod.metadata.labels))]))
+      const podMap = (): Map<string, KubeObject[]> => new Map(rsList.map(rs => [rs.metadata.uid!, ctx.lister('pods').controlledBy(rs.metadata.uid!).filter(pod => pod.metadata.namespace === ns && selector.matches(pod.metadata.labels))]))
       await syncDeployment(new DeploymentSync({ ctx, recorder, deployment: d, rsList, podMap }))
     },
   }

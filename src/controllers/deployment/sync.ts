@@ -23,16 +23,24 @@ export class DeploymentSync {
   readonly recorder: EventRecorder
   /** The claimed ReplicaSets; entries are replaced as this sync updates them. */
   readonly rsList: KubeObject[]
-  /** Pods by the uid of their ReplicaSet (Recreate waits for old ones to go). */
-  readonly podMap: Map<string, KubeObject[]>
+  private readonly makePodMap: () => Map<string, KubeObject[]>
+  private pods: Map<string, KubeObject[]> | undefined
 
-  constructor (o: { ctx: ControllerContext, recorder: EventRecorder, deployment: KubeObject, rsList: KubeObject[], podMap: Map<string, KubeObject[]> }) {
+  /**
+   * `podMap`: getPodMapForDeployment, made when first read. Only Recreate reads it, and it
+   * visits every pod of the Deployment: a rolling update's ~140 syncs while 10,000 pods
+   * start would visit 1.4 million.
+   */
+  constructor (o: { ctx: ControllerContext, recorder: EventRecorder, deployment: KubeObject, rsList: KubeObject[], podMap: () => Map<string, KubeObject[]> }) {
     this.ctx = o.ctx
     this.recorder = o.recorder
     this.d = clone(o.deployment)
     this.rsList = o.rsList
-    this.podMap = o.podMap
+    this.makePodMap = o.podMap
   }
+
+  /** Pods by the uid of their ReplicaSet (Recreate waits for old ones to go). */
+  get podMap (): Map<string, KubeObject[]> { return (this.pods ??= this.makePodMap()) }
 
   private get now (): number { return this.ctx.clock.now() }
 

@@ -79,7 +79,7 @@ describe('controllers/replicaset pod facts', () => {
       const rs = replicaSet(r)
       // Pods carried over from the previous seed (remembered) mixed with new ones.
       const pods = Array.from({ length: 1 + Math.floor(r() * 12) }, (_, i) => randomPod(r, i))
-      const selector = facts.selector(rs.spec.selector)
+      const selector = facts.selector((rs.spec as { selector: Record<string, unknown> }).selector)
       const fromFacts = claimedAsIs(rs, selector, pods, facts)
       const rec = recordingClient(rs)
       const claimed = await claim({ client: rec.client, owner: rs, selector, apiVersion: 'v1', kind: 'Pod', objects: pods, keep: isPodActive })
