@@ -36,6 +36,7 @@ export const SQL = {
     VALUES ('${COMPACT_REV_KEY}', 0, 0, 0, 0, 0, x'', x'')`,
   compactRevision: `SELECT prev_revision FROM kine WHERE name = '${COMPACT_REV_KEY}'`,
   revision: 'SELECT MAX(id) AS id FROM kine',
+  names: 'SELECT DISTINCT name FROM kine',
   latest: `SELECT ${COLUMNS}, ${VERSION} FROM kine kv WHERE kv.name = ? AND kv.id <= ? ORDER BY kv.id DESC LIMIT 1`,
   // Rows come back in name order from the GROUP BY (the range reader checks, and sorts if not).
   list: (bounded: boolean, keysOnly: boolean): string =>

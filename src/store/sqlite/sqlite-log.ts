@@ -7,6 +7,7 @@ import { DatabaseSync, type StatementSync } from 'node:sqlite'
 import type { KeyValue, RangeOptions, WatchEvent } from '../backend.ts'
 import type { LogStorage, NewRow, Row } from '../log-storage.ts'
 import { eventOf, kvOf, rangeBounds } from '../rows.ts'
+import { KeyFilter } from './key-filter.ts'
 import { COMPACT_REV_KEY, SCHEMA, SQL } from './schema.ts'
 import { WalCheckpointer, type WalCheckpointerOptions } from './wal-checkpointer.ts'
 
@@ -37,6 +38,8 @@ export class SqliteLog implements LogStorage {
    * compaction (which changes the counted history) empties it. Bounded by the values' bytes.
    */
   private readonly heads = new LRUCache<string, Head>({ maxSize: 16 * 2 ** 20, sizeCalculation: h => Math.max(1, h.kv.value.length) })
+  /** Keys that surely have no row (key-filter.ts): a create of a new key reads nothing. */
+  private readonly keys: KeyFilter
 
   constructor (options: SqliteLogOptions) {
     this.db = new DatabaseSync(options.path)
@@ -50,6 +53,7 @@ export class SqliteLog implements LogStorage {
     if (this.stmt(SQL.compactRevision).get() === undefined) this.stmt(SQL.insertCompactRow).run()
     this.rev = Number((this.stmt(SQL.revision).get() as { id: number }).id)
     this.compactRev = Number((this.stmt(SQL.compactRevision).get() as { prev_revision: number }).prev_revision)
+    this.keys = new KeyFilter(() => (this.arrays(SQL.names).all() as unknown as Array<[string]>).map(r => r[0]))
   }
 
   trim (): void { this.heads.clear() }
@@ -63,6 +67,7 @@ export class SqliteLog implements LogStorage {
     const head = this.heads.get(key)
     // The newest row overall is the newest at any revision from its own on.
     if (head !== undefined && at >= head.id) return head
+    if (head === undefined && !this.keys.mightHave(key)) return undefined
     const r = this.stmt(SQL.latest).get(key, at) as DbRow | undefined
     if (r === undefined) return undefined
     const found = { kv: kvOf(toRow(r), Number(r.version)), deleted: r.deleted === 1, id: Number(r.id) }
@@ -98,6 +103,7 @@ export class SqliteLog implements LogStorage {
     const r = this.stmt(SQL.insert).run(row.key, row.created ? 1 : 0, row.deleted ? 1 : 0, row.createRevision,
       row.prevRevision, row.lease, row.value, row.oldValue)
     this.rev = Number(r.lastInsertRowid)
+    this.keys.add(row.key, row.created)
     this.checkpointer?.wrote(row.key.length + row.value.length + row.oldValue.length)
     const prev = this.heads.get(row.key)
     if (row.created) this.heads.set(row.key, { kv: kvOf({ ...row, id: this.rev }, 1), deleted: row.deleted, id: this.rev })
