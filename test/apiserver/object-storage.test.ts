@@ -4,7 +4,7 @@
 // version at all.
 import assert from 'node:assert/strict'
 import type { KubeObject } from '../../src/api/object.ts'
-import { ObjectStorage, decodeObject } from '../../src/apiserver/registry/storage.ts'
+import { ObjectStorage, decodeObject, encodeObject } from '../../src/apiserver/registry/storage.ts'
 import { SqliteBackend } from '../../src/store/sqlite/sqlite-backend.ts'
 import type { Backend, KeyValue } from '../../src/store/backend.ts'
 import * as ops from '../../src/store/ops.ts'
@@ -45,6 +45,13 @@ describe('apiserver/registry ObjectStorage: written objects as readers get them'
     assert.deepEqual(Object.keys(seen[0].metadata.labels!), ['a'])
     assert.ok(Object.isFrozen(seen[0].metadata.labels) && Object.isFrozen(seen[0]))
     assert.equal(created.metadata.resourceVersion, fromRow.metadata.resourceVersion)
+  })
+
+  it('stores no resourceVersion (the revision of its row is the object’s), whether it has one, an empty one or none', () => {
+    for (const metadata of [{ name: 'c', resourceVersion: '42' }, { name: 'c', resourceVersion: '' }, { name: 'c' }]) {
+      const json = new TextDecoder().decode(encodeObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata, data: { a: 'b' } }))
+      assert.equal(json, '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"},"data":{"a":"b"}}', JSON.stringify(metadata))
+    }
   })
 
   it('a watched write leaves the writer its object: changing it, or the result, changes nothing watchers or readers see', async () => {

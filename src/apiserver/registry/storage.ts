@@ -16,6 +16,8 @@ const encoder = new TextEncoder()
 
 export function encodeObject (obj: KubeObject): Uint8Array {
   // The resourceVersion is the row's revision; it is not stored in the value (as upstream).
+  // A create has none: no copies then.
+  if (!('resourceVersion' in obj.metadata)) return encoder.encode(JSON.stringify(obj))
   const { resourceVersion: _rv, ...metadata } = obj.metadata
   // Each value gets its own exact-size memory: Buffer.from would slice small ones from shared
   // 8 KiB slabs, and one value kept (a cache, a watch event) would keep its whole slab alive.
