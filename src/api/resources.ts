@@ -85,7 +85,7 @@ export const BUILTIN_RESOURCES: ResourceInfo[] = [
   r('', 'v1', 'Pod', 'pods', { short: ['po'], categories: all, sub: podSubresources }),
   // The legacy form of a pod's binding subresource: POST a Binding naming the pod (create only).
   r('', 'v1', 'Binding', 'bindings', { verbs: ['create'], virtual: true }),
-  r('', 'v1', 'Node', 'nodes', { short: ['no'], cluster: true, sub: ['status'], storage: 'minions' }),
+  r('', 'v1', 'Node', 'nodes', { short: ['no'], cluster: true, sub: ['status', { name: 'proxy', kind: 'NodeProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update'] }], storage: 'minions' }),
   r('', 'v1', 'Namespace', 'namespaces', { short: ['ns'], cluster: true, verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'], sub: ['status', { name: 'finalize', kind: 'Namespace', verbs: ['update'] }] }),
   r('', 'v1', 'Service', 'services', { short: ['svc'], categories: all, sub: ['status'], storage: 'services/specs', verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'] }),
   r('', 'v1', 'Endpoints', 'endpoints', { short: ['ep'], storage: 'services/endpoints', singular: 'endpoints' }),

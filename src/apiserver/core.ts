@@ -29,6 +29,7 @@ import { KubernetesServiceController, kubernetesService } from './kubernetes-ser
 import { Aggregator } from './aggregator/index.ts'
 import { AutoRegister } from './aggregator/autoregister.ts'
 import type { StreamSource } from './streaming/options.ts'
+import type { NodeProxySource } from './proxy/node-proxy.ts'
 import { FlowControlConfig } from './flowcontrol/config-controller.ts'
 
 export const SYSTEM_USER: UserInfo = { name: 'system:apiserver', groups: ['system:masters'] }
@@ -64,6 +65,8 @@ export class ApiServerCore {
   logSource: LogSource | undefined
   /** Where exec, attach and port-forward go: the kubelets (wired by the cluster). */
   streamSource: StreamSource | undefined
+  /** Where nodes/proxy goes: the kubelets' HTTPS servers (wired by the cluster). */
+  nodeProxy: NodeProxySource | undefined
   private readonly kubernetesService: KubernetesServiceController
   /** API Priority and Fairness: the bootstrap objects and the FlowSchemas' Dangling condition. */
   private readonly flowControl: FlowControlConfig

@@ -237,6 +237,7 @@ export class Cluster {
         follow: (pod, container, _opts, onData, onEnd) => kubeletOf(pod).followLogs(pod, container, onData, onEnd),
       }
       cp.core.streamSource = streamSource(cluster.pool)
+      cp.core.nodeProxy = name => cluster.pool.nodes.get(name)?.kubelet
       // Nodes register together; their order (pod CIDRs, IPs) is fixed when each is added. A
       // restart (a data dir with Node objects) brings back exactly the stored nodes, with their
       // index and size, as k3s nodes re-register after a reboot: `servers`/`agents` only shape a

@@ -13,6 +13,7 @@ import type { Clock, TimerHandle } from '../util/clock.ts'
 import { withParking, type ParkingSpot } from '../util/parking.ts'
 import { nodeConditions, nodeImages, nodeInternalIP, nodeObject, nodePodCIDR, type NodeIdentity } from './node-object.ts'
 import { LeaseController, nodeLeaseOptions } from '../client/lease-controller.ts'
+import { serveKubeletHttp, type KubeletHttpReply } from './http-endpoints.ts'
 import { removePod, syncPod, type SyncContext } from './pod-sync.ts'
 import { newPodRecord, PodIPs, restoredPodRecord, type PodRecord } from './pod-state.ts'
 
@@ -73,6 +74,8 @@ export class Kubelet {
   private nodeUnschedulable = false
   private announcedUnschedulable = false
   private readonly lease: LeaseController
+  /** When this kubelet started (its node's boot time, as the stats report it). */
+  private bootedAt = 0
 
   constructor (options: KubeletOptions) {
     this.o = options
@@ -128,6 +131,7 @@ export class Kubelet {
 
   async start (): Promise<void> {
     this.running = true
+    this.bootedAt = this.o.clock.now()
     await this.register()
     await Promise.all([this.renewLease(), this.startPodInformer()])
     this.timers.push(this.o.clock.setInterval(() => { void this.renewLease() }, LEASE_RENEW_MS))
@@ -198,6 +202,13 @@ export class Kubelet {
     const rec = this.streamingPod(pod)
     if (rec.sandboxId === undefined || rec.killed) throw refusal(500, `pod not found ("${pod.metadata.name}_${pod.metadata.namespace}")`)
     return this.o.runtime.portForward(rec.sandboxId)
+  }
+
+  /** The kubelet's HTTPS server as nodes/proxy reaches it (http-endpoints.ts); nobody listens while it is stopped. */
+  async serveHttp (method: string, path: string, query: URLSearchParams): Promise<KubeletHttpReply> {
+    if (!this.running) throw Object.assign(new Error(`dial tcp ${this.hostIP}:10250: connect: connection refused`), { backendUnavailable: true })
+    const view = { identity: this.o.identity, now: () => this.o.clock.now(), bootedAt: this.bootedAt, pods: () => [...this.informer?.list() ?? []], usage: () => this.resourceUsage() }
+    return serveKubeletHttp(view, method, path, query)
   }
 
   /** The kubelet's server answers 404 for a pod it does not run (GetPodByName). */

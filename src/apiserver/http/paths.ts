@@ -13,6 +13,8 @@ export interface ResourcePath {
   subresource?: string
   /** The deprecated /watch/ prefix was used. */
   watchPrefix: boolean
+  /** After a `proxy` subresource: the path to forward (`/` and on; '' when none). */
+  proxyPath?: string
 }
 
 export function parseResourcePath (path: string, hasSubresource: (group: string, version: string, resource: string, sub: string) => boolean): ResourcePath | undefined {
@@ -39,7 +41,12 @@ export function parseResourcePath (path: string, hasSubresource: (group: string,
     return { group, version, namespace, resource, name, subresource, watchPrefix }
   }
   const [resource, name, subresource, ...extra] = rest
-  if (resource === undefined || extra.length > 0) return undefined
+  if (resource === undefined) return undefined
+  // nodes/<name>/proxy/<path…>: the rest of the path is the node's (RequestInfo ignores it).
+  if (subresource === 'proxy' && name !== undefined && hasSubresource(group, version, resource, 'proxy')) {
+    return { group, version, resource, name, subresource, watchPrefix, proxyPath: extra.length === 0 ? '' : `/${extra.join('/')}${path.endsWith('/') ? '/' : ''}` }
+  }
+  if (extra.length > 0) return undefined
   return { group, version, resource, name, subresource, watchPrefix }
 }
 

@@ -15,6 +15,7 @@ import { sendJson } from './app.ts'
 import type { ApiWatch } from '../handlers/watch.ts'
 import { forEachBatch } from '../../util/batches.ts'
 import { isStreamingRequest, serveStreaming } from '../streaming/index.ts'
+import { isNodeProxyRequest, serveNodeProxy } from '../proxy/node-proxy.ts'
 
 function verbFor (method: string, hasName: boolean, watch: boolean): RequestVerb | undefined {
   switch (method) {
@@ -79,6 +80,8 @@ export async function serveResource (core: ApiServerCore, req: Request, res: Res
   }
   // exec, attach, port-forward: upgrades, not bodies (streaming/).
   if (isStreamingRequest(api)) { await serveStreaming(core, req, res, api); return }
+  // nodes/proxy: forwarded to the node's kubelet, its answer passed through (proxy/).
+  if (isNodeProxyRequest(api)) { await serveNodeProxy(core, req, res, api, path.proxyPath ?? ''); return }
   if (verb === 'create' || verb === 'update') api.body = await readObjectBody(req, info.kind)
   if (verb === 'patch') Object.assign(api, await readPatchBody(req))
   if (verb === 'delete' || verb === 'deletecollection') {

@@ -1,0 +1,68 @@
+// nodes/proxy with the real kubectl: `kubectl get --raw /api/v1/nodes/<node>/proxy/<path>`
+// reaches the node's kubelet and prints what it answered — /healthz, /configz, /pods,
+// /stats/summary, /metrics/resource — and its 404s, a missing node and a stopped kubelet as
+// kube-apiserver answers them.
+import assert from 'node:assert/strict'
+import type { Cluster } from '../../src/index.ts'
+import { startKubectlCluster, type KubectlCluster } from '../support/kubectl.ts'
+
+const NODE = 'k3sim-k3s-default-server-0'
+const raw = (path: string): string[] => ['get', '--raw', `/api/v1/nodes/${NODE}/proxy${path}`]
+
+describe('kubectl get --raw through nodes/proxy: the kubelet\'s own endpoints', function () {
+  let k: KubectlCluster
+  let cluster: Cluster
+  before(async () => {
+    k = await startKubectlCluster({ clock: 'virtual', agents: 1, disable: ['coredns', 'servicelb', 'traefik', 'local-storage', 'metrics-server'], node: { cpu: '2', memory: '4Gi' }, seed: 31 })
+    cluster = k.cluster
+    await k.ok(['run', 'web', '--image=nginx', '--annotations=k3sim.io/usage-cpu=250m', '--annotations=k3sim.io/usage-memory=64Mi', '--overrides={"spec":{"nodeName":"' + NODE + '"}}'])
+    await cluster.settle()
+    await cluster.clock.advance('10s')
+  })
+  after(async () => { await k.stop() })
+
+  it('answers healthz with ok, and each check with ?verbose', async () => {
+    assert.equal(await k.ok(raw('/healthz')), 'ok')
+    assert.equal(await k.ok(raw('/healthz?verbose')), '[+]ping ok\n[+]log ok\n[+]syncloop ok\nhealthz check passed\n')
+  })
+
+  it('shows the kubelet configuration k3s v1.32.3 gives it', async () => {
+    const text = await k.ok(raw('/configz'))
+    assert.ok(text.startsWith('{"kubeletconfig":{"enableServer":true,"staticPodPath":"/var/lib/rancher/k3s/agent/pod-manifests","podLogsDir":"/var/log/pods","syncFrequency":"1m0s","fileCheckFrequency":"20s","httpCheckFrequency":"20s","address":"0.0.0.0","port":10250,"readOnlyPort":10255,'), text.slice(0, 300))
+    const config = JSON.parse(text).kubeletconfig
+    assert.deepEqual([config.clusterDNS, config.clusterDomain, config.maxPods, config.failSwapOn, config.cgroupDriver], [['10.43.0.10'], 'cluster.local', 110, false, 'cgroupfs'])
+  })
+
+  it('lists the pods the kubelet runs, as a PodList of items without kind', async () => {
+    const list = JSON.parse(await k.ok(raw('/pods')))
+    assert.deepEqual([list.kind, list.apiVersion, list.metadata], ['PodList', 'v1', {}])
+    const web = list.items.find((p: { metadata: { name: string } }) => p.metadata.name === 'web')
+    assert.ok(web !== undefined, 'the pod bound to this node')
+    assert.equal(web.kind, undefined)
+    assert.equal(web.status.phase, 'Running')
+    assert.ok(list.items.every((p: { spec: { nodeName: string } }) => p.spec.nodeName === NODE), 'only this node\'s pods')
+  })
+
+  it('reports the runtime\'s CPU and memory in the stats summary and the resource metrics', async () => {
+    const summary = JSON.parse(await k.ok(raw('/stats/summary')))
+    assert.equal(summary.node.nodeName, NODE)
+    assert.deepEqual(summary.node.systemContainers.map((c: { name: string }) => c.name), ['kubelet', 'pods'])
+    const web = summary.pods.find((p: { podRef: { name: string } }) => p.podRef.name === 'web')
+    assert.deepEqual([web.containers[0].name, web.containers[0].cpu.usageNanoCores, web.containers[0].memory.workingSetBytes], ['web', 250_000_000, 64 * 2 ** 20])
+    assert.ok(summary.node.cpu.usageNanoCores >= 250_000_000)
+    const metrics = await k.ok(raw('/metrics/resource'))
+    assert.match(metrics, /^# HELP container_cpu_usage_seconds_total \[STABLE\] Cumulative cpu time consumed by the container in core-seconds\n# TYPE container_cpu_usage_seconds_total counter\n/)
+    assert.match(metrics, /^container_memory_working_set_bytes\{container="web",namespace="default",pod="web"\} 6\.7108864e\+07 \d{13}$/m)
+    assert.match(metrics, /^pod_memory_working_set_bytes\{namespace="default",pod="web"\} 6\.7108864e\+07 \d{13}$/m)
+    assert.match(metrics, /\nresource_scrape_error 0\n$/)
+  })
+
+  it('passes the kubelet\'s 404s through, and says what it could not reach', async () => {
+    assert.equal(await k.fails(raw('/nope')), 'Error from server (NotFound): the server could not find the requested resource\n')
+    assert.equal(await k.fails(raw('/stats/nope')), 'Error from server (NotFound): the server could not find the requested resource\n')
+    assert.equal(await k.fails(['get', '--raw', '/api/v1/nodes/nosuch/proxy/healthz']), 'Error from server (NotFound): nodes "nosuch" not found\n')
+    assert.equal(await k.fails(['get', '--raw', `/api/v1/nodes/${NODE}:10255/proxy/healthz`]), 'Error from server (ServiceUnavailable): error trying to reach service: dial tcp 172.18.0.2:10255: connect: connection refused\n')
+    await cluster.stopNode('k3sim-k3s-default-agent-0')
+    assert.equal(await k.fails(['get', '--raw', '/api/v1/nodes/k3sim-k3s-default-agent-0/proxy/healthz']), 'Error from server (ServiceUnavailable): error trying to reach service: dial tcp 172.18.0.3:10250: connect: connection refused\n')
+  })
+})
