@@ -78,6 +78,7 @@ const podSubresources: SubresourceInfo[] = [
   { name: 'exec', kind: 'PodExecOptions', verbs: ['create', 'get'] },
   { name: 'attach', kind: 'PodAttachOptions', verbs: ['create', 'get'] },
   { name: 'portforward', kind: 'PodPortForwardOptions', verbs: ['create', 'get'] },
+  { name: 'proxy', kind: 'PodProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update'] },
 ]
 
 export const BUILTIN_RESOURCES: ResourceInfo[] = [
@@ -87,7 +88,7 @@ export const BUILTIN_RESOURCES: ResourceInfo[] = [
   r('', 'v1', 'Binding', 'bindings', { verbs: ['create'], virtual: true }),
   r('', 'v1', 'Node', 'nodes', { short: ['no'], cluster: true, sub: ['status', { name: 'proxy', kind: 'NodeProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update'] }], storage: 'minions' }),
   r('', 'v1', 'Namespace', 'namespaces', { short: ['ns'], cluster: true, verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'], sub: ['status', { name: 'finalize', kind: 'Namespace', verbs: ['update'] }] }),
-  r('', 'v1', 'Service', 'services', { short: ['svc'], categories: all, sub: ['status'], storage: 'services/specs', verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'] }),
+  r('', 'v1', 'Service', 'services', { short: ['svc'], categories: all, sub: ['status', { name: 'proxy', kind: 'ServiceProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update'] }], storage: 'services/specs', verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'] }),
   r('', 'v1', 'Endpoints', 'endpoints', { short: ['ep'], storage: 'services/endpoints', singular: 'endpoints' }),
   r('', 'v1', 'ConfigMap', 'configmaps', { short: ['cm'] }),
   r('', 'v1', 'Secret', 'secrets'),

@@ -175,6 +175,20 @@ describe('kubectl exec, cp, attach, port-forward on the docker runtime', functio
     await exited
   })
 
+  it('kubectl get --raw through pods/proxy and services/proxy reaches the pod\'s server', async () => {
+    assert.equal(await ok(['get', '--raw', '/api/v1/namespaces/default/pods/shell:8080/proxy/']), '<p>forwarded</p>\n')
+    assert.equal(await ok(['get', '--raw', '/api/v1/namespaces/default/pods/http:shell:8080/proxy/index.html?x=1']), '<p>forwarded</p>\n')
+    const refused = await kubectl(['get', '--raw', '/api/v1/namespaces/default/pods/shell:9999/proxy/'])
+    assert.match(refused.stderr, /^Error from server \(ServiceUnavailable\): error trying to reach service: dial tcp 10\.42\.\d+\.\d+:9999: connect: connection refused\n$/)
+    await ok(['label', 'pod', 'shell', 'app=shell'])
+    await ok(['expose', 'pod', 'shell', '--name', 'web', '--port', '80', '--target-port', '8080'])
+    await ok(['wait', '--for=jsonpath={.subsets[0].addresses[0].targetRef.name}=shell', 'endpoints/web', '--timeout=30s'])
+    assert.equal(await ok(['get', '--raw', '/api/v1/namespaces/default/services/web:80/proxy/']), '<p>forwarded</p>\n')
+    assert.equal(await ok(['get', '--raw', '/api/v1/namespaces/default/services/web/proxy/index.html']), '<p>forwarded</p>\n')
+    const noPort = await kubectl(['get', '--raw', '/api/v1/namespaces/default/services/web:81/proxy/'])
+    assert.equal(noPort.stderr, 'Error from server (ServiceUnavailable): no service port 81 found for service "web"\n')
+  })
+
   it('client-node\'s PortForward (the kubelet\'s WebSocket protocol) forwards a connection', async () => {
     const kc = new k8s.KubeConfig()
     kc.loadFromFile(server!.kubeconfigPath)

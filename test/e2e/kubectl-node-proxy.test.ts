@@ -9,7 +9,7 @@ import { startKubectlCluster, type KubectlCluster } from '../support/kubectl.ts'
 const NODE = 'k3sim-k3s-default-server-0'
 const raw = (path: string): string[] => ['get', '--raw', `/api/v1/nodes/${NODE}/proxy${path}`]
 
-describe('kubectl get --raw through nodes/proxy: the kubelet\'s own endpoints', function () {
+describe('kubectl get --raw through nodes/proxy (the kubelet\'s own endpoints), pods/proxy and services/proxy', function () {
   let k: KubectlCluster
   let cluster: Cluster
   before(async () => {
@@ -55,6 +55,19 @@ describe('kubectl get --raw through nodes/proxy: the kubelet\'s own endpoints', 
     assert.match(metrics, /^container_memory_working_set_bytes\{container="web",namespace="default",pod="web"\} 6\.7108864e\+07 \d{13}$/m)
     assert.match(metrics, /^pod_memory_working_set_bytes\{namespace="default",pod="web"\} 6\.7108864e\+07 \d{13}$/m)
     assert.match(metrics, /\nresource_scrape_error 0\n$/)
+  })
+
+  it('answers pods/proxy and services/proxy for pods that listen on nothing (the fake runtime) as upstream does', async () => {
+    const refused = await k.fails(['get', '--raw', '/api/v1/namespaces/default/pods/web:80/proxy/'])
+    assert.match(refused, /^Error from server \(ServiceUnavailable\): error trying to reach service: dial tcp 10\.42\.0\.\d+:80: connect: connection refused\n$/)
+    assert.equal(await k.fails(['get', '--raw', '/api/v1/namespaces/default/pods/a:b:c:d/proxy/']), 'Error from server (BadRequest): invalid pod request "a:b:c:d"\n')
+    assert.equal(await k.fails(['get', '--raw', '/api/v1/namespaces/default/pods/ftp:web:80/proxy/']), 'Error from server (BadRequest): invalid pod request "ftp:web:80"\n')
+    await k.ok(['create', 'service', 'clusterip', 'empty', '--tcp=80:80'])
+    await cluster.settle()
+    assert.equal(await k.fails(['get', '--raw', '/api/v1/namespaces/default/services/empty:80/proxy/']), 'Error from server (ServiceUnavailable): no endpoints available for service "empty"\n')
+    assert.equal(await k.fails(['get', '--raw', '/api/v1/namespaces/default/services/nope/proxy/']), 'Error from server (NotFound): endpoints "nope" not found\n')
+    await k.ok(['run', 'pending', '--image=nginx', '--overrides={"spec":{"nodeName":"no-such-node"}}'])
+    assert.equal(await k.fails(['get', '--raw', '/api/v1/namespaces/default/pods/pending/proxy/']), 'Error from server (BadRequest): address not allowed\n')
   })
 
   it('passes the kubelet\'s 404s through, and says what it could not reach', async () => {

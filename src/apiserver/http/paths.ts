@@ -37,6 +37,10 @@ export function parseResourcePath (path: string, hasSubresource: (group: string,
   if (rest[0] === 'watch') { watchPrefix = true; rest = rest.slice(1) }
   if (rest[0] === 'namespaces' && rest.length >= 3 && !(rest.length === 3 && hasSubresource(group, version, 'namespaces', rest[2]))) {
     const [, namespace, resource, name, subresource, ...extra] = rest
+    // pods/<name>/proxy/<path…>, services/<name>/proxy/<path…>: the rest is the backend's path.
+    if (subresource === 'proxy' && name !== undefined && hasSubresource(group, version, resource, 'proxy')) {
+      return { group, version, namespace, resource, name, subresource, watchPrefix, proxyPath: restOf(extra, path) }
+    }
     if (extra.length > 0) return undefined
     return { group, version, namespace, resource, name, subresource, watchPrefix }
   }
@@ -44,10 +48,15 @@ export function parseResourcePath (path: string, hasSubresource: (group: string,
   if (resource === undefined) return undefined
   // nodes/<name>/proxy/<path…>: the rest of the path is the node's (RequestInfo ignores it).
   if (subresource === 'proxy' && name !== undefined && hasSubresource(group, version, resource, 'proxy')) {
-    return { group, version, resource, name, subresource, watchPrefix, proxyPath: extra.length === 0 ? '' : `/${extra.join('/')}${path.endsWith('/') ? '/' : ''}` }
+    return { group, version, resource, name, subresource, watchPrefix, proxyPath: restOf(extra, path) }
   }
   if (extra.length > 0) return undefined
   return { group, version, resource, name, subresource, watchPrefix }
+}
+
+/** The path after a proxy subresource: '' for none, else `/a/b`, its trailing slash kept (JoinPreservingTrailingSlash). */
+function restOf (extra: string[], path: string): string {
+  return extra.length === 0 ? (path.endsWith('/proxy/') ? '/' : '') : `/${extra.join('/')}${path.endsWith('/') ? '/' : ''}`
 }
 
 /**

@@ -16,6 +16,7 @@ import type { ApiWatch } from '../handlers/watch.ts'
 import { forEachBatch } from '../../util/batches.ts'
 import { isStreamingRequest, serveStreaming } from '../streaming/index.ts'
 import { isNodeProxyRequest, serveNodeProxy } from '../proxy/node-proxy.ts'
+import { isPodProxyRequest, servePodProxy } from '../proxy/pod-proxy.ts'
 
 function verbFor (method: string, hasName: boolean, watch: boolean): RequestVerb | undefined {
   switch (method) {
@@ -82,6 +83,7 @@ export async function serveResource (core: ApiServerCore, req: Request, res: Res
   if (isStreamingRequest(api)) { await serveStreaming(core, req, res, api); return }
   // nodes/proxy: forwarded to the node's kubelet, its answer passed through (proxy/).
   if (isNodeProxyRequest(api)) { await serveNodeProxy(core, req, res, api, path.proxyPath ?? ''); return }
+  if (isPodProxyRequest(api)) { await servePodProxy(core, req, res, api, path.proxyPath ?? ''); return }
   if (verb === 'create' || verb === 'update') api.body = await readObjectBody(req, info.kind)
   if (verb === 'patch') Object.assign(api, await readPatchBody(req))
   if (verb === 'delete' || verb === 'deletecollection') {

@@ -23,7 +23,8 @@ export const isNodeProxyRequest = (api: ApiRequest): boolean =>
   api.info.group === '' && api.info.resource === 'nodes' && api.subresource === 'proxy'
 
 export async function serveNodeProxy (core: ApiServerCore, req: Request, res: Response, api: ApiRequest, path: string): Promise<void> {
-  const { name, port } = splitSchemeNamePort(api.name!)
+  const { name, portText, port } = splitSchemeNamePort(api.name!, 'node')
+  if (portText !== '' && port === undefined) throw new StatusError(400, 'BadRequest', `invalid node request ${JSON.stringify(api.name!)}`)
   const node = await core.ctx.storage.get(api.info, undefined, name)
   const target = `${internalIP(node)}:${port ?? KUBELET_PORT}`
   const kubelet = port === undefined || port === KUBELET_PORT ? core.nodeProxy?.(name) : undefined
@@ -38,15 +39,17 @@ export async function serveNodeProxy (core: ApiServerCore, req: Request, res: Re
   res.status(reply.status).set(reply.headers).send(reply.body)
 }
 
-/** net.SplitSchemeNamePort: `name`, `name:port`, `scheme:name:port`; a bad form is a 400. */
-function splitSchemeNamePort (id: string): { name: string, port?: number } {
+/**
+ * net.SplitSchemeNamePort: `name`, `name:port` or `scheme:name:port` (scheme http or https);
+ * anything else is upstream's 400 `invalid <what> request "<id>"`.
+ */
+export function splitSchemeNamePort (id: string, what: 'node' | 'pod' | 'service'): { scheme: string, name: string, portText: string, port?: number } {
   const parts = id.split(':')
-  const [name, port] = parts.length === 1 ? [parts[0], ''] : parts.length === 2 ? [parts[0], parts[1]] : parts.length === 3 && ['', 'http', 'https'].includes(parts[0]) ? [parts[1], parts[2]] : ['', '']
-  if (name === '') throw new StatusError(400, 'BadRequest', `invalid node request ${JSON.stringify(id)}`)
-  if (port === '') return { name }
-  const n = Number(port)
-  if (!/^[0-9]+$/.test(port) || n < 1 || n > 65535) throw new StatusError(400, 'BadRequest', `invalid node request ${JSON.stringify(id)}`)
-  return { name, port: n }
+  const [scheme, name, portText] = parts.length === 1 ? ['', parts[0], ''] : parts.length === 2 ? ['', parts[0], parts[1]] : parts.length === 3 ? parts : ['', '', '']
+  if (name === '' || !['', 'http', 'https'].includes(scheme)) throw new StatusError(400, 'BadRequest', `invalid ${what} request ${JSON.stringify(id)}`)
+  const n = Number(portText)
+  const port = /^[0-9]+$/.test(portText) && n >= 1 && n <= 65535 ? n : undefined
+  return { scheme, name, portText, port }
 }
 
 function internalIP (node: KubeObject): string {

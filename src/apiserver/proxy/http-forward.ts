@@ -1,0 +1,51 @@
+// One plain HTTP request through a forwarded connection into a pod (the runtime's PortDialer, as
+// port-forward uses it): node:http speaks HTTP/1.1 over it, and the answer is streamed back as
+// the backend wrote it — status, headers, body — as kube-apiserver's proxy passes it through.
+import { request, type IncomingHttpHeaders } from 'node:http'
+import { Duplex } from 'node:stream'
+import type { Request, Response } from 'express'
+import type { ForwardedConnection } from '../streaming/options.ts'
+
+/** Request headers not passed on: hop-by-hop ones, and the client's credentials (the apiserver's are not the pod's). */
+const DROPPED = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'authorization', 'host'])
+
+/** `socket`: the connection to the backend (asDuplex of a forwarded one, or TLS over that). */
+export async function forwardHttp (socket: Duplex, req: Request, res: Response, target: { host: string, path: string }): Promise<void> {
+  const headers: IncomingHttpHeaders = {}
+  for (const [k, v] of Object.entries(req.headers)) if (!DROPPED.has(k)) headers[k] = v
+  headers.host = target.host
+  const forwarded = req.headers['x-forwarded-for']
+  headers['x-forwarded-for'] = forwarded === undefined ? req.socket.remoteAddress ?? '' : `${String(forwarded)}, ${req.socket.remoteAddress ?? ''}`
+  await new Promise<void>((resolve, reject) => {
+    // No agent: createConnection is used only without one.
+    const out = request({ createConnection: () => socket as never, method: req.method, path: target.path, headers }, backend => {
+      res.status(backend.statusCode ?? 502)
+      for (const [k, v] of Object.entries(backend.headers)) if (v !== undefined && !DROPPED.has(k)) res.setHeader(k, v)
+      backend.pipe(res)
+      backend.on('end', resolve)
+      backend.on('error', reject)
+    })
+    out.on('error', reject)
+    res.on('close', () => { out.destroy(); socket.destroy() })
+    req.pipe(out)
+  })
+}
+
+/** The forwarded connection as a stream node:http (or tls.connect) can write to and read from. */
+export function asDuplex (conn: ForwardedConnection): Duplex {
+  let waiting: (() => void) | undefined
+  const d = new Duplex({
+    write (chunk: Buffer, _enc, done) {
+      if (conn.write(chunk)) done()
+      else waiting = done
+    },
+    final (done) { conn.end(); done() },
+    read () {},
+    destroy (err, done) { conn.destroy(); done(err) },
+  })
+  conn.on('drain', () => { const w = waiting; waiting = undefined; w?.() })
+  conn.on('data', data => { d.push(data) })
+  conn.on('end', () => { d.push(null) })
+  conn.on('close', () => { if (!d.destroyed) d.push(null) })
+  return d
+}
