@@ -31,11 +31,12 @@ const JSON_TYPE = 'application/json'
 const RESTFUL_PREFIXES = ['/pods', '/stats', '/runningpods', '/containerLogs', '/run', '/exec', '/attach', '/portForward', '/checkpoint', '/logs']
 const HEALTH_CHECKS = ['ping', 'log', 'syncloop']
 
-export async function serveKubeletHttp (view: KubeletView, method: string, path: string, query: URLSearchParams): Promise<KubeletHttpReply> {
-  if (path === '/healthz' || path === '/healthz/') return health(query)
+/** `readOnly`: the read-only port (10255), without the debugging handlers (/configz). */
+export async function serveKubeletHttp (view: KubeletView, method: string, path: string, query: URLSearchParams, readOnly = false): Promise<KubeletHttpReply> {
+  if (path === '/healthz') return health(query)
   const check = path.startsWith('/healthz/') ? path.slice('/healthz/'.length) : undefined
   if (check !== undefined && HEALTH_CHECKS.includes(check)) return reply(200, TEXT, 'ok', true)
-  if (path === '/configz') return reply(200, JSON_TYPE, kubeletConfigz(view.identity), true)
+  if (path === '/configz' && !readOnly) return reply(200, JSON_TYPE, kubeletConfigz(view.identity), true)
   if (path === '/metrics/resource') return reply(200, 'text/plain; version=0.0.4; charset=utf-8', resourceMetrics(await view.usage(), view.bootedAt))
   const restful = RESTFUL_PREFIXES.some(p => path === p || path.startsWith(`${p}/`))
   if (!restful) return reply(404, TEXT, '404 page not found\n', true)

@@ -205,10 +205,10 @@ export class Kubelet {
   }
 
   /** The kubelet's HTTPS server as nodes/proxy reaches it (http-endpoints.ts); nobody listens while it is stopped. */
-  async serveHttp (method: string, path: string, query: URLSearchParams): Promise<KubeletHttpReply> {
+  async serveHttp (method: string, path: string, query: URLSearchParams, options: { readOnly?: boolean } = {}): Promise<KubeletHttpReply> {
     if (!this.running) throw Object.assign(new Error(`dial tcp ${this.hostIP}:10250: connect: connection refused`), { backendUnavailable: true })
     const view = { identity: this.o.identity, now: () => this.o.clock.now(), bootedAt: this.bootedAt, pods: () => [...this.informer?.list() ?? []], usage: () => this.resourceUsage() }
-    return serveKubeletHttp(view, method, path, query)
+    return serveKubeletHttp(view, method, path, query, options.readOnly === true)
   }
 
   /** The kubelet's server answers 404 for a pod it does not run (GetPodByName). */

@@ -57,6 +57,16 @@ describe('kubectl get --raw through nodes/proxy (the kubelet\'s own endpoints), 
     assert.match(metrics, /\nresource_scrape_error 0\n$/)
   })
 
+  it('authorizes nodes/proxy, whatever path follows, as the subresource with the request\'s verb', async () => {
+    await k.ok(['create', 'clusterrole', 'kubelet-reader', '--verb=get', '--resource=nodes/proxy'])
+    await k.ok(['create', 'clusterrolebinding', 'jane-kubelet', '--clusterrole=kubelet-reader', '--user=jane'])
+    await k.ok(['create', 'clusterrole', 'node-reader', '--verb=get', '--resource=nodes'])
+    await k.ok(['create', 'clusterrolebinding', 'joe-nodes', '--clusterrole=node-reader', '--user=joe'])
+    assert.equal(JSON.parse(await k.ok([...raw('/stats/summary'), '--as=jane'])).node.nodeName, NODE)
+    assert.equal(await k.fails([...raw('/stats/summary'), '--as=joe']), `Error from server (Forbidden): nodes "${NODE}" is forbidden: User "joe" cannot get resource "nodes/proxy" in API group "" at the cluster scope\n`)
+    assert.match(await k.fails(['create', '--raw', `/api/v1/nodes/${NODE}/proxy/pods`, '-f', '-', '--as=jane'], '{}'), /^Error from server \(Forbidden\): nodes "[^"]+" is forbidden: User "jane" cannot create resource "nodes\/proxy"/)
+  })
+
   it('answers pods/proxy and services/proxy for pods that listen on nothing (the fake runtime) as upstream does', async () => {
     const refused = await k.fails(['get', '--raw', '/api/v1/namespaces/default/pods/web:80/proxy/'])
     assert.match(refused, /^Error from server \(ServiceUnavailable\): error trying to reach service: dial tcp 10\.42\.0\.\d+:80: connect: connection refused\n$/)
@@ -74,7 +84,12 @@ describe('kubectl get --raw through nodes/proxy (the kubelet\'s own endpoints), 
     assert.equal(await k.fails(raw('/nope')), 'Error from server (NotFound): the server could not find the requested resource\n')
     assert.equal(await k.fails(raw('/stats/nope')), 'Error from server (NotFound): the server could not find the requested resource\n')
     assert.equal(await k.fails(['get', '--raw', '/api/v1/nodes/nosuch/proxy/healthz']), 'Error from server (NotFound): nodes "nosuch" not found\n')
-    assert.equal(await k.fails(['get', '--raw', `/api/v1/nodes/${NODE}:10255/proxy/healthz`]), 'Error from server (ServiceUnavailable): error trying to reach service: dial tcp 172.18.0.2:10255: connect: connection refused\n')
+    assert.equal(await k.fails(['get', '--raw', `/api/v1/nodes/${NODE}:9999/proxy/healthz`]), 'Error from server (ServiceUnavailable): error trying to reach service: dial tcp 172.18.0.2:9999: connect: connection refused\n')
+    // k3s v1.32.3 still opens the read-only port: plain HTTP, no debugging handlers.
+    assert.equal(await k.ok(['get', '--raw', `/api/v1/nodes/http:${NODE}:10255/proxy/healthz`]), 'ok')
+    assert.equal(await k.fails(['get', '--raw', `/api/v1/nodes/http:${NODE}:10255/proxy/configz`]), 'Error from server (NotFound): the server could not find the requested resource\n')
+    assert.equal(await k.fails(['get', '--raw', `/api/v1/nodes/${NODE}:10255/proxy/healthz`]), 'Error from server (ServiceUnavailable): error trying to reach service: tls: first record does not look like a TLS handshake\n')
+    assert.match(await k.fails(['get', '--raw', `/api/v1/nodes/http:${NODE}:10250/proxy/healthz`]), /^Error from server \(BadRequest\)/)
     await cluster.stopNode('k3sim-k3s-default-agent-0')
     assert.equal(await k.fails(['get', '--raw', '/api/v1/nodes/k3sim-k3s-default-agent-0/proxy/healthz']), 'Error from server (ServiceUnavailable): error trying to reach service: dial tcp 172.18.0.3:10250: connect: connection refused\n')
   })

@@ -27,18 +27,33 @@ describe('SqliteLog key filter', () => {
     assert.ok(maybe < 20_000 * 0.05, `${maybe} of 20,000 unwritten keys called present`)
   })
 
-  it('finds the rows of a file written before it was opened (a create of such a key must see them)', () => {
+  it('keeps every key of a transaction that grows it, and of one rolled back, as "maybe"', () => {
+    const log = new SqliteLog({ path: ':memory:' })
+    const keys = Array.from({ length: 20_000 }, (_, i) => `/registry/events/default/e-${i}`)
+    log.transaction(() => {
+      for (const key of keys) log.append({ key, created: true, deleted: false, createRevision: 0, prevRevision: 0, lease: 0, value: enc('{}'), oldValue: new Uint8Array(0) })
+    })
+    log.trim() // no newest-row cache: latest() must ask the filter, then the table
+    for (const key of [keys[0], keys[6_000], keys[19_999]]) assert.equal(log.latest(key, 0)?.kv.key, key)
+    assert.throws(() => log.transaction(() => {
+      log.append({ key: '/registry/pods/default/rolled-back', created: true, deleted: false, createRevision: 0, prevRevision: 0, lease: 0, value: enc('{}'), oldValue: new Uint8Array(0) })
+      throw new Error('abort')
+    }), /abort/)
+    assert.equal(log.latest('/registry/pods/default/rolled-back', 0), undefined, 'rolled back: no row, whatever the filter says')
+  })
+
+  it('finds the rows of a file written before it was opened (a create of such a key must see them)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'k3sim-keys-'))
     try {
       const path = join(dir, 'state.db')
       const first = new SqliteLog({ path })
       first.transaction(() => first.append({ key: '/registry/pods/default/web', created: true, deleted: false, createRevision: 0, prevRevision: 0, lease: 0, value: enc('{}'), oldValue: new Uint8Array(0) }))
-      void first.close()
+      await first.close()
       const reopened = new SqliteLog({ path })
       const latest = reopened.latest('/registry/pods/default/web', 0)
       assert.equal(latest?.kv.modRevision, 2, 'the row written before the open is found')
       assert.equal(reopened.latest('/registry/pods/default/other', 0), undefined)
-      void reopened.close()
+      await reopened.close()
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }

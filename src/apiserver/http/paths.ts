@@ -80,7 +80,8 @@ export function unescapePath (s: string): string {
 
 /** Whether RequestInfo would call the path a resource request (else: authorized by path). */
 export function isResourcePath (path: string): boolean {
-  return parseResourcePath(path, () => false) !== undefined
+  // A proxy subresource's path goes on (…/nodes/n/proxy/stats/summary): still a resource request.
+  return parseResourcePath(path, (_g, _v, _r, sub) => sub === 'proxy') !== undefined
 }
 
 /** The URL path decoded, as Go's url.URL.Path holds it. */

@@ -16,7 +16,7 @@ import type { ApiWatch } from '../handlers/watch.ts'
 import { forEachBatch } from '../../util/batches.ts'
 import { isStreamingRequest, serveStreaming } from '../streaming/index.ts'
 import { isNodeProxyRequest, serveNodeProxy } from '../proxy/node-proxy.ts'
-import { isPodProxyRequest, servePodProxy } from '../proxy/pod-proxy.ts'
+import { servePodProxy } from '../proxy/pod-proxy.ts'
 
 function verbFor (method: string, hasName: boolean, watch: boolean): RequestVerb | undefined {
   switch (method) {
@@ -59,6 +59,16 @@ export async function serveResource (core: ApiServerCore, req: Request, res: Res
   if (path.namespace !== undefined && !info.namespaced) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource')
   // A namespaced review (LocalSubjectAccessReview) has no cluster-wide route.
   if (info.virtual === true && info.namespaced && path.namespace === undefined) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource')
+  // nodes|pods|services/<name>/proxy: forwarded with its query as it is (only NodeProxyOptions'
+  // path is the API server's), so before any list option is read (proxy/).
+  if (path.subresource === 'proxy' && path.name !== undefined && info.subresources.some(s => s.name === 'proxy')) {
+    const proxyVerb = req.method === 'HEAD' ? 'get' : verb
+    if (proxyVerb === undefined) throw methodNotAllowed(req.method, info)
+    const api: ApiRequest = { verb: proxyVerb, info, namespace: path.namespace, name: path.name, subresource: 'proxy', options: parseOptions({}), user, userAgent: utf8Header(req.get('user-agent')), authorized: true }
+    if (isNodeProxyRequest(api)) await serveNodeProxy(core, req, res, api, path.proxyPath ?? '')
+    else await servePodProxy(core, req, res, api, path.proxyPath ?? '')
+    return
+  }
   const options = parseOptions(req.query as Record<string, unknown>)
   if (namedWatch) {
     const byName = `metadata.name=${escapeFieldValue(path.name!)}`
@@ -81,9 +91,6 @@ export async function serveResource (core: ApiServerCore, req: Request, res: Res
   }
   // exec, attach, port-forward: upgrades, not bodies (streaming/).
   if (isStreamingRequest(api)) { await serveStreaming(core, req, res, api); return }
-  // nodes/proxy: forwarded to the node's kubelet, its answer passed through (proxy/).
-  if (isNodeProxyRequest(api)) { await serveNodeProxy(core, req, res, api, path.proxyPath ?? ''); return }
-  if (isPodProxyRequest(api)) { await servePodProxy(core, req, res, api, path.proxyPath ?? ''); return }
   if (verb === 'create' || verb === 'update') api.body = await readObjectBody(req, info.kind)
   if (verb === 'patch') Object.assign(api, await readPatchBody(req))
   if (verb === 'delete' || verb === 'deletecollection') {

@@ -18,9 +18,6 @@ import { splitSchemeNamePort } from './node-proxy.ts'
 
 type Json = Record<string, any>
 
-export const isPodProxyRequest = (api: ApiRequest): boolean =>
-  api.info.group === '' && (api.info.resource === 'pods' || api.info.resource === 'services') && api.subresource === 'proxy'
-
 interface Target { pod: KubeObject, ip: string, port: number, scheme: string }
 
 export async function servePodProxy (core: ApiServerCore, req: Request, res: Response, api: ApiRequest, path: string): Promise<void> {

@@ -41,8 +41,10 @@ export class KeyFilter {
    * row (a create), which counts towards growing the filter; any other row is set again, harmless.
    */
   add (key: string, first: boolean): void {
+    // Counted once per distinct key (a re-created one is already in): the filter grows with keys, not creates.
+    const fresh = first && !this.mightHave(key)
     this.set(key)
-    if (first && ++this.keys * BITS_PER_KEY > this.bits.length * 32) this.rebuild(this.bits.length * 32 * 2)
+    if (fresh && ++this.keys * BITS_PER_KEY > this.bits.length * 32) this.rebuild(this.bits.length * 32 * 2)
   }
 
   private set (key: string): void {

@@ -74,11 +74,15 @@ describe('controllers/replicaset pod facts', () => {
     const facts = new PodFactsCache()
     let asIs = 0
     let writing = 0
+    // Pod objects seen by earlier syncs (remembered, under other selectors) mixed with new ones.
+    const pool: KubeObject[] = []
     for (let seed = 1; seed <= 300; seed++) {
       const r = rng(seed)
       const rs = replicaSet(r)
-      // Pods carried over from the previous seed (remembered) mixed with new ones.
-      const pods = Array.from({ length: 1 + Math.floor(r() * 12) }, (_, i) => randomPod(r, i))
+      const fresh = Array.from({ length: 1 + Math.floor(r() * 6) }, (_, i) => randomPod(r, seed * 100 + i))
+      const carried = pool.filter(() => r() < 0.3).slice(0, 6)
+      const pods = [...carried, ...fresh]
+      pool.push(...fresh)
       const selector = facts.selector((rs.spec as { selector: Record<string, unknown> }).selector)
       const fromFacts = claimedAsIs(rs, selector, pods, facts)
       const rec = recordingClient(rs)
@@ -93,7 +97,7 @@ describe('controllers/replicaset pod facts', () => {
       // The same pods again, now remembered: the same answer.
       assert.deepEqual(claimedAsIs(rs, selector, pods, facts)?.map(p => p.metadata.name), fromFacts?.map(p => p.metadata.name), `seed ${seed}, second pass`)
     }
-    assert.ok(asIs > 50 && writing > 50, `both outcomes generated (${asIs} as is, ${writing} writing)`)
+    assert.ok(asIs > 20 && writing > 20, `both outcomes generated (${asIs} as is, ${writing} writing)`)
   })
 
   it('the status counted from remembered facts is the status counted afresh, as selector and template change', () => {
