@@ -178,6 +178,8 @@ describe('kubectl exec, cp, attach, port-forward on the docker runtime', functio
   it('kubectl get --raw through pods/proxy and services/proxy reaches the pod\'s server', async () => {
     assert.equal(await ok(['get', '--raw', '/api/v1/namespaces/default/pods/shell:8080/proxy/']), '<p>forwarded</p>\n')
     assert.equal(await ok(['get', '--raw', '/api/v1/namespaces/default/pods/http:shell:8080/proxy/index.html?x=1']), '<p>forwarded</p>\n')
+    // Nothing after /proxy: a 301 to /proxy/, which kubectl follows.
+    assert.equal(await ok(['get', '--raw', '/api/v1/namespaces/default/pods/shell:8080/proxy']), '<p>forwarded</p>\n')
     const refused = await kubectl(['get', '--raw', '/api/v1/namespaces/default/pods/shell:9999/proxy/'])
     assert.match(refused.stderr, /^Error from server \(ServiceUnavailable\): error trying to reach service: dial tcp 10\.42\.\d+\.\d+:9999: connect: connection refused\n$/)
     await ok(['label', 'pod', 'shell', 'app=shell'])

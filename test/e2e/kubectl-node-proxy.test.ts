@@ -83,6 +83,8 @@ describe('kubectl get --raw through nodes/proxy (the kubelet\'s own endpoints), 
   it('passes the kubelet\'s 404s through, and says what it could not reach', async () => {
     assert.equal(await k.fails(raw('/nope')), 'Error from server (NotFound): the server could not find the requested resource\n')
     assert.equal(await k.fails(raw('/stats/nope')), 'Error from server (NotFound): the server could not find the requested resource\n')
+    assert.equal(await k.fails(raw('/healthz?dryRun=All')), 'Error from server (BadRequest): dryRun is not supported\n')
+    assert.equal(await k.ok(raw('/healthz?limit=x&timeoutSeconds=y')), 'ok', 'the query is the kubelet\'s, not list options')
     assert.equal(await k.fails(['get', '--raw', '/api/v1/nodes/nosuch/proxy/healthz']), 'Error from server (NotFound): nodes "nosuch" not found\n')
     assert.equal(await k.fails(['get', '--raw', `/api/v1/nodes/${NODE}:9999/proxy/healthz`]), 'Error from server (ServiceUnavailable): error trying to reach service: dial tcp 172.18.0.2:9999: connect: connection refused\n')
     // k3s v1.32.3 still opens the read-only port: plain HTTP, no debugging handlers.

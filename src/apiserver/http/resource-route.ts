@@ -64,6 +64,8 @@ export async function serveResource (core: ApiServerCore, req: Request, res: Res
   if (path.subresource === 'proxy' && path.name !== undefined && info.subresources.some(s => s.name === 'proxy')) {
     const proxyVerb = req.method === 'HEAD' ? 'get' : verb
     if (proxyVerb === undefined) throw methodNotAllowed(req.method, info)
+    // ConnectResource: a connect subresource does not dry-run.
+    if (req.query.dryRun !== undefined) throw new StatusError(400, 'BadRequest', 'dryRun is not supported')
     const api: ApiRequest = { verb: proxyVerb, info, namespace: path.namespace, name: path.name, subresource: 'proxy', options: parseOptions({}), user, userAgent: utf8Header(req.get('user-agent')), authorized: true }
     if (isNodeProxyRequest(api)) await serveNodeProxy(core, req, res, api, path.proxyPath ?? '')
     else await servePodProxy(core, req, res, api, path.proxyPath ?? '')

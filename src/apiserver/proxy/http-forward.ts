@@ -6,21 +6,30 @@ import { Duplex } from 'node:stream'
 import type { Request, Response } from 'express'
 import type { ForwardedConnection } from '../streaming/options.ts'
 
-/** Request headers not passed on: hop-by-hop ones, and the client's credentials (the apiserver's are not the pod's). */
-const DROPPED = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'authorization', 'host'])
+/** Hop-by-hop headers, not passed on either way. */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer'])
+/** The response's CORS headers, which upstream's proxy removes (corsRemovingTransport). */
+const CORS = new Set(['access-control-allow-credentials', 'access-control-allow-headers', 'access-control-allow-methods', 'access-control-allow-origin'])
 
-/** `socket`: the connection to the backend (asDuplex of a forwarded one, or TLS over that). */
-export async function forwardHttp (socket: Duplex, req: Request, res: Response, target: { host: string, path: string }): Promise<void> {
+/**
+ * `socket`: the connection to the backend (asDuplex of a forwarded one, or TLS over that);
+ * `path`: the backend's path and query. As httputil.ReverseProxy behind kube-apiserver's
+ * filters: the client's Host kept, its credentials and impersonation headers not passed on,
+ * X-Forwarded-For appended, X-Forwarded-Uri the API path.
+ */
+export async function forwardHttp (socket: Duplex, req: Request, res: Response, path: string): Promise<void> {
   const headers: IncomingHttpHeaders = {}
-  for (const [k, v] of Object.entries(req.headers)) if (!DROPPED.has(k)) headers[k] = v
-  headers.host = target.host
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (!HOP_BY_HOP.has(k) && k !== 'authorization' && !k.startsWith('impersonate-')) headers[k] = v
+  }
+  headers['x-forwarded-uri'] = req.path
   const forwarded = req.headers['x-forwarded-for']
   headers['x-forwarded-for'] = forwarded === undefined ? req.socket.remoteAddress ?? '' : `${String(forwarded)}, ${req.socket.remoteAddress ?? ''}`
   await new Promise<void>((resolve, reject) => {
     // No agent: createConnection is used only without one.
-    const out = request({ createConnection: () => socket as never, method: req.method, path: target.path, headers }, backend => {
+    const out = request({ createConnection: () => socket as never, method: req.method, path, headers }, backend => {
       res.status(backend.statusCode ?? 502)
-      for (const [k, v] of Object.entries(backend.headers)) if (v !== undefined && !DROPPED.has(k)) res.setHeader(k, v)
+      for (const [k, v] of Object.entries(backend.headers)) if (v !== undefined && !HOP_BY_HOP.has(k) && !CORS.has(k)) res.setHeader(k, v)
       backend.pipe(res)
       backend.on('end', resolve)
       backend.on('error', reject)

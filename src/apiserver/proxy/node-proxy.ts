@@ -9,6 +9,7 @@ import type { KubeObject } from '../../api/object.ts'
 import type { ApiServerCore } from '../core.ts'
 import { StatusError } from '../errors.ts'
 import type { ApiRequest } from '../request.ts'
+import { redirectedToRoot, splitSchemeNamePort } from './location.ts'
 
 /** A kubelet's HTTPS server, as the node proxy reaches it. */
 export interface KubeletHttp {
@@ -29,6 +30,7 @@ export const isNodeProxyRequest = (api: ApiRequest): boolean =>
 export async function serveNodeProxy (core: ApiServerCore, req: Request, res: Response, api: ApiRequest, path: string): Promise<void> {
   const { scheme, name, portText } = splitSchemeNamePort(api.name!, 'node')
   const node = await core.ctx.storage.get(api.info, undefined, name)
+  if (redirectedToRoot(req, res, path)) return
   const port = portText === '' ? KUBELET_PORT : portText
   const target = `${internalIP(node)}:${port}`
   // The kubelet's location is https unless the request names a scheme.
@@ -57,19 +59,6 @@ function send (res: Response, reply: { status: number, headers: Record<string, s
   res.status(reply.status)
   for (const [k, v] of Object.entries(reply.headers)) res.setHeader(k, v)
   res.end(reply.body)
-}
-
-/**
- * net.SplitSchemeNamePort: `name`, `name:port` or `scheme:name:port` (scheme http or https);
- * anything else is upstream's 400 `invalid <what> request "<id>"`.
- */
-export function splitSchemeNamePort (id: string, what: 'node' | 'pod' | 'service'): { scheme: string, name: string, portText: string, port?: number } {
-  const parts = id.split(':')
-  const [scheme, name, portText] = parts.length === 1 ? ['', parts[0], ''] : parts.length === 2 ? ['', parts[0], parts[1]] : parts.length === 3 ? parts : ['', '', '']
-  if (name === '' || !['', 'http', 'https'].includes(scheme)) throw new StatusError(400, 'BadRequest', `invalid ${what} request ${JSON.stringify(id)}`)
-  const n = Number(portText)
-  const port = /^[0-9]+$/.test(portText) && n >= 1 && n <= 65535 ? n : undefined
-  return { scheme, name, portText, port }
 }
 
 function internalIP (node: KubeObject): string {

@@ -14,7 +14,7 @@ import { badRequest, StatusError } from '../errors.ts'
 import type { ApiRequest } from '../request.ts'
 import type { ForwardedConnection } from '../streaming/options.ts'
 import { asDuplex, forwardHttp } from './http-forward.ts'
-import { splitSchemeNamePort } from './node-proxy.ts'
+import { redirectedToRoot, splitSchemeNamePort } from './location.ts'
 
 type Json = Record<string, any>
 
@@ -22,6 +22,7 @@ interface Target { pod: KubeObject, ip: string, port: number, scheme: string }
 
 export async function servePodProxy (core: ApiServerCore, req: Request, res: Response, api: ApiRequest, path: string): Promise<void> {
   const target = api.info.resource === 'pods' ? await podTarget(core, api) : await serviceTarget(core, api)
+  if (redirectedToRoot(req, res, path)) return
   const where = `${target.ip}:${target.port}`
   const source = core.streamSource
   let conn: ForwardedConnection
@@ -36,7 +37,7 @@ export async function servePodProxy (core: ApiServerCore, req: Request, res: Res
   // https: TLS over the connection, the backend's certificate unchecked (upstream's transport skips verification for these).
   const socket = target.scheme === 'https' ? tlsConnect({ socket: asDuplex(conn), rejectUnauthorized: false }) : asDuplex(conn)
   try {
-    await forwardHttp(socket, req, res, { host: where, path: `${path === '' ? '/' : path}${query}` })
+    await forwardHttp(socket, req, res, `${path === '' ? '/' : path}${query}`)
   } catch (err) {
     // Nothing answered (the connection closed, or TLS failed): the proxy's error, if it can still be sent.
     if (res.headersSent) { res.destroy(); return }
@@ -46,8 +47,10 @@ export async function servePodProxy (core: ApiServerCore, req: Request, res: Res
 
 /** A pod's IP and port: the given one, else its first container port, else 80 (http's). */
 async function podTarget (core: ApiServerCore, api: ApiRequest): Promise<Target> {
-  const { scheme, name, port } = splitSchemeNamePort(api.name!, 'pod')
+  const { scheme, name, portText, port } = splitSchemeNamePort(api.name!, 'pod')
   const pod = await core.ctx.storage.get(api.info, api.namespace, name)
+  // A given port is dialled as it is: a name is no port number (Go's dialer: unknown port).
+  if (portText !== '' && port === undefined) throw unreachable(`dial tcp: lookup tcp/${portText}: unknown port`)
   let chosen = port
   if (chosen === undefined) {
     for (const c of ((pod.spec as Json | undefined)?.containers ?? []) as Json[]) {
@@ -86,8 +89,8 @@ async function serviceTarget (core: ApiServerCore, api: ApiRequest): Promise<Tar
         const addr = addresses[(first + a) % addresses.length]
         // Only addresses that are pods (isValidAddress): the pod must exist with that IP.
         const ref = addr.targetRef as Json | undefined
-        if (ref?.kind !== 'Pod') continue
-        const pod = await core.ctx.storage.tryGet(podsInfo, ref.namespace ?? api.namespace, ref.name)
+        if (ref?.kind !== 'Pod' || ref.namespace !== api.namespace) continue
+        const pod = await core.ctx.storage.tryGet(podsInfo, api.namespace, ref.name)
         const ips = (((pod?.status as Json | undefined)?.podIPs ?? []) as Json[]).map(x => x.ip)
         if (pod === undefined || !ips.includes(addr.ip)) continue
         return { pod, ip: addr.ip, port: Number(p.port), scheme }

@@ -1,0 +1,29 @@
+// What the proxy subresources share of upstream's handling before the backend is reached:
+// the name segment as net.SplitSchemeNamePort reads it, and proxyRedirectsforRootPath.
+import type { Request, Response } from 'express'
+import { StatusError } from '../errors.ts'
+
+/**
+ * net.SplitSchemeNamePort: `name`, `name:port` or `scheme:name:port` (scheme http or https);
+ * anything else is upstream's 400 `invalid <what> request "<id>"`.
+ */
+export function splitSchemeNamePort (id: string, what: 'node' | 'pod' | 'service'): { scheme: string, name: string, portText: string, port?: number } {
+  const parts = id.split(':')
+  const [scheme, name, portText] = parts.length === 1 ? ['', parts[0], ''] : parts.length === 2 ? ['', parts[0], parts[1]] : parts.length === 3 ? parts : ['', '', '']
+  if (name === '' || !['', 'http', 'https'].includes(scheme)) throw new StatusError(400, 'BadRequest', `invalid ${what} request ${JSON.stringify(id)}`)
+  const n = Number(portText)
+  const port = /^[0-9]+$/.test(portText) && n >= 1 && n <= 65535 ? n : undefined
+  return { scheme, name, portText, port }
+}
+
+/**
+ * proxyRedirectsforRootPath: a GET or HEAD with nothing after /proxy is sent to /proxy/ (a 301,
+ * the query kept), without reaching the backend.
+ */
+export function redirectedToRoot (req: Request, res: Response, path: string): boolean {
+  if (path !== '' || (req.method !== 'GET' && req.method !== 'HEAD')) return false
+  const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : ''
+  res.status(301).setHeader('Location', `${req.path}/${query}`)
+  res.end()
+  return true
+}
