@@ -27,3 +27,7 @@ export function redirectedToRoot (req: Request, res: Response, path: string): bo
   res.end()
   return true
 }
+
+/** The proxy's 503 (errors.NewServiceUnavailable), and its form for a backend it could not reach. */
+export const unavailable = (message: string): StatusError => new StatusError(503, 'ServiceUnavailable', message)
+export const unreachable = (why: string): StatusError => unavailable(`error trying to reach service: ${why}`)

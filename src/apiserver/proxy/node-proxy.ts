@@ -7,9 +7,8 @@
 import type { Request, Response } from 'express'
 import type { KubeObject } from '../../api/object.ts'
 import type { ApiServerCore } from '../core.ts'
-import { StatusError } from '../errors.ts'
 import type { ApiRequest } from '../request.ts'
-import { redirectedToRoot, splitSchemeNamePort } from './location.ts'
+import { redirectedToRoot, splitSchemeNamePort, unreachable } from './location.ts'
 
 /** A kubelet's HTTPS server, as the node proxy reaches it. */
 export interface KubeletHttp {
@@ -65,5 +64,3 @@ function internalIP (node: KubeObject): string {
   const addresses = ((node.status as { addresses?: Array<{ type: string, address: string }> } | undefined)?.addresses) ?? []
   return addresses.find(a => a.type === 'InternalIP')?.address ?? node.metadata.name!
 }
-
-const unreachable = (why: string): StatusError => new StatusError(503, 'ServiceUnavailable', `error trying to reach service: ${why}`)

@@ -10,11 +10,11 @@ import { connect as tlsConnect } from 'node:tls'
 import type { Request, Response } from 'express'
 import type { KubeObject } from '../../api/object.ts'
 import type { ApiServerCore } from '../core.ts'
-import { badRequest, StatusError } from '../errors.ts'
+import { badRequest } from '../errors.ts'
 import type { ApiRequest } from '../request.ts'
 import type { ForwardedConnection } from '../streaming/options.ts'
 import { asDuplex, forwardHttp } from './http-forward.ts'
-import { redirectedToRoot, splitSchemeNamePort } from './location.ts'
+import { redirectedToRoot, splitSchemeNamePort, unavailable, unreachable } from './location.ts'
 
 type Json = Record<string, any>
 
@@ -100,5 +100,3 @@ async function serviceTarget (core: ApiServerCore, api: ApiRequest): Promise<Tar
   throw unavailable(`no endpoints available for service "${api.name!}"`)
 }
 
-const unavailable = (message: string): StatusError => new StatusError(503, 'ServiceUnavailable', message)
-const unreachable = (why: string): StatusError => unavailable(`error trying to reach service: ${why}`)
