@@ -225,6 +225,10 @@ export interface PortConnection {
   destroy(): void
   on(event: 'data', listener: (data: Buffer) => void): this
   on(event: 'end' | 'close' | 'drain', listener: () => void): this
+  on(event: 'error', listener: (err: Error) => void): this
+  /** Flow control toward a slow reader (a net.Socket has them). */
+  pause?(): void
+  resume?(): void
 }
 
 export type PortDialer = (port: number) => Promise<PortConnection>

@@ -87,11 +87,13 @@ describe('kubectl get --raw through nodes/proxy (the kubelet\'s own endpoints), 
     assert.equal(await k.ok(raw('/healthz?limit=x&timeoutSeconds=y')), 'ok', 'the query is the kubelet\'s, not list options')
     assert.equal(await k.fails(['get', '--raw', '/api/v1/nodes/nosuch/proxy/healthz']), 'Error from server (NotFound): nodes "nosuch" not found\n')
     assert.equal(await k.fails(['get', '--raw', `/api/v1/nodes/${NODE}:9999/proxy/healthz`]), 'Error from server (ServiceUnavailable): error trying to reach service: dial tcp 172.18.0.2:9999: connect: connection refused\n')
-    // k3s v1.32.3 still opens the read-only port: plain HTTP, no debugging handlers.
+    // k3s v1.32.3 still opens the read-only port: plain HTTP (another port's default), no debugging handlers.
+    assert.equal(await k.ok(['get', '--raw', `/api/v1/nodes/${NODE}:10255/proxy/healthz`]), 'ok')
     assert.equal(await k.ok(['get', '--raw', `/api/v1/nodes/http:${NODE}:10255/proxy/healthz`]), 'ok')
     assert.equal(await k.fails(['get', '--raw', `/api/v1/nodes/http:${NODE}:10255/proxy/configz`]), 'Error from server (NotFound): the server could not find the requested resource\n')
-    assert.equal(await k.fails(['get', '--raw', `/api/v1/nodes/${NODE}:10255/proxy/healthz`]), 'Error from server (ServiceUnavailable): error trying to reach service: tls: first record does not look like a TLS handshake\n')
-    assert.match(await k.fails(['get', '--raw', `/api/v1/nodes/http:${NODE}:10250/proxy/healthz`]), /^Error from server \(BadRequest\)/)
+    assert.equal(await k.fails(['get', '--raw', `/api/v1/nodes/https:${NODE}:10255/proxy/healthz`]), 'Error from server (ServiceUnavailable): error trying to reach service: tls: first record does not look like a TLS handshake\n')
+    // The kubelet's own port is https whatever scheme the request names.
+    assert.equal(await k.ok(['get', '--raw', `/api/v1/nodes/http:${NODE}:10250/proxy/healthz`]), 'ok')
     await cluster.stopNode('k3sim-k3s-default-agent-0')
     assert.equal(await k.fails(['get', '--raw', '/api/v1/nodes/k3sim-k3s-default-agent-0/proxy/healthz']), 'Error from server (ServiceUnavailable): error trying to reach service: dial tcp 172.18.0.3:10250: connect: connection refused\n')
   })

@@ -78,6 +78,7 @@ describe('kubelet HTTP endpoints', () => {
     assert.deepEqual(parseResourcePath('/api/v1/nodes/n1/proxy/stats/summary', has), { group: '', version: 'v1', resource: 'nodes', name: 'n1', subresource: 'proxy', watchPrefix: false, proxyPath: '/stats/summary' })
     assert.equal(parseResourcePath('/api/v1/nodes/n1/proxy', has)?.proxyPath, '')
     assert.equal(parseResourcePath('/api/v1/nodes/n1/proxy/healthz/', has)?.proxyPath, '/healthz/')
+    assert.equal(parseResourcePath('/api/v1/nodes/n1/proxy//', has)?.proxyPath, '/', 'not empty: no endless redirect to /proxy///')
     assert.equal(parseResourcePath('/api/v1/nodes/n1/status/extra', has), undefined, 'only proxy takes a path')
   })
 })

@@ -56,7 +56,7 @@ export function parseResourcePath (path: string, hasSubresource: (group: string,
 
 /** The path after a proxy subresource: '' for none, else `/a/b`, its trailing slash kept (JoinPreservingTrailingSlash). */
 function restOf (extra: string[], path: string): string {
-  return extra.length === 0 ? (path.endsWith('/proxy/') ? '/' : '') : `/${extra.join('/')}${path.endsWith('/') ? '/' : ''}`
+  return extra.length === 0 ? (path.endsWith('/') ? '/' : '') : `/${extra.join('/')}${path.endsWith('/') ? '/' : ''}`
 }
 
 /**

@@ -13,29 +13,45 @@ const CORS = new Set(['access-control-allow-credentials', 'access-control-allow-
 
 /**
  * `socket`: the connection to the backend (asDuplex of a forwarded one, or TLS over that);
- * `path`: the backend's path and query. As httputil.ReverseProxy behind kube-apiserver's
+ * `path`: the backend's path (escaped) and query. As httputil.ReverseProxy behind kube-apiserver's
  * filters: the client's Host kept, its credentials and impersonation headers not passed on,
- * X-Forwarded-For appended, X-Forwarded-Uri the API path.
+ * X-Forwarded-For appended, X-Forwarded-Uri the API path, a chunked body chunked again. Rejects
+ * when the backend answers nothing usable; once the answer has started, a failure ends it.
  */
 export async function forwardHttp (socket: Duplex, req: Request, res: Response, path: string): Promise<void> {
   const headers: IncomingHttpHeaders = {}
   for (const [k, v] of Object.entries(req.headers)) {
     if (!HOP_BY_HOP.has(k) && k !== 'authorization' && !k.startsWith('impersonate-')) headers[k] = v
   }
+  if (req.headers['transfer-encoding'] !== undefined && req.headers['content-length'] === undefined) headers['transfer-encoding'] = 'chunked'
   headers['x-forwarded-uri'] = req.path
   const forwarded = req.headers['x-forwarded-for']
   headers['x-forwarded-for'] = forwarded === undefined ? req.socket.remoteAddress ?? '' : `${String(forwarded)}, ${req.socket.remoteAddress ?? ''}`
   await new Promise<void>((resolve, reject) => {
-    // No agent: createConnection is used only without one.
-    const out = request({ createConnection: () => socket as never, method: req.method, path, headers }, backend => {
-      res.status(backend.statusCode ?? 502)
-      for (const [k, v] of Object.entries(backend.headers)) if (v !== undefined && !HOP_BY_HOP.has(k) && !CORS.has(k)) res.setHeader(k, v)
-      backend.pipe(res)
-      backend.on('end', resolve)
-      backend.on('error', reject)
-    })
-    out.on('error', reject)
-    res.on('close', () => { out.destroy(); socket.destroy() })
+    const fail = (err: Error): void => { socket.destroy(); reject(err) }
+    let out: ReturnType<typeof request>
+    try {
+      out = request({ createConnection: () => socket as never, method: req.method, path, headers }, backend => {
+        try {
+          const status = backend.statusCode ?? 0
+          if (status < 100 || status > 999) throw new Error(`malformed HTTP status code "${status}"`)
+          res.status(status)
+          for (const [k, v] of Object.entries(backend.headers)) if (v !== undefined && !HOP_BY_HOP.has(k) && !CORS.has(k)) res.setHeader(k, v)
+          backend.on('error', err => { res.destroy(); reject(err) })
+          backend.on('end', resolve)
+          backend.pipe(res)
+        } catch (err) {
+          backend.destroy()
+          fail(err as Error)
+        }
+      })
+    } catch (err) {
+      fail(err as Error)
+      return
+    }
+    out.on('error', fail)
+    // The client went away: stop both ways (and drain what it was still uploading).
+    res.on('close', () => { if (!res.writableFinished) { req.unpipe(out); req.resume(); out.destroy(); socket.destroy(); resolve() } })
     req.pipe(out)
   })
 }
@@ -49,12 +65,14 @@ export function asDuplex (conn: ForwardedConnection): Duplex {
       else waiting = done
     },
     final (done) { conn.end(); done() },
-    read () {},
+    // A slow reader: the connection pauses until it reads again (pause/resume where it has them).
+    read () { conn.resume?.() },
     destroy (err, done) { conn.destroy(); done(err) },
   })
   conn.on('drain', () => { const w = waiting; waiting = undefined; w?.() })
-  conn.on('data', data => { d.push(data) })
+  conn.on('data', data => { if (!d.push(data)) conn.pause?.() })
   conn.on('end', () => { d.push(null) })
   conn.on('close', () => { if (!d.destroyed) d.push(null) })
+  conn.on('error', err => { d.destroy(err) })
   return d
 }

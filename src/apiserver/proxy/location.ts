@@ -31,3 +31,8 @@ export function redirectedToRoot (req: Request, res: Response, path: string): bo
 /** The proxy's 503 (errors.NewServiceUnavailable), and its form for a backend it could not reach. */
 export const unavailable = (message: string): StatusError => new StatusError(503, 'ServiceUnavailable', message)
 export const unreachable = (why: string): StatusError => unavailable(`error trying to reach service: ${why}`)
+
+/** URL.EscapedPath: each segment escaped as Go escapes a path (unreserved and $&+,:;=@ kept). */
+export function escapePath (path: string): string {
+  return path.split('/').map(seg => encodeURIComponent(seg).replace(/%(24|26|2B|2C|3A|3B|3D|40)/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)))).join('/')
+}

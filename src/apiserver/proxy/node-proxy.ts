@@ -32,15 +32,12 @@ export async function serveNodeProxy (core: ApiServerCore, req: Request, res: Re
   if (redirectedToRoot(req, res, path)) return
   const port = portText === '' ? KUBELET_PORT : portText
   const target = `${internalIP(node)}:${port}`
-  // The kubelet's location is https unless the request names a scheme.
-  const tls = scheme !== 'http'
+  // Node ResourceLocation: the kubelet's own port is https whatever the request says; another
+  // port takes the request's scheme, http by default.
+  const tls = port === KUBELET_PORT || scheme === 'https'
   const kubelet = port === KUBELET_PORT || port === READ_ONLY_PORT ? core.nodeProxy?.(name) : undefined
   if (kubelet === undefined) throw unreachable(`dial tcp ${target}: connect: connection refused`)
   if (port === READ_ONLY_PORT && tls) throw unreachable('tls: first record does not look like a TLS handshake')
-  if (port === KUBELET_PORT && !tls) {
-    send(res, { status: 400, headers: { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' }, body: 'Client sent an HTTP request to an HTTPS server.\n' })
-    return
-  }
   const query = new URL(req.originalUrl, 'https://apiserver').searchParams
   let reply
   try {

@@ -6,6 +6,7 @@
 // fake runtime's pods listen on nothing, so a request is refused as a pod with no server would
 // refuse it). Not done: rewriting links in HTML answers and Location headers to go through the
 // proxy, which upstream does for text/html.
+import { isIPv4, isIPv6 } from 'node:net'
 import { connect as tlsConnect } from 'node:tls'
 import type { Request, Response } from 'express'
 import type { KubeObject } from '../../api/object.ts'
@@ -14,52 +15,66 @@ import { badRequest } from '../errors.ts'
 import type { ApiRequest } from '../request.ts'
 import type { ForwardedConnection } from '../streaming/options.ts'
 import { asDuplex, forwardHttp } from './http-forward.ts'
-import { redirectedToRoot, splitSchemeNamePort, unavailable, unreachable } from './location.ts'
+import { escapePath, redirectedToRoot, splitSchemeNamePort, unavailable, unreachable } from './location.ts'
 
 type Json = Record<string, any>
 
-interface Target { pod: KubeObject, ip: string, port: number, scheme: string }
+interface Target { pod: KubeObject, ip: string, port: number | string, scheme: string }
 
 export async function servePodProxy (core: ApiServerCore, req: Request, res: Response, api: ApiRequest, path: string): Promise<void> {
   const target = api.info.resource === 'pods' ? await podTarget(core, api) : await serviceTarget(core, api)
   if (redirectedToRoot(req, res, path)) return
+  // A named port: Go's URL parser refuses it before any dial.
+  if (!/^[0-9]+$/.test(String(target.port))) throw unreachable(`dial tcp: lookup tcp/${target.port}: unknown port`)
   const where = `${target.ip}:${target.port}`
   const source = core.streamSource
   let conn: ForwardedConnection
   try {
-    if (source === undefined) throw new Error('no kubelet')
+    if (source === undefined) throw new Error(`dial tcp ${where}: connect: connection refused`)
     const dial = await source.portForward(target.pod)
-    conn = await dial(target.port)
-  } catch {
-    throw unreachable(`dial tcp ${where}: connect: connection refused`)
+    conn = await dial(Number(target.port))
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err)
+    throw unreachable(message.startsWith('dial tcp') ? message : `dial tcp ${where}: connect: connection refused`)
   }
+  // The client left while the connection was made.
+  if (res.destroyed || req.destroyed) { conn.destroy(); return }
   const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : ''
   // https: TLS over the connection, the backend's certificate unchecked (upstream's transport skips verification for these).
   const socket = target.scheme === 'https' ? tlsConnect({ socket: asDuplex(conn), rejectUnauthorized: false }) : asDuplex(conn)
   try {
-    await forwardHttp(socket, req, res, `${path === '' ? '/' : path}${query}`)
+    await forwardHttp(socket, req, res, `${escapePath(path === '' ? '/' : path)}${query}`)
   } catch (err) {
     // Nothing answered (the connection closed, or TLS failed): the proxy's error, if it can still be sent.
     if (res.headersSent) { res.destroy(); return }
-    throw unreachable(err instanceof Error && /ECONNRESET|socket hang up/.test(err.message) ? `read tcp ${where}: read: connection reset by peer` : `${err instanceof Error ? err.message : String(err)}`)
+    throw unreachable(err instanceof Error && /ECONNRESET|socket hang up/.test(err.message) ? 'EOF' : `${err instanceof Error ? err.message : String(err)}`)
   }
 }
 
-/** A pod's IP and port: the given one, else its first container port, else 80 (http's). */
+/** A pod's IP and port: the given one (verbatim), else its first container port, else 80 (http's). */
 async function podTarget (core: ApiServerCore, api: ApiRequest): Promise<Target> {
-  const { scheme, name, portText, port } = splitSchemeNamePort(api.name!, 'pod')
+  const { scheme, name, portText } = splitSchemeNamePort(api.name!, 'pod')
   const pod = await core.ctx.storage.get(api.info, api.namespace, name)
-  // A given port is dialled as it is: a name is no port number (Go's dialer: unknown port).
-  if (portText !== '' && port === undefined) throw unreachable(`dial tcp: lookup tcp/${portText}: unknown port`)
-  let chosen = port
+  let chosen: string | number | undefined = portText === '' ? undefined : portText
   if (chosen === undefined) {
     for (const c of ((pod.spec as Json | undefined)?.containers ?? []) as Json[]) {
       if (Array.isArray(c.ports) && c.ports.length > 0) { chosen = Number(c.ports[0].containerPort); break }
     }
   }
-  const ip: string = ((pod.status as Json | undefined)?.podIPs?.[0]?.ip ?? (pod.status as Json | undefined)?.podIP ?? '') as string
-  if (!/^\d+\.\d+\.\d+\.\d+$/.test(ip) || ip.startsWith('127.') || ip === '0.0.0.0') throw badRequest('address not allowed')
+  const ip: string = ((pod.status as Json | undefined)?.podIPs?.[0]?.ip ?? '') as string
+  if (!isGlobalUnicast(ip)) throw badRequest('address not allowed')
   return { pod, ip, port: chosen ?? (scheme === 'https' ? 443 : 80), scheme }
+}
+
+/** net.IP.IsGlobalUnicast: not unspecified, loopback, link-local, multicast or the broadcast address. */
+function isGlobalUnicast (ip: string): boolean {
+  if (isIPv4(ip)) {
+    const [a, b] = ip.split('.').map(Number)
+    return a !== 0 && a !== 127 && !(a === 169 && b === 254) && a < 224
+  }
+  if (!isIPv6(ip)) return false
+  const lower = ip.toLowerCase()
+  return lower !== '::' && lower !== '::1' && !lower.startsWith('fe8') && !lower.startsWith('fe9') && !lower.startsWith('fea') && !lower.startsWith('feb') && !lower.startsWith('ff')
 }
 
 /** An address of the service's Endpoints behind the port (by name; a number names the service port that has it). */
@@ -89,7 +104,7 @@ async function serviceTarget (core: ApiServerCore, api: ApiRequest): Promise<Tar
         const addr = addresses[(first + a) % addresses.length]
         // Only addresses that are pods (isValidAddress): the pod must exist with that IP.
         const ref = addr.targetRef as Json | undefined
-        if (ref?.kind !== 'Pod' || ref.namespace !== api.namespace) continue
+        if (ref === undefined || ref.namespace !== api.namespace) continue
         const pod = await core.ctx.storage.tryGet(podsInfo, api.namespace, ref.name)
         const ips = (((pod?.status as Json | undefined)?.podIPs ?? []) as Json[]).map(x => x.ip)
         if (pod === undefined || !ips.includes(addr.ip)) continue

@@ -121,8 +121,10 @@ export async function sandboxDialer (owner: Owner, sandboxId: string): Promise<P
 export function dialPod (podIP: string, port: number): Promise<PortConnection> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host: podIP, port, allowHalfOpen: true })
-    socket.once('connect', () => { socket.off('error', reject); resolve(socket) })
-    socket.once('error', err => reject(new Error(`dial tcp ${podIP}:${port}: ${describe(err)}`)))
+    const failed = (err: NodeJS.ErrnoException): void => reject(new Error(`dial tcp ${podIP}:${port}: ${describe(err)}`))
+    // Once connected, an error ends the connection ('close'), which its users see: not thrown.
+    socket.once('connect', () => { socket.off('error', failed); socket.on('error', () => {}); resolve(socket) })
+    socket.once('error', failed)
   })
 }
 
