@@ -18,6 +18,11 @@ export interface NodeUsageSample {
   pods: PodUsageSample[]
 }
 
+/** CPU used at a steady rate from `sinceMs` to `atMs`, in whole nanoseconds (as runtimes count it). */
+export function cpuNanoSeconds (sinceMs: number, atMs: number, nanoCores: number): number {
+  return Math.round(Math.max(0, atMs - sinceMs) * nanoCores / 1e3)
+}
+
 /**
  * Usage a pod asks a simulating runtime (the fake one) to report for each of its running
  * containers, as KWOK's `kwok.x-k8s.io/usage-cpu` annotations do (those are read too, after

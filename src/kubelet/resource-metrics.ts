@@ -2,7 +2,7 @@
 // what metrics-server scrapes: Prometheus text, families by name, samples by label values, each
 // stamped with its scrape time in ms but the containers' start times. CPU is cumulative: the
 // runtime's rate since the container started (since boot for the node's own processes).
-import type { NodeUsageSample } from '../api/resource-usage.ts'
+import { cpuNanoSeconds, type NodeUsageSample } from '../api/resource-usage.ts'
 import { goFloat } from '../apiserver/schemas/go-values.ts'
 
 type Labels = Array<[string, string]>
@@ -11,7 +11,7 @@ interface Sample { labels: Labels, value: number, at?: number }
 export function resourceMetrics (u: NodeUsageSample, bootedAt: number): string {
   // Whole nanoseconds of CPU, as the runtime's counters count them, summed as integers and
   // turned into seconds only when written (no float residue in the text).
-  const nanos = (since: number, nanoCores: number): number => Math.round(Math.max(0, u.timestamp - since) * nanoCores / 1e3)
+  const nanos = (since: number, nanoCores: number): number => cpuNanoSeconds(since, u.timestamp, nanoCores)
   const cpu: Sample[] = []
   const memory: Sample[] = []
   const started: Sample[] = []

@@ -4,13 +4,14 @@
 // shape `?only_cpu_and_memory=true` asks for (the same answer with or without it). Filesystem, network, volume and process stats
 // are not modelled, and so are left out as the API's omitempty fields are when unknown.
 import { rfc3339 } from '../api/object.ts'
+import { goJSON } from '../apiserver/schemas/go-values.ts'
 import { parseQuantity, value } from '../api/quantity.ts'
-import type { NodeUsageSample, Usage } from '../api/resource-usage.ts'
+import { cpuNanoSeconds, type NodeUsageSample, type Usage } from '../api/resource-usage.ts'
 import type { KubeletView } from './http-endpoints.ts'
 
 export function statsSummary (view: KubeletView, u: NodeUsageSample): string {
   const time = rfc3339(u.timestamp)
-  const cumulative = (since: number, nanoCores: number): number => Math.round(Math.max(0, u.timestamp - since) * 1e6 * nanoCores / 1e9)
+  const cumulative = (since: number, nanoCores: number): number => cpuNanoSeconds(since, u.timestamp, nanoCores)
   const cpu = (since: number, usage: Usage): Record<string, unknown> => ({ time, usageNanoCores: Math.round(usage.cpuNanoCores), usageCoreNanoSeconds: cumulative(since, usage.cpuNanoCores) })
   const memory = (usage: Usage, capacity?: number): Record<string, unknown> => ({
     time,
@@ -48,7 +49,7 @@ export function statsSummary (view: KubeletView, u: NodeUsageSample): string {
     memory: memory(u.usage, nodeMemory),
   }
   // go-restful's WriteAsJson: MarshalIndent with a one-space indent, <, > and & escaped.
-  return JSON.stringify({ node, pods }, null, 1).replace(/[<>&\u2028\u2029]/g, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+  return goJSON({ node, pods }, ' ')
 }
 
 const add = (a: Usage, b: Usage): Usage => ({ cpuNanoCores: a.cpuNanoCores + b.cpuNanoCores, memoryBytes: a.memoryBytes + b.memoryBytes })

@@ -2,16 +2,9 @@
 // updates): over random JSON-like values, it must give exactly that comparison's answer.
 import assert from 'node:assert/strict'
 import { jsonEqual, semanticEqual } from '../../src/api/object.ts'
+import { uniform } from '../support/random.ts'
 
-/** A small deterministic generator (mulberry32), so a failure reproduces. */
-function random (seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+const random = uniform
 
 function value (r: () => number, depth: number): unknown {
   const pick = Math.floor(r() * (depth > 2 ? 6 : 8))

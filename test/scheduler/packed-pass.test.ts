@@ -11,18 +11,14 @@ import { buildProfile, profileConfig } from '../../src/scheduler/profile.ts'
 import { CycleState, isSuccess } from '../../src/scheduler/types.ts'
 import { VirtualClock } from '../../src/util/clock.ts'
 import { makeNode, makePod } from './builders.ts'
+import { mulberry32 } from '../support/random.ts'
 
 const framework = (): Framework => new Framework(buildProfile(profileConfig({}), { clock: new VirtualClock(), listers: {} }))
 
 /** A small deterministic generator (mulberry32), so a failure names a case that can be rerun. */
 function generator (seed: number): (n: number) => number {
-  let a = seed
-  return n => {
-    a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return (((t ^ (t >>> 14)) >>> 0) % n)
-  }
+  const next = mulberry32(seed)
+  return n => next() % n
 }
 
 function randomNode (r: (n: number) => number, i: number): KubeObject {

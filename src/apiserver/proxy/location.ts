@@ -16,14 +16,19 @@ export function splitSchemeNamePort (id: string, what: 'node' | 'pod' | 'service
   return { scheme, name, portText, port }
 }
 
+/** The request's query as the client wrote it (`?a=b`, or ''): a proxy passes it on verbatim. */
+export function rawQuery (req: Request): string {
+  const at = req.originalUrl.indexOf('?')
+  return at < 0 ? '' : req.originalUrl.slice(at)
+}
+
 /**
  * proxyRedirectsforRootPath: a GET or HEAD with nothing after /proxy is sent to /proxy/ (a 301,
  * the query kept), without reaching the backend.
  */
 export function redirectedToRoot (req: Request, res: Response, path: string): boolean {
   if (path !== '' || (req.method !== 'GET' && req.method !== 'HEAD')) return false
-  const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : ''
-  res.status(301).setHeader('Location', `${req.path}/${query}`)
+  res.status(301).setHeader('Location', `${req.path}/${rawQuery(req)}`)
   res.end()
   return true
 }

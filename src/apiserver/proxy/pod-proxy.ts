@@ -15,7 +15,7 @@ import { badRequest } from '../errors.ts'
 import type { ApiRequest } from '../request.ts'
 import type { ForwardedConnection } from '../streaming/options.ts'
 import { asDuplex, forwardHttp } from './http-forward.ts'
-import { escapePath, redirectedToRoot, splitSchemeNamePort, unavailable, unreachable } from './location.ts'
+import { escapePath, rawQuery, redirectedToRoot, splitSchemeNamePort, unavailable, unreachable } from './location.ts'
 
 type Json = Record<string, any>
 
@@ -39,11 +39,10 @@ export async function servePodProxy (core: ApiServerCore, req: Request, res: Res
   }
   // The client left while the connection was made.
   if (res.destroyed || req.destroyed) { conn.destroy(); return }
-  const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : ''
   // https: TLS over the connection, the backend's certificate unchecked (upstream's transport skips verification for these).
   const socket = target.scheme === 'https' ? tlsConnect({ socket: asDuplex(conn), rejectUnauthorized: false }) : asDuplex(conn)
   try {
-    await forwardHttp(socket, req, res, `${escapePath(path === '' ? '/' : path)}${query}`)
+    await forwardHttp(socket, req, res, `${escapePath(path === '' ? '/' : path)}${rawQuery(req)}`)
   } catch (err) {
     // Nothing answered (the connection closed, or TLS failed): the proxy's error, if it can still be sent.
     if (res.headersSent) { res.destroy(); return }

@@ -263,7 +263,10 @@ export function goFormat (v: unknown): string {
   return `map[${Object.keys(o).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map(k => `${k}:${goFormat(o[k])}`).join(' ')}]`
 }
 
-/** encoding/json's Marshal escaping on top of JSON.stringify: <, >, & and U+2028/2029 as \u escapes. */
-export function goJSON (v: unknown): string {
-  return JSON.stringify(v).replace(/[<>&\u2028\u2029]/g, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+/**
+ * encoding/json's Marshal escaping on top of JSON.stringify: <, >, & and U+2028/2029 as \u
+ * escapes. `indent`: MarshalIndent's (go-restful's WriteAsJson indents by one space).
+ */
+export function goJSON (v: unknown, indent?: string): string {
+  return JSON.stringify(v, null, indent).replace(/[<>&\u2028\u2029]/g, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
 }

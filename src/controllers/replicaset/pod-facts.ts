@@ -7,6 +7,7 @@
 // instead of the pod's metadata, owner references, labels and conditions.
 import type { KubeObject } from '../../api/object.ts'
 import { selectorFromLabelSelector, selectorFromSet, type LabelSelector, type Selector } from '../../api/labels.ts'
+import { controllerOf } from './controller-ref.ts'
 import { isPodActive, readyCondition } from './pods.ts'
 
 type Json = Record<string, any>
@@ -36,7 +37,7 @@ export class PodFactsCache {
   of (pod: KubeObject): PodFacts {
     let f = this.facts.get(pod)
     if (f === undefined) {
-      f = { active: isPodActive(pod), controller: controllerUid(pod), ready: readyCondition(pod) }
+      f = { active: isPodActive(pod), controller: controllerOf(pod)?.uid, ready: readyCondition(pod) }
       this.facts.set(pod, f)
     }
     return f
@@ -79,11 +80,4 @@ export class PodFactsCache {
     }
     return s
   }
-}
-
-function controllerUid (pod: KubeObject): string | undefined {
-  const refs = pod.metadata.ownerReferences
-  if (refs === undefined) return undefined
-  for (let i = 0; i < refs.length; i++) if (refs[i].controller === true) return refs[i].uid
-  return undefined
 }

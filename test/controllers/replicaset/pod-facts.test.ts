@@ -9,20 +9,12 @@ import { PodFactsCache } from '../../../src/controllers/replicaset/pod-facts.ts'
 import { isPodActive } from '../../../src/controllers/replicaset/pods.ts'
 import { computeStatus } from '../../../src/controllers/replicaset/status.ts'
 import { claimedAsIs } from '../../../src/controllers/replicaset/sync.ts'
+import { uniform } from '../../support/random.ts'
 
 const NOW = Date.parse('2025-01-01T01:00:00Z')
 const RS_UID = 'rs-uid'
 
-/** A deterministic generator (mulberry32), so a failure names a seed that reproduces it. */
-function rng (seed: number): () => number {
-  let a = seed
-  return () => {
-    a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+const rng = uniform
 
 function randomPod (r: () => number, i: number): KubeObject {
   const pick = <T>(xs: T[]): T => xs[Math.floor(r() * xs.length)]
