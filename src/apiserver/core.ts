@@ -198,13 +198,15 @@ export class ApiServerCore {
   /** LogLocation: the pod (404), its container (400s), then its node (none: undefined). */
   private async logTarget (req: ApiRequest): Promise<{ pod: KubeObject, container: string } | undefined> {
     const pod = await this.ctx.storage.get(req.info, req.namespace, req.name!)
-    const spec = pod.spec as { nodeName?: string, containers?: Array<{ name: string }> }
+    const spec = pod.spec as { nodeName?: string } & Partial<Record<'initContainers' | 'containers' | 'ephemeralContainers', Array<{ name: string }>>>
     const names = (spec.containers ?? []).map(c => c.name)
+    // Any container of the pod: init, regular and ephemeral, in VisitContainers' order.
+    const all = [...spec.initContainers ?? [], ...spec.containers ?? [], ...spec.ephemeralContainers ?? []].map(c => c.name)
     const container = req.options.log?.container ?? pod.metadata.annotations?.['kubectl.kubernetes.io/default-container'] ?? names[0]
     if (req.options.log?.container === undefined && names.length > 1 && pod.metadata.annotations?.['kubectl.kubernetes.io/default-container'] === undefined) {
-      throw new StatusError(400, 'BadRequest', `a container name must be specified for pod ${req.name}, choose one of: [${names.join(' ')}]`)
+      throw new StatusError(400, 'BadRequest', `a container name must be specified for pod ${req.name}, choose one of: [${all.join(' ')}]`)
     }
-    if (!names.includes(container!)) throw new StatusError(400, 'BadRequest', `container ${container} is not valid for pod ${req.name}`)
+    if (!all.includes(container!)) throw new StatusError(400, 'BadRequest', `container ${container} is not valid for pod ${req.name}`)
     if (spec.nodeName === undefined || spec.nodeName === '') return undefined
     // Bound to a node whose kubelet does not serve logs (no kubelets in this control plane).
     if (this.logSource === undefined) {

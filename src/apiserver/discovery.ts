@@ -49,8 +49,12 @@ export function apiResourceList (index: ResourceIndex, group: string, version: s
       resources.push({ name: `${r.resource}/${s.name}`, singularName: '', namespaced: r.namespaced, ...gv, kind: s.kind, verbs: s.verbs })
     }
   }
+  // In name order, subresources among them, as upstream's installer registers its paths (sorted).
+  resources.sort((a, b) => byName((a as { name: string }).name, (b as { name: string }).name))
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group === '' ? version : `${group}/${version}`, resources }
 }
+
+const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 
 function aggregatedResource (r: ResourceInfo): object {
   const entry: Record<string, unknown> = {
@@ -63,7 +67,7 @@ function aggregatedResource (r: ResourceInfo): object {
   if (r.shortNames.length > 0) entry.shortNames = r.shortNames
   if (r.categories.length > 0) entry.categories = r.categories
   if (r.subresources.length > 0) {
-    entry.subresources = r.subresources.map(s => ({
+    entry.subresources = [...r.subresources].sort((a, b) => byName(a.name, b.name)).map(s => ({
       subresource: s.name,
       responseKind: { group: s.group ?? r.group, version: s.version ?? r.version, kind: s.kind },
       verbs: s.verbs,
@@ -79,7 +83,7 @@ export function aggregated (index: ResourceIndex, core: boolean, stale: (group: 
     if ((group === '') !== core) continue
     items.push({
       metadata: core ? { creationTimestamp: null } : { name: group, creationTimestamp: null },
-      versions: versions.map(v => ({ version: v, resources: index.inGroupVersion(group, v).map(aggregatedResource), freshness: stale(group, v) ? 'Stale' : 'Current' })),
+      versions: versions.map(v => ({ version: v, resources: [...index.inGroupVersion(group, v)].sort((a, b) => byName(a.resource, b.resource)).map(aggregatedResource), freshness: stale(group, v) ? 'Stale' : 'Current' })),
     })
   }
   return { kind: 'APIGroupDiscoveryList', apiVersion: 'apidiscovery.k8s.io/v2', metadata: {}, items }

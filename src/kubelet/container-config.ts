@@ -257,6 +257,8 @@ export interface ContainerConfigInput {
   container: Json
   init: boolean
   attempt: number
+  /** An ephemeral container's target, as the runtime's ID of that running container. */
+  targetContainerId?: string
 }
 
 /** The runtime's config for one container of the pod, everything resolved. */
@@ -293,5 +295,8 @@ export async function containerConfig (ctx: ConfigContext, input: ContainerConfi
     ports: ((c.ports ?? []) as Json[]).map(p => ({ containerPort: p.containerPort, hostPort: p.hostPort, hostIP: p.hostIP, protocol: p.protocol, name: p.name })),
     resources: resources(c),
     mounts,
+    ...(c.stdin === true ? { stdin: true, stdinOnce: c.stdinOnce === true } : {}),
+    ...(c.tty === true ? { tty: true } : {}),
+    ...(input.targetContainerId !== undefined ? { targetContainerId: input.targetContainerId } : {}),
   }
 }

@@ -21,9 +21,16 @@ export interface StartContext {
   pulled?: () => void
 }
 
-/** Returns true if the container now runs; on failure sets the record's waiting reason. */
-export async function startContainer (ctx: StartContext, pod: KubeObject, sandboxId: string, spec: Json, init: boolean, rec: ContainerRecord): Promise<boolean> {
-  const fieldPath = `spec.${init ? 'initContainers' : 'containers'}{${spec.name}}`
+/** The pod spec's list a container is in (its events' fieldPath names it). */
+export type ContainerList = 'initContainers' | 'containers' | 'ephemeralContainers'
+
+/**
+ * Returns true if the container now runs; on failure sets the record's waiting reason. An
+ * ephemeral container's target is the runtime's ID of the container it names, if there is one.
+ */
+export async function startContainer (ctx: StartContext, pod: KubeObject, sandboxId: string, spec: Json, list: ContainerList, rec: ContainerRecord, target?: { name: string, id?: string }): Promise<boolean> {
+  const fieldPath = `spec.${list}{${spec.name}}`
+  const init = list === 'initContainers'
   const event = (type: 'Normal' | 'Warning', reason: string, message: string): Promise<unknown> => ctx.recorder.record(pod, { type, reason, message, fieldPath })
   const ref = { uid: pod.metadata.uid!, namespace: pod.metadata.namespace!, name: pod.metadata.name! }
   const policy = spec.imagePullPolicy ?? 'IfNotPresent'
@@ -56,7 +63,9 @@ export async function startContainer (ctx: StartContext, pod: KubeObject, sandbo
     return false
   }
   try {
-    const config = await containerConfig(ctx, { pod, container: spec, init, attempt: rec.restartCount })
+    // kuberuntime's getTargetID: the target must have a container in the runtime.
+    if (target !== undefined && target.id === undefined) throw new RuntimeError('CreateContainerConfigError', `unable to find target container ${target.name}`)
+    const config = await containerConfig(ctx, { pod, container: spec, init, attempt: rec.restartCount, targetContainerId: target?.id })
     const id = await ctx.runtime.createContainer(sandboxId, config, ref)
     rec.id = id
     await event('Normal', 'Created', `Created container: ${spec.name}`)

@@ -192,9 +192,15 @@ export class Kubelet {
     return this.o.runtime.exec(this.runningContainer(pod, container), command, options, output)
   }
 
-  /** pods/attach: the container's running attempt. */
+  /**
+   * pods/attach: the container's running attempt. Whether it is a TTY is the container spec's,
+   * not the request's (a process's terminal cannot change once it runs), as the kubelet's GetAttach.
+   */
   async attach (pod: KubeObject, container: string, options: StreamOptions, output: StreamOutput): Promise<StreamSession> {
-    return this.o.runtime.attach(this.runningContainer(pod, container), options, output)
+    const id = this.runningContainer(pod, container)
+    const spec = pod.spec as Partial<Record<'containers' | 'initContainers' | 'ephemeralContainers', Array<{ name?: string, tty?: boolean }>>> | undefined
+    const c = [...spec?.containers ?? [], ...spec?.initContainers ?? [], ...spec?.ephemeralContainers ?? []].find(x => x.name === container)
+    return this.o.runtime.attach(id, { ...options, tty: c?.tty === true }, output)
   }
 
   /** pods/portforward: connections into the pod's sandbox (the kubelet's GetPortForward). */

@@ -28,6 +28,8 @@ export interface PodView {
   hostIP: string
   startTime: string
   containers: ContainerView[]
+  /** The ephemeral containers: statuses only, no part in the phase or the conditions. */
+  ephemerals?: ContainerView[]
   now: string
   /** Being deleted and its containers stopped: the final status takes a terminal phase. */
   terminal?: boolean
@@ -57,7 +59,7 @@ function mountStatuses (spec: Json | undefined): Json[] | undefined {
     : { name: m.name, mountPath: m.mountPath }))
 }
 
-function containerStatus (v: ContainerView, spec: Json | undefined): Json {
+function containerStatus (v: ContainerView, spec: Json | undefined, ephemeral = false): Json {
   const specImage = spec?.image ?? ''
   const c = v.current
   const out: Json = {
@@ -72,6 +74,8 @@ function containerStatus (v: ContainerView, spec: Json | undefined): Json {
     state: stateOf(c, v.waiting),
   }
   if (out.containerID === undefined) delete out.containerID
+  // The prober sets `started` of containers and init containers only.
+  if (ephemeral) delete out.started
   const mounts = c === undefined ? undefined : mountStatuses(spec)
   if (mounts !== undefined) out.volumeMounts = mounts
   return out
@@ -130,6 +134,8 @@ function condition (old: Json[], type: string, status: string, now: string, reas
 /** kubetypes.PodConditionByKubelet. */
 const KUBELET_CONDITIONS = new Set(['PodScheduled', 'Ready', 'Initialized', 'ContainersReady', 'PodReadyToStartContainers'])
 
+const byName = (views: ContainerView[]): ContainerView[] => [...views].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+
 export function computePodStatus (view: PodView): Json {
   const { spec, oldStatus, now } = view
   const phase = view.terminal === true ? terminalPhase(view.containers) : podPhase(spec, view.containers)
@@ -164,7 +170,14 @@ export function computePodStatus (view: PodView): Json {
   if (view.podIP !== undefined) { status.podIP = view.podIP; status.podIPs = [{ ip: view.podIP }] }
   status.startTime = view.startTime
   if (inits.length > 0) status.initContainerStatuses = inits.map(v => containerStatus(v, specOf(v.name, true)))
-  status.containerStatuses = apps.map(v => containerStatus(v, specOf(v.name, false)))
+  // Sorted by name (SortedContainerStatuses); init containers keep the spec's order.
+  status.containerStatuses = byName(apps).map(v => containerStatus(v, specOf(v.name, false)))
   status.qosClass = oldStatus.qosClass
+  const ephemerals = view.ephemerals ?? []
+  if (ephemerals.length > 0) {
+    const ephemeralSpec = (name: string): Json | undefined => ((spec.ephemeralContainers ?? []) as Json[]).find(c => c.name === name)
+    const waiting = inits.length > 0 ? { reason: 'PodInitializing' } : undefined
+    status.ephemeralContainerStatuses = byName(ephemerals).map(v => containerStatus({ ...v, waiting: v.waiting ?? (v.current === undefined ? waiting : undefined) }, ephemeralSpec(v.name), true))
+  }
   return status
 }

@@ -6,7 +6,7 @@ import { isStatusError } from '../apiserver/errors.ts'
 import type { Client } from '../client/client.ts'
 import type { EventRecorder } from '../client/events.ts'
 import type { Runtime } from '../runtime/runtime.ts'
-import { startContainer } from './container-start.ts'
+import { startContainer, type ContainerList } from './container-start.ts'
 import { goDuration } from '../util/go-duration.ts'
 import { mountVolumes } from './container-config.ts'
 import { computePodStatus, type ContainerView } from './pod-status.ts'
@@ -77,6 +77,12 @@ export async function syncPod (ctx: SyncContext, pod: KubeObject, rec: PodRecord
   let wakeAt: number | undefined
   const wake = (t: number | undefined): void => { if (t !== undefined && (wakeAt === undefined || t < wakeAt)) wakeAt = t }
   const policy = spec.restartPolicy ?? 'Always'
+  // Ephemeral containers first (SyncPod's step 5), even while init containers run: each started
+  // once, never restarted (a failed pull or config is retried, with back-off).
+  for (const c of (spec.ephemeralContainers ?? []) as Json[]) {
+    const r = containerRecord(rec, c.name)
+    if (r.status === undefined) wake(await run(ctx, pod, rec, c, 'ephemeralContainers', r, 'Never'))
+  }
   let initsDone = true
   for (const c of (spec.initContainers ?? []) as Json[]) {
     const r = containerRecord(rec, c.name)
@@ -85,7 +91,7 @@ export async function syncPod (ctx: SyncContext, pod: KubeObject, rec: PodRecord
     initsDone = false
     if (st === undefined || st.state === 'exited') {
       if (st !== undefined && policy === 'Never') break
-      wake(await run(ctx, pod, rec, c, true, r, policy))
+      wake(await run(ctx, pod, rec, c, 'initContainers', r, policy))
     }
     break
   }
@@ -93,7 +99,7 @@ export async function syncPod (ctx: SyncContext, pod: KubeObject, rec: PodRecord
     const r = containerRecord(rec, c.name)
     if (!initsDone) { r.waiting = { reason: 'PodInitializing' }; continue }
     if (r.status === undefined || (r.status.state === 'exited' && shouldRestart(policy, r.status.exitCode))) {
-      wake(await run(ctx, pod, rec, c, false, r, policy))
+      wake(await run(ctx, pod, rec, c, 'containers', r, policy))
     }
     r.ready = r.status?.state === 'running' && await probe(ctx, c, r, wake)
     if (r.status?.state === 'running' && c.livenessProbe !== undefined) await liveness(ctx, pod, c, r, wake)
@@ -118,14 +124,16 @@ async function deadlineExceeded (ctx: SyncContext, pod: KubeObject, rec: PodReco
 }
 
 /** Start (or restart, after its back-off) one container; returns when to come back. */
-async function run (ctx: SyncContext, pod: KubeObject, rec: PodRecord, c: Json, init: boolean, r: ContainerRecord, policy: string): Promise<number | undefined> {
+async function run (ctx: SyncContext, pod: KubeObject, rec: PodRecord, c: Json, list: ContainerList, r: ContainerRecord, policy: string): Promise<number | undefined> {
   const now = ctx.now()
   if (r.backoffUntil !== undefined && now < r.backoffUntil) {
+    // A container whose config could not be made never ran: it keeps saying why until a retry works.
+    if (r.waiting?.reason === 'CreateContainerConfigError' && r.status === undefined) return r.backoffUntil
     const image = r.waiting?.reason === 'ErrImagePull' || r.waiting?.reason === 'ImagePullBackOff'
     r.waiting = image
       ? { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image}"` }
       : { reason: 'CrashLoopBackOff', message: `back-off ${goDuration(r.backoffMs)} restarting failed container=${c.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})` }
-    const fieldPath = `spec.${init ? 'initContainers' : 'containers'}{${c.name}}`
+    const fieldPath = `spec.${list}{${c.name}}`
     await ctx.recorder.record(pod, image
       ? { type: 'Normal', reason: 'BackOff', message: `Back-off pulling image "${c.image}"`, fieldPath }
       : { type: 'Warning', reason: 'BackOff', message: `Back-off restarting failed container ${c.name} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`, fieldPath })
@@ -147,7 +155,10 @@ async function run (ctx: SyncContext, pod: KubeObject, rec: PodRecord, c: Json, 
   // waits 10 s, and each one after that twice as long, up to 5 min.
   if (restart) r.backoffMs = r.backoffMs === 0 ? INITIAL_BACKOFF_MS : Math.min(r.backoffMs * 2, MAX_BACKOFF_MS)
   r.backoffUntil = undefined
-  const ok = await startContainer({ runtime: ctx.runtime, recorder: ctx.recorder, now: ctx.now, client: ctx.client, hostIP: ctx.hostIP, podIP: rec.ip, pulled: ctx.pulled }, pod, rec.sandboxId!, c, init, r)
+  const target = typeof c.targetContainerName === 'string' && c.targetContainerName !== ''
+    ? { name: c.targetContainerName, id: rec.containers.get(c.targetContainerName)?.id ?? rec.containers.get(c.targetContainerName)?.status?.id }
+    : undefined
+  const ok = await startContainer({ runtime: ctx.runtime, recorder: ctx.recorder, now: ctx.now, client: ctx.client, hostIP: ctx.hostIP, podIP: rec.ip, pulled: ctx.pulled }, pod, rec.sandboxId!, c, list, r, target)
   // A real process may be gone by the time its start returns: its back-off starts now, not at
   // the next refresh (which would see no fresh exit).
   if (ok && r.status?.state === 'exited' && r.backoffMs > 0) r.backoffUntil = (r.status.finishedAt ?? ctx.now()) + r.backoffMs
@@ -201,8 +212,10 @@ async function liveness (ctx: SyncContext, pod: KubeObject, c: Json, r: Containe
 async function terminate (ctx: SyncContext, pod: KubeObject, rec: PodRecord): Promise<SyncResult> {
   if (!rec.killed) {
     if (rec.sandboxId !== undefined) {
+      const ephemeral = new Set(((pod.spec as Json).ephemeralContainers ?? []).map((c: Json) => c.name))
       for (const [name, r] of rec.containers) {
-        if (r.status?.state === 'running') await ctx.recorder.record(pod, { type: 'Normal', reason: 'Killing', message: `Stopping container ${name}`, fieldPath: `spec.containers{${name}}` })
+        const fieldPath = `spec.${ephemeral.has(name) ? 'ephemeralContainers' : 'containers'}{${name}}`
+        if (r.status?.state === 'running') await ctx.recorder.record(pod, { type: 'Normal', reason: 'Killing', message: `Stopping container ${name}`, fieldPath })
       }
       // The kubelet never gives less than 2 s (minimumGracePeriodInSeconds), even for --grace-period=0.
       await ctx.runtime.stopPodSandbox(rec.sandboxId, Math.max(2, pod.metadata.deletionGracePeriodSeconds ?? 0))
@@ -251,8 +264,12 @@ async function writeStatus (ctx: SyncContext, pod: KubeObject, rec: PodRecord, f
       views.push({ name: c.name, init, current: r.status, previous: r.previous, restartCount: r.restartCount, waiting, ready: r.ready })
     }
   }
+  const ephemerals: ContainerView[] = ((spec.ephemeralContainers ?? []) as Json[]).map(c => {
+    const r = containerRecord(rec, c.name)
+    return { name: c.name, init: false, current: r.status, restartCount: 0, waiting: r.status?.state === 'running' ? undefined : r.waiting, ready: false }
+  })
   const sandboxReady = final?.sandboxReady ?? rec.sandboxId !== undefined
-  const status = computePodStatus({ spec, oldStatus: (pod.status ?? {}) as Json, sandboxReady, podIP: rec.ip, hostIP: ctx.hostIP, startTime: rec.startTime!, containers: views, now: rfc3339(ctx.now()), terminal: final?.terminal })
+  const status = computePodStatus({ spec, oldStatus: (pod.status ?? {}) as Json, sandboxReady, podIP: rec.ip, hostIP: ctx.hostIP, startTime: rec.startTime!, containers: views, ephemerals, now: rfc3339(ctx.now()), terminal: final?.terminal })
   if (JSON.stringify(status) === JSON.stringify(pod.status)) return
   await ctx.client.update({ ...pod, status } as KubeObject, { subresource: 'status', fieldManager: 'k3s' })
 }

@@ -42,6 +42,12 @@ export interface ContainerConfig {
   resources?: { cpuLimitMillis?: number, memoryLimitBytes?: number, cpuRequestMillis?: number, memoryRequestBytes?: number }
   /** Volumes mounted into the container, with their sources resolved by the kubelet. */
   mounts?: Mount[]
+  /** The spec's stdin, stdinOnce and tty (CRI's): an open stdin for attach, closed when the first attach ends with stdinOnce; a terminal. */
+  stdin?: boolean
+  stdinOnce?: boolean
+  tty?: boolean
+  /** An ephemeral container's targetContainerName, as the runtime's ID of that container: it joins its process namespace (CRI's NamespaceMode TARGET). */
+  targetContainerId?: string
 }
 
 export interface ContainerPort { containerPort: number, hostPort?: number, hostIP?: string, protocol?: string, name?: string }

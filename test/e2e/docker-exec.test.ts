@@ -128,6 +128,30 @@ describe('kubectl exec, cp, attach, port-forward on the docker runtime', functio
     stop()
   })
 
+  it('kubectl debug -i: an ephemeral container in the target\'s process namespace, its stdin attached', async () => {
+    // The shell reads commands from kubectl's stdin, which stays open while it answers (with
+    // stdinOnce false, as kubectl debug asks, containerd and Docker stop the output when the
+    // attach's stdin ends); `ps` sees the target container's loop.
+    const child = spawn('kubectl', ['debug', '-i', 'ticker', `--image=${TEST_IMAGE}`, '--target=app', '-c', 'dbg', '--', 'sh'], { env: { PATH: process.env.PATH, HOME: home, KUBECONFIG: server!.kubeconfigPath } })
+    let out = ''
+    const seen = (re: RegExp): Promise<void> => new Promise((resolve, reject) => {
+      const look = (): void => { if (re.test(out)) resolve() }
+      child.stdout.on('data', (b: Buffer) => { out += b.toString(); look() })
+      child.once('exit', code => reject(new Error(`kubectl debug exited with ${code} before printing ${re}:\n${out}`)))
+      look()
+    })
+    child.stdin.write('busybox ps\n')
+    await seen(/while true; do echo tick; sleep 0\.2; done/)
+    child.stdin.write('echo done-$((6*7))\n')
+    await seen(/done-42/)
+    child.stdin.end('exit\n')
+    assert.equal(await new Promise(resolve => child.once('exit', resolve)), 0)
+    const pod = JSON.parse(await ok(['get', 'pod', 'ticker', '-o', 'json']))
+    // kubectl attached once the kubelet said it runs.
+    const status = pod.status.ephemeralContainerStatuses.find((c: { name: string }) => c.name === 'dbg')
+    assert.match(status?.containerID ?? '', /^containerd:\/\/[0-9a-f]{64}$/, JSON.stringify(pod.status))
+  })
+
   it('runs in a terminal when asked (client-node, tty: true)', async () => {
     const kc = new k8s.KubeConfig()
     kc.loadFromFile(server!.kubeconfigPath)

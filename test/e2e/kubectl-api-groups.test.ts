@@ -84,6 +84,15 @@ describe('kubectl against k3sim: admission, flowcontrol, PodTemplate and CSI kin
     ].join('\n'))
   })
 
+  it('lists a group version\'s resources in name order, subresources among them, as upstream\'s installer registers them', async () => {
+    const names: string[] = JSON.parse(await ok(['get', '--raw', '/api/v1'])).resources.map((r: { name: string }) => r.name)
+    assert.deepEqual(names.filter(n => n.startsWith('pods')), ['pods', 'pods/attach', 'pods/binding', 'pods/ephemeralcontainers', 'pods/eviction', 'pods/exec', 'pods/log', 'pods/portforward', 'pods/proxy', 'pods/status'])
+    assert.deepEqual(names.slice(0, 4), ['bindings', 'componentstatuses', 'configmaps', 'endpoints'])
+    assert.deepEqual(names, [...names].sort())
+    const apps: string[] = JSON.parse(await ok(['get', '--raw', '/apis/apps/v1'])).resources.map((r: { name: string }) => r.name)
+    assert.deepEqual(apps, [...apps].sort())
+  })
+
   it('applies a manifest with webhook configurations and a Deployment, all of it, validated client-side', async () => {
     assert.equal(await ok(['apply', '-f', '-'], WEBHOOKS_AND_DEPLOYMENT), [
       'validatingwebhookconfiguration.admissionregistration.k8s.io/ingress-nginx-admission created',

@@ -100,6 +100,48 @@ describe('kubelet: pod status in virtual time', () => {
     assert.deepEqual(started, ['Started container one', 'Started container two', 'Started container app'])
   })
 
+  it('lists container statuses by name (SortedContainerStatuses), init containers in the spec\'s order', async () => {
+    await cluster.client.create(pod('two', { initContainers: [{ name: 'z-init', image: 'busybox' }, { name: 'a-init', image: 'busybox' }], containers: [{ name: 'web', image: 'nginx:1.27' }, { name: 'app', image: 'nginx:1.27' }] }))
+    await cluster.settle()
+    const { status } = await get('two')
+    assert.deepEqual(status.containerStatuses.map((c: Json) => c.name), ['app', 'web'])
+    assert.deepEqual(status.initContainerStatuses.map((c: Json) => c.name), ['z-init', 'a-init'])
+  })
+
+  it('starts an ephemeral container once, its events at spec.ephemeralContainers{…}, its status not ready and without `started`', async () => {
+    await cluster.client.create(pod('debugged'))
+    await cluster.settle()
+    const add = (name: string, extra: Json = {}): Promise<unknown> => cluster.client.patch('v1', 'Pod', 'default', 'debugged', { spec: { ephemeralContainers: [{ name, image: 'busybox:1.36', ...extra }] } }, { subresource: 'ephemeralcontainers', type: 'strategic' })
+    await add('zz-dbg', { targetContainerName: 'app' })
+    await add('dbg')
+    await cluster.settle()
+    const { status } = await get('debugged')
+    assert.equal(status.phase, 'Running')
+    assert.deepEqual(status.ephemeralContainerStatuses.map((c: Json) => [c.name, Object.keys(c.state)[0], c.ready, c.restartCount, 'started' in c]), [['dbg', 'running', false, 0, false], ['zz-dbg', 'running', false, 0, false]])
+    assert.match(status.ephemeralContainerStatuses[0].containerID, /^containerd:\/\/[0-9a-f]{64}$/)
+    assert.deepEqual(Object.keys(status).slice(-2), ['qosClass', 'ephemeralContainerStatuses'])
+    assert.deepEqual(cluster.events({ name: 'debugged' }).filter((e: Json) => e.involvedObject.fieldPath === 'spec.ephemeralContainers{dbg}').map((e: Json) => `${e.reason}: ${e.message}`),
+      ['Pulled: Container image "busybox:1.36" already present on machine', 'Created: Created container: dbg', 'Started: Started container dbg'])
+    // Every later sync leaves it be: one start each.
+    await cluster.clock.advance('5m')
+    assert.equal(cluster.events({ name: 'debugged', reason: 'Started' }).length, 3)
+  })
+
+  it('an ephemeral container whose target has no container yet fails as kuberuntime\'s getTargetID', async () => {
+    await cluster.client.create(pod('stuck', { containers: [{ name: 'app', image: 'not-on-this-node:1', imagePullPolicy: 'Never' }] }))
+    await cluster.settle()
+    await cluster.client.patch('v1', 'Pod', 'default', 'stuck', { spec: { ephemeralContainers: [{ name: 'dbg', image: 'busybox', targetContainerName: 'app' }] } }, { subresource: 'ephemeralcontainers', type: 'strategic' })
+    await cluster.settle()
+    const failed = cluster.events({ name: 'stuck', reason: 'Failed' }).filter((e: Json) => e.involvedObject.fieldPath === 'spec.ephemeralContainers{dbg}').map((e: Json) => e.message)
+    assert.deepEqual([...new Set(failed)], ['Error: unable to find target container app'])
+    // Retried, and still saying why (never CrashLoopBackOff: it never ran).
+    await cluster.clock.advance('30s')
+    const s = (await get('stuck')).status.ephemeralContainerStatuses[0]
+    assert.deepEqual([s.name, s.state.waiting.reason, s.state.waiting.message], ['dbg', 'CreateContainerConfigError', 'unable to find target container app'])
+    const repeated = cluster.events({ name: 'stuck', reason: 'Failed' }).find((e: Json) => e.involvedObject.fieldPath === 'spec.ephemeralContainers{dbg}') as Json
+    assert.ok(repeated.count > 1, `retried: count ${repeated.count}`)
+  })
+
   it('fails a pod past its activeDeadlineSeconds', async () => {
     await cluster.client.create(pod('deadline', { activeDeadlineSeconds: 30 }))
     await cluster.settle()

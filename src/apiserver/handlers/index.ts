@@ -49,8 +49,9 @@ export async function serve (ctx: ApiContext, req: ApiRequest): Promise<Served> 
 async function serveSubresource (ctx: ApiContext, req: ApiRequest): Promise<Reply> {
   const sub = req.subresource!
   const key = `${sub}:${req.verb}`
-  // status, and the subresources that write one part of it (a CSR's approval).
-  if (statusWrite(ctx.strategyFor(req.info), sub)) {
+  // status, the subresources that write one part of it (a CSR's approval) or of the spec (pods' ephemeralcontainers).
+  const strategy = ctx.strategyFor(req.info)
+  if (statusWrite(strategy, sub) || strategy.specParts?.[sub] !== undefined) {
     if (req.verb === 'get') return { status: 200, body: await getObject(ctx, req) }
     if (req.verb === 'update') return replaceObject(ctx, req)
     if (req.verb === 'patch') return patchObject(ctx, req)

@@ -64,11 +64,13 @@ export function specOf (obj: KubeObject): string {
   return JSON.stringify(rest)
 }
 
-export function validateOrThrow (ctx: ApiContext, info: ResourceInfo, obj: KubeObject, old?: KubeObject): void {
+export function validateOrThrow (ctx: ApiContext, info: ResourceInfo, obj: KubeObject, old?: KubeObject, subresource?: string): void {
   const strategy = ctx.strategyFor(info)
   const causes: StatusCause[] = validateMetadata(obj, { namespaced: info.namespaced, nameIsLabel: strategy.nameIsLabel === true, nameIsPathSegment: strategy.nameIsPathSegment === true })
   causes.push(...(strategy.validate?.(obj) ?? []))
+  const part = subresource === undefined ? undefined : strategy.specParts?.[subresource]
   if (old === undefined) causes.push(...(strategy.validateCreate?.(obj) ?? []))
+  else if (part !== undefined) causes.push(...part.validateUpdate(obj, old))
   else causes.push(...(strategy.validateUpdate?.(obj, old) ?? []))
   if (causes.length > 0) throw invalid(info.group, info.kind, obj.metadata.name ?? '', causes)
 }
@@ -103,7 +105,12 @@ export function carryOver (info: ResourceInfo, strategy: Strategy, obj: KubeObje
   }
   let next: KubeObject = obj
   const part = subresource === undefined ? undefined : strategy.statusParts?.[subresource]
-  if (part !== undefined) {
+  const specPart = subresource === undefined ? undefined : strategy.specParts?.[subresource]
+  if (specPart !== undefined) {
+    // The stored object (status and metadata too, as a status write's) with the body's part of the spec.
+    next = { ...clone(old), metadata: statusWriteMetadata(obj, old, false) }
+    next.spec = specPart.spec(obj.spec as Record<string, unknown> | undefined, clone(old.spec) as Record<string, unknown> | undefined)
+  } else if (part !== undefined) {
     next = { ...clone(old), metadata: statusWriteMetadata(obj, old, false) }
     next.status = part(obj.status as Record<string, unknown> | undefined, old.status as Record<string, unknown> | undefined)
   } else if (subresource === 'status') {

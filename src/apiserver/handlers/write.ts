@@ -135,7 +135,7 @@ async function writeUpdate (ctx: ApiContext, req: ApiRequest, stored: KubeObject
     await strategy.prepareForUpdate?.(next, current, { storage: ctx.storage, ids: ctx.ids, clock: ctx.clock, user: req.user, requestName: req.name, authorizer: ctx.authorizer })
   }
   if (strategy.generation && specOf(next) !== specOf(current)) next.metadata.generation = (current.metadata.generation ?? 0) + 1
-  validateOrThrow(ctx, info, next, current)
+  validateOrThrow(ctx, info, next, current, req.subresource)
   const subresource = options.admissionSubresource ?? req.subresource
   const strategyWarnings = req.subresource === undefined ? strategy.warningsOnUpdate?.(next, current) ?? [] : []
   const warnings = withWarnings(undefined, [...strategyWarnings, ...await ctx.admission.validate({ operation: 'update', info, subresource, obj: next, old: current, dryRun: req.options.dryRun === true })])

@@ -20,7 +20,7 @@ const ENV_NAME_ERROR = "a valid environment variable name must consist only of p
  * Each container of `list` at `path`, `names` the names seen so far (regular containers first, as
  * upstream validates them first: an init container reusing one is the duplicate).
  */
-export function validateContainers (list: Json[] | undefined, path: string, volumes: ReadonlySet<string>, names: Set<string>, causes: StatusCause[]): void {
+export function validateContainers (list: Json[] | undefined, path: string, volumes: ReadonlySet<string>, names: Set<string>, causes: StatusCause[], extra?: (c: Json, at: string) => void): void {
   ;(list ?? []).forEach((c, i) => {
     const at = `${path}[${i}]`
     if (c === null || typeof c !== 'object') { causes.push(required(`${at}.name`)); return }
@@ -55,6 +55,7 @@ export function validateContainers (list: Json[] | undefined, path: string, volu
       if (names.has(c.name)) causes.push(duplicate(`${at}.name`, c.name))
       else names.add(c.name)
     }
+    extra?.(c, at)
   })
 }
 

@@ -3,6 +3,7 @@
 import { def, defString, duplicate, invalidValue, required, unsupported } from './strategy.ts'
 import type { StatusCause } from '../errors.ts'
 import { validateContainers } from './pod-containers.ts'
+import { ephemeralContainerChecks } from './pod-ephemeral.ts'
 import { defaultContainerRefs, defaultProbeHandler, defaultVolumeSource } from './volume-defaults.ts'
 
 type Json = Record<string, any>
@@ -50,6 +51,8 @@ export function defaultPodSpec (spec: Json): void {
   if (spec.serviceAccountName === undefined && spec.serviceAccount !== undefined) spec.serviceAccountName = spec.serviceAccount
   for (const c of spec.initContainers ?? []) defaultContainer(c)
   for (const c of spec.containers ?? []) defaultContainer(c)
+  // SetDefaults_EphemeralContainer is SetDefaults_Container.
+  for (const c of spec.ephemeralContainers ?? []) if (c !== null && typeof c === 'object') defaultContainer(c)
   for (const v of spec.volumes ?? []) {
     if (v === null || typeof v !== 'object') continue
     // SetDefaults_Volume: a volume naming no source is an emptyDir.
@@ -75,8 +78,11 @@ const RESTART_POLICIES = ['Always', 'OnFailure', 'Never']
 const DNS_POLICIES = ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None']
 const MAX_INT32 = 2147483647
 
-/** ValidatePodSpec's checks, in upstream's order: volumes, containers, init containers, policies. */
-export function validatePodSpec (spec: Json | undefined, path: string): StatusCause[] {
+/**
+ * ValidatePodSpec's checks, in upstream's order: volumes, containers, init containers, ephemeral
+ * containers, policies. A pod template (ValidatePodTemplateSpec) may not have ephemeral containers.
+ */
+export function validatePodSpec (spec: Json | undefined, path: string, options: { template?: boolean } = {}): StatusCause[] {
   if (spec === undefined || spec === null) return [required(path)]
   const causes: StatusCause[] = []
   const volumes = validateVolumes(spec.volumes, `${path}.volumes`, causes)
@@ -84,6 +90,8 @@ export function validatePodSpec (spec: Json | undefined, path: string): StatusCa
   const names = new Set<string>()
   validateContainers(spec.containers, `${path}.containers`, volumes, names, causes)
   validateContainers(spec.initContainers, `${path}.initContainers`, volumes, names, causes)
+  const others = new Set(names)
+  validateContainers(spec.ephemeralContainers, `${path}.ephemeralContainers`, volumes, names, causes, (c, at) => ephemeralContainerChecks(c, at, others, causes))
   if (spec.restartPolicy !== undefined && !RESTART_POLICIES.includes(spec.restartPolicy)) {
     causes.push(unsupported(`${path}.restartPolicy`, spec.restartPolicy, RESTART_POLICIES))
   }
@@ -93,6 +101,9 @@ export function validatePodSpec (spec: Json | undefined, path: string): StatusCa
   const deadline = spec.activeDeadlineSeconds
   if (deadline !== undefined && deadline !== null && !(deadline >= 1 && deadline <= MAX_INT32)) {
     causes.push(invalidValue(`${path}.activeDeadlineSeconds`, deadline, `must be between 1 and ${MAX_INT32}, inclusive`))
+  }
+  if (options.template === true && (spec.ephemeralContainers ?? []).length > 0) {
+    causes.push({ reason: 'FieldValueForbidden', message: 'Forbidden: ephemeral containers not allowed in pod template', field: `${path}.ephemeralContainers` })
   }
   return causes
 }

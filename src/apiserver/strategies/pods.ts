@@ -6,6 +6,7 @@ import type { StatusCause } from '../errors.ts'
 import { defaultHostNetworkPorts, defaultPodSpec, validatePodSpec } from './pod-spec.ts'
 import { podQOSClass } from '../../api/pod-resources.ts'
 import { podWarnings } from './pod-warnings.ts'
+import { ephemeralOnCreate, validateEphemeralUpdate, withEphemeralContainers } from './pod-ephemeral.ts'
 import { admitServiceAccount } from './service-account.ts'
 import { def, type Strategy, type StrategyContext } from './strategy.ts'
 import { StatusError } from '../errors.ts'
@@ -38,8 +39,12 @@ export const podStrategy: Strategy = {
     // DefaultTolerationSeconds admits updates too: a write that drops them gets them back.
     admitDefaultTolerationSeconds(obj.spec as Json)
   },
+  specParts: { ephemeralcontainers: { spec: withEphemeralContainers, validateUpdate: validateEphemeralUpdate } },
   validate (obj) {
     return validatePodSpec(obj.spec as Json, 'spec')
+  },
+  validateCreate (obj) {
+    return ephemeralOnCreate(obj.spec as Json)
   },
   warningsOnCreate (obj) {
     return podWarnings('', obj.spec as Json, obj.metadata)

@@ -43,6 +43,11 @@ export interface Strategy {
    * conditions), served as `status` is: the status to store, from the body's and the stored one.
    */
   statusParts?: Readonly<Record<string, (body: Record<string, unknown> | undefined, stored: Record<string, unknown> | undefined) => Record<string, unknown>>>
+  /**
+   * Subresources that write one part of the spec (pods/ephemeralcontainers), served as `status`
+   * is (get, update, patch of the whole object): the spec to store, and their own update checks.
+   */
+  specParts?: Readonly<Record<string, SpecPart>>
   /** Names must be DNS-1123 labels (namespaces, services) rather than subdomains. */
   nameIsLabel?: boolean
   /** Names are path segments (RBAC objects: `system:coredns` is valid). */
@@ -63,6 +68,13 @@ export interface Strategy {
   warningsOnCreate?(obj: KubeObject): string[]
   /** WarningsOnUpdate (main resource writes only). */
   warningsOnUpdate?(obj: KubeObject, old: KubeObject): string[]
+}
+
+export interface SpecPart {
+  /** The spec to store, from the body's and the stored one. */
+  spec: (body: Record<string, unknown> | undefined, stored: Record<string, unknown> | undefined) => Record<string, unknown>
+  /** Checks of the write, in place of the strategy's validateUpdate. */
+  validateUpdate: (obj: KubeObject, old: KubeObject) => StatusCause[]
 }
 
 export const generic: Strategy = { generation: false, status: false }

@@ -35,7 +35,7 @@ function validateTemplate (spec: Json, path: string, { selector = true, podSpec 
     }
   }
   if (spec.template === undefined) causes.push(required(`${path}.template`))
-  else if (podSpec) causes.push(...validatePodSpec(spec.template.spec, `${path}.template.spec`))
+  else if (podSpec) causes.push(...validatePodSpec(spec.template.spec, `${path}.template.spec`, { template: true }))
   else causes.push(...statefulSetPodSpec(spec.template.spec ?? {}, `${path}.template.spec`))
   return causes
 }
@@ -216,7 +216,7 @@ export const cronJobStrategy: Strategy = {
     const spec = (obj.spec ?? {}) as Json
     const causes: StatusCause[] = []
     if (typeof spec.schedule !== 'string' || spec.schedule.trim() === '') causes.push(required('spec.schedule'))
-    causes.push(...validatePodSpec(spec.jobTemplate?.spec?.template?.spec, 'spec.jobTemplate.spec.template.spec'))
+    causes.push(...validatePodSpec(spec.jobTemplate?.spec?.template?.spec, 'spec.jobTemplate.spec.template.spec', { template: true }))
     return causes
   },
 }
@@ -233,5 +233,5 @@ export const podTemplateStrategy: Strategy = {
     if (o.template === undefined || o.template === null) o.template = {}
     defaultTemplate(o.template)
   },
-  validate: obj => validatePodSpec((obj as Json).template?.spec, 'template.spec'),
+  validate: obj => validatePodSpec((obj as Json).template?.spec, 'template.spec', { template: true }),
 }

@@ -1,7 +1,8 @@
 // A pod container as a Docker ContainerCreate body, as dockershim mapped it: Kubernetes `command`
 // replaces the image ENTRYPOINT (and drops its CMD), `args` replace CMD; the container joins its
 // sandbox's network and IPC namespaces; limits become the CFS quota and the memory cgroup (no
-// swap), requests the CPU shares; volumes become Docker volumes (emptyDir), binds (hostPath) or
+// swap), requests the CPU shares; stdin and tty as the spec asks (an ephemeral container also
+// joins its target's process namespace); volumes become Docker volumes (emptyDir), binds (hostPath) or
 // files copied in before start (configMap, secret, downwardAPI).
 import { posix } from 'node:path'
 import { fileContent, RuntimeError, type ContainerConfig, type Mount } from '../runtime.ts'
@@ -50,11 +51,13 @@ export function createBody (input: CreateInputs): Record<string, unknown> {
     Image: input.image,
     Env: (config.env ?? []).map(e => `${e.name}=${e.value}`),
     Labels: input.labels,
-    Tty: false,
-    OpenStdin: false,
+    Tty: config.tty === true,
+    OpenStdin: config.stdin === true,
+    StdinOnce: config.stdin === true && config.stdinOnce === true,
     HostConfig: {
       NetworkMode: `container:${input.sandboxId}`,
       IpcMode: `container:${input.sandboxId}`,
+      ...(config.targetContainerId !== undefined ? { PidMode: `container:${config.targetContainerId.replace(/^containerd:\/\//, '')}` } : {}),
       RestartPolicy: { Name: 'no' },
       CpuShares: cpuShares(r.cpuRequestMillis, r.cpuLimitMillis),
       ...(r.cpuLimitMillis !== undefined ? { CpuPeriod: CPU_PERIOD_US, CpuQuota: cpuQuota(r.cpuLimitMillis) } : {}),

@@ -30,6 +30,9 @@ export interface ContainerInfo {
   state: { status: string, running: boolean, exitCode: number, oomKilled: boolean, startedAt: string, finishedAt: string, error: string }
   created: string
   ip?: string
+  /** Created with a terminal / with an open stdin. */
+  tty: boolean
+  openStdin: boolean
 }
 
 export interface ImageInfo { id: string, repoDigests: string[], repoTags: string[], size: number }
@@ -199,6 +202,8 @@ export class DockerEngine {
         imageId: c.Image,
         created: c.Created,
         ip: nets[0]?.IPAddress || undefined,
+        tty: c.Config.Tty === true,
+        openStdin: c.Config.OpenStdin === true,
         state: {
           status: c.State.Status, running: c.State.Running, exitCode: c.State.ExitCode, oomKilled: c.State.OOMKilled,
           startedAt: c.State.StartedAt, finishedAt: c.State.FinishedAt, error: c.State.Error,
@@ -280,9 +285,17 @@ export class DockerEngine {
     }
   }
 
-  /** `docker attach` to the main process from now on: its output as multiplexed frames. */
-  async attachStream (id: string, o: { stdout: boolean, stderr: boolean }): Promise<Duplex> {
-    return await this.docker.getContainer(id).attach({ stream: true, logs: false, stdin: false, stdout: o.stdout, stderr: o.stderr, hijack: true }) as unknown as Duplex
+  /**
+   * `docker attach` to the main process from now on: stdin in (if asked), its output as
+   * multiplexed frames, or raw bytes for a container with a TTY.
+   */
+  async attachStream (id: string, o: { stdin: boolean, stdout: boolean, stderr: boolean }): Promise<Duplex> {
+    return await this.docker.getContainer(id).attach({ stream: true, logs: false, stdin: o.stdin, stdout: o.stdout, stderr: o.stderr, hijack: true }) as unknown as Duplex
+  }
+
+  /** The TTY of a container created with one (`docker attach`'s resize). */
+  async resizeContainer (id: string, width: number, height: number): Promise<void> {
+    await this.docker.getContainer(id).resize({ w: width, h: height })
   }
 
   /** One sample: cumulative CPU, when Docker read it (ms since the epoch), and memory. */

@@ -80,16 +80,21 @@ export async function dockerExec (engine: DockerEngine, containerId: string, com
 const START_FAILED = 'OCI runtime exec failed'
 
 export async function dockerAttach (engine: DockerEngine, containerId: string, o: StreamOptions, output: StreamOutput): Promise<StreamSession> {
-  // Pod containers are created without a TTY or an open stdin (Tty/OpenStdin false), so an
-  // attach gets the main process's output and nothing else, multiplexed.
-  const stream = await engine.attachStream(containerId, { stdout: o.stdout, stderr: o.stderr })
+  // The container's own settings decide, as the kubelet takes the TTY from the spec: stdin
+  // reaches the process only if it was created with an open stdin (the spec's `stdin`), and a
+  // TTY's output is raw bytes, one stream; otherwise multiplexed frames.
+  const info = await engine.inspectContainer(containerId)
+  const tty = info?.tty === true
+  const stdin = o.stdin && info?.openStdin === true
+  const stream = await engine.attachStream(containerId, { stdin, stdout: o.stdout, stderr: o.stderr && !tty })
   const demux = new DockerDemuxer(output)
   let closed = false
-  const done = pump(stream, chunk => { if (!closed) demux.push(chunk) }).then(() => ({}))
+  const done = pump(stream, chunk => { if (!closed) { if (tty) output('stdout', chunk); else demux.push(chunk) } }).then(() => ({}))
   return {
-    write: () => {},
-    closeStdin: () => {},
-    resize: () => {},
+    write: data => { if (stdin && !stream.writableEnded) stream.write(data) },
+    // Half-close: the end of this client's input (a stdinOnce container's stdin closes then).
+    closeStdin: () => { if (stdin && !stream.writableEnded) stream.end() },
+    resize: size => { if (tty) engine.resizeContainer(containerId, size.width, size.height).catch(() => {}) },
     done,
     close: () => { closed = true; stream.destroy() },
   }
