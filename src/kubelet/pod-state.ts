@@ -52,7 +52,7 @@ interface StoredContainerStatus {
   restartCount?: number
   image?: string
   imageID?: string
-  state?: { running?: { startedAt?: string }, terminated?: { startedAt?: string, finishedAt?: string } }
+  state?: { running?: { startedAt?: string }, terminated?: { startedAt?: string, finishedAt?: string, exitCode?: number, reason?: string } }
 }
 
 /**
@@ -63,34 +63,48 @@ interface StoredContainerStatus {
  * and the pod gets a new sandbox. Undefined for a pod that never ran or has finished.
  */
 export function restoredPodRecord (pod: { metadata: { uid?: string }, status?: unknown }, key: string, now: number): PodRecord | undefined {
-  const status = (pod.status ?? {}) as { phase?: string, initContainerStatuses?: StoredContainerStatus[], containerStatuses?: StoredContainerStatus[] }
+  const status = (pod.status ?? {}) as { phase?: string, initContainerStatuses?: StoredContainerStatus[], containerStatuses?: StoredContainerStatus[], ephemeralContainerStatuses?: StoredContainerStatus[] }
   if (status.phase === 'Succeeded' || status.phase === 'Failed') return undefined
   const stored = [...status.initContainerStatuses ?? [], ...status.containerStatuses ?? []]
   if (!stored.some(c => c.containerID !== undefined && c.containerID !== '')) return undefined
   const rec = newPodRecord(pod.metadata.uid!, key)
+  for (const c of status.ephemeralContainerStatuses ?? []) {
+    // The runtime still has the container, exited with the node: an ephemeral one is never run
+    // again (the kubelet finds its status), so it stays as it ended.
+    const ended = exitedWithNode(c, now)
+    const t = c.state?.terminated
+    if (ended !== undefined) containerRecord(rec, c.name).status = t === undefined ? ended : { ...ended, exitCode: t.exitCode ?? ended.exitCode, reason: t.reason ?? ended.reason }
+  }
   for (const c of stored) {
     const r = containerRecord(rec, c.name)
     r.restartCount = c.restartCount ?? 0
-    const ran = c.state?.running ?? c.state?.terminated
-    if (c.containerID === undefined || c.containerID === '' || ran === undefined) continue
-    const startedAt = ran.startedAt === undefined ? undefined : Date.parse(ran.startedAt)
+    const ended = exitedWithNode(c, now)
+    if (ended === undefined) continue
     r.restartCount++
-    r.previous = {
-      id: c.containerID,
-      sandboxId: '',
-      name: c.name,
-      attempt: c.restartCount ?? 0,
-      state: 'exited',
-      createdAt: startedAt ?? now,
-      startedAt,
-      finishedAt: c.state?.terminated?.finishedAt === undefined ? now : Date.parse(c.state.terminated.finishedAt),
-      exitCode: 255,
-      reason: 'Unknown',
-      image: c.image ?? '',
-      imageRef: c.imageID ?? '',
-    }
+    r.previous = ended
   }
   return rec
+}
+
+/** A container that ran before the node went down, as the runtime finds it after: exited, 255, Unknown. */
+function exitedWithNode (c: StoredContainerStatus, now: number): ContainerStatus | undefined {
+  const ran = c.state?.running ?? c.state?.terminated
+  if (c.containerID === undefined || c.containerID === '' || ran === undefined) return undefined
+  const startedAt = ran.startedAt === undefined ? undefined : Date.parse(ran.startedAt)
+  return {
+    id: c.containerID,
+    sandboxId: '',
+    name: c.name,
+    attempt: c.restartCount ?? 0,
+    state: 'exited',
+    createdAt: startedAt ?? now,
+    startedAt,
+    finishedAt: c.state?.terminated?.finishedAt === undefined ? now : Date.parse(c.state.terminated.finishedAt),
+    exitCode: 255,
+    reason: 'Unknown',
+    image: c.image ?? '',
+    imageRef: c.imageID ?? '',
+  }
 }
 
 export function containerRecord (pod: PodRecord, name: string): ContainerRecord {

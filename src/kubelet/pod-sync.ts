@@ -39,7 +39,7 @@ export async function syncPod (ctx: SyncContext, pod: KubeObject, rec: PodRecord
   const spec = pod.spec as Json
   const status = (pod.status ?? {}) as Json
   if (pod.metadata.deletionTimestamp !== undefined) return terminate(ctx, pod, rec)
-  if (status.phase === 'Succeeded' || status.phase === 'Failed') return { done: true }
+  if (status.phase === 'Succeeded' || status.phase === 'Failed') return finished(ctx, pod, rec)
   const ref = { uid: pod.metadata.uid!, namespace: pod.metadata.namespace!, name: pod.metadata.name! }
   rec.startTime ??= status.startTime ?? rfc3339(ctx.now())
   const deadline = spec.activeDeadlineSeconds === undefined ? undefined : Date.parse(rec.startTime!) + spec.activeDeadlineSeconds * 1000
@@ -109,6 +109,20 @@ export async function syncPod (ctx: SyncContext, pod: KubeObject, rec: PodRecord
   return { wakeAt }
 }
 
+/**
+ * A pod whose phase is terminal: what still runs (an ephemeral container the phase does not
+ * count) is stopped, as the kubelet's SyncTerminatingPod kills the pod, and the status says so.
+ */
+async function finished (ctx: SyncContext, pod: KubeObject, rec: PodRecord): Promise<SyncResult> {
+  const running = [...rec.containers.values()].filter(r => r.id !== undefined && r.status?.state === 'running')
+  if (running.length === 0) return { done: true }
+  const grace = (pod.spec as Json).terminationGracePeriodSeconds ?? 30
+  for (const r of running) await ctx.runtime.stopContainer(r.id!, grace).catch(() => undefined)
+  await refresh(ctx, rec)
+  await writeStatus(ctx, pod, rec).catch(() => undefined)
+  return { done: true }
+}
+
 /** activeDeadlineSeconds ran out: the containers are stopped and the pod Failed, as upstream. */
 async function deadlineExceeded (ctx: SyncContext, pod: KubeObject, rec: PodRecord): Promise<SyncResult> {
   if (!rec.deadlineExceeded) {
@@ -141,7 +155,10 @@ async function run (ctx: SyncContext, pod: KubeObject, rec: PodRecord, c: Json, 
     if (image) await ctx.recorder.record(pod, { type: 'Warning', reason: 'Failed', message: 'Error: ImagePullBackOff', fieldPath })
     return r.backoffUntil
   }
-  const restart = r.status?.state === 'exited' || r.waiting !== undefined
+  // A container whose config could not be made is retried as the pod worker retries a failed
+  // sync (10 s), not with the crash back-off: it never ran.
+  const neverRan = r.waiting?.reason === 'CreateContainerConfigError' && r.status === undefined
+  const restart = !neverRan && (r.status?.state === 'exited' || r.waiting !== undefined)
   if (r.status?.state === 'exited') {
     // A restart: the finished attempt becomes lastState. Like the kubelet's container GC, the
     // newest dead attempt is kept (`kubectl logs --previous` reads it) and the one before goes.
@@ -163,7 +180,7 @@ async function run (ctx: SyncContext, pod: KubeObject, rec: PodRecord, c: Json, 
   // the next refresh (which would see no fresh exit).
   if (ok && r.status?.state === 'exited' && r.backoffMs > 0) r.backoffUntil = (r.status.finishedAt ?? ctx.now()) + r.backoffMs
   if (ok) return r.backoffUntil
-  if (r.backoffMs === 0) r.backoffMs = INITIAL_BACKOFF_MS
+  if (r.backoffMs === 0 || r.waiting?.reason === 'CreateContainerConfigError') r.backoffMs = INITIAL_BACKOFF_MS
   r.backoffUntil = ctx.now() + r.backoffMs
   return r.backoffUntil
 }
@@ -212,9 +229,11 @@ async function liveness (ctx: SyncContext, pod: KubeObject, c: Json, r: Containe
 async function terminate (ctx: SyncContext, pod: KubeObject, rec: PodRecord): Promise<SyncResult> {
   if (!rec.killed) {
     if (rec.sandboxId !== undefined) {
-      const ephemeral = new Set(((pod.spec as Json).ephemeralContainers ?? []).map((c: Json) => c.name))
+      const spec = pod.spec as Json
+      const listOf = (name: string): ContainerList => ((spec.initContainers ?? []) as Json[]).some(c => c.name === name) ? 'initContainers'
+        : ((spec.ephemeralContainers ?? []) as Json[]).some(c => c.name === name) ? 'ephemeralContainers' : 'containers'
       for (const [name, r] of rec.containers) {
-        const fieldPath = `spec.${ephemeral.has(name) ? 'ephemeralContainers' : 'containers'}{${name}}`
+        const fieldPath = `spec.${listOf(name)}{${name}}`
         if (r.status?.state === 'running') await ctx.recorder.record(pod, { type: 'Normal', reason: 'Killing', message: `Stopping container ${name}`, fieldPath })
       }
       // The kubelet never gives less than 2 s (minimumGracePeriodInSeconds), even for --grace-period=0.

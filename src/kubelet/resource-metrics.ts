@@ -3,10 +3,8 @@
 // stamped with its scrape time in ms but the containers' start times. CPU is cumulative: the
 // runtime's rate since the container started (since boot for the node's own processes).
 import { cpuNanoSeconds, type NodeUsageSample } from '../api/resource-usage.ts'
-import { goFloat } from '../apiserver/schemas/go-values.ts'
+import { family as promFamily, type Labels, type Sample } from '../apiserver/metrics/exposition.ts'
 
-type Labels = Array<[string, string]>
-interface Sample { labels: Labels, value: number, at?: number }
 
 export function resourceMetrics (u: NodeUsageSample, bootedAt: number): string {
   // Whole nanoseconds of CPU, as the runtime's counters count them, summed as integers and
@@ -48,16 +46,7 @@ export function resourceMetrics (u: NodeUsageSample, bootedAt: number): string {
   ].join('')
 }
 
-/** One family: HELP (with its stability) and TYPE, then its samples sorted by label values; none, no lines. */
-function family (name: string, type: string, help: string, samples: Sample[]): string {
-  if (samples.length === 0) return ''
-  const key = (s: Sample): string => s.labels.map(([, v]) => v).join('\u0000')
-  const sorted = [...samples].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0))
-  const lines = sorted.map(s => {
-    const labels = s.labels.length === 0 ? '' : `{${s.labels.map(([k, v]) => `${k}="${escapeLabel(v)}"`).join(',')}}`
-    return `${name}${labels} ${goFloat(s.value)}${s.at === undefined ? '' : ` ${Math.floor(s.at)}`}\n`
-  })
-  return `# HELP ${name} [STABLE] ${help}\n# TYPE ${name} ${type}\n${lines.join('')}`
+/** One STABLE family of the collector. */
+function family (name: string, type: 'counter' | 'gauge', help: string, samples: Sample[]): string {
+  return promFamily(name, type, `[STABLE] ${help}`, samples)
 }
-
-const escapeLabel = (v: string): string => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"')

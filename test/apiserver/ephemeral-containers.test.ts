@@ -44,6 +44,7 @@ describe('pods/ephemeralcontainers (v1.32 validation and strategy)', () => {
 
   const refusals: Array<{ name: string, add: Json, error: string }> = [
     { name: 'ports', add: { ports: [{ containerPort: 80 }] }, error: 'spec.ephemeralContainers[0].ports: Forbidden: cannot be set for an Ephemeral Container' },
+    { name: 'an empty list of ports (present is set, as reflect.DeepEqual tells)', add: { ports: [] }, error: 'spec.ephemeralContainers[0].ports: Forbidden: cannot be set for an Ephemeral Container' },
     { name: 'resources', add: { resources: { requests: { cpu: '1' } } }, error: 'spec.ephemeralContainers[0].resources: Forbidden: cannot be set for an Ephemeral Container' },
     { name: 'probes and lifecycle, in the struct\'s order', add: { lifecycle: { preStop: { exec: { command: ['true'] } } }, readinessProbe: { exec: { command: ['true'] } } },
       error: '[spec.ephemeralContainers[0].readinessProbe: Forbidden: cannot be set for an Ephemeral Container, spec.ephemeralContainers[0].lifecycle: Forbidden: cannot be set for an Ephemeral Container]' },

@@ -152,6 +152,24 @@ describe('kubectl exec, cp, attach, port-forward on the docker runtime', functio
     assert.match(status?.containerID ?? '', /^containerd:\/\/[0-9a-f]{64}$/, JSON.stringify(pod.status))
   })
 
+  it('kubectl logs of a container with a TTY: its one raw stream, line by line', async () => {
+    await ok(['apply', '-f', '-'], `apiVersion: v1
+kind: Pod
+metadata: {name: tty-logs}
+spec:
+  terminationGracePeriodSeconds: 0
+  restartPolicy: Never
+  containers:
+  - name: app
+    image: ${TEST_IMAGE}
+    tty: true
+    command: [sh, -c, 'echo one; echo two']
+`)
+    await ok(['wait', '--for=jsonpath={.status.phase}=Succeeded', 'pod/tty-logs', '--timeout=60s'])
+    // A terminal ends its lines with \r\n, which the log keeps (as containerd's does).
+    assert.equal(await ok(['logs', 'tty-logs']), 'one\r\ntwo\r\n')
+  })
+
   it('runs in a terminal when asked (client-node, tty: true)', async () => {
     const kc = new k8s.KubeConfig()
     kc.loadFromFile(server!.kubeconfigPath)

@@ -127,6 +127,31 @@ describe('kubelet: pod status in virtual time', () => {
     assert.equal(cluster.events({ name: 'debugged', reason: 'Started' }).length, 3)
   })
 
+  const addDebugger = (pod: string): Promise<unknown> => cluster.client.patch('v1', 'Pod', 'default', pod, { spec: { ephemeralContainers: [{ name: 'dbg', image: 'busybox' }] } }, { subresource: 'ephemeralcontainers', type: 'strategic' })
+
+  it('an ephemeral container that exits stays exited (never restarted, whatever the pod\'s restartPolicy)', async () => {
+    await cluster.client.create(pod('short-debug', {}, { 'k3sim.io/profile-inline': '{containers: {dbg: {exitAfter: 1s}}}' }))
+    await cluster.settle()
+    await addDebugger('short-debug')
+    await cluster.settle()
+    await cluster.clock.advance('5m')
+    const { status } = await get('short-debug')
+    assert.deepEqual([status.phase, status.ephemeralContainerStatuses[0].state.terminated?.reason, status.ephemeralContainerStatuses[0].restartCount], ['Running', 'Completed', 0])
+    assert.equal(cluster.events({ name: 'short-debug', reason: 'Started' }).filter((e: Json) => e.involvedObject.fieldPath === 'spec.ephemeralContainers{dbg}').length, 1)
+  })
+
+  it('a pod that completes stops the ephemeral containers still running, as SyncTerminatingPod', async () => {
+    await cluster.client.create(pod('job-debug', { restartPolicy: 'Never' }, { 'k3sim.io/profile-inline': '{containers: {app: {exitAfter: 1m}, dbg: {exitAfter: 1h}}}' }))
+    await cluster.settle()
+    await addDebugger('job-debug')
+    await cluster.settle()
+    assert.equal(Object.keys((await get('job-debug')).status.ephemeralContainerStatuses[0].state)[0], 'running')
+    await cluster.clock.advance('61s')
+    const { status } = await get('job-debug')
+    assert.equal(status.phase, 'Succeeded')
+    assert.equal(Object.keys(status.ephemeralContainerStatuses[0].state)[0], 'terminated')
+  })
+
   it('an ephemeral container whose target has no container yet fails as kuberuntime\'s getTargetID', async () => {
     await cluster.client.create(pod('stuck', { containers: [{ name: 'app', image: 'not-on-this-node:1', imagePullPolicy: 'Never' }] }))
     await cluster.settle()

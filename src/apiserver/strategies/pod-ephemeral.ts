@@ -16,11 +16,13 @@ const NOT_ALLOWED = ['ports', 'resources', 'resizePolicy', 'restartPolicy', 'liv
 
 const forbidden = (field: string, detail: string): StatusCause => ({ reason: 'FieldValueForbidden', message: `Forbidden: ${detail}`, field })
 
-/** Set to something other than Go's zero value (nil, empty struct, empty list, ""). */
-function isSet (v: unknown): boolean {
-  if (v === undefined || v === null || v === '' || v === 0 || v === false) return false
-  if (Array.isArray(v)) return v.length > 0
-  if (typeof v === 'object') return Object.values(v as Json).some(isSet)
+/**
+ * Set, as reflect.DeepEqual with the zero value tells: a field present at all (an empty list, an
+ * empty object, ""), but `resources`, a struct, only when one of its own fields is present.
+ */
+function isSet (field: string, v: unknown): boolean {
+  if (v === undefined || v === null) return false
+  if (field === 'resources' && typeof v === 'object') return Object.values(v as Json).some(x => x !== undefined && x !== null)
   return true
 }
 
@@ -32,7 +34,7 @@ function isSet (v: unknown): boolean {
 export function ephemeralContainerChecks (c: Json, at: string, others: ReadonlySet<string>, causes: StatusCause[]): void {
   const target = c.targetContainerName
   if (typeof target === 'string' && target !== '' && !others.has(target)) causes.push(notFound(`${at}.targetContainerName`, target))
-  for (const f of NOT_ALLOWED) if (isSet(c[f])) causes.push(forbidden(`${at}.${f}`, 'cannot be set for an Ephemeral Container'))
+  for (const f of NOT_ALLOWED) if (isSet(f, c[f])) causes.push(forbidden(`${at}.${f}`, 'cannot be set for an Ephemeral Container'))
   ;((c.volumeMounts ?? []) as Json[]).forEach((m, i) => {
     if (typeof m?.subPath === 'string' && m.subPath !== '') causes.push(forbidden(`${at}.volumeMounts[${i}].subPath`, 'cannot be set for an Ephemeral Container'))
     if (typeof m?.subPathExpr === 'string' && m.subPathExpr !== '') causes.push(forbidden(`${at}.volumeMounts[${i}].subPathExpr`, 'cannot be set for an Ephemeral Container'))

@@ -225,22 +225,29 @@ export class DockerEngine {
     await this.docker.getContainer(id).putArchive(tar, { path })
   }
 
-  /** The log so far, raw Docker timestamps on (RFC 3339 nano), stdout and stderr merged. */
+  /**
+   * The log so far, raw Docker timestamps on (RFC 3339 nano), stdout and stderr merged (a
+   * container with a TTY has one stream, not multiplexed).
+   */
   async logs (id: string, options: { tail?: number, since?: number }): Promise<Buffer> {
+    const tty = (await this.inspectContainer(id))?.tty === true
     const body = await this.docker.getContainer(id).logs({
       follow: false, stdout: true, stderr: true, timestamps: true,
       tail: options.tail === undefined ? 'all' : options.tail, since: options.since ?? 0,
     } as Docker.ContainerLogsOptions & { follow: false }) as unknown as Buffer
-    return demux(Buffer.isBuffer(body) ? body : Buffer.from(body))
+    const buf = Buffer.isBuffer(body) ? body : Buffer.from(body)
+    return tty ? buf : demux(buf)
   }
 
-  /** Follow the log: demultiplexed chunks with Docker timestamps, until the container stops. */
+  /** Follow the log: chunks with Docker timestamps (demultiplexed but for a TTY's), until the container stops. */
   async followLogs (id: string, options: { since?: number, tail?: number }): Promise<{ stream: Readable, close: () => void }> {
+    const tty = (await this.inspectContainer(id))?.tty === true
     const raw = await this.docker.getContainer(id).logs({
       follow: true, stdout: true, stderr: true, timestamps: true, since: options.since ?? 0, tail: options.tail ?? 'all',
     } as Docker.ContainerLogsOptions & { follow: true }) as NodeJS.ReadableStream & { destroy?: () => void }
     const out = new PassThrough()
-    this.docker.modem.demuxStream(raw, out, out)
+    if (tty) raw.on('data', (b: Buffer) => out.write(b))
+    else this.docker.modem.demuxStream(raw, out, out)
     raw.on('end', () => out.end())
     raw.on('error', () => out.end())
     return { stream: out, close: () => { raw.destroy?.(); out.end() } }

@@ -1,0 +1,141 @@
+// What kube-apiserver's endpoints/metrics records of each request, for /metrics: the count by
+// verb, dry run, group, version, resource, subresource, scope, component and code
+// (apiserver_request_total), the latency histogram (apiserver_request_duration_seconds; a watch
+// observed when it ends), the long-running requests now (apiserver_longrunning_requests), and the
+// most requests in flight in the last second per kind (apiserver_current_inflight_requests).
+// In-process clients count as k3s's components do: they are the API server's clients too.
+import type { ApiRequest } from '../request.ts'
+import { family, histogramFamily, type HistogramSeries, type Labels, type Sample } from './exposition.ts'
+
+/** apiserver_request_duration_seconds' buckets (v1.32). */
+export const DURATION_BUCKETS = [0.005, 0.025, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0, 1.25, 1.5, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 45, 60]
+
+const VERBS: Record<ApiRequest['verb'], string> = { get: 'GET', list: 'LIST', watch: 'WATCH', create: 'POST', update: 'PUT', patch: 'PATCH', delete: 'DELETE', deletecollection: 'DELETE' }
+
+/** The labels of a request but its code, in the order upstream declares them. */
+interface RouteLabels { verb: string, dryRun: string, group: string, version: string, resource: string, subresource: string, scope: string }
+
+/** The reported verb (CanonicalVerb, then CleanVerb: a server-side apply is APPLY). */
+export function reportedVerb (req: Pick<ApiRequest, 'verb' | 'patchType'>): string {
+  return req.verb === 'patch' && req.patchType === 'apply' ? 'APPLY' : VERBS[req.verb]
+}
+
+/** The installer's scope: `resource` for a named path or a create, else the namespace's or the cluster's. */
+export function routeScope (req: Pick<ApiRequest, 'verb' | 'info' | 'namespace' | 'name'>): string {
+  if (req.name !== undefined || req.verb === 'create') return 'resource'
+  return req.info.namespaced && req.namespace !== undefined ? 'namespace' : 'cluster'
+}
+
+function routeLabels (req: ApiRequest): RouteLabels {
+  return {
+    verb: reportedVerb(req),
+    dryRun: req.options.dryRun === true ? 'All' : '',
+    group: req.info.group,
+    version: req.info.version,
+    resource: req.info.resource,
+    subresource: req.subresource ?? '',
+    scope: routeScope(req),
+  }
+}
+
+const keyOf = (l: RouteLabels): string => `${l.verb}\u0000${l.dryRun}\u0000${l.group}\u0000${l.version}\u0000${l.resource}\u0000${l.subresource}\u0000${l.scope}`
+
+interface Route { labels: RouteLabels, codes: Map<string, number>, buckets: Float64Array, sum: number, count: number, active: number }
+
+/** One request in progress: `end(code)` once it is answered (a watch: once it ends). */
+export interface RequestInProgress { end(code: number): void }
+
+export class RequestMetrics {
+  private readonly routes = new Map<string, Route>()
+  private readonly inflight = { readOnly: new Watermark(), mutating: new Watermark() }
+  private readonly now: () => number
+
+  /** `now` in milliseconds of real time (latency is measured, never the cluster's clock). */
+  constructor (now: () => number = () => performance.now()) { this.now = now }
+
+  start (req: ApiRequest): RequestInProgress {
+    const labels = routeLabels(req)
+    const key = keyOf(labels)
+    let route = this.routes.get(key)
+    if (route === undefined) {
+      route = { labels, codes: new Map(), buckets: new Float64Array(DURATION_BUCKETS.length), sum: 0, count: 0, active: 0 }
+      this.routes.set(key, route)
+    }
+    const longRunning = req.verb === 'watch'
+    // Long-running requests are not in flight (the max-in-flight filter leaves them out).
+    const kind = req.verb === 'get' || req.verb === 'list' ? this.inflight.readOnly : this.inflight.mutating
+    const t0 = this.now()
+    if (longRunning) route.active++
+    else kind.enter(t0)
+    const r = route
+    let ended = false
+    return {
+      end: code => {
+        if (ended) return
+        ended = true
+        const t1 = this.now()
+        if (longRunning) r.active--
+        else kind.leave(t1)
+        const seconds = (t1 - t0) / 1000
+        const c = String(code)
+        r.codes.set(c, (r.codes.get(c) ?? 0) + 1)
+        let i = 0
+        while (i < DURATION_BUCKETS.length && seconds > DURATION_BUCKETS[i]) i++
+        if (i < DURATION_BUCKETS.length) r.buckets[i]++
+        r.sum += seconds
+        r.count++
+      },
+    }
+  }
+
+  /** The families, in name order. */
+  exposition (): string {
+    const total: Sample[] = []
+    const durations: HistogramSeries[] = []
+    const longRunning: Sample[] = []
+    for (const { labels: l, codes, buckets, sum, count, active } of this.routes.values()) {
+      const common: Labels = [['verb', l.verb], ['group', l.group], ['version', l.version], ['resource', l.resource], ['subresource', l.subresource], ['scope', l.scope], ['component', 'apiserver']]
+      for (const [code, n] of codes) total.push({ labels: [...common, ['dry_run', l.dryRun], ['code', code]], value: n })
+      if (count > 0) durations.push({ labels: [...common, ['dry_run', l.dryRun]], counts: buckets, sum, count })
+      if (l.verb === 'WATCH') longRunning.push({ labels: common, value: active })
+    }
+    const now = this.now()
+    return [
+      family('apiserver_current_inflight_requests', 'gauge', '[STABLE] Maximal number of currently used inflight request limit of this apiserver per request kind in last second.', [
+        { labels: [['request_kind', 'mutating']], value: this.inflight.mutating.lastSecond(now) },
+        { labels: [['request_kind', 'readOnly']], value: this.inflight.readOnly.lastSecond(now) },
+      ]),
+      family('apiserver_longrunning_requests', 'gauge', '[STABLE] Gauge of all active long-running apiserver requests broken out by verb, group, version, resource, scope and component. Not all requests are tracked this way.', longRunning),
+      histogramFamily('apiserver_request_duration_seconds', '[STABLE] Response latency distribution in seconds for each verb, dry run value, group, version, resource, subresource, scope and component.', DURATION_BUCKETS, durations),
+      family('apiserver_request_total', 'counter', '[STABLE] Counter of apiserver requests broken out for each verb, dry run value, group, version, resource, scope, component, and HTTP response code.', total),
+    ].join('')
+  }
+}
+
+/**
+ * Requests in flight, and the most of them at once per second of time (upstream's watermark,
+ * reset each second): kept as requests come and go, no timer.
+ */
+class Watermark {
+  private current = 0
+  private second = -1
+  private max = 0
+  private previousMax = 0
+
+  enter (now: number): void { this.roll(now); this.current++; if (this.current > this.max) this.max = this.current }
+  leave (now: number): void { this.roll(now); this.current-- }
+
+  /** The most in flight during the last whole second (now's, if nothing came since). */
+  lastSecond (now: number): number {
+    this.roll(now)
+    return Math.max(this.previousMax, this.current)
+  }
+
+  private roll (now: number): void {
+    const second = Math.floor(now / 1000)
+    if (second === this.second) return
+    this.previousMax = second === this.second + 1 ? this.max : this.current
+    this.second = second
+    this.max = this.current
+  }
+}
