@@ -31,6 +31,9 @@ import { AutoRegister } from './aggregator/autoregister.ts'
 import type { StreamSource } from './streaming/options.ts'
 import type { NodeProxySource } from './proxy/node-proxy.ts'
 import { FlowControlConfig } from './flowcontrol/config-controller.ts'
+import { RequestMetrics } from './metrics/request-metrics.ts'
+import { apiserverMetrics } from './metrics/index.ts'
+import type { ApiWatch } from './handlers/watch.ts'
 
 export const SYSTEM_USER: UserInfo = { name: 'system:apiserver', groups: ['system:masters'] }
 
@@ -56,6 +59,8 @@ const LEASE_REUSE = 60
 
 export class ApiServerCore {
   readonly index = new ResourceIndex()
+  /** What /metrics reports of the requests served, from every client (in-process ones too). */
+  readonly requestMetrics = new RequestMetrics()
   readonly clock: Clock
   readonly ctx: ApiContext
   readonly crds: CrdRegistry
@@ -131,6 +136,25 @@ export class ApiServerCore {
 
   async serve (req: ApiRequest): Promise<Served> {
     await this.authorize(req)
+    const progress = this.requestMetrics.start(req)
+    let served: Served
+    try {
+      served = await this.serveAuthorized(req)
+    } catch (err) {
+      progress.end(isStatusError(err) ? err.code : 500)
+      throw err
+    }
+    if ('watch' in served) return { watch: endingWith(served.watch, () => progress.end(200)) }
+    progress.end(served.status)
+    return served
+  }
+
+  /** kube-apiserver's /metrics text. */
+  metrics (): Promise<string> {
+    return apiserverMetrics({ requests: this.requestMetrics, backend: this.ctx.storage.backend, resources: () => this.index.all() })
+  }
+
+  private async serveAuthorized (req: ApiRequest): Promise<Served> {
     if (req.info.aggregated === true) return this.aggregator.serve(req)
     const isCrd = req.info.group === 'apiextensions.k8s.io' && req.info.resource === 'customresourcedefinitions'
     if (!isCrd || req.verb === 'get' || req.verb === 'list' || req.verb === 'watch' || req.options.dryRun === true) return serve(this.ctx, req)
@@ -305,5 +329,17 @@ export class ApiServerCore {
     } catch (err) {
       if (!isStatusError(err, 409)) throw err
     }
+  }
+}
+
+/** The watch, calling `ended` once when it ends (its events run out, or it is closed). */
+function endingWith (watch: ApiWatch, ended: () => void): ApiWatch {
+  return {
+    next: async () => {
+      const batch = await watch.next()
+      if (batch === null) ended()
+      return batch
+    },
+    close: () => { watch.close(); ended() },
   }
 }

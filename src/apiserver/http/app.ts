@@ -2,6 +2,7 @@
 // routes, all answered through the one handler layer. Errors become Status bodies.
 import { OpenapiV2, OPENAPI_V2_PROTOBUF } from '../openapi-v2/index.ts'
 import { serveHealth } from './health.ts'
+import { CONTENT_TYPE as METRICS_CONTENT_TYPE } from '../metrics/index.ts'
 import express, { type NextFunction, type Request, type Response } from 'express'
 import { VERSION_INFO } from '../../api/version.ts'
 import { ServiceUnavailableError } from '../aggregator/index.ts'
@@ -58,6 +59,11 @@ export function createApp (options: AppOptions): express.Express {
       if (err instanceof ImpersonationError) res.status(500).type('text/plain').send(`Internal Server Error: ${sanitize(JSON.stringify(req.originalUrl))}: ${sanitize(err.message)}\n`)
       else next(err)
     })
+  })
+
+  // Not itself counted in the request metrics, as upstream registers the handler bare.
+  app.get('/metrics', (_req, res, next) => {
+    core.metrics().then(text => { res.status(200).set('Content-Type', METRICS_CONTENT_TYPE).send(text) }, next)
   })
 
   // WriteRawJSON: indented, as `kubectl get --raw /version` prints it.

@@ -47,45 +47,59 @@ export interface RequestInProgress { end(code: number): void }
 
 export class RequestMetrics {
   private readonly routes = new Map<string, Route>()
+  private readonly byInfo = new WeakMap<object, Map<string, Route>>()
   private readonly inflight = { readOnly: new Watermark(), mutating: new Watermark() }
   private readonly now: () => number
 
   /** `now` in milliseconds of real time (latency is measured, never the cluster's clock). */
   constructor (now: () => number = () => performance.now()) { this.now = now }
 
+  /** A request begins (after its authorization); `end` it once answered (a watch: once it ends). */
   start (req: ApiRequest): RequestInProgress {
-    const labels = routeLabels(req)
-    const key = keyOf(labels)
-    let route = this.routes.get(key)
+    const route = this.route(req)
+    return new InProgress(this, route, route.labels.verb === 'WATCH' ? undefined : req.verb === 'get' || req.verb === 'list' ? this.inflight.readOnly : this.inflight.mutating)
+  }
+
+  /** The request's counters, found by its resource first (no label string per request). */
+  private route (req: ApiRequest): Route {
+    let byInfo = this.byInfo.get(req.info)
+    if (byInfo === undefined) { byInfo = new Map(); this.byInfo.set(req.info, byInfo) }
+    const short = `${req.verb}${req.patchType === 'apply' ? '!' : ''}\u0000${req.subresource ?? ''}\u0000${routeScope(req)}\u0000${req.options.dryRun === true ? 1 : 0}`
+    let route = byInfo.get(short)
     if (route === undefined) {
-      route = { labels, codes: new Map(), buckets: new Float64Array(DURATION_BUCKETS.length), sum: 0, count: 0, active: 0 }
-      this.routes.set(key, route)
+      const labels = routeLabels(req)
+      const key = keyOf(labels)
+      route = this.routes.get(key)
+      if (route === undefined) {
+        route = { labels, codes: new Map(), buckets: new Float64Array(DURATION_BUCKETS.length), sum: 0, count: 0, active: 0 }
+        this.routes.set(key, route)
+      }
+      byInfo.set(short, route)
     }
-    const longRunning = req.verb === 'watch'
-    // Long-running requests are not in flight (the max-in-flight filter leaves them out).
-    const kind = req.verb === 'get' || req.verb === 'list' ? this.inflight.readOnly : this.inflight.mutating
+    return route
+  }
+
+  /** @internal InProgress's bookkeeping. */
+  began (route: Route, kind: Watermark | undefined): number {
     const t0 = this.now()
-    if (longRunning) route.active++
+    if (kind === undefined) route.active++
     else kind.enter(t0)
-    const r = route
-    let ended = false
-    return {
-      end: code => {
-        if (ended) return
-        ended = true
-        const t1 = this.now()
-        if (longRunning) r.active--
-        else kind.leave(t1)
-        const seconds = (t1 - t0) / 1000
-        const c = String(code)
-        r.codes.set(c, (r.codes.get(c) ?? 0) + 1)
-        let i = 0
-        while (i < DURATION_BUCKETS.length && seconds > DURATION_BUCKETS[i]) i++
-        if (i < DURATION_BUCKETS.length) r.buckets[i]++
-        r.sum += seconds
-        r.count++
-      },
-    }
+    return t0
+  }
+
+  /** @internal */
+  ended (route: Route, kind: Watermark | undefined, t0: number, code: number): void {
+    const t1 = this.now()
+    if (kind === undefined) route.active--
+    else kind.leave(t1)
+    const seconds = (t1 - t0) / 1000
+    const c = String(code)
+    route.codes.set(c, (route.codes.get(c) ?? 0) + 1)
+    let i = 0
+    while (i < DURATION_BUCKETS.length && seconds > DURATION_BUCKETS[i]) i++
+    if (i < DURATION_BUCKETS.length) route.buckets[i]++
+    route.sum += seconds
+    route.count++
   }
 
   /** The families, in name order. */
@@ -109,6 +123,27 @@ export class RequestMetrics {
       histogramFamily('apiserver_request_duration_seconds', '[STABLE] Response latency distribution in seconds for each verb, dry run value, group, version, resource, subresource, scope and component.', DURATION_BUCKETS, durations),
       family('apiserver_request_total', 'counter', '[STABLE] Counter of apiserver requests broken out for each verb, dry run value, group, version, resource, scope, component, and HTTP response code.', total),
     ].join('')
+  }
+}
+
+/** One request's place in the metrics (a long-running one has no in-flight kind). */
+class InProgress implements RequestInProgress {
+  private readonly metrics: RequestMetrics
+  private readonly route: Route
+  private readonly kind: Watermark | undefined
+  private readonly t0: number
+  private done = false
+  constructor (metrics: RequestMetrics, route: Route, kind: Watermark | undefined) {
+    this.metrics = metrics
+    this.route = route
+    this.kind = kind
+    this.t0 = metrics.began(route, kind)
+  }
+
+  end (code: number): void {
+    if (this.done) return
+    this.done = true
+    this.metrics.ended(this.route, this.kind, this.t0, code)
   }
 }
 
