@@ -33,6 +33,8 @@ export interface PodView {
   now: string
   /** Being deleted and its containers stopped: the final status takes a terminal phase. */
   terminal?: boolean
+  /** A terminal phase the pod already has: it stays (the status manager never leaves one). */
+  phase?: 'Succeeded' | 'Failed'
 }
 
 const t = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z'))
@@ -138,7 +140,7 @@ const byName = (views: ContainerView[]): ContainerView[] => [...views].sort((a, 
 
 export function computePodStatus (view: PodView): Json {
   const { spec, oldStatus, now } = view
-  const phase = view.terminal === true ? terminalPhase(view.containers) : podPhase(spec, view.containers)
+  const phase = view.phase ?? (view.terminal === true ? terminalPhase(view.containers) : podPhase(spec, view.containers))
   const old: Json[] = oldStatus.conditions ?? []
   const inits = view.containers.filter(v => v.init)
   const apps = view.containers.filter(v => !v.init)

@@ -288,7 +288,9 @@ async function writeStatus (ctx: SyncContext, pod: KubeObject, rec: PodRecord, f
     return { name: c.name, init: false, current: r.status, restartCount: 0, waiting: r.status?.state === 'running' ? undefined : r.waiting, ready: false }
   })
   const sandboxReady = final?.sandboxReady ?? rec.sandboxId !== undefined
-  const status = computePodStatus({ spec, oldStatus: (pod.status ?? {}) as Json, sandboxReady, podIP: rec.ip, hostIP: ctx.hostIP, startTime: rec.startTime!, containers: views, ephemerals, now: rfc3339(ctx.now()), terminal: final?.terminal })
+  const oldPhase = (pod.status as Json | undefined)?.phase
+  const phase = oldPhase === 'Succeeded' || oldPhase === 'Failed' ? oldPhase : undefined
+  const status = computePodStatus({ spec, oldStatus: (pod.status ?? {}) as Json, sandboxReady, podIP: rec.ip, hostIP: ctx.hostIP, startTime: rec.startTime!, containers: views, ephemerals, now: rfc3339(ctx.now()), terminal: final?.terminal, phase })
   if (JSON.stringify(status) === JSON.stringify(pod.status)) return
   await ctx.client.update({ ...pod, status } as KubeObject, { subresource: 'status', fieldManager: 'k3s' })
 }

@@ -152,6 +152,17 @@ describe('kubelet: pod status in virtual time', () => {
     assert.equal(Object.keys(status.ephemeralContainerStatuses[0].state)[0], 'terminated')
   })
 
+  it('a pod given a terminal phase keeps it: its containers are stopped, the phase never goes back', async () => {
+    await cluster.client.create(pod('marked'))
+    await cluster.settle()
+    const p = await get('marked')
+    await cluster.client.update({ ...p, status: { ...p.status, phase: 'Succeeded' } }, { subresource: 'status' })
+    await cluster.settle()
+    await cluster.clock.advance('1m')
+    const { status } = await get('marked')
+    assert.deepEqual([status.phase, Object.keys(status.containerStatuses[0].state)[0]], ['Succeeded', 'terminated'])
+  })
+
   it('an ephemeral container whose target has no container yet fails as kuberuntime\'s getTargetID', async () => {
     await cluster.client.create(pod('stuck', { containers: [{ name: 'app', image: 'not-on-this-node:1', imagePullPolicy: 'Never' }] }))
     await cluster.settle()
