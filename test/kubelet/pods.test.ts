@@ -156,7 +156,7 @@ describe('kubelet: pod status in virtual time', () => {
     await cluster.client.create(pod('marked'))
     await cluster.settle()
     const p = await get('marked')
-    await cluster.client.update({ ...p, status: { ...p.status, phase: 'Succeeded' } }, { subresource: 'status' })
+    await cluster.client.update({ ...p, status: { ...p.status, phase: 'Succeeded' } } as any, { subresource: 'status' })
     await cluster.settle()
     await cluster.clock.advance('1m')
     const { status } = await get('marked')
