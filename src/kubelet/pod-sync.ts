@@ -61,9 +61,11 @@ export async function syncPod (ctx: SyncContext, pod: KubeObject, rec: PodRecord
     }
     rec.mountBackoffMs = undefined
     rec.mountRetryAt = undefined
-    const ip = ctx.ips.allocate()
+    // A pod on the node's network has the node's IP (and takes none of the node's pod IPs).
+    const host = { network: spec.hostNetwork === true, pid: spec.hostPID === true, ipc: spec.hostIPC === true }
+    const ip = host.network ? ctx.hostIP : ctx.ips.allocate()
     try {
-      rec.sandboxId = await ctx.runtime.runPodSandbox({ pod: ref, ip, hostname: pod.metadata.name!, labels: pod.metadata.labels, annotations: pod.metadata.annotations })
+      rec.sandboxId = await ctx.runtime.runPodSandbox({ pod: ref, ip, hostname: pod.metadata.name!, labels: pod.metadata.labels, annotations: pod.metadata.annotations, host, shareProcessNamespace: spec.shareProcessNamespace === true })
       rec.ip = ip
     } catch (err) {
       // As the kubelet: a Warning event, the pod stays ContainerCreating, and the sync is retried.

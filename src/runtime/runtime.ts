@@ -17,6 +17,10 @@ export interface SandboxConfig {
   hostname: string
   labels?: Record<string, string>
   annotations?: Record<string, string>
+  /** The node's namespaces instead of the pod's own (hostNetwork, hostPID, hostIPC); `ip` is then the node's. */
+  host?: { network?: boolean, pid?: boolean, ipc?: boolean }
+  /** shareProcessNamespace: the pod's containers see one another's processes (CRI's NamespaceMode POD). */
+  shareProcessNamespace?: boolean
 }
 
 export interface ContainerConfig {

@@ -170,6 +170,42 @@ spec:
     assert.equal(await ok(['logs', 'tty-logs']), 'one\r\ntwo\r\n')
   })
 
+  it('puts a pod in the host\'s namespaces when it asks (hostNetwork, hostPID) and shares one among its containers (shareProcessNamespace)', async () => {
+    const port = 18000 + Math.floor(Math.random() * 2000)
+    await ok(['apply', '-f', '-'], `apiVersion: v1
+kind: Pod
+metadata: {name: on-host}
+spec:
+  terminationGracePeriodSeconds: 0
+  hostNetwork: true
+  hostPID: true
+  containers:
+  - name: app
+    image: ${TEST_IMAGE}
+    command: [sh, -c, 'mkdir -p /www && echo on-the-host > /www/index.html && exec httpd -f -p ${port} -h /www']
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: shared}
+spec:
+  terminationGracePeriodSeconds: 0
+  shareProcessNamespace: true
+  containers:
+  - {name: a, image: ${TEST_IMAGE}, command: [sleep, '3601']}
+  - {name: b, image: ${TEST_IMAGE}, command: [sleep, '3602']}
+`)
+    await ok(['wait', '--for=condition=Ready', 'pod/on-host', 'pod/shared', '--timeout=90s'])
+    const onHost = JSON.parse(await ok(['get', 'pod', 'on-host', '-o', 'json']))
+    assert.equal(onHost.status.podIP, onHost.status.hostIP, 'the node\'s IP')
+    // Its server listens on the host's network; pods/proxy reaches it there.
+    assert.equal(await ok(['get', '--raw', `/api/v1/namespaces/default/pods/on-host:${port}/proxy/`]), 'on-the-host\n')
+    // The host's processes, this test's own among them.
+    assert.match(await ok(['exec', 'on-host', '--', 'busybox', 'ps']), new RegExp(`\\b${process.pid}\\b`))
+    const ps = await ok(['exec', 'shared', '-c', 'b', '--', 'busybox', 'ps'])
+    assert.match(ps, /sleep 3601/)
+    assert.match(ps, /sleep 3602/)
+  })
+
   it('runs in a terminal when asked (client-node, tty: true)', async () => {
     const kc = new k8s.KubeConfig()
     kc.loadFromFile(server!.kubeconfigPath)

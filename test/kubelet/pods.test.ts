@@ -152,6 +152,16 @@ describe('kubelet: pod status in virtual time', () => {
     assert.equal(Object.keys(status.ephemeralContainerStatuses[0].state)[0], 'terminated')
   })
 
+  it('a pod on the node\'s network has the node\'s IP and takes none of the node\'s pod IPs', async () => {
+    await cluster.client.create(pod('on-host', { hostNetwork: true }))
+    await cluster.settle()
+    await cluster.client.create(pod('after'))
+    await cluster.settle()
+    const onHost = (await get('on-host')).status
+    assert.deepEqual([onHost.podIP, onHost.podIPs, onHost.hostIP], ['172.18.0.3', [{ ip: '172.18.0.3' }], '172.18.0.3'])
+    assert.equal((await get('after')).status.podIP, '10.42.1.2')
+  })
+
   it('a pod given a terminal phase keeps it: its containers are stopped, the phase never goes back', async () => {
     await cluster.client.create(pod('marked'))
     await cluster.settle()

@@ -125,6 +125,12 @@ export async function stopTestDocker (): Promise<void> {
     await exited
     clearTimeout(timer)
   }
+  // dockerd keeps the host's network namespace mounted under its exec root once a container used
+  // it (hostNetwork pods), even after it exits: unmounted, or the directory cannot go.
+  for (const line of readFileSync('/proc/self/mounts', 'utf8').split('\n')) {
+    const mountPoint = line.split(' ')[1]
+    if (mountPoint?.startsWith(d.dir + '/')) spawnSync('umount', ['-l', mountPoint], { stdio: 'ignore' })
+  }
   rmSync(d.dir, { recursive: true, force: true, maxRetries: 3 })
 }
 

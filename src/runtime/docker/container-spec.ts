@@ -1,8 +1,8 @@
 // A pod container as a Docker ContainerCreate body, as dockershim mapped it: Kubernetes `command`
 // replaces the image ENTRYPOINT (and drops its CMD), `args` replace CMD; the container joins its
 // sandbox's network and IPC namespaces; limits become the CFS quota and the memory cgroup (no
-// swap), requests the CPU shares; stdin and tty as the spec asks (an ephemeral container also
-// joins its target's process namespace); volumes become Docker volumes (emptyDir), binds (hostPath) or
+// swap), requests the CPU shares; stdin and tty as the spec asks; the process namespace as
+// kuberuntime picks it (the node's, the pod's, an ephemeral container's target's); volumes become Docker volumes (emptyDir), binds (hostPath) or
 // files copied in before start (configMap, secret, downwardAPI).
 import { posix } from 'node:path'
 import { fileContent, RuntimeError, type ContainerConfig, type Mount } from '../runtime.ts'
@@ -24,6 +24,21 @@ export interface CreateInputs {
   labels: Record<string, string>
   /** Docker volume name of an emptyDir. */
   volumeName: (volume: string) => string
+  /** The sandbox's process namespace for its containers (labels.ts): `node`, `pod`, or each its own. */
+  pidMode?: string
+  /** `node`: the host's IPC namespace, else the sandbox's. */
+  ipcMode?: string
+}
+
+/**
+ * kuberuntime's PID namespace of a container: the node's (hostPID), the pod's
+ * (shareProcessNamespace: the pause container's), else an ephemeral container's target's, else its own.
+ */
+function pidMode (input: CreateInputs): string | undefined {
+  if (input.pidMode === 'node') return 'host'
+  if (input.pidMode === 'pod') return `container:${input.sandboxId}`
+  const target = input.config.targetContainerId
+  return target === undefined ? undefined : `container:${target.replace(/^containerd:\/\//, '')}`
 }
 
 function mountsOf (mounts: Mount[], volumeName: (v: string) => string): { Mounts: unknown[], Binds: string[] } {
@@ -56,8 +71,8 @@ export function createBody (input: CreateInputs): Record<string, unknown> {
     StdinOnce: config.stdin === true && config.stdinOnce === true,
     HostConfig: {
       NetworkMode: `container:${input.sandboxId}`,
-      IpcMode: `container:${input.sandboxId}`,
-      ...(config.targetContainerId !== undefined ? { PidMode: `container:${config.targetContainerId.replace(/^containerd:\/\//, '')}` } : {}),
+      IpcMode: input.ipcMode === 'node' ? 'host' : `container:${input.sandboxId}`,
+      ...(pidMode(input) !== undefined ? { PidMode: pidMode(input) } : {}),
       RestartPolicy: { Name: 'no' },
       CpuShares: cpuShares(r.cpuRequestMillis, r.cpuLimitMillis),
       ...(r.cpuLimitMillis !== undefined ? { CpuPeriod: CPU_PERIOD_US, CpuQuota: cpuQuota(r.cpuLimitMillis) } : {}),

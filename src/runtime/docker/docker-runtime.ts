@@ -88,16 +88,23 @@ export class DockerRuntime implements Runtime {
 
   async runPodSandbox (config: SandboxConfig): Promise<string> {
     this.check()
-    const labels = { ...podLabels(this.ctx.cluster, this.nodeName, config.pod), [LABEL.kind]: 'sandbox', [LABEL.container]: 'POD', [LABEL.podIP]: config.ip }
+    // A pod in the node's namespaces is in this host's: its network (its ports on 127.0.0.1),
+    // its processes, its IPC.
+    const host = config.host ?? {}
+    const labels = {
+      ...podLabels(this.ctx.cluster, this.nodeName, config.pod), [LABEL.kind]: 'sandbox', [LABEL.container]: 'POD', [LABEL.podIP]: host.network === true ? '127.0.0.1' : config.ip,
+      [LABEL.pidMode]: host.pid === true ? 'node' : config.shareProcessNamespace === true ? 'pod' : '', [LABEL.ipcMode]: host.ipc === true ? 'node' : 'pod',
+    }
     const name = containerName(this.ctx.cluster, 'POD', config.pod, config.ip)
     try {
       const id = await this.ctx.engine.createContainer(name, {
         Image: PAUSE_IMAGE,
-        Hostname: config.hostname.slice(0, 63),
+        // Docker refuses a hostname with the host's network (the node's is the pod's then).
+        ...(host.network === true ? {} : { Hostname: config.hostname.slice(0, 63) }),
         Labels: labels,
         StopSignal: 'SIGKILL',
-        HostConfig: { NetworkMode: this.ctx.network, RestartPolicy: { Name: 'no' }, IpcMode: 'shareable' },
-        NetworkingConfig: { EndpointsConfig: { [this.ctx.network]: { IPAMConfig: { IPv4Address: config.ip } } } },
+        HostConfig: { NetworkMode: host.network === true ? 'host' : this.ctx.network, RestartPolicy: { Name: 'no' }, IpcMode: host.ipc === true ? 'host' : 'shareable', ...(host.pid === true ? { PidMode: 'host' } : {}) },
+        ...(host.network === true ? {} : { NetworkingConfig: { EndpointsConfig: { [this.ctx.network]: { IPAMConfig: { IPv4Address: config.ip } } } } }),
       })
       try {
         await this.ctx.engine.startContainer(id)
@@ -148,13 +155,14 @@ export class DockerRuntime implements Runtime {
     const labels = {
       ...podLabels(this.ctx.cluster, this.nodeName, pod),
       [LABEL.kind]: 'container', [LABEL.container]: config.name, [LABEL.sandbox]: sandboxId, [LABEL.attempt]: String(config.attempt),
-      [LABEL.image]: image.normalized, [LABEL.podIP]: sandbox.labels[LABEL.podIP] ?? '',
+      [LABEL.image]: image.normalized, [LABEL.podIP]: sandbox.labels[LABEL.podIP] ?? '', [LABEL.sandboxNetwork]: sandbox.labels[LABEL.podIP] === '127.0.0.1' ? 'node' : 'pod',
       [PROBES_LABEL]: JSON.stringify(config.probeHandlers ?? {}), [PORTS_LABEL]: JSON.stringify(config.ports ?? []),
     }
     let id: string
     try {
       id = await this.ctx.engine.createContainer(name, createBody({
         config, image: image.normalized, sandboxId, labels, volumeName: v => volumeName(this.ctx.cluster, pod.uid, v),
+        pidMode: sandbox.labels[LABEL.pidMode], ipcMode: sandbox.labels[LABEL.ipcMode],
       }))
     } catch (err) {
       if ((err as { statusCode?: number }).statusCode === 409) {
@@ -370,6 +378,8 @@ export class DockerRuntime implements Runtime {
 
   /** CNI portmap: each hostPort on 127.0.0.1 forwards to the pod IP's containerPort. */
   private async publishHostPorts (id: string, info: ContainerInfo): Promise<void> {
+    // On the host's network the container's own ports are the host's: nothing to forward.
+    if (info.labels[LABEL.sandboxNetwork] === 'node') return
     const ports = JSON.parse(info.labels[PORTS_LABEL] ?? '[]') as NonNullable<ContainerConfig['ports']>
     try {
       await this.hostPorts.publish(id, info.labels[LABEL.podIP] ?? '', ports)

@@ -9,7 +9,13 @@ export const LABEL = {
   /** sandbox | container | network | volume */
   kind: 'io.k3sim.kind',
   sandbox: 'io.k3sim.sandbox',
+  /** Where the k3sim process reaches the pod's ports: its IP on the bridge, or 127.0.0.1 on the host's network. */
   podIP: 'io.k3sim.pod-ip',
+  /** The sandbox's process and IPC namespaces for its containers: `node`, `pod`, or none (each container its own). */
+  pidMode: 'io.k3sim.pid-mode',
+  ipcMode: 'io.k3sim.ipc-mode',
+  /** A container's sandbox network: `node` (the host's) or `pod`. */
+  sandboxNetwork: 'io.k3sim.sandbox-network',
   attempt: 'io.k3sim.attempt',
   image: 'io.k3sim.image',
   dataDir: 'io.k3sim.data-dir',
