@@ -136,6 +136,8 @@ export class ApiServerCore {
 
   async serve (req: ApiRequest): Promise<Served> {
     await this.authorize(req)
+    // kube-aggregator's proxy counts nothing of what it forwards (metrics.k8s.io: kubectl top).
+    if (req.info.aggregated === true) return this.aggregator.serve(req)
     const progress = this.requestMetrics.start(req)
     let served: Served
     try {

@@ -18,6 +18,8 @@ export interface UserInfo {
 
 export interface RequestOptions {
   dryRun?: boolean
+  /** The dry run came in a DELETE's body (DeleteOptions), not the URL's query (the request metrics read only the query). */
+  dryRunInBody?: boolean
   fieldManager?: string
   fieldValidation?: 'Strict' | 'Warn' | 'Ignore'
   force?: boolean

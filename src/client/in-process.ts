@@ -48,7 +48,8 @@ export class InProcessClient implements Client {
   }
 
   async delete (apiVersion: string, kind: string, namespace: string | undefined, name: string, options: DeleteOptions = {}): Promise<KubeObject> {
-    return await this.body(this.request('delete', apiVersion, kind, { namespace, name, options: { ...options } })) as KubeObject
+    // client-go sends DeleteOptions (dryRun among them) as the body.
+    return await this.body(this.request('delete', apiVersion, kind, { namespace, name, options: { ...options, ...(options.dryRun === true ? { dryRunInBody: true } : {}) } })) as KubeObject
   }
 
   /** Event objects are shared and frozen, like list items. */

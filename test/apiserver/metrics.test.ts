@@ -45,8 +45,25 @@ describe('apiserver /metrics', () => {
     assert.equal(line(text, count), `${count} 2`, 'both GETs, the 404 too')
     // Families in name order, each once.
     const families = text.split('\n').filter(l => l.startsWith('# TYPE ')).map(l => l.split(' ')[2])
-    assert.deepEqual(families, [...families].sort())
+    assert.deepEqual(families, [...new Set(families)].sort())
     assert.ok(families.includes('process_cpu_seconds_total') && families.includes('process_resident_memory_bytes'))
+  })
+
+  it('reads the dry run of the URL only: a DELETE\'s in its DeleteOptions body is not reported (client-go sends it there)', async () => {
+    const { core, client } = await startCore()
+    await client.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', namespace: 'default' } } as any)
+    await client.delete('v1', 'ConfigMap', 'default', 'cm', { dryRun: true })
+    const t = total('code="200",component="apiserver",dry_run="",group="",resource="configmaps",scope="resource",subresource="",verb="DELETE",version="v1"')
+    assert.equal(line(await core.metrics(), t), `${t}1`)
+    assert.equal((await client.get('v1', 'ConfigMap', 'default', 'cm')).metadata.name, 'cm', 'still there: a dry run')
+  })
+
+  it('counts a refusal with its code (a 422 from validation)', async () => {
+    const { core, client } = await startCore()
+    await client.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'Bad_Name', namespace: 'default' } } as any).catch(() => undefined)
+    const text = await core.metrics()
+    const t = total('code="422",component="apiserver",dry_run="",group="",resource="configmaps",scope="resource",subresource="",verb="POST",version="v1"')
+    assert.equal(line(text, t), `${t}1`)
   })
 
   it('counts a watch as long-running while it lasts, then once with code 200 and its whole duration', async () => {
@@ -60,6 +77,30 @@ describe('apiserver /metrics', () => {
     assert.equal(line(text, gauge), `${gauge}0`)
     const t = total('code="200",component="apiserver",dry_run="",group="",resource="pods",scope="namespace",subresource="",verb="WATCH",version="v1"')
     assert.equal(line(text, t), `${t}1`)
+  })
+
+  it('a watch of one object (metadata.name= in its field selector) is long-running at scope resource, as RequestInfo names it', async () => {
+    const { core, client } = await startCore()
+    const watch = await client.watch('v1', 'Pod', { namespace: 'default', fieldSelector: 'metadata.name=web' })
+    const text = await core.metrics()
+    const gauge = 'apiserver_longrunning_requests{component="apiserver",group="",resource="pods",scope="resource",subresource="",verb="WATCH",version="v1"} '
+    assert.equal(line(text, gauge), `${gauge}1`)
+    watch.close()
+    // The route's own scope stays the installer's: a namespace's watch.
+    const t = total('code="200",component="apiserver",dry_run="",group="",resource="pods",scope="namespace",subresource="",verb="WATCH",version="v1"')
+    assert.equal(line(await core.metrics(), t), `${t}1`)
+  })
+
+  it('puts a request taking exactly a bucket\'s bound in that bucket (le is inclusive)', () => {
+    let now = 0
+    const m = new RequestMetrics(() => now)
+    const req: any = { verb: 'get', info: { group: '', version: 'v1', resource: 'pods', namespaced: true }, namespace: 'default', name: 'x', options: {} }
+    const r = m.start(req)
+    now = 5
+    r.end(200)
+    const text = m.exposition()
+    assert.match(text, /apiserver_request_duration_seconds_bucket\{[^}]*le="0\.005"\} 1\n/)
+    assert.match(text, /apiserver_request_duration_seconds_sum\{[^}]*\} 0\.005\n/)
   })
 
   it('keeps the most requests in flight in the last second, per kind (a watch is not in flight)', () => {
@@ -86,6 +127,8 @@ describe('apiserver /metrics', () => {
       { labels: [['verb', 'GET'], ['code', '\\"x\n']], value: 0.5 },
     ]), '# HELP x_total [STABLE] An x.\n# TYPE x_total counter\nx_total{code="200",verb="GET"} 3\nx_total{code="200",verb="LIST"} 1e+06\nx_total{code="\\\\\\"x\\n",verb="GET"} 0.5\n')
     assert.equal(family('empty', 'gauge', 'h', []), '')
+    assert.equal(family('h', 'gauge', 'a\\b\nc', [{ labels: [], value: 1 }]), '# HELP h a\\\\b\\nc\n# TYPE h gauge\nh 1\n')
+    assert.match(histogramFamily('big', 'h', [1], [{ labels: [], counts: [1234567], sum: 2e6, count: 1234568 }]), /^big_bucket\{le="1"\} 1\.234567e\+06\nbig_bucket\{le="\+Inf"\} 1\.234568e\+06\nbig_sum 2e\+06\nbig_count 1\.234568e\+06\n/m)
     assert.equal(histogramFamily('d_seconds', 'h', [0.005, 1, 60], [{ labels: [['verb', 'GET']], counts: [2, 0, 1], sum: 1.5, count: 4 }]),
       '# HELP d_seconds h\n# TYPE d_seconds histogram\nd_seconds_bucket{verb="GET",le="0.005"} 2\nd_seconds_bucket{verb="GET",le="1"} 2\nd_seconds_bucket{verb="GET",le="60"} 3\nd_seconds_bucket{verb="GET",le="+Inf"} 4\nd_seconds_sum{verb="GET"} 1.5\nd_seconds_count{verb="GET"} 4\n')
   })

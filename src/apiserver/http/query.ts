@@ -81,7 +81,7 @@ export function mergeDeleteOptions (o: RequestOptions, body: unknown): RequestOp
   if (d.propagationPolicy !== undefined) out.propagationPolicy = d.propagationPolicy
   if (d.gracePeriodSeconds !== undefined) out.gracePeriodSeconds = d.gracePeriodSeconds
   if (d.preconditions !== undefined) out.preconditions = d.preconditions
-  if (Array.isArray(d.dryRun) && d.dryRun.includes('All')) out.dryRun = true
+  if (Array.isArray(d.dryRun) && d.dryRun.includes('All')) { if (o.dryRun !== true) out.dryRunInBody = true; out.dryRun = true }
   if (d.orphanDependents === true && out.propagationPolicy === undefined) out.propagationPolicy = 'Orphan'
   return out
 }

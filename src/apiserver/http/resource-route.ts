@@ -133,6 +133,8 @@ async function streamWatch (core: ApiServerCore, req: Request, res: Response, ap
   res.flushHeaders()
   let first = true
   const end = (): void => watch.close()
+  // A client gone while the watch was being set up is not told again.
+  if (req.destroyed || res.closed) { end(); return }
   req.on('close', end)
   res.on('close', end)
   await forEachBatch(() => watch.next(), batch => {

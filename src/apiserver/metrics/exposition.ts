@@ -42,10 +42,10 @@ export function histogramFamily (name: string, help: string, bounds: readonly nu
     let cumulative = 0
     bounds.forEach((le, i) => {
       cumulative += s.counts[i]
-      out += `${name}_bucket${text([...s.pairs, ['le', goFloat(le)]])} ${cumulative}\n`
+      out += `${name}_bucket${text([...s.pairs, ['le', goFloat(le)]])} ${goFloat(cumulative)}\n`
     })
-    out += `${name}_bucket${text([...s.pairs, ['le', '+Inf']])} ${s.count}\n`
-    out += `${name}_sum${text(s.pairs)} ${goFloat(s.sum)}\n${name}_count${text(s.pairs)} ${s.count}\n`
+    out += `${name}_bucket${text([...s.pairs, ['le', '+Inf']])} ${goFloat(s.count)}\n`
+    out += `${name}_sum${text(s.pairs)} ${goFloat(s.sum)}\n${name}_count${text(s.pairs)} ${goFloat(s.count)}\n`
   }
   return out
 }

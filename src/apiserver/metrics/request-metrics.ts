@@ -29,7 +29,7 @@ export function routeScope (req: Pick<ApiRequest, 'verb' | 'info' | 'namespace' 
 function routeLabels (req: ApiRequest): RouteLabels {
   return {
     verb: reportedVerb(req),
-    dryRun: req.options.dryRun === true ? 'All' : '',
+    dryRun: req.options.dryRun === true && req.options.dryRunInBody !== true ? 'All' : '',
     group: req.info.group,
     version: req.info.version,
     resource: req.info.resource,
@@ -40,7 +40,10 @@ function routeLabels (req: ApiRequest): RouteLabels {
 
 const keyOf = (l: RouteLabels): string => `${l.verb}\u0000${l.dryRun}\u0000${l.group}\u0000${l.version}\u0000${l.resource}\u0000${l.subresource}\u0000${l.scope}`
 
-interface Route { labels: RouteLabels, codes: Map<string, number>, buckets: Float64Array, sum: number, count: number, active: number }
+interface Route { labels: RouteLabels, codes: Map<string, number>, buckets: Float64Array, sum: number, count: number }
+
+/** apiserver_longrunning_requests' series: its labels (RequestInfo's scope) and the requests open now. */
+interface Gauge { labels: Labels, active: number }
 
 /** One request in progress: `end(code)` once it is answered (a watch: once it ends). */
 export interface RequestInProgress { end(code: number): void }
@@ -48,6 +51,7 @@ export interface RequestInProgress { end(code: number): void }
 export class RequestMetrics {
   private readonly routes = new Map<string, Route>()
   private readonly byInfo = new WeakMap<object, Map<string, Route>>()
+  private readonly longRunning = new Map<string, Gauge>()
   private readonly inflight = { readOnly: new Watermark(), mutating: new Watermark() }
   private readonly now: () => number
 
@@ -57,21 +61,37 @@ export class RequestMetrics {
   /** A request begins (after its authorization); `end` it once answered (a watch: once it ends). */
   start (req: ApiRequest): RequestInProgress {
     const route = this.route(req)
-    return new InProgress(this, route, route.labels.verb === 'WATCH' ? undefined : req.verb === 'get' || req.verb === 'list' ? this.inflight.readOnly : this.inflight.mutating)
+    if (req.verb === 'watch') return new InProgress(this, route, this.gauge(route.labels, req))
+    return new InProgress(this, route, req.verb === 'get' || req.verb === 'list' ? this.inflight.readOnly : this.inflight.mutating)
+  }
+
+  /**
+   * The long-running series of a watch. Its scope is RequestInfo's (CleanScope), not the route's:
+   * a watch of one object by `metadata.name=` in its field selector is `resource`.
+   */
+  private gauge (l: RouteLabels, req: ApiRequest): Gauge {
+    const scope = namedBySelector(req.options.fieldSelector) ? 'resource' : l.scope
+    const key = `${keyOf(l)}\u0000${scope}`
+    let g = this.longRunning.get(key)
+    if (g === undefined) {
+      g = { labels: [['verb', l.verb], ['group', l.group], ['version', l.version], ['resource', l.resource], ['subresource', l.subresource], ['scope', scope], ['component', 'apiserver']], active: 0 }
+      this.longRunning.set(key, g)
+    }
+    return g
   }
 
   /** The request's counters, found by its resource first (no label string per request). */
   private route (req: ApiRequest): Route {
     let byInfo = this.byInfo.get(req.info)
     if (byInfo === undefined) { byInfo = new Map(); this.byInfo.set(req.info, byInfo) }
-    const short = `${req.verb}${req.patchType === 'apply' ? '!' : ''}\u0000${req.subresource ?? ''}\u0000${routeScope(req)}\u0000${req.options.dryRun === true ? 1 : 0}`
+    const short = `${req.verb}${req.patchType === 'apply' ? '!' : ''}\u0000${req.subresource ?? ''}\u0000${routeScope(req)}\u0000${req.options.dryRun === true && req.options.dryRunInBody !== true ? 1 : 0}`
     let route = byInfo.get(short)
     if (route === undefined) {
       const labels = routeLabels(req)
       const key = keyOf(labels)
       route = this.routes.get(key)
       if (route === undefined) {
-        route = { labels, codes: new Map(), buckets: new Float64Array(DURATION_BUCKETS.length), sum: 0, count: 0, active: 0 }
+        route = { labels, codes: new Map(), buckets: new Float64Array(DURATION_BUCKETS.length), sum: 0, count: 0 }
         this.routes.set(key, route)
       }
       byInfo.set(short, route)
@@ -80,18 +100,18 @@ export class RequestMetrics {
   }
 
   /** @internal InProgress's bookkeeping. */
-  began (route: Route, kind: Watermark | undefined): number {
+  began (open: Watermark | Gauge): number {
     const t0 = this.now()
-    if (kind === undefined) route.active++
-    else kind.enter(t0)
+    if (open instanceof Watermark) open.enter(t0)
+    else open.active++
     return t0
   }
 
   /** @internal */
-  ended (route: Route, kind: Watermark | undefined, t0: number, code: number): void {
+  ended (route: Route, open: Watermark | Gauge, t0: number, code: number): void {
     const t1 = this.now()
-    if (kind === undefined) route.active--
-    else kind.leave(t1)
+    if (open instanceof Watermark) open.leave(t1)
+    else open.active--
     const seconds = (t1 - t0) / 1000
     const c = String(code)
     route.codes.set(c, (route.codes.get(c) ?? 0) + 1)
@@ -107,12 +127,12 @@ export class RequestMetrics {
     const total: Sample[] = []
     const durations: HistogramSeries[] = []
     const longRunning: Sample[] = []
-    for (const { labels: l, codes, buckets, sum, count, active } of this.routes.values()) {
+    for (const { labels: l, codes, buckets, sum, count } of this.routes.values()) {
       const common: Labels = [['verb', l.verb], ['group', l.group], ['version', l.version], ['resource', l.resource], ['subresource', l.subresource], ['scope', l.scope], ['component', 'apiserver']]
       for (const [code, n] of codes) total.push({ labels: [...common, ['dry_run', l.dryRun], ['code', code]], value: n })
       if (count > 0) durations.push({ labels: [...common, ['dry_run', l.dryRun]], counts: buckets, sum, count })
-      if (l.verb === 'WATCH') longRunning.push({ labels: common, value: active })
     }
+    for (const g of this.longRunning.values()) longRunning.push({ labels: g.labels, value: g.active })
     const now = this.now()
     return [
       family('apiserver_current_inflight_requests', 'gauge', '[STABLE] Maximal number of currently used inflight request limit of this apiserver per request kind in last second.', [
@@ -126,30 +146,36 @@ export class RequestMetrics {
   }
 }
 
-/** One request's place in the metrics (a long-running one has no in-flight kind). */
+/** One request's place in the metrics: in flight (its kind's watermark), or long-running (its gauge). */
 class InProgress implements RequestInProgress {
   private readonly metrics: RequestMetrics
   private readonly route: Route
-  private readonly kind: Watermark | undefined
+  private readonly open: Watermark | Gauge
   private readonly t0: number
   private done = false
-  constructor (metrics: RequestMetrics, route: Route, kind: Watermark | undefined) {
+  constructor (metrics: RequestMetrics, route: Route, open: Watermark | Gauge) {
     this.metrics = metrics
     this.route = route
-    this.kind = kind
-    this.t0 = metrics.began(route, kind)
+    this.open = open
+    this.t0 = metrics.began(open)
   }
 
   end (code: number): void {
     if (this.done) return
     this.done = true
-    this.metrics.ended(this.route, this.kind, this.t0, code)
+    this.metrics.ended(this.route, this.open, this.t0, code)
   }
 }
 
+/** RequestInfo names a list or watch by a `metadata.name=` (or `==`) term of its field selector. */
+function namedBySelector (selector: string | undefined): boolean {
+  return selector !== undefined && selector.split(',').some(t => /^\s*metadata\.name\s*==?/.test(t))
+}
+
 /**
- * Requests in flight, and the most of them at once per second of time (upstream's watermark,
- * reset each second): kept as requests come and go, no timer.
+ * Requests in flight, and the most of them at once in each second (upstream's watermark: the
+ * count recorded as each request starts, reset every second, the last whole second reported),
+ * kept as requests come and go, no timer.
  */
 class Watermark {
   private current = 0
@@ -160,17 +186,17 @@ class Watermark {
   enter (now: number): void { this.roll(now); this.current++; if (this.current > this.max) this.max = this.current }
   leave (now: number): void { this.roll(now); this.current-- }
 
-  /** The most in flight during the last whole second (now's, if nothing came since). */
+  /** The most in flight during the last whole second. */
   lastSecond (now: number): number {
     this.roll(now)
-    return Math.max(this.previousMax, this.current)
+    return this.previousMax
   }
 
   private roll (now: number): void {
     const second = Math.floor(now / 1000)
     if (second === this.second) return
-    this.previousMax = second === this.second + 1 ? this.max : this.current
+    this.previousMax = second === this.second + 1 ? this.max : 0
     this.second = second
-    this.max = this.current
+    this.max = 0
   }
 }
