@@ -5,6 +5,7 @@ import { execFile, spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { createServer, type AddressInfo } from 'node:net'
 import { PassThrough } from 'node:stream'
 import * as k8s from '@kubernetes/client-node'
 import type { Context } from 'mocha'
@@ -171,7 +172,8 @@ spec:
   })
 
   it('puts a pod in the host\'s namespaces when it asks (hostNetwork, hostPID) and shares one among its containers (shareProcessNamespace)', async () => {
-    const port = 18000 + Math.floor(Math.random() * 2000)
+    // A port nobody on this host listens on now: the pod's server binds it on the host's network.
+    const port = await new Promise<number>(resolve => { const srv = createServer().listen(0, '127.0.0.1', () => { const p = (srv.address() as AddressInfo).port; srv.close(() => resolve(p)) }) })
     await ok(['apply', '-f', '-'], `apiVersion: v1
 kind: Pod
 metadata: {name: on-host}
