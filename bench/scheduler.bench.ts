@@ -10,7 +10,7 @@
 //   (the same two writes a scheduled pod costs), the floor under the other two.
 import { startControlPlane } from '../src/cluster/control-plane.ts'
 import { InProcessClient } from '../src/client/in-process.ts'
-import { EventRecorder } from '../src/client/events.ts'
+import { EventsV1Recorder } from '../src/client/events-v1.ts'
 import { Informer } from '../src/client/informer.ts'
 import type { KubeObject } from '../src/api/object.ts'
 import { buildProfile, profileConfig } from '../src/scheduler/profile.ts'
@@ -90,7 +90,7 @@ async function run (nodes: number, pods: number, mode: Mode): Promise<Run> {
 
 /** The scheduler's two writes per pod (pods/binding, then the Scheduled event), 16 pods at a time. */
 async function bindRoundRobin (client: InProcessClient, clock: VirtualClock, pods: readonly KubeObject[], nodes: number): Promise<void> {
-  const recorder = new EventRecorder({ client, clock, source: { component: 'default-scheduler' } })
+  const recorder = new EventsV1Recorder({ client, clock, controller: 'default-scheduler', instance: 'default-scheduler-k3sim-k3s-default-server-0' })
   for (let i = 0; i < pods.length; i += 16) {
     await Promise.all(pods.slice(i, i + 16).map(async (pod, j) => {
       const node = `node-${(i + j) % nodes}`

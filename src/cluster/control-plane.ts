@@ -136,7 +136,7 @@ export async function startControlPlane (options: ControlPlaneOptions = {}): Pro
     onError: e => options.log?.(`${e.controller}: ${e.key ?? ''}: ${String(e.error)}`),
   })
   await controllers.start()
-  const scheduler = options.scheduler === false ? undefined : new Scheduler({ client, clock, ids, profile: listers => buildProfile(profileConfig(options.scheduler === false ? {} : options.scheduler ?? {}), { clock, listers }), explainAnnotation: options.scheduler?.explainAnnotation === true, log: options.log })
+  const scheduler = options.scheduler === false ? undefined : new Scheduler({ client, clock, ids, profile: listers => buildProfile(profileConfig(options.scheduler === false ? {} : options.scheduler ?? {}), { clock, listers }), explainAnnotation: options.scheduler?.explainAnnotation === true, log: options.log, host: `k3sim-${name}-server-0` })
   await scheduler?.start()
   // ComponentStatus probes: the controller manager always runs here; the scheduler may be off.
   core.ctx.components = () => ({ 'controller-manager': true, scheduler: scheduler !== undefined, 'etcd-0': true })

@@ -47,6 +47,18 @@ export class SchedulingQueue {
     this.push(parked?.info !== undefined ? { ...parked.info, pod, timestamp: this.clock.now() } : { pod, timestamp: this.clock.now(), attempts: 0 })
   }
 
+  /**
+   * A parked pod's object, replaced where it waits (true), when the change could not make it fit:
+   * upstream's Update keeps a pod in unschedulablePods unless isPodUpdated (more than its status,
+   * resourceVersion, generation, managedFields or finalizers changed).
+   */
+  updateParked (pod: KubeObject): boolean {
+    const parked = this.unschedulable.get(objectKey(pod))
+    if (parked === undefined) return false
+    parked.info.pod = pod
+    return true
+  }
+
   delete (key: string): void {
     const active = this.inActive.get(key)
     if (active !== undefined) {

@@ -2,10 +2,10 @@
 // the profile's plugins, and bound (pods/binding) — or, when nothing fits, given the upstream
 // FailedScheduling event and PodScheduled=False condition and parked until the cluster changes.
 import { podClaims } from '../api/pod-volumes.ts'
-import { objectKey, rfc3339, type KubeObject } from '../api/object.ts'
+import { objectKey, rfc3339, semanticEqual, type KubeObject } from '../api/object.ts'
 import { LRUCache } from 'lru-cache'
 import type { Client } from '../client/client.ts'
-import { EventRecorder } from '../client/events.ts'
+import { EventsV1Recorder } from '../client/events-v1.ts'
 import { Informer } from '../client/informer.ts'
 import type { Clock } from '../util/clock.ts'
 import type { Ids } from '../util/random.ts'
@@ -28,6 +28,8 @@ export interface SchedulerOptions {
   /** Write explain() of each attempt to the pod's `k3sim.io/scheduling-explain` annotation. */
   explainAnnotation?: boolean
   log?: (msg: string) => void
+  /** The host it runs on (k3s's server node): its events' reportingInstance is `<schedulerName>-<host>`. */
+  host?: string
 }
 
 export const EXPLAIN_ANNOTATION = 'k3sim.io/scheduling-explain'
@@ -58,7 +60,7 @@ export class Scheduler {
   private readonly profile: Profile
   private readonly listerInformers = new Map<string, Informer>()
   private readonly queue: SchedulingQueue
-  private readonly recorder: EventRecorder
+  private readonly recorder: EventsV1Recorder
   /** explain() data of the most recently attempted pods (bounded: a big cluster schedules many). */
   private readonly attempts = new LRUCache<string, Attempt>({ max: EXPLAINED_PODS })
   /** Per pod, what its last attempt found, kept raw (explain() builds the view when asked). */
@@ -96,7 +98,9 @@ export class Scheduler {
     this.profile = options.profile(listers)
     this.framework = new Framework(this.profile)
     this.queue = new SchedulingQueue({ clock: options.clock, less: (a, b) => this.profile.queueSort.less(a, b) })
-    this.recorder = new EventRecorder({ client: options.client, clock: options.clock, source: { component: this.profile.schedulerName } })
+    // kube-scheduler records through events.k8s.io/v1 (NewEventBroadcasterAdapter, when served).
+    const controller = this.profile.schedulerName
+    this.recorder = new EventsV1Recorder({ client: options.client, clock: options.clock, controller, instance: `${controller}-${options.host ?? 'k3sim-k3s-default-server-0'}` })
   }
 
   busy (): boolean { return this.scheduling || this.binding > 0 || this.queue.activeLength > 0 }
@@ -118,7 +122,7 @@ export class Scheduler {
     this.nodes = new Informer({ client, apiVersion: 'v1', kind: 'Node' })
     this.nodes.addHandlers({
       add: n => { this.cache.setNode(n); this.queue.moveAllToActiveOrBackoff() },
-      update: (_o, n) => { this.cache.setNode(n); this.queue.moveAllToActiveOrBackoff() },
+      update: (o, n) => { this.cache.setNode(n); if (nodeSchedulingPropertiesChanged(o, n)) this.queue.moveAllToActiveOrBackoff() },
       delete: n => this.cache.removeNode(n.metadata.name!),
     })
     this.pods = new Informer({ client, apiVersion: 'v1', kind: 'Pod' })
@@ -145,6 +149,7 @@ export class Scheduler {
 
   stop (): void {
     this.stopped = true
+    this.recorder.stop()
     this.queue.close()
     this.pods?.stop()
     this.nodes?.stop()
@@ -167,6 +172,8 @@ export class Scheduler {
     if (pod.metadata.deletionTimestamp !== undefined || !this.mine(pod)) return
     // Assumed: its binding is in flight (upstream's skipPodUpdate).
     if (this.cache.isAssumed(objectKey(pod))) return
+    // A parked pod whose status alone changed (the scheduler's own PodScheduled condition) waits on.
+    if (old !== undefined && !isPodUpdated(old, pod) && this.queue.updateParked(pod)) return
     this.queue.add(pod)
   }
 
@@ -219,8 +226,10 @@ export class Scheduler {
       await applyPreemption({ client: this.o.client, events: this.recorder, clock: this.o.clock, preemptor: pod, nodeName: preemption.node, victims: preemption.victims })
         .catch(err => this.o.log?.(`scheduler: preempting for ${objectKey(pod)}: ${String(err)}`))
     }
-    await this.recordFailure(pod, result)
+    // Parked first, then told (handleSchedulingFailure): the PodScheduled write that follows is
+    // then an update of a parked pod, which leaves it waiting.
     this.queue.addUnschedulable(info, cycle)
+    await this.recordFailure(pod, result)
   }
 
   /** The chosen node, or the FailedScheduling message (marked with a leading NUL). */
@@ -319,4 +328,30 @@ export class Scheduler {
     await this.o.client.patch('v1', 'Pod', pod.metadata.namespace, pod.metadata.name!, { status: { conditions: [condition] } }, { subresource: 'status', type: 'strategic' })
       .catch(err => this.o.log?.(`scheduler: status of ${objectKey(pod)}: ${String(err)}`))
   }
+}
+
+/** isPodUpdated: the pod differs in more than its status, resourceVersion, generation, managedFields and finalizers. */
+function isPodUpdated (old: KubeObject, pod: KubeObject): boolean {
+  const strip = (p: KubeObject): unknown => {
+    const { resourceVersion: _r, generation: _g, managedFields: _m, finalizers: _f, ...metadata } = p.metadata
+    return { ...p, metadata, status: undefined }
+  }
+  return !semanticEqual(strip(old), strip(pod))
+}
+
+/**
+ * nodeSchedulingPropertiesChange: a node update can make a parked pod fit only if its
+ * unschedulable flag, allocatable, labels, taints, annotations or conditions' statuses changed
+ * (not a heartbeat, its image list or addresses).
+ */
+function nodeSchedulingPropertiesChanged (old: KubeObject, node: KubeObject): boolean {
+  const spec = (n: KubeObject): Json => (n.spec ?? {}) as Json
+  const status = (n: KubeObject): Json => (n.status ?? {}) as Json
+  const conditions = (n: KubeObject): Record<string, unknown> => Object.fromEntries(((status(n).conditions ?? []) as Json[]).map(c => [c.type, c.status]))
+  return (spec(old).unschedulable === true) !== (spec(node).unschedulable === true) ||
+    !semanticEqual(status(old).allocatable, status(node).allocatable) ||
+    !semanticEqual(old.metadata.labels, node.metadata.labels) ||
+    !semanticEqual(spec(old).taints, spec(node).taints) ||
+    !semanticEqual(old.metadata.annotations, node.metadata.annotations) ||
+    !semanticEqual(conditions(old), conditions(node))
 }

@@ -27,6 +27,8 @@ describe('generic ephemeral volumes', () => {
   it('makes the claim for the pod, binds it where the pod runs, and removes both with the pod', async () => {
     const p = await cluster.client.create(pod('web')) as Json
     await cluster.settle()
+    // The first attempt finds no claim yet; the claim's creation sends the pod to its 1 s back-off.
+    await cluster.clock.advance('1s')
     const claim = await get('PersistentVolumeClaim', 'web-scratch')
     assert.deepEqual(claim?.metadata.ownerReferences, [{ apiVersion: 'v1', kind: 'Pod', name: 'web', uid: p.metadata.uid, controller: true, blockOwnerDeletion: true }])
     assert.deepEqual([claim?.metadata.labels, claim?.spec.storageClassName, claim?.status.phase], [{ type: 'scratch' }, 'local-path', 'Bound'])

@@ -38,6 +38,23 @@ describe('scheduler', () => {
     assert.equal(explained.filters['k3sim-k3s-default-agent-0'].plugin, 'NodeAffinity')
   })
 
+  it('records through events.k8s.io/v1 as kube-scheduler: eventTime, reportingInstance, no source or count; one FailedScheduling per attempt, none for its own status write', async () => {
+    cluster = await Cluster.start({ disable: [...ADDON_NAMES], clock: 'virtual', node: { cpu: '1', memory: '1Gi' }, seed: 2 })
+    await cluster.client.create(pod('fits', {}, '100m'))
+    await cluster.client.create(pod('huge', {}, '8'))
+    await cluster.settle()
+    const scheduled = cluster.events({ name: 'fits', reason: 'Scheduled' }) as Json[]
+    assert.equal(scheduled.length, 1)
+    const e = scheduled[0]
+    assert.match(e.eventTime, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/)
+    assert.deepEqual([e.reportingComponent, e.reportingInstance, e.action, e.source, e.count, e.firstTimestamp, e.lastTimestamp],
+      ['default-scheduler', 'default-scheduler-k3sim-k3s-default-server-0', 'Binding', undefined, undefined, undefined, undefined])
+    const read = await cluster.client.get('events.k8s.io/v1', 'Event', 'default', e.metadata.name) as Json
+    assert.deepEqual([read.note, read.regarding.name, read.reportingController], ['Successfully assigned default/fits to k3sim-k3s-default-server-0', 'fits', 'default-scheduler'])
+    // Its own PodScheduled condition does not send the pod back to be tried again at once.
+    assert.equal(cluster.events({ name: 'huge', reason: 'FailedScheduling' }).length, 1)
+  })
+
   it('leaves pods for another scheduler alone', async () => {
     cluster = await Cluster.start({ disable: [...ADDON_NAMES], clock: 'virtual', seed: 2 })
     await cluster.client.create(pod('custom', { schedulerName: 'my-scheduler' }))

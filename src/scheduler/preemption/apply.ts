@@ -10,9 +10,9 @@ import { defaultPodPriority } from './victims.ts'
 
 type Json = Record<string, any>
 
-/** What is needed of an event recorder (EventRecorder fits). */
+/** What is needed of an event recorder (EventsV1Recorder fits; `related` is the preemptor). */
 export interface PreemptionEventSink {
-  record(obj: KubeObject, o: { type: 'Normal' | 'Warning', reason: string, message: string, action?: string }): Promise<Error | undefined>
+  record(obj: KubeObject, o: { type: 'Normal' | 'Warning', reason: string, message: string, action?: string, related?: KubeObject }): Promise<Error | undefined>
 }
 
 export interface ApplyPreemptionOptions {
@@ -84,6 +84,7 @@ async function preemptPod (o: ApplyPreemptionOptions, victim: KubeObject): Promi
     reason: 'Preempted',
     message: `Preempted by pod ${o.preemptor.metadata.uid} on node ${o.nodeName}`,
     action: 'Preempting',
+    related: o.preemptor,
   })
 }
 

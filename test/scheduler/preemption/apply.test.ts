@@ -42,7 +42,8 @@ describe('scheduler/preemption: applyPreemption', () => {
       { verb: 'delete', name: 'batch', options: undefined },
       { verb: 'patch', name: 'critical', body: { status: { nominatedNodeName: 'n1' } }, options: STATUS_MERGE },
     ])
-    assert.deepEqual(f.recorded, [{ name: 'batch', o: { type: 'Normal', reason: 'Preempted', message: 'Preempted by pod uid-critical on node n1', action: 'Preempting' } }])
+    // Eventf(victim, preemptor, …): regarding the victim, related the preemptor.
+    assert.deepEqual(f.recorded, [{ name: 'batch', o: { type: 'Normal', reason: 'Preempted', message: 'Preempted by pod uid-critical on node n1', action: 'Preempting', related: preemptor } }])
   })
 
   it('the condition names the preemptor\'s scheduler', async () => {
