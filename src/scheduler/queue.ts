@@ -82,6 +82,8 @@ export class SchedulingQueue {
   /** A pod that failed: back off if a cluster event came meanwhile, else park it. */
   addUnschedulable (info: QueuedPodInfo, cycle: number): void {
     const key = objectKey(info.pod)
+    // Queued again during its cycle (its spec changed): it waits there, not in two places.
+    if (this.inActive.has(key) || this.backoff.has(key)) return
     if (this.moveRequestCycle >= cycle) this.toBackoff(key, info)
     else this.unschedulable.set(key, { info, since: this.clock.now() })
   }

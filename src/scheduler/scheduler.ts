@@ -61,6 +61,8 @@ export class Scheduler {
   private readonly listerInformers = new Map<string, Informer>()
   private readonly queue: SchedulingQueue
   private readonly recorder: EventsV1Recorder
+  /** The pod whose scheduling cycle runs now. */
+  private inFlight: string | undefined
   /** explain() data of the most recently attempted pods (bounded: a big cluster schedules many). */
   private readonly attempts = new LRUCache<string, Attempt>({ max: EXPLAINED_PODS })
   /** Per pod, what its last attempt found, kept raw (explain() builds the view when asked). */
@@ -173,13 +175,15 @@ export class Scheduler {
     // Assumed: its binding is in flight (upstream's skipPodUpdate).
     if (this.cache.isAssumed(objectKey(pod))) return
     // A parked pod whose status alone changed (the scheduler's own PodScheduled condition) waits on.
-    if (old !== undefined && !isPodUpdated(old, pod) && this.queue.updateParked(pod)) return
+    // Nor does one in flight (its cycle reads the newest object; a preemption's nomination is such a write).
+    if (old !== undefined && !isPodUpdated(old, pod) && (this.queue.updateParked(pod) || this.inFlight === objectKey(pod))) return
     this.queue.add(pod)
   }
 
   private async loop (): Promise<void> {
     for (let info = await this.queue.pop(); info !== undefined && !this.stopped; info = await this.queue.pop()) {
       this.scheduling = true
+      this.inFlight = objectKey(info.pod)
       try {
         await this.scheduleOne(info)
       } catch (err) {
@@ -187,6 +191,7 @@ export class Scheduler {
         this.queue.addBackoff(info)
       } finally {
         this.scheduling = false
+        this.inFlight = undefined
       }
       // Every few cycles, let the bindings just started reach the store (grouped into one commit)
       // and the rest of the cluster run; one cycle per turn would leave the scheduler a sliver

@@ -47,4 +47,27 @@ describe('scheduling queue', () => {
     assert.deepEqual(await drain(q), ['b', 'c', 'a'])
     q.close()
   })
+
+  it('parks a failed pod, replaces a parked pod\'s object in place, and never holds a pod twice', async () => {
+    const clock = new VirtualClock()
+    const q = new SchedulingQueue({ clock, less })
+    q.add(makePod().name('a').obj())
+    const info = (await q.pop())!
+    const cycle = q.nextCycle()
+    // Queued again during its cycle (say its spec changed): it stays active, not parked as well.
+    q.add(makePod().name('a').obj())
+    q.addUnschedulable(info, cycle)
+    assert.equal(q.updateParked(makePod().name('a').obj()), false, 'not parked')
+    assert.deepEqual(await drain(q), ['a'])
+    // Parked now: a status-only change is taken in place and it waits on.
+    q.addUnschedulable(info, q.nextCycle())
+    const newer = makePod().name('a').obj()
+    assert.equal(q.updateParked(newer), true)
+    assert.equal(q.activeLength, 0)
+    q.moveAllToActiveOrBackoff()
+    await clock.advance('10s')
+    const next = (await q.pop())!
+    assert.equal(next.pod, newer)
+    q.close()
+  })
 })
