@@ -1,8 +1,8 @@
 // Recording Events through events.k8s.io/v1, as client-go's tools/events broadcaster does for
 // kube-scheduler (v1.32): an Event named <object>.<16 hex of Unix ns> with eventTime (MicroTime),
 // reportingController and reportingInstance, regarding (and related), note and action — no
-// source, count or first/last timestamps. An isomorphic repeat (same action, reason, controller,
-// regarding, related and note) within 6 minutes becomes a series: the second patches
+// source, count or first/last timestamps. An isomorphic repeat (same type, action, reason,
+// controller, instance, regarding and related — not the note, as getKey) within 6 minutes becomes a series: the second patches
 // `series: {count: 2, lastObservedTime}`, later ones count in memory and are written when the
 // series ends (6 minutes without a repeat) or every 30 minutes while it lasts, on the cluster clock.
 import { type KubeObject } from '../api/object.ts'
@@ -27,7 +27,8 @@ interface Cached {
   name: string
   namespace: string
   eventTime: number
-  type: string
+  /** The first occurrence's note (a series keeps it). */
+  note: string
   series?: { count: number, lastObservedTime: number }
 }
 
@@ -50,6 +51,7 @@ export class EventsV1Recorder {
   private refreshTimer: TimerHandle | undefined
   /** The timers' writes, one after another. */
   private writing: Promise<void> = Promise.resolve()
+  private stopped = false
   private seq = Math.floor(Math.random() * 1_000_000)
 
   /** `instance`: reportingInstance, `<controller>-<hostname>` as NewRecorder makes it. */
@@ -62,10 +64,12 @@ export class EventsV1Recorder {
 
   /** Write the event (or count it in its series). Failures are returned, never thrown (best effort, as upstream). */
   async record (obj: Involved, o: RecordOptions & { related?: Involved }): Promise<Error | undefined> {
+    // Stopped with its component (the broadcaster shut down): nothing more is recorded.
+    if (this.stopped) return undefined
     const now = this.clock.now()
     const regarding = reference(obj)
     const related = o.related === undefined ? undefined : reference(o.related)
-    const key = JSON.stringify([o.action ?? '', o.reason, this.controller, regarding, o.message, related ?? null])
+    const key = JSON.stringify([o.type, o.action ?? '', o.reason, this.controller, regarding, related ?? null])
     const cached = this.cache.get(key)
     try {
       if (cached === undefined) {
@@ -85,7 +89,7 @@ export class EventsV1Recorder {
           note: o.message,
           type: o.type,
         }
-        this.remember(key, { name, namespace, eventTime: now, type: o.type })
+        this.remember(key, { name, namespace, eventTime: now, note: o.message })
         this.startTimers()
         await this.client.create(body as unknown as KubeObject)
         return undefined
@@ -110,17 +114,25 @@ export class EventsV1Recorder {
 
   /** Stop the series timers (the component stops). */
   stop (): void {
+    this.stopped = true
     this.finishTimer?.cancel()
     this.refreshTimer?.cancel()
     this.finishTimer = undefined
     this.refreshTimer = undefined
   }
 
-  /** Kept as the most recently seen (a Map iterates in insertion order: the first is the oldest). */
+  /**
+   * Kept as the most recently seen (a Map iterates in insertion order: the first is the oldest).
+   * Over the bound, the oldest lone event goes (a series keeps its count until it ends), else the oldest.
+   */
   private remember (key: string, c: Cached): void {
     this.cache.delete(key)
     this.cache.set(key, c)
-    if (this.cache.size > MAX_CACHED) this.cache.delete(this.cache.keys().next().value!)
+    if (this.cache.size <= MAX_CACHED) return
+    let n = 0
+    for (const [k, v] of this.cache) {
+      if (v.series === undefined || ++n > 64) { this.cache.delete(k); return }
+    }
   }
 
   /** The series as it stands, as a patch of the event; a create if the event is gone (rebuilt from its key). */
@@ -130,15 +142,16 @@ export class EventsV1Recorder {
       await this.client.patch('events.k8s.io/v1', 'Event', c.namespace, c.name, { series }, { type: 'strategic' })
     } catch (err) {
       if (!isStatusError(err, 404)) throw err
-      const [action, reason, controller, regarding, note, related] = JSON.parse(key) as [string, string, string, Record<string, unknown>, string, Record<string, unknown> | null]
+      const [type, action, reason, controller, regarding, related] = JSON.parse(key) as [string, string, string, string, Record<string, unknown>, Record<string, unknown> | null]
       await this.client.create({
         apiVersion: 'events.k8s.io/v1', kind: 'Event', metadata: { name: c.name, namespace: c.namespace }, eventTime: microTime(c.eventTime), series,
-        reportingController: controller, reportingInstance: this.instance, action, reason, regarding, ...(related === null ? {} : { related }), note, type: c.type,
+        reportingController: controller, reportingInstance: this.instance, action, reason, regarding, ...(related === null ? {} : { related }), note: c.note, type,
       } as unknown as KubeObject)
     }
   }
 
   private startTimers (): void {
+    if (this.stopped) return
     this.finishTimer ??= this.clock.setInterval(() => { this.writing = this.writing.then(() => this.finishSeries()) }, FINISH_MS)
     this.refreshTimer ??= this.clock.setInterval(() => { this.writing = this.writing.then(() => this.refreshSeries()) }, REFRESH_MS)
   }

@@ -339,21 +339,28 @@ export class Scheduler {
 function isPodUpdated (old: KubeObject, pod: KubeObject): boolean {
   const strip = (p: KubeObject): unknown => {
     const { resourceVersion: _r, generation: _g, managedFields: _m, finalizers: _f, ...metadata } = p.metadata
+    // The explain annotation is the scheduler's own write (a k3sim addition): not a change to retry for.
+    if (metadata.annotations?.[EXPLAIN_ANNOTATION] !== undefined) {
+      const { [EXPLAIN_ANNOTATION]: _e, ...annotations } = metadata.annotations
+      if (Object.keys(annotations).length > 0) metadata.annotations = annotations
+      else delete metadata.annotations
+    }
     return { ...p, metadata, status: undefined }
   }
   return !semanticEqual(strip(old), strip(pod))
 }
 
 /**
- * nodeSchedulingPropertiesChange: a node update can make a parked pod fit only if its
- * unschedulable flag, allocatable, labels, taints, annotations or conditions' statuses changed
+ * nodeSchedulingPropertiesChange: a node update can make a parked pod fit only if it became
+ * schedulable, or its allocatable, labels, taints, annotations or conditions' statuses changed
  * (not a heartbeat, its image list or addresses).
  */
 function nodeSchedulingPropertiesChanged (old: KubeObject, node: KubeObject): boolean {
   const spec = (n: KubeObject): Json => (n.spec ?? {}) as Json
   const status = (n: KubeObject): Json => (n.status ?? {}) as Json
   const conditions = (n: KubeObject): Record<string, unknown> => Object.fromEntries(((status(n).conditions ?? []) as Json[]).map(c => [c.type, c.status]))
-  return (spec(old).unschedulable === true) !== (spec(node).unschedulable === true) ||
+  // Only becoming schedulable (uncordoned) can help a parked pod.
+  return (spec(old).unschedulable === true && spec(node).unschedulable !== true) ||
     !semanticEqual(status(old).allocatable, status(node).allocatable) ||
     !semanticEqual(old.metadata.labels, node.metadata.labels) ||
     !semanticEqual(spec(old).taints, spec(node).taints) ||

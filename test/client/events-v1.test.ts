@@ -66,17 +66,22 @@ describe('events.k8s.io/v1 recorder (series)', () => {
     rec.stop()
   })
 
-  it('keeps the related object, and a different note or regarding is an Event of its own', async () => {
+  it('keeps the related object; a different note is the same series (getKey leaves it out), a different regarding an Event of its own; nothing after stop()', async () => {
     const { client } = await startCore()
     const clock = new VirtualClock()
     const rec = new EventsV1Recorder({ client, clock, controller: 'default-scheduler', instance: 'default-scheduler-host' })
     const preemptor = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'urgent', namespace: 'default', uid: 'u2' } }
     await rec.record(pod as any, { type: 'Normal', reason: 'Preempted', message: 'Preempted by pod u2 on node n', action: 'Preempting', related: preemptor as any })
     await rec.record(pod as any, failed)
+    await rec.record(pod as any, { ...failed, message: '0/2 nodes are available: 2 Insufficient cpu.' })
     await rec.record({ ...pod, metadata: { ...pod.metadata, resourceVersion: '8' } } as any, failed)
     const items = (await client.list('events.k8s.io/v1', 'Event', { namespace: 'default' })).items as Json[]
     assert.equal(items.length, 3)
     assert.deepEqual(items.find(i => i.reason === 'Preempted')!.related, { kind: 'Pod', namespace: 'default', name: 'urgent', uid: 'u2', apiVersion: 'v1' })
+    const series = items.find(i => i.reason === 'FailedScheduling' && i.regarding.resourceVersion === '7')!
+    assert.deepEqual([series.note, series.series?.count], [failed.message, 2])
     rec.stop()
+    await rec.record({ ...pod, metadata: { ...pod.metadata, name: 'late' } } as any, failed)
+    assert.equal((await client.list('events.k8s.io/v1', 'Event', { namespace: 'default' })).items.length, 3)
   })
 })

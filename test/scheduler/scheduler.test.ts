@@ -55,6 +55,14 @@ describe('scheduler', () => {
     assert.equal(cluster.events({ name: 'huge', reason: 'FailedScheduling' }).length, 1)
   })
 
+  it('with the explain annotation on, a failure is still tried once (its own annotation write is no change to retry for)', async () => {
+    cluster = await Cluster.start({ disable: [...ADDON_NAMES], clock: 'virtual', node: { cpu: '1', memory: '1Gi' }, seed: 2, scheduler: { explainAnnotation: true } })
+    await cluster.client.create(pod('huge', {}, '8'))
+    await cluster.settle()
+    assert.equal(cluster.events({ name: 'huge', reason: 'FailedScheduling' }).length, 1)
+    assert.ok((await get('huge')).metadata.annotations['k3sim.io/scheduling-explain'] !== undefined)
+  })
+
   it('leaves pods for another scheduler alone', async () => {
     cluster = await Cluster.start({ disable: [...ADDON_NAMES], clock: 'virtual', seed: 2 })
     await cluster.client.create(pod('custom', { schedulerName: 'my-scheduler' }))
