@@ -17,7 +17,7 @@ import { isKlipperImage, KlipperProcess } from './klipper.ts'
 import type { ServiceResolver } from './kube-proxy.ts'
 import { containerName, LABEL, podLabels, podRefOf, volumeName } from './labels.ts'
 import { dockerLogs, followDockerLogs } from './logs.ts'
-import { PAUSE_IMAGE } from './pause-image.ts'
+import { sandboxBody } from './sandbox-spec.ts'
 import { type HostPorts, PublishedPorts } from './port-forward.ts'
 import { runProbe } from './probes.ts'
 
@@ -88,24 +88,9 @@ export class DockerRuntime implements Runtime {
 
   async runPodSandbox (config: SandboxConfig): Promise<string> {
     this.check()
-    // A pod in the node's namespaces is in this host's: its network (its ports on 127.0.0.1),
-    // its processes, its IPC.
-    const host = config.host ?? {}
-    const labels = {
-      ...podLabels(this.ctx.cluster, this.nodeName, config.pod), [LABEL.kind]: 'sandbox', [LABEL.container]: 'POD', [LABEL.podIP]: host.network === true ? '127.0.0.1' : config.ip,
-      [LABEL.pidMode]: host.pid === true ? 'node' : config.shareProcessNamespace === true ? 'pod' : '', [LABEL.ipcMode]: host.ipc === true ? 'node' : 'pod',
-    }
     const name = containerName(this.ctx.cluster, 'POD', config.pod, config.ip)
     try {
-      const id = await this.ctx.engine.createContainer(name, {
-        Image: PAUSE_IMAGE,
-        // Docker refuses a hostname with the host's network (the node's is the pod's then).
-        ...(host.network === true ? {} : { Hostname: config.hostname.slice(0, 63) }),
-        Labels: labels,
-        StopSignal: 'SIGKILL',
-        HostConfig: { NetworkMode: host.network === true ? 'host' : this.ctx.network, RestartPolicy: { Name: 'no' }, IpcMode: host.ipc === true ? 'host' : 'shareable', ...(host.pid === true ? { PidMode: 'host' } : {}) },
-        ...(host.network === true ? {} : { NetworkingConfig: { EndpointsConfig: { [this.ctx.network]: { IPAMConfig: { IPv4Address: config.ip } } } } }),
-      })
+      const id = await this.ctx.engine.createContainer(name, sandboxBody(config, this.ctx.network, podLabels(this.ctx.cluster, this.nodeName, config.pod)))
       try {
         await this.ctx.engine.startContainer(id)
       } catch (err) {
